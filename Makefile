@@ -1,0 +1,32 @@
+# fupin: the two commands are `make run` and `make test`.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEMO_DB ?= var/demo.db
+DEMO_COUNTY ?= 620422
+DEMO_HOUSEHOLDS ?= 3000
+
+.PHONY: setup build test run bench format clean
+
+setup:
+	@scripts/setup
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+build: setup $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+run: build
+	@scripts/demo $(DEMO_DB) $(DEMO_COUNTY) $(DEMO_HOUSEHOLDS)
+
+bench: build
+	bench/import/run
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'bench/*.cc')
+
+clean:
+	rm -rf $(BUILD)

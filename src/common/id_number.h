@@ -1,0 +1,37 @@
+// Resident identity numbers (居民身份证号码) per GB 11643-1999: 6-digit address code,
+// 8-digit birth date, 3-digit sequence (odd = male), check character (ISO 7064 MOD 11-2).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/date.h"
+#include "common/error.h"
+
+namespace fupin {
+
+struct IdNumber {
+  std::string number;     // normalised: 18 characters, upper-case X
+  Date birth_date;
+  int sex = 0;            // 1 male, 2 female (codes.md)
+  bool upgraded = false;  // given as 15 digits and upgraded to 18
+};
+
+// The check character ('0'–'9' or 'X') for the first 17 digits; `first17` must be 17 digits.
+char IdCheckCharacter(std::string_view first17);
+
+// Upgrades a 15-digit number (birth year 19YY) to 18 characters; `old15` must be 15 digits.
+std::string UpgradeId15To18(std::string_view old15);
+
+// Validates and normalises a resident ID number. Surrounding spaces are ignored and a
+// lower-case x is accepted. Errors, in this order of checking:
+//   E_ID_FORMAT    not 15 or 18 characters, or not digits (with a final X for 18);
+//   E_ID_BIRTHDATE the birth date is not a real date, or lies after `today`;
+//   E_ID_CHECKSUM  the check character is wrong (18-digit numbers only).
+Result<IdNumber> ParseIdNumber(std::string_view text, Date today);
+
+// "411525********1234": first 6 and last 4 characters kept, the rest '*'. Shorter text
+// than 10 characters is masked whole.
+std::string MaskIdNumber(std::string_view number);
+
+}  // namespace fupin

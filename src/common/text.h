@@ -1,0 +1,66 @@
+// Text encodings of input files: UTF-8 (with or without BOM) and GB18030 (a superset of
+// GBK, what Excel on a Chinese Windows writes for "CSV"), through glibc iconv.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace fupin {
+
+enum class Encoding { kAuto, kUtf8, kGb18030 };
+
+// "auto", "utf-8"/"utf8", "gb18030"/"gbk"; anything else yields nullopt.
+std::optional<Encoding> ParseEncoding(std::string_view text);
+const char* EncodingName(Encoding encoding);  // "utf-8", "gb18030", "auto"
+
+// True when `bytes` is valid UTF-8. With `allow_truncated_tail`, an incomplete sequence
+// at the very end (a chunk boundary) is accepted.
+bool IsValidUtf8(std::string_view bytes, bool allow_truncated_tail = false);
+
+// Decides the encoding of a file from its first bytes: a UTF-8 BOM or valid UTF-8 →
+// kUtf8; otherwise valid GB18030 → kGb18030; otherwise nullopt (E_ENCODING).
+std::optional<Encoding> DetectEncoding(std::string_view head);
+
+// Whole-string conversions (for small texts: cells, messages).
+Result<std::string> Gb18030ToUtf8(std::string_view bytes);
+Result<std::string> Utf8ToGb18030(std::string_view text);
+
+// Reads a file as UTF-8 text in chunks, whatever its encoding, never holding the whole
+// file. Detects the encoding from the first 64 KiB unless one is forced. A UTF-8 BOM is
+// dropped. Bytes invalid in the detected encoding yield E_ENCODING with the 1-based line
+// where they stand.
+class DecodingReader {
+ public:
+  // Opens `path`; E_IO when it cannot be read, E_ENCODING when kAuto finds neither
+  // encoding in the first 64 KiB.
+  static Result<std::unique_ptr<DecodingReader>> Open(const std::string& path, Encoding forced);
+  ~DecodingReader();
+  DecodingReader(const DecodingReader&) = delete;
+  DecodingReader& operator=(const DecodingReader&) = delete;
+
+  // The encoding in use (never kAuto).
+  Encoding encoding() const { return encoding_; }
+
+  // Appends the next chunk of UTF-8 text (up to about 1 MiB, always whole characters) to
+  // `out`. Returns false at the end of the file with `out` untouched. On bad bytes the
+  // Status holds E_ENCODING.
+  Result<bool> Read(std::string& out);
+
+ private:
+  DecodingReader() = default;
+  std::FILE* file_ = nullptr;
+  Encoding encoding_ = Encoding::kUtf8;
+  void* iconv_ = nullptr;        // iconv_t when converting
+  std::string pending_;          // undecoded bytes carried over between chunks
+  size_t lines_before_ = 0;      // newlines already returned, for error positions
+  bool first_ = true;
+  bool eof_ = false;
+};
+
+}  // namespace fupin

@@ -1,0 +1,91 @@
+// Tables in files: CSV (UTF-8 with or without BOM, or GB18030) and XLSX sheets, read
+// row by row without holding the file, and written the same way.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/text.h"
+
+namespace fupin {
+
+// One record of a table. `line` is the physical line where the record starts in a CSV
+// (the header is line 1; a quoted field may span lines) or the sheet row number in XLSX.
+struct Record {
+  size_t line = 0;
+  std::vector<std::string> cells;  // UTF-8; empty trailing cells may be absent
+};
+
+class TableReader {
+ public:
+  virtual ~TableReader() = default;
+  // Reads the next non-blank record into `record` (its cells are replaced). Returns false
+  // at the end of the table. Blank lines (nothing but the line break) are skipped.
+  // Errors: E_ENCODING (bad bytes, with the line), E_FORMAT (a quote left open at the
+  // end of the file), E_IO.
+  virtual Result<bool> Next(Record& record) = 0;
+  // The file name as the user gave it (for messages), and the sheet for XLSX.
+  virtual const std::string& name() const = 0;
+  // The text encoding of the source (UTF-8 for XLSX).
+  virtual Encoding encoding() const = 0;
+};
+
+// Opens a CSV file (RFC 4180: ',' separated, '"' quoted with '""' for a quote, CRLF or
+// LF line ends). E_IO if it cannot be opened, E_ENCODING if neither encoding fits.
+Result<std::unique_ptr<TableReader>> OpenCsv(const std::string& path, Encoding encoding);
+
+// An XLSX workbook (Office Open XML), read with libzip and pugixml: shared strings,
+// inline strings, numbers (written back as the shortest text that round-trips) and
+// booleans. Dates stored as numbers come back as numbers.
+class XlsxBook {
+ public:
+  // E_IO when the file is missing or unreadable; E_FORMAT when it is not a workbook.
+  static Result<std::unique_ptr<XlsxBook>> Open(const std::string& path);
+  virtual ~XlsxBook() = default;
+  virtual std::vector<std::string> SheetNames() const = 0;
+  // A reader over the named sheet; E_NOT_FOUND when there is no such sheet.
+  virtual Result<std::unique_ptr<TableReader>> Sheet(const std::string& sheet_name) = 0;
+};
+
+class TableWriter {
+ public:
+  virtual ~TableWriter() = default;
+  virtual Status WriteRow(const std::vector<std::string>& cells) = 0;
+};
+
+// Writes a CSV file: cells quoted only when they hold ',', '"', CR, LF or start or end
+// with a space; lines end with LF. UTF-8 files start with a BOM when
+// `bom` is set (so Excel reads Chinese correctly); GB18030 files never do.
+class CsvWriter : public TableWriter {
+ public:
+  static Result<std::unique_ptr<CsvWriter>> Create(const std::string& path, Encoding encoding,
+                                                   bool bom);
+  ~CsvWriter() override;
+  Status WriteRow(const std::vector<std::string>& cells) override;
+  // Flushes and closes; E_IO on a failed write. Called by the destructor if not called.
+  Status Close();
+
+ private:
+  CsvWriter() = default;
+  std::FILE* file_ = nullptr;
+  Encoding encoding_ = Encoding::kUtf8;
+  std::string buffer_;
+  std::string path_;
+};
+
+// Writes an XLSX workbook with libxlsxwriter in constant-memory mode (rows in order).
+// Every cell is written as a string, so codes like "01" keep their leading zero.
+class XlsxWriter {
+ public:
+  static Result<std::unique_ptr<XlsxWriter>> Create(const std::string& path);
+  virtual ~XlsxWriter() = default;
+  // Adds a sheet; the returned writer stays valid until Close().
+  virtual Result<TableWriter*> AddSheet(const std::string& name) = 0;
+  // Writes the file; E_IO when it cannot.
+  virtual Status Close() = 0;
+};
+
+}  // namespace fupin
