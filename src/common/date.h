@@ -13,7 +13,8 @@ namespace fupin {
 class Date {
  public:
   constexpr Date() = default;
-  // Returns the date, or an error if y-m-d is not a real calendar day (E_DATE).
+  // Returns the date, or an error if y-m-d is not a real calendar day in the years
+  // 1 to 9999 (E_DATE).
   static Result<Date> FromYmd(int year, int month, int day);
   // Parses "YYYY-MM-DD", "YYYY/MM/DD" or "YYYYMMDD" (surrounding spaces ignored);
   // refuses anything else or a day that does not exist, with E_DATE. Does not check

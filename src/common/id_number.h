@@ -28,6 +28,8 @@ std::string UpgradeId15To18(std::string_view old15);
 //   E_ID_FORMAT    not 15 or 18 characters, or not digits (with a final X for 18);
 //   E_ID_BIRTHDATE the birth date is not a real date, or lies after `today`;
 //   E_ID_CHECKSUM  the check character is wrong (18-digit numbers only).
+// Birth years before 1900 are refused too (E_ID_BIRTHDATE). Messages show the number
+// masked by MaskIdNumber, never whole.
 Result<IdNumber> ParseIdNumber(std::string_view text, Date today);
 
 // "411525********1234": first 6 and last 4 characters kept, the rest '*'. Shorter text

@@ -21,7 +21,8 @@ class RegionCode {
 
   // Parses a code of 2, 4, 6, 9 or 12 digits (shorter ones are padded with zeros on the
   // right: "32" is Jiangsu, 320000000000). "0" or "" is not accepted; E_REGION otherwise.
-  // The padded code must be well formed: no non-zero digits after the level's part.
+  // The padded code must be well formed: every part above the code's level is non-zero
+  // ("0032", "320001" are refused).
   static Result<RegionCode> Parse(std::string_view text);
 
   constexpr int64_t value() const { return code_; }

@@ -15,7 +15,7 @@ namespace fupin {
 
 enum class Encoding { kAuto, kUtf8, kGb18030 };
 
-// "auto", "utf-8"/"utf8", "gb18030"/"gbk"; anything else yields nullopt.
+// "auto", "utf-8"/"utf8", "gb18030"/"gbk", in any case; anything else yields nullopt.
 std::optional<Encoding> ParseEncoding(std::string_view text);
 const char* EncodingName(Encoding encoding);  // "utf-8", "gb18030", "auto"
 
@@ -55,6 +55,7 @@ class DecodingReader {
  private:
   DecodingReader() = default;
   std::FILE* file_ = nullptr;
+  std::string path_;             // for error messages
   Encoding encoding_ = Encoding::kUtf8;
   void* iconv_ = nullptr;        // iconv_t when converting
   std::string pending_;          // undecoded bytes carried over between chunks

@@ -1,8 +1,10 @@
 // Tables in files: CSV (UTF-8 with or without BOM, or GB18030) and XLSX sheets, read
-// row by row without holding the file, and written the same way.
+// row by row and written the same way. CSV is the streaming path: it never holds the
+// file. An XLSX sheet's XML is held in memory (parsed whole) while it is read.
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,7 +29,7 @@ class TableReader {
   // Errors: E_ENCODING (bad bytes, with the line), E_FORMAT (a quote left open at the
   // end of the file), E_IO.
   virtual Result<bool> Next(Record& record) = 0;
-  // The file name as the user gave it (for messages), and the sheet for XLSX.
+  // The file name as the user gave it (for messages); for XLSX "PATH:SHEET".
   virtual const std::string& name() const = 0;
   // The text encoding of the source (UTF-8 for XLSX).
   virtual Encoding encoding() const = 0;
@@ -37,9 +39,11 @@ class TableReader {
 // LF line ends). E_IO if it cannot be opened, E_ENCODING if neither encoding fits.
 Result<std::unique_ptr<TableReader>> OpenCsv(const std::string& path, Encoding encoding);
 
-// An XLSX workbook (Office Open XML), read with libzip and pugixml: shared strings,
-// inline strings, numbers (written back as the shortest text that round-trips) and
-// booleans. Dates stored as numbers come back as numbers.
+// An XLSX workbook (Office Open XML), read with libzip and pugixml: shared strings
+// (rich text runs joined, phonetic runs dropped), inline strings, formula strings, numbers
+// (the text stored in the file, unchanged) and booleans ("0"/"1"). Dates stored as numbers
+// come back as numbers. Empty cells between others come back as "", trailing ones are
+// absent, and rows with no text are skipped. A sheet reader may outlive its book.
 class XlsxBook {
  public:
   // E_IO when the file is missing or unreadable; E_FORMAT when it is not a workbook.
@@ -76,15 +80,19 @@ class CsvWriter : public TableWriter {
   std::string path_;
 };
 
-// Writes an XLSX workbook with libxlsxwriter in constant-memory mode (rows in order).
+// Writes an XLSX workbook with libxlsxwriter in constant-memory mode (rows in order;
+// each sheet spools to a temporary file until Close()). Create fails with E_IO when the
+// path cannot be written.
 // Every cell is written as a string, so codes like "01" keep their leading zero.
 class XlsxWriter {
  public:
   static Result<std::unique_ptr<XlsxWriter>> Create(const std::string& path);
   virtual ~XlsxWriter() = default;
-  // Adds a sheet; the returned writer stays valid until Close().
+  // Adds a sheet; the returned writer stays valid until Close(). E_FORMAT when the name
+  // is not a valid sheet name or is already used. Its WriteRow skips empty cells and
+  // fails with E_FORMAT past the XLSX limit of 1,048,576 rows.
   virtual Result<TableWriter*> AddSheet(const std::string& name) = 0;
-  // Writes the file; E_IO when it cannot.
+  // Writes the file; E_IO when it cannot. Idempotent; the destructor calls it if needed.
   virtual Status Close() = 0;
 };
 

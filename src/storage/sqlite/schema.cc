@@ -1,0 +1,130 @@
+#include "storage/sqlite/schema.h"
+
+namespace fupin::sqlite {
+namespace {
+
+// Layout rules (DESIGN.md "Storage"): every large table carries county_code and every key
+// includes it; national uniqueness of ID numbers lives in person_index; no global
+// sequences. Money is integer fen; code sets are bit masks (domain/codes.h CodeSet);
+// dates are ISO text.
+constexpr std::string_view kMigration1 = R"sql(
+CREATE TABLE regions (
+  code INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  parent INTEGER NOT NULL,
+  rural_population INTEGER
+);
+CREATE INDEX regions_parent ON regions(parent);
+
+CREATE TABLE import_batches (
+  id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  households_created INTEGER NOT NULL,
+  households_updated INTEGER NOT NULL,
+  members INTEGER NOT NULL,
+  rejected INTEGER NOT NULL
+);
+
+CREATE TABLE households (
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  village_code INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  poverty_status INTEGER,
+  registered_year INTEGER,
+  exit_year INTEGER,
+  attribute INTEGER NOT NULL,
+  main_cause INTEGER,
+  other_causes INTEGER NOT NULL,
+  declared_size INTEGER,
+  member_count INTEGER NOT NULL,
+  wage_income INTEGER NOT NULL,
+  business_income INTEGER NOT NULL,
+  business_cost INTEGER NOT NULL,
+  property_income INTEGER NOT NULL,
+  transfer_income INTEGER NOT NULL,
+  medical_out_of_pocket INTEGER NOT NULL,
+  education_cost INTEGER NOT NULL,
+  disaster_loss INTEGER NOT NULL,
+  food_secure INTEGER NOT NULL,
+  clothing_secure INTEGER NOT NULL,
+  housing_grade INTEGER NOT NULL,
+  renovation INTEGER NOT NULL,
+  relocation INTEGER NOT NULL,
+  water_safe INTEGER NOT NULL,
+  monitor_type INTEGER NOT NULL,
+  monitor_status INTEGER NOT NULL,
+  monitor_since TEXT,
+  risk_types INTEGER NOT NULL,
+  phone TEXT,
+  version INTEGER NOT NULL,
+  batch_id TEXT,
+  PRIMARY KEY (county_code, household_code)
+) WITHOUT ROWID;
+CREATE INDEX households_code ON households(household_code);
+CREATE INDEX households_village ON households(village_code);
+
+CREATE TABLE members (
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  id_type INTEGER NOT NULL,
+  id_number TEXT NOT NULL,
+  relation INTEGER NOT NULL,
+  sex INTEGER,
+  birth_date TEXT,
+  ethnicity TEXT,
+  education INTEGER,
+  school_status INTEGER NOT NULL,
+  health INTEGER NOT NULL,
+  disability_grade INTEGER,
+  labor INTEGER NOT NULL,
+  months_worked INTEGER,
+  resident_medical_insurance INTEGER NOT NULL,
+  employee_medical_insurance INTEGER NOT NULL,
+  pension_insurance INTEGER NOT NULL,
+  dibao INTEGER NOT NULL,
+  tekun INTEGER NOT NULL,
+  PRIMARY KEY (county_code, household_code, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE person_index (
+  id_type INTEGER NOT NULL,
+  id_number TEXT NOT NULL,
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  PRIMARY KEY (id_type, id_number)
+) WITHOUT ROWID;
+
+CREATE TABLE household_history (
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL,
+  field TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT
+);
+CREATE INDEX household_history_household ON household_history(county_code, household_code);
+
+CREATE TABLE region_aggregates (
+  region_code INTEGER NOT NULL,
+  metric TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (region_code, metric)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1};
+
+}  // namespace
+
+std::span<const std::string_view> Migrations() { return kMigrations; }
+
+}  // namespace fupin::sqlite

@@ -1,0 +1,154 @@
+#include "storage/sqlite/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace fupin::sqlite {
+
+Error DatabaseError(sqlite3* db, std::string_view what) {
+  std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
+  int code = db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM;
+  if ((code & 0xff) == SQLITE_CONSTRAINT) {
+    return Error::Conflict("数据库约束冲突（" + std::string(what) + "）：" + detail,
+                           "constraint violated (" + std::string(what) + "): " + detail);
+  }
+  if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT) {
+    return Error::Database("数据库文件已损坏或不是 fupin 数据库：" + detail,
+                           "the database file is damaged or not a database: " + detail);
+  }
+  return Error::Database("数据库错误（" + std::string(what) + "）：" + detail,
+                         "database error (" + std::string(what) + "): " + detail);
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_) sqlite3_finalize(stmt_);
+    db_ = std::exchange(other.db_, nullptr);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+Statement& Statement::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Error error = DatabaseError(db_, sqlite3_sql(stmt_) ? "step" : "step");
+  sqlite3_reset(stmt_);
+  return error;
+}
+
+Status Statement::Run() {
+  int rc;
+  do {
+    rc = sqlite3_step(stmt_);
+  } while (rc == SQLITE_ROW);
+  if (rc != SQLITE_DONE) {
+    Error error = DatabaseError(db_, "write");
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return error;
+  }
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  return Status::Ok();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::Text(int column) const { return std::string(TextView(column)); }
+
+std::string_view Statement::TextView(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (!text) return {};
+  return std::string_view(text, sqlite3_column_bytes(stmt_, column));
+}
+
+Result<Database> Database::Open(const std::string& path, bool create) {
+  sqlite3* db = nullptr;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string detail = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    if (!create && rc == SQLITE_CANTOPEN) {
+      return Error{"E_NO_SCHEMA", "数据库不存在：" + path + "。请先运行 fupin init",
+                   "no database at " + path + ": run `fupin init` first"};
+    }
+    return Error::Database("无法打开或创建数据库 " + path + "：" + detail,
+                           "cannot open or create the database " + path + ": " + detail);
+  }
+  Database out;
+  out.db_ = db;
+  out.path_ = path;
+  sqlite3_busy_timeout(db, 5000);
+  return out;
+}
+
+Database::~Database() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+Status Database::Exec(const std::string& sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    sqlite3_free(message);
+    return DatabaseError(db_, "exec");
+  }
+  return Status::Ok();
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt, nullptr) != SQLITE_OK) {
+    return DatabaseError(db_, "prepare");
+  }
+  return Statement(db_, stmt);
+}
+
+}  // namespace fupin::sqlite

@@ -1,0 +1,115 @@
+// Store: everything fupin keeps, behind one interface. The SQLite back end (sqlite/) is
+// the embedded default; a PostgreSQL back end implements the same interface for shared
+// deployments. Services open transactions through it; nothing above storage/ sees SQL.
+//
+// Threading: a Store is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/region_code.h"
+#include "domain/household.h"
+
+namespace fupin {
+
+struct RegionRow {
+  RegionCode code;
+  std::string name;
+  std::optional<int64_t> rural_population;  // 农业户籍人口, when entered
+};
+
+// A household as stored: the record, its version (for optimistic concurrency) and batch.
+struct StoredHousehold {
+  Household household;
+  int64_t version = 0;
+};
+
+// One row of a household's history: a changed field, an added or removed member.
+struct HistoryEntry {
+  std::string household_code;
+  RegionCode county;
+  std::string at;      // ISO 8601 time
+  std::string actor;   // user or "cli"
+  std::string source;  // "import:<batch id>" or a procedure
+  std::string field;   // template key, "created", "member_added", "member_removed", "member.<key>"
+  std::string old_value, new_value;
+};
+
+struct ImportBatchRow {
+  std::string id;
+  std::string started_at, finished_at, actor, sources;
+  int64_t households_created = 0, households_updated = 0, members = 0, rejected = 0;
+};
+
+// Counts kept per region and metric (see storage/README.md for the metric names), changed
+// by deltas in the same transaction as the change they count.
+using AggregateDeltas = std::map<std::pair<int64_t, std::string>, int64_t>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  enum class OpenMode {
+    kExisting,  // the database must exist and have the current schema (E_NO_SCHEMA if not)
+    kCreate,    // create the file if needed (for `fupin init`)
+  };
+  // Opens `url`: "sqlite:PATH" or a bare PATH. E_USAGE for an unsupported URL, E_DATABASE
+  // when the file cannot be created, is not a database, or is damaged; E_NO_SCHEMA when
+  // kExisting finds no schema or an older one (the message says to run `fupin init`).
+  static Result<std::unique_ptr<Store>> Open(const std::string& url, OpenMode mode);
+
+  // Creates or upgrades the schema with the numbered migrations. Idempotent.
+  // Returns the schema version now in force.
+  virtual Result<int> Migrate() = 0;
+
+  // Transactions: Begin, then Commit or Rollback. Writes outside a transaction are
+  // refused by the methods that need one (they assert).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual void Rollback() = 0;
+
+  // Regions.
+  virtual Status UpsertRegions(const std::vector<RegionRow>& rows) = 0;  // in a transaction
+  virtual Status SetRuralPopulation(RegionCode code, int64_t population) = 0;
+  virtual Result<std::optional<RegionRow>> GetRegion(RegionCode code) = 0;
+  virtual Result<int64_t> CountRegions() = 0;
+  // The village-level codes under `region`, ascending.
+  virtual Result<std::vector<RegionCode>> Villages(RegionCode region) = 0;
+  virtual Result<std::vector<RegionRow>> Children(RegionCode region) = 0;
+
+  // Households.
+  virtual Result<std::optional<StoredHousehold>> FindHousehold(const std::string& code) = 0;
+  // The 户编号 of the household a person belongs to, if any.
+  virtual Result<std::optional<std::string>> FindPerson(int id_type,
+                                                        const std::string& id_number) = 0;
+  virtual Result<bool> HasPersons() = 0;
+  // Writes a household with its members and their person_index entries (in a
+  // transaction). E_CONFLICT when the 户编号 or a member's ID number is already taken.
+  virtual Status InsertHousehold(const Household& household, int64_t version,
+                                 const std::string& batch_id) = 0;
+  // Deletes a household, its members and their person_index entries (in a transaction).
+  // To replace a household, delete it and insert the new record with version + 1.
+  virtual Status DeleteHousehold(RegionCode county, const std::string& household_code) = 0;
+  virtual Status AppendHistory(const std::vector<HistoryEntry>& entries) = 0;
+  virtual Result<std::vector<HistoryEntry>> History(const std::string& household_code) = 0;
+  // Calls `fn` for every household under `region` with its members, ordered by county
+  // and 户编号. Stops early, returning its Status, when `fn` fails.
+  virtual Status ForEachHousehold(RegionCode region,
+                                  const std::function<Status(const Household&)>& fn) = 0;
+
+  // Aggregates.
+  virtual Status ApplyAggregateDeltas(const AggregateDeltas& deltas) = 0;  // in a transaction
+  virtual Result<std::map<std::string, int64_t>> Aggregates(RegionCode region) = 0;
+
+  // Import batches.
+  virtual Status InsertImportBatch(const ImportBatchRow& batch) = 0;
+};
+
+}  // namespace fupin
