@@ -85,10 +85,9 @@ Result<IdNumber> ParseIdNumber(std::string_view text, Date today) {
     const char expected = IdCheckCharacter(std::string_view(number).substr(0, 17));
     if (number[17] != expected) {
       std::string masked = MaskIdNumber(number);
-      return Error{"E_ID_CHECKSUM",
-                   "身份证号码校验位不正确：" + masked + "（应为 " + expected + "）",
-                   "wrong check character in an ID number: " + masked + " (expected " +
-                       expected + ")"};
+      return Error{
+          "E_ID_CHECKSUM", "身份证号码校验位不正确：" + masked + "（应为 " + expected + "）",
+          "wrong check character in an ID number: " + masked + " (expected " + expected + ")"};
     }
     id.number = std::move(number);
   }

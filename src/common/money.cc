@@ -134,7 +134,7 @@ std::string Money::ToGroupedString() const { return FormatFen(fen_, /*grouped=*/
 
 Money Money::DivideRounded(int64_t divisor) const {
   assert(divisor > 0);
-  int64_t quotient = fen_ / divisor;  // truncates toward zero
+  int64_t quotient = fen_ / divisor;   // truncates toward zero
   int64_t remainder = fen_ % divisor;  // same sign as fen_
   uint64_t abs_remainder =
       remainder < 0 ? 0 - static_cast<uint64_t>(remainder) : static_cast<uint64_t>(remainder);

@@ -68,9 +68,8 @@ TEST(MoneyParseTest, ThreeDecimalsAreRefusedWithBothMessages) {
 }
 
 TEST(MoneyParseTest, TextThatIsNoAmountIsRefused) {
-  for (const char* text :
-       {"", "   ", "-", "+", ".", "1.", "-.", "abc", "1a", "1.2.3", "1 000", "--1", "+-1", "1e5",
-        ",", "１２"}) {
+  for (const char* text : {"", "   ", "-", "+", ".", "1.", "-.", "abc", "1a", "1.2.3", "1 000",
+                           "--1", "+-1", "1e5", ",", "１２"}) {
     EXPECT_EQ(ParseErrorCode(text), "E_NUMBER") << text;
   }
 }

@@ -39,14 +39,16 @@ Result<RegionCode> RegionCode::Parse(std::string_view text) {
   }
   for (size_t i = n; i < 12; ++i) code *= 10;
   if (code == 0) return RegionError(text);
-  // Every part above the code's own level must be non-zero: "0032" is no city.
+  // The province part must be non-zero ("0032" is no city). Lower parts may be zero:
+  // the cities without counties (东莞 4419, 中山 4420, 儋州 4604) have townships directly
+  // under county part 00 (441900003 is a town of Dongguan).
+  // The city part is never 00 below a city (province-administered counties use 90), and
+  // a village's township part is never 000.
   RegionCode region(code);
-  for (int level = static_cast<int>(RegionLevel::kProvince);
-       level < static_cast<int>(region.level()); ++level) {
-    const int64_t unit = kUnit[level];
-    const int64_t part_span = kUnit[level - 1] / unit;  // 100 or 1000
-    if ((code / unit) % part_span == 0) return RegionError(text);
-  }
+  const RegionLevel level = region.level();
+  if (code / kUnit[1] == 0) return RegionError(text);
+  if (level >= RegionLevel::kCounty && (code / kUnit[2]) % 100 == 0) return RegionError(text);
+  if (level == RegionLevel::kVillage && (code / kUnit[4]) % 1000 == 0) return RegionError(text);
   return region;
 }
 

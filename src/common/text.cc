@@ -135,9 +135,9 @@ Error NoGb18030Support() {
 Error BadBytesError(const std::string& path, Encoding encoding, size_t line) {
   const std::string name = encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8";
   const std::string n = std::to_string(line);
-  return EncodingError("文件编码错误：" + path + " 第 " + n + " 行的字节不是有效的 " + name,
-                       "bad encoding in " + path + ": the bytes on line " + n +
-                           " are not valid " + name);
+  return EncodingError(
+      "文件编码错误：" + path + " 第 " + n + " 行的字节不是有效的 " + name,
+      "bad encoding in " + path + ": the bytes on line " + n + " are not valid " + name);
 }
 
 Error ReadError(const std::string& path) {
@@ -148,8 +148,9 @@ Error ReadError(const std::string& path) {
 
 std::optional<Encoding> ParseEncoding(std::string_view text) {
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
   if (lower == "auto") return Encoding::kAuto;
   if (lower == "utf-8" || lower == "utf8") return Encoding::kUtf8;
   if (lower == "gb18030" || lower == "gbk") return Encoding::kGb18030;

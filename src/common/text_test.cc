@@ -1,6 +1,7 @@
 #include "common/text.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
@@ -12,7 +13,8 @@ constexpr size_t kMiB = size_t{1} << 20;
 
 // Writes `bytes` to a new file under the test's temporary directory and returns its path.
 std::string WriteTempFile(const std::string& name, std::string_view bytes) {
-  const std::string path = ::testing::TempDir() + "fupin_text_test_" + name;
+  const std::string path =
+      ::testing::TempDir() + "fupin_text_test_" + std::to_string(getpid()) + "_" + name;
   std::FILE* file = std::fopen(path.c_str(), "wb");
   EXPECT_NE(file, nullptr) << path;
   if (file == nullptr) return path;
@@ -29,8 +31,7 @@ std::string Gb(std::string_view utf8) {
 
 // Reads the whole file through a DecodingReader; the error if any read fails. Checks that
 // every chunk is whole UTF-8 and at most about one chunk long.
-Result<std::string> ReadAll(const std::string& path, Encoding encoding,
-                            Encoding* used = nullptr) {
+Result<std::string> ReadAll(const std::string& path, Encoding encoding, Encoding* used = nullptr) {
   Result<std::unique_ptr<DecodingReader>> reader = DecodingReader::Open(path, encoding);
   if (!reader.ok()) return reader.error();
   if (used != nullptr) *used = (*reader)->encoding();
@@ -331,8 +332,7 @@ TEST(DecodingReaderTest, BadBytesInALaterChunkAreReportedWithTheirLine) {
   Result<std::string> read = ReadAll(path, Encoding::kAuto);
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.error().code, "E_ENCODING");
-  EXPECT_NE(read.error().en.find("line " + std::to_string(2 * 26215 + 1) + " "),
-            std::string::npos)
+  EXPECT_NE(read.error().en.find("line " + std::to_string(2 * 26215 + 1) + " "), std::string::npos)
       << read.error().en;
 }
 

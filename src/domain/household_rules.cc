@@ -162,7 +162,7 @@ void CheckHouseholdMembers(const Household& h, std::vector<RuleIssue>& issues) {
   }
   const Money per_capita = h.PerCapitaIncome();
   if (per_capita <= Money() || per_capita > Money::FromYuan(100000)) {
-    Add(issues, "W_INCOME_OUTLIER", -1, "工资性收入", per_capita.ToString(),
+    Add(issues, "W_INCOME_OUTLIER", -1, "人均纯收入", per_capita.ToString(),
         "人均纯收入 " + per_capita.ToString() + " 元异常（≤0 或超过 100,000 元）",
         "per-capita net income " + per_capita.ToString() + " yuan is unusual (≤ 0 or over 100,000)");
   }

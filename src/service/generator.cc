@@ -3,7 +3,9 @@
 // Determinism: every random choice comes from one xoshiro256** stream seeded through
 // splitmix64 from options.seed, and every draw is integer arithmetic (no floating point,
 // no <random> distributions, whose output differs between library versions), so the same
-// options and villages give the same households on every platform.
+// options and villages give the same households on every platform. Never put two draws in
+// one expression whose evaluation order is unspecified (the operands of + or a call's
+// arguments): GCC and Clang order them differently.
 //
 // Order of work for one household: its kind, status, years, attribute, cause and
 // monitoring type first (they shape everything else), then the family (relations, ages,
@@ -339,7 +341,9 @@ class Generator {
 
   int NewSurname() {
     // Skewed to the front of the list, as common surnames are.
-    return static_cast<int>(std::min(rng_.Below(kSurnameCount), rng_.Below(kSurnameCount)));
+    const uint32_t a = rng_.Below(kSurnameCount);
+    const uint32_t b = rng_.Below(kSurnameCount);
+    return static_cast<int>(std::min(a, b));
   }
   int OtherSurname(int not_this) {
     int s = NewSurname();
@@ -349,7 +353,9 @@ class Generator {
   // An age for a child of a mother (or father) of `parent_age`: born when the parent was
   // 20–38, mostly in their twenties, and within [lo, hi] where the parent's age allows it.
   int ChildAge(int parent_age, int lo, int hi) {
-    const int at_birth = 20 + static_cast<int>(std::min(rng_.Below(19), rng_.Below(19)));
+    const uint32_t a = rng_.Below(19);
+    const uint32_t b = rng_.Below(19);
+    const int at_birth = 20 + static_cast<int>(std::min(a, b));
     const int age = parent_age - at_birth;
     if (age >= lo && age <= hi && age >= 0) return age;
     // Outside the window: anywhere the parent was at least 18 and the window allows.
@@ -750,7 +756,8 @@ void Generator::FitCause() {
   const auto any = [&](auto pred) { return std::any_of(members.begin(), members.end(), pred); };
 
   if (h.main_cause == code::kCauseIllness && !any([](const Member& m) { return m.IsSick(); })) {
-    AddCondition(pick_adult().health, rng_.Chance(6000) ? code::kChronic : code::kSerious);
+    Member& m = pick_adult();
+    AddCondition(m.health, rng_.Chance(6000) ? code::kChronic : code::kSerious);
   } else if (h.main_cause == code::kCauseDisability &&
              !any([](const Member& m) { return m.IsDisabled(); })) {
     Disable(pick_adult(), 4);
@@ -860,7 +867,9 @@ void Generator::DecideIncome() {
     table = kExitedIncome;
   }
   if (rng_.Chance(10)) table = kRichIncome;
-  const int64_t net = DrawFen(rng_, table) * n + rng_.Range(0, 99);
+  // Two statements: the order of draws must not depend on the compiler.
+  const int64_t per_capita = DrawFen(rng_, table);
+  const int64_t net = per_capita * n + rng_.Range(0, 99);
 
   // Shares in parts per thousand of net income.
   const bool assisted = h.attribute != kOrdinaryAttribute;
