@@ -41,7 +41,9 @@ struct Error {
   static Error Conflict(std::string zh, std::string en) {
     return {"E_CONFLICT", std::move(zh), std::move(en)};
   }
-  static Error Interrupted() { return {"E_INTERRUPTED", "操作被中断，未作任何更改", "interrupted; nothing was changed"}; }
+  static Error Interrupted() {
+    return {"E_INTERRUPTED", "操作被中断，未作任何更改", "interrupted; nothing was changed"};
+  }
 };
 
 // The outcome of an operation that returns nothing: ok, or an Error.
@@ -65,7 +67,7 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}     // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
@@ -98,8 +100,8 @@ class [[nodiscard]] Result {
 }  // namespace fupin
 
 // Returns early from the calling function when a Status or Result holds an error.
-#define FUPIN_RETURN_IF_ERROR(expr)           \
-  do {                                        \
-    auto fupin_status_ = (expr);              \
+#define FUPIN_RETURN_IF_ERROR(expr)                        \
+  do {                                                     \
+    auto fupin_status_ = (expr);                           \
     if (!fupin_status_.ok()) return fupin_status_.error(); \
   } while (0)

@@ -11,7 +11,7 @@
 namespace fupin {
 
 struct IdNumber {
-  std::string number;     // normalised: 18 characters, upper-case X
+  std::string number;  // normalised: 18 characters, upper-case X
   Date birth_date;
   int sex = 0;            // 1 male, 2 female (codes.md)
   bool upgraded = false;  // given as 15 digits and upgraded to 18

@@ -11,7 +11,14 @@
 
 namespace fupin {
 
-enum class RegionLevel : int { kNation = 0, kProvince = 1, kCity = 2, kCounty = 3, kTownship = 4, kVillage = 5 };
+enum class RegionLevel : int {
+  kNation = 0,
+  kProvince = 1,
+  kCity = 2,
+  kCounty = 3,
+  kTownship = 4,
+  kVillage = 5
+};
 
 class RegionCode {
  public:
@@ -21,8 +28,10 @@ class RegionCode {
 
   // Parses a code of 2, 4, 6, 9 or 12 digits (shorter ones are padded with zeros on the
   // right: "32" is Jiangsu, 320000000000). "0" or "" is not accepted; E_REGION otherwise.
-  // The padded code must be well formed: every part above the code's level is non-zero
-  // ("0032", "320001" are refused).
+  // The padded code must be well formed: a non-zero province part, a non-zero city part
+  // from the county level down, and a non-zero township part for a village ("0032",
+  // "320001", "320102000001" are refused). The county part may be 00 below a city without
+  // counties: "441900003" is a town of Dongguan.
   static Result<RegionCode> Parse(std::string_view text);
 
   constexpr int64_t value() const { return code_; }

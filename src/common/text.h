@@ -55,11 +55,11 @@ class DecodingReader {
  private:
   DecodingReader() = default;
   std::FILE* file_ = nullptr;
-  std::string path_;             // for error messages
+  std::string path_;  // for error messages
   Encoding encoding_ = Encoding::kUtf8;
-  void* iconv_ = nullptr;        // iconv_t when converting
-  std::string pending_;          // undecoded bytes carried over between chunks
-  size_t lines_before_ = 0;      // newlines already returned, for error positions
+  void* iconv_ = nullptr;    // iconv_t when converting
+  std::string pending_;      // undecoded bytes carried over between chunks
+  size_t lines_before_ = 0;  // newlines already returned, for error positions
   bool first_ = true;
   bool eof_ = false;
 };

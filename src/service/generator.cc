@@ -139,9 +139,9 @@ constexpr std::string_view kFemaleChars[] = {
     "丹", "欣", "怡", "悦", "佳", "琳", "倩", "颖", "晶", "洁", "月", "春", "巧", "彩", "琼",
     "淑", "蓉", "莉", "娜", "思", "小", "美", "金", "香", "爱", "珠", "素", "银", "晓", "子"};
 
-constexpr std::string_view kEthnicities[] = {"汉族",   "回族", "藏族", "彝族", "壮族",
-                                             "苗族",   "土家族", "东乡族", "蒙古族", "维吾尔族",
-                                             "满族", "侗族"};
+constexpr std::string_view kEthnicities[] = {"汉族",   "回族",     "藏族",   "彝族",
+                                             "壮族",   "苗族",     "土家族", "东乡族",
+                                             "蒙古族", "维吾尔族", "满族",   "侗族"};
 constexpr Weighted kEthnicityWeights[] = {{0, 9000}, {1, 300}, {2, 150}, {3, 100},
                                           {4, 100},  {5, 100}, {6, 80},  {7, 50},
                                           {8, 40},   {9, 30},  {10, 30}, {11, 20}};
@@ -166,9 +166,9 @@ constexpr Weighted kMainCauses[] = {{1, 4200}, {2, 1500}, {3, 800}, {4, 300}, {5
 constexpr Weighted kDisabilityGrades[] = {{1, 1200}, {2, 2300}, {3, 3000}, {4, 3500}};
 
 // Per-capita net income, yuan a year, by situation.
-constexpr Knot kExitedIncome[] = {{0, 3000},        {20000, 4600},   {60000, 6000},
-                                  {150000, 7200},   {500000, 9800},  {850000, 13500},
-                                  {970000, 19000},  {1000000, 32000}};
+constexpr Knot kExitedIncome[] = {{0, 3000},       {20000, 4600},   {60000, 6000},
+                                  {150000, 7200},  {500000, 9800},  {850000, 13500},
+                                  {970000, 19000}, {1000000, 32000}};
 constexpr Knot kPoorIncome[] = {{0, 1000},      {100000, 2100}, {500000, 3200},
                                 {850000, 3950}, {950000, 4800}, {1000000, 7000}};
 constexpr Knot kReturnedIncome[] = {
@@ -195,14 +195,36 @@ constexpr int kPhonePrefixes[] = {130, 131, 132, 133, 134, 135, 136, 137, 138, 1
 constexpr int kMale = 1, kFemale = 2;
 constexpr int kOrdinaryAttribute = 1, kDibaoAttribute = 2, kTekunAttribute = 3;
 enum Relation : int {
-  kSpouse = 2, kSon = 3, kDaughter = 4, kDaughterInLaw = 5, kSonInLaw = 6, kGrandson = 7,
-  kGranddaughter = 8, kDaughtersSon = 9, kDaughtersDaughter = 10, kFather = 11, kMother = 12,
-  kWifesFather = 13, kWifesMother = 14, kHusbandsFather = 15, kHusbandsMother = 16,
-  kSibling = 19, kOtherRelation = 99
+  kSpouse = 2,
+  kSon = 3,
+  kDaughter = 4,
+  kDaughterInLaw = 5,
+  kSonInLaw = 6,
+  kGrandson = 7,
+  kGranddaughter = 8,
+  kDaughtersSon = 9,
+  kDaughtersDaughter = 10,
+  kFather = 11,
+  kMother = 12,
+  kWifesFather = 13,
+  kWifesMother = 14,
+  kHusbandsFather = 15,
+  kHusbandsMother = 16,
+  kSibling = 19,
+  kOtherRelation = 99
 };
 enum School : int {
-  kNotInSchool = 0, kPreschoolAge = 1, kPreschool = 2, kPrimary = 3, kJunior = 4, kSenior = 5,
-  kVocational = 6, kCollege = 7, kUniversity = 8, kHomeTaught = 10, kSuspended = 11
+  kNotInSchool = 0,
+  kPreschoolAge = 1,
+  kPreschool = 2,
+  kPrimary = 3,
+  kJunior = 4,
+  kSenior = 5,
+  kVocational = 6,
+  kCollege = 7,
+  kUniversity = 8,
+  kHomeTaught = 10,
+  kSuspended = 11
 };
 constexpr int kCauseLackLabour = 8, kCauseLackCapital = 9;
 constexpr int kRiskIllness = 1, kRiskSchooling = 2, kRiskDisability = 3, kRiskDisaster = 4,
@@ -365,9 +387,8 @@ class Generator {
   }
   RegionCode PickVillage() {
     const uint64_t total = cumulative_.back();
-    const uint64_t r = total < (uint64_t{1} << 32)
-                           ? rng_.Below(static_cast<uint32_t>(total))
-                           : rng_.Next() % total;
+    const uint64_t r = total < (uint64_t{1} << 32) ? rng_.Below(static_cast<uint32_t>(total))
+                                                   : rng_.Next() % total;
     const size_t i = static_cast<size_t>(
         std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin());
     return villages_[i];
@@ -519,8 +540,8 @@ void Generator::PlanFamily() {
       const int sex = rng_.Chance(5200) ? kMale : kFemale;
       const int relation = via_son ? (sex == kMale ? kGrandson : kGranddaughter)
                                    : (sex == kMale ? kDaughtersSon : kDaughtersDaughter);
-      plan_.push_back({relation, sex, ChildAge(grandmother_side, 0, 25),
-                       via_son ? surname : in_law_surname});
+      plan_.push_back(
+          {relation, sex, ChildAge(grandmother_side, 0, 25), via_son ? surname : in_law_surname});
     }
     slots -= grandchildren;
     const int more = std::min(slots, 2);
@@ -539,8 +560,7 @@ void Generator::PlanFamily() {
   for (; slots > 0; --slots) {
     const int sex = rng_.Chance(5000) ? kMale : kFemale;
     if (rng_.Chance(7000)) {
-      plan_.push_back(
-          {kSibling, sex, std::clamp(head_age + rng_.Range(-8, 8), 16, 95), surname});
+      plan_.push_back({kSibling, sex, std::clamp(head_age + rng_.Range(-8, 8), 16, 95), surname});
     } else {
       plan_.push_back({kOtherRelation, sex, rng_.Range(5, 70), NewSurname()});
     }
@@ -552,7 +572,8 @@ void Generator::PlanChildren(int count, int mother_age, int surname, bool first_
     const int sex = rng_.Chance(5200) ? kMale : kFemale;
     int age = ChildAge(mother_age, 0, 45);
     if (i == 0 && first_is_student) age = rng_.Range(7, std::max(7, std::min(20, mother_age - 18)));
-    plan_.push_back({sex == kMale ? kSon : kDaughter, sex, age, surname, i == 0 && first_is_student});
+    plan_.push_back(
+        {sex == kMale ? kSon : kDaughter, sex, age, surname, i == 0 && first_is_student});
   }
 }
 
@@ -585,8 +606,7 @@ void Generator::RealiseMembers() {
   for (size_t i = 0; i < plan_.size(); ++i) {
     const Plan& p = plan_[i];
     Member& m = h.members[i];
-    const int32_t wanted =
-        today - p.age * 365 - p.age / 4 - static_cast<int32_t>(rng_.Below(365));
+    const int32_t wanted = today - p.age * 365 - p.age / 4 - static_cast<int32_t>(rng_.Below(365));
     const Date birth = ids_.Allocate(wanted, p.sex, m.id_number);
     const int age = birth.AgeOn(today_);
     ages_[i] = age;
@@ -602,9 +622,8 @@ void Generator::RealiseMembers() {
     m.birth_date = birth;
     const bool married_in = p.relation == kSpouse || p.relation == kDaughterInLaw ||
                             p.relation == kSonInLaw || p.relation == kOtherRelation;
-    m.ethnicity.assign(kEthnicities[married_in && rng_.Chance(1000)
-                                         ? Pick(rng_, kEthnicityWeights)
-                                         : ethnicity_]);
+    m.ethnicity.assign(
+        kEthnicities[married_in && rng_.Chance(1000) ? Pick(rng_, kEthnicityWeights) : ethnicity_]);
     RollHealth(m, age);
     m.school_status = SchoolStatus(m, age);
     if (p.student && !m.IsStudent()) {
@@ -873,10 +892,11 @@ void Generator::DecideIncome() {
 
   // Shares in parts per thousand of net income.
   const bool assisted = h.attribute != kOrdinaryAttribute;
-  const int64_t transfer =
-      net * (assisted ? rng_.Range(450, 850) : h.IsRegistered() ? rng_.Range(100, 350)
-                                                                : rng_.Range(20, 200)) /
-      1000;
+  const int64_t transfer = net *
+                           (assisted           ? rng_.Range(450, 850)
+                            : h.IsRegistered() ? rng_.Range(100, 350)
+                                               : rng_.Range(20, 200)) /
+                           1000;
   int64_t wage = (net - transfer) * (working ? rng_.Range(450, 900) : rng_.Range(0, 150)) / 1000;
   const int64_t property = std::min(net * rng_.Range(0, 40) / 1000, net - transfer - wage);
   const int64_t business_net = net - transfer - wage - property;
@@ -904,9 +924,8 @@ void Generator::DecideIncome() {
   // 突发严重困难户 under monitoring: rigid expenses above 40% of net income.
   if (h.monitor_type == 3 && h.monitor_status == code::kMonitoring) {
     const int64_t household_net = h.NetIncome().fen();
-    const int64_t target = household_net > 0
-                               ? household_net * rng_.Range(450, 1500) / 1000 + 100
-                               : rng_.Range(1000, 20000) * int64_t{100};
+    const int64_t target = household_net > 0 ? household_net * rng_.Range(450, 1500) / 1000 + 100
+                                             : rng_.Range(1000, 20000) * int64_t{100};
     const int64_t missing = target - (medical + education + disaster);
     if (missing > 0) {
       if (sick || rng_.Chance(3000)) {

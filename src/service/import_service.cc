@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <random>
 #include <unordered_map>
@@ -68,7 +69,12 @@ class Importer {
     return options_.interrupted && options_.interrupted->load(std::memory_order_relaxed);
   }
   void Progress(const std::string& text) {
-    if (options_.progress) options_.progress(text);
+    if (!options_.progress) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "[%7.2f s] ", seconds);
+    options_.progress(stamp + text);
   }
 
   // Opens the two tables; file-level problems become issues (returns false).
@@ -85,6 +91,7 @@ class Importer {
   Store& store_;
   const ImportOptions& options_;
   const Date today_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   ImportReport report_;
   Source households_src_, members_src_;
   bool is_xlsx_ = false;
@@ -424,6 +431,7 @@ Status Importer::Write() {
     h.actor = options_.actor;
     h.source = source;
   }
+  Progress("写入历史和汇总");
   if (Status s = store_.AppendHistory(history); !s.ok()) return fail(s);
   if (Status s = store_.ApplyAggregateDeltas(aggregates.Deltas()); !s.ok()) return fail(s);
   std::string sources;
@@ -443,6 +451,7 @@ Status Importer::Write() {
     store_.Rollback();
     return Status::Ok();
   }
+  Progress("提交");
   FUPIN_RETURN_IF_ERROR(store_.Commit());
   report_.batch_id = batch;
   report_.written = true;
@@ -556,6 +565,7 @@ Result<ImportReport> Importer::Run() {
   auto members_ok = ReadMembers();
   if (!members_ok.ok()) return members_ok.error();
   if (!*members_ok) return report_;
+  Progress("核对户与成员、区划和已有登记");
   FUPIN_RETURN_IF_ERROR(CheckHouseholds());
   FUPIN_RETURN_IF_ERROR(CheckRegions());
   FUPIN_RETURN_IF_ERROR(CheckRegister());
@@ -568,6 +578,7 @@ Result<ImportReport> Importer::Run() {
   Progress("写入数据库");
   FUPIN_RETURN_IF_ERROR(Write());
   if (options_.skip_invalid) FUPIN_RETURN_IF_ERROR(WriteRejects());
+  Progress(report_.written ? "完成" : "完成（未写入）");
   return report_;
 }
 
