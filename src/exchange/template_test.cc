@@ -1,1 +1,224 @@
+#include "exchange/template.h"
+
 #include <gtest/gtest.h>
+
+namespace fupin {
+namespace {
+
+Date Today() { return *Date::FromYmd(2026, 6, 30); }
+
+Record Row(std::vector<std::string> cells, size_t line = 2) { return Record{line, std::move(cells)}; }
+
+HeaderMap Map(TemplateTable table, std::vector<std::string> names) {
+  std::vector<CellIssue> issues;
+  HeaderMap map = HeaderMap::Build(table, Row(std::move(names), 1), issues);
+  EXPECT_TRUE(issues.empty());
+  return map;
+}
+
+const std::vector<std::string> kHouseholdHeader = {
+    "户编号", "行政区划代码", "户类型", "贫困状态", "识别年度", "脱贫年度", "主要致贫原因",
+    "工资性收入", "生产经营性收入", "生产经营性支出", "财产性收入", "转移性收入",
+    "不愁吃", "不愁穿", "住房安全等级", "饮水安全"};
+
+std::vector<std::string> GoodHousehold() {
+  return {"H2210120500001", "620422101205", "建档立卡户", "已脱贫", "2016", "2019", "因灾",
+          "3881.62", "5,981.02", "1862.64", "0", "0", "是", "Y", "a", "1"};
+}
+
+TEST(HeaderMapTest, AcceptsChineseNamesOrEnglishKeysInAnyOrder) {
+  std::vector<CellIssue> issues;
+  HeaderMap::Build(TemplateTable::kMembers,
+                   Row({"NAME", "户编号", "id_number", "与户主关系", "在校生状况", "health",
+                        "劳动能力", "参加城乡居民基本医疗保险"},
+                       1),
+                   issues);
+  EXPECT_TRUE(issues.empty());
+}
+
+TEST(HeaderMapTest, ReportsUnknownRepeatedAndMissingColumnsTogether) {
+  std::vector<CellIssue> issues;
+  HeaderMap::Build(TemplateTable::kMembers, Row({"户编号", "姓名", "姓名", "身份证"}, 1), issues);
+  std::vector<std::string> codes;
+  for (const auto& i : issues) codes.push_back(i.code + ":" + i.column);
+  EXPECT_EQ(codes, (std::vector<std::string>{"E_HEADER:姓名", "E_HEADER:身份证", "E_HEADER:证件号码",
+                                             "E_HEADER:与户主关系", "E_HEADER:在校生状况",
+                                             "E_HEADER:健康状况", "E_HEADER:劳动能力",
+                                             "E_HEADER:参加城乡居民基本医疗保险"}));
+}
+
+TEST(ParseHouseholdRowTest, ReadsCodesAmountsAndDefaults) {
+  HeaderMap map = Map(TemplateTable::kHouseholds, kHouseholdHeader);
+  Household h;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseHouseholdRow(map, Row(GoodHousehold()), Today(), h, issues));
+  EXPECT_TRUE(issues.empty());
+  EXPECT_EQ(h.village_code.value(), 620422101205);
+  EXPECT_EQ(h.poverty_status, code::kExited);
+  EXPECT_EQ(h.business_income.fen(), 598102);
+  EXPECT_EQ(h.housing_grade, 1);
+  EXPECT_TRUE(h.clothing_secure);
+  EXPECT_EQ(h.attribute, 1);                         // default 一般户
+  EXPECT_EQ(h.monitor_status, code::kMonitorNone);  // default for 非监测对象
+}
+
+struct CellCase {
+  size_t column;
+  std::string value;
+  std::string code;
+};
+
+class ParseHouseholdCellTest : public ::testing::TestWithParam<CellCase> {};
+
+TEST_P(ParseHouseholdCellTest, ABadCellIsReportedWithItsCodeAndColumn) {
+  HeaderMap map = Map(TemplateTable::kHouseholds, kHouseholdHeader);
+  auto cells = GoodHousehold();
+  cells[GetParam().column] = GetParam().value;
+  Household h;
+  std::vector<CellIssue> issues;
+  EXPECT_FALSE(ParseHouseholdRow(map, Row(cells), Today(), h, issues));
+  ASSERT_FALSE(issues.empty());
+  EXPECT_EQ(issues[0].code, GetParam().code);
+  EXPECT_EQ(issues[0].column, kHouseholdHeader[GetParam().column]);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cells, ParseHouseholdCellTest,
+    ::testing::Values(CellCase{0, "H 1", "E_FORMAT"}, CellCase{0, std::string(33, 'A'), "E_FORMAT"},
+                      CellCase{1, "620422101", "E_REGION"}, CellCase{1, "62042210120", "E_REGION"},
+                      CellCase{3, "脱贫了", "E_CODE"}, CellCase{4, "2012", "E_YEAR"},
+                      CellCase{4, "二〇一六", "E_NUMBER"}, CellCase{5, "2015", "E_YEAR"},
+                      CellCase{7, "", "E_REQUIRED"}, CellCase{7, "1.234", "E_NUMBER"},
+                      CellCase{7, "-5", "E_NUMBER"}, CellCase{7, "12,34", "E_NUMBER"},
+                      CellCase{12, "有", "E_CODE"}, CellCase{14, "E", "E_CODE"}));
+
+TEST(ParseHouseholdRowTest, ExtraNonEmptyCellsAreAFormatError) {
+  HeaderMap map = Map(TemplateTable::kHouseholds, kHouseholdHeader);
+  auto cells = GoodHousehold();
+  cells.push_back("");
+  Household h;
+  std::vector<CellIssue> issues;
+  EXPECT_TRUE(ParseHouseholdRow(map, Row(cells), Today(), h, issues));
+  cells.push_back("surplus");
+  EXPECT_FALSE(ParseHouseholdRow(map, Row(cells), Today(), h, issues));
+  EXPECT_EQ(issues.back().code, "E_FORMAT");
+}
+
+const std::vector<std::string> kMemberHeader = {"户编号", "姓名", "证件号码", "与户主关系", "性别",
+                                                "出生日期", "在校生状况", "健康状况", "残疾等级",
+                                                "劳动能力", "参加城乡居民基本医疗保险"};
+
+std::vector<std::string> GoodMember() {
+  return {"H1", "成员0_1", "620422196105284322", "配偶", "女", "", "非在校生",
+          "健康", "", "普通劳动力", "是"};
+}
+
+TEST(ParseMemberRowTest, DerivesSexAndBirthDateFromTheIdNumber) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[4] = "";
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+  EXPECT_EQ(code, "H1");
+  EXPECT_EQ(m.sex, 2);
+  EXPECT_EQ(m.birth_date->ToString(), "1961-05-28");
+}
+
+TEST(ParseMemberRowTest, AFifteenDigitNumberIsUpgradedWithAWarning) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[2] = "130503670401001";
+  cells[4] = "男";
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+  EXPECT_EQ(m.id_number, "130503196704010016");
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "W_ID_UPGRADED");
+}
+
+TEST(ParseMemberRowTest, SexOrBirthDateDisagreeingWithTheIdNumberIsAMismatch) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  auto cells = GoodMember();
+  cells[4] = "男";
+  EXPECT_FALSE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+  EXPECT_EQ(issues.back().code, "E_SEX_MISMATCH");
+  cells = GoodMember();
+  cells[5] = "1961-05-29";
+  EXPECT_FALSE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+  EXPECT_EQ(issues.back().code, "E_SEX_MISMATCH");
+  EXPECT_EQ(issues.back().column, "出生日期");
+}
+
+TEST(ParseMemberRowTest, IdNumberErrorsKeepTheirCodes) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  Member m;
+  std::string code;
+  for (auto [value, expected] : {std::pair{"62042219610528432", "E_ID_FORMAT"},
+                                 std::pair{"620422196105284321", "E_ID_CHECKSUM"},
+                                 std::pair{"620422196102304320", "E_ID_BIRTHDATE"}}) {
+    std::vector<CellIssue> issues;
+    auto cells = GoodMember();
+    cells[2] = value;
+    EXPECT_FALSE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+    ASSERT_FALSE(issues.empty());
+    EXPECT_EQ(issues[0].code, expected) << value;
+    EXPECT_EQ(issues[0].column, "证件号码");
+  }
+}
+
+TEST(ParseMemberRowTest, NamesLongerThanFiftyCharactersAreRefused) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  std::string name;
+  for (int i = 0; i < 51; ++i) name += "张";
+  cells[1] = name;
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  EXPECT_FALSE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  cells[1] = name.substr(3);  // 50 characters
+  issues.clear();
+  EXPECT_TRUE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+}
+
+TEST(TemplateRoundTripTest, CellsWrittenFromARecordParseBackToTheSameRecord) {
+  HeaderMap hmap = Map(TemplateTable::kHouseholds, TemplateHeader(TemplateTable::kHouseholds));
+  HeaderMap mmap = Map(TemplateTable::kMembers, TemplateHeader(TemplateTable::kMembers));
+  Household h;
+  std::vector<CellIssue> issues;
+  HeaderMap short_map = Map(TemplateTable::kHouseholds, kHouseholdHeader);
+  ASSERT_TRUE(ParseHouseholdRow(short_map, Row(GoodHousehold()), Today(), h, issues));
+  h.other_causes.Add(7);
+  h.other_causes.Add(99);
+  h.phone = "13800000000";
+  Member m;
+  std::string code;
+  HeaderMap member_map = Map(TemplateTable::kMembers, kMemberHeader);
+  ASSERT_TRUE(ParseMemberRow(member_map, Row(GoodMember()), Today(), m, code, issues));
+  m.ethnicity = "回族";
+  m.months_worked = 7;
+  h.members.push_back(m);
+
+  std::vector<std::string> cells;
+  HouseholdCells(h, cells);
+  Household back;
+  ASSERT_TRUE(ParseHouseholdRow(hmap, Row(cells), Today(), back, issues)) << issues[0].zh;
+  MemberCells(h.household_code, m, cells);
+  Member member_back;
+  ASSERT_TRUE(ParseMemberRow(mmap, Row(cells), Today(), member_back, code, issues));
+  back.members.push_back(member_back);
+  back.size = 0;
+  h.size = 0;
+  EXPECT_EQ(back, h);
+}
+
+}  // namespace
+}  // namespace fupin

@@ -64,7 +64,8 @@ class Rng {
     return result;
   }
 
-  // Uniform in [0, n) for 0 < n < 2^32 (multiply-shift; the bias is below 2^-32).
+  // Uniform in [0, n) for 0 < n < 2^32 (multiply-shift of 32 random bits; the bias, at
+  // most n / 2^32, is far below anything the register shows).
   uint32_t Below(uint32_t n) {
     assert(n > 0);
     return static_cast<uint32_t>(((Next() >> 32) * n) >> 32);
@@ -534,14 +535,14 @@ void Generator::PlanFamily() {
     plan_.push_back({via_son ? kDaughterInLaw : kSonInLaw, via_son ? kFemale : kMale, in_law_age,
                      in_law_surname});
     slots -= 2;
-    const int grandmother_side = via_son ? in_law_age : child_age;
+    const int grandchildren_parent_age = via_son ? in_law_age : child_age;
     const int grandchildren = std::min(slots, rng_.Range(1, 3));
     for (int i = 0; i < grandchildren; ++i) {
       const int sex = rng_.Chance(5200) ? kMale : kFemale;
       const int relation = via_son ? (sex == kMale ? kGrandson : kGranddaughter)
                                    : (sex == kMale ? kDaughtersSon : kDaughtersDaughter);
-      plan_.push_back(
-          {relation, sex, ChildAge(grandmother_side, 0, 25), via_son ? surname : in_law_surname});
+      plan_.push_back({relation, sex, ChildAge(grandchildren_parent_age, 0, 25),
+                       via_son ? surname : in_law_surname});
     }
     slots -= grandchildren;
     const int more = std::min(slots, 2);

@@ -14,8 +14,9 @@
 #include "domain/codes.h"
 #include "domain/household_rules.h"
 
-// Speed (Release, one core of the 2-core build machine, a sink that only counts):
-// 10,000,000 members in about 4.6 s, i.e. about 2.2 million members per second.
+// Speed (Release, GCC 12, a sink that only counts, on the shared 2-core build machine):
+// 2,600,000 households with 10.1 million members in 3.4–3.6 s, about 2.8–3.0 million
+// members per second; the generator's state stays under 1 MB (ID counters, village table).
 
 namespace fupin {
 namespace {

@@ -1,1 +1,201 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "storage/store.h"
+
+namespace fupin {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/fupin-store-XXXXXX";
+    dir_ = mkdtemp(dir);
+    path_ = dir_ + "/t.db";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Store> Create() {
+    auto store = Store::Open(path_, Store::OpenMode::kCreate);
+    EXPECT_TRUE(store.ok());
+    EXPECT_TRUE((*store)->Migrate().ok());
+    auto s = std::move(store).value();
+    EXPECT_TRUE(s->Begin().ok());
+    EXPECT_TRUE(s->UpsertRegions({{RegionCode::FromInt(620000000000), "甘肃省", std::nullopt},
+                                  {RegionCode::FromInt(620400000000), "白银市", std::nullopt},
+                                  {RegionCode::FromInt(620422000000), "会宁县", 500000},
+                                  {RegionCode::FromInt(620422101000), "甲镇", std::nullopt},
+                                  {RegionCode::FromInt(620422101205), "甲村", std::nullopt},
+                                  {RegionCode::FromInt(620422102201), "乙村", std::nullopt}})
+                    .ok());
+    EXPECT_TRUE(s->Commit().ok());
+    return s;
+  }
+
+  static Household MakeHousehold(const std::string& code, int64_t village,
+                                 std::vector<std::string> ids) {
+    Household h;
+    h.household_code = code;
+    h.village_code = RegionCode::FromInt(village);
+    h.poverty_status = 0;
+    h.registered_year = 2016;
+    h.main_cause = 1;
+    h.housing_grade = 1;
+    h.wage_income = Money::FromYuan(3000);
+    h.monitor_since = *Date::FromYmd(2022, 1, 2);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      Member m;
+      m.name = "成员" + std::to_string(i);
+      m.id_number = ids[i];
+      m.relation = i == 0 ? 1 : 3;
+      m.sex = 1;
+      m.birth_date = *Date::FromYmd(1980, 1, 1);
+      m.school_status = 0;
+      m.health.Add(1);
+      m.labor = 1;
+      m.resident_medical_insurance = true;
+      h.members.push_back(m);
+    }
+    return h;
+  }
+
+  std::string dir_, path_;
+};
+
+TEST_F(StoreTest, OpeningAMissingDatabaseAsksForInit) {
+  auto store = Store::Open(path_, Store::OpenMode::kExisting);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, "E_NO_SCHEMA");
+  EXPECT_NE(store.error().en.find("fupin init"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path_));
+}
+
+TEST_F(StoreTest, OpeningADatabaseWithoutSchemaAsksForInit) {
+  ASSERT_TRUE(Store::Open(path_, Store::OpenMode::kCreate).ok());
+  auto store = Store::Open(path_, Store::OpenMode::kExisting);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, "E_NO_SCHEMA");
+}
+
+TEST_F(StoreTest, MigratingTwiceIsHarmless) {
+  Create();
+  auto store = Store::Open(path_, Store::OpenMode::kCreate);
+  ASSERT_TRUE(store.ok());
+  auto version = (*store)->Migrate();
+  ASSERT_TRUE(version.ok());
+  EXPECT_GE(*version, 1);
+  EXPECT_TRUE(Store::Open(path_, Store::OpenMode::kExisting).ok());
+}
+
+TEST_F(StoreTest, AFileThatIsNotADatabaseIsRefusedClearly) {
+  std::ofstream(path_) << "户编号,姓名\nthis is a CSV, not a database\n";
+  auto store = Store::Open(path_, Store::OpenMode::kExisting);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, "E_DATABASE");
+}
+
+TEST_F(StoreTest, ADatabaseInAFolderThatCannotBeWrittenIsRefused) {
+  auto store = Store::Open("/proc/fupin-nowhere/t.db", Store::OpenMode::kCreate);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, "E_DATABASE");
+}
+
+TEST_F(StoreTest, AHouseholdIsWrittenAndReadBackWithItsMembers) {
+  auto store = Create();
+  Household h = MakeHousehold("H1", 620422101205, {"620422198001010011", "620422200501010012"});
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertHousehold(h, 1, "b1").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto found = store->FindHousehold("H1");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->household, h);
+  EXPECT_EQ((*found)->version, 1);
+  auto owner = store->FindPerson(1, "620422200501010012");
+  ASSERT_TRUE(owner.ok() && owner->has_value());
+  EXPECT_EQ(**owner, "H1");
+}
+
+TEST_F(StoreTest, AnIdNumberCanBeRegisteredOnlyOnce) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011"}), 1, "").ok());
+  Status s = store->InsertHousehold(MakeHousehold("H2", 620422101205, {"620422198001010011"}), 1, "");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "E_CONFLICT");
+  store->Rollback();
+  auto found = store->FindHousehold("H1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+}
+
+TEST_F(StoreTest, DeletingAHouseholdFreesItsPeople) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011"}), 1, "").ok());
+  ASSERT_TRUE(store->DeleteHousehold(RegionCode::FromInt(620422000000), "H1").ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H2", 620422102201, {"620422198001010011"}), 1, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(**store->FindPerson(1, "620422198001010011"), "H2");
+}
+
+TEST_F(StoreTest, ForEachHouseholdKeepsToTheRegionInKeyOrder) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H3", 620422102201, {"620422198001010038"}), 1, "").ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011", "620422198001010020"}), 1, "").ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H2", 620422102201, {"620422198001010046"}), 1, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store
+                  ->ForEachHousehold(RegionCode::Nation(),
+                                     [&](const Household& h) {
+                                       seen.push_back(h.household_code + "/" +
+                                                      std::to_string(h.members.size()));
+                                       return Status::Ok();
+                                     })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"H1/2", "H2/1", "H3/1"}));
+  seen.clear();
+  ASSERT_TRUE(store
+                  ->ForEachHousehold(RegionCode::FromInt(620422102201),
+                                     [&](const Household& h) {
+                                       seen.push_back(h.household_code + "/" +
+                                                      std::to_string(h.members.size()));
+                                       return Status::Ok();
+                                     })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"H2/1", "H3/1"}));
+}
+
+TEST_F(StoreTest, AggregateDeltasAddUp) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->ApplyAggregateDeltas({{{620422000000, "households"}, 3}}).ok());
+  ASSERT_TRUE(store->ApplyAggregateDeltas({{{620422000000, "households"}, -1}}).ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto values = store->Aggregates(RegionCode::FromInt(620422000000));
+  ASSERT_TRUE(values.ok());
+  EXPECT_EQ(values->at("households"), 2);
+}
+
+TEST_F(StoreTest, RegionsKnowTheirVillagesChildrenAndPopulation) {
+  auto store = Create();
+  auto villages = store->Villages(RegionCode::FromInt(620422000000));
+  ASSERT_TRUE(villages.ok());
+  EXPECT_EQ(villages->size(), 2u);
+  auto children = store->Children(RegionCode::FromInt(620422000000));
+  ASSERT_TRUE(children.ok());
+  ASSERT_EQ(children->size(), 1u);
+  EXPECT_EQ((*children)[0].name, "甲镇");
+  auto county = store->GetRegion(RegionCode::FromInt(620422000000));
+  EXPECT_EQ(*(*county)->rural_population, 500000);
+  EXPECT_TRUE(store->SetRuralPopulation(RegionCode::FromInt(620422101205), 812).ok());
+  EXPECT_EQ(store->SetRuralPopulation(RegionCode::FromInt(620422101999), 5).error().code, "E_REGION");
+}
+
+}  // namespace
+}  // namespace fupin
