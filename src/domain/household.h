@@ -45,6 +45,17 @@ struct Member {
   friend bool operator==(const Member&, const Member&) = default;
 };
 
+// The figures income rules need, available without the member rows.
+struct IncomeFigures {
+  Money net_income;      // 家庭纯收入
+  Money rigid_expenses;  // 合规自付医疗 + 教育 + 灾害损失
+  int64_t members = 0;
+  // 人均纯收入: net income ÷ members, rounded half away from zero; 0 with no members.
+  Money PerCapita() const {
+    return members > 0 ? net_income.DivideRounded(members) : Money();
+  }
+};
+
 struct Household {
   std::string household_code;
   RegionCode village_code;
@@ -78,7 +89,10 @@ struct Household {
     return wage_income + business_income - business_cost + property_income + transfer_income;
   }
   // 人均纯收入: net income ÷ members, rounded half away from zero; 0 with no members.
-  Money PerCapitaIncome() const;
+  Money PerCapitaIncome() const { return Figures().PerCapita(); }
+  IncomeFigures Figures() const {
+    return {NetIncome(), RigidExpenses(), static_cast<int64_t>(members.size())};
+  }
   // 合规自付医疗 + 教育 + 灾害损失.
   Money RigidExpenses() const { return medical_out_of_pocket + education_cost + disaster_loss; }
   friend bool operator==(const Household&, const Household&) = default;

@@ -1,0 +1,127 @@
+#include "exchange/policy_file.h"
+
+#include <gtest/gtest.h>
+
+namespace fupin {
+namespace {
+
+PolicyValue National() { return *ParsePolicyText(NationalPolicyText(), "policy/national.toml"); }
+
+Result<PolicySet> WithLayer(const std::string& toml) {
+  auto layer = ParsePolicyText(toml, "county.toml");
+  if (!layer.ok()) return layer.error();
+  return PolicySet::Build({National(), *layer});
+}
+
+TEST(NationalPolicyTest, HasEveryKeyOfTheSpec) {
+  auto set = PolicySet::Build({National()});
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const Policy& p = set->For(RegionCode::Nation());
+  EXPECT_EQ(p.poverty_line.at(2014), Money::FromYuan(2800));
+  EXPECT_EQ(p.poverty_line.at(2020), Money::FromYuan(4000));
+  EXPECT_EQ(p.monitoring_line.at(2021), Money::FromYuan(6000));
+  EXPECT_EQ(p.exit.school_age_min, 6);
+  EXPECT_EQ(p.exit.school_age_max, 15);
+  EXPECT_EQ(p.exit.safe_housing_grades, (std::vector<int>{1, 2}));
+  EXPECT_EQ(p.village_exit.max_incidence_west.ToString(), "0.03");
+  EXPECT_EQ(p.county_exit.min_satisfaction.micros, 900000);
+  EXPECT_EQ(p.monitoring.rigid_expense_ratio.micros, 400000);
+  EXPECT_EQ(p.monitoring.medical_alert_other, Money::FromYuan(20000));
+  EXPECT_EQ(p.compare.vehicle_price, Money::FromYuan(30000));
+  EXPECT_EQ(p.west_provinces.size(), 12u);
+}
+
+TEST(PolicySetTest, JiangsuOverridesThePovertyLineAndKeepsTheOtherYears) {
+  auto set = PolicySet::Build({National()});
+  ASSERT_TRUE(set.ok());
+  const Policy& jiangsu = set->For(RegionCode::FromInt(320321101201));
+  EXPECT_EQ(jiangsu.poverty_line.at(2019), Money::FromYuan(6000));
+  EXPECT_EQ(jiangsu.poverty_line.at(2014), Money::FromYuan(2800));
+  const Policy& gansu = set->For(RegionCode::FromInt(620422102201));
+  EXPECT_EQ(gansu.poverty_line.at(2019), Money::FromYuan(3218));
+  EXPECT_FALSE(jiangsu.IsWest(RegionCode::FromInt(320321101201)));
+  EXPECT_TRUE(gansu.IsWest(RegionCode::FromInt(620422102201)));
+}
+
+TEST(PolicySetTest, TheDeepestOverrideWinsAndTablesMergeKeyByKey) {
+  auto set = WithLayer(
+      "[override.\"62\"]\nmonitoring_line = { 2022 = 6500 }\n"
+      "[override.\"620422\"]\nmonitoring_line = { 2022 = 7000 }\n"
+      "[monitoring_line]\n2023 = 6800\n");
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const Policy& huining = set->For(RegionCode::FromInt(620422102201));
+  EXPECT_EQ(huining.monitoring_line.at(2022), Money::FromYuan(7000));
+  EXPECT_EQ(huining.monitoring_line.at(2021), Money::FromYuan(6000));
+  EXPECT_EQ(huining.monitoring_line.at(2023), Money::FromYuan(6800));
+  const Policy& other = set->For(RegionCode::FromInt(620102001001));
+  EXPECT_EQ(other.monitoring_line.at(2022), Money::FromYuan(6500));
+  EXPECT_EQ(set->For(RegionCode::Nation()).monitoring_line.count(2022), 0u);
+}
+
+TEST(PolicyYearRuleTest, ALaterYearUsesTheLatestEarlierEntryWithAWarning) {
+  auto set = PolicySet::Build({National()});
+  const Policy& p = set->For(RegionCode::Nation());
+  auto exact = p.PovertyLine(2020);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_FALSE(exact->earlier);
+  auto later = p.PovertyLine(2024);
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->earlier);
+  EXPECT_EQ(later->year, 2020);
+  EXPECT_EQ(later->amount, Money::FromYuan(4000));
+}
+
+TEST(PolicyYearRuleTest, AYearWithNoEntryAtOrBeforeItFails) {
+  auto set = PolicySet::Build({National()});
+  const Policy& p = set->For(RegionCode::Nation());
+  auto none = p.PovertyLine(2013);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, "E_POLICY_YEAR");
+  EXPECT_NE(none.error().en.find("poverty_line"), std::string::npos);
+  EXPECT_EQ(p.MonitoringLine(2020).error().code, "E_POLICY_YEAR");
+}
+
+struct BadLayer {
+  std::string toml;
+  std::string where;  // expected "file:line key"
+};
+
+class BadPolicyFileTest : public ::testing::TestWithParam<BadLayer> {};
+
+TEST_P(BadPolicyFileTest, IsRefusedNamingTheFileLineAndKey) {
+  auto set = WithLayer(GetParam().toml);
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().code, "E_POLICY");
+  EXPECT_NE(set.error().en.find(GetParam().where), std::string::npos) << set.error().en;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Layers, BadPolicyFileTest,
+    ::testing::Values(
+        BadLayer{"[exit]\nnotice_days = 7\nschool_ages = [6, 15]\n", "county.toml:3 exit.school_ages"},
+        BadLayer{"[poverty_line]\n2021 = -100\n", "county.toml:2 poverty_line.2021"},
+        BadLayer{"[village_exit]\nmax_incidence = 1.5\n", "county.toml:2 village_exit.max_incidence"},
+        BadLayer{"[override.\"3\"]\npoverty_line = { 2020 = 5000 }\n", "override.3"},
+        BadLayer{"[override.\"3201\"]\npoverty_lines = { 2020 = 5000 }\n",
+                 "override.3201.poverty_lines"},
+        BadLayer{"[monitoring]\nnotice_days = \"five\"\n", "county.toml:2 monitoring.notice_days"},
+        BadLayer{"[monitoring_line]\n20x1 = 6000\n", "monitoring_line.20x1"},
+        BadLayer{"[exit]\nsafe_housing_grades = [\"A\", \"E\"]\n", "exit.safe_housing_grades"},
+        BadLayer{"[monitoring]\nmedical_alert_other = 100.005\n", "monitoring.medical_alert_other"},
+        BadLayer{"west_provinces = [\"6\"]\n", "west_provinces"}));
+
+TEST(ParsePolicyTextTest, ASyntaxErrorNamesTheLineAndColumn) {
+  auto layer = ParsePolicyText("[exit]\nnotice_days = = 7\n", "county.toml");
+  ASSERT_FALSE(layer.ok());
+  EXPECT_EQ(layer.error().code, "E_POLICY");
+  EXPECT_NE(layer.error().en.find("county.toml:2:"), std::string::npos) << layer.error().en;
+}
+
+TEST(LoadPolicyTest, AMissingFileIsAnIoError) {
+  auto set = LoadPolicy("/nonexistent/policy.toml");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().code, "E_IO");
+}
+
+}  // namespace
+}  // namespace fupin
