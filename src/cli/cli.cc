@@ -8,6 +8,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "domain/criteria.h"
+#include "exchange/policy_file.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
 #include "service/export_service.h"
@@ -279,6 +281,89 @@ int CmdSummary(const Globals& g, const std::string& region_text, int year) {
   return 0;
 }
 
+// ---- policy show ----
+Result<PolicySet> LoadPolicySet(const Globals& g) { return LoadPolicy(g.policy); }
+
+ordered_json YearlyJson(const Result<YearlyAmount>& line) {
+  if (!line.ok()) return nullptr;
+  return ordered_json{{"amount", line->amount.ToString()}, {"year", line->year}};
+}
+
+ordered_json PolicyJson(const Policy& p, RegionCode region, int year) {
+  auto poverty = p.PovertyLine(year);
+  auto monitoring = p.MonitoringLine(year);
+  ordered_json warnings = ordered_json::array();
+  if ((poverty.ok() && poverty->earlier) || (monitoring.ok() && monitoring->earlier)) {
+    warnings.push_back("W_POLICY_YEAR");
+  }
+  ordered_json grades = ordered_json::array();
+  for (int g : p.exit.safe_housing_grades) grades.push_back(std::string(CodeLabel(CodeList::kHousingGrade, g)));
+  return ordered_json{
+      {"region_code", region.ToString()},
+      {"year", year},
+      {"west", p.IsWest(region)},
+      {"poverty_line", YearlyJson(poverty)},
+      {"monitoring_line", YearlyJson(monitoring)},
+      {"exit",
+       {{"school_age", {p.exit.school_age_min, p.exit.school_age_max}},
+        {"safe_housing_grades", grades},
+        {"notice_days", p.exit.notice_days}}},
+      {"village_exit",
+       {{"max_incidence", p.village_exit.max_incidence.ToString()},
+        {"max_incidence_west", p.village_exit.max_incidence_west.ToString()}}},
+      {"county_exit",
+       {{"max_incidence", p.county_exit.max_incidence.ToString()},
+        {"max_incidence_west", p.county_exit.max_incidence_west.ToString()},
+        {"max_wrong_exit_rate", p.county_exit.max_wrong_exit_rate.ToString()},
+        {"max_missed_rate", p.county_exit.max_missed_rate.ToString()},
+        {"min_satisfaction", p.county_exit.min_satisfaction.ToString()}}},
+      {"monitoring",
+       {{"rigid_expense_ratio", p.monitoring.rigid_expense_ratio.ToString()},
+        {"medical_alert_registered", p.monitoring.medical_alert_registered.ToString()},
+        {"medical_alert_other", p.monitoring.medical_alert_other.ToString()},
+        {"min_months_before_elimination", p.monitoring.min_months_before_elimination},
+        {"notice_days", p.monitoring.notice_days}}},
+      {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
+      {"warnings", warnings}};
+}
+
+int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
+  auto region = ParseRegionOption(region_text);
+  if (!region.ok()) return Fail(g, region.error());
+  auto policy = LoadPolicySet(g);
+  if (!policy.ok()) return Fail(g, policy.error());
+  const Policy& p = policy->For(*region);
+  ordered_json doc = PolicyJson(p, *region, year);
+  if (g.json) {
+    std::cout << doc.dump() << "\n";
+    return 0;
+  }
+  auto line = [&](const char* key, const ordered_json& value) {
+    std::cout << key << " = " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+  };
+  std::cout << Say(g, "生效的政策口径：", "policy in force: ") << region->ToString() << " "
+            << year << (p.IsWest(*region) ? Say(g, "（西部）", " (west)") : "") << "\n";
+  for (const char* key : {"poverty_line", "monitoring_line"}) {
+    const auto& v = doc[key];
+    if (v.is_null()) {
+      std::cout << key << " = " << Say(g, "（无此年或更早年份的标准）", "(none for this or an earlier year)") << "\n";
+    } else {
+      std::cout << key << " = " << v["amount"].get<std::string>() << " ("
+                << v["year"].get<int>() << ")\n";
+    }
+  }
+  for (const char* section : {"exit", "village_exit", "county_exit", "monitoring", "compare"}) {
+    for (const auto& [key, value] : doc[section].items()) {
+      line((std::string(section) + "." + key).c_str(), value);
+    }
+  }
+  for (const auto& w : doc["warnings"]) {
+    std::cerr << w.get<std::string>() << " "
+              << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force") << "\n";
+  }
+  return 0;
+}
+
 // ---- generate ----
 int CmdGenerate(const Globals& g, const std::string& county_text, int64_t households,
                 uint64_t seed, const std::string& out, const std::string& encoding) {
@@ -411,6 +496,15 @@ int RunCli(int argc, char** argv) {
   summary->add_option("--year", summary_year, "year");
   summary->add_flag("--json", g.json);
 
+  auto* policy = app.add_subcommand("policy", "政策口径 / the policy in force");
+  policy->require_subcommand(1);
+  std::string policy_region;
+  int policy_year = 0;
+  auto* policy_show = policy->add_subcommand("show", "显示某地某年生效的政策 / effective values for a place");
+  policy_show->add_option("--region", policy_region, "region code (default: national)");
+  policy_show->add_option("--year", policy_year, "year")->required();
+  policy_show->add_flag("--json", g.json);
+
   std::string gen_county, gen_out, gen_encoding = "utf-8";
   int64_t gen_households = 0;
   uint64_t gen_seed = 1;
@@ -442,6 +536,7 @@ int RunCli(int argc, char** argv) {
   if (*import) return CmdImport(g, import_options, import_encoding);
   if (*exp) return CmdExport(g, export_region, export_out);
   if (*summary) return CmdSummary(g, summary_region, summary_year);
+  if (*policy_show) return CmdPolicyShow(g, policy_region, policy_year);
   if (*gen) return CmdGenerate(g, gen_county, gen_households, gen_seed, gen_out, gen_encoding);
   return 2;
 }
