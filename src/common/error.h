@@ -24,6 +24,7 @@ struct Error {
   std::string code;  // stable code, "E_…" for errors, "W_…" for warnings
   std::string zh;    // message in Chinese
   std::string en;    // message in English
+  size_t line = 0;   // the line of a file the error is about, when there is one
 
   const std::string& message(Lang lang) const { return lang == Lang::kEn ? en : zh; }
 

@@ -135,9 +135,16 @@ Error NoGb18030Support() {
 Error BadBytesError(const std::string& path, Encoding encoding, size_t line) {
   const std::string name = encoding == Encoding::kGb18030 ? "GB18030" : "UTF-8";
   const std::string n = std::to_string(line);
-  return EncodingError(
+  Error error = EncodingError(
       "文件编码错误：" + path + " 第 " + n + " 行的字节不是有效的 " + name,
       "bad encoding in " + path + ": the bytes on line " + n + " are not valid " + name);
+  error.line = line;
+  return error;
+}
+
+bool HasNonAscii(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 Error ReadError(const std::string& path) {
@@ -232,13 +239,17 @@ Result<std::unique_ptr<DecodingReader>> DecodingReader::Open(const std::string& 
       size_t where = Utf8ValidPrefix(head, &truncated);
       size_t gb_valid = 0;
       if (Gb18030ValidPrefix(head, &gb_valid, &truncated)) where = std::max(where, gb_valid);
-      const std::string n = std::to_string(1 + CountNewlines(head.substr(0, where)));
-      return EncodingError(
+      const size_t line = 1 + CountNewlines(head.substr(0, where));
+      const std::string n = std::to_string(line);
+      Error error = EncodingError(
           "文件编码无法识别：" + path + " 第 " + n + " 行的字节既不是 UTF-8 也不是 GB18030",
           "cannot tell the encoding of " + path + ": the bytes on line " + n +
               " are neither UTF-8 nor GB18030");
+      error.line = line;
+      return error;
     }
     encoding = *detected;
+    reader->undecided_ = encoding == Encoding::kUtf8 && !HasNonAscii(head);
     reader->pending_ = std::move(head);
   }
   reader->encoding_ = encoding;
@@ -283,8 +294,20 @@ Result<bool> DecodingReader::Read(std::string& out) {
       const size_t valid = Utf8ValidPrefix(pending_, &truncated);
       const std::string_view text = std::string_view(pending_).substr(0, valid);
       const size_t newlines = CountNewlines(text);
+      if (undecided_ && HasNonAscii(text)) undecided_ = false;
       if (valid < pending_.size() && !(truncated && !eof_)) {
-        return BadBytesError(path_, encoding_, lines_before_ + 1 + newlines);
+        if (!undecided_) return BadBytesError(path_, encoding_, lines_before_ + 1 + newlines);
+        // Everything so far was ASCII, which GB18030 reads the same: switch and go on.
+        iconv_t cd = iconv_open("UTF-8", "GB18030");
+        if (cd == reinterpret_cast<iconv_t>(-1)) return NoGb18030Support();
+        iconv_ = cd;
+        encoding_ = Encoding::kGb18030;
+        undecided_ = false;
+        out.append(text);
+        lines_before_ += newlines;
+        pending_.erase(0, valid);
+        if (valid > 0) return true;
+        continue;
       }
       out.append(text);
       lines_before_ += newlines;

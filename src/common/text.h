@@ -32,13 +32,14 @@ Result<std::string> Gb18030ToUtf8(std::string_view bytes);
 Result<std::string> Utf8ToGb18030(std::string_view text);
 
 // Reads a file as UTF-8 text in chunks, whatever its encoding, never holding the whole
-// file. Detects the encoding from the first 64 KiB unless one is forced. A UTF-8 BOM is
+// file. Detects the encoding from the first 64 KiB unless one is forced; when those are
+// all ASCII, the first non-ASCII bytes decide. A UTF-8 BOM is
 // dropped. Bytes invalid in the detected encoding yield E_ENCODING with the 1-based line
 // where they stand.
 class DecodingReader {
  public:
-  // Opens `path`; E_IO when it cannot be read, E_ENCODING when kAuto finds neither
-  // encoding in the first 64 KiB.
+  // Opens `path`; E_IO when it cannot be read, E_ENCODING (with Error::line) when kAuto
+  // finds neither encoding in the first 64 KiB.
   static Result<std::unique_ptr<DecodingReader>> Open(const std::string& path, Encoding forced);
   ~DecodingReader();
   DecodingReader(const DecodingReader&) = delete;
@@ -49,7 +50,7 @@ class DecodingReader {
 
   // Appends the next chunk of UTF-8 text (up to about 1 MiB, always whole characters) to
   // `out`. Returns false at the end of the file with `out` untouched. On bad bytes the
-  // Status holds E_ENCODING.
+  // Status holds E_ENCODING with Error::line.
   Result<bool> Read(std::string& out);
 
  private:
@@ -62,6 +63,9 @@ class DecodingReader {
   size_t lines_before_ = 0;  // newlines already returned, for error positions
   bool first_ = true;
   bool eof_ = false;
+  // Auto-detection saw only ASCII so far: the first byte that is not valid UTF-8 switches
+  // to GB18030 (ASCII reads the same in both), the first valid UTF-8 character settles it.
+  bool undecided_ = false;
 };
 
 }  // namespace fupin

@@ -34,7 +34,6 @@ std::string Gb(std::string_view utf8) {
 Result<std::string> ReadAll(const std::string& path, Encoding encoding, Encoding* used = nullptr) {
   Result<std::unique_ptr<DecodingReader>> reader = DecodingReader::Open(path, encoding);
   if (!reader.ok()) return reader.error();
-  if (used != nullptr) *used = (*reader)->encoding();
   std::string text;
   while (true) {
     std::string chunk;
@@ -49,6 +48,7 @@ Result<std::string> ReadAll(const std::string& path, Encoding encoding, Encoding
     EXPECT_LE(chunk.size(), 2 * kMiB);
     text += chunk;
   }
+  if (used != nullptr) *used = (*reader)->encoding();  // as decided by the end
   return text;
 }
 
@@ -292,16 +292,24 @@ TEST(DecodingReaderTest, Gb18030CharacterAcrossTheChunkBoundaryDecodesIdenticall
   }
 }
 
-TEST(DecodingReaderTest, Gb18030AfterAnAsciiHeadIsAnErrorUnlessForced) {
-  // Detection sees only the first 64 KiB: all ASCII, so UTF-8.
+TEST(DecodingReaderTest, Gb18030AfterAnAsciiHeadIsDetectedWhereItStarts) {
+  // The first 64 KiB are all ASCII: the first non-ASCII bytes decide the encoding.
   const std::string bytes = AsciiLines(kMiB) + Gb("张三\n");
   const std::string path = WriteTempFile("late_gb.csv", bytes);
-  Result<std::string> detected = ReadAll(path, Encoding::kAuto);
-  ASSERT_FALSE(detected.ok());
-  EXPECT_EQ(detected.error().code, "E_ENCODING");
-  Result<std::string> forced = ReadAll(path, Encoding::kGb18030);
-  ASSERT_TRUE(forced.ok());
-  EXPECT_TRUE(*forced == AsciiLines(kMiB) + "张三\n");
+  Encoding used = Encoding::kAuto;
+  Result<std::string> detected = ReadAll(path, Encoding::kAuto, &used);
+  ASSERT_TRUE(detected.ok()) << detected.error().en;
+  EXPECT_EQ(used, Encoding::kGb18030);
+  EXPECT_TRUE(*detected == AsciiLines(kMiB) + "张三\n");
+}
+
+TEST(DecodingReaderTest, Utf8AfterAnAsciiHeadSettlesUtf8) {
+  const std::string text = AsciiLines(kMiB) + "张三\n";
+  const std::string path = WriteTempFile("late_utf8.csv", text + "\xff\n");
+  Result<std::string> read = ReadAll(path, Encoding::kAuto);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().code, "E_ENCODING");
+  EXPECT_GT(read.error().line, 1u);
 }
 
 TEST(DecodingReaderTest, Gb18030FileDetectedFromItsHeadSpansSeveralChunks) {

@@ -201,8 +201,10 @@ Result<bool> CsvReader::Next(Record& record) {
       break;
     case State::kQuoted: {
       std::string n = std::to_string(start_line);
-      return Error{"E_FORMAT", path_ + "：第 " + n + " 行：引号未闭合",
-                   path_ + ": line " + n + ": unterminated quote"};
+      Error error{"E_FORMAT", path_ + "：第 " + n + " 行：引号未闭合",
+                  path_ + ": line " + n + ": unterminated quote"};
+      error.line = start_line;
+      return error;
     }
     case State::kUnquoted: {
       std::string& cell = cells[used - 1];

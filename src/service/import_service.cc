@@ -175,7 +175,8 @@ bool Importer::OpenSources() {
   for (int i = 0; i < 2; ++i) {
     auto reader = OpenCsv(files[i], options_.encoding);
     if (!reader.ok()) {
-      AddIssue(files[i], 0, "", "", reader.error().code, reader.error().zh, reader.error().en);
+      AddIssue(files[i], reader.error().line, "", "", reader.error().code, reader.error().zh,
+               reader.error().en);
       continue;
     }
     targets[i]->reader = std::move(reader).value();
@@ -189,7 +190,8 @@ Result<bool> Importer::ReadHouseholds() {
   Record record;
   auto first = src.reader->Next(record);
   if (!first.ok()) {
-    AddIssue(src.file, 0, "", "", first.error().code, first.error().zh, first.error().en);
+    AddIssue(src.file, first.error().line, "", "", first.error().code, first.error().zh,
+               first.error().en);
     return false;
   }
   if (!*first) {
@@ -208,7 +210,8 @@ Result<bool> Importer::ReadHouseholds() {
     auto next = src.reader->Next(record);
     if (!next.ok()) {
       // An encoding error or an unclosed quote ends the reading: the file is unusable.
-      AddIssue(src.file, 0, "", "", next.error().code, next.error().zh, next.error().en);
+      AddIssue(src.file, next.error().line, "", "", next.error().code, next.error().zh,
+               next.error().en);
       return false;
     }
     if (!*next) break;
@@ -249,7 +252,8 @@ Result<bool> Importer::ReadMembers() {
   Record record;
   auto first = src.reader->Next(record);
   if (!first.ok()) {
-    AddIssue(src.file, 0, "", "", first.error().code, first.error().zh, first.error().en);
+    AddIssue(src.file, first.error().line, "", "", first.error().code, first.error().zh,
+               first.error().en);
     return false;
   }
   if (!*first) {
@@ -271,7 +275,8 @@ Result<bool> Importer::ReadMembers() {
   while (true) {
     auto next = src.reader->Next(record);
     if (!next.ok()) {
-      AddIssue(src.file, 0, "", "", next.error().code, next.error().zh, next.error().en);
+      AddIssue(src.file, next.error().line, "", "", next.error().code, next.error().zh,
+               next.error().en);
       return false;
     }
     if (!*next) break;
@@ -459,7 +464,10 @@ Status Importer::Write() {
 }
 
 Status Importer::WriteRejects() {
-  if (options_.rejects_dir.empty() || report_.rejected_households == 0) return Status::Ok();
+  if (options_.rejects_dir.empty() ||
+      (report_.rejected_households == 0 && orphan_member_lines_.empty())) {
+    return Status::Ok();
+  }
   // Which lines of each table are rejected, with their messages.
   std::unordered_set<size_t> household_lines, member_lines;
   for (const auto& e : entries_) {

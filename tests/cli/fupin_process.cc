@@ -1,0 +1,150 @@
+#include "fupin_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+extern char** environ;
+
+namespace fupin::testing {
+namespace {
+
+void CloseFd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+}  // namespace
+
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "FUPIN_", 6) != 0) env.emplace_back(*e);
+  }
+  env.emplace_back("FUPIN_TODAY=2026-06-30");
+  for (const auto& x : extra) {
+    const std::string name = x.substr(0, x.find('=') + 1);
+    std::erase_if(env, [&](const std::string& e) { return e.starts_with(name); });
+    env.push_back(x);
+  }
+  return env;
+}
+
+FupinProcess::FupinProcess(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env, const std::string& cwd) {
+  // Everything the child needs is prepared before fork: after it, only async-signal-safe
+  // calls are made.
+  std::vector<std::string> argv_strings{FUPIN_BIN};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_strings = ChildEnvironment(env);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    std::perror("pipe2");
+    std::abort();
+  }
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  pid_ = ::fork();
+  if (pid_ < 0) {
+    std::perror("fork");
+    std::abort();
+  }
+  if (pid_ == 0) {
+    if (null_fd >= 0) ::dup2(null_fd, 0);
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  if (null_fd >= 0) ::close(null_fd);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
+}
+
+FupinProcess::~FupinProcess() {
+  if (!reaped_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  CloseFd(out_fd_);
+  CloseFd(err_fd_);
+}
+
+bool FupinProcess::Pump(int timeout_ms) {
+  pollfd fds[2];
+  int n = 0;
+  if (out_fd_ >= 0) fds[n++] = {out_fd_, POLLIN, 0};
+  if (err_fd_ >= 0) fds[n++] = {err_fd_, POLLIN, 0};
+  if (n == 0) return false;
+  int ready = ::poll(fds, n, timeout_ms);
+  if (ready < 0 && errno == EINTR) return true;
+  if (ready <= 0) return true;
+  char buffer[65536];
+  for (int i = 0; i < n; ++i) {
+    if (fds[i].revents == 0) continue;
+    const bool is_out = fds[i].fd == out_fd_;
+    ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
+    if (got > 0) {
+      (is_out ? result_.out : result_.err).append(buffer, static_cast<size_t>(got));
+    } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+      CloseFd(is_out ? out_fd_ : err_fd_);
+    }
+  }
+  return out_fd_ >= 0 || err_fd_ >= 0;
+}
+
+bool FupinProcess::WaitForStderr(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (result_.err.find(text) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    if (!Pump(static_cast<int>(left.count()))) break;
+  }
+  return result_.err.find(text) != std::string::npos;
+}
+
+void FupinProcess::Signal(int signal) {
+  if (!reaped_ && pid_ > 0) ::kill(pid_, signal);
+}
+
+RunResult FupinProcess::Wait() {
+  while (Pump(-1)) {
+  }
+  if (!reaped_) {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    reaped_ = true;
+    if (WIFEXITED(status)) {
+      result_.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+      result_.signal = WTERMSIG(status);
+    }
+  }
+  return result_;
+}
+
+RunResult RunFupin(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                   const std::string& cwd) {
+  FupinProcess process(args, env, cwd);
+  return process.Wait();
+}
+
+}  // namespace fupin::testing

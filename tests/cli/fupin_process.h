@@ -1,0 +1,70 @@
+// Runs the real `fupin` binary as a child process for the CLI integration tests: its
+// arguments, environment and working directory in; its exit code, stdout and stderr out.
+// POSIX only (fork/exec, pipes, poll). Not thread-safe: one test thread at a time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace fupin::testing {
+
+// What a finished child did.
+struct RunResult {
+  // The exit status when the child exited; -1 when it was killed by a signal.
+  int exit_code = -1;
+  // The signal that ended the child, or 0 when it exited.
+  int signal = 0;
+  std::string out;  // everything it wrote on stdout
+  std::string err;  // everything it wrote on stderr
+};
+
+// The child's environment: the test's own environment without any FUPIN_* variable (so
+// the caller's FUPIN_DB or FUPIN_TODAY cannot leak in), plus FUPIN_TODAY=2026-06-30 so
+// dates are deterministic, plus `extra` ("NAME=value" entries, which win).
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra = {});
+
+// A running `fupin` child. Its stdout and stderr are captured through pipes.
+class FupinProcess {
+ public:
+  // Starts FUPIN_BIN with `args` in `cwd` (unchanged when empty) and ChildEnvironment(env).
+  // Aborts the test program if pipe or fork fails: that is a broken machine, not a result.
+  FupinProcess(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+               const std::string& cwd = "");
+  FupinProcess(const FupinProcess&) = delete;
+  FupinProcess& operator=(const FupinProcess&) = delete;
+  // Kills (SIGKILL) and reaps the child if Wait() was not called.
+  ~FupinProcess();
+
+  pid_t pid() const { return pid_; }
+
+  // Reads the child's output until its stderr holds `text`, the child closes both pipes,
+  // or `timeout` passes. Returns whether `text` was seen. Output read here is kept for
+  // Wait().
+  bool WaitForStderr(const std::string& text, std::chrono::milliseconds timeout);
+
+  // Sends `signal` to the child (no-op once it has been reaped).
+  void Signal(int signal);
+
+  // Reads the rest of the output, reaps the child and returns what it did.
+  RunResult Wait();
+
+ private:
+  // Reads what is available on the open pipes, waiting at most `timeout_ms` (-1: forever).
+  // Returns false when both pipes are closed.
+  bool Pump(int timeout_ms);
+
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  bool reaped_ = false;
+  RunResult result_;
+};
+
+// Runs `fupin args...` to its end (see FupinProcess).
+RunResult RunFupin(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                   const std::string& cwd = "");
+
+}  // namespace fupin::testing
