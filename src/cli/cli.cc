@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
+#include "service/assess_service.h"
 #include "service/export_service.h"
 #include "service/generator.h"
 #include "service/import_service.h"
@@ -364,6 +366,259 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
   return 0;
 }
 
+// ---- assess ----
+ordered_json Warnings(bool earlier) {
+  ordered_json w = ordered_json::array();
+  if (earlier) w.push_back("W_POLICY_YEAR");
+  return w;
+}
+
+Status CheckYear(int year) {
+  if (year < 1978 || year > 2100) {
+    return Error{"E_YEAR", "年度不正确：" + std::to_string(year), "not a year: " + std::to_string(year)};
+  }
+  return Status::Ok();
+}
+
+// Writes rows to an XLSX workbook with one sheet (for handing a list to a township).
+Status WriteXlsx(const std::string& path, const std::string& sheet,
+                 const std::vector<std::vector<std::string>>& rows) {
+  auto book = XlsxWriter::Create(path);
+  if (!book.ok()) return book.error();
+  auto out = (*book)->AddSheet(sheet);
+  if (!out.ok()) return out.error();
+  for (const auto& row : rows) FUPIN_RETURN_IF_ERROR((*out)->WriteRow(row));
+  return (*book)->Close();
+}
+
+// Prints a table for people: columns separated by two spaces, header first.
+void PrintTable(const std::vector<std::vector<std::string>>& rows) {
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "  " : "") << row[i];
+    std::cout << "\n";
+  }
+}
+
+struct AssessArgs {
+  int year = 0;
+  std::string region;
+  std::string level;
+  std::string xlsx;
+};
+
+int CmdAssessExit(const Globals& g, const AssessArgs& a) {
+  if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
+  auto region = ParseRegionOption(a.region);
+  if (!region.ok()) return Fail(g, region.error());
+  auto policy = LoadPolicySet(g);
+  if (!policy.ok()) return Fail(g, policy.error());
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  auto results = AssessExits(**store, *policy, a.year, *region);
+  if (!results.ok()) return Fail(g, results.error());
+  std::vector<std::vector<std::string>> table = {
+      {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
+       Say(g, "人均纯收入", "per-capita income"), Say(g, "是否达标", "meets"),
+       Say(g, "未达标项", "failed"), Say(g, "说明", "reasons")}};
+  ordered_json out = ordered_json::array();
+  bool earlier = false;
+  for (const auto& r : *results) {
+    ordered_json failed = ordered_json::array();
+    std::string keys, reasons;
+    for (const auto& f : r.failed) {
+      failed.push_back(std::string(CriterionKey(f.criterion)));
+      keys += (keys.empty() ? "" : ",") + std::string(CriterionKey(f.criterion));
+      reasons += (reasons.empty() ? "" : "；") + (g.lang == Lang::kEn ? f.en : f.zh);
+    }
+    ordered_json item{{"household_code", r.household_code},
+                      {"village_code", r.village.ToString()},
+                      {"per_capita_income", r.per_capita_income.ToString()},
+                      {"meets", r.meets},
+                      {"failed", failed}};
+    if (r.earlier_year_line) item["warnings"] = Warnings(true);
+    earlier |= r.earlier_year_line;
+    out.push_back(std::move(item));
+    table.push_back({r.household_code, r.village.ToString(), r.per_capita_income.ToString(),
+                     r.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"), keys, reasons});
+  }
+  if (!a.xlsx.empty()) {
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok()) return Fail(g, s.error());
+  }
+  if (g.json) {
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintTable(table);
+    std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
+  }
+  if (earlier) {
+    std::cerr << "W_POLICY_YEAR " << Say(g, "使用了较早年份的扶贫标准", "a poverty line from an earlier year was used") << "\n";
+  }
+  return 0;
+}
+
+int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
+  if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
+  auto region = ParseRegionOption(a.region);
+  if (!region.ok()) return Fail(g, region.error());
+  auto policy = LoadPolicySet(g);
+  if (!policy.ok()) return Fail(g, policy.error());
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  auto results = AssessMonitoringCandidates(**store, *policy, a.year, *region);
+  if (!results.ok()) return Fail(g, results.error());
+  std::vector<std::vector<std::string>> table = {
+      {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
+       Say(g, "建议监测类型", "type"), Say(g, "触发规则", "rules"), Say(g, "风险类型", "risk types"),
+       Say(g, "人均纯收入", "per-capita income")}};
+  ordered_json out = ordered_json::array();
+  bool earlier = false;
+  for (const auto& r : *results) {
+    ordered_json rules = r.decision.rules, risks = ordered_json::array();
+    std::string rule_text, risk_text;
+    for (const auto& rule : r.decision.rules) rule_text += (rule_text.empty() ? "" : ",") + rule;
+    for (int code : r.decision.risk_types.Codes()) {
+      risks.push_back(std::string(CodeText(CodeList::kRiskType, code)));
+      risk_text += (risk_text.empty() ? "" : "；") + std::string(CodeLabel(CodeList::kRiskType, code));
+    }
+    ordered_json item{{"household_code", r.household_code},
+                      {"type", r.decision.type},
+                      {"rules", rules},
+                      {"risk_types", risks},
+                      {"per_capita_income", r.decision.per_capita_income.ToString()},
+                      {"village_code", r.village.ToString()}};
+    if (r.earlier_year_line) item["warnings"] = Warnings(true);
+    earlier |= r.earlier_year_line;
+    out.push_back(std::move(item));
+    table.push_back({r.household_code, r.village.ToString(),
+                     std::string(CodeLabel(CodeList::kMonitorType, r.decision.type)), rule_text,
+                     risk_text, r.decision.per_capita_income.ToString()});
+  }
+  if (!a.xlsx.empty()) {
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table); !s.ok()) return Fail(g, s.error());
+  }
+  if (g.json) {
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintTable(table);
+    std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
+  }
+  if (earlier) {
+    std::cerr << "W_POLICY_YEAR " << Say(g, "使用了较早年份的监测标准", "a monitoring line from an earlier year was used") << "\n";
+  }
+  return 0;
+}
+
+int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
+  if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
+  if (a.level != "village" && a.level != "county") {
+    return Fail(g, Error::Usage("--level 只能是 village 或 county", "--level must be village or county"));
+  }
+  auto region = ParseRegionOption(a.region);
+  if (!region.ok()) return Fail(g, region.error());
+  auto policy = LoadPolicySet(g);
+  if (!policy.ok()) return Fail(g, policy.error());
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  const bool county = a.level == "county";
+  auto results = AssessRegions(**store, *policy, a.year,
+                               county ? RegionLevel::kCounty : RegionLevel::kVillage, *region);
+  if (!results.ok()) return Fail(g, results.error());
+  std::vector<std::vector<std::string>> table = {
+      {Say(g, "区划代码", "region"), Say(g, "名称", "name"), Say(g, "贫困人口", "poor persons"),
+       Say(g, "农业户籍人口", "rural population"), Say(g, "贫困发生率", "incidence"),
+       Say(g, "是否达标", "meets"), Say(g, "未达标项", "failed")}};
+  ordered_json out = ordered_json::array();
+  size_t unknown = 0;
+  for (const auto& r : *results) {
+    const auto& d = r.decision;
+    ordered_json item{{"region_code", r.code.ToString()},
+                      {"poor_persons", d.incidence.poor_persons},
+                      {"rural_population", d.incidence.rural_population ? ordered_json(*d.incidence.rural_population) : ordered_json(nullptr)},
+                      {"incidence", d.incidence.incidence ? ordered_json(*d.incidence.incidence) : ordered_json(nullptr)},
+                      {"meets", d.meets ? ordered_json(*d.meets) : ordered_json(nullptr)},
+                      {"name", r.name},
+                      {"failed", d.failed}};
+    if (county) {
+      item["assessment"] = d.assessment
+                               ? ordered_json{{"wrong_exit_rate", d.assessment->wrong_exit_rate.ToString()},
+                                              {"missed_rate", d.assessment->missed_rate.ToString()},
+                                              {"satisfaction", d.assessment->satisfaction.ToString()}}
+                               : ordered_json(nullptr);
+    }
+    out.push_back(std::move(item));
+    unknown += d.meets ? 0 : 1;
+    std::string failed;
+    for (const auto& f : d.failed) failed += (failed.empty() ? "" : ",") + f;
+    table.push_back({r.code.ToString(), r.name, std::to_string(d.incidence.poor_persons),
+                     d.incidence.rural_population ? std::to_string(*d.incidence.rural_population) : Say(g, "未知", "unknown"),
+                     d.incidence.incidence.value_or("—"),
+                     !d.meets ? Say(g, "无法评估", "cannot assess") : *d.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"),
+                     failed});
+  }
+  if (!a.xlsx.empty()) {
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok()) return Fail(g, s.error());
+  }
+  if (g.json) {
+    std::cout << out.dump() << "\n";
+  } else {
+    PrintTable(table);
+  }
+  if (unknown) {
+    std::cerr << unknown << Say(g, " 个区划的农业户籍人口未知，无法评估（用 fupin regions population 录入）",
+                                " regions have no known rural population and cannot be assessed (enter it with `fupin regions population`)")
+              << "\n";
+  }
+  return 0;
+}
+
+// Parses a rate "0.015" into a Ratio (E_NUMBER unless a number in [0, 1] with at most 6 decimals).
+Result<Ratio> ParseRate(const std::string& text, const char* flag) {
+  size_t dot = text.find('.');
+  size_t decimals = dot == std::string::npos ? 0 : text.size() - dot - 1;
+  bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
+                std::count(text.begin(), text.end(), '.') <= 1 && decimals <= 6 && text != ".";
+  if (!digits) {
+    return Error{"E_NUMBER", std::string(flag) + " 应为 0 到 1 之间的小数（最多六位）：" + text,
+                 std::string(flag) + " must be a decimal from 0 to 1 (at most 6 places): " + text};
+  }
+  std::string whole = dot == std::string::npos ? text : text.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  frac.append(6 - frac.size(), '0');
+  int64_t micros = (whole.empty() ? 0 : std::stoll(whole)) * 1000000 + std::stoll(frac);
+  if (micros > 1000000) {
+    return Error{"E_NUMBER", std::string(flag) + " 不能大于 1：" + text, std::string(flag) + " cannot exceed 1: " + text};
+  }
+  return Ratio{micros};
+}
+
+int CmdRegionsAssessment(const Globals& g, const std::string& code_text, int year,
+                         const std::string& wrong_exit, const std::string& missed,
+                         const std::string& satisfaction) {
+  if (Status s = CheckYear(year); !s.ok()) return Fail(g, s.error());
+  auto code = RegionCode::Parse(code_text);
+  if (!code.ok()) return Fail(g, Error{"E_REGION", "区划代码格式错误：" + code_text, "malformed region code: " + code_text});
+  CountyAssessment assessment;
+  for (auto [text, flag, target] : {std::tuple{&wrong_exit, "--wrong-exit-rate", &assessment.wrong_exit_rate},
+                                    std::tuple{&missed, "--missed-rate", &assessment.missed_rate},
+                                    std::tuple{&satisfaction, "--satisfaction", &assessment.satisfaction}}) {
+    auto rate = ParseRate(*text, flag);
+    if (!rate.ok()) return Fail(g, rate.error());
+    *target = *rate;
+  }
+  auto store = OpenStore(g, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g, store.error(), 2);
+  if (Status s = EnterCountyAssessment(**store, *code, year, assessment); !s.ok()) return Fail(g, s.error());
+  if (g.json) {
+    std::cout << ordered_json{{"region_code", code->ToString()}, {"year", year},
+                              {"wrong_exit_rate", assessment.wrong_exit_rate.ToString()},
+                              {"missed_rate", assessment.missed_rate.ToString()},
+                              {"satisfaction", assessment.satisfaction.ToString()}}.dump() << "\n";
+  } else {
+    std::cout << Say(g, "已录入第三方评估：", "assessment entered: ") << code->ToString() << " " << year << "\n";
+  }
+  return 0;
+}
+
 // ---- generate ----
 int CmdGenerate(const Globals& g, const std::string& county_text, int64_t households,
                 uint64_t seed, const std::string& out, const std::string& encoding) {
@@ -496,6 +751,30 @@ int RunCli(int argc, char** argv) {
   summary->add_option("--year", summary_year, "year");
   summary->add_flag("--json", g.json);
 
+  auto* assess = app.add_subcommand("assess", "政策评估 / policy assessments");
+  assess->require_subcommand(1);
+  AssessArgs assess_args;
+  auto* assess_exit = assess->add_subcommand("exit", "贫困户退出评估 / household exit");
+  auto* assess_monitor = assess->add_subcommand("monitor", "监测对象建议 / monitoring candidates");
+  auto* assess_regions = assess->add_subcommand("regions", "贫困村出列、贫困县摘帽评估 / village and county exit");
+  for (auto* sub : {assess_exit, assess_monitor, assess_regions}) {
+    sub->add_option("--year", assess_args.year, "year")->required();
+    sub->add_option("--region", assess_args.region, "region code (default: all)");
+    sub->add_option("--xlsx", assess_args.xlsx, "also write the list to FILE.xlsx");
+    sub->add_flag("--json", g.json);
+  }
+  assess_regions->add_option("--level", assess_args.level, "village | county")->required();
+
+  std::string assessment_code, wrong_exit_rate, missed_rate, satisfaction;
+  int assessment_year = 0;
+  auto* regions_assessment = regions->add_subcommand("assessment", "录入贫困县第三方评估 / a county's third-party assessment");
+  regions_assessment->add_option("code", assessment_code, "county code")->required();
+  regions_assessment->add_option("--year", assessment_year, "year")->required();
+  regions_assessment->add_option("--wrong-exit-rate", wrong_exit_rate, "错退率, 0–1")->required();
+  regions_assessment->add_option("--missed-rate", missed_rate, "漏评率, 0–1")->required();
+  regions_assessment->add_option("--satisfaction", satisfaction, "群众认可度, 0–1")->required();
+  regions_assessment->add_flag("--json", g.json);
+
   auto* policy = app.add_subcommand("policy", "政策口径 / the policy in force");
   policy->require_subcommand(1);
   std::string policy_region;
@@ -536,6 +815,13 @@ int RunCli(int argc, char** argv) {
   if (*import) return CmdImport(g, import_options, import_encoding);
   if (*exp) return CmdExport(g, export_region, export_out);
   if (*summary) return CmdSummary(g, summary_region, summary_year);
+  if (*assess_exit) return CmdAssessExit(g, assess_args);
+  if (*assess_monitor) return CmdAssessMonitor(g, assess_args);
+  if (*assess_regions) return CmdAssessRegions(g, assess_args);
+  if (*regions_assessment) {
+    return CmdRegionsAssessment(g, assessment_code, assessment_year, wrong_exit_rate, missed_rate,
+                                satisfaction);
+  }
   if (*policy_show) return CmdPolicyShow(g, policy_region, policy_year);
   if (*gen) return CmdGenerate(g, gen_county, gen_households, gen_seed, gen_out, gen_encoding);
   return 2;

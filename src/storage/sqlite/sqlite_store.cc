@@ -466,6 +466,125 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status ScanHouseholds(RegionCode region, HouseholdPool pool,
+                        const std::function<Status(Household&, int64_t)>& fn) override {
+    int64_t county_lo, county_hi;
+    if (region.level() >= RegionLevel::kCounty) {
+      county_lo = region.county().value();
+      county_hi = county_lo + 1;
+    } else {
+      county_lo = region.subtree_lo();
+      county_hi = region.subtree_hi();
+    }
+    std::string where;
+    switch (pool) {
+      case HouseholdPool::kAll:
+        break;
+      case HouseholdPool::kExitCandidates:
+        where = " AND kind = 1 AND poverty_status IN (0, 3)";
+        break;
+      case HouseholdPool::kMonitoringPool:
+        where = " AND ((kind = 1 AND poverty_status = 1) OR kind = 2) AND monitor_status != 1";
+        break;
+    }
+    auto hs = db_.Prepare("SELECT " + std::string(kHouseholdColumns) +
+                          " FROM households WHERE county_code >= ?1 AND county_code < ?2 AND "
+                          "village_code >= ?3 AND village_code < ?4" + where +
+                          " ORDER BY county_code, household_code");
+    if (!hs.ok()) return hs.error();
+    hs->Bind(1, county_lo).Bind(2, county_hi).Bind(3, region.subtree_lo()).Bind(4, region.subtree_hi());
+    Household h;
+    while (true) {
+      auto row = hs->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      h.members.clear();
+      ReadHousehold(*hs, h, nullptr);
+      FUPIN_RETURN_IF_ERROR(fn(h, hs->Int(11)));
+    }
+    return Status::Ok();
+  }
+
+  Status LoadMembers(Household& h) override {
+    auto* m = Cached(find_members_, "SELECT " + std::string(kMemberColumns) +
+                                        " FROM members WHERE county_code = ? AND "
+                                        "household_code = ? ORDER BY seq");
+    if (!m) return last_error_;
+    h.members.clear();
+    m->Bind(1, h.village_code.county().value()).Bind(2, h.household_code);
+    while (true) {
+      auto row = m->Step();
+      if (!row.ok()) {
+        m->Reset();
+        return row.error();
+      }
+      if (!*row) break;
+      ReadMember(*m, h.members.emplace_back());
+    }
+    m->Reset();
+    return Status::Ok();
+  }
+
+  Result<std::vector<RegionRow>> RegionsUnder(RegionCode region) override {
+    auto stmt = db_.Prepare(
+        "SELECT code, name, rural_population FROM regions WHERE code >= ? AND code < ? "
+        "ORDER BY code");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, region.subtree_lo()).Bind(2, region.subtree_hi());
+    std::vector<RegionRow> out;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out.push_back(ReadRegion(*stmt));
+    }
+    return out;
+  }
+
+  Status PutCountyAssessment(RegionCode county, int year, const CountyAssessment& a) override {
+    assert(in_transaction_);
+    auto stmt = db_.Prepare(
+        "INSERT INTO county_assessments(county_code, year, wrong_exit_rate, missed_rate, "
+        "satisfaction) VALUES (?,?,?,?,?) ON CONFLICT(county_code, year) DO UPDATE SET "
+        "wrong_exit_rate = excluded.wrong_exit_rate, missed_rate = excluded.missed_rate, "
+        "satisfaction = excluded.satisfaction");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, county.value()).Bind(2, year).Bind(3, a.wrong_exit_rate.micros);
+    stmt->Bind(4, a.missed_rate.micros).Bind(5, a.satisfaction.micros);
+    return stmt->Run();
+  }
+
+  Result<std::optional<CountyAssessment>> GetCountyAssessment(RegionCode county,
+                                                              int year) override {
+    auto stmt = db_.Prepare(
+        "SELECT wrong_exit_rate, missed_rate, satisfaction FROM county_assessments "
+        "WHERE county_code = ? AND year = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, county.value()).Bind(2, year);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    std::optional<CountyAssessment> out;
+    if (*row) out = CountyAssessment{Ratio{stmt->Int(0)}, Ratio{stmt->Int(1)}, Ratio{stmt->Int(2)}};
+    return out;
+  }
+
+  Result<std::map<int64_t, int64_t>> AggregateUnder(RegionCode region,
+                                                    const std::string& metric) override {
+    auto stmt = db_.Prepare(
+        "SELECT region_code, value FROM region_aggregates WHERE region_code >= ? AND "
+        "region_code < ? AND metric = ?");
+    if (!stmt.ok()) return stmt.error();
+    stmt->Bind(1, region.subtree_lo()).Bind(2, region.subtree_hi()).Bind(3, metric);
+    std::map<int64_t, int64_t> out;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out[stmt->Int(0)] = stmt->Int(1);
+    }
+    return out;
+  }
+
   Status ApplyAggregateDeltas(const AggregateDeltas& deltas) override {
     assert(in_transaction_);
     auto* s = Cached(apply_delta_,
