@@ -573,20 +573,22 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
 
 // Parses a rate "0.015" into a Ratio (E_NUMBER unless a number in [0, 1] with at most 6 decimals).
 Result<Ratio> ParseRate(const std::string& text, const char* flag) {
-  size_t dot = text.find('.');
-  size_t decimals = dot == std::string::npos ? 0 : text.size() - dot - 1;
-  bool digits = !text.empty() && text.find_first_not_of("0123456789.") == std::string::npos &&
-                std::count(text.begin(), text.end(), '.') <= 1 && decimals <= 6 && text != ".";
-  if (!digits) {
+  const size_t dot = text.find('.');
+  const std::string whole = dot == std::string::npos ? text : text.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
+  auto digits = [](const std::string& s) {
+    return s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (whole.size() > 1 || frac.size() > 6 || !digits(whole) || !digits(frac) ||
+      (whole.empty() && frac.empty())) {
     return Error{"E_NUMBER", std::string(flag) + " 应为 0 到 1 之间的小数（最多六位）：" + text,
                  std::string(flag) + " must be a decimal from 0 to 1 (at most 6 places): " + text};
   }
-  std::string whole = dot == std::string::npos ? text : text.substr(0, dot);
-  std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
   frac.append(6 - frac.size(), '0');
-  int64_t micros = (whole.empty() ? 0 : std::stoll(whole)) * 1000000 + std::stoll(frac);
+  const int64_t micros = (whole.empty() ? 0 : whole[0] - '0') * 1000000 + std::stoll(frac);
   if (micros > 1000000) {
-    return Error{"E_NUMBER", std::string(flag) + " 不能大于 1：" + text, std::string(flag) + " cannot exceed 1: " + text};
+    return Error{"E_NUMBER", std::string(flag) + " 不能大于 1：" + text,
+                 std::string(flag) + " cannot exceed 1: " + text};
   }
   return Ratio{micros};
 }

