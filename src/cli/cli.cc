@@ -14,6 +14,7 @@
 #include "exchange/table.h"
 #include "exchange/template.h"
 #include "service/assess_service.h"
+#include "views/json_views.h"
 #include "service/export_service.h"
 #include "service/generator.h"
 #include "service/import_service.h"
@@ -79,11 +80,6 @@ Result<RegionCode> ParseRegionOption(const std::string& text) {
   return *code;
 }
 
-ordered_json IssueJson(const Globals& g, const ImportIssue& i) {
-  return ordered_json{{"file", i.file},   {"line", i.line}, {"column", i.column},
-                      {"value", i.value}, {"code", i.code}, {"message", g.lang == Lang::kEn ? i.en : i.zh}};
-}
-
 // Prints issues for people: one line each, "file:line 列 值 — CODE message".
 void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::ostream& out) {
   for (const auto& i : issues) {
@@ -116,7 +112,7 @@ int PrintLoadReport(const Globals& g, const Result<RegionLoadReport>& report, co
   if (!report.ok()) return Fail(g, report.error());
   if (g.json) {
     ordered_json errors = ordered_json::array();
-    for (const auto& e : report->errors) errors.push_back(IssueJson(g, e));
+    for (const auto& e : report->errors) errors.push_back(IssueJson(e, g.lang));
     std::cout << ordered_json{{"regions", report->regions}, {"errors", errors}}.dump() << "\n";
   } else {
     PrintIssues(g, report->errors, std::cerr);
@@ -167,19 +163,7 @@ int CmdImport(const Globals& g, ImportOptions options, const std::string& encodi
   if (!report.ok()) return Fail(g, report.error());
   const ImportReport& r = *report;
   if (g.json) {
-    ordered_json errors = ordered_json::array(), warnings = ordered_json::array();
-    for (const auto& e : r.errors) errors.push_back(IssueJson(g, e));
-    for (const auto& w : r.warnings) warnings.push_back(IssueJson(g, w));
-    ordered_json out{{"households_created", r.households_created},
-                     {"households_updated", r.households_updated},
-                     {"members", r.members},
-                     {"rejected_households", r.rejected_households},
-                     {"errors", errors},
-                     {"warnings", warnings}};
-    if (r.errors_not_listed) out["errors_not_listed"] = r.errors_not_listed;
-    out["dry_run"] = options.dry_run;
-    out["batch_id"] = r.batch_id;
-    std::cout << out.dump() << "\n";
+    std::cout << ImportReportJson(r, g.lang, options.dry_run).dump() << "\n";
   } else {
     PrintIssues(g, r.warnings, std::cerr);
     PrintIssues(g, r.errors, std::cerr);
@@ -228,25 +212,6 @@ int CmdExport(const Globals& g, const std::string& region_text, const std::strin
 }
 
 // ---- report summary ----
-ordered_json SummaryJson(const RegionSummary& s) {
-  ordered_json by_status = ordered_json::object(), by_cause = ordered_json::object(),
-               by_type = ordered_json::object();
-  for (const auto& [label, n] : s.by_status) by_status[label] = n;
-  for (const auto& [label, n] : s.by_main_cause) by_cause[label] = n;
-  for (const auto& [label, n] : s.by_monitor_type) by_type[label] = n;
-  return ordered_json{{"region_code", s.region.ToString()},
-                      {"region_name", s.name},
-                      {"households", s.households},
-                      {"persons", s.persons},
-                      {"by_status", by_status},
-                      {"by_main_cause", by_cause},
-                      {"monitored_households", s.monitored_households},
-                      {"registered_households", s.registered_households},
-                      {"ordinary_households", s.ordinary_households},
-                      {"poor_persons", s.poor_persons},
-                      {"by_monitor_type", by_type}};
-}
-
 int CmdSummary(const Globals& g, const std::string& region_text, int year) {
   auto region = ParseRegionOption(region_text);
   if (!region.ok()) return Fail(g, region.error());
@@ -286,49 +251,6 @@ int CmdSummary(const Globals& g, const std::string& region_text, int year) {
 // ---- policy show ----
 Result<PolicySet> LoadPolicySet(const Globals& g) { return LoadPolicy(g.policy); }
 
-ordered_json YearlyJson(const Result<YearlyAmount>& line) {
-  if (!line.ok()) return nullptr;
-  return ordered_json{{"amount", line->amount.ToString()}, {"year", line->year}};
-}
-
-ordered_json PolicyJson(const Policy& p, RegionCode region, int year) {
-  auto poverty = p.PovertyLine(year);
-  auto monitoring = p.MonitoringLine(year);
-  ordered_json warnings = ordered_json::array();
-  if ((poverty.ok() && poverty->earlier) || (monitoring.ok() && monitoring->earlier)) {
-    warnings.push_back("W_POLICY_YEAR");
-  }
-  ordered_json grades = ordered_json::array();
-  for (int g : p.exit.safe_housing_grades) grades.push_back(std::string(CodeLabel(CodeList::kHousingGrade, g)));
-  return ordered_json{
-      {"region_code", region.ToString()},
-      {"year", year},
-      {"west", p.IsWest(region)},
-      {"poverty_line", YearlyJson(poverty)},
-      {"monitoring_line", YearlyJson(monitoring)},
-      {"exit",
-       {{"school_age", {p.exit.school_age_min, p.exit.school_age_max}},
-        {"safe_housing_grades", grades},
-        {"notice_days", p.exit.notice_days}}},
-      {"village_exit",
-       {{"max_incidence", p.village_exit.max_incidence.ToString()},
-        {"max_incidence_west", p.village_exit.max_incidence_west.ToString()}}},
-      {"county_exit",
-       {{"max_incidence", p.county_exit.max_incidence.ToString()},
-        {"max_incidence_west", p.county_exit.max_incidence_west.ToString()},
-        {"max_wrong_exit_rate", p.county_exit.max_wrong_exit_rate.ToString()},
-        {"max_missed_rate", p.county_exit.max_missed_rate.ToString()},
-        {"min_satisfaction", p.county_exit.min_satisfaction.ToString()}}},
-      {"monitoring",
-       {{"rigid_expense_ratio", p.monitoring.rigid_expense_ratio.ToString()},
-        {"medical_alert_registered", p.monitoring.medical_alert_registered.ToString()},
-        {"medical_alert_other", p.monitoring.medical_alert_other.ToString()},
-        {"min_months_before_elimination", p.monitoring.min_months_before_elimination},
-        {"notice_days", p.monitoring.notice_days}}},
-      {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
-      {"warnings", warnings}};
-}
-
 int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
   auto region = ParseRegionOption(region_text);
   if (!region.ok()) return Fail(g, region.error());
@@ -367,12 +289,6 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
 }
 
 // ---- assess ----
-ordered_json Warnings(bool earlier) {
-  ordered_json w = ordered_json::array();
-  if (earlier) w.push_back("W_POLICY_YEAR");
-  return w;
-}
-
 Status CheckYear(int year) {
   if (year < 1978 || year > 2100) {
     return Error{"E_YEAR", "年度不正确：" + std::to_string(year), "not a year: " + std::to_string(year)};
@@ -420,24 +336,14 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
       {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
        Say(g, "人均纯收入", "per-capita income"), Say(g, "是否达标", "meets"),
        Say(g, "未达标项", "failed"), Say(g, "说明", "reasons")}};
-  ordered_json out = ordered_json::array();
   bool earlier = false;
   for (const auto& r : *results) {
-    ordered_json failed = ordered_json::array();
     std::string keys, reasons;
     for (const auto& f : r.failed) {
-      failed.push_back(std::string(CriterionKey(f.criterion)));
       keys += (keys.empty() ? "" : ",") + std::string(CriterionKey(f.criterion));
       reasons += (reasons.empty() ? "" : "；") + (g.lang == Lang::kEn ? f.en : f.zh);
     }
-    ordered_json item{{"household_code", r.household_code},
-                      {"village_code", r.village.ToString()},
-                      {"per_capita_income", r.per_capita_income.ToString()},
-                      {"meets", r.meets},
-                      {"failed", failed}};
-    if (r.earlier_year_line) item["warnings"] = Warnings(true);
     earlier |= r.earlier_year_line;
-    out.push_back(std::move(item));
     table.push_back({r.household_code, r.village.ToString(), r.per_capita_income.ToString(),
                      r.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"), keys, reasons});
   }
@@ -445,7 +351,7 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
     if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok()) return Fail(g, s.error());
   }
   if (g.json) {
-    std::cout << out.dump() << "\n";
+    std::cout << ExitResultsJson(*results).dump() << "\n";
   } else {
     PrintTable(table);
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
@@ -470,25 +376,14 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
       {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
        Say(g, "建议监测类型", "type"), Say(g, "触发规则", "rules"), Say(g, "风险类型", "risk types"),
        Say(g, "人均纯收入", "per-capita income")}};
-  ordered_json out = ordered_json::array();
   bool earlier = false;
   for (const auto& r : *results) {
-    ordered_json rules = r.decision.rules, risks = ordered_json::array();
     std::string rule_text, risk_text;
     for (const auto& rule : r.decision.rules) rule_text += (rule_text.empty() ? "" : ",") + rule;
     for (int code : r.decision.risk_types.Codes()) {
-      risks.push_back(std::string(CodeText(CodeList::kRiskType, code)));
       risk_text += (risk_text.empty() ? "" : "；") + std::string(CodeLabel(CodeList::kRiskType, code));
     }
-    ordered_json item{{"household_code", r.household_code},
-                      {"type", r.decision.type},
-                      {"rules", rules},
-                      {"risk_types", risks},
-                      {"per_capita_income", r.decision.per_capita_income.ToString()},
-                      {"village_code", r.village.ToString()}};
-    if (r.earlier_year_line) item["warnings"] = Warnings(true);
     earlier |= r.earlier_year_line;
-    out.push_back(std::move(item));
     table.push_back({r.household_code, r.village.ToString(),
                      std::string(CodeLabel(CodeList::kMonitorType, r.decision.type)), rule_text,
                      risk_text, r.decision.per_capita_income.ToString()});
@@ -497,7 +392,7 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
     if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table); !s.ok()) return Fail(g, s.error());
   }
   if (g.json) {
-    std::cout << out.dump() << "\n";
+    std::cout << MonitorResultsJson(*results).dump() << "\n";
   } else {
     PrintTable(table);
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
@@ -527,25 +422,9 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
       {Say(g, "区划代码", "region"), Say(g, "名称", "name"), Say(g, "贫困人口", "poor persons"),
        Say(g, "农业户籍人口", "rural population"), Say(g, "贫困发生率", "incidence"),
        Say(g, "是否达标", "meets"), Say(g, "未达标项", "failed")}};
-  ordered_json out = ordered_json::array();
   size_t unknown = 0;
   for (const auto& r : *results) {
     const auto& d = r.decision;
-    ordered_json item{{"region_code", r.code.ToString()},
-                      {"poor_persons", d.incidence.poor_persons},
-                      {"rural_population", d.incidence.rural_population ? ordered_json(*d.incidence.rural_population) : ordered_json(nullptr)},
-                      {"incidence", d.incidence.incidence ? ordered_json(*d.incidence.incidence) : ordered_json(nullptr)},
-                      {"meets", d.meets ? ordered_json(*d.meets) : ordered_json(nullptr)},
-                      {"name", r.name},
-                      {"failed", d.failed}};
-    if (county) {
-      item["assessment"] = d.assessment
-                               ? ordered_json{{"wrong_exit_rate", d.assessment->wrong_exit_rate.ToString()},
-                                              {"missed_rate", d.assessment->missed_rate.ToString()},
-                                              {"satisfaction", d.assessment->satisfaction.ToString()}}
-                               : ordered_json(nullptr);
-    }
-    out.push_back(std::move(item));
     unknown += d.meets ? 0 : 1;
     std::string failed;
     for (const auto& f : d.failed) failed += (failed.empty() ? "" : ",") + f;
@@ -559,7 +438,7 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
     if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok()) return Fail(g, s.error());
   }
   if (g.json) {
-    std::cout << out.dump() << "\n";
+    std::cout << RegionResultsJson(*results, county).dump() << "\n";
   } else {
     PrintTable(table);
   }

@@ -17,6 +17,7 @@
 #include "common/region_code.h"
 #include "domain/criteria.h"
 #include "domain/household.h"
+#include "storage/accounts.h"
 
 namespace fupin {
 
@@ -60,6 +61,25 @@ enum class HouseholdPool {
   kMonitoringPool,  // 建档立卡户 已脱贫 and 普通农户, except those 监测中
 };
 
+// A search of the register (the API's household list).
+struct HouseholdQuery {
+  RegionCode region;  // a subtree (the nation for code 0)
+  std::optional<int> kind, poverty_status, attribute, main_cause, monitor_type, monitor_status;
+  std::optional<Money> income_min, income_max;  // per-capita net income, inclusive
+  std::string name;       // part of a member's name
+  std::string id_number;  // a member's ID number, exact
+  enum class Sort { kCode, kVillage, kIncome, kSize } sort = Sort::kCode;
+  bool descending = false;
+  int64_t offset = 0;
+  int64_t limit = 50;
+};
+
+struct HouseholdPage {
+  int64_t total = 0;                   // matches in all
+  std::vector<StoredHousehold> items;  // this page, members not loaded
+  std::vector<int64_t> member_counts;  // per item
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -82,6 +102,8 @@ class Store {
   virtual Status Begin() = 0;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
+  // Whether a transaction is open (services that write one record join it, or open one).
+  virtual bool in_transaction() const = 0;
 
   // Regions.
   virtual Status UpsertRegions(const std::vector<RegionRow>& rows) = 0;  // in a transaction
@@ -129,6 +151,11 @@ class Store {
   virtual Result<std::optional<CountyAssessment>> GetCountyAssessment(RegionCode county,
                                                                       int year) = 0;
 
+  // Households matching `query`, a page of them and the total; members are not loaded.
+  virtual Result<HouseholdPage> SearchHouseholds(const HouseholdQuery& query) {
+    return Error{"E_INTERNAL", "此存储不支持查询", "this store cannot search"};
+  }
+
   // Aggregates.
   virtual Status ApplyAggregateDeltas(const AggregateDeltas& deltas) = 0;  // in a transaction
   virtual Result<std::map<std::string, int64_t>> Aggregates(RegionCode region) = 0;
@@ -138,6 +165,10 @@ class Store {
 
   // Import batches.
   virtual Status InsertImportBatch(const ImportBatchRow& batch) = 0;
+
+  // Accounts, sessions and the audit trail, on the same connection: their writes join
+  // this Store's transaction. Owned by the Store.
+  virtual AccountStore& accounts() = 0;
 };
 
 }  // namespace fupin

@@ -1,0 +1,34 @@
+// `fupin serve`: the HTTP JSON API of spec/api.md on RESTinio. This header knows nothing
+// of RESTinio or JSON: the whole server lives in one translation unit (server.cc).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/error.h"
+
+namespace fupin {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  std::string database = "./fupin.db";
+  std::string policy;  // layered over the built-in national policy
+  std::chrono::seconds session_lifetime{8 * 3600};
+  uint64_t upload_limit = 64ull << 20;  // bytes of a request body
+  std::string log_level = "info";       // "debug", "info", "warn", "error", "off"
+  int threads = 2;
+};
+
+// Reads a TOML config file (keys: listen, database, policy, session_lifetime (seconds),
+// upload_limit (bytes), log_level, threads) over `config`. E_CONFIG with the file, line
+// and key for an unknown key or a wrong type.
+Status ReadServerConfig(const std::string& path, ServerConfig& config);
+
+// Serves until SIGINT or SIGTERM: requests in flight finish, then the database is closed.
+// `listening` is called once with the address actually bound ("127.0.0.1:39211").
+Status RunServer(const ServerConfig& config,
+                 const std::function<void(const std::string& address)>& listening);
+
+}  // namespace fupin

@@ -1,0 +1,40 @@
+// The register one household at a time, for the API: search, read, create and update,
+// each scoped to the caller's region, validated exactly as the import validates, written
+// in one transaction with its history, aggregates and audit record.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "exchange/template.h"
+#include "service/auth_service.h"
+#include "storage/store.h"
+
+namespace fupin {
+
+// A household and its recent history as the API shows it.
+struct HouseholdView {
+  StoredHousehold stored;
+  std::vector<HistoryEntry> history;
+};
+
+// Households matching `query` within the caller's scope (a query region outside the scope
+// yields E_NOT_FOUND, as if it did not exist). Members are not loaded.
+Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, HouseholdQuery query);
+
+// One household with its members and history; E_NOT_FOUND when it does not exist or lies
+// outside the caller's scope. An unmasked read (a role that sees personal data) is audited.
+Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std::string& code);
+
+// Creates a household (E_CONFLICT when the 户编号 exists) or replaces one whose stored
+// version is `expected_version` (E_VERSION_CONFLICT otherwise; E_NOT_FOUND outside scope).
+// Problems of the record are appended to `issues` with the import's codes and the call
+// fails with the first one's code; nothing is written then.
+Result<StoredHousehold> CreateHousehold(Store& store, const Caller& caller, Household household,
+                                        std::vector<CellIssue>& issues);
+Result<StoredHousehold> UpdateHousehold(Store& store, const Caller& caller, Household household,
+                                        int64_t expected_version, std::vector<CellIssue>& issues);
+
+}  // namespace fupin

@@ -1,0 +1,279 @@
+#include "views/json_views.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/id_number.h"
+#include "exchange/template.h"
+
+namespace fupin {
+namespace {
+
+Json Warnings(bool earlier) {
+  Json w = Json::array();
+  if (earlier) w.push_back("W_POLICY_YEAR");
+  return w;
+}
+
+Json YearlyJson(const Result<YearlyAmount>& line) {
+  if (!line.ok()) return nullptr;
+  return Json{{"amount", line->amount.ToString()}, {"year", line->year}};
+}
+
+Json OptionalInt(const std::optional<int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+
+// A coded value as JSON: the listed code text when it has leading zeros or letters
+// ("01", "A"), else the number; null when empty.
+Json CodeJson(CodeList list, int code) {
+  if (code == kNone) return nullptr;
+  std::string_view text = CodeText(list, code);
+  if (text.size() > 1 && text[0] == '0') return std::string(text);
+  if (!text.empty() && (text[0] < '0' || text[0] > '9')) return std::string(text);
+  return code;
+}
+
+Json CodeSetJson(CodeList list, CodeSet set) {
+  Json out = Json::array();
+  for (int code : set.Codes()) out.push_back(CodeJson(list, code));
+  return out;
+}
+
+std::string MaskPhone(const std::string& phone) {
+  if (phone.size() <= 7) return std::string(phone.size(), '*');
+  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+}
+
+}  // namespace
+
+Json SummaryJson(const RegionSummary& s) {
+  Json by_status = Json::object(), by_cause = Json::object(), by_type = Json::object();
+  for (const auto& [label, n] : s.by_status) by_status[label] = n;
+  for (const auto& [label, n] : s.by_main_cause) by_cause[label] = n;
+  for (const auto& [label, n] : s.by_monitor_type) by_type[label] = n;
+  return Json{{"region_code", s.region.ToString()},
+              {"region_name", s.name},
+              {"households", s.households},
+              {"persons", s.persons},
+              {"by_status", by_status},
+              {"by_main_cause", by_cause},
+              {"monitored_households", s.monitored_households},
+              {"registered_households", s.registered_households},
+              {"ordinary_households", s.ordinary_households},
+              {"poor_persons", s.poor_persons},
+              {"by_monitor_type", by_type}};
+}
+
+Json IssueJson(const ImportIssue& i, Lang lang) {
+  return Json{{"file", i.file},   {"line", i.line}, {"column", i.column},
+              {"value", i.value}, {"code", i.code}, {"message", lang == Lang::kEn ? i.en : i.zh}};
+}
+
+Json ImportReportJson(const ImportReport& r, Lang lang, bool dry_run) {
+  Json errors = Json::array(), warnings = Json::array();
+  for (const auto& e : r.errors) errors.push_back(IssueJson(e, lang));
+  for (const auto& w : r.warnings) warnings.push_back(IssueJson(w, lang));
+  Json out{{"households_created", r.households_created},
+           {"households_updated", r.households_updated},
+           {"members", r.members},
+           {"rejected_households", r.rejected_households},
+           {"errors", errors},
+           {"warnings", warnings}};
+  if (r.errors_not_listed) out["errors_not_listed"] = r.errors_not_listed;
+  out["dry_run"] = dry_run;
+  out["batch_id"] = r.batch_id;
+  return out;
+}
+
+Json ExitResultsJson(const std::vector<ExitResult>& results) {
+  Json out = Json::array();
+  for (const auto& r : results) {
+    Json failed = Json::array();
+    for (const auto& f : r.failed) failed.push_back(std::string(CriterionKey(f.criterion)));
+    Json item{{"household_code", r.household_code},
+              {"village_code", r.village.ToString()},
+              {"per_capita_income", r.per_capita_income.ToString()},
+              {"meets", r.meets},
+              {"failed", failed}};
+    if (r.earlier_year_line) item["warnings"] = Warnings(true);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Json MonitorResultsJson(const std::vector<MonitorResult>& results) {
+  Json out = Json::array();
+  for (const auto& r : results) {
+    Json risks = Json::array();
+    for (int code : r.decision.risk_types.Codes()) {
+      risks.push_back(std::string(CodeText(CodeList::kRiskType, code)));
+    }
+    Json item{{"household_code", r.household_code},
+              {"type", r.decision.type},
+              {"rules", r.decision.rules},
+              {"risk_types", risks},
+              {"per_capita_income", r.decision.per_capita_income.ToString()},
+              {"village_code", r.village.ToString()}};
+    if (r.earlier_year_line) item["warnings"] = Warnings(true);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Json RegionResultsJson(const std::vector<RegionResult>& results, bool county) {
+  Json out = Json::array();
+  for (const auto& r : results) {
+    const auto& d = r.decision;
+    Json item{{"region_code", r.code.ToString()},
+              {"poor_persons", d.incidence.poor_persons},
+              {"rural_population", OptionalInt(d.incidence.rural_population)},
+              {"incidence", d.incidence.incidence ? Json(*d.incidence.incidence) : Json(nullptr)},
+              {"meets", d.meets ? Json(*d.meets) : Json(nullptr)},
+              {"name", r.name},
+              {"failed", d.failed}};
+    if (county) {
+      item["assessment"] =
+          d.assessment ? Json{{"wrong_exit_rate", d.assessment->wrong_exit_rate.ToString()},
+                              {"missed_rate", d.assessment->missed_rate.ToString()},
+                              {"satisfaction", d.assessment->satisfaction.ToString()}}
+                       : Json(nullptr);
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Json PolicyJson(const Policy& p, RegionCode region, int year) {
+  auto poverty = p.PovertyLine(year);
+  auto monitoring = p.MonitoringLine(year);
+  Json grades = Json::array();
+  for (int g : p.exit.safe_housing_grades) {
+    grades.push_back(std::string(CodeLabel(CodeList::kHousingGrade, g)));
+  }
+  return Json{
+      {"region_code", region.ToString()},
+      {"year", year},
+      {"west", p.IsWest(region)},
+      {"poverty_line", YearlyJson(poverty)},
+      {"monitoring_line", YearlyJson(monitoring)},
+      {"exit",
+       {{"school_age", {p.exit.school_age_min, p.exit.school_age_max}},
+        {"safe_housing_grades", grades},
+        {"notice_days", p.exit.notice_days}}},
+      {"village_exit",
+       {{"max_incidence", p.village_exit.max_incidence.ToString()},
+        {"max_incidence_west", p.village_exit.max_incidence_west.ToString()}}},
+      {"county_exit",
+       {{"max_incidence", p.county_exit.max_incidence.ToString()},
+        {"max_incidence_west", p.county_exit.max_incidence_west.ToString()},
+        {"max_wrong_exit_rate", p.county_exit.max_wrong_exit_rate.ToString()},
+        {"max_missed_rate", p.county_exit.max_missed_rate.ToString()},
+        {"min_satisfaction", p.county_exit.min_satisfaction.ToString()}}},
+      {"monitoring",
+       {{"rigid_expense_ratio", p.monitoring.rigid_expense_ratio.ToString()},
+        {"medical_alert_registered", p.monitoring.medical_alert_registered.ToString()},
+        {"medical_alert_other", p.monitoring.medical_alert_other.ToString()},
+        {"min_months_before_elimination", p.monitoring.min_months_before_elimination},
+        {"notice_days", p.monitoring.notice_days}}},
+      {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
+      {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
+                            (monitoring.ok() && monitoring->earlier))}};
+}
+
+Json HouseholdJson(const Household& h, int64_t version, int64_t member_count, bool masked) {
+  Json out{{"household_code", h.household_code},
+           {"village_code", h.village_code.ToString()},
+           {"household_kind", h.kind},
+           {"poverty_status", CodeJson(CodeList::kPovertyStatus, h.poverty_status)},
+           {"registered_year", h.registered_year ? Json(h.registered_year) : Json(nullptr)},
+           {"exit_year", h.exit_year ? Json(h.exit_year) : Json(nullptr)},
+           {"attribute", h.attribute},
+           {"main_cause", CodeJson(CodeList::kCause, h.main_cause)},
+           {"other_causes", CodeSetJson(CodeList::kCause, h.other_causes)},
+           {"size", member_count},
+           {"wage_income", h.wage_income.ToString()},
+           {"business_income", h.business_income.ToString()},
+           {"business_cost", h.business_cost.ToString()},
+           {"property_income", h.property_income.ToString()},
+           {"transfer_income", h.transfer_income.ToString()},
+           {"medical_out_of_pocket", h.medical_out_of_pocket.ToString()},
+           {"education_cost", h.education_cost.ToString()},
+           {"disaster_loss", h.disaster_loss.ToString()},
+           {"food_secure", h.food_secure},
+           {"clothing_secure", h.clothing_secure},
+           {"housing_grade", CodeJson(CodeList::kHousingGrade, h.housing_grade)},
+           {"renovation", h.renovation},
+           {"relocation", h.relocation},
+           {"water_safe", h.water_safe},
+           {"monitor_type", h.monitor_type},
+           {"monitor_status", h.monitor_status},
+           {"monitor_since", h.monitor_since ? Json(h.monitor_since->ToString()) : Json(nullptr)},
+           {"risk_types", CodeSetJson(CodeList::kRiskType, h.risk_types)},
+           {"phone", h.phone.empty() ? Json(nullptr) : Json(masked ? MaskPhone(h.phone) : h.phone)},
+           {"net_income", h.NetIncome().ToString()},
+           {"per_capita_income",
+            IncomeFigures{h.NetIncome(), h.RigidExpenses(), member_count}.PerCapita().ToString()},
+           {"version", version}};
+  if (!h.members.empty()) {
+    Json members = Json::array();
+    for (const auto& m : h.members) {
+      members.push_back(Json{
+          {"name", m.name},
+          {"id_type", m.id_type},
+          {"id_number", masked ? MaskIdNumber(m.id_number) : m.id_number},
+          {"relation", CodeJson(CodeList::kRelation, m.relation)},
+          {"sex", CodeJson(CodeList::kSex, m.sex)},
+          {"birth_date", m.birth_date ? Json(m.birth_date->ToString()) : Json(nullptr)},
+          {"ethnicity", m.ethnicity.empty() ? Json(nullptr) : Json(m.ethnicity)},
+          {"education", CodeJson(CodeList::kEducation, m.education)},
+          {"school_status", CodeJson(CodeList::kSchoolStatus, m.school_status)},
+          {"health", CodeSetJson(CodeList::kHealth, m.health)},
+          {"disability_grade", CodeJson(CodeList::kDisabilityGrade, m.disability_grade)},
+          {"labor", CodeJson(CodeList::kLabor, m.labor)},
+          {"months_worked", m.months_worked == kNone ? Json(nullptr) : Json(m.months_worked)},
+          {"resident_medical_insurance", m.resident_medical_insurance},
+          {"employee_medical_insurance", m.employee_medical_insurance},
+          {"pension_insurance", m.pension_insurance},
+          {"dibao", m.dibao},
+          {"tekun", m.tekun}});
+    }
+    out["members"] = std::move(members);
+  }
+  return out;
+}
+
+Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked) {
+  Json out = Json::array();
+  for (const auto& e : history) {
+    std::string old_value = e.old_value, new_value = e.new_value;
+    // Member keys and values carry ID numbers: masked for roles that do not see them.
+    std::string field = e.field;
+    if (masked) {
+      auto mask_ids = [](std::string& text) {
+        for (size_t i = 0; i + 18 <= text.size(); ++i) {
+          bool digits = true;
+          for (size_t k = 0; k < 17 && digits; ++k) digits = std::isdigit(static_cast<unsigned char>(text[i + k]));
+          if (digits) {
+            text.replace(i + 6, 8, "********");
+            i += 17;
+          }
+        }
+      };
+      mask_ids(old_value);
+      mask_ids(new_value);
+      mask_ids(field);
+      if (e.field == "phone") {
+        old_value = MaskPhone(old_value);
+        new_value = MaskPhone(new_value);
+      }
+    }
+    out.push_back(Json{{"at", e.at},
+                       {"actor", e.actor},
+                       {"source", e.source},
+                       {"field", field},
+                       {"old", old_value},
+                       {"new", new_value}});
+  }
+  return out;
+}
+
+
+}  // namespace fupin

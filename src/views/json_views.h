@@ -1,0 +1,38 @@
+// The JSON shapes of spec/cli.md and spec/api.md, shared by the command line and the HTTP
+// API so that both print exactly the same keys: one formatter for each kind of result.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <vector>
+
+#include "common/error.h"
+#include "domain/policy.h"
+#include "service/assess_service.h"
+#include "service/import_service.h"
+#include "service/report_service.h"
+#include "storage/store.h"
+
+namespace fupin {
+
+using Json = nlohmann::ordered_json;
+
+// `report summary --json` / GET /regions/{code}/summary.
+Json SummaryJson(const RegionSummary& summary);
+// One problem of an import (file, line, column, value, code, message).
+Json IssueJson(const ImportIssue& issue, Lang lang);
+// `import --json` / POST /imports.
+Json ImportReportJson(const ImportReport& report, Lang lang, bool dry_run);
+// `assess exit --json`, `assess monitor --json`, `assess regions --json`.
+Json ExitResultsJson(const std::vector<ExitResult>& results);
+Json MonitorResultsJson(const std::vector<MonitorResult>& results);
+Json RegionResultsJson(const std::vector<RegionResult>& results, bool county);
+// `policy show --json`.
+Json PolicyJson(const Policy& policy, RegionCode region, int year);
+
+// A household as the API shows it: template keys, coded values as codes (strings where the
+// code list has leading zeros, numbers otherwise), amounts as decimal strings, members when
+// loaded. With `masked`, ID numbers and phones are masked (411525********1234).
+Json HouseholdJson(const Household& household, int64_t version, int64_t member_count, bool masked);
+Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked);
+
+}  // namespace fupin
