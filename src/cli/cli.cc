@@ -9,6 +9,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_common.h"
+#include "cli/commands.h"
 #include "domain/criteria.h"
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
@@ -34,41 +36,6 @@ extern "C" void OnSignal(int) {
   // every write is one transaction.
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-}
-
-struct Globals {
-  std::string db;
-  std::string policy;
-  std::string lang_text = "zh";
-  Lang lang = Lang::kZh;
-  bool json = false;
-};
-
-// Exit codes: 2 for bad input of any kind, 1 for everything else.
-int ExitCodeFor(const Error& e) {
-  if (e.code == "E_DATABASE" || e.code == "E_INTERRUPTED" || e.code == "E_INTERNAL") return 1;
-  return 2;
-}
-
-const std::string& Msg(const Globals& g, const Error& e) { return e.message(g.lang); }
-std::string Say(const Globals& g, const char* zh, const char* en) {
-  return g.lang == Lang::kEn ? en : zh;
-}
-
-int Fail(const Globals& g, const Error& e, int exit_code = -1) {
-  std::cerr << "fupin: " << e.code << ": " << Msg(g, e) << "\n";
-  return exit_code >= 0 ? exit_code : ExitCodeFor(e);
-}
-
-std::string DbUrl(const Globals& g) {
-  if (!g.db.empty()) return g.db;
-  if (const char* env = std::getenv("FUPIN_DB"); env && *env) return env;
-  return "./fupin.db";
-}
-
-// Opens the register; failures to open are bad input (exit 2).
-Result<std::unique_ptr<Store>> OpenStore(const Globals& g, Store::OpenMode mode) {
-  return Store::Open(DbUrl(g), mode);
 }
 
 Result<RegionCode> ParseRegionOption(const std::string& text) {
@@ -676,6 +643,8 @@ int RunCli(int argc, char** argv) {
   gen->add_option("--encoding", gen_encoding, "utf-8 | gb18030");
   gen->add_flag("--json", g.json);
 
+  AdminCommands admin(app, g);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -689,6 +658,7 @@ int RunCli(int argc, char** argv) {
     return 2;
   }
   g.lang = ParseLang(g.lang_text).value_or(Lang::kZh);
+  if (auto code = admin.Run()) return *code;
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

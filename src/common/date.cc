@@ -144,6 +144,19 @@ int Date::day() const { return CivilFromDays(days_).day; }
 
 std::string Date::ToString() const {
   Ymd ymd = CivilFromDays(days_);
+  if (ymd.year >= 0 && ymd.year <= 9999) {  // the common case, without printf
+    const char text[10] = {static_cast<char>('0' + ymd.year / 1000),
+                           static_cast<char>('0' + ymd.year / 100 % 10),
+                           static_cast<char>('0' + ymd.year / 10 % 10),
+                           static_cast<char>('0' + ymd.year % 10),
+                           '-',
+                           static_cast<char>('0' + ymd.month / 10),
+                           static_cast<char>('0' + ymd.month % 10),
+                           '-',
+                           static_cast<char>('0' + ymd.day / 10),
+                           static_cast<char>('0' + ymd.day % 10)};
+    return std::string(text, sizeof text);
+  }
   char text[48];
   std::snprintf(text, sizeof text, "%04d-%02d-%02d", ymd.year, ymd.month, ymd.day);
   return text;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,10 +26,9 @@ enum class Role {
   kAuditor,
   kViewer,
 };
-inline constexpr Role kAllRoles[] = {Role::kAdmin,           Role::kCountyAdmin,
-                                     Role::kTownshipOperator, Role::kVillageOperator,
-                                     Role::kHelper,          Role::kDepartment,
-                                     Role::kAuditor,         Role::kViewer};
+inline constexpr Role kAllRoles[] = {
+    Role::kAdmin,  Role::kCountyAdmin, Role::kTownshipOperator, Role::kVillageOperator,
+    Role::kHelper, Role::kDepartment,  Role::kAuditor,          Role::kViewer};
 
 // "admin", "county_admin", … as spec/api.md names them.
 std::string_view RoleName(Role role);
@@ -35,12 +36,13 @@ std::optional<Role> ParseRole(std::string_view name);
 
 // What a role may do (the service checks these on every call, with the region scope).
 enum class Permission {
-  kRead,             // regions, summaries, households and their members
-  kWriteHousehold,   // create and update households
-  kImport,           // upload an import
-  kAssess,           // run the policy assessments
-  kExport,           // export households to XLSX
-  kReadAudit,        // read the audit trail
+  kRead,            // regions, summaries, households and their members
+  kWriteHousehold,  // create and update households
+  kImport,          // upload an import
+  kAssess,          // run the policy assessments
+  kExport,          // export households to XLSX
+  kReadAudit,       // read the audit trail
+  kManageUsers,     // add, list, disable users and set their passwords (admin only)
 };
 bool RoleMay(Role role, Permission permission);
 // ID numbers and phones are masked for viewer, auditor and department (spec/api.md).
@@ -60,23 +62,49 @@ struct Caller {
   bool InScope(RegionCode code) const { return user.region.Contains(code); }
 };
 
+// The caller of a command run with the database file in hand (the fupin CLI): an admin of
+// the nation, recorded in the audit trail as actor and remote "cli".
+Caller CliCaller();
+
 struct AuthSettings {
   std::chrono::seconds session_lifetime{8 * 3600};
-  int max_failed_logins = 5;                 // then the account is locked …
-  std::chrono::seconds lockout{15 * 60};     // … for this long
+  int max_failed_logins = 5;              // then the account is locked …
+  std::chrono::seconds lockout{15 * 60};  // … for this long
+  // The time of day; the system clock when empty (tests set it).
+  std::function<std::chrono::system_clock::time_point()> now;
 };
 
-// Password rules: at least 10 characters, letters and digits both, not the user name.
-// E_PASSWORD with the rule broken.
+// Password rules: at least 10 characters (Unicode code points, at most 1024 bytes), an
+// ASCII letter and an ASCII digit both, not the user name (ignoring case). E_PASSWORD with
+// the rule broken.
 Status CheckPasswordRules(std::string_view username, std::string_view password);
 
+// User management: `by` must hold kManageUsers (E_FORBIDDEN) and have the user's region in
+// its scope (E_FORBIDDEN). Each change is one transaction with its audit record
+// ("user.add", "user.disable", "user.passwd"); passwords never reach the audit trail.
+//
 // Adds a user (E_CONFLICT if the name is taken, E_PASSWORD, E_REGION for a code not in the
-// tree, E_USAGE for a bad name). The password is hashed with argon2id (libsodium).
-Status AddUser(Store& store, const std::string& username, Role role, RegionCode region,
-               const std::string& password);
-Result<std::vector<User>> ListUsers(Store& store);
-Status DisableUser(Store& store, const std::string& username);  // also ends their sessions
-Status SetPassword(Store& store, const std::string& username, const std::string& password);
+// tree, E_USAGE for a bad name: 1–64 of A–Z a–z 0–9 . _ - starting with a letter or digit,
+// and not "cli"). The password is hashed with argon2id (libsodium).
+Status AddUser(Store& store, const Caller& by, const std::string& username, Role role,
+               RegionCode region, const std::string& password);
+
+// A user as `fupin user list` shows them.
+struct UserInfo {
+  User user;
+  std::string created_at;    // ISO 8601 UTC
+  std::string locked_until;  // while locked out after failed logins; empty otherwise
+  int64_t failed_logins = 0;
+};
+// Every user within `by`'s scope, by name.
+Result<std::vector<UserInfo>> ListUsers(Store& store, const Caller& by,
+                                        const AuthSettings& settings = {});
+// Disables a user and ends their sessions (E_NOT_FOUND when there is no such user).
+Status DisableUser(Store& store, const Caller& by, const std::string& username);
+// Sets a new password (E_PASSWORD, E_NOT_FOUND), clears a lock-out and ends the user's
+// sessions.
+Status SetPassword(Store& store, const Caller& by, const std::string& username,
+                   const std::string& password);
 
 struct Session {
   std::string token;       // shown once; only its hash is stored
@@ -84,13 +112,19 @@ struct Session {
   User user;
 };
 
-// Logs in. E_AUTH (wrong name or password, said the same way for both), E_LOCKED after
-// max_failed_logins failures in a row (for settings.lockout), E_DISABLED.
+// Logs in. E_AUTH (wrong name or password, said the same way for both, and taking the same
+// time), E_LOCKED after max_failed_logins failures in a row (for settings.lockout, even
+// with the right password; the failure that locks says so), E_DISABLED (only to the
+// right password). A success resets the count. Logins and failures of existing accounts
+// are audited ("login", "login.failed", "login.locked") with `remote`; attempts on unknown
+// names are not (people type passwords into the name field).
 Result<Session> Login(Store& store, const std::string& username, const std::string& password,
-                      const AuthSettings& settings);
+                      const AuthSettings& settings, const std::string& remote = "");
 // The user behind a bearer token; E_AUTH when it is unknown, expired, logged out or the
-// user is disabled.
-Result<User> Authenticate(Store& store, const std::string& token);
-Status Logout(Store& store, const std::string& token);
+// user is disabled. Only settings.now is used.
+Result<User> Authenticate(Store& store, const std::string& token,
+                          const AuthSettings& settings = {});
+// Ends the session of `token` (audited as "logout"); an unknown token is not an error.
+Status Logout(Store& store, const std::string& token, const std::string& remote = "");
 
 }  // namespace fupin

@@ -1,10 +1,19 @@
 #include "service/import_service.h"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
+#include <deque>
 #include <filesystem>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,13 +28,463 @@ namespace fupin {
 namespace {
 
 constexpr size_t kMaxListedErrors = 100000;
+constexpr uint32_t kNoEntry = std::numeric_limits<uint32_t>::max();
 
-struct HouseholdEntry {
-  Household household;
+// ---- Compact storage ------------------------------------------------------------------
+//
+// An import holds every row until it has checked them all (and, with skip_invalid, until
+// it has written the rejects). As Household and Member structs, 10 million members would
+// take over 3 GB; packed as below they take about a third of that. The structs are
+// rebuilt one household at a time when a check or a write needs them.
+
+// Text kept for the whole import in 1 MiB blocks, so that millions of short strings cost
+// no allocation each. A reference is the text's offset; its length is stored before it.
+class TextArena {
+ public:
+  using Ref = uint64_t;
+  static constexpr Ref kEmpty = std::numeric_limits<Ref>::max();
+
+  Ref Add(std::string_view text) {
+    if (text.empty()) return kEmpty;
+    const size_t need = text.size() + 10;  // the length takes at most 10 bytes
+    if (used_ + need > kBlock) {
+      // A text longer than a block gets a block of its own, and the next text a new one.
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(kBlock, need)));
+      used_ = 0;
+    }
+    char* const start = blocks_.back().get() + used_;
+    const Ref ref = (blocks_.size() - 1) * kBlock + used_;
+    char* p = start;
+    size_t n = text.size();
+    do {
+      *p++ = static_cast<char>((n & 0x7F) | (n > 0x7F ? 0x80 : 0));
+      n >>= 7;
+    } while (n);
+    std::memcpy(p, text.data(), text.size());
+    used_ = need > kBlock ? kBlock : used_ + (p - start) + text.size();
+    return ref;
+  }
+
+  std::string_view Get(Ref ref) const {
+    if (ref == kEmpty) return {};
+    const char* p = blocks_[ref / kBlock].get() + ref % kBlock;
+    size_t n = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto byte = static_cast<unsigned char>(*p++);
+      n |= static_cast<size_t>(byte & 0x7F) << shift;
+      if (!(byte & 0x80)) break;
+    }
+    return std::string_view(p, n);
+  }
+
+ private:
+  static constexpr size_t kBlock = size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = kBlock;  // in the last block
+};
+
+// A vector that grows by blocks: never reallocated, so never held twice while it grows.
+template <typename T>
+class BlockVector {
+ public:
+  size_t size() const { return size_; }
+  T& operator[](size_t i) { return blocks_[i >> kShift][i & kMask]; }
+  const T& operator[](size_t i) const { return blocks_[i >> kShift][i & kMask]; }
+  T& push_back(const T& value) {
+    if ((size_ >> kShift) == blocks_.size()) {
+      blocks_.push_back(std::make_unique_for_overwrite<T[]>(size_t{1} << kShift));
+    }
+    T& slot = (*this)[size_++];
+    slot = value;
+    return slot;
+  }
+
+ private:
+  static constexpr int kShift = 16;
+  static constexpr size_t kMask = (size_t{1} << kShift) - 1;
+  std::vector<std::unique_ptr<T[]>> blocks_;
+  size_t size_ = 0;
+};
+
+// A 居民身份证 number of 17 digits and a check character packs into 61 bits: the digits
+// times 11 plus the check character ('X' = 10).
+std::optional<uint64_t> PackIdNumber(std::string_view number) {
+  if (number.size() != 18) return std::nullopt;
+  uint64_t digits = 0;
+  for (int i = 0; i < 17; ++i) {
+    const unsigned d = static_cast<unsigned char>(number[i]) - '0';
+    if (d > 9) return std::nullopt;
+    digits = digits * 10 + d;
+  }
+  const char c = number[17];
+  if (c == 'X') return digits * 11 + 10;
+  if (c < '0' || c > '9') return std::nullopt;
+  return digits * 11 + static_cast<unsigned>(c - '0');
+}
+
+void UnpackIdNumber(uint64_t key, std::string& out) {
+  char text[18];
+  const unsigned check = key % 11;
+  text[17] = check == 10 ? 'X' : static_cast<char>('0' + check);
+  uint64_t digits = key / 11;
+  for (int i = 16; i >= 0; --i, digits /= 10) text[i] = static_cast<char>('0' + digits % 10);
+  out.assign(text, sizeof text);
+}
+
+// Coded values (codes.h: 0–62 and 99), years, sizes and months fit in a byte or two.
+int8_t Narrow8(int value) {
+  assert(value >= std::numeric_limits<int8_t>::min() && value <= std::numeric_limits<int8_t>::max());
+  return static_cast<int8_t>(value);
+}
+int16_t Narrow16(int value) {
+  assert(value >= std::numeric_limits<int16_t>::min() && value <= std::numeric_limits<int16_t>::max());
+  return static_cast<int16_t>(value);
+}
+
+constexpr int32_t kNoDate = std::numeric_limits<int32_t>::min();
+int32_t PackDate(const std::optional<Date>& date) { return date ? date->days() : kNoDate; }
+std::optional<Date> UnpackDate(int32_t days) {
+  if (days == kNoDate) return std::nullopt;
+  return Date::FromDays(days);
+}
+
+// A tripwire: a field added to Household or Member must be added to the packed forms.
+static_assert(sizeof(Household) == 248 && sizeof(Member) == 160,
+              "Household or Member changed: update PackedHousehold/PackedMember and their "
+              "Pack/Unpack functions in import_service.cc");
+
+// One 人表 row: a Member and where it came from.
+struct PackedMember {
+  enum Flag : uint8_t {
+    kIdPacked = 1,  // `id` is a packed 居民身份证 number, else a TextArena ref
+    kResidentMedical = 2,
+    kEmployeeMedical = 4,
+    kPension = 8,
+    kDibao = 16,
+    kTekun = 32,
+  };
+  uint64_t id;
+  TextArena::Ref name;
+  uint64_t health;  // CodeSet bits
+  uint64_t line;
+  uint32_t next;       // the household's next member, or kNoEntry
+  uint32_t ethnicity;  // index into Importer::ethnicities_
+  int32_t birth_date;
+  int8_t id_type, relation, sex, education, school_status, disability_grade, labor,
+      months_worked;
+  uint8_t flags;
+};
+
+// One 户表 row (its 户编号 is in the HouseholdIndex under the same entry number) and the
+// import's state for it.
+struct PackedHousehold {
+  int64_t village;
+  int64_t money[8];  // wage … disaster_loss, in fen
+  uint64_t other_causes, risk_types;
+  uint64_t line;
+  TextArena::Ref phone;
+  uint32_t first_member, last_member, member_count;
+  int32_t monitor_since;
+  int16_t registered_year, exit_year;
+  int8_t kind, poverty_status, attribute, main_cause, size, housing_grade, renovation,
+      relocation, monitor_type, monitor_status;
+  bool food_secure, clothing_secure, water_safe;
+  bool valid;       // no error so far
+  bool seen_twice;  // its 户编号 is on more than one 户表 row
+  bool checked;     // CheckHouseholdMembers ran while the rows were read (see Importer)
+  bool written;     // in the open transaction
+};
+
+PackedHousehold PackHousehold(const Household& h, TextArena& text) {
+  PackedHousehold p;
+  p.village = h.village_code.value();
+  const Money money[8] = {h.wage_income,     h.business_income,       h.business_cost,
+                          h.property_income, h.transfer_income,       h.medical_out_of_pocket,
+                          h.education_cost,  h.disaster_loss};
+  for (int i = 0; i < 8; ++i) p.money[i] = money[i].fen();
+  p.other_causes = h.other_causes.bits();
+  p.risk_types = h.risk_types.bits();
+  p.line = 0;
+  p.phone = text.Add(h.phone);
+  p.first_member = p.last_member = kNoEntry;
+  p.member_count = 0;
+  p.monitor_since = PackDate(h.monitor_since);
+  p.registered_year = Narrow16(h.registered_year);
+  p.exit_year = Narrow16(h.exit_year);
+  p.kind = Narrow8(h.kind);
+  p.poverty_status = Narrow8(h.poverty_status);
+  p.attribute = Narrow8(h.attribute);
+  p.main_cause = Narrow8(h.main_cause);
+  p.size = Narrow8(h.size);
+  p.housing_grade = Narrow8(h.housing_grade);
+  p.renovation = Narrow8(h.renovation);
+  p.relocation = Narrow8(h.relocation);
+  p.monitor_type = Narrow8(h.monitor_type);
+  p.monitor_status = Narrow8(h.monitor_status);
+  p.food_secure = h.food_secure;
+  p.clothing_secure = h.clothing_secure;
+  p.water_safe = h.water_safe;
+  p.valid = true;
+  p.seen_twice = p.checked = p.written = false;
+  return p;
+}
+
+// Fills `h` but for its members (left untouched).
+void UnpackHousehold(const PackedHousehold& p, std::string_view code, const TextArena& text,
+                     Household& h) {
+  h.household_code.assign(code);
+  h.village_code = RegionCode::FromInt(p.village);
+  h.kind = p.kind;
+  h.poverty_status = p.poverty_status;
+  h.registered_year = p.registered_year;
+  h.exit_year = p.exit_year;
+  h.attribute = p.attribute;
+  h.main_cause = p.main_cause;
+  h.other_causes = CodeSet::FromBits(p.other_causes);
+  h.size = p.size;
+  Money* money[8] = {&h.wage_income,     &h.business_income,       &h.business_cost,
+                     &h.property_income, &h.transfer_income,       &h.medical_out_of_pocket,
+                     &h.education_cost,  &h.disaster_loss};
+  for (int i = 0; i < 8; ++i) *money[i] = Money::FromFen(p.money[i]);
+  h.food_secure = p.food_secure;
+  h.clothing_secure = p.clothing_secure;
+  h.housing_grade = p.housing_grade;
+  h.renovation = p.renovation;
+  h.relocation = p.relocation;
+  h.water_safe = p.water_safe;
+  h.monitor_type = p.monitor_type;
+  h.monitor_status = p.monitor_status;
+  h.monitor_since = UnpackDate(p.monitor_since);
+  h.risk_types = CodeSet::FromBits(p.risk_types);
+  h.phone.assign(text.Get(p.phone));
+}
+
+void UnpackMember(const PackedMember& p, const TextArena& text,
+                  const std::vector<std::string>& ethnicities, Member& m) {
+  m.name.assign(text.Get(p.name));
+  m.id_type = p.id_type;
+  if (p.flags & PackedMember::kIdPacked) {
+    UnpackIdNumber(p.id, m.id_number);
+  } else {
+    m.id_number.assign(text.Get(p.id));
+  }
+  m.relation = p.relation;
+  m.sex = p.sex;
+  m.birth_date = UnpackDate(p.birth_date);
+  m.ethnicity.assign(ethnicities[p.ethnicity]);
+  m.education = p.education;
+  m.school_status = p.school_status;
+  m.health = CodeSet::FromBits(p.health);
+  m.disability_grade = p.disability_grade;
+  m.labor = p.labor;
+  m.months_worked = p.months_worked;
+  m.resident_medical_insurance = p.flags & PackedMember::kResidentMedical;
+  m.employee_medical_insurance = p.flags & PackedMember::kEmployeeMedical;
+  m.pension_insurance = p.flags & PackedMember::kPension;
+  m.dibao = p.flags & PackedMember::kDibao;
+  m.tekun = p.flags & PackedMember::kTekun;
+}
+
+// 户编号 → entry number, built while the 户表 is read and only read afterwards (by both
+// threads). Open addressing over the entries; the codes live in one string.
+class HouseholdIndex {
+ public:
+  // The entry of `code`: a new code becomes entry size(), and `inserted` says so.
+  std::pair<uint32_t, bool> Insert(std::string_view code) {
+    if ((size() + 1) * 10 > slots_.size() * 7) Grow();
+    const uint64_t hash = Hash(code);
+    size_t i = Home(hash);
+    for (; slots_[i]; i = (i + 1) & (slots_.size() - 1)) {
+      const uint32_t entry = Entry(slots_[i]);
+      if ((slots_[i] >> 32) == (hash >> 32) && Code(entry) == code) return {entry, false};
+    }
+    const auto entry = static_cast<uint32_t>(size());
+    slots_[i] = Slot(hash, entry);
+    codes_.append(code);
+    starts_.push_back(codes_.size());
+    return {entry, true};
+  }
+
+  uint32_t Find(std::string_view code) const {
+    if (slots_.empty()) return kNoEntry;
+    const uint64_t hash = Hash(code);
+    for (size_t i = Home(hash); slots_[i]; i = (i + 1) & (slots_.size() - 1)) {
+      const uint32_t entry = Entry(slots_[i]);
+      if ((slots_[i] >> 32) == (hash >> 32) && Code(entry) == code) return entry;
+    }
+    return kNoEntry;
+  }
+
+  std::string_view Code(uint32_t entry) const {
+    return std::string_view(codes_).substr(starts_[entry], starts_[entry + 1] - starts_[entry]);
+  }
+  size_t size() const { return starts_.size() - 1; }
+
+ private:
+  static uint64_t Hash(std::string_view code) { return std::hash<std::string_view>()(code); }
+  static uint64_t Slot(uint64_t hash, uint32_t entry) {
+    return (hash & 0xFFFFFFFF00000000ULL) | (static_cast<uint64_t>(entry) + 1);
+  }
+  static uint32_t Entry(uint64_t slot) { return static_cast<uint32_t>(slot) - 1; }
+  size_t Home(uint64_t hash) const { return hash & (slots_.size() - 1); }
+  void Grow() {
+    slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, 0);
+    for (uint32_t entry = 0; entry < size(); ++entry) {
+      const uint64_t hash = Hash(Code(entry));
+      size_t i = Home(hash);
+      while (slots_[i]) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = Slot(hash, entry);
+    }
+  }
+
+  std::string codes_;
+  std::vector<uint64_t> starts_{0};  // entry i is codes_[starts_[i], starts_[i + 1])
+  std::vector<uint64_t> slots_;      // hash's high half, entry + 1; 0 = empty
+};
+
+// The line where each person (ID type and number) was first seen, to find a person twice
+// in one import. 居民身份证 numbers, nearly all of them, go to a table of 12-byte slots.
+class PersonLines {
+ public:
+  // The line where the person was seen before, or 0 when this is the first time (then
+  // `line` is kept as theirs).
+  size_t FirstSeen(int id_type, const std::string& number, size_t line) {
+    std::optional<uint64_t> key;
+    if (id_type == code::kResidentId) key = PackIdNumber(number);
+    if (!key) {
+      auto [it, inserted] = others_.try_emplace(std::to_string(id_type) + ':' + number, line);
+      return inserted ? 0 : it->second;
+    }
+    if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
+    size_t i = Home(*key);
+    for (; slots_[i].line; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].key() == *key) {
+        return slots_[i].line == kLongLine ? long_lines_.at(*key) : slots_[i].line;
+      }
+    }
+    Put(i, *key, line);
+    ++size_;
+    return 0;
+  }
+
+ private:
+  static constexpr uint32_t kLongLine = std::numeric_limits<uint32_t>::max();
+  struct Slot {
+    uint32_t key_high, key_low, line;  // line 0 = empty (data starts on line 2)
+    uint64_t key() const { return static_cast<uint64_t>(key_high) << 32 | key_low; }
+  };
+  size_t Home(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> 32) & (slots_.size() - 1);
+  }
+  void Put(size_t i, uint64_t key, size_t line) {
+    if (line >= kLongLine) long_lines_[key] = line;
+    slots_[i] = {static_cast<uint32_t>(key >> 32), static_cast<uint32_t>(key),
+                 static_cast<uint32_t>(std::min<size_t>(line, kLongLine))};
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.empty() ? 1024 : slots_.size() * 2, Slot{0, 0, 0});
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (!s.line) continue;
+      size_t i = Home(s.key());
+      while (slots_[i].line) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+  std::unordered_map<uint64_t, size_t> long_lines_;     // lines past 2^32 - 2
+  std::unordered_map<std::string, size_t> others_;     // other ID types, odd numbers
+};
+
+// ---- Reading on a second thread -----------------------------------------------------
+//
+// Decoding the CSV and parsing the rows is about half the work of an import. A reading
+// thread does it and hands the rows over in batches, in order, through a RowPipe per
+// table; it also gives each member row its household's entry and finds persons seen
+// twice. The importer's thread keeps everything else: the issues, the packed rows and
+// the store.
+
+struct HouseholdRow {
   size_t line = 0;
-  std::vector<size_t> member_lines;
-  bool valid = true;
-  bool seen_twice = false;
+  bool ok = false;
+  Household household;
+  std::vector<CellIssue> issues;
+  uint32_t entry = kNoEntry;  // kNoEntry when the row has no usable 户编号
+  bool duplicate = false;     // the 户编号 is an earlier row's (that row's entry)
+};
+
+struct MemberRow {
+  size_t line = 0;
+  bool ok = false;
+  Member member;
+  std::string household_code;
+  std::vector<CellIssue> issues;
+  uint32_t entry = kNoEntry;  // kNoEntry when the 户编号 is empty or not in the 户表
+  size_t first_line = 0;      // the line where the same person was seen before, or 0
+};
+
+// Batches of rows from the reading thread to the importer, in order; a few batches are
+// in flight and are reused.
+template <typename Row>
+class RowPipe {
+ public:
+  static constexpr size_t kBatchRows = 1024;
+  struct Batch {
+    std::vector<Row> rows = std::vector<Row>(kBatchRows);
+    size_t size = 0;
+    bool end = false;            // the last batch of the table
+    std::optional<Error> error;  // with `end`: reading failed
+  };
+
+  RowPipe() {
+    for (auto& b : batches_) free_.push_back(&b);
+  }
+
+  // Reader: an empty batch to fill, or nullptr when the pipe was closed.
+  Batch* Take() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return closed_ || !free_.empty(); });
+    if (closed_) return nullptr;
+    Batch* b = free_.front();
+    free_.pop_front();
+    b->size = 0;
+    b->end = false;
+    b->error.reset();
+    return b;
+  }
+  void Send(Batch* b) {
+    std::lock_guard lock(mu_);
+    full_.push_back(b);
+    cv_.notify_all();
+  }
+  // Importer: the next batch (blocks until there is one), then Return it when done.
+  Batch* Receive() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty(); });
+    Batch* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  void Return(Batch* b) {
+    std::lock_guard lock(mu_);
+    free_.push_back(b);
+    cv_.notify_all();
+  }
+  // Stops the reader at its next Take.
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  Batch batches_[4];
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Batch*> free_, full_;
+  bool closed_ = false;
 };
 
 // A source table: its reader and the name used in messages.
@@ -34,10 +493,36 @@ struct Source {
   std::string file;  // as shown in issues
 };
 
+// How a table's header row went.
+struct HeaderResult {
+  std::optional<Error> error;  // reading it failed
+  bool present = false;        // there was a header row
+  size_t line = 0;
+  std::vector<CellIssue> issues;
+  HeaderMap map;
+  bool usable() const { return !error && present && issues.empty(); }
+};
+
+// ---- The import ---------------------------------------------------------------------
+//
+// The households are read first, then the members; the checks that need a whole
+// household or the register come after. With skip_invalid, dry_run or a non-empty
+// register, everything is written after the checks (Write). Otherwise — the bulk load of
+// an empty register, all-or-nothing — each household is written as soon as its member
+// rows are complete, while the reading thread goes on with the next rows (WriteEarly):
+// on the first error, or when a household's member rows turn out not to be together in
+// the 人表, that transaction is rolled back and the import goes on the ordinary way, so
+// the outcome and the report are the same either way.
 class Importer {
  public:
   Importer(Store& store, const ImportOptions& options)
       : store_(store), options_(options), today_(Date::Today()) {}
+  ~Importer() {
+    household_rows_.Close();
+    member_rows_.Close();
+    if (reader_.joinable()) reader_.join();
+    if (writing_) store_.Rollback();
+  }
 
   Result<ImportReport> Run();
 
@@ -64,6 +549,13 @@ class Importer {
     }
     issues.clear();
   }
+  void AddRuleIssue(const PackedHousehold& e, RuleIssue& r) {
+    const bool on_member = r.member >= 0;
+    const std::string& file = on_member ? members_src_.file : households_src_.file;
+    const size_t line = on_member ? MemberLine(e, r.member) : e.line;
+    AddIssue(file, line, std::move(r.column), std::move(r.value), std::move(r.code),
+             std::move(r.zh), std::move(r.en));
+  }
   bool HasErrors() const { return !report_.errors.empty() || report_.errors_not_listed > 0; }
   bool Interrupted() const {
     return options_.interrupted && options_.interrupted->load(std::memory_order_relaxed);
@@ -79,14 +571,40 @@ class Importer {
 
   // Opens the two tables; file-level problems become issues (returns false).
   bool OpenSources();
-  // Reads and validates one table; false when its header (or file) is unusable.
+  static HeaderResult ReadHeader(Source& src, TemplateTable table);
+  void AddHeaderIssues(const Source& src, HeaderResult& header);
+
+  // On the reading thread: parses the rows of both tables into the pipes.
+  void ReadRows();
+  bool ReadHouseholdRows();
+  void ReadMemberRows();
+
+  // On the importer's thread: takes the rows; false when the table is unusable.
   Result<bool> ReadHouseholds();
   Result<bool> ReadMembers();
+  void AddMember(PackedHousehold& e, const Member& m, size_t line);
   Status CheckHouseholds();
   Status CheckRegions();
   Status CheckRegister();
   Status Write();
   Status WriteRejects();
+
+  // The writing, shared by Write and WriteEarly.
+  Status BeginWrite();
+  Status WriteHousehold(const Household& h, int64_t version);
+  Status AppendHistory(bool all);
+  Status FinishWrite();
+  // Writing while the members are read (see the class comment).
+  void StartEarlyWrite();
+  void WriteEarly(uint32_t entry, Member& member);
+  void CloseEarlyHousehold();
+  void StopEarlyWrite();
+
+  // Rebuilds entry `entry` as a Household with its members.
+  void Unpack(uint32_t entry, Household& h) const;
+  size_t MemberLine(const PackedHousehold& e, int member) const;
+  // Whether the village is in the region tree (looked up once per village).
+  Result<bool> KnownVillage(int64_t village);
 
   Store& store_;
   const ImportOptions& options_;
@@ -96,12 +614,37 @@ class Importer {
   Source households_src_, members_src_;
   bool is_xlsx_ = false;
   std::unique_ptr<XlsxBook> book_;
+  HeaderResult households_header_, members_header_;
 
-  std::vector<HouseholdEntry> entries_;
-  std::unordered_map<std::string, uint32_t> index_;  // 户编号 → entries_
+  // The rows, packed (see PackedHousehold); entries_[i] is index_ entry i.
+  HouseholdIndex index_;  // written by the reading thread until the 户表 ends
+  BlockVector<PackedHousehold> entries_;
+  BlockVector<PackedMember> members_;
+  TextArena text_;
+  std::vector<std::string> ethnicities_{""};
+  std::unordered_map<std::string, uint32_t> ethnicity_ids_{{"", 0}};
+  std::unordered_map<int64_t, bool> known_villages_;
   // Error messages by file and line, for the rejects' 错误 column.
   std::unordered_map<std::string, std::unordered_multimap<size_t, std::string>> error_lines_;
   std::vector<std::pair<size_t, std::string>> orphan_member_lines_;  // member rows with no household
+
+  // The reading thread and what it hands over.
+  std::thread reader_;
+  RowPipe<HouseholdRow> household_rows_;
+  RowPipe<MemberRow> member_rows_;
+  PersonLines persons_;  // the reading thread's
+
+  // The open transaction.
+  bool writing_ = false;
+  std::string batch_, now_;
+  AggregateAccumulator aggregates_;
+  std::vector<HistoryEntry> history_;
+  // Writing early: the household whose member rows are coming in, and the issues that
+  // CheckHouseholdMembers gave for the households already written, by entry.
+  bool early_ = false;
+  uint32_t open_entry_ = kNoEntry;
+  Household open_;
+  std::vector<std::pair<uint32_t, RuleIssue>> early_issues_;
 };
 
 std::string BatchId() {
@@ -185,59 +728,147 @@ bool Importer::OpenSources() {
   return !HasErrors();
 }
 
-Result<bool> Importer::ReadHouseholds() {
-  Source& src = households_src_;
+HeaderResult Importer::ReadHeader(Source& src, TemplateTable table) {
+  HeaderResult header;
   Record record;
   auto first = src.reader->Next(record);
   if (!first.ok()) {
-    AddIssue(src.file, first.error().line, "", "", first.error().code, first.error().zh,
-               first.error().en);
-    return false;
+    header.error = first.error();
+    return header;
   }
-  if (!*first) {
+  header.present = *first;
+  if (!header.present) return header;
+  header.line = record.line;
+  header.map = HeaderMap::Build(table, record, header.issues);
+  return header;
+}
+
+// The issues of a header as ReadHouseholds and ReadMembers report them.
+void Importer::AddHeaderIssues(const Source& src, HeaderResult& header) {
+  if (header.error) {
+    AddIssue(src.file, header.error->line, "", "", header.error->code, header.error->zh,
+             header.error->en);
+  } else if (!header.present) {
     AddIssue(src.file, 0, "", "", "E_EMPTY", "没有表头：" + src.file, "no header row: " + src.file);
-    return false;
+  } else {
+    AddCellIssues(src.file, header.line, header.issues);
   }
-  std::vector<CellIssue> issues;
-  HeaderMap map = HeaderMap::Build(TemplateTable::kHouseholds, record, issues);
-  if (!issues.empty()) {
-    AddCellIssues(src.file, record.line, issues);
-    return false;
-  }
-  Household h;
+}
+
+void Importer::ReadRows() {
+  if (ReadHouseholdRows() && members_header_.usable()) ReadMemberRows();
+}
+
+// Returns whether the members are to be read: the 户表 was read to its end and had rows.
+bool Importer::ReadHouseholdRows() {
+  TableReader& reader = *households_src_.reader;
+  Record record;
   size_t rows = 0;
   while (true) {
-    auto next = src.reader->Next(record);
-    if (!next.ok()) {
+    auto* batch = household_rows_.Take();
+    if (!batch) return false;
+    while (batch->size < batch->rows.size()) {
+      auto next = reader.Next(record);
+      if (!next.ok()) {
+        batch->error = next.error();
+        batch->end = true;
+        break;
+      }
+      if (!*next) {
+        batch->end = true;
+        break;
+      }
+      if (IsBlankRecord(record)) continue;
+      ++rows;
+      HouseholdRow& row = batch->rows[batch->size++];
+      row.line = record.line;
+      row.ok = ParseHouseholdRow(households_header_.map, record, today_, row.household, row.issues);
+      row.entry = kNoEntry;
+      row.duplicate = false;
+      if (row.household.household_code.empty()) continue;
+      auto [entry, inserted] = index_.Insert(row.household.household_code);
+      row.entry = entry;
+      row.duplicate = !inserted;
+    }
+    const bool end = batch->end, failed = batch->error.has_value();
+    household_rows_.Send(batch);
+    if (end) return !failed && rows > 0;
+  }
+}
+
+void Importer::ReadMemberRows() {
+  TableReader& reader = *members_src_.reader;
+  Record record;
+  while (true) {
+    auto* batch = member_rows_.Take();
+    if (!batch) return;
+    while (batch->size < batch->rows.size()) {
+      auto next = reader.Next(record);
+      if (!next.ok()) {
+        batch->error = next.error();
+        batch->end = true;
+        break;
+      }
+      if (!*next) {
+        batch->end = true;
+        break;
+      }
+      if (IsBlankRecord(record)) continue;
+      MemberRow& row = batch->rows[batch->size++];
+      row.line = record.line;
+      row.ok = ParseMemberRow(members_header_.map, record, today_, row.member, row.household_code,
+                              row.issues);
+      row.entry = row.household_code.empty() ? kNoEntry : index_.Find(row.household_code);
+      row.first_line = 0;
+      if (row.entry != kNoEntry && row.ok && !row.member.id_number.empty()) {
+        row.first_line = persons_.FirstSeen(row.member.id_type, row.member.id_number, row.line);
+      }
+    }
+    const bool end = batch->end;
+    member_rows_.Send(batch);
+    if (end) return;
+  }
+}
+
+Result<bool> Importer::ReadHouseholds() {
+  const Source& src = households_src_;
+  size_t rows = 0;
+  for (bool end = false; !end;) {
+    auto* batch = household_rows_.Receive();
+    for (size_t i = 0; i < batch->size; ++i) {
+      HouseholdRow& row = batch->rows[i];
+      ++rows;
+      if ((rows & 0xFFF) == 0 && Interrupted()) {
+        household_rows_.Return(batch);
+        return Error::Interrupted();
+      }
+      AddCellIssues(src.file, row.line, row.issues);
+      if (row.entry == kNoEntry) continue;  // no usable 户编号: nothing to attach to
+      const std::string& code = row.household.household_code;
+      if (row.duplicate) {
+        PackedHousehold& first = entries_[row.entry];
+        AddIssue(src.file, row.line, "户编号", code, "E_HOUSEHOLD",
+                 "户编号 " + code + " 在户表中重复（第 " + std::to_string(first.line) + " 行已有）",
+                 "household code " + code + " appears twice in the households table "
+                 "(first on line " + std::to_string(first.line) + ")");
+        first.valid = false;
+        first.seen_twice = true;
+        error_lines_[src.file].emplace(first.line, "户编号重复");
+        continue;
+      }
+      assert(row.entry == entries_.size());
+      PackedHousehold& e = entries_.push_back(PackHousehold(row.household, text_));
+      e.line = row.line;
+      e.valid = row.ok;
+    }
+    end = batch->end;
+    std::optional<Error> error = std::move(batch->error);
+    household_rows_.Return(batch);
+    if (error) {
       // An encoding error or an unclosed quote ends the reading: the file is unusable.
-      AddIssue(src.file, next.error().line, "", "", next.error().code, next.error().zh,
-               next.error().en);
+      AddIssue(src.file, error->line, "", "", error->code, error->zh, error->en);
       return false;
     }
-    if (!*next) break;
-    if (IsBlankRecord(record)) continue;
-    ++rows;
-    if ((rows & 0xFFF) == 0 && Interrupted()) return Error::Interrupted();
-    bool ok = ParseHouseholdRow(map, record, today_, h, issues);
-    AddCellIssues(src.file, record.line, issues);
-    if (h.household_code.empty()) continue;  // no usable 户编号: nothing to attach to
-    auto [it, inserted] = index_.try_emplace(h.household_code, static_cast<uint32_t>(entries_.size()));
-    if (!inserted) {
-      HouseholdEntry& first_entry = entries_[it->second];
-      AddIssue(src.file, record.line, "户编号", h.household_code, "E_HOUSEHOLD",
-               "户编号 " + h.household_code + " 在户表中重复（第 " +
-                   std::to_string(first_entry.line) + " 行已有）",
-               "household code " + h.household_code + " appears twice in the households table "
-               "(first on line " + std::to_string(first_entry.line) + ")");
-      first_entry.valid = false;
-      first_entry.seen_twice = true;
-      error_lines_[src.file].emplace(first_entry.line, "户编号重复");
-      continue;
-    }
-    HouseholdEntry& e = entries_.emplace_back();
-    e.household = std::move(h);
-    e.line = record.line;
-    e.valid = ok;
   }
   if (rows == 0) {
     AddIssue(src.file, 0, "", "", "E_EMPTY", "只有表头，没有数据行：" + src.file,
@@ -245,75 +876,102 @@ Result<bool> Importer::ReadHouseholds() {
     return false;
   }
   return true;
+}
+
+void Importer::AddMember(PackedHousehold& e, const Member& m, size_t line) {
+  PackedMember p;
+  if (auto key = PackIdNumber(m.id_number)) {
+    p.id = *key;
+    p.flags = PackedMember::kIdPacked;
+  } else {
+    p.id = text_.Add(m.id_number);
+    p.flags = 0;
+  }
+  p.name = text_.Add(m.name);
+  p.health = m.health.bits();
+  p.line = line;
+  p.next = kNoEntry;
+  auto [it, inserted] =
+      ethnicity_ids_.try_emplace(m.ethnicity, static_cast<uint32_t>(ethnicities_.size()));
+  if (inserted) ethnicities_.push_back(m.ethnicity);
+  p.ethnicity = it->second;
+  p.birth_date = PackDate(m.birth_date);
+  p.id_type = Narrow8(m.id_type);
+  p.relation = Narrow8(m.relation);
+  p.sex = Narrow8(m.sex);
+  p.education = Narrow8(m.education);
+  p.school_status = Narrow8(m.school_status);
+  p.disability_grade = Narrow8(m.disability_grade);
+  p.labor = Narrow8(m.labor);
+  p.months_worked = Narrow8(m.months_worked);
+  if (m.resident_medical_insurance) p.flags |= PackedMember::kResidentMedical;
+  if (m.employee_medical_insurance) p.flags |= PackedMember::kEmployeeMedical;
+  if (m.pension_insurance) p.flags |= PackedMember::kPension;
+  if (m.dibao) p.flags |= PackedMember::kDibao;
+  if (m.tekun) p.flags |= PackedMember::kTekun;
+  const auto index = static_cast<uint32_t>(members_.size());
+  members_.push_back(p);
+  if (e.last_member == kNoEntry) {
+    e.first_member = index;
+  } else {
+    members_[e.last_member].next = index;
+  }
+  e.last_member = index;
+  ++e.member_count;
 }
 
 Result<bool> Importer::ReadMembers() {
-  Source& src = members_src_;
-  Record record;
-  auto first = src.reader->Next(record);
-  if (!first.ok()) {
-    AddIssue(src.file, first.error().line, "", "", first.error().code, first.error().zh,
-               first.error().en);
+  const Source& src = members_src_;
+  if (!members_header_.usable()) {
+    AddHeaderIssues(src, members_header_);
     return false;
   }
-  if (!*first) {
-    AddIssue(src.file, 0, "", "", "E_EMPTY", "没有表头：" + src.file, "no header row: " + src.file);
-    return false;
-  }
-  std::vector<CellIssue> issues;
-  HeaderMap map = HeaderMap::Build(TemplateTable::kMembers, record, issues);
-  if (!issues.empty()) {
-    AddCellIssues(src.file, record.line, issues);
-    return false;
-  }
-  // The same person twice in the import: keyed by type and number.
-  std::unordered_map<std::string, std::pair<uint32_t, size_t>> persons;
-  persons.reserve(entries_.size() * 3);
-  Member m;
-  std::string code;
   size_t rows = 0;
-  while (true) {
-    auto next = src.reader->Next(record);
-    if (!next.ok()) {
-      AddIssue(src.file, next.error().line, "", "", next.error().code, next.error().zh,
-               next.error().en);
-      return false;
-    }
-    if (!*next) break;
-    if (IsBlankRecord(record)) continue;
-    ++rows;
-    if ((rows & 0xFFF) == 0 && Interrupted()) return Error::Interrupted();
-    bool ok = ParseMemberRow(map, record, today_, m, code, issues);
-    AddCellIssues(src.file, record.line, issues);
-    if (code.empty()) {
-      orphan_member_lines_.emplace_back(record.line, "");
-      continue;
-    }
-    auto it = index_.find(code);
-    if (it == index_.end()) {
-      AddIssue(src.file, record.line, "户编号", code, "E_HOUSEHOLD",
-               "户编号 " + code + " 不在本次导入的户表中",
-               "household code " + code + " is not in the households table of this import");
-      orphan_member_lines_.emplace_back(record.line, code);
-      continue;
-    }
-    HouseholdEntry& e = entries_[it->second];
-    if (!ok) e.valid = false;
-    if (ok && !m.id_number.empty()) {
-      std::string key = std::to_string(m.id_type) + ':' + m.id_number;
-      auto [pit, inserted] = persons.try_emplace(std::move(key), it->second, record.line);
-      if (!inserted) {
-        AddIssue(src.file, record.line, "证件号码", m.id_number, "E_ID_DUPLICATE",
-                 "同一证件号码在本次导入中出现两次（第 " + std::to_string(pit->second.second) +
+  for (bool end = false; !end;) {
+    auto* batch = member_rows_.Receive();
+    for (size_t i = 0; i < batch->size; ++i) {
+      MemberRow& row = batch->rows[i];
+      ++rows;
+      if ((rows & 0xFFF) == 0 && Interrupted()) {
+        member_rows_.Return(batch);
+        return Error::Interrupted();
+      }
+      AddCellIssues(src.file, row.line, row.issues);
+      const std::string& code = row.household_code;
+      if (code.empty()) {
+        orphan_member_lines_.emplace_back(row.line, "");
+        continue;
+      }
+      if (row.entry == kNoEntry) {
+        AddIssue(src.file, row.line, "户编号", code, "E_HOUSEHOLD",
+                 "户编号 " + code + " 不在本次导入的户表中",
+                 "household code " + code + " is not in the households table of this import");
+        orphan_member_lines_.emplace_back(row.line, code);
+        continue;
+      }
+      PackedHousehold& e = entries_[row.entry];
+      if (!row.ok) e.valid = false;
+      if (row.first_line) {
+        AddIssue(src.file, row.line, "证件号码", row.member.id_number, "E_ID_DUPLICATE",
+                 "同一证件号码在本次导入中出现两次（第 " + std::to_string(row.first_line) +
                      " 行已有）",
                  "the same ID number appears twice in this import (first on line " +
-                     std::to_string(pit->second.second) + ")");
+                     std::to_string(row.first_line) + ")");
         e.valid = false;
       }
+      AddMember(e, row.member, row.line);
+      if (early_) WriteEarly(row.entry, row.member);
     }
-    e.household.members.push_back(std::move(m));
-    e.member_lines.push_back(record.line);
+    end = batch->end;
+    std::optional<Error> error = std::move(batch->error);
+    member_rows_.Return(batch);
+    if (error) {
+      if (early_) StopEarlyWrite();
+      AddIssue(src.file, error->line, "", "", error->code, error->zh, error->en);
+      return false;
+    }
   }
+  if (early_) CloseEarlyHousehold();
   if (rows == 0) {
     AddIssue(src.file, 0, "", "", "E_EMPTY", "只有表头，没有数据行：" + src.file,
              "the file has a header but no rows: " + src.file);
@@ -322,35 +980,71 @@ Result<bool> Importer::ReadMembers() {
   return true;
 }
 
+void Importer::Unpack(uint32_t entry, Household& h) const {
+  const PackedHousehold& e = entries_[entry];
+  UnpackHousehold(e, index_.Code(entry), text_, h);
+  h.members.resize(e.member_count);
+  uint32_t m = e.first_member;
+  for (auto& member : h.members) {
+    UnpackMember(members_[m], text_, ethnicities_, member);
+    m = members_[m].next;
+  }
+}
+
+size_t Importer::MemberLine(const PackedHousehold& e, int member) const {
+  uint32_t m = e.first_member;
+  for (int i = 0; i < member; ++i) m = members_[m].next;
+  return members_[m].line;
+}
+
+Result<bool> Importer::KnownVillage(int64_t village) {
+  auto [it, inserted] = known_villages_.try_emplace(village, false);
+  if (inserted) {
+    auto region = store_.GetRegion(RegionCode::FromInt(village));
+    if (!region.ok()) {
+      known_villages_.erase(it);
+      return region.error();
+    }
+    it->second = region->has_value();
+  }
+  return it->second;
+}
+
 Status Importer::CheckHouseholds() {
+  // The households checked while they were written early keep the issues found then.
+  std::stable_sort(early_issues_.begin(), early_issues_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto early = early_issues_.begin();
   std::vector<RuleIssue> issues;
-  for (auto& e : entries_) {
+  Household h;
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    PackedHousehold& e = entries_[i];
     issues.clear();
-    CheckHouseholdMembers(e.household, issues);
+    if (e.checked) {
+      for (; early != early_issues_.end() && early->first == i; ++early) {
+        issues.push_back(std::move(early->second));
+      }
+    } else {
+      Unpack(i, h);
+      CheckHouseholdMembers(h, issues);
+    }
     for (auto& r : issues) {
-      const bool on_member = r.member >= 0;
-      const std::string& file = on_member ? members_src_.file : households_src_.file;
-      size_t line = on_member ? e.member_lines[r.member] : e.line;
       if (r.code[0] == 'E') e.valid = false;
-      AddIssue(file, line, std::move(r.column), std::move(r.value), std::move(r.code),
-               std::move(r.zh), std::move(r.en));
+      AddRuleIssue(e, r);
     }
   }
+  early_issues_.clear();
   return Status::Ok();
 }
 
 Status Importer::CheckRegions() {
-  std::unordered_map<int64_t, bool> known;
-  for (auto& e : entries_) {
-    const RegionCode village = e.household.village_code;
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    PackedHousehold& e = entries_[i];
+    const RegionCode village = RegionCode::FromInt(e.village);
     if (village.value() == 0) continue;  // already reported as a bad value
-    auto [it, inserted] = known.try_emplace(village.value(), false);
-    if (inserted) {
-      auto region = store_.GetRegion(village);
-      if (!region.ok()) return region.error();
-      it->second = region->has_value();
-    }
-    if (!it->second) {
+    auto known = KnownVillage(village.value());
+    if (!known.ok()) return known.error();
+    if (!*known) {
       e.valid = false;
       AddIssue(households_src_.file, e.line, "行政区划代码", village.ToString(), "E_REGION",
                "区划代码 " + village.ToString() + " 不在区划库中（请先运行 fupin regions load）",
@@ -362,87 +1056,80 @@ Status Importer::CheckRegions() {
 }
 
 Status Importer::CheckRegister() {
+  // While writing early, the register was empty when the transaction began.
+  if (writing_) return Status::Ok();
   auto has = store_.HasPersons();
   if (!has.ok()) return has.error();
   if (!*has) return Status::Ok();
-  for (auto& e : entries_) {
+  std::string id_number;
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    PackedHousehold& e = entries_[i];
     if (!e.valid) continue;
-    for (size_t i = 0; i < e.household.members.size(); ++i) {
-      const Member& m = e.household.members[i];
-      auto owner = store_.FindPerson(m.id_type, m.id_number);
+    for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
+      const PackedMember& p = members_[m];
+      if (p.flags & PackedMember::kIdPacked) {
+        UnpackIdNumber(p.id, id_number);
+      } else {
+        id_number.assign(text_.Get(p.id));
+      }
+      auto owner = store_.FindPerson(p.id_type, id_number);
       if (!owner.ok()) return owner.error();
       if (!owner->has_value()) continue;
-      auto it = index_.find(**owner);
+      const uint32_t other = index_.Find(**owner);
       // A person may move between households that this import replaces.
-      if (it != index_.end() && entries_[it->second].valid) continue;
+      if (other != kNoEntry && entries_[other].valid) continue;
       e.valid = false;
-      AddIssue(members_src_.file, e.member_lines[i], "证件号码", m.id_number, "E_ID_DUPLICATE",
-               "该证件号码已登记在户 " + **owner + " 中", "this ID number is already registered in household " + **owner);
+      AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
+               "该证件号码已登记在户 " + **owner + " 中",
+               "this ID number is already registered in household " + **owner);
     }
   }
   return Status::Ok();
 }
 
-Status Importer::Write() {
-  auto has_persons = store_.HasPersons();
-  if (!has_persons.ok()) return has_persons.error();
-  const bool empty_register = !*has_persons;
-  const std::string now = NowIso8601();
-  const std::string batch = BatchId();
-  const std::string source = "import:" + batch;
+Status Importer::BeginWrite() {
+  now_ = NowIso8601();
+  batch_ = BatchId();
   FUPIN_RETURN_IF_ERROR(store_.Begin());
-  auto fail = [&](Status s) {
-    store_.Rollback();
-    return s;
-  };
-  AggregateAccumulator aggregates;
-  std::vector<HistoryEntry> history;
-  std::vector<int64_t> versions(entries_.size(), 1);
-  // Replaced households go first, so a person may move into a household written earlier.
-  if (!empty_register) {
-    for (size_t i = 0; i < entries_.size(); ++i) {
-      auto& e = entries_[i];
-      if (!e.valid) continue;
-      auto old = store_.FindHousehold(e.household.household_code);
-      if (!old.ok()) return fail(old.error());
-      if (!old->has_value()) continue;
-      const StoredHousehold& stored = **old;
-      versions[i] = stored.version + 1;
-      Status s = store_.DeleteHousehold(stored.household.village_code.county(),
-                                        stored.household.household_code);
-      if (!s.ok()) return fail(s);
-      aggregates.Add(stored.household, -1);
-      DiffHouseholds(stored.household, e.household, history);
-      ++report_.households_updated;
-    }
+  writing_ = true;
+  return Status::Ok();
+}
+
+Status Importer::WriteHousehold(const Household& h, int64_t version) {
+  FUPIN_RETURN_IF_ERROR(store_.InsertHousehold(h, version, batch_));
+  aggregates_.Add(h, +1);
+  report_.members += static_cast<int64_t>(h.members.size());
+  if (version == 1) {
+    ++report_.households_created;
+    history_.push_back({h.household_code, h.village_code.county(), "", "", "", "created", "", ""});
   }
-  int64_t written = 0;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    auto& e = entries_[i];
-    if (!e.valid) continue;
-    if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
-    Status s = store_.InsertHousehold(e.household, versions[i], batch);
-    if (!s.ok()) return fail(s);
-    aggregates.Add(e.household, +1);
-    report_.members += static_cast<int64_t>(e.household.members.size());
-    if (versions[i] == 1) {
-      ++report_.households_created;
-      history.push_back({e.household.household_code, e.household.village_code.county(), "", "", "",
-                         "created", "", ""});
-    }
-  }
-  for (auto& h : history) {
-    h.at = now;
+  return AppendHistory(false);
+}
+
+// Hands the history rows to the store a few thousand at a time (or all with `all`).
+Status Importer::AppendHistory(bool all) {
+  if (history_.empty() || (!all && history_.size() < 4096)) return Status::Ok();
+  const std::string source = "import:" + batch_;
+  for (auto& h : history_) {
+    h.at = now_;
     h.actor = options_.actor;
     h.source = source;
   }
+  Status s = store_.AppendHistory(history_);
+  history_.clear();
+  return s;
+}
+
+// Writes the history, the aggregates and the batch, then commits (or, for a dry run,
+// rolls back).
+Status Importer::FinishWrite() {
   Progress("写入历史和汇总");
-  if (Status s = store_.AppendHistory(history); !s.ok()) return fail(s);
-  if (Status s = store_.ApplyAggregateDeltas(aggregates.Deltas()); !s.ok()) return fail(s);
+  FUPIN_RETURN_IF_ERROR(AppendHistory(true));
+  FUPIN_RETURN_IF_ERROR(store_.ApplyAggregateDeltas(aggregates_.Deltas()));
   std::string sources;
   for (const auto& f : options_.files) sources += (sources.empty() ? "" : " ") + f;
-  ImportBatchRow row{batch,
-                     now,
+  ImportBatchRow row{batch_,
+                     now_,
                      NowIso8601(),
                      options_.actor,
                      sources,
@@ -450,17 +1137,132 @@ Status Importer::Write() {
                      report_.households_updated,
                      report_.members,
                      report_.rejected_households};
-  if (Status s = store_.InsertImportBatch(row); !s.ok()) return fail(s);
-  if (Interrupted()) return fail(Error::Interrupted());
+  FUPIN_RETURN_IF_ERROR(store_.InsertImportBatch(row));
+  if (Interrupted()) return Error::Interrupted();
   if (options_.dry_run) {
     store_.Rollback();
+    writing_ = false;
     return Status::Ok();
   }
   Progress("提交");
+  writing_ = false;  // Commit rolls back when it fails
   FUPIN_RETURN_IF_ERROR(store_.Commit());
-  report_.batch_id = batch;
+  report_.batch_id = batch_;
   report_.written = true;
   return Status::Ok();
+}
+
+Status Importer::Write() {
+  auto fail = [&](Status s) {
+    store_.Rollback();
+    writing_ = false;
+    return s;
+  };
+  Household h;
+  int64_t written = 0;
+  if (writing_) {
+    // Written early: only what was not written then remains (normally nothing).
+    for (uint32_t i = 0; i < entries_.size(); ++i) {
+      if (!entries_[i].valid || entries_[i].written) continue;
+      if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
+      Unpack(i, h);
+      if (Status s = WriteHousehold(h, 1); !s.ok()) return fail(s);
+    }
+    Status s = FinishWrite();
+    return s.ok() ? s : fail(s);
+  }
+
+  auto has_persons = store_.HasPersons();
+  if (!has_persons.ok()) return has_persons.error();
+  const bool empty_register = !*has_persons;
+  FUPIN_RETURN_IF_ERROR(BeginWrite());
+  std::vector<int64_t> versions(entries_.size(), 1);
+  // Replaced households go first, so a person may move into a household written earlier.
+  if (!empty_register) {
+    for (uint32_t i = 0; i < entries_.size(); ++i) {
+      if (!entries_[i].valid) continue;
+      auto old = store_.FindHousehold(std::string(index_.Code(i)));
+      if (!old.ok()) return fail(old.error());
+      if (!old->has_value()) continue;
+      const StoredHousehold& stored = **old;
+      versions[i] = stored.version + 1;
+      Status s = store_.DeleteHousehold(stored.household.village_code.county(),
+                                        stored.household.household_code);
+      if (!s.ok()) return fail(s);
+      aggregates_.Add(stored.household, -1);
+      Unpack(i, h);
+      DiffHouseholds(stored.household, h, history_);
+      ++report_.households_updated;
+    }
+  }
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    if (!entries_[i].valid) continue;
+    if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
+    Unpack(i, h);
+    if (Status s = WriteHousehold(h, versions[i]); !s.ok()) return fail(s);
+  }
+  Status s = FinishWrite();
+  return s.ok() ? s : fail(s);
+}
+
+void Importer::StartEarlyWrite() {
+  if (options_.skip_invalid || options_.dry_run || HasErrors()) return;
+  auto has_persons = store_.HasPersons();
+  if (!has_persons.ok() || *has_persons) return;
+  if (!BeginWrite().ok()) return;
+  early_ = true;
+}
+
+// Takes member row `member` of entry `entry` (already added to the entry).
+void Importer::WriteEarly(uint32_t entry, Member& member) {
+  if (HasErrors()) return StopEarlyWrite();
+  if (entry != open_entry_) {
+    CloseEarlyHousehold();
+    if (!early_) return;
+    if (entries_[entry].checked) {
+      // Its member rows are not together: the household was written without this one.
+      return StopEarlyWrite();
+    }
+    open_entry_ = entry;
+    UnpackHousehold(entries_[entry], index_.Code(entry), text_, open_);
+    open_.members.clear();
+  }
+  open_.members.push_back(std::move(member));
+}
+
+// The open household's member rows are complete (if the 人表 keeps them together):
+// checks it and writes it.
+void Importer::CloseEarlyHousehold() {
+  if (open_entry_ == kNoEntry) return;
+  const uint32_t entry = open_entry_;
+  open_entry_ = kNoEntry;
+  PackedHousehold& e = entries_[entry];
+  e.checked = true;
+  std::vector<RuleIssue> issues;
+  CheckHouseholdMembers(open_, issues);
+  bool ok = e.valid;
+  for (auto& r : issues) {
+    ok &= r.code[0] != 'E';
+    early_issues_.emplace_back(entry, std::move(r));
+  }
+  auto known = KnownVillage(e.village);
+  if (!ok || !known.ok() || !*known) return StopEarlyWrite();
+  if (!WriteHousehold(open_, 1).ok()) return StopEarlyWrite();
+  e.written = true;
+}
+
+// Rolls back what was written early; the import goes on the ordinary way.
+void Importer::StopEarlyWrite() {
+  early_ = false;
+  open_entry_ = kNoEntry;
+  store_.Rollback();
+  writing_ = false;
+  for (uint32_t i = 0; i < entries_.size(); ++i) entries_[i].checked = entries_[i].written = false;
+  early_issues_.clear();
+  aggregates_ = AggregateAccumulator();
+  history_.clear();
+  report_.members = 0;
+  report_.households_created = 0;
 }
 
 Status Importer::WriteRejects() {
@@ -470,10 +1272,13 @@ Status Importer::WriteRejects() {
   }
   // Which lines of each table are rejected, with their messages.
   std::unordered_set<size_t> household_lines, member_lines;
-  for (const auto& e : entries_) {
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    const PackedHousehold& e = entries_[i];
     if (e.valid) continue;
     household_lines.insert(e.line);
-    member_lines.insert(e.member_lines.begin(), e.member_lines.end());
+    for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
+      member_lines.insert(members_[m].line);
+    }
   }
   for (const auto& [line, code] : orphan_member_lines_) member_lines.insert(line);
   // Duplicate 户表 rows beyond the first were not kept as entries: take every error line.
@@ -555,30 +1360,36 @@ Status Importer::WriteRejects() {
 Result<ImportReport> Importer::Run() {
   if (!OpenSources()) return report_;
   Progress("读取户表 " + households_src_.file);
+  // Both headers are read first; the members' issues are reported after the households',
+  // as when the tables are read one after the other.
+  households_header_ = ReadHeader(households_src_, TemplateTable::kHouseholds);
+  members_header_ = ReadHeader(members_src_, TemplateTable::kMembers);
+  if (!households_header_.usable()) {
+    AddHeaderIssues(households_src_, households_header_);
+    // Every header problem is reported at once; rows are not read then.
+    if (members_header_.present) AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
+    return report_;
+  }
+  reader_ = std::thread([this] { ReadRows(); });
   auto households_ok = ReadHouseholds();
   if (!households_ok.ok()) return households_ok.error();
-  // The members' header is checked even when the households' failed, so that every header
-  // problem is reported at once; rows are not read then.
   if (!*households_ok) {
-    Record header;
-    std::vector<CellIssue> issues;
-    auto first = members_src_.reader->Next(header);
-    if (first.ok() && *first) {
-      HeaderMap::Build(TemplateTable::kMembers, header, issues);
-      AddCellIssues(members_src_.file, header.line, issues);
-    }
+    if (members_header_.present) AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
     return report_;
   }
   Progress("读取人表 " + members_src_.file);
+  if (members_header_.usable()) StartEarlyWrite();
   auto members_ok = ReadMembers();
   if (!members_ok.ok()) return members_ok.error();
+  reader_.join();
   if (!*members_ok) return report_;
   Progress("核对户与成员、区划和已有登记");
   FUPIN_RETURN_IF_ERROR(CheckHouseholds());
   FUPIN_RETURN_IF_ERROR(CheckRegions());
   FUPIN_RETURN_IF_ERROR(CheckRegister());
-  for (const auto& e : entries_) report_.rejected_households += e.valid ? 0 : 1;
+  for (uint32_t i = 0; i < entries_.size(); ++i) report_.rejected_households += entries_[i].valid ? 0 : 1;
   if (HasErrors() && !options_.skip_invalid) {
+    if (writing_) StopEarlyWrite();
     report_.rejected_households = 0;
     return report_;
   }

@@ -134,7 +134,46 @@ CREATE TABLE county_assessments (
 CREATE INDEX households_exit_pool ON households(kind, poverty_status);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2};
+// Accounts, sessions and the audit trail (storage/accounts.h). Users and sessions are
+// small tables and carry no county_code. The audit log is one hash chain per database:
+// its seq is the one global sequence, assigned by the writer as the last seq + 1 (not
+// AUTOINCREMENT), so that a deleted record leaves a gap the verification finds.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  region_code INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_username ON sessions(username);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_actor ON audit_log(actor, seq);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

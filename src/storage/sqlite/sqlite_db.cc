@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <bit>
+#include <cassert>
+#include <type_traits>
 #include <utility>
 
 namespace fupin::sqlite {
@@ -47,6 +50,11 @@ Statement& Statement::Bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindStatic(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -62,6 +70,12 @@ Result<bool> Statement::Step() {
 }
 
 Status Statement::Run() {
+  Status s = RunKeepingBindings();
+  sqlite3_clear_bindings(stmt_);
+  return s;
+}
+
+Status Statement::RunKeepingBindings() {
   int rc;
   do {
     rc = sqlite3_step(stmt_);
@@ -69,11 +83,9 @@ Status Statement::Run() {
   if (rc != SQLITE_DONE) {
     Error error = DatabaseError(db_, "write");
     sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
     return error;
   }
   sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
   return Status::Ok();
 }
 
@@ -97,6 +109,13 @@ std::string_view Statement::TextView(int column) const {
 }
 
 Result<Database> Database::Open(const std::string& path, bool create) {
+  // Memory statistics cost a global mutex around every allocation; nothing reads them.
+  // sqlite3_config must come before SQLite initialises, hence the first open.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -149,6 +168,99 @@ Result<Statement> Database::Prepare(std::string_view sql) {
     return DatabaseError(db_, "prepare");
   }
   return Statement(db_, stmt);
+}
+
+BatchInsert::BatchInsert(std::string_view table, std::string_view columns, int column_count)
+    : column_count_(column_count) {
+  static_assert(std::has_single_bit(static_cast<unsigned>(kRows)));
+  static_assert(std::extent_v<decltype(statements_)> ==
+                std::bit_width(static_cast<unsigned>(kRows)));
+  sql_head_ = "INSERT INTO " + std::string(table) + "(" + std::string(columns) + ") VALUES ";
+  row_placeholders_ = "(";
+  for (int i = 0; i < column_count; ++i) row_placeholders_ += i ? ",?" : "?";
+  row_placeholders_ += ")";
+  values_.reserve(static_cast<size_t>(kRows) * column_count);
+}
+
+BatchInsert& BatchInsert::Int(int64_t value) {
+  values_.push_back({value, 0, Value::Kind::kInt});
+  return *this;
+}
+
+BatchInsert& BatchInsert::Text(std::string_view text) {
+  values_.push_back({static_cast<int64_t>(text_.size()), static_cast<uint32_t>(text.size()),
+                     Value::Kind::kText});
+  text_.append(text);
+  return *this;
+}
+
+BatchInsert& BatchInsert::Null() {
+  values_.push_back({0, 0, Value::Kind::kNull});
+  return *this;
+}
+
+Status BatchInsert::EndRow(Database& db) {
+  assert(values_.size() % column_count_ == 0);
+  if (values_.size() < static_cast<size_t>(kRows) * column_count_) return Status::Ok();
+  return Flush(db);
+}
+
+Status BatchInsert::Flush(Database& db) {
+  size_t first = 0;
+  size_t left = values_.size() / column_count_;
+  // A partial batch goes as a sum of powers of two, so that few statements exist.
+  for (int n = kRows; n > 0; n /= 2) {
+    for (; left >= static_cast<size_t>(n); left -= n, first += n) {
+      Status s = Write(db, first, n);
+      if (!s.ok()) {
+        Clear();
+        return s;
+      }
+    }
+  }
+  Clear();
+  return Status::Ok();
+}
+
+Status BatchInsert::Write(Database& db, size_t first_row, int rows) {
+  auto& slot = statements_[std::countr_zero(static_cast<unsigned>(rows))];
+  if (!slot) {
+    std::string sql = sql_head_;
+    for (int i = 0; i < rows; ++i) {
+      if (i) sql += ',';
+      sql += row_placeholders_;
+    }
+    auto stmt = db.Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    slot = std::make_unique<Statement>(std::move(stmt).value());
+  }
+  Statement& s = *slot;
+  const Value* v = values_.data() + first_row * column_count_;
+  const int count = rows * column_count_;
+  for (int i = 0; i < count; ++i, ++v) {
+    switch (v->kind) {
+      case Value::Kind::kNull:
+        s.BindNull(i + 1);
+        break;
+      case Value::Kind::kInt:
+        s.Bind(i + 1, v->number);
+        break;
+      case Value::Kind::kText:
+        s.BindStatic(i + 1, std::string_view(text_).substr(v->number, v->size));
+        break;
+    }
+  }
+  return s.RunKeepingBindings();
+}
+
+void BatchInsert::Clear() {
+  values_.clear();
+  text_.clear();
+}
+
+void BatchInsert::Finalize() {
+  Clear();
+  for (auto& slot : statements_) slot.reset();
 }
 
 }  // namespace fupin::sqlite

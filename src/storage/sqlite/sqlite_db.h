@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 
@@ -29,6 +31,8 @@ class Statement {
   Statement& Bind(int index, std::string_view text);  // copied (SQLITE_TRANSIENT)
   Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
   Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  // Not copied: `text` must stay valid and unchanged until the statement is reset.
+  Statement& BindStatic(int index, std::string_view text);
   Statement& BindNull(int index);
 
   // Steps once: true when a row is available, false when done. E_DATABASE on failure
@@ -36,6 +40,9 @@ class Statement {
   Result<bool> Step();
   // Steps to the end (for statements without rows) and resets.
   Status Run();
+  // The same, but the bound values stay (for a statement whose every value is bound again
+  // before the next run).
+  Status RunKeepingBindings();
   void Reset();  // resets and clears bindings
 
   bool IsNull(int column) const;
@@ -69,5 +76,49 @@ class Database {
 
 // The E_DATABASE error for the connection's last failure, with `what` for context.
 Error DatabaseError(sqlite3* db, std::string_view what);
+
+// Inserts rows into one table through multi-row INSERT statements. Rows are buffered and
+// written kRows at a time: SQLite keeps its cursors open across the rows of one
+// statement, so rows that come in key order are appended without a descent from the
+// root, and the work per statement is shared; that halves the cost of a row. Buffered
+// rows reach the table when a batch is full or on Flush(), and a constraint they break
+// is reported then.
+class BatchInsert {
+ public:
+  static constexpr int kRows = 256;
+
+  // `columns` lists the columns ("a, b, c"); every row gives `column_count` values.
+  BatchInsert(std::string_view table, std::string_view columns, int column_count);
+
+  // The values of the row being built, in column order; text is copied.
+  BatchInsert& Int(int64_t value);
+  BatchInsert& Text(std::string_view text);
+  BatchInsert& Null();
+  // Ends the row; writes the batch when it is full.
+  Status EndRow(Database& db);
+  // Writes the buffered rows.
+  Status Flush(Database& db);
+  // Drops the buffered rows (after a rollback) and finalises the statements (before the
+  // connection closes).
+  void Clear();
+  void Finalize();
+
+ private:
+  struct Value {
+    enum class Kind : uint8_t { kNull, kInt, kText };
+    int64_t number;     // the integer, or the text's offset in text_
+    uint32_t size;      // the text's size
+    Kind kind;
+  };
+  // Writes `rows` buffered rows from `first_row` on; `rows` is a power of two ≤ kRows.
+  Status Write(Database& db, size_t first_row, int rows);
+
+  std::string sql_head_;  // "INSERT INTO table(columns) VALUES "
+  std::string row_placeholders_;
+  int column_count_;
+  std::vector<Value> values_;
+  std::string text_;
+  std::unique_ptr<Statement> statements_[9];  // for 1, 2, 4 … kRows rows
+};
 
 }  // namespace fupin::sqlite

@@ -197,5 +197,74 @@ TEST_F(StoreTest, RegionsKnowTheirVillagesChildrenAndPopulation) {
   EXPECT_EQ(store->SetRuralPopulation(RegionCode::FromInt(620422101999), 5).error().code, "E_REGION");
 }
 
+
+TEST_F(StoreTest, SearchComputesPerCapitaIncomeExactlyAsTheDomainDoes) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  // Net incomes that round every way: 1.00/3, 2.00/3, −0.03/2, 0, 5.00/2.
+  const int64_t nets[] = {100, 200, -3, 0, 500, 4000000, 399999};
+  const char* ids[][3] = {{"620422198001010019", "620422198001010027", "620422198001010035"},
+                          {"620422198001010043", "620422198001010051", "62042219800101006X"},
+                          {"620422198001010078", "620422198001010086", "", },
+                          {"620422198001010094", "", ""},
+                          {"620422198001010107", "620422198001010115", ""},
+                          {"620422198001010123", "", ""},
+                          {"620422198001010131", "620422198001010140", "620422198001010158"}};
+  for (int i = 0; i < 7; ++i) {
+    std::vector<std::string> members;
+    for (const char* id : ids[i]) {
+      if (*id) members.push_back(id);
+    }
+    Household h = MakeHousehold("S" + std::to_string(i), 620422101205, members);
+    h.wage_income = nets[i] >= 0 ? Money::FromFen(nets[i]) : Money();
+    h.business_cost = nets[i] < 0 ? Money::FromFen(-nets[i]) : Money();
+    ASSERT_TRUE(store->InsertHousehold(h, 1, "").ok());
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  HouseholdQuery query;
+  query.sort = HouseholdQuery::Sort::kIncome;
+  auto page = store->SearchHouseholds(query);
+  ASSERT_TRUE(page.ok()) << page.error().en;
+  ASSERT_EQ(page->total, 7);
+  Money previous = Money::FromFen(INT64_MIN / 4);
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    const Household& h = page->items[i].household;
+    const Money per_capita =
+        IncomeFigures{h.NetIncome(), h.RigidExpenses(), page->member_counts[i]}.PerCapita();
+    EXPECT_LE(previous, per_capita);
+    previous = per_capita;
+    // Filtering at exactly this value finds this household.
+    HouseholdQuery exact;
+    exact.income_min = per_capita;
+    exact.income_max = per_capita;
+    auto found = store->SearchHouseholds(exact);
+    ASSERT_TRUE(found.ok());
+    bool seen = false;
+    for (const auto& item : found->items) seen |= item.household.household_code == h.household_code;
+    EXPECT_TRUE(seen) << h.household_code << " " << per_capita.ToString();
+  }
+}
+
+TEST_F(StoreTest, SearchMatchesNamesAsTextNeverAsPatterns) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  Household h = MakeHousehold("N1", 620422101205, {"620422198001010019"});
+  h.members[0].name = "王_100%";
+  ASSERT_TRUE(store->InsertHousehold(h, 1, "").ok());
+  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("N2", 620422101205, {"620422198001010027"}), 1, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  for (auto [name, expected] : {std::pair{"_100%", 1}, std::pair{"%", 1}, std::pair{"_", 1},
+                                std::pair{"' OR 1=1 --", 0}, std::pair{"成员", 1}}) {
+    HouseholdQuery query;
+    query.name = name;
+    auto page = store->SearchHouseholds(query);
+    ASSERT_TRUE(page.ok()) << name;
+    EXPECT_EQ(page->total, expected) << name;
+  }
+  HouseholdQuery by_id;
+  by_id.id_number = "620422198001010027";
+  EXPECT_EQ(store->SearchHouseholds(by_id)->items.at(0).household.household_code, "N2");
+}
+
 }  // namespace
 }  // namespace fupin

@@ -1,0 +1,254 @@
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "service/audit_service.h"
+#include "service/auth_service.h"
+
+namespace fupin {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Overwrites a password before its memory is released.
+void Wipe(std::string& secret) {
+  volatile char* p = secret.data();
+  for (size_t i = 0; i < secret.size(); ++i) p[i] = 0;
+  secret.clear();
+}
+
+// The terminal's settings while a password is typed, to restore them on Ctrl-C.
+int g_tty = -1;
+termios g_tty_saved;
+
+extern "C" void RestoreTerminal(int signal) {
+  if (g_tty >= 0) tcsetattr(g_tty, TCSAFLUSH, &g_tty_saved);
+  std::signal(signal, SIG_DFL);
+  std::raise(signal);
+}
+
+// Reads one line from `fd`, without its end.
+bool ReadLine(int fd, std::string& line) {
+  char c;
+  ssize_t n;
+  while ((n = read(fd, &c, 1)) == 1 && c != '\n') line += c;
+  return n == 1 || !line.empty();
+}
+
+// Asks for a password on the terminal twice, with echo off.
+Result<std::string> PromptPassword(const Globals& g) {
+  const int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return Error::Usage("没有终端可输入密码：请用 --password-stdin 从标准输入提供",
+                        "no terminal to type the password on: use --password-stdin");
+  }
+  termios saved;
+  if (tcgetattr(fd, &saved) != 0) {
+    close(fd);
+    return Error::Usage("无法关闭终端回显：请用 --password-stdin",
+                        "cannot turn the terminal's echo off: use --password-stdin");
+  }
+  g_tty = fd;
+  g_tty_saved = saved;
+  auto old_int = std::signal(SIGINT, RestoreTerminal);
+  auto old_term = std::signal(SIGTERM, RestoreTerminal);
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  quiet.c_lflag |= ECHONL;
+  tcsetattr(fd, TCSAFLUSH, &quiet);
+
+  auto ask = [&](const std::string& prompt, std::string& out) {
+    (void)!write(fd, prompt.data(), prompt.size());
+    return ReadLine(fd, out);
+  };
+  std::string first, second;
+  const bool read_both = ask(Say(g, "新密码：", "New password: "), first) &&
+                         ask(Say(g, "再输入一次：", "Again: "), second);
+
+  tcsetattr(fd, TCSAFLUSH, &saved);
+  std::signal(SIGINT, old_int);
+  std::signal(SIGTERM, old_term);
+  g_tty = -1;
+  close(fd);
+
+  Result<std::string> out = Error::Usage("没有读到密码", "no password was typed");
+  if (read_both && first != second) {
+    out = Error{"E_PASSWORD", "两次输入的密码不一致", "the passwords do not match"};
+  } else if (read_both) {
+    out = first;
+  }
+  Wipe(first);
+  Wipe(second);
+  return out;
+}
+
+// The password from the first line of stdin (--password-stdin), or typed on the terminal.
+Result<std::string> ReadPassword(const Globals& g, bool from_stdin) {
+  if (!from_stdin) return PromptPassword(g);
+  std::string line;
+  if (!std::getline(std::cin, line) && line.empty()) {
+    return Error::Usage("标准输入中没有密码", "no password on stdin");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::string RegionText(RegionCode region) {
+  return region == RegionCode::Nation() ? "0" : region.ShortString();
+}
+
+}  // namespace
+
+AdminCommands::AdminCommands(CLI::App& app, Globals& g) : g_(g) {
+  auto* user = app.add_subcommand("user", "用户与角色 / users and roles");
+  user->require_subcommand(1);
+  std::string roles;
+  for (Role role : kAllRoles) roles += (roles.empty() ? "" : " | ") + std::string(RoleName(role));
+
+  user_add_ = user->add_subcommand("add", "添加用户 / add a user");
+  user_add_->add_option("name", name_, "user name")->required();
+  user_add_->add_option("--role", role_, roles)->required();
+  user_add_->add_option("--region", region_, "region code the user acts in (0: the nation)")
+      ->required();
+  user_add_->add_flag("--password-stdin", password_stdin_,
+                      "从标准输入第一行读密码（否则在终端输入两次）/ read the password from the "
+                      "first line of stdin (else type it twice on the terminal)");
+
+  user_list_ = user->add_subcommand("list", "列出用户 / list the users");
+  user_list_->add_flag("--json", g.json);
+
+  user_disable_ = user->add_subcommand("disable", "停用用户并结束其会话 / disable a user");
+  user_disable_->add_option("name", name_, "user name")->required();
+
+  user_passwd_ = user->add_subcommand("passwd", "重设密码 / set a user's password");
+  user_passwd_->add_option("name", name_, "user name")->required();
+  user_passwd_->add_flag("--password-stdin", password_stdin_,
+                         "从标准输入第一行读密码 / read the password from the first line of stdin");
+
+  auto* audit = app.add_subcommand("audit", "审计记录 / the audit trail");
+  audit->require_subcommand(1);
+  audit_verify_ = audit->add_subcommand(
+      "verify",
+      "校验审计链：完好时退出码 0，断裂时退出码 1 并指出第一条断裂的记录 / verify the hash "
+      "chain: exit 0 when it holds, 1 naming the first broken record");
+  audit_verify_->add_flag("--json", g.json);
+}
+
+std::optional<int> AdminCommands::Run() const {
+  if (*user_add_) return UserAdd();
+  if (*user_list_) return UserList();
+  if (*user_disable_) return UserDisable();
+  if (*user_passwd_) return UserPasswd();
+  if (*audit_verify_) return AuditVerify();
+  return std::nullopt;
+}
+
+int AdminCommands::UserAdd() const {
+  auto role = ParseRole(role_);
+  if (!role) {
+    return Fail(g_, Error::Usage("未知角色：" + role_, "unknown role: " + role_));
+  }
+  RegionCode region = RegionCode::Nation();
+  if (region_ != "0") {
+    auto code = RegionCode::Parse(region_);
+    if (!code.ok()) {
+      return Fail(g_, Error{"E_REGION", "区划代码格式错误：" + region_,
+                            "malformed region code: " + region_});
+    }
+    region = *code;
+  }
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  auto password = ReadPassword(g_, password_stdin_);
+  if (!password.ok()) return Fail(g_, password.error());
+  Status s = AddUser(**store, CliCaller(), name_, *role, region, *password);
+  Wipe(*password);
+  if (!s.ok()) return Fail(g_, s.error());
+  std::cerr << Say(g_, "已添加用户 ", "added user ") << name_ << " (" << role_ << ", "
+            << RegionText(region) << ")\n";
+  return 0;
+}
+
+int AdminCommands::UserList() const {
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  auto users = ListUsers(**store, CliCaller());
+  if (!users.ok()) return Fail(g_, users.error());
+  if (g_.json) {
+    ordered_json out = ordered_json::array();
+    for (const auto& u : *users) {
+      out.push_back({{"username", u.user.username},
+                     {"role", RoleName(u.user.role)},
+                     {"region_code", u.user.region.ToString()},
+                     {"disabled", u.user.disabled},
+                     {"locked_until", u.locked_until.empty() ? ordered_json(nullptr)
+                                                             : ordered_json(u.locked_until)},
+                     {"failed_logins", u.failed_logins},
+                     {"created_at", u.created_at}});
+    }
+    std::cout << out.dump() << "\n";
+    return 0;
+  }
+  std::cout << Say(g_, "用户名\t角色\t区划\t状态\t创建时间", "user\trole\tregion\tstate\tcreated")
+            << "\n";
+  for (const auto& u : *users) {
+    std::string state = u.user.disabled ? Say(g_, "已停用", "disabled")
+                        : !u.locked_until.empty()
+                            ? Say(g_, "锁定至 ", "locked until ") + u.locked_until
+                            : Say(g_, "正常", "active");
+    std::cout << u.user.username << "\t" << RoleName(u.user.role) << "\t"
+              << RegionText(u.user.region) << "\t" << state << "\t" << u.created_at << "\n";
+  }
+  return 0;
+}
+
+int AdminCommands::UserDisable() const {
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  if (Status s = DisableUser(**store, CliCaller(), name_); !s.ok()) return Fail(g_, s.error());
+  std::cerr << Say(g_, "已停用用户 ", "disabled user ") << name_ << "\n";
+  return 0;
+}
+
+int AdminCommands::UserPasswd() const {
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  auto password = ReadPassword(g_, password_stdin_);
+  if (!password.ok()) return Fail(g_, password.error());
+  Status s = SetPassword(**store, CliCaller(), name_, *password);
+  Wipe(*password);
+  if (!s.ok()) return Fail(g_, s.error());
+  std::cerr << Say(g_, "已重设密码：", "password set: ") << name_ << "\n";
+  return 0;
+}
+
+int AdminCommands::AuditVerify() const {
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  auto report = VerifyAuditChain(**store);
+  if (!report.ok()) return Fail(g_, report.error());
+  const std::string& reason = g_.lang == Lang::kEn ? report->reason_en : report->reason_zh;
+  if (g_.json) {
+    std::cout << ordered_json{{"records", report->records},
+                              {"ok", report->ok},
+                              {"first_broken", report->ok ? ordered_json(nullptr)
+                                                          : ordered_json(report->first_broken)},
+                              {"reason", report->ok ? ordered_json(nullptr) : ordered_json(reason)}}
+                     .dump()
+              << "\n";
+  } else if (report->ok) {
+    std::cout << Say(g_, "审计链完好：", "the audit chain holds: ") << report->records
+              << Say(g_, " 条记录", " records") << "\n";
+  } else {
+    std::cout << Say(g_, "审计链断裂于第 ", "the audit chain is broken at record ")
+              << report->first_broken << Say(g_, " 条：", ": ") << reason << "\n";
+  }
+  return report->ok ? 0 : 1;
+}
+
+}  // namespace fupin

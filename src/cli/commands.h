@@ -1,0 +1,34 @@
+// Command groups declared outside cli.cc. Each group declares its subcommands on the app
+// before parsing and, after parsing, runs the one that was chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/cli_common.h"
+
+namespace fupin {
+
+// `fupin user add|list|disable|passwd` and `fupin audit verify` (admin_commands.cc).
+class AdminCommands {
+ public:
+  // Declares the subcommands on `app`; `g` receives --json and must outlive this object.
+  AdminCommands(CLI::App& app, Globals& g);
+  // The exit code of the chosen command, or nullopt when none of these was chosen.
+  std::optional<int> Run() const;
+
+ private:
+  int UserAdd() const;
+  int UserList() const;
+  int UserDisable() const;
+  int UserPasswd() const;
+  int AuditVerify() const;
+
+  Globals& g_;
+  CLI::App *user_add_, *user_list_, *user_disable_, *user_passwd_, *audit_verify_;
+  std::string name_, role_, region_;
+  bool password_stdin_ = false;
+};
+
+}  // namespace fupin

@@ -1,0 +1,225 @@
+#include "service/audit_service.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace fupin {
+namespace {
+
+const Caller kOperator{
+    User{"wang", Role::kVillageOperator, RegionCode::FromInt(620422101205), false},
+    "127.0.0.1:5000"};
+
+class AuditServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/fupin-audit-XXXXXX";
+    dir_ = mkdtemp(dir);
+    auto store = Store::Open(path(), Store::OpenMode::kCreate);
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(store).value();
+    ASSERT_TRUE(store_->Migrate().ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string path() const { return dir_ + "/t.db"; }
+
+  void AppendRecords(int n) {
+    for (int i = 1; i <= n; ++i) {
+      Status s = AppendAudit(*store_, kOperator, i % 2 ? "household.update" : "person.read",
+                             "H" + std::to_string(i), "version " + std::to_string(i));
+      ASSERT_TRUE(s.ok()) << s.error().en;
+    }
+  }
+  // Changes the file behind the service's back, as someone with the file in hand could.
+  void Tamper(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << (message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+  }
+  AuditVerifyReport Verify() {
+    auto report = VerifyAuditChain(*store_);
+    EXPECT_TRUE(report.ok());
+    return report.ok() ? *report : AuditVerifyReport{};
+  }
+  std::vector<AuditRow> Rows() {
+    std::vector<AuditRow> rows;
+    EXPECT_TRUE(store_->accounts()
+                    .ForEachAudit([&](const AuditRow& r) {
+                      rows.push_back(r);
+                      return Status::Ok();
+                    })
+                    .ok());
+    return rows;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(AuditServiceTest, AnEmptyTrailVerifies) {
+  AuditVerifyReport report = Verify();
+  EXPECT_TRUE(report.ok);
+  EXPECT_EQ(report.records, 0);
+}
+
+TEST_F(AuditServiceTest, RecordsAreNumberedAndChainedFromZeros) {
+  AppendRecords(3);
+  auto rows = Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].seq, 1);
+  EXPECT_EQ(rows[0].prev_hash, std::string(64, '0'));
+  EXPECT_EQ(rows[1].seq, 2);
+  EXPECT_EQ(rows[1].prev_hash, rows[0].hash);
+  EXPECT_EQ(rows[2].prev_hash, rows[1].hash);
+  EXPECT_EQ(rows[0].hash.size(), 64u);
+  EXPECT_EQ(rows[0].actor, "wang");
+  EXPECT_EQ(rows[0].role, "village_operator");
+  EXPECT_EQ(rows[0].action, "household.update");
+  EXPECT_EQ(rows[0].target, "H1");
+  EXPECT_EQ(rows[0].remote, "127.0.0.1:5000");
+  EXPECT_FALSE(rows[0].at.empty());
+}
+
+TEST_F(AuditServiceTest, AnUntouchedChainVerifies) {
+  AppendRecords(5);
+  AuditVerifyReport report = Verify();
+  EXPECT_TRUE(report.ok) << report.reason_en;
+  EXPECT_EQ(report.records, 5);
+  EXPECT_EQ(report.first_broken, 0);
+}
+
+TEST_F(AuditServiceTest, ARecordJoinsTheCallersTransactionAndRollsBackWithIt) {
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(AppendAudit(*store_, kOperator, "household.create", "H1", "").ok());
+  EXPECT_TRUE(store_->in_transaction());
+  store_->Rollback();
+  EXPECT_TRUE(Rows().empty());
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(AppendAudit(*store_, kOperator, "household.create", "H1", "").ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(Rows().size(), 1u);
+}
+
+TEST_F(AuditServiceTest, AChangedRecordIsNamed) {
+  AppendRecords(5);
+  Tamper("UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3");
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_broken, 3);
+  EXPECT_EQ(report.records, 5);
+  EXPECT_NE(report.reason_en.find("record 3"), std::string::npos) << report.reason_en;
+  EXPECT_NE(report.reason_zh.find("第 3 条"), std::string::npos) << report.reason_zh;
+}
+
+TEST_F(AuditServiceTest, AChangedActorOrTimeIsNamedToo) {
+  AppendRecords(3);
+  Tamper("UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = 2");
+  EXPECT_EQ(Verify().first_broken, 2);
+}
+
+TEST_F(AuditServiceTest, ADeletedMiddleRecordIsNamedByTheGapItLeaves) {
+  AppendRecords(5);
+  Tamper("DELETE FROM audit_log WHERE seq = 3");
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_broken, 4);
+  EXPECT_NE(report.reason_en.find("record 3 was deleted"), std::string::npos) << report.reason_en;
+}
+
+TEST_F(AuditServiceTest, ADeletedFirstRecordIsFound) {
+  AppendRecords(3);
+  Tamper("DELETE FROM audit_log WHERE seq = 1");
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_broken, 2);
+}
+
+TEST_F(AuditServiceTest, RenumberingAfterADeletionBreaksTheLink) {
+  AppendRecords(4);
+  Tamper("DELETE FROM audit_log WHERE seq = 2; UPDATE audit_log SET seq = seq - 1 WHERE seq > 2");
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_broken, 2);
+}
+
+TEST_F(AuditServiceTest, SwappedRecordsAreFound) {
+  AppendRecords(4);
+  Tamper(
+      "UPDATE audit_log SET seq = 0 WHERE seq = 2;"
+      "UPDATE audit_log SET seq = 2 WHERE seq = 3;"
+      "UPDATE audit_log SET seq = 3 WHERE seq = 0;");
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_broken, 2);
+}
+
+TEST_F(AuditServiceTest, AppendingGoesOnAfterTheLastRecord) {
+  AppendRecords(2);
+  auto other = Store::Open(path(), Store::OpenMode::kExisting);  // another connection
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(AppendAudit(**other, kOperator, "export.households", "620422", "12 households").ok());
+  AppendRecords(1);
+  EXPECT_EQ(Rows().back().seq, 4);
+  EXPECT_TRUE(Verify().ok);
+}
+
+TEST_F(AuditServiceTest, ControlCharactersAreStoredAsSpacesSoFieldsCannotRunTogether) {
+  ASSERT_TRUE(AppendAudit(*store_, kOperator, "household.update", "H1\x1f", "a\nb").ok());
+  auto rows = Rows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].target, "H1 ");
+  EXPECT_EQ(rows[0].detail, "a b");
+  EXPECT_TRUE(Verify().ok);
+}
+
+TEST_F(AuditServiceTest, ThoseWhoMayReadTheTrailSearchIt) {
+  AppendRecords(5);
+  const Caller other{User{"li", Role::kAdmin, RegionCode::Nation(), false}, "cli"};
+  ASSERT_TRUE(AppendAudit(*store_, other, "user.add", "H%", "").ok());
+  const Caller auditor{User{"audit", Role::kAuditor, RegionCode::Nation(), false}, "cli"};
+  const Caller viewer{User{"view", Role::kViewer, RegionCode::Nation(), false}, "cli"};
+  EXPECT_EQ(SearchAudit(*store_, viewer, {}).error().code, "E_FORBIDDEN");
+
+  auto all = SearchAudit(*store_, auditor, {});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->total, 6);
+  ASSERT_EQ(all->items.size(), 6u);
+  EXPECT_EQ(all->items[0].seq, 6);  // newest first
+
+  AuditQuery q;
+  q.actor = "wang";
+  q.action_prefix = "household.";
+  auto updates = SearchAudit(*store_, auditor, q);
+  ASSERT_TRUE(updates.ok());
+  EXPECT_EQ(updates->total, 3);
+
+  q = {};
+  q.target_prefix = "H%";  // '%' matches itself only
+  auto literal = SearchAudit(*store_, auditor, q);
+  ASSERT_TRUE(literal.ok());
+  EXPECT_EQ(literal->total, 1);
+
+  q = {};
+  q.newest_first = false;
+  q.offset = 1;
+  q.limit = 2;
+  auto page = SearchAudit(*store_, auditor, q);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 6);
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].seq, 2);
+  EXPECT_EQ(page->items[1].seq, 3);
+}
+
+}  // namespace
+}  // namespace fupin

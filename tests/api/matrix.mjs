@@ -1,0 +1,244 @@
+// THE authorisation table of the API tests: the accounts, the region scopes, what each
+// role may do, and every endpoint with a request builder. matrix.test.mjs crosses every
+// account with every endpoint, inside and outside the account's region, and derives the
+// expected status from this file alone; openapi.test.mjs checks that every route the
+// OpenAPI document lists is a row here. Adding an endpoint to the API means adding a row
+// to ENDPOINTS — there is no other way to get it tested.
+
+export const PASSWORD = 'Passw0rd-2026';
+
+// ---- regions and data ----
+
+function idChecksum(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
+  return '10X98765432'[s % 11];
+}
+
+// A second county (with one township and one village) outside 620422 of tests/data/regions.csv.
+export const EXTRA_REGIONS_CSV =
+  'code,name,rural_population\n620423,景泰县,\n620423100,一条山镇,\n620423100201,城北村,500\n';
+export const EXTRA_ID = '62042319800101123' + idChecksum('62042319800101123');
+export const EXTRA_HOUSEHOLD = {
+  code: 'H3000000000001',
+  households:
+    '户编号,行政区划代码,户类型,贫困状态,识别年度,户属性,主要致贫原因,工资性收入,生产经营性收入,生产经营性支出,财产性收入,转移性收入,不愁吃,不愁穿,住房安全等级,饮水安全\n' +
+    'H3000000000001,620423100201,建档立卡户,未脱贫,2016,一般户,因病,2000.00,1000.00,0.00,0.00,300.00,是,是,A,是\n',
+  members:
+    '户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n' +
+    `H3000000000001,外县户主,${EXTRA_ID},户主,非在校生,长期慢性病,无劳动力,是\n`,
+};
+
+// What lies inside and outside each scope used below; `missing` is what does not exist at
+// all (for "outside answers exactly as missing").
+export const SCOPES = {
+  0: {
+    inside: { region: '620422', village: '620422102201', household: 'H2210220100002' },
+    outside: null, // the nation has no outside
+    missing: { region: '620422109', village: '620422109999', household: 'HNOSUCH0000001' },
+  },
+  620422: {
+    inside: { region: '620422', village: '620422102201', household: 'H2210220100002' },
+    outside: { region: '620423', village: '620423100201', household: 'H3000000000001' },
+    missing: { region: '620422109', village: '620422109999', household: 'HNOSUCH0000001' },
+  },
+  620422101: {
+    inside: { region: '620422101', village: '620422101205', household: 'H2210120500001' },
+    outside: { region: '620422102', village: '620422102201', household: 'H2210220100002' },
+    missing: { region: '620422101999', village: '620422101999', household: 'HNOSUCH0000001' },
+  },
+  620422102201: {
+    inside: { region: '620422102201', village: '620422102201', household: 'H2210220100002' },
+    outside: { region: '620422102202', village: '620422102202', household: 'H2210220200003' },
+    missing: { region: '620422102299', village: '620422102299', household: 'HNOSUCH0000001' },
+  },
+};
+
+// One account per role (two admins: one of the nation, one of the county), each scoped to
+// the county 620422, a township or a village. `root` is also what other tests use to set up.
+export const USERS = [
+  { name: 'root', role: 'admin', region: '0' },
+  { name: 'admin_county', role: 'admin', region: '620422' },
+  { name: 'county_admin1', role: 'county_admin', region: '620422' },
+  { name: 'township_op1', role: 'township_operator', region: '620422101' },
+  { name: 'village_op1', role: 'village_operator', region: '620422102201' },
+  { name: 'helper1', role: 'helper', region: '620422102201' },
+  { name: 'department1', role: 'department', region: '620422' },
+  { name: 'auditor1', role: 'auditor', region: '620422' },
+  { name: 'viewer1', role: 'viewer', region: '620422101' },
+  { name: 'viewer_county', role: 'viewer', region: '620422' },
+  // For the lock-out test only.
+  { name: 'lockme', role: 'viewer', region: '620422' },
+];
+export const MATRIX_USERS = USERS.filter((u) => u.name !== 'lockme');
+
+// What each role may do (service/auth_service.h Permission), within its region subtree.
+// `read` covers regions, summaries and households; ID numbers and phones are masked for
+// the roles in MASKED.
+export const PERMISSIONS = {
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit'],
+  county_admin: ['read', 'write', 'import', 'assess', 'export'],
+  township_operator: ['read', 'write', 'import', 'assess', 'export'],
+  village_operator: ['read', 'write', 'assess', 'export'],
+  helper: ['read', 'assess'],
+  department: ['read'],
+  auditor: ['read', 'assess', 'export', 'audit'],
+  viewer: ['read', 'assess'],
+};
+export const MASKED = ['viewer', 'auditor', 'department'];
+
+// ---- the endpoints ----
+//
+// Each row: method, path (the OpenAPI template), and
+//   open     — no token needed;
+//   perm     — the PERMISSIONS entry needed (null: any logged-in user);
+//   ok       — the status of a success;
+//   scoped   — the request names a region or household, so it is tried inside and
+//              outside the caller's scope;
+//   outside  — [status, code] for an allowed role outside its scope;
+//   sameAsMissing — outside must answer exactly as `missing` (status and code);
+//   build(ctx) — the request: { params, query, body, form, token }; ctx has
+//              srv, user, target (SCOPES[…].inside/outside/missing), where, h (helpers);
+//   check(res, ctx) — optional extra assertions on a success.
+const form = (files) => {
+  const f = new FormData();
+  f.append('households', new Blob([files.households], { type: 'text/csv' }), 'households.csv');
+  f.append('members', new Blob([files.members], { type: 'text/csv' }), 'members.csv');
+  return f;
+};
+
+export const ENDPOINTS = [
+  {
+    method: 'GET', path: '/api/v1/health', open: true, ok: 200,
+    build: () => ({}),
+    check: (res, { assert }) => assert.equal(res.body.data.status, 'ok'),
+  },
+  {
+    method: 'GET', path: '/api/v1/openapi.json', open: true, ok: 200,
+    build: () => ({}),
+    check: (res, { assert }) => assert.equal(res.body.openapi, '3.0.3'),
+  },
+  {
+    method: 'POST', path: '/api/v1/session', open: true, ok: 201,
+    build: ({ user }) => ({ body: { username: (user ?? { name: 'root' }).name, password: PASSWORD } }),
+    check: (res, { assert, user }) => assert.equal(res.body.data.user.username, (user ?? { name: 'root' }).name),
+  },
+  {
+    method: 'DELETE', path: '/api/v1/session', perm: null, ok: 200,
+    // A session of its own, so that the account's shared token stays valid.
+    build: async ({ user, h }) => ({ token: user ? await h.login(user.name) : undefined }),
+    check: (res, { assert }) => assert.equal(res.body.data.logged_out, true),
+  },
+  {
+    method: 'GET', path: '/api/v1/me', perm: null, ok: 200,
+    build: () => ({}),
+    check: (res, { assert, user }) => {
+      assert.equal(res.body.data.username, user.name);
+      assert.equal(res.body.data.role, user.role);
+    },
+  },
+  {
+    method: 'GET', path: '/api/v1/regions/{code}', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { code: target.region } }),
+    check: (res, { assert, target }) => assert.equal(res.body.data.code, target.region.padEnd(12, '0')),
+  },
+  {
+    method: 'GET', path: '/api/v1/regions/{code}/children', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { code: target.region } }),
+    check: (res, { assert }) => assert.ok(Array.isArray(res.body.data.children)),
+  },
+  {
+    method: 'GET', path: '/api/v1/regions/{code}/summary', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { code: target.region }, query: { year: 2025 } }),
+    check: (res, { assert }) => assert.equal(typeof res.body.data.households, 'number'),
+  },
+  {
+    method: 'GET', path: '/api/v1/households', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert }) => assert.ok(res.body.data.total >= 1, 'the scope holds households'),
+  },
+  {
+    method: 'POST', path: '/api/v1/households', perm: 'write', ok: 201, scoped: true,
+    // Writing into a village outside the scope is refused as writing into one that does
+    // not exist: E_REGION (a body problem), not 404.
+    outside: [400, 'E_REGION'], sameAsMissing: true,
+    build: ({ target, h }) => ({ body: h.newHousehold(target.village) }),
+    check: (res, { assert }) => assert.equal(res.body.data.version, 1),
+  },
+  {
+    method: 'GET', path: '/api/v1/households/{household_code}', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { household_code: target.household } }),
+    check: (res, { assert, target }) => {
+      assert.equal(res.body.data.household_code, target.household);
+      assert.ok(res.body.data.members.length >= 1);
+    },
+  },
+  {
+    method: 'PUT', path: '/api/v1/households/{household_code}', perm: 'write', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    // The household as it is, with its current version (read by root): an update that
+    // changes nothing but the version.
+    build: async ({ target, h }) => {
+      const code = target.household;
+      const real = h.bodies[code] ?? h.bodies[h.anyHousehold];
+      const version = h.bodies[code] ? await h.versionOf(code) : 1;
+      return { params: { household_code: code }, body: { ...real, household_code: code, version } };
+    },
+    check: (res, { assert }) => assert.ok(res.body.data.version >= 2),
+  },
+  {
+    method: 'GET', path: '/api/v1/exports/households.xlsx', perm: 'export', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert }) => assert.equal(res.bytes.subarray(0, 2).toString('latin1'), 'PK'),
+  },
+  {
+    method: 'POST', path: '/api/v1/imports', perm: 'import', ok: 200, scoped: true,
+    // A dry run of the base households of the target region. Outside the scope it must be
+    // refused like a village that does not exist (E_REGION), as POST /households is.
+    outside: [400, 'E_REGION'], sameAsMissing: true,
+    build: ({ target, h }) => ({ query: { dry_run: 1, lang: 'en' }, form: form(h.csvFor(target)) }),
+    check: (res, { assert }) => {
+      assert.equal(res.body.data.dry_run, true);
+      assert.ok(res.body.data.households_created + res.body.data.households_updated >= 1);
+    },
+  },
+  ...['exit', 'monitor', 'regions'].map((kind) => ({
+    method: 'GET', path: `/api/v1/assessments/${kind}`, perm: 'assess', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { year: 2025, region: target.region, ...(kind === 'regions' ? { level: 'village' } : {}) } }),
+    check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
+  })),
+  {
+    method: 'GET', path: '/api/v1/audit', perm: 'audit', ok: 200,
+    build: () => ({ query: { page: 1, size: 5 } }),
+    check: (res, { assert }) => {
+      assert.equal(typeof res.body.data.total, 'number');
+      assert.ok(Array.isArray(res.body.data.items));
+    },
+  },
+];
+
+// The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
+// ('inside' or 'outside').
+export function expected(endpoint, user, where) {
+  if (endpoint.open) return [endpoint.ok, null];
+  if (!user) return [401, 'E_AUTH'];
+  if (endpoint.perm && !PERMISSIONS[user.role].includes(endpoint.perm)) return [403, 'E_FORBIDDEN'];
+  if (where === 'outside') return endpoint.outside;
+  return [endpoint.ok, null];
+}
+
+// Fills a path template: /api/v1/regions/{code} with {code: '620422'}.
+export function fillPath(template, params = {}) {
+  return template.replace(/\{(\w+)\}/g, (_, k) => {
+    if (!(k in params)) throw new Error(`no value for {${k}} in ${template}`);
+    return encodeURIComponent(params[k]);
+  });
+}

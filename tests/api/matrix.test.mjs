@@ -1,0 +1,102 @@
+// The authorisation matrix: every account of matrix.mjs (and no token at all) × every
+// endpoint of matrix.mjs × inside and outside the account's region → the status the
+// table derives. Outside the scope, a household or region answers exactly as one that
+// does not exist.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import {
+  ROOT, startServer, api, login, baseBodies, csvFor, newHousehold, assertStopsCleanly,
+} from './server.mjs';
+import { ENDPOINTS, MATRIX_USERS, SCOPES, PERMISSIONS, USERS, expected, fillPath } from './matrix.mjs';
+
+let srv;
+const h = {
+  bodies: baseBodies(),
+  anyHousehold: 'H2210120500001',
+  newHousehold,
+  csvFor,
+  login: (name) => login(srv, name),
+  versionOf: async (code) => {
+    const res = await api(srv, 'GET', `/api/v1/households/${code}`, { token: await srv.token('root') });
+    assert.equal(res.status, 200, `root reads ${code}: ${res.text}`);
+    return res.body.data.version;
+  },
+};
+
+before(async () => { srv = await startServer(); });
+after(async () => { await srv?.cleanup(); });
+
+async function perform(endpoint, user, target) {
+  const req = await endpoint.build({ srv, user, target, h });
+  const token = 'token' in req ? req.token : user ? await srv.token(user.name) : undefined;
+  return api(srv, endpoint.method, fillPath(endpoint.path, req.params), {
+    token, body: req.body, form: req.form, query: req.query,
+  });
+}
+
+// Messages name what was asked for; compare them with the codes taken out.
+const normalise = (message) => message.replace(/[A-Z]*[0-9]{4,}[0-9A-Z]*/g, '…');
+
+describe('the table', () => {
+  it('every role has a permission list and every account a scope', () => {
+    for (const u of USERS) {
+      assert.ok(PERMISSIONS[u.role], `no permissions for ${u.role}`);
+      assert.ok(SCOPES[u.region], `no scope for ${u.region}`);
+    }
+    const roles = new Set(MATRIX_USERS.map((u) => u.role));
+    for (const role of Object.keys(PERMISSIONS)) assert.ok(roles.has(role), `no account with role ${role}`);
+  });
+
+  it('every (method, path) of openapi.json is a row of ENDPOINTS, and every row is documented', () => {
+    const doc = JSON.parse(readFileSync(path.join(ROOT, 'src', 'api', 'openapi.json'), 'utf8'));
+    const documented = new Set();
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const m of Object.keys(ops)) {
+        if (['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(m)) documented.add(`${m.toUpperCase()} ${p}`);
+      }
+    }
+    const table = new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`));
+    assert.equal(table.size, ENDPOINTS.length, 'a row appears twice');
+    assert.deepEqual([...documented].filter((x) => !table.has(x)), [], 'documented but not in matrix.mjs');
+    assert.deepEqual([...table].filter((x) => !documented.has(x)), [], 'in matrix.mjs but not documented');
+  });
+});
+
+describe('authorisation matrix', () => {
+  for (const user of [null, ...MATRIX_USERS]) {
+    const scope = SCOPES[user ? user.region : '0'];
+    describe(user ? `${user.role} ${user.name} (${user.region})` : 'no token', () => {
+      for (const e of ENDPOINTS) {
+        const places = e.scoped && user && scope.outside ? ['inside', 'outside'] : ['inside'];
+        for (const where of places) {
+          const [status, code] = expected(e, user, where);
+          it(`${e.method} ${e.path} ${where} → ${status}${code ? ' ' + code : ''}`, async () => {
+            const target = scope[where];
+            const res = await perform(e, user, target);
+            assert.equal(res.status, status,
+              `${user?.name ?? 'anonymous'} ${e.method} ${e.path} ${where}: ${res.text.slice(0, 500)}`);
+            if (code) {
+              assert.equal(res.body.error.code, code, res.text.slice(0, 500));
+            } else if (e.check) {
+              e.check(res, { assert, user, target });
+            }
+            if (where === 'outside' && e.sameAsMissing && code !== 'E_FORBIDDEN') {
+              const miss = await perform(e, user, scope.missing);
+              assert.equal(miss.status, res.status, `outside and missing differ: ${res.text} / ${miss.text}`);
+              assert.equal(miss.body?.error?.code, res.body?.error?.code, `outside and missing differ: ${res.text} / ${miss.text}`);
+              assert.equal(normalise(miss.body.error.message), normalise(res.body.error.message),
+                'outside and missing say different things');
+            }
+          });
+        }
+      }
+    });
+  }
+});
+
+it('fupin serve stops on SIGTERM with exit status 0', async () => {
+  await assertStopsCleanly(srv);
+});

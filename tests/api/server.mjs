@@ -1,0 +1,390 @@
+// Test helper for the HTTP API tests: builds a register in a temporary folder with the
+// real `fupin` binary, adds one account per role, runs `fupin serve` on 127.0.0.1 with a
+// port the system picks, and talks to it with the global fetch.
+//
+// Environment: FUPIN_BIN (the binary; default build/fupin), FUPIN_TODAY (default
+// 2026-06-30, as the CTest registration sets it). Nothing here skips: if the binary is
+// missing or the server does not start, startServer() throws and the test file fails.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
+
+import { USERS, PASSWORD, EXTRA_REGIONS_CSV, EXTRA_HOUSEHOLD } from './matrix.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DATA = path.join(ROOT, 'tests', 'data');
+export const BASE = path.join(DATA, 'import', 'base');
+export const BIN = process.env.FUPIN_BIN || path.join(ROOT, 'build', 'fupin');
+if (!process.env.FUPIN_TODAY) process.env.FUPIN_TODAY = '2026-06-30';
+
+// ---- the import template's keys (src/exchange/template.cc kHouseholdColumns/kMemberColumns) ----
+
+export const HOUSEHOLD_KEYS = {
+  户编号: 'household_code', 行政区划代码: 'village_code', 户类型: 'household_kind',
+  贫困状态: 'poverty_status', 识别年度: 'registered_year', 脱贫年度: 'exit_year',
+  户属性: 'attribute', 主要致贫原因: 'main_cause', 其他致贫原因: 'other_causes',
+  家庭人口数: 'size', 工资性收入: 'wage_income', 生产经营性收入: 'business_income',
+  生产经营性支出: 'business_cost', 财产性收入: 'property_income', 转移性收入: 'transfer_income',
+  合规自付医疗支出: 'medical_out_of_pocket', 教育支出: 'education_cost', 灾害损失: 'disaster_loss',
+  不愁吃: 'food_secure', 不愁穿: 'clothing_secure', 住房安全等级: 'housing_grade',
+  危房改造: 'renovation', 易地搬迁: 'relocation', 饮水安全: 'water_safe',
+  监测对象类型: 'monitor_type', 监测状态: 'monitor_status', 纳入监测日期: 'monitor_since',
+  风险类型: 'risk_types', 联系电话: 'phone',
+};
+export const MEMBER_KEYS = {
+  户编号: 'household_code', 姓名: 'name', 证件类型: 'id_type', 证件号码: 'id_number',
+  与户主关系: 'relation', 性别: 'sex', 出生日期: 'birth_date', 民族: 'ethnicity',
+  文化程度: 'education', 在校生状况: 'school_status', 健康状况: 'health',
+  残疾等级: 'disability_grade', 劳动能力: 'labor', 务工月数: 'months_worked',
+  参加城乡居民基本医疗保险: 'resident_medical_insurance',
+  参加职工基本医疗保险: 'employee_medical_insurance',
+  参加城乡居民基本养老保险: 'pension_insurance', 享受低保: 'dibao', 特困供养: 'tekun',
+};
+
+// A small CSV reader (quotes, doubled quotes, CRLF): rows of cells.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); cell = '';
+      if (row.length > 1 || row[0] !== '') rows.push(row);
+      row = [];
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+// Households and members CSV texts as API bodies: { code: {household keys…, members: [...]}}.
+export function bodiesFrom(householdsCsv, membersCsv) {
+  const hs = parseCsv(householdsCsv.replace(/^\uFEFF/, ''));
+  const ms = parseCsv(membersCsv.replace(/^\uFEFF/, ''));
+  const out = {};
+  const hHead = hs[0].map((h) => HOUSEHOLD_KEYS[h]);
+  for (const r of hs.slice(1)) {
+    const body = {};
+    hHead.forEach((k, i) => { if (r[i] !== '') body[k] = r[i]; });
+    body.members = [];
+    out[body.household_code] = body;
+  }
+  const mHead = ms[0].map((h) => MEMBER_KEYS[h]);
+  for (const r of ms.slice(1)) {
+    const m = {};
+    mHead.forEach((k, i) => { if (r[i] !== '' && k !== 'household_code') m[k] = r[i]; });
+    out[r[0]].members.push(m);
+  }
+  return out;
+}
+
+// The base register (and the second county's household) as API bodies.
+export function baseBodies() {
+  return {
+    ...bodiesFrom(readFileSync(path.join(BASE, 'households.csv'), 'utf8'),
+      readFileSync(path.join(BASE, 'members.csv'), 'utf8')),
+    ...bodiesFrom(EXTRA_HOUSEHOLD.households, EXTRA_HOUSEHOLD.members),
+  };
+}
+
+// Lines of the base CSVs whose household lies in one of `villages` (a prefix match), as
+// { households, members } CSV texts for an upload.
+export function baseCsvFor(prefixes) {
+  const hText = readFileSync(path.join(BASE, 'households.csv'), 'utf8').split(/\r?\n/).filter(Boolean);
+  const mText = readFileSync(path.join(BASE, 'members.csv'), 'utf8').split(/\r?\n/).filter(Boolean);
+  const codes = new Set();
+  const hLines = [hText[0]];
+  for (const line of hText.slice(1)) {
+    const [code, village] = line.split(',');
+    if (prefixes.some((p) => p === '0' || village.startsWith(p))) { codes.add(code); hLines.push(line); }
+  }
+  const mLines = [mText[0], ...mText.slice(1).filter((l) => codes.has(l.split(',')[0]))];
+  return { households: hLines.join('\n') + '\n', members: mLines.join('\n') + '\n', count: codes.size };
+}
+
+// ---- ID numbers (GB 11643) ----
+
+export function idChecksum(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
+  return '10X98765432'[s % 11];
+}
+// A fresh, valid ID number: region prefix, a birth date in 1950–1999 and a sequence.
+let idCounter = Math.floor(Math.random() * 500);
+export function freshId(prefix = '620422', sex = 1) {
+  idCounter++;
+  const year = 1950 + (idCounter % 50);
+  const month = String(1 + (Math.floor(idCounter / 50) % 12)).padStart(2, '0');
+  const day = String(1 + (Math.floor(idCounter / 600) % 28)).padStart(2, '0');
+  // The 17th digit: odd for 男 (sex 1), even for 女.
+  const seq = String((idCounter * 2 + (sex === 1 ? 1 : 0)) % 1000).padStart(3, '0');
+  const first17 = `${prefix}${year}${month}${day}${seq}`;
+  return first17 + idChecksum(first17);
+}
+let codeCounter = 0;
+export function freshCode(tag = 'T') {
+  codeCounter++;
+  return `${tag}${process.pid.toString(36).toUpperCase()}${Date.now().toString(36).toUpperCase()}${codeCounter}`.slice(0, 32);
+}
+
+// A valid new household body in `village` with one head (and an optional phone).
+export function newHousehold(village, { code = freshCode(), phone, members = 1 } = {}) {
+  const body = {
+    household_code: code,
+    village_code: village,
+    household_kind: '建档立卡户',
+    poverty_status: '未脱贫',
+    registered_year: 2016,
+    attribute: '一般户',
+    main_cause: '因病',
+    wage_income: '3000.00',
+    business_income: '1000.00',
+    business_cost: '0',
+    property_income: '0',
+    transfer_income: '500.00',
+    food_secure: true,
+    clothing_secure: true,
+    housing_grade: 'A',
+    water_safe: true,
+    members: [],
+  };
+  if (phone) body.phone = phone;
+  for (let i = 0; i < members; i++) {
+    body.members.push({
+      name: `测试${i}`,
+      id_number: freshId(village.slice(0, 6), 1),
+      relation: i === 0 ? '户主' : '之子',
+      school_status: '非在校生',
+      health: '长期慢性病',
+      labor: '无劳动力',
+      resident_medical_insurance: '是',
+    });
+  }
+  return body;
+}
+
+// ---- running the binary ----
+
+export function run(args, { input, env } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+export async function runOk(args, opts) {
+  const r = await run(args, opts);
+  if (r.code !== 0) {
+    throw new Error(`fupin ${args.join(' ')} exited ${r.code}${r.signal ? ' (' + r.signal + ')' : ''}\n${r.err}${r.out}`);
+  }
+  return r;
+}
+
+// ---- the server ----
+
+// Options: seed (import the base register and the second county's household; default
+// true), config (TOML text for --config), users (default: USERS of matrix.mjs).
+export async function startServer({ seed = true, config, users = USERS } = {}) {
+  if (!existsSync(BIN)) throw new Error(`FUPIN_BIN ${BIN} does not exist: build the fupin target first`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'fupin-api-'));
+  const db = path.join(dir, 'fupin.db');
+  const g = ['--db', db];
+  await runOk([...g, 'init']);
+  await runOk([...g, 'regions', 'load', '--from', path.join(DATA, 'regions.csv')]);
+  // A second county with one village, for the roles whose scope is the county 620422.
+  writeFileSync(path.join(dir, 'regions-extra.csv'), EXTRA_REGIONS_CSV);
+  await runOk([...g, 'regions', 'load', '--from', path.join(dir, 'regions-extra.csv')]);
+  if (seed) {
+    await runOk([...g, 'import', path.join(BASE, 'households.csv'), path.join(BASE, 'members.csv')]);
+    writeFileSync(path.join(dir, 'extra-households.csv'), EXTRA_HOUSEHOLD.households);
+    writeFileSync(path.join(dir, 'extra-members.csv'), EXTRA_HOUSEHOLD.members);
+    await runOk([...g, 'import', path.join(dir, 'extra-households.csv'), path.join(dir, 'extra-members.csv')]);
+  }
+  for (const u of users) {
+    await runOk([...g, 'user', 'add', u.name, '--role', u.role, '--region', u.region, '--password-stdin'],
+      { input: (u.password ?? PASSWORD) + '\n' });
+  }
+  const args = [...g, 'serve', '--listen', '127.0.0.1:0'];
+  if (config) {
+    writeFileSync(path.join(dir, 'server.toml'), config);
+    args.push('--config', path.join(dir, 'server.toml'));
+  }
+  const child = spawn(BIN, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  let exited = null;
+  const exit = new Promise((resolve) => {
+    child.on('close', (code, signal) => { exited = { code, signal }; resolve(exited); });
+  });
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-200000); });
+  const base = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fupin serve printed no address within 15 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 15000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    });
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    exit.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`fupin serve exited (${code ?? signal}) before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+  });
+  const tokens = new Map();
+  const server = {
+    base, db, dir, child,
+    stderr: () => stderr,
+    cli: (more, opts) => run([...g, ...more], opts),
+    // A token for `name`, logging in once per server.
+    async token(name) {
+      if (!tokens.has(name)) tokens.set(name, await login(server, name));
+      return tokens.get(name);
+    },
+    // SIGTERM, then the exit status ({code, signal}); kills after 10 s.
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+        await exit;
+        clearTimeout(timer);
+      }
+      return exited;
+    },
+    async cleanup() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+// ---- requests ----
+
+// Every error answer must carry the envelope {error: {code, message, details}}.
+export function assertErrorShape(res, where = '') {
+  const b = res.body;
+  assert.ok(b && typeof b === 'object' && b.error && typeof b.error === 'object',
+    `${where} ${res.status}: no error envelope: ${res.text.slice(0, 300)}`);
+  assert.match(String(b.error.code), /^E_[A-Z0-9_]+$/, `${where}: error.code ${b.error.code}`);
+  assert.equal(typeof b.error.message, 'string', `${where}: error.message`);
+  assert.ok(b.error.message.length > 0, `${where}: empty error.message`);
+  assert.ok(Array.isArray(b.error.details), `${where}: error.details is not an array`);
+  assert.deepEqual(Object.keys(b).sort(), ['error'], `${where}: extra top-level keys`);
+}
+
+// api(srv, 'GET', '/api/v1/…', {token, body (object → JSON), raw (string/Buffer), form
+// (FormData), query, headers}). Returns {status, headers, text, body (parsed JSON or
+// null), bytes}. Every 4xx/5xx JSON answer is checked for the error envelope.
+export async function api(srv, method, pathname, opts = {}) {
+  const url = new URL(srv.base + pathname);
+  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, String(v));
+  const headers = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  } else if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] ??= 'application/json';
+  } else if (opts.form) {
+    body = opts.form;
+  }
+  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(opts.timeout ?? 30000) });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const text = bytes.toString('utf8');
+  let parsed = null;
+  if ((res.headers.get('content-type') || '').includes('json')) {
+    try { parsed = JSON.parse(text); } catch { parsed = null; }
+  }
+  const out = { status: res.status, headers: res.headers, text, body: parsed, bytes };
+  if (res.status >= 400) assertErrorShape(out, `${method} ${pathname}`);
+  return out;
+}
+
+export async function login(srv, name, password = PASSWORD) {
+  const res = await api(srv, 'POST', '/api/v1/session', { body: { username: name, password } });
+  assert.equal(res.status, 201, `login ${name}: ${res.status} ${res.text}`);
+  return res.body.data.token;
+}
+
+// Asserts an error answer: status and code.
+export function expectError(res, status, code, what = '') {
+  assert.equal(res.status, status, `${what} expected ${status} ${code ?? ''}, got ${res.status}: ${res.text.slice(0, 400)}`);
+  assertErrorShape(res, what);
+  if (code) assert.equal(res.body.error.code, code, `${what}: ${res.text.slice(0, 400)}`);
+}
+
+// The final check of every file: SIGTERM stops the server with exit status 0.
+export async function assertStopsCleanly(srv) {
+  const { code, signal } = await srv.stop();
+  assert.equal(signal, null, `fupin serve died of ${signal}\n${srv.stderr().slice(-2000)}`);
+  assert.equal(code, 0, `fupin serve exited ${code}\n${srv.stderr().slice(-2000)}`);
+}
+
+// The CSV pair of an import holding the households of `target.region`: base households,
+// the second county's household, or (for a region that does not exist) one base household
+// moved into `target.village`.
+export function csvFor(target) {
+  if (target.region.startsWith('620423')) {
+    return { households: EXTRA_HOUSEHOLD.households, members: EXTRA_HOUSEHOLD.members, count: 1 };
+  }
+  const picked = baseCsvFor([target.region]);
+  if (picked.count > 0) return picked;
+  const one = baseCsvFor(['620422101205']);
+  return { households: one.households.replaceAll('620422101205', target.village), members: one.members, count: 1 };
+}
+
+// The entries of a ZIP archive (an XLSX workbook): name → contents. Stored and deflated
+// entries only, which is all libxlsxwriter writes.
+export function unzip(buffer) {
+  let eocd = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 65557); i--) {
+    if (buffer.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  if (eocd < 0) throw new Error('not a ZIP archive: no end of central directory');
+  const entries = buffer.readUInt16LE(eocd + 10);
+  let p = buffer.readUInt32LE(eocd + 16);
+  const out = new Map();
+  for (let n = 0; n < entries; n++) {
+    if (buffer.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory entry');
+    const method = buffer.readUInt16LE(p + 10);
+    const compressed = buffer.readUInt32LE(p + 20);
+    const nameLen = buffer.readUInt16LE(p + 28);
+    const extraLen = buffer.readUInt16LE(p + 30);
+    const commentLen = buffer.readUInt16LE(p + 32);
+    const local = buffer.readUInt32LE(p + 42);
+    const name = buffer.subarray(p + 46, p + 46 + nameLen).toString('utf8');
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(start, start + compressed);
+    out.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+// All the text of an XLSX workbook's cells (shared strings and inline strings), joined.
+export function xlsxText(buffer) {
+  const files = unzip(buffer);
+  let text = '';
+  for (const [name, data] of files) {
+    if (name.startsWith('xl/') && name.endsWith('.xml')) text += data.toString('utf8') + '\n';
+  }
+  return text;
+}
