@@ -189,6 +189,7 @@ class Api {
   Reply Import(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
   Reply Assess(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
                const std::string& kind);
+  Reply Audit(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
 
   const ServerConfig& config_;
   AuthSettings auth_;
@@ -404,7 +405,7 @@ Reply Api::Login(ThreadContext& ctx, Lang lang, const Request& req) {
     return Failure(Error{"E_REQUIRED", "需要用户名和密码", "username and password are required"}, lang);
   }
   auto session = fupin::Login(*ctx.store, (*body)["username"].get<std::string>(),
-                              (*body)["password"].get<std::string>(), auth_);
+                              (*body)["password"].get<std::string>(), auth_, Remote(req));
   if (!session.ok()) return Failure(session.error(), lang);
   return Data(Json{{"token", session->token},
                    {"expires_at", session->expires_at},
@@ -413,7 +414,7 @@ Reply Api::Login(ThreadContext& ctx, Lang lang, const Request& req) {
 }
 
 Reply Api::Logout(ThreadContext& ctx, const Request& req) {
-  (void)fupin::Logout(*ctx.store, BearerToken(req));
+  (void)fupin::Logout(*ctx.store, BearerToken(req), Remote(req));
   return Data(Json{{"logged_out", true}});
 }
 
@@ -736,6 +737,39 @@ Reply Api::Assess(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   return Data(RegionResultsJson(*results, county));
 }
 
+Reply Api::Audit(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
+  if (!RoleMay(caller.user.role, Permission::kReadAudit)) return Failure(Forbidden(), lang);
+  const auto q = restinio::parse_query(req->header().query());
+  AuditQuery query;
+  if (q.has("actor")) query.actor = std::string(q["actor"]);
+  if (q.has("action")) query.action_prefix = std::string(q["action"]);
+  if (q.has("target")) query.target_prefix = std::string(q["target"]);
+  int64_t page = 1, size = 50;
+  for (auto [name, target, hi] : {std::tuple{"page", &page, int64_t{100000000}},
+                                  std::tuple{"size", &size, int64_t{500}}}) {
+    if (!q.has(name)) continue;
+    std::string text(q[name]);
+    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoll(text) < 1 || std::stoll(text) > hi) {
+      return Failure(Error{"E_NUMBER", std::string(name) + " 应为正整数",
+                           std::string(name) + " must be a positive whole number"},
+                     lang);
+    }
+    *target = std::stoll(text);
+  }
+  query.limit = size;
+  query.offset = (page - 1) * size;
+  auto result = SearchAudit(*ctx.store, caller, query);
+  if (!result.ok()) return Failure(result.error(), lang);
+  Json items = Json::array();
+  for (const auto& r : result->items) {
+    items.push_back(Json{{"seq", r.seq},       {"at", r.at},         {"actor", r.actor},
+                         {"role", r.role},     {"action", r.action}, {"target", r.target},
+                         {"detail", r.detail}, {"remote", r.remote}, {"hash", r.hash}});
+  }
+  return Data(Json{{"total", result->total}, {"items", items}});
+}
+
 std::unique_ptr<Router> Api::MakeRouter() {
   auto router = std::make_unique<Router>();
   auto open = [this](auto handler) {
@@ -824,6 +858,10 @@ std::unique_ptr<Router> Api::MakeRouter() {
                        return Assess(ctx, caller, lang, req, kind);
                      }));
   }
+  router->http_get("/api/v1/audit", authed([this](ThreadContext& ctx, const Caller& caller,
+                                                  Lang lang, const Request& req, const Params&) {
+    return Audit(ctx, caller, lang, req);
+  }));
   router->non_matched_request_handler([this](const Request& req) {
     return Serve(req, Params{}, false,
                  [](ThreadContext&, const Caller&, Lang lang, const Request&, const Params&) {

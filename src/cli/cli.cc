@@ -12,6 +12,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "domain/criteria.h"
+#include "api/server.h"
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
@@ -549,6 +550,29 @@ int CmdGenerate(const Globals& g, const std::string& county_text, int64_t househ
   return 0;
 }
 
+// ---- serve ----
+int CmdServe(const Globals& g, ServerConfig config, const std::string& config_file,
+             const std::string& listen) {
+  if (!config_file.empty()) {
+    if (Status s = ReadServerConfig(config_file, config); !s.ok()) return Fail(g, s.error(), 2);
+  }
+  // Flags win over the config file, which wins over the defaults.
+  if (!listen.empty()) config.listen = listen;
+  if (!g.db.empty()) {
+    config.database = g.db;
+  } else if (config_file.empty()) {
+    config.database = DbUrl(g);
+  }
+  if (!g.policy.empty()) config.policy = g.policy;
+  Status s = RunServer(config, [&](const std::string& address) {
+    std::cout << Say(g, "fupin 服务已启动：", "fupin is serving at ") << "http://" << address
+              << "\n"
+              << std::flush;
+  });
+  if (!s.ok()) return Fail(g, s.error(), s.error().code == "E_DATABASE" ? 1 : 2);
+  return 0;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -632,6 +656,15 @@ int RunCli(int argc, char** argv) {
   policy_show->add_option("--year", policy_year, "year")->required();
   policy_show->add_flag("--json", g.json);
 
+  ServerConfig serve_config;
+  std::string serve_config_file, serve_listen;
+  auto* serve = app.add_subcommand("serve", "启动 HTTP 服务 / serve the HTTP API");
+  serve->add_option("--listen", serve_listen,
+                    "host:port (default 127.0.0.1:8080; port 0 picks a free one)");
+  serve->add_option("--config", serve_config_file,
+                    "TOML: listen, database, policy, session_lifetime, upload_limit, log_level, "
+                    "threads");
+
   std::string gen_county, gen_out, gen_encoding = "utf-8";
   int64_t gen_households = 0;
   uint64_t gen_seed = 1;
@@ -673,6 +706,7 @@ int RunCli(int argc, char** argv) {
     return CmdRegionsAssessment(g, assessment_code, assessment_year, wrong_exit_rate, missed_rate,
                                 satisfaction);
   }
+  if (*serve) return CmdServe(g, serve_config, serve_config_file, serve_listen);
   if (*policy_show) return CmdPolicyShow(g, policy_region, policy_year);
   if (*gen) return CmdGenerate(g, gen_county, gen_households, gen_seed, gen_out, gen_encoding);
   return 2;

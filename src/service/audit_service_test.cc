@@ -31,8 +31,9 @@ class AuditServiceTest : public ::testing::Test {
 
   void AppendRecords(int n) {
     for (int i = 1; i <= n; ++i) {
+      const std::string number = std::to_string(i);
       Status s = AppendAudit(*store_, kOperator, i % 2 ? "household.update" : "person.read",
-                             "H" + std::to_string(i), "version " + std::to_string(i));
+                             "H" + number, "version " + number);
       ASSERT_TRUE(s.ok()) << s.error().en;
     }
   }
