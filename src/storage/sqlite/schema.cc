@@ -173,7 +173,13 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_actor ON audit_log(actor, seq);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Household searches by status within a county, in 户编号 order (the API's list).
+constexpr std::string_view kMigration4 = R"sql(
+CREATE INDEX households_county_status ON households(county_code, poverty_status, household_code);
+CREATE INDEX households_county_monitor ON households(county_code, monitor_status, household_code);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

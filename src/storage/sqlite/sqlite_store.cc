@@ -344,10 +344,16 @@ class SqliteStore final : public Store {
 
   Status Begin() override {
     assert(!in_transaction_);
-    FUPIN_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-    in_transaction_ = true;
     // While a table that was empty gets rows, only this transaction's keys can clash.
     auto households = ScalarInt("SELECT EXISTS (SELECT 1 FROM households)");
+    if (!households.ok()) return households.error();
+    if (*households == 0) rollback_journal_ = UseRollbackJournal();
+    if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) {
+      UseWal();
+      return s;
+    }
+    in_transaction_ = true;
+    households = ScalarInt("SELECT EXISTS (SELECT 1 FROM households)");
     auto persons = ScalarInt("SELECT EXISTS (SELECT 1 FROM person_index)");
     if (!households.ok() || !persons.ok()) {
       Rollback();
@@ -367,12 +373,14 @@ class SqliteStore final : public Store {
     }
     ClearWrites();
     in_transaction_ = false;
+    UseWal();
     return Status::Ok();
   }
   void Rollback() override {
     ClearWrites();
     if (in_transaction_) (void)db_.Exec("ROLLBACK");
     in_transaction_ = false;
+    UseWal();
   }
   bool in_transaction() const override { return in_transaction_; }
   AccountStore& accounts() override { return *accounts_; }
@@ -791,12 +799,18 @@ class SqliteStore final : public Store {
       county_lo = q.region.subtree_lo();
       county_hi = q.region.subtree_hi();
     }
-    std::string where =
-        " WHERE county_code >= ? AND county_code < ? AND village_code >= ? AND village_code < ?";
+    // One county is an equality, so the (county_code, …, household_code) indexes serve
+    // both the filter and the order.
+    const bool one_county = county_hi == county_lo + 1;
+    const bool below_county = q.region.level() > RegionLevel::kCounty;
+    std::string where = one_county ? " WHERE county_code = ?"
+                                   : " WHERE county_code >= ? AND county_code < ?";
+    if (below_county) where += " AND village_code >= ? AND village_code < ?";
     std::vector<std::function<void(Statement&, int&)>> binds;
-    binds.push_back([&](Statement& s, int& i) {
-      s.Bind(i++, county_lo).Bind(i++, county_hi).Bind(i++, q.region.subtree_lo());
-      s.Bind(i++, q.region.subtree_hi());
+    binds.push_back([&, one_county, below_county](Statement& s, int& i) {
+      s.Bind(i++, county_lo);
+      if (!one_county) s.Bind(i++, county_hi);
+      if (below_county) s.Bind(i++, q.region.subtree_lo()).Bind(i++, q.region.subtree_hi());
     });
     auto equals = [&](const char* column, const std::optional<int>& value) {
       if (!value) return;
@@ -956,6 +970,35 @@ class SqliteStore final : public Store {
     return slot.get();
   }
 
+  // A transaction that begins on an empty register (the first import, a regions load)
+  // goes through a rollback journal instead of the WAL. The WAL would hold every page of
+  // a large load and then copy it into the database at the checkpoint, and looking pages
+  // up in a WAL of gigabytes slows every read of the transaction; a rollback journal
+  // holds only the few pages that existed before, and pages added at the end of the file
+  // are written once. Readers are locked out while it commits, or while pages spill from
+  // the cache, but an empty register has nothing to read. synchronous=FULL keeps the
+  // rollback journal safe against a power cut (NORMAL would not, there); a crash or an
+  // interruption leaves the register as it was, as with the WAL. When another
+  // connection has the database open, the mode cannot change and the WAL is used.
+  bool UseRollbackJournal() {
+    auto stmt = db_.Prepare("PRAGMA journal_mode=DELETE");
+    if (!stmt.ok()) return false;
+    auto row = stmt->Step();
+    const bool changed = row.ok() && *row && stmt->TextView(0) == "delete";
+    stmt->Reset();
+    if (changed && !db_.Exec("PRAGMA synchronous=FULL").ok()) {
+      (void)db_.Exec("PRAGMA journal_mode=WAL");
+      return false;
+    }
+    return changed;
+  }
+  void UseWal() {
+    if (!rollback_journal_) return;
+    rollback_journal_ = false;
+    (void)db_.Exec("PRAGMA synchronous=NORMAL");
+    (void)db_.Exec("PRAGMA journal_mode=WAL");
+  }
+
   // Whether a prepared statement with bound keys finds a row (and resets it).
   static Result<bool> Exists(Statement& s) {
     auto row = s.Step();
@@ -1054,6 +1097,7 @@ class SqliteStore final : public Store {
   // when it began (then no other key can clash).
   FingerprintSet household_keys_, person_keys_;
   bool households_were_empty_ = false, persons_were_empty_ = false;
+  bool rollback_journal_ = false;  // this transaction's (see UseRollbackJournal)
 
  public:
   ~SqliteStore() override {
