@@ -227,15 +227,26 @@ std::string Remote(const Request& req) {
 restinio::request_handling_status_t Api::Serve(const Request& req, const Params& params,
                                                bool authenticated, const Handler& handler) {
   const auto started = std::chrono::steady_clock::now();
-  const auto query = restinio::parse_query(req->header().query());
   Lang lang = Lang::kZh;
-  if (query.has("lang") && query["lang"] == "en") lang = Lang::kEn;
-  if (auto accept = req->header().opt_value_of(restinio::http_field::accept_language)) {
-    if (!query.has("lang") && accept->size() >= 2 && accept->substr(0, 2) == "en") lang = Lang::kEn;
-  }
   Reply reply;
   std::string user = "-";
   try {
+    // RESTinio throws on a malformed percent-encoding: that is a bad request, not a crash.
+    bool query_ok = true;
+    try {
+      const auto query = restinio::parse_query(req->header().query());
+      if (query.has("lang") && query["lang"] == "en") lang = Lang::kEn;
+      if (auto accept = req->header().opt_value_of(restinio::http_field::accept_language)) {
+        if (!query.has("lang") && accept->size() >= 2 && accept->substr(0, 2) == "en") {
+          lang = Lang::kEn;
+        }
+      }
+    } catch (const std::exception&) {
+      query_ok = false;
+      reply = Failure(Error{"E_QUERY", "查询参数的编码不正确", "the query string is not well encoded"},
+                      lang);
+    }
+    if (query_ok) {
     auto ctx = Context();
     if (!ctx.ok()) {
       reply = Failure(ctx.error(), lang);
@@ -259,6 +270,7 @@ restinio::request_handling_status_t Api::Serve(const Request& req, const Params&
         }
       }
       if (ok) reply = handler(**ctx, caller, lang, req, params);
+    }
     }
   } catch (const std::exception& e) {
     log_.Write(LogLevel::kError, Json{{"event", "exception"}, {"what", e.what()}});
@@ -531,10 +543,12 @@ Reply Api::SearchHouseholdsReply(ThreadContext& ctx, const Caller& caller, Lang 
   if (!xlsx) {
     auto page = SearchHouseholds(*ctx.store, caller, *query);
     if (!page.ok()) return Failure(page.error(), lang);
+    // A list is not audited, so it shows no personal data whole, whatever the role: the
+    // detail of one household does, and leaves an audit record.
     Json items = Json::array();
     for (size_t i = 0; i < page->items.size(); ++i) {
       items.push_back(HouseholdJson(page->items[i].household, page->items[i].version,
-                                    page->member_counts[i], masked));
+                                    page->member_counts[i], /*masked=*/true));
     }
     return Data(Json{{"total", page->total}, {"items", items}});
   }
@@ -682,6 +696,7 @@ Reply Api::Import(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   options.dry_run = q.has("dry_run") && (q["dry_run"] == "1" || q["dry_run"] == "true");
   options.skip_invalid = q.has("skip_invalid") && (q["skip_invalid"] == "1" || q["skip_invalid"] == "true");
   options.actor = caller.user.username;
+  options.scope = caller.user.region;
   auto report = RunImport(*ctx.store, options);
   cleanup();
   if (!report.ok()) return Failure(report.error(), lang);

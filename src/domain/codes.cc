@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <string>
+#include <vector>
 
 namespace fupin {
 namespace {
@@ -113,12 +115,102 @@ std::span<const CodeEntry> CodeEntries(CodeList list) {
   return {};
 }
 
+namespace {
+
+bool AllDigits(std::string_view text) {
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// A list's labels, and its codes that are not numbers (lower-case), in a small hash table
+// built once: ParseCode runs for most cells of an import.
+class LabelTable {
+ public:
+  explicit LabelTable(std::span<const CodeEntry> entries) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      Add(entries[i].label, static_cast<int>(i), false);
+      if (!AllDigits(entries[i].text) && entries[i].text.size() <= kMaxLower) {
+        auto& lower = lower_texts_.emplace_back(entries[i].text);
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    // The lower-case codes are added once lower_texts_ stops growing (views into it).
+    size_t k = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (!AllDigits(entries[i].text) && entries[i].text.size() <= kMaxLower) {
+        Add(lower_texts_[k++], static_cast<int>(i), true);
+      }
+    }
+  }
+
+  // The first entry whose label is `text`, or whose code is `text` ignoring case; -1.
+  int Find(std::string_view text) const {
+    int found = Probe(text, false);
+    if (text.size() <= kMaxLower) {
+      char lower[kMaxLower];
+      for (size_t i = 0; i < text.size(); ++i) {
+        lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+      }
+      const int by_code = Probe(std::string_view(lower, text.size()), true);
+      if (by_code >= 0 && (found < 0 || by_code < found)) found = by_code;
+    }
+    return found;
+  }
+
+ private:
+  static constexpr size_t kSlots = 128;  // a list has at most a few dozen keys
+  static constexpr size_t kMaxLower = 8;
+  struct Slot {
+    std::string_view key;
+    int entry = -1;
+    bool lower = false;
+  };
+  static size_t Hash(std::string_view text, bool lower) {
+    uint64_t h = lower ? 0x84222325u : 14695981039346656037ULL;
+    for (char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+  void Add(std::string_view key, int entry, bool lower) {
+    for (size_t i = Hash(key, lower) % kSlots;; i = (i + 1) % kSlots) {
+      Slot& s = slots_[i];
+      if (s.entry < 0) {
+        s = {key, entry, lower};
+        return;
+      }
+      if (s.lower == lower && s.key == key) return;  // an earlier entry has it
+    }
+  }
+  int Probe(std::string_view key, bool lower) const {
+    for (size_t i = Hash(key, lower) % kSlots;; i = (i + 1) % kSlots) {
+      const Slot& s = slots_[i];
+      if (s.entry < 0) return -1;
+      if (s.lower == lower && s.key == key) return s.entry;
+    }
+  }
+  std::array<Slot, kSlots> slots_{};
+  std::vector<std::string> lower_texts_;
+};
+
+const LabelTable& LabelsOf(CodeList list) {
+  static const auto tables = [] {
+    std::vector<LabelTable> t;
+    for (int i = 0; i <= static_cast<int>(CodeList::kLabor); ++i) {
+      t.emplace_back(CodeEntries(static_cast<CodeList>(i)));
+    }
+    return t;
+  }();
+  return tables[static_cast<size_t>(list)];
+}
+
+}  // namespace
+
 std::optional<int> ParseCode(CodeList list, std::string_view text) {
   text = Trim(text);
   if (text.empty()) return std::nullopt;
   auto entries = CodeEntries(list);
-  const bool numeric = text.find_first_not_of("0123456789") == std::string_view::npos;
-  if (numeric) {
+  if (AllDigits(text)) {
     if (text.size() > 4) return std::nullopt;
     int value = 0;
     std::from_chars(text.data(), text.data() + text.size(), value);
@@ -127,10 +219,10 @@ std::optional<int> ParseCode(CodeList list, std::string_view text) {
     }
     return std::nullopt;
   }
-  for (const auto& e : entries) {
-    if (e.label == text || EqualsIgnoreCase(e.text, text)) return e.code;
-  }
-  return std::nullopt;
+  // The first entry whose label is the text or whose code is the text ignoring case.
+  const int entry = LabelsOf(list).Find(text);
+  if (entry < 0) return std::nullopt;
+  return entries[entry].code;
 }
 
 std::string_view CodeLabel(CodeList list, int code) {
@@ -211,6 +303,8 @@ std::string CodeSetTexts(CodeList list, CodeSet set) {
 
 std::optional<bool> ParseYesNo(std::string_view text) {
   text = Trim(text);
+  if (text == "是") return true;  // the common cases first
+  if (text == "否") return false;
   static constexpr std::array<std::string_view, 5> kYes = {"是", "y", "1", "true", "yes"};
   static constexpr std::array<std::string_view, 5> kNo = {"否", "n", "0", "false", "no"};
   for (auto y : kYes) {

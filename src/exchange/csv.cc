@@ -14,6 +14,8 @@
 namespace fupin {
 namespace {
 
+constexpr size_t kMaxRecordBytes = size_t{4} << 20;
+
 // Prefixes both messages of `error` with the file name, unless they already name it.
 Error WithFileName(Error error, const std::string& path) {
   if (error.en.find(path) == std::string::npos) {
@@ -88,6 +90,19 @@ Result<bool> CsvReader::Next(Record& record) {
   for (;;) {
     if (pos_ == buffer_.size()) {
       if (eof_) break;
+      // A record longer than any real row means a missing line break or closing quote:
+      // stop before it fills the memory (a 2 GB file without a line break is refused here).
+      size_t record_bytes = 0;
+      for (size_t i = 0; i < used; ++i) record_bytes += cells[i].size();
+      if (record_bytes > kMaxRecordBytes) {
+        std::string n = std::to_string(start_line);
+        Error error{"E_FORMAT",
+                    path_ + "：第 " + n + " 行：一条记录超过 4 MiB，可能缺少换行或右引号",
+                    path_ + ": line " + n +
+                        ": a record over 4 MiB (a line break or a closing quote is missing?)"};
+        error.line = start_line;
+        return error;
+      }
       Result<bool> more = Refill();
       if (!more.ok()) return more.error();
       continue;

@@ -280,4 +280,18 @@ TEST(CsvWriterTest, Gb18030FileRoundTripsThroughAutoDetection) {
 }
 
 }  // namespace
+
+TEST(CsvReaderTest, ARecordOverFourMebibytesIsAFormatErrorNotAMemoryHog) {
+  TempFile file("long.csv");
+  file.Write("a,b\n1," + std::string(5 << 20, 'x') + "\n2,3\n");
+  std::unique_ptr<TableReader> reader = Open(file);
+  ASSERT_TRUE(reader);
+  Record record;
+  ASSERT_TRUE(*reader->Next(record));
+  Result<bool> more = reader->Next(record);
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.error().code, "E_FORMAT");
+  EXPECT_EQ(more.error().line, 2u);
+}
+
 }  // namespace fupin

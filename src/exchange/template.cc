@@ -126,7 +126,13 @@ class RowReader {
 
   // Returns false (after E_REQUIRED when `required`) when the cell is empty.
   bool Present(int column, bool required) {
-    if (!Text(column).empty()) return true;
+    std::string_view text;
+    return Take(column, required, text);
+  }
+  // The same, giving the cell's trimmed text.
+  bool Take(int column, bool required, std::string_view& text) {
+    text = Text(column);
+    if (!text.empty()) return true;
     if (required) {
       std::string name(columns_[column].zh);
       Fail(column, "E_REQUIRED", "", "“" + name + "”不能为空", name + " is required");
@@ -135,8 +141,8 @@ class RowReader {
   }
 
   void Code(int column, CodeList list, bool required, int& out) {
-    if (!Present(column, required)) return;
-    auto text = Text(column);
+    std::string_view text;
+    if (!Take(column, required, text)) return;
     if (auto code = ParseCode(list, text)) {
       out = *code;
     } else {
@@ -148,8 +154,8 @@ class RowReader {
   }
 
   void Codes(int column, CodeList list, bool required, CodeSet& out) {
-    if (!Present(column, required)) return;
-    auto text = Text(column);
+    std::string_view text;
+    if (!Take(column, required, text)) return;
     std::string bad;
     if (auto set = ParseCodeSet(list, text, &bad)) {
       out = *set;
@@ -161,8 +167,8 @@ class RowReader {
   }
 
   void YesNo(int column, bool required, bool& out) {
-    if (!Present(column, required)) return;
-    auto text = Text(column);
+    std::string_view text;
+    if (!Take(column, required, text)) return;
     if (auto v = ParseYesNo(text)) {
       out = *v;
     } else {
@@ -174,54 +180,61 @@ class RowReader {
   }
 
   void Amount(int column, bool required, Money& out) {
-    if (!Present(column, required)) return;
-    auto text = Text(column);
+    std::string_view text;
+    if (!Take(column, required, text)) return;
     auto money = Money::Parse(text);
+    if (money.ok() && money->fen() >= 0) {
+      out = *money;
+      return;
+    }
     std::string name(columns_[column].zh);
     if (!money.ok()) {
       Fail(column, "E_NUMBER", text, "“" + name + "”：" + money.error().zh,
            std::string(columns_[column].key) + ": " + money.error().en);
-    } else if (money->fen() < 0) {
+    } else {
       Fail(column, "E_NUMBER", text, "“" + name + "”不能为负数",
            std::string(columns_[column].key) + " cannot be negative");
-    } else {
-      out = *money;
     }
   }
 
   // An integer in [lo, hi]; out of range is `range_code` (E_NUMBER or E_YEAR).
   void Integer(int column, bool required, int lo, int hi, const char* range_code, int& out) {
-    if (!Present(column, required)) return;
-    auto text = Text(column);
+    std::string_view text;
+    if (!Take(column, required, text)) return;
     int value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const bool number = ec == std::errc() && end == text.data() + text.size();
+    if (number && value >= lo && value <= hi) {
+      out = value;
+      return;
+    }
     std::string name(columns_[column].zh);
-    if (ec != std::errc() || end != text.data() + text.size()) {
+    if (!number) {
       Fail(column, "E_NUMBER", text, "“" + name + "”应为整数：" + std::string(text),
            std::string(columns_[column].key) + ": not a whole number: " + std::string(text));
-    } else if (value < lo || value > hi) {
+    } else {
       Fail(column, range_code, text,
            "“" + name + "”应在 " + std::to_string(lo) + " 至 " + std::to_string(hi) + " 之间",
            std::string(columns_[column].key) + " must be between " + std::to_string(lo) +
                " and " + std::to_string(hi));
-    } else {
-      out = value;
     }
   }
 
   void DateValue(int column, bool required, Date today, std::optional<Date>& out) {
-    if (!Present(column, required)) return;
-    auto text = Text(column);
+    std::string_view text;
+    if (!Take(column, required, text)) return;
     auto date = Date::Parse(text);
+    if (date.ok() && !(*date > today)) {
+      out = *date;
+      return;
+    }
     std::string name(columns_[column].zh);
     if (!date.ok()) {
       Fail(column, "E_DATE", text, "“" + name + "”不是有效日期：" + std::string(text),
            std::string(columns_[column].key) + ": not a valid date: " + std::string(text));
-    } else if (*date > today) {
+    } else {
       Fail(column, "E_DATE", text, "“" + name + "”不能晚于今天：" + std::string(text),
            std::string(columns_[column].key) + " lies in the future: " + std::string(text));
-    } else {
-      out = *date;
     }
   }
 
@@ -405,7 +418,7 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
   if (r.Present(kMemberHouseholdCode, true)) {
     auto code = r.Text(kMemberHouseholdCode);
     if (ValidHouseholdCode(code)) {
-      household_code = std::string(code);
+      household_code.assign(code);
     } else {
       r.Fail(kMemberHouseholdCode, "E_FORMAT", code,
              "户编号应为 1–32 位字母、数字或“-”：" + std::string(code),
@@ -417,7 +430,7 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
     if (Utf8Length(name) > 50) {
       r.Fail(kName, "E_FORMAT", name, "姓名超过 50 个字", "name is longer than 50 characters");
     } else {
-      m.name = std::string(name);
+      m.name.assign(name);
     }
   }
   r.Code(kIdType, CodeList::kIdType, false, m.id_type);

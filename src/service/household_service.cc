@@ -57,8 +57,8 @@ Status Validate(Store& store, const Caller& caller, const Household& h,
     // Writing outside one's own region looks the same as writing to a region that does
     // not exist: the API does not reveal what it will not show.
     Add(issues, "E_REGION", "行政区划代码", h.village_code.ToString(),
-        "区划代码不在您的管辖范围内：" + h.village_code.ToString(),
-        "not a village of your region: " + h.village_code.ToString());
+        "区划代码不在区划库中或不是村级：" + h.village_code.ToString(),
+        "not a village of the region tree: " + h.village_code.ToString());
   }
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < h.members.size(); ++i) {

@@ -596,8 +596,9 @@ class Importer {
   Status FinishWrite();
   // Writing while the members are read (see the class comment).
   void StartEarlyWrite();
-  void WriteEarly(uint32_t entry, Member& member);
+  void WriteEarly(uint32_t entry, const Member& member);
   void CloseEarlyHousehold();
+  bool CheckAndWriteEarly(uint32_t entry);
   void StopEarlyWrite();
 
   // Rebuilds entry `entry` as a Household with its members.
@@ -644,6 +645,11 @@ class Importer {
   bool early_ = false;
   uint32_t open_entry_ = kNoEntry;
   Household open_;
+  // The open household's members, copied into Members kept from one household to the
+  // next: their strings need no new allocation, and none is freed on this thread that
+  // the reading thread allocated.
+  std::vector<Member> open_members_;
+  size_t open_size_ = 0;
   std::vector<std::pair<uint32_t, RuleIssue>> early_issues_;
 };
 
@@ -1044,7 +1050,7 @@ Status Importer::CheckRegions() {
     if (village.value() == 0) continue;  // already reported as a bad value
     auto known = KnownVillage(village.value());
     if (!known.ok()) return known.error();
-    if (!*known) {
+    if (!*known || !options_.scope.Contains(village)) {
       e.valid = false;
       AddIssue(households_src_.file, e.line, "行政区划代码", village.ToString(), "E_REGION",
                "区划代码 " + village.ToString() + " 不在区划库中（请先运行 fupin regions load）",
@@ -1061,6 +1067,21 @@ Status Importer::CheckRegister() {
   auto has = store_.HasPersons();
   if (!has.ok()) return has.error();
   if (!*has) return Status::Ok();
+  if (options_.scope != RegionCode::Nation()) {
+    // A 户编号 registered outside the caller's region is not theirs to replace.
+    for (uint32_t i = 0; i < entries_.size(); ++i) {
+      PackedHousehold& e = entries_[i];
+      if (!e.valid) continue;
+      const std::string code(index_.Code(i));
+      auto old = store_.FindHousehold(code);
+      if (!old.ok()) return old.error();
+      if (old->has_value() && !options_.scope.Contains((*old)->household.village_code)) {
+        e.valid = false;
+        AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD",
+                 "户编号 " + code + " 已被占用", "household code " + code + " is taken");
+      }
+    }
+  }
   std::string id_number;
   for (uint32_t i = 0; i < entries_.size(); ++i) {
     PackedHousehold& e = entries_[i];
@@ -1214,7 +1235,7 @@ void Importer::StartEarlyWrite() {
 }
 
 // Takes member row `member` of entry `entry` (already added to the entry).
-void Importer::WriteEarly(uint32_t entry, Member& member) {
+void Importer::WriteEarly(uint32_t entry, const Member& member) {
   if (HasErrors()) return StopEarlyWrite();
   if (entry != open_entry_) {
     CloseEarlyHousehold();
@@ -1224,10 +1245,10 @@ void Importer::WriteEarly(uint32_t entry, Member& member) {
       return StopEarlyWrite();
     }
     open_entry_ = entry;
-    UnpackHousehold(entries_[entry], index_.Code(entry), text_, open_);
-    open_.members.clear();
+    open_size_ = 0;
   }
-  open_.members.push_back(std::move(member));
+  if (open_size_ == open_members_.size()) open_members_.emplace_back();
+  open_members_[open_size_++] = member;
 }
 
 // The open household's member rows are complete (if the 人表 keeps them together):
@@ -1236,6 +1257,19 @@ void Importer::CloseEarlyHousehold() {
   if (open_entry_ == kNoEntry) return;
   const uint32_t entry = open_entry_;
   open_entry_ = kNoEntry;
+  UnpackHousehold(entries_[entry], index_.Code(entry), text_, open_);
+  open_.members.resize(open_size_);
+  for (size_t i = 0; i < open_size_; ++i) std::swap(open_.members[i], open_members_[i]);
+  const bool written = CheckAndWriteEarly(entry);
+  for (size_t i = 0; i < open_size_; ++i) std::swap(open_.members[i], open_members_[i]);
+  if (written) {
+    entries_[entry].written = true;
+  } else {
+    StopEarlyWrite();
+  }
+}
+
+bool Importer::CheckAndWriteEarly(uint32_t entry) {
   PackedHousehold& e = entries_[entry];
   e.checked = true;
   std::vector<RuleIssue> issues;
@@ -1246,9 +1280,7 @@ void Importer::CloseEarlyHousehold() {
     early_issues_.emplace_back(entry, std::move(r));
   }
   auto known = KnownVillage(e.village);
-  if (!ok || !known.ok() || !*known) return StopEarlyWrite();
-  if (!WriteHousehold(open_, 1).ok()) return StopEarlyWrite();
-  e.written = true;
+  return ok && known.ok() && *known && WriteHousehold(open_, 1).ok();
 }
 
 // Rolls back what was written early; the import goes on the ordinary way.

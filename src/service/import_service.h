@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/region_code.h"
 #include "common/text.h"
 #include "storage/store.h"
 
@@ -22,6 +23,10 @@ struct ImportOptions {
   bool skip_invalid = false;  // write the households without errors
   std::string rejects_dir;    // with skip_invalid: where the rejected rows go
   std::string actor = "cli";
+  // The region the caller may write (the API passes the user's): a household in a village
+  // outside it is E_REGION, as if the village did not exist, and a 户编号 registered outside
+  // it cannot be replaced (E_HOUSEHOLD).
+  RegionCode scope = RegionCode::Nation();
   // Set from a signal handler to stop the import; the transaction is rolled back.
   const std::atomic<bool>* interrupted = nullptr;
   // Progress lines for people (stderr), may be empty.

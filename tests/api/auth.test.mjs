@@ -137,6 +137,24 @@ describe('tokens', () => {
     }
   });
 
+  it('a disabled account: its sessions end (401), the right password gets 403 E_DISABLED, a wrong one 401', async () => {
+    const token = await login(srv, 'disableme');
+    const r = await srv.cli(['user', 'disable', 'disableme']);
+    assert.equal(r.code, 0, r.err);
+    expectError(await api(srv, 'GET', '/api/v1/me', { token }), 401, 'E_AUTH');
+    expectError(await api(srv, 'POST', '/api/v1/session', { body: { username: 'disableme', password: PASSWORD } }), 403, 'E_DISABLED');
+    expectError(await api(srv, 'POST', '/api/v1/session', { body: { username: 'disableme', password: 'Wrong-pass-9' } }), 401, 'E_AUTH');
+  });
+
+  it('a new password ends the account\'s sessions; the old password no longer works', async () => {
+    const token = await login(srv, 'passwdme');
+    const r = await srv.cli(['user', 'passwd', 'passwdme', '--password-stdin'], { input: 'N3w-password-2026\n' });
+    assert.equal(r.code, 0, r.err);
+    expectError(await api(srv, 'GET', '/api/v1/me', { token }), 401, 'E_AUTH');
+    expectError(await api(srv, 'POST', '/api/v1/session', { body: { username: 'passwdme', password: PASSWORD } }), 401, 'E_AUTH');
+    await login(srv, 'passwdme', 'N3w-password-2026');
+  });
+
   it('messages follow lang and Accept-Language', async () => {
     const zh = await api(srv, 'GET', '/api/v1/me');
     const en = await api(srv, 'GET', '/api/v1/me', { query: { lang: 'en' } });
@@ -173,4 +191,24 @@ describe('the error envelope', () => {
 
 it('fupin serve stops on SIGTERM with exit status 0', async () => {
   await assertStopsCleanly(srv);
+});
+
+describe('session lifetime (session_lifetime = 1 in --config)', () => {
+  let short;
+  before(async () => { short = await startServer({ seed: false, config: 'session_lifetime = 1\n' }); });
+  after(async () => { await short?.cleanup(); });
+
+  it('expires_at is the login time plus the lifetime, and the token is 401 afterwards', async () => {
+    const res = await api(short, 'POST', '/api/v1/session', { body: { username: 'viewer1', password: PASSWORD } });
+    assert.equal(res.status, 201, res.text);
+    const { token, expires_at: expires } = res.body.data;
+    const left = Date.parse(expires) - Date.now();
+    assert.ok(left <= 2000 && left > -1500, `expires_at ${expires} is not about 1 s away`);
+    await new Promise((r) => setTimeout(r, 2200));
+    expectError(await api(short, 'GET', '/api/v1/me', { token }), 401, 'E_AUTH');
+  });
+
+  it('fupin serve stops on SIGTERM with exit status 0', async () => {
+    await assertStopsCleanly(short);
+  });
 });

@@ -68,10 +68,12 @@ export const USERS = [
   { name: 'auditor1', role: 'auditor', region: '620422' },
   { name: 'viewer1', role: 'viewer', region: '620422101' },
   { name: 'viewer_county', role: 'viewer', region: '620422' },
-  // For the lock-out test only.
+  // For the lock-out, disable and password tests of auth.test.mjs only.
   { name: 'lockme', role: 'viewer', region: '620422' },
+  { name: 'disableme', role: 'viewer', region: '620422' },
+  { name: 'passwdme', role: 'viewer', region: '620422' },
 ];
-export const MATRIX_USERS = USERS.filter((u) => u.name !== 'lockme');
+export const MATRIX_USERS = USERS.filter((u) => !['lockme', 'disableme', 'passwdme'].includes(u.name));
 
 // What each role may do (service/auth_service.h Permission), within its region subtree.
 // `read` covers regions, summaries and households; ID numbers and phones are masked for

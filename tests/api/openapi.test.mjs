@@ -95,7 +95,7 @@ describe('the document', () => {
       'income_min', 'income_max', 'name', 'id_number', 'sort', 'order', 'page', 'size', 'lang']) {
       assert.ok(search.includes(n), `GET /api/v1/households does not document ${n}`);
     }
-    assert.deepEqual(names(DOC.paths['/api/v1/audit'].get).filter((n) => n !== 'lang').sort(), ['action', 'actor', 'page', 'size']);
+    assert.deepEqual(names(DOC.paths['/api/v1/audit'].get).filter((n) => n !== 'lang').sort(), ['action', 'actor', 'page', 'size', 'target']);
   });
 
   it('documents every status the authorisation matrix expects', () => {

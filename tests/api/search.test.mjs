@@ -128,7 +128,7 @@ describe('household search', () => {
       [{ status: 'nonsense' }, 'E_CODE'],
       [{ main_cause: '13' }, 'E_CODE'],
       [{ income_min: 'abc' }, 'E_NUMBER'],
-      [{ income_max: '-5' }, 'E_NUMBER'],
+      [{ income_max: '1.234' }, 'E_NUMBER'],
       [{ page: '0' }, 'E_NUMBER'],
       [{ size: '501' }, 'E_NUMBER'],
       [{ size: '-1' }, 'E_NUMBER'],
@@ -171,6 +171,20 @@ describe('hostile filter values', () => {
     });
   }
 
+  it('a malformed percent-encoding in the query: 400 with the envelope, not a dropped connection', async () => {
+    const token = await srv.token('county_admin1');
+    for (const p of ['/api/v1/households?name=%FF', '/api/v1/households?name=%ZZ', '/api/v1/households?name=%E4%B8',
+      '/api/v1/health?lang=%ZZ']) {
+      let res;
+      try {
+        res = await api(srv, 'GET', p, { token });
+      } catch (e) {
+        assert.fail(`${p}: no answer (${e.cause?.code ?? e.message})`);
+      }
+      expectError(res, 400, null, p);
+    }
+  });
+
   it('the register is intact afterwards', async () => {
     assert.equal((await search({})).total, 4);
     assert.equal((await search({}, 'root')).total, 5);
@@ -212,14 +226,15 @@ describe('reports equal the CLI', () => {
     assert.equal(res.body.data.households, 5);
   });
 
+  // Years with a line: the monitoring line starts in 2021.
   const assessments = [
-    ['exit', ['assess', 'exit']],
-    ['monitor', ['assess', 'monitor']],
-    ['regions', ['assess', 'regions', '--level', 'village'], { level: 'village' }],
-    ['regions', ['assess', 'regions', '--level', 'county'], { level: 'county' }],
+    ['exit', ['assess', 'exit'], undefined, [2020, 2025]],
+    ['monitor', ['assess', 'monitor'], undefined, [2021, 2025]],
+    ['regions', ['assess', 'regions', '--level', 'village'], { level: 'village' }, [2020, 2025]],
+    ['regions', ['assess', 'regions', '--level', 'county'], { level: 'county' }, [2020, 2025]],
   ];
-  for (const [kind, args, extra] of assessments) {
-    for (const year of [2020, 2025]) {
+  for (const [kind, args, extra, years] of assessments) {
+    for (const year of years) {
       it(`GET /assessments/${kind} ${JSON.stringify(extra ?? {})} year ${year} equals fupin ${args.join(' ')} --json`, async () => {
         const token = await srv.token('county_admin1');
         const res = await api(srv, 'GET', `/api/v1/assessments/${kind}`, { token, query: { year, region: '620422', ...extra } });
@@ -239,6 +254,14 @@ describe('reports equal the CLI', () => {
       assert.deepEqual(Object.keys(r).filter((k) => k !== 'warnings').sort(),
         ['failed', 'household_code', 'meets', 'per_capita_income', 'village_code']);
     }
+  });
+
+  it('a year without a policy line: 400 with the CLI\'s code, where the CLI exits 2 printing nothing', async () => {
+    const res = await api(srv, 'GET', '/api/v1/assessments/monitor', { token: await srv.token('county_admin1'), query: { year: 2020 } });
+    expectError(res, 400, 'E_POLICY_YEAR');
+    const cli = await srv.cli(['assess', 'monitor', '--year', '2020', '--region', '620422', '--json']);
+    assert.equal(cli.code, 2);
+    assert.equal(cli.out, '');
   });
 
   it('assessment parameters: year required, level village or county', async () => {

@@ -6,7 +6,11 @@
 // 2026-06-30, as the CTest registration sets it). Nothing here skips: if the binary is
 // missing or the server does not start, startServer() throws and the test file fails.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,6 +189,7 @@ export function run(args, { input, env } = {}) {
     child.stderr.on('data', (d) => { err += d; });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+    child.stdin.on('error', () => {}); // a binary that exits without reading its input
     child.stdin.end(input ?? '');
   });
 }
@@ -199,6 +204,81 @@ export async function runOk(args, opts) {
 
 // ---- the server ----
 
+// Builds the register without households at `db`: the regions (with a second county)
+// and the accounts of `users`.
+async function buildAccounts(dir, db, users) {
+  const g = ['--db', db];
+  await runOk([...g, 'init']);
+  await runOk([...g, 'regions', 'load', '--from', path.join(DATA, 'regions.csv')]);
+  // A second county with one village, for the roles whose scope is the county 620422.
+  writeFileSync(path.join(dir, 'regions-extra.csv'), EXTRA_REGIONS_CSV);
+  await runOk([...g, 'regions', 'load', '--from', path.join(dir, 'regions-extra.csv')]);
+  for (const u of users) {
+    await runOk([...g, 'user', 'add', u.name, '--role', u.role, '--region', u.region, '--password-stdin'],
+      { input: (u.password ?? PASSWORD) + '\n' });
+  }
+}
+
+// Adds the base register and the second county's household to `db`.
+async function buildHouseholds(dir, db) {
+  const g = ['--db', db];
+  await runOk([...g, 'import', path.join(BASE, 'households.csv'), path.join(BASE, 'members.csv')]);
+  writeFileSync(path.join(dir, 'extra-households.csv'), EXTRA_HOUSEHOLD.households);
+  writeFileSync(path.join(dir, 'extra-members.csv'), EXTRA_HOUSEHOLD.members);
+  await runOk([...g, 'import', path.join(dir, 'extra-households.csv'), path.join(dir, 'extra-members.csv')]);
+}
+
+// Hashing a password (argon2id) takes about half a second, so the register with its
+// accounts is built once per `node --test` run (the runner is every file's parent process)
+// and copied for each server; the seeded register is the empty one plus the imports.
+// Caches of runs that have ended are removed.
+const CACHE_PREFIX = 'fupin-api-cache-';
+function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+async function cachedRegister(seed, users) {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(name.slice(CACHE_PREFIX.length));
+    if (name.startsWith(CACHE_PREFIX) && pid && !alive(pid)) rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+  }
+  const cache = path.join(tmpdir(), `${CACHE_PREFIX}${process.ppid}`);
+  mkdirSync(cache, { recursive: true });
+  const stat = statSync(BIN);
+  const key = createHash('sha256').update(JSON.stringify([BIN, stat.mtimeMs, stat.size, seed, users,
+    readFileSync(path.join(DATA, 'regions.csv'), 'utf8'), readFileSync(path.join(BASE, 'households.csv'), 'utf8'),
+    readFileSync(path.join(BASE, 'members.csv'), 'utf8'), EXTRA_REGIONS_CSV, EXTRA_HOUSEHOLD])).digest('hex').slice(0, 16);
+  const ready = path.join(cache, `${key}.db`);
+  const lock = path.join(cache, `${key}.lock`);
+  for (let i = 0; i < 1200 && !existsSync(ready); i++) {
+    try {
+      mkdirSync(lock); // whoever makes the lock builds; the others wait for `ready`
+    } catch {
+      // A builder that died leaves its lock: take over a lock older than a minute.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60000) rmSync(lock, { recursive: true, force: true });
+      } catch { /* gone meanwhile */ }
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    const work = mkdtempSync(path.join(cache, 'build-'));
+    try {
+      if (seed) {
+        // The seeded register is the empty one plus the imports.
+        copyFileSync(await cachedRegister(false, users), path.join(work, 'fupin.db'));
+        await buildHouseholds(work, path.join(work, 'fupin.db'));
+      } else {
+        await buildAccounts(work, path.join(work, 'fupin.db'), users);
+      }
+      renameSync(path.join(work, 'fupin.db'), ready);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  if (!existsSync(ready)) throw new Error(`the register ${ready} was not built within 120 s`);
+  return ready;
+}
+
 // Options: seed (import the base register and the second county's household; default
 // true), config (TOML text for --config), users (default: USERS of matrix.mjs).
 export async function startServer({ seed = true, config, users = USERS } = {}) {
@@ -206,45 +286,41 @@ export async function startServer({ seed = true, config, users = USERS } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'fupin-api-'));
   const db = path.join(dir, 'fupin.db');
   const g = ['--db', db];
-  await runOk([...g, 'init']);
-  await runOk([...g, 'regions', 'load', '--from', path.join(DATA, 'regions.csv')]);
-  // A second county with one village, for the roles whose scope is the county 620422.
-  writeFileSync(path.join(dir, 'regions-extra.csv'), EXTRA_REGIONS_CSV);
-  await runOk([...g, 'regions', 'load', '--from', path.join(dir, 'regions-extra.csv')]);
-  if (seed) {
-    await runOk([...g, 'import', path.join(BASE, 'households.csv'), path.join(BASE, 'members.csv')]);
-    writeFileSync(path.join(dir, 'extra-households.csv'), EXTRA_HOUSEHOLD.households);
-    writeFileSync(path.join(dir, 'extra-members.csv'), EXTRA_HOUSEHOLD.members);
-    await runOk([...g, 'import', path.join(dir, 'extra-households.csv'), path.join(dir, 'extra-members.csv')]);
-  }
-  for (const u of users) {
-    await runOk([...g, 'user', 'add', u.name, '--role', u.role, '--region', u.region, '--password-stdin'],
-      { input: (u.password ?? PASSWORD) + '\n' });
-  }
-  const args = [...g, 'serve', '--listen', '127.0.0.1:0'];
-  if (config) {
-    writeFileSync(path.join(dir, 'server.toml'), config);
-    args.push('--config', path.join(dir, 'server.toml'));
-  }
-  const child = spawn(BIN, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '', stderr = '';
+  let child = null;
   let exited = null;
-  const exit = new Promise((resolve) => {
-    child.on('close', (code, signal) => { exited = { code, signal }; resolve(exited); });
-  });
-  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-200000); });
-  const base = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fupin serve printed no address within 15 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 15000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+  let stdout = '', stderr = '';
+  let exit;
+  const base = await (async () => {
+    copyFileSync(await cachedRegister(seed, users), db);
+    const args = [...g, 'serve', '--listen', '127.0.0.1:0'];
+    if (config) {
+      writeFileSync(path.join(dir, 'server.toml'), config);
+      args.push('--config', path.join(dir, 'server.toml'));
+    }
+    child = spawn(BIN, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A server is never left behind by a test process that ends.
+    process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
+    exit = new Promise((resolve) => {
+      child.on('close', (code, signal) => { exited = { code, signal }; resolve(exited); });
     });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    exit.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`fupin serve exited (${code ?? signal}) before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
+    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-200000); });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`fupin serve printed no address within 15 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 15000);
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        const m = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+        if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+      });
+      child.on('error', (e) => { clearTimeout(timer); reject(e); });
+      exit.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`fupin serve exited (${code ?? signal}) before listening\nstdout: ${stdout}\nstderr: ${stderr}`));
+      });
     });
+  })().catch((e) => {
+    if (child && !exited) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
   const tokens = new Map();
   const server = {

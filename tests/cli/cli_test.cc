@@ -1380,4 +1380,30 @@ TEST_F(InterruptTest, CtrlCDuringAnImportLeavesTheRegisterAsItWas) {
 }
 
 }  // namespace
+
+TEST_F(ImportTest, ATwoGigabyteFileWithoutLineBreaksIsRefusedWithoutReadingItWhole) {
+  const std::string db = NewDb();
+  json before = Summary(db);
+  // A sparse file: 2 GiB of zero bytes, no line break, on disk in no time.
+  const std::string big = (dir_ / "big.csv").string();
+  {
+    // The base fixture's header, so the reading gets past it into the endless first row.
+    std::ifstream in(Fixture("base", kHouseholds), std::ios::binary);
+    std::string header;
+    std::getline(in, header);
+    std::ofstream out(big, std::ios::binary);
+    out << header << "\n";
+  }
+  std::filesystem::resize_file(big, uint64_t{2} << 30);
+  const auto started = std::chrono::steady_clock::now();
+  RunResult r = Import(db, {big, Fixture("base", kMembers)}, {});
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_LT(seconds, 20.0);
+  EXPECT_NE(r.out.find("E_FORMAT"), std::string::npos) << r.out;
+  EXPECT_EQ(Summary(db), before);
+  std::filesystem::remove(big);
+}
+
 }  // namespace fupin::testing

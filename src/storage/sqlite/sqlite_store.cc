@@ -1,10 +1,12 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -139,23 +141,39 @@ Error UniqueViolation(std::string_view columns) {
                          "constraint violated (write): " + detail);
 }
 
+// Asks for huge pages under a large table whose lookups land anywhere in it: with 4 KiB
+// pages nearly every lookup would miss the TLB as well as the caches. Call it before the
+// memory is first written.
+void AdviseHugePages(void* data, size_t bytes) {
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const auto start = reinterpret_cast<uintptr_t>(data);
+  const uintptr_t begin = (start + kHuge - 1) & ~(kHuge - 1);
+  const uintptr_t end = (start + bytes) & ~(kHuge - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 // A set of 64-bit fingerprints (open addressing, linear probing). Contains() may say yes
 // for a key that was never added, when two keys share a fingerprint; never no for one
 // that was.
 class FingerprintSet {
  public:
+  // Starts loading the slot where `fingerprint` would be: the set is too large for the
+  // caches, and a few lookups started together wait for memory once, not each in turn.
+  void Prefetch(uint64_t fingerprint) const {
+    if (size_) __builtin_prefetch(&slots_[Home(NonZero(fingerprint))]);
+  }
   bool Contains(uint64_t fingerprint) const {
-    if (slots_.empty()) return false;
+    if (!size_) return false;
     fingerprint = NonZero(fingerprint);
-    for (size_t i = Home(fingerprint);; i = (i + 1) & (slots_.size() - 1)) {
+    for (size_t i = Home(fingerprint);; i = (i + 1) & (capacity_ - 1)) {
       if (slots_[i] == fingerprint) return true;
       if (slots_[i] == 0) return false;
     }
   }
   void Insert(uint64_t fingerprint) {
-    if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
+    if ((size_ + 1) * 10 > capacity_ * 7) Grow();
     fingerprint = NonZero(fingerprint);
-    for (size_t i = Home(fingerprint);; i = (i + 1) & (slots_.size() - 1)) {
+    for (size_t i = Home(fingerprint);; i = (i + 1) & (capacity_ - 1)) {
       if (slots_[i] == fingerprint) return;
       if (slots_[i] == 0) {
         slots_[i] = fingerprint;
@@ -165,26 +183,30 @@ class FingerprintSet {
     }
   }
   void Clear() {
-    std::vector<uint64_t>().swap(slots_);
-    size_ = 0;
+    slots_.reset();
+    size_ = capacity_ = 0;
   }
 
  private:
   static uint64_t NonZero(uint64_t f) { return f ? f : 1; }
   size_t Home(uint64_t f) const {
     // Fibonacci hashing spreads keys that differ in a few low digits.
-    return static_cast<size_t>((f * 0x9E3779B97F4A7C15ULL) >> 32) & (slots_.size() - 1);
+    return static_cast<size_t>((f * 0x9E3779B97F4A7C15ULL) >> 32) & (capacity_ - 1);
   }
   void Grow() {
-    std::vector<uint64_t> old;
-    old.swap(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    std::unique_ptr<uint64_t[]> old = std::move(slots_);
+    const size_t old_capacity = capacity_;
+    capacity_ = old_capacity ? old_capacity * 2 : 1024;
+    slots_ = std::make_unique_for_overwrite<uint64_t[]>(capacity_);
+    AdviseHugePages(slots_.get(), capacity_ * sizeof(uint64_t));
+    std::fill_n(slots_.get(), capacity_, 0);
     size_ = 0;
-    for (uint64_t f : old) {
-      if (f) Insert(f);
+    for (size_t i = 0; i < old_capacity; ++i) {
+      if (old[i]) Insert(old[i]);
     }
   }
-  std::vector<uint64_t> slots_;  // 0 = empty
+  std::unique_ptr<uint64_t[]> slots_;  // 0 = empty
+  size_t capacity_ = 0;
   size_t size_ = 0;
 };
 
@@ -234,15 +256,14 @@ class PendingPersons {
     owners_.push_back({county, codes_.size(), static_cast<uint32_t>(code.size())});
     codes_.append(code);
   }
-  void Add(int id_type, std::string_view number) {
+  // `packed` is PackIdNumber(number) for a 居民身份证 number, when it packs.
+  void Add(int id_type, std::string_view number, std::optional<uint64_t> packed) {
     const auto owner = static_cast<uint32_t>(owners_.size() - 1);
-    if (id_type == code::kResidentId) {
-      if (auto key = PackIdNumber(number)) {
-        packed_.push_back({static_cast<uint32_t>(*key >> 32), static_cast<uint32_t>(*key), owner});
-        return;
-      }
+    if (packed) {
+      packed_.push_back({static_cast<uint32_t>(*packed >> 32), static_cast<uint32_t>(*packed), owner});
+    } else {
+      text_.push_back({id_type, std::string(number), owner});
     }
-    text_.push_back({id_type, std::string(number), owner});
   }
 
   // Writes every row through `out` (id_type, id_number, county_code, household_code) in
@@ -519,9 +540,18 @@ class SqliteStore final : public Store {
     const int64_t county = h.village_code.county().value();
     // Rows wait in batches (and person_index rows until the commit), so clashing keys are
     // looked for here, before anything is written.
-    FUPIN_RETURN_IF_ERROR(CheckNewHousehold(county, h.household_code));
+    const uint64_t household_key = HashText(county, h.household_code);
+    household_keys_.Prefetch(household_key);
+    person_keys_in_.clear();
+    for (const auto& m : h.members) {
+      PersonKey& key = person_keys_in_.emplace_back();
+      if (m.id_type == code::kResidentId) key.packed = PackIdNumber(m.id_number);
+      key.fingerprint = key.packed ? *key.packed : HashText(m.id_type, m.id_number);
+      person_keys_.Prefetch(key.fingerprint);
+    }
+    FUPIN_RETURN_IF_ERROR(CheckNewHousehold(county, h.household_code, household_key));
     for (size_t i = 0; i < h.members.size(); ++i) {
-      FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i));
+      FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i, person_keys_in_[i].fingerprint));
     }
 
     auto& s = households_rows_;
@@ -550,7 +580,8 @@ class SqliteStore final : public Store {
     auto& m = members_rows_;
     int seq = 0;
     persons_.AddOwner(county, h.household_code);
-    for (const auto& x : h.members) {
+    for (size_t i = 0; i < h.members.size(); ++i) {
+      const Member& x = h.members[i];
       m.Int(county).Text(h.household_code).Int(++seq).Text(x.name);
       m.Int(x.id_type).Text(x.id_number).Int(x.relation);
       PutOptional(m, x.sex);
@@ -564,7 +595,7 @@ class SqliteStore final : public Store {
       m.Int(x.resident_medical_insurance ? 1 : 0).Int(x.employee_medical_insurance ? 1 : 0);
       m.Int(x.pension_insurance ? 1 : 0).Int(x.dibao ? 1 : 0).Int(x.tekun ? 1 : 0);
       FUPIN_RETURN_IF_ERROR(m.EndRow(db_));
-      persons_.Add(x.id_type, x.id_number);
+      persons_.Add(x.id_type, x.id_number, person_keys_in_[i].packed);
     }
     return Status::Ok();
   }
@@ -1009,8 +1040,7 @@ class SqliteStore final : public Store {
 
   // E_CONFLICT when the household's key is taken: by a row of this transaction (their
   // fingerprints tell which keys may be) or by one that was there before.
-  Status CheckNewHousehold(int64_t county, const std::string& code) {
-    const uint64_t fingerprint = HashText(county, code);
+  Status CheckNewHousehold(int64_t county, const std::string& code, uint64_t fingerprint) {
     const bool seen = household_keys_.Contains(fingerprint);
     if (seen || !households_were_empty_) {
       if (seen) FUPIN_RETURN_IF_ERROR(households_rows_.Flush(db_));
@@ -1028,11 +1058,8 @@ class SqliteStore final : public Store {
 
   // The same for the person_index key of members[i] (the earlier members of the household
   // are not written yet).
-  Status CheckNewPerson(const std::vector<Member>& members, size_t i) {
+  Status CheckNewPerson(const std::vector<Member>& members, size_t i, uint64_t fingerprint) {
     const Member& m = members[i];
-    std::optional<uint64_t> packed;
-    if (m.id_type == code::kResidentId) packed = PackIdNumber(m.id_number);
-    const uint64_t fingerprint = packed ? *packed : HashText(m.id_type, m.id_number);
     const bool seen = person_keys_.Contains(fingerprint);
     if (seen || !persons_were_empty_) {
       for (size_t j = 0; j < i; ++j) {
@@ -1096,6 +1123,11 @@ class SqliteStore final : public Store {
   // Fingerprints of the keys written in the transaction, and whether the tables were empty
   // when it began (then no other key can clash).
   FingerprintSet household_keys_, person_keys_;
+  struct PersonKey {
+    std::optional<uint64_t> packed;
+    uint64_t fingerprint;
+  };
+  std::vector<PersonKey> person_keys_in_;  // InsertHousehold's, for each member
   bool households_were_empty_ = false, persons_were_empty_ = false;
   bool rollback_journal_ = false;  // this transaction's (see UseRollbackJournal)
 
