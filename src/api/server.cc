@@ -91,17 +91,28 @@ int HttpStatusFor(const std::string& code) {
 
 const char* ReasonFor(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 423: return "Locked";
-    default: return "Internal Server Error";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 423:
+      return "Locked";
+    default:
+      return "Internal Server Error";
   }
 }
 
@@ -119,7 +130,8 @@ Reply Data(const Json& data, int status = 200) {
 
 Reply Failure(const Error& error, Lang lang, const Json& details = Json::array()) {
   const int status = HttpStatusFor(error.code);
-  Json body{{"error", {{"code", error.code}, {"message", error.message(lang)}, {"details", details}}}};
+  Json body{
+      {"error", {{"code", error.code}, {"message", error.message(lang)}, {"details", details}}}};
   return Reply{status, body.dump(), "application/json; charset=utf-8", ""};
 }
 
@@ -166,8 +178,8 @@ class Api {
   std::unique_ptr<Router> MakeRouter();
 
  private:
-  using Handler = std::function<Reply(ThreadContext&, const Caller&, Lang, const Request&,
-                                      const Params&)>;
+  using Handler =
+      std::function<Reply(ThreadContext&, const Caller&, Lang, const Request&, const Params&)>;
 
   Result<ThreadContext*> Context();
   // Wraps a handler: the thread's context, the caller (when `authenticated`), the
@@ -243,42 +255,41 @@ restinio::request_handling_status_t Api::Serve(const Request& req, const Params&
       }
     } catch (const std::exception&) {
       query_ok = false;
-      reply = Failure(Error{"E_QUERY", "查询参数的编码不正确", "the query string is not well encoded"},
-                      lang);
+      reply = Failure(
+          Error{"E_QUERY", "查询参数的编码不正确", "the query string is not well encoded"}, lang);
     }
     if (query_ok) {
-    auto ctx = Context();
-    if (!ctx.ok()) {
-      reply = Failure(ctx.error(), lang);
-    } else {
-      Caller caller;
-      caller.remote = Remote(req);
-      bool ok = true;
-      if (authenticated) {
-        const std::string token = BearerToken(req);
-        auto who = token.empty()
-                       ? Result<User>(Error{"E_AUTH", "请先登录", "log in first"})
-                       : Authenticate(*(*ctx)->store, token);
-        if (!who.ok()) {
-          reply = Failure(Error{"E_AUTH", "未登录或会话已失效，请重新登录",
-                                "not logged in, or the session has ended: log in again"},
-                          lang);
-          ok = false;
-        } else {
-          caller.user = *who;
-          user = caller.user.username;
+      auto ctx = Context();
+      if (!ctx.ok()) {
+        reply = Failure(ctx.error(), lang);
+      } else {
+        Caller caller;
+        caller.remote = Remote(req);
+        bool ok = true;
+        if (authenticated) {
+          const std::string token = BearerToken(req);
+          auto who = token.empty() ? Result<User>(Error{"E_AUTH", "请先登录", "log in first"})
+                                   : Authenticate(*(*ctx)->store, token);
+          if (!who.ok()) {
+            reply = Failure(Error{"E_AUTH", "未登录或会话已失效，请重新登录",
+                                  "not logged in, or the session has ended: log in again"},
+                            lang);
+            ok = false;
+          } else {
+            caller.user = *who;
+            user = caller.user.username;
+          }
         }
+        if (ok) reply = handler(**ctx, caller, lang, req, params);
       }
-      if (ok) reply = handler(**ctx, caller, lang, req, params);
-    }
     }
   } catch (const std::exception& e) {
     log_.Write(LogLevel::kError, Json{{"event", "exception"}, {"what", e.what()}});
     reply = Failure(Error{"E_INTERNAL", "服务器内部错误", "internal server error"}, lang);
   }
-  auto response = req->create_response(
-      restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)},
-                                   ReasonFor(reply.status)});
+  auto response = req->create_response(restinio::http_status_line_t{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)},
+      ReasonFor(reply.status)});
   response.append_header(restinio::http_field::content_type, reply.content_type);
   response.append_header(restinio::http_field::cache_control, "no-store");
   if (!reply.filename.empty()) {
@@ -382,7 +393,8 @@ bool HouseholdFromJson(const Json& body, Date today, Household& h, std::vector<C
 }
 
 Result<int> YearParam(const restinio::query_string_params_t& query) {
-  if (!query.has("year")) return Error{"E_YEAR", "缺少年度参数 year", "the year parameter is required"};
+  if (!query.has("year"))
+    return Error{"E_YEAR", "缺少年度参数 year", "the year parameter is required"};
   std::string text(query["year"]);
   if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos) {
     return Error{"E_YEAR", "年度不正确：" + text, "not a year: " + text};
@@ -395,7 +407,8 @@ Result<RegionCode> RegionParam(std::string_view text, const Caller& caller) {
   if (text == "0" || text == "000000000000") return RegionCode::Nation();
   auto code = RegionCode::Parse(text);
   if (!code.ok()) {
-    return Error::NotFound("区划不存在：" + std::string(text), "no such region: " + std::string(text));
+    return Error::NotFound("区划不存在：" + std::string(text),
+                           "no such region: " + std::string(text));
   }
   return *code;
 }
@@ -414,7 +427,8 @@ Reply Api::Login(ThreadContext& ctx, Lang lang, const Request& req) {
   auto body = ParseBody(req, {"username", "password"});
   if (!body.ok()) return Failure(body.error(), lang);
   if (!(*body)["username"].is_string() || !(*body)["password"].is_string()) {
-    return Failure(Error{"E_REQUIRED", "需要用户名和密码", "username and password are required"}, lang);
+    return Failure(Error{"E_REQUIRED", "需要用户名和密码", "username and password are required"},
+                   lang);
   }
   auto session = fupin::Login(*ctx.store, (*body)["username"].get<std::string>(),
                               (*body)["password"].get<std::string>(), auth_, Remote(req));
@@ -437,7 +451,8 @@ Reply Api::Region(ThreadContext& ctx, const Caller& caller, Lang lang, const std
   if (!caller.InScope(*code)) return Failure(RegionNotFound(*code), lang);
   Json region;
   if (*code == RegionCode::Nation()) {
-    region = Json{{"code", code->ToString()}, {"name", "全国"}, {"level", 0}, {"rural_population", nullptr}};
+    region = Json{
+        {"code", code->ToString()}, {"name", "全国"}, {"level", 0}, {"rural_population", nullptr}};
   } else {
     auto row = ctx.store->GetRegion(*code);
     if (!row.ok()) return Failure(row.error(), lang);
@@ -445,7 +460,8 @@ Reply Api::Region(ThreadContext& ctx, const Caller& caller, Lang lang, const std
     region = Json{{"code", code->ToString()},
                   {"name", (*row)->name},
                   {"level", static_cast<int>(code->level())},
-                  {"rural_population", (*row)->rural_population ? Json(*(*row)->rural_population) : Json(nullptr)}};
+                  {"rural_population",
+                   (*row)->rural_population ? Json(*(*row)->rural_population) : Json(nullptr)}};
   }
   if (children) {
     auto kids = ctx.store->Children(*code);
@@ -467,7 +483,8 @@ Reply Api::Summary(ThreadContext& ctx, const Caller& caller, Lang lang, const st
   if (!caller.InScope(*code)) return Failure(RegionNotFound(*code), lang);
   auto summary = SummarizeRegion(*ctx.store, *code);
   if (!summary.ok()) {
-    return Failure(summary.error().code == "E_REGION" ? RegionNotFound(*code) : summary.error(), lang);
+    return Failure(summary.error().code == "E_REGION" ? RegionNotFound(*code) : summary.error(),
+                   lang);
   }
   return Data(SummaryJson(*summary));
 }
@@ -492,35 +509,47 @@ Result<HouseholdQuery> QueryFrom(const restinio::query_string_params_t& q, const
   FUPIN_RETURN_IF_ERROR(code_param("attribute", CodeList::kAttribute, query.attribute));
   FUPIN_RETURN_IF_ERROR(code_param("main_cause", CodeList::kCause, query.main_cause));
   FUPIN_RETURN_IF_ERROR(code_param("monitor_type", CodeList::kMonitorType, query.monitor_type));
-  FUPIN_RETURN_IF_ERROR(code_param("monitor_status", CodeList::kMonitorStatus, query.monitor_status));
-  for (auto [name, target] : {std::pair{"income_min", &query.income_min},
-                              std::pair{"income_max", &query.income_max}}) {
+  FUPIN_RETURN_IF_ERROR(
+      code_param("monitor_status", CodeList::kMonitorStatus, query.monitor_status));
+  for (auto [name, target] :
+       {std::pair{"income_min", &query.income_min}, std::pair{"income_max", &query.income_max}}) {
     if (!q.has(name) || q[name].empty()) continue;
     auto money = Money::Parse(q[name]);
-    if (!money.ok()) return Error{"E_NUMBER", std::string(name) + " 不是金额", std::string(name) + ": not an amount"};
+    if (!money.ok())
+      return Error{"E_NUMBER", std::string(name) + " 不是金额",
+                   std::string(name) + ": not an amount"};
     *target = *money;
   }
   if (q.has("name")) query.name = std::string(q["name"].substr(0, 50 * 4));
   if (q.has("id_number")) query.id_number = std::string(q["id_number"].substr(0, 64));
   if (q.has("sort")) {
     auto sort = q["sort"];
-    if (sort == "household_code") query.sort = HouseholdQuery::Sort::kCode;
-    else if (sort == "village_code") query.sort = HouseholdQuery::Sort::kVillage;
-    else if (sort == "per_capita_income") query.sort = HouseholdQuery::Sort::kIncome;
-    else if (sort == "size") query.sort = HouseholdQuery::Sort::kSize;
-    else return Error{"E_USAGE", "sort 只能是 household_code、village_code、per_capita_income 或 size",
-                      "sort must be household_code, village_code, per_capita_income or size"};
+    if (sort == "household_code")
+      query.sort = HouseholdQuery::Sort::kCode;
+    else if (sort == "village_code")
+      query.sort = HouseholdQuery::Sort::kVillage;
+    else if (sort == "per_capita_income")
+      query.sort = HouseholdQuery::Sort::kIncome;
+    else if (sort == "size")
+      query.sort = HouseholdQuery::Sort::kSize;
+    else
+      return Error{"E_USAGE", "sort 只能是 household_code、village_code、per_capita_income 或 size",
+                   "sort must be household_code, village_code, per_capita_income or size"};
   }
   query.descending = q.has("order") && q["order"] == "desc";
-  auto int_param = [&](const char* name, int64_t fallback, int64_t lo, int64_t hi) -> Result<int64_t> {
+  auto int_param = [&](const char* name, int64_t fallback, int64_t lo,
+                       int64_t hi) -> Result<int64_t> {
     if (!q.has(name)) return fallback;
     std::string text(q[name]);
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
-      return Error{"E_NUMBER", std::string(name) + " 应为正整数", std::string(name) + " must be a positive whole number"};
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      return Error{"E_NUMBER", std::string(name) + " 应为正整数",
+                   std::string(name) + " must be a positive whole number"};
     }
     int64_t v = std::stoll(text);
     if (v < lo || v > hi) {
-      return Error{"E_NUMBER", std::string(name) + " 超出范围", std::string(name) + " is out of range"};
+      return Error{"E_NUMBER", std::string(name) + " 超出范围",
+                   std::string(name) + " is out of range"};
     }
     return v;
   };
@@ -569,7 +598,8 @@ Reply Api::SearchHouseholdsReply(ThreadContext& ctx, const Caller& caller, Lang 
     if (!book.ok()) return Failure(book.error(), lang);
     auto hs = (*book)->AddSheet("户表");
     auto ms = (*book)->AddSheet("人表");
-    if (!hs.ok() || !ms.ok()) return Failure(Error::Io("无法写入工作簿", "cannot write the workbook"), lang);
+    if (!hs.ok() || !ms.ok())
+      return Failure(Error::Io("无法写入工作簿", "cannot write the workbook"), lang);
     status = (*hs)->WriteRow(TemplateHeader(TemplateTable::kHouseholds));
     if (status.ok()) status = (*ms)->WriteRow(TemplateHeader(TemplateTable::kMembers));
     std::vector<std::string> cells;
@@ -595,9 +625,9 @@ Reply Api::SearchHouseholdsReply(ThreadContext& ctx, const Caller& caller, Lang 
   if (status.ok()) {
     std::ifstream in(path, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
-    status = AppendAudit(*ctx.store, caller, "export.households",
-                         query->region.ToString(),
-                         std::to_string(page->items.size()) + " households" + (masked ? " masked" : ""));
+    status =
+        AppendAudit(*ctx.store, caller, "export.households", query->region.ToString(),
+                    std::to_string(page->items.size()) + " households" + (masked ? " masked" : ""));
   }
   std::filesystem::remove(path);
   if (!status.ok()) return Failure(status.error(), lang);
@@ -632,8 +662,11 @@ Reply Api::WriteHousehold(ThreadContext& ctx, const Caller& caller, Lang lang, c
     }
     version = (*body)["version"].get<int64_t>();
     if (!body->contains("household_code")) (*body)["household_code"] = code;
-    if (!(*body)["household_code"].is_string() || (*body)["household_code"].get<std::string>() != code) {
-      return Failure(Error{"E_FORMAT", "请求体的户编号与地址不符", "household_code differs from the URL"}, lang);
+    if (!(*body)["household_code"].is_string() ||
+        (*body)["household_code"].get<std::string>() != code) {
+      return Failure(
+          Error{"E_FORMAT", "请求体的户编号与地址不符", "household_code differs from the URL"},
+          lang);
     }
   }
   Household h;
@@ -672,7 +705,8 @@ Reply Api::Import(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
         std::string name = part.filename ? *part.filename : part.name;
         // Only the base name, so an upload cannot write outside the folder.
         name = std::filesystem::path(name).filename().string();
-        if (name.empty() || name == "." || name == "..") name = "upload" + std::to_string(files.size());
+        if (name.empty() || name == "." || name == "..")
+          name = "upload" + std::to_string(files.size());
         const auto path = (dir / (std::to_string(files.size()) + "-" + name)).string();
         std::ofstream out(path, std::ios::binary);
         out.write(part.body.data(), static_cast<std::streamsize>(part.body.size()));
@@ -683,9 +717,10 @@ Reply Api::Import(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   auto cleanup = [&] { std::filesystem::remove_all(dir); };
   if (!parts || files.empty() || files.size() > 2) {
     cleanup();
-    return Failure(Error{"E_USAGE", "请以 multipart/form-data 上传户表和人表两个 CSV 文件，或一个 XLSX 文件",
-                         "upload two CSV files or one XLSX file as multipart/form-data"},
-                   lang);
+    return Failure(
+        Error{"E_USAGE", "请以 multipart/form-data 上传户表和人表两个 CSV 文件，或一个 XLSX 文件",
+              "upload two CSV files or one XLSX file as multipart/form-data"},
+        lang);
   }
   if (!written.ok()) {
     cleanup();
@@ -694,7 +729,8 @@ Reply Api::Import(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   ImportOptions options;
   options.files = files;
   options.dry_run = q.has("dry_run") && (q["dry_run"] == "1" || q["dry_run"] == "true");
-  options.skip_invalid = q.has("skip_invalid") && (q["skip_invalid"] == "1" || q["skip_invalid"] == "true");
+  options.skip_invalid =
+      q.has("skip_invalid") && (q["skip_invalid"] == "1" || q["skip_invalid"] == "true");
   options.actor = caller.user.username;
   options.scope = caller.user.region;
   auto report = RunImport(*ctx.store, options);
@@ -743,7 +779,8 @@ Reply Api::Assess(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   }
   std::string level = q.has("level") ? std::string(q["level"]) : "village";
   if (level != "village" && level != "county") {
-    return Failure(Error::Usage("level 只能是 village 或 county", "level must be village or county"), lang);
+    return Failure(
+        Error::Usage("level 只能是 village 或 county", "level must be village or county"), lang);
   }
   const bool county = level == "county";
   auto results = AssessRegions(*ctx.store, *ctx.policy, *year,
@@ -760,12 +797,13 @@ Reply Api::Audit(ThreadContext& ctx, const Caller& caller, Lang lang, const Requ
   if (q.has("action")) query.action_prefix = std::string(q["action"]);
   if (q.has("target")) query.target_prefix = std::string(q["target"]);
   int64_t page = 1, size = 50;
-  for (auto [name, target, hi] : {std::tuple{"page", &page, int64_t{100000000}},
-                                  std::tuple{"size", &size, int64_t{500}}}) {
+  for (auto [name, target, hi] :
+       {std::tuple{"page", &page, int64_t{100000000}}, std::tuple{"size", &size, int64_t{500}}}) {
     if (!q.has(name)) continue;
     std::string text(q[name]);
-    if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoll(text) < 1 || std::stoll(text) > hi) {
+    if (text.empty() || text.size() > 9 ||
+        text.find_first_not_of("0123456789") != std::string::npos || std::stoll(text) < 1 ||
+        std::stoll(text) > hi) {
       return Failure(Error{"E_NUMBER", std::string(name) + " 应为正整数",
                            std::string(name) + " must be a positive whole number"},
                      lang);
@@ -778,9 +816,15 @@ Reply Api::Audit(ThreadContext& ctx, const Caller& caller, Lang lang, const Requ
   if (!result.ok()) return Failure(result.error(), lang);
   Json items = Json::array();
   for (const auto& r : result->items) {
-    items.push_back(Json{{"seq", r.seq},       {"at", r.at},         {"actor", r.actor},
-                         {"role", r.role},     {"action", r.action}, {"target", r.target},
-                         {"detail", r.detail}, {"remote", r.remote}, {"hash", r.hash}});
+    items.push_back(Json{{"seq", r.seq},
+                         {"at", r.at},
+                         {"actor", r.actor},
+                         {"role", r.role},
+                         {"action", r.action},
+                         {"target", r.target},
+                         {"detail", r.detail},
+                         {"remote", r.remote},
+                         {"hash", r.hash}});
   }
   return Data(Json{{"total", result->total}, {"items", items}});
 }
@@ -799,28 +843,25 @@ std::unique_ptr<Router> Api::MakeRouter() {
   };
   auto param = [](const Params& p, const char* name) { return std::string(p[name]); };
 
-  router->http_get("/api/v1/health", open([](ThreadContext&, const Caller&, Lang, const Request&,
-                                             const Params&) {
-    return Data(Json{{"status", "ok"}, {"version", "0.1.0"}});
-  }));
+  router->http_get("/api/v1/health",
+                   open([](ThreadContext&, const Caller&, Lang, const Request&, const Params&) {
+                     return Data(Json{{"status", "ok"}, {"version", "0.1.0"}});
+                   }));
   router->http_get("/api/v1/openapi.json", [](const Request& req, Params) {
     return req->create_response()
         .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
         .set_body(std::string(OpenApiDocument()))
         .done();
   });
-  router->http_post("/api/v1/session", open([this](ThreadContext& ctx, const Caller&, Lang lang,
-                                                   const Request& req, const Params&) {
-    return Login(ctx, lang, req);
-  }));
-  router->http_delete("/api/v1/session", authed([this](ThreadContext& ctx, const Caller&, Lang,
-                                                       const Request& req, const Params&) {
-    return Logout(ctx, req);
-  }));
-  router->http_get("/api/v1/me", authed([](ThreadContext&, const Caller& caller, Lang,
-                                           const Request&, const Params&) {
-    return Data(UserJson(caller.user));
-  }));
+  router->http_post("/api/v1/session",
+                    open([this](ThreadContext& ctx, const Caller&, Lang lang, const Request& req,
+                                const Params&) { return Login(ctx, lang, req); }));
+  router->http_delete("/api/v1/session",
+                      authed([this](ThreadContext& ctx, const Caller&, Lang, const Request& req,
+                                    const Params&) { return Logout(ctx, req); }));
+  router->http_get("/api/v1/me",
+                   authed([](ThreadContext&, const Caller& caller, Lang, const Request&,
+                             const Params&) { return Data(UserJson(caller.user)); }));
   router->http_get("/api/v1/regions/:code/summary",
                    authed([this, param](ThreadContext& ctx, const Caller& caller, Lang lang,
                                         const Request&, const Params& p) {
@@ -846,11 +887,10 @@ std::unique_ptr<Router> Api::MakeRouter() {
                                  const Request& req, const Params&) {
                      return SearchHouseholdsReply(ctx, caller, lang, req, true);
                    }));
-  router->http_post("/api/v1/households",
-                    authed([this](ThreadContext& ctx, const Caller& caller, Lang lang,
-                                  const Request& req, const Params&) {
-                      return WriteHousehold(ctx, caller, lang, req, "");
-                    }));
+  router->http_post(
+      "/api/v1/households",
+      authed([this](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    const Params&) { return WriteHousehold(ctx, caller, lang, req, ""); }));
   router->http_get("/api/v1/households/:code",
                    authed([this, param](ThreadContext& ctx, const Caller& caller, Lang lang,
                                         const Request&, const Params& p) {
@@ -862,21 +902,19 @@ std::unique_ptr<Router> Api::MakeRouter() {
                      return WriteHousehold(ctx, caller, lang, req, param(p, "code"));
                    }));
   router->http_post("/api/v1/imports", authed([this](ThreadContext& ctx, const Caller& caller,
-                                                     Lang lang, const Request& req,
-                                                     const Params&) {
-    return Import(ctx, caller, lang, req);
-  }));
+                                                     Lang lang, const Request& req, const Params&) {
+                      return Import(ctx, caller, lang, req);
+                    }));
   for (const char* kind : {"exit", "monitor", "regions"}) {
-    router->http_get(std::string("/api/v1/assessments/") + kind,
-                     authed([this, kind](ThreadContext& ctx, const Caller& caller, Lang lang,
-                                         const Request& req, const Params&) {
-                       return Assess(ctx, caller, lang, req, kind);
-                     }));
+    router->http_get(
+        std::string("/api/v1/assessments/") + kind,
+        authed([this, kind](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                            const Params&) { return Assess(ctx, caller, lang, req, kind); }));
   }
   router->http_get("/api/v1/audit", authed([this](ThreadContext& ctx, const Caller& caller,
                                                   Lang lang, const Request& req, const Params&) {
-    return Audit(ctx, caller, lang, req);
-  }));
+                     return Audit(ctx, caller, lang, req);
+                   }));
   router->non_matched_request_handler([this](const Request& req) {
     return Serve(req, Params{}, false,
                  [](ThreadContext&, const Caller&, Lang lang, const Request&, const Params&) {
@@ -909,7 +947,8 @@ Status ReadServerConfig(const std::string& path, ServerConfig& config) {
       if (key == "log_level") {
         if (value.text != "debug" && value.text != "info" && value.text != "warn" &&
             value.text != "error" && value.text != "off") {
-          return bad("应为 debug、info、warn、error 或 off", "must be debug, info, warn, error or off");
+          return bad("应为 debug、info、warn、error 或 off",
+                     "must be debug, info, warn, error or off");
         }
         config.log_level = value.text;
       }
@@ -943,11 +982,13 @@ Status RunServer(const ServerConfig& config,
   const std::string host = config.listen.substr(0, colon);
   const std::string port_text = config.listen.substr(colon + 1);
   if (port_text.empty() || port_text.size() > 5 ||
-      port_text.find_first_not_of("0123456789") != std::string::npos || std::stoi(port_text) > 65535) {
+      port_text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port_text) > 65535) {
     return Error::Usage("端口不正确：" + port_text, "not a port: " + port_text);
   }
   Api api(config);
-  using Pool = restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>;
+  using Pool =
+      restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>;
   Pool pool(static_cast<std::size_t>(std::max(1, config.threads)));
   std::string bound;
   using Settings = restinio::server_settings_t<Traits>;
@@ -973,10 +1014,11 @@ Status RunServer(const ServerConfig& config,
     if (ec) return;
     g_stop_requested = true;
     api.log().Write(LogLevel::kInfo, Json{{"event", "stopping"}, {"signal", signal}});
-    server.close_async([&] { pool.stop(); }, [&](std::exception_ptr e) {
-      failure = e;
-      pool.stop();
-    });
+    server.close_async([&] { pool.stop(); },
+                       [&](std::exception_ptr e) {
+                         failure = e;
+                         pool.stop();
+                       });
   });
   server.open_async(
       [&] {

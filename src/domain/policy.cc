@@ -65,10 +65,12 @@ Result<Money> ToMoney(const PolicyValue& v, const std::string& key) {
   if (!IsNumber(v)) return PolicyError(v, key, "应为金额（元）", "must be an amount in yuan");
   if (v.kind == Kind::kInteger) {
     if (v.integer < 0) return PolicyError(v, key, "金额不能为负数", "an amount cannot be negative");
-    if (v.integer > 1'000'000'000) return PolicyError(v, key, "金额过大", "the amount is too large");
+    if (v.integer > 1'000'000'000)
+      return PolicyError(v, key, "金额过大", "the amount is too large");
     return Money::FromYuan(v.integer);
   }
-  if (!(v.number >= 0)) return PolicyError(v, key, "金额不能为负数", "an amount cannot be negative");
+  if (!(v.number >= 0))
+    return PolicyError(v, key, "金额不能为负数", "an amount cannot be negative");
   const double fen = v.number * 100;
   if (fen > 1e11 || std::fabs(fen - std::round(fen)) > 1e-6) {
     return PolicyError(v, key, "金额最多两位小数", "an amount has at most 2 decimals");
@@ -77,7 +79,8 @@ Result<Money> ToMoney(const PolicyValue& v, const std::string& key) {
 }
 
 Result<Ratio> ToRatio(const PolicyValue& v, const std::string& key) {
-  if (!IsNumber(v)) return PolicyError(v, key, "应为 0 到 1 之间的比例", "must be a ratio from 0 to 1");
+  if (!IsNumber(v))
+    return PolicyError(v, key, "应为 0 到 1 之间的比例", "must be a ratio from 0 to 1");
   const double d = AsDouble(v);
   if (!(d >= 0 && d <= 1)) {
     return PolicyError(v, key, "比例应在 0 到 1 之间", "a ratio must be between 0 and 1");
@@ -122,19 +125,21 @@ Status Validate(const PolicyValue& table, const std::vector<KeySpec>& schema,
           return PolicyError(sub, path + "." + code, "覆盖的前缀不是行政区划代码",
                              "an override prefix must be a region code (2, 4, 6, 9 or 12 digits)");
         }
-        if (sub.kind != Kind::kTable) return PolicyError(sub, path + "." + code, "应为表", "must be a table");
+        if (sub.kind != Kind::kTable)
+          return PolicyError(sub, path + "." + code, "应为表", "must be a table");
         FUPIN_RETURN_IF_ERROR(Validate(sub, schema, path + "." + code, false));
       }
       continue;
     }
-    auto spec = std::find_if(schema.begin(), schema.end(),
-                             [&](const KeySpec& s) { return key == s.name; });
+    auto spec =
+        std::find_if(schema.begin(), schema.end(), [&](const KeySpec& s) { return key == s.name; });
     if (spec == schema.end()) {
       return PolicyError(value, path, "未知的键", "unknown key");
     }
     switch (spec->type) {
       case Type::kSection:
-        if (value.kind != Kind::kTable) return PolicyError(value, path, "应为表", "must be a table");
+        if (value.kind != Kind::kTable)
+          return PolicyError(value, path, "应为表", "must be a table");
         FUPIN_RETURN_IF_ERROR(Validate(value, spec->children, path, false));
         break;
       case Type::kMoney:
@@ -148,7 +153,8 @@ Status Validate(const PolicyValue& table, const std::vector<KeySpec>& schema,
         break;
       case Type::kAgeRange:
         if (value.kind != Kind::kArray || value.items.size() != 2) {
-          return PolicyError(value, path, "应为 [最小年龄, 最大年龄]", "must be [min_age, max_age]");
+          return PolicyError(value, path, "应为 [最小年龄, 最大年龄]",
+                             "must be [min_age, max_age]");
         }
         {
           auto lo = ToCount(value.items[0], path, 30);
@@ -173,7 +179,8 @@ Status Validate(const PolicyValue& table, const std::vector<KeySpec>& schema,
         break;
       case Type::kProvinces:
         if (value.kind != Kind::kArray) {
-          return PolicyError(value, path, "应为省级代码的数组", "must be an array of province codes");
+          return PolicyError(value, path, "应为省级代码的数组",
+                             "must be an array of province codes");
         }
         for (const auto& item : value.items) {
           auto code = RegionCode::Parse(item.kind == Kind::kString ? item.text : "");
@@ -184,14 +191,16 @@ Status Validate(const PolicyValue& table, const std::vector<KeySpec>& schema,
         break;
       case Type::kYearTable:
         if (value.kind != Kind::kTable) {
-          return PolicyError(value, path, "应为“年份 = 金额”的表", "must be a table of year = amount");
+          return PolicyError(value, path, "应为“年份 = 金额”的表",
+                             "must be a table of year = amount");
         }
         for (const auto& [year, amount] : value.table) {
           FUPIN_RETURN_IF_ERROR(ToYear(amount, path, year).status());
           auto money = ToMoney(amount, path + "." + year);
           if (!money.ok()) return money.error();
           if (money->fen() == 0) {
-            return PolicyError(amount, path + "." + year, "标准必须大于零", "a line must be above zero");
+            return PolicyError(amount, path + "." + year, "标准必须大于零",
+                               "a line must be above zero");
           }
         }
         break;
@@ -222,7 +231,8 @@ Status Complete(const PolicyValue& table, const std::vector<KeySpec>& schema,
     if (it == table.table.end()) {
       return PolicyError(table, path, "缺少此键", "missing key");
     }
-    if (spec.type == Type::kSection) FUPIN_RETURN_IF_ERROR(Complete(it->second, spec.children, path));
+    if (spec.type == Type::kSection)
+      FUPIN_RETURN_IF_ERROR(Complete(it->second, spec.children, path));
   }
   return Status::Ok();
 }
@@ -233,7 +243,8 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   auto at = [&](const char* section, const char* key) -> const PolicyValue& {
     return t.table.at(section).table.at(key);
   };
-  for (const auto& item : t.table.at("west_provinces").items) p->west_provinces.push_back(item.text);
+  for (const auto& item : t.table.at("west_provinces").items)
+    p->west_provinces.push_back(item.text);
   for (auto [name, target, source] :
        {std::tuple{"poverty_line", &p->poverty_line, &p->poverty_line_source},
         std::tuple{"monitoring_line", &p->monitoring_line, &p->monitoring_line_source}}) {
@@ -258,7 +269,8 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   p->county_exit.max_missed_rate = *ToRatio(at("county_exit", "max_missed_rate"), "");
   p->county_exit.min_satisfaction = *ToRatio(at("county_exit", "min_satisfaction"), "");
   p->monitoring.rigid_expense_ratio = *ToRatio(at("monitoring", "rigid_expense_ratio"), "");
-  p->monitoring.medical_alert_registered = *ToMoney(at("monitoring", "medical_alert_registered"), "");
+  p->monitoring.medical_alert_registered =
+      *ToMoney(at("monitoring", "medical_alert_registered"), "");
   p->monitoring.medical_alert_other = *ToMoney(at("monitoring", "medical_alert_other"), "");
   p->monitoring.min_months_before_elimination =
       static_cast<int>(at("monitoring", "min_months_before_elimination").integer);

@@ -1,8 +1,9 @@
 #include "exchange/policy_file.h"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace fupin {
 namespace {

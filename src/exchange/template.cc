@@ -13,16 +13,58 @@ namespace {
 
 // Column indexes, in template order.
 enum HouseholdColumn {
-  kHouseholdCode, kVillageCode, kHouseholdKind, kPovertyStatus, kRegisteredYear, kExitYear,
-  kAttribute, kMainCause, kOtherCauses, kSize, kWageIncome, kBusinessIncome, kBusinessCost,
-  kPropertyIncome, kTransferIncome, kMedicalOutOfPocket, kEducationCost, kDisasterLoss,
-  kFoodSecure, kClothingSecure, kHousingGrade, kRenovation, kRelocation, kWaterSafe,
-  kMonitorType, kMonitorStatus, kMonitorSince, kRiskTypes, kPhone, kHouseholdColumnCount
+  kHouseholdCode,
+  kVillageCode,
+  kHouseholdKind,
+  kPovertyStatus,
+  kRegisteredYear,
+  kExitYear,
+  kAttribute,
+  kMainCause,
+  kOtherCauses,
+  kSize,
+  kWageIncome,
+  kBusinessIncome,
+  kBusinessCost,
+  kPropertyIncome,
+  kTransferIncome,
+  kMedicalOutOfPocket,
+  kEducationCost,
+  kDisasterLoss,
+  kFoodSecure,
+  kClothingSecure,
+  kHousingGrade,
+  kRenovation,
+  kRelocation,
+  kWaterSafe,
+  kMonitorType,
+  kMonitorStatus,
+  kMonitorSince,
+  kRiskTypes,
+  kPhone,
+  kHouseholdColumnCount
 };
 enum MemberColumn {
-  kMemberHouseholdCode, kName, kIdType, kIdNumber, kRelation, kSex, kBirthDate, kEthnicity,
-  kEducation, kSchoolStatus, kHealth, kDisabilityGrade, kLabor, kMonthsWorked,
-  kResidentMedical, kEmployeeMedical, kPension, kDibao, kTekun, kMemberColumnCount
+  kMemberHouseholdCode,
+  kName,
+  kIdType,
+  kIdNumber,
+  kRelation,
+  kSex,
+  kBirthDate,
+  kEthnicity,
+  kEducation,
+  kSchoolStatus,
+  kHealth,
+  kDisabilityGrade,
+  kLabor,
+  kMonthsWorked,
+  kResidentMedical,
+  kEmployeeMedical,
+  kPension,
+  kDibao,
+  kTekun,
+  kMemberColumnCount
 };
 
 constexpr TemplateColumn kHouseholdColumns[] = {
@@ -81,22 +123,6 @@ constexpr TemplateColumn kMemberColumns[] = {
 };
 static_assert(std::size(kMemberColumns) == kMemberColumnCount);
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
 size_t Utf8Length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -112,7 +138,7 @@ class RowReader {
 
   bool ok() const { return ok_; }
 
-  std::string_view Text(int column) const { return Trim(map_.Cell(record_, column)); }
+  std::string_view Text(int column) const { return TrimSpaces(map_.Cell(record_, column)); }
 
   void Fail(int column, std::string code, std::string_view value, std::string zh, std::string en) {
     issues_.push_back({std::move(code), std::string(column >= 0 ? columns_[column].zh : ""),
@@ -173,7 +199,8 @@ class RowReader {
       out = *v;
     } else {
       std::string name(columns_[column].zh);
-      Fail(column, "E_CODE", text, "“" + name + "”应填“是”或“否”，而不是“" + std::string(text) + "”",
+      Fail(column, "E_CODE", text,
+           "“" + name + "”应填“是”或“否”，而不是“" + std::string(text) + "”",
            std::string(columns_[column].key) + ": expected yes or no, got '" + std::string(text) +
                "'");
     }
@@ -215,8 +242,8 @@ class RowReader {
     } else {
       Fail(column, range_code, text,
            "“" + name + "”应在 " + std::to_string(lo) + " 至 " + std::to_string(hi) + " 之间",
-           std::string(columns_[column].key) + " must be between " + std::to_string(lo) +
-               " and " + std::to_string(hi));
+           std::string(columns_[column].key) + " must be between " + std::to_string(lo) + " and " +
+               std::to_string(hi));
     }
   }
 
@@ -242,7 +269,7 @@ class RowReader {
     if (record_.cells.size() > map_.cell_count()) {
       // Trailing empty cells (a spreadsheet's stray commas) are harmless.
       for (size_t i = map_.cell_count(); i < record_.cells.size(); ++i) {
-        if (!Trim(record_.cells[i]).empty()) {
+        if (!TrimSpaces(record_.cells[i]).empty()) {
           Fail(-1, "E_FORMAT", "",
                "该行有 " + std::to_string(record_.cells.size()) + " 列，多于表头的 " +
                    std::to_string(map_.cell_count()) + " 列",
@@ -296,7 +323,7 @@ HeaderMap HeaderMap::Build(TemplateTable table, const Record& header,
   map.column_of_cell_.assign(header.cells.size(), -1);
   map.cell_of_column_.assign(columns.size(), -1);
   for (size_t i = 0; i < header.cells.size(); ++i) {
-    std::string_view name = Trim(header.cells[i]);
+    std::string_view name = TrimSpaces(header.cells[i]);
     if (name.empty() && i + 1 == header.cells.size()) break;  // a trailing comma
     int found = -1;
     for (size_t c = 0; c < columns.size(); ++c) {
@@ -347,7 +374,8 @@ bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, H
     if (ValidHouseholdCode(code)) {
       h.household_code = std::string(code);
     } else {
-      r.Fail(kHouseholdCode, "E_FORMAT", code, "户编号应为 1–32 位字母、数字或“-”：" + std::string(code),
+      r.Fail(kHouseholdCode, "E_FORMAT", code,
+             "户编号应为 1–32 位字母、数字或“-”：" + std::string(code),
              "household_code must be 1–32 of A-Z a-z 0-9 -: " + std::string(code));
     }
   }
@@ -392,7 +420,8 @@ bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, H
   if (r.Present(kPhone, false)) {
     auto phone = r.Text(kPhone);
     bool valid = phone.size() <= 20;
-    for (char c : phone) valid &= (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == ' ');
+    for (char c : phone)
+      valid &= (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == ' ');
     if (valid) {
       h.phone = std::string(phone);
     } else {
@@ -531,8 +560,7 @@ void HouseholdCells(const Household& h, std::vector<std::string>& c) {
   c[kPhone] = h.phone;
 }
 
-void MemberCells(const std::string& household_code, const Member& m,
-                 std::vector<std::string>& c) {
+void MemberCells(const std::string& household_code, const Member& m, std::vector<std::string>& c) {
   c.resize(kMemberColumnCount);
   c[kMemberHouseholdCode] = household_code;
   c[kName] = m.name;
@@ -557,7 +585,7 @@ void MemberCells(const std::string& household_code, const Member& m,
 
 bool IsBlankRecord(const Record& record) {
   for (const auto& cell : record.cells) {
-    if (!Trim(cell).empty()) return false;
+    if (!TrimSpaces(cell).empty()) return false;
   }
   return true;
 }

@@ -35,9 +35,8 @@ Result<std::vector<MonitorResult>> AssessMonitoringCandidates(Store& store, cons
         auto line = p.MonitoringLine(year);
         if (!line.ok()) return line.error();
         // The rules need only the household's figures; members are read for candidates.
-        MonitorDecision d =
-            MonitoringRules(h, IncomeFigures{h.NetIncome(), h.RigidExpenses(), members}, p,
-                            line->amount);
+        MonitorDecision d = MonitoringRules(
+            h, IncomeFigures{h.NetIncome(), h.RigidExpenses(), members}, p, line->amount);
         if (!d.candidate) return Status::Ok();
         FUPIN_RETURN_IF_ERROR(store.LoadMembers(h));
         d.risk_types = RiskTypesOf(h, p, year);
@@ -93,7 +92,8 @@ Result<std::vector<RegionResult>> AssessRegions(Store& store, const PolicySet& p
     const Policy& p = policy.For(r.code);
     RegionResult result{r.code, r.name, {}};
     if (level == RegionLevel::kVillage) {
-      result.decision.incidence = AssessVillage(r.code, poor_persons, population(r.code.value()), p);
+      result.decision.incidence =
+          AssessVillage(r.code, poor_persons, population(r.code.value()), p);
       result.decision.meets = result.decision.incidence.meets;
       if (result.decision.meets && !*result.decision.meets) {
         result.decision.failed.emplace_back("incidence");
@@ -117,7 +117,8 @@ Status EnterCountyAssessment(Store& store, RegionCode county, int year,
     return Error{"E_REGION", "不是区划库中的县级代码：" + county.ToString(),
                  "not a county of the region tree: " + county.ToString()};
   }
-  for (const Ratio& r : {assessment.wrong_exit_rate, assessment.missed_rate, assessment.satisfaction}) {
+  for (const Ratio& r :
+       {assessment.wrong_exit_rate, assessment.missed_rate, assessment.satisfaction}) {
     if (r.micros < 0 || r.micros > 1000000) {
       return Error{"E_NUMBER", "比例应在 0 到 1 之间", "rates must lie between 0 and 1"};
     }

@@ -17,7 +17,8 @@ Error NotFound(const std::string& code) {
 
 void Add(std::vector<CellIssue>& issues, std::string code, std::string column, std::string value,
          std::string zh, std::string en) {
-  issues.push_back({std::move(code), std::move(column), std::move(value), std::move(zh), std::move(en)});
+  issues.push_back(
+      {std::move(code), std::move(column), std::move(value), std::move(zh), std::move(en)});
 }
 
 bool HasErrors(const std::vector<CellIssue>& issues) {
@@ -44,7 +45,8 @@ Status Validate(Store& store, const Caller& caller, const Household& h,
   }
   CheckHouseholdMembers(h, rule_issues);
   for (auto& r : rule_issues) {
-    std::string column = r.member >= 0 ? "members[" + std::to_string(r.member) + "]." + r.column : r.column;
+    std::string column =
+        r.member >= 0 ? "members[" + std::to_string(r.member) + "]." + r.column : r.column;
     Add(issues, r.code, column, r.value, r.zh, r.en);
   }
   auto region = store.GetRegion(h.village_code);
@@ -99,7 +101,8 @@ Result<StoredHousehold> Write(Store& store, const Caller& caller, const Househol
     if (!current->has_value()) return fail(NotFound(h.household_code));
     if ((*current)->version != *expected_version) {
       const std::string v = std::to_string((*current)->version);
-      return fail(Error{"E_VERSION_CONFLICT", "该户已被他人修改（当前版本 " + v + "），请刷新后重试",
+      return fail(Error{"E_VERSION_CONFLICT",
+                        "该户已被他人修改（当前版本 " + v + "），请刷新后重试",
                         "the household was changed by someone else (now version " + v +
                             "): reload and try again"});
     }
@@ -166,9 +169,9 @@ Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std
   if (!history.ok()) return history.error();
   view.history = std::move(*history);
   if (!RoleSeesMaskedData(caller.user.role)) {
-    FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, "person.read", code,
-                                      std::to_string(view.stored.household.members.size()) +
-                                          " members unmasked"));
+    FUPIN_RETURN_IF_ERROR(
+        AppendAudit(store, caller, "person.read", code,
+                    std::to_string(view.stored.household.members.size()) + " members unmasked"));
   }
   return view;
 }

@@ -13,12 +13,6 @@
 namespace fupin {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 bool IsDigits(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
@@ -57,7 +51,7 @@ Status ReadCodeCsv(const std::string& path, RegionLoadReport& report,
     if (!*next) break;
     if (first) {
       first = false;
-      if (record.cells.empty() || !IsDigits(Trim(record.cells[0]))) {
+      if (record.cells.empty() || !IsDigits(TrimSpaces(record.cells[0]))) {
         if (header) *header = record.cells;
         continue;
       }
@@ -107,9 +101,9 @@ Result<RegionLoadReport> LoadRegions(Store& store, const std::string& path) {
     FUPIN_RETURN_IF_ERROR(ReadCodeCsv(file, report, &header, [&](const Record& r) {
       const bool has_population =
           files.size() == 1 &&
-          (header.empty() || (header.size() > 2 && (Trim(header[2]) == "rural_population" ||
-                                                    Trim(header[2]) == "农业户籍人口")));
-      std::string_view code_text = r.cells.empty() ? "" : Trim(r.cells[0]);
+          (header.empty() || (header.size() > 2 && (TrimSpaces(header[2]) == "rural_population" ||
+                                                    TrimSpaces(header[2]) == "农业户籍人口")));
+      std::string_view code_text = r.cells.empty() ? "" : TrimSpaces(r.cells[0]);
       auto code = RegionCode::Parse(code_text);
       if (!code.ok()) {
         AddError(report, file, r.line, "code", std::string(code_text), "E_REGION",
@@ -117,18 +111,19 @@ Result<RegionLoadReport> LoadRegions(Store& store, const std::string& path) {
                  "malformed region code: " + std::string(code_text));
         return;
       }
-      std::string_view name = r.cells.size() > 1 ? Trim(r.cells[1]) : "";
+      std::string_view name = r.cells.size() > 1 ? TrimSpaces(r.cells[1]) : "";
       if (name.empty()) {
         AddError(report, file, r.line, "name", "", "E_REQUIRED", "区划名称不能为空",
                  "the region name is required");
         return;
       }
       RegionRow row{*code, std::string(name), std::nullopt};
-      if (has_population && r.cells.size() > 2 && !Trim(r.cells[2]).empty()) {
-        auto population = ParsePopulation(Trim(r.cells[2]));
+      if (has_population && r.cells.size() > 2 && !TrimSpaces(r.cells[2]).empty()) {
+        auto population = ParsePopulation(TrimSpaces(r.cells[2]));
         if (!population) {
-          AddError(report, file, r.line, "rural_population", std::string(Trim(r.cells[2])),
-                   "E_NUMBER", "农业户籍人口应为正整数", "rural_population must be a positive whole number");
+          AddError(report, file, r.line, "rural_population", std::string(TrimSpaces(r.cells[2])),
+                   "E_NUMBER", "农业户籍人口应为正整数",
+                   "rural_population must be a positive whole number");
           return;
         }
         row.rural_population = population;
@@ -152,7 +147,7 @@ Result<RegionLoadReport> LoadRuralPopulation(Store& store, const std::string& pa
   std::vector<std::pair<RegionCode, int64_t>> values;
   std::vector<size_t> lines;
   FUPIN_RETURN_IF_ERROR(ReadCodeCsv(path, report, nullptr, [&](const Record& r) {
-    std::string_view code_text = r.cells.empty() ? "" : Trim(r.cells[0]);
+    std::string_view code_text = r.cells.empty() ? "" : TrimSpaces(r.cells[0]);
     auto code = RegionCode::Parse(code_text);
     if (!code.ok()) {
       AddError(report, path, r.line, "code", std::string(code_text), "E_REGION",
@@ -160,7 +155,7 @@ Result<RegionLoadReport> LoadRuralPopulation(Store& store, const std::string& pa
                "malformed region code: " + std::string(code_text));
       return;
     }
-    std::string_view value = r.cells.size() > 1 ? Trim(r.cells[1]) : "";
+    std::string_view value = r.cells.size() > 1 ? TrimSpaces(r.cells[1]) : "";
     auto population = ParsePopulation(value);
     if (!population) {
       AddError(report, path, r.line, "rural_population", std::string(value), "E_NUMBER",

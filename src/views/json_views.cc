@@ -130,11 +130,11 @@ Json RegionResultsJson(const std::vector<RegionResult>& results, bool county) {
               {"name", r.name},
               {"failed", d.failed}};
     if (county) {
-      item["assessment"] =
-          d.assessment ? Json{{"wrong_exit_rate", d.assessment->wrong_exit_rate.ToString()},
-                              {"missed_rate", d.assessment->missed_rate.ToString()},
-                              {"satisfaction", d.assessment->satisfaction.ToString()}}
-                       : Json(nullptr);
+      item["assessment"] = d.assessment
+                               ? Json{{"wrong_exit_rate", d.assessment->wrong_exit_rate.ToString()},
+                                      {"missed_rate", d.assessment->missed_rate.ToString()},
+                                      {"satisfaction", d.assessment->satisfaction.ToString()}}
+                               : Json(nullptr);
     }
     out.push_back(std::move(item));
   }
@@ -148,34 +148,33 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
   for (int g : p.exit.safe_housing_grades) {
     grades.push_back(std::string(CodeLabel(CodeList::kHousingGrade, g)));
   }
-  return Json{
-      {"region_code", region.ToString()},
-      {"year", year},
-      {"west", p.IsWest(region)},
-      {"poverty_line", YearlyJson(poverty)},
-      {"monitoring_line", YearlyJson(monitoring)},
-      {"exit",
-       {{"school_age", {p.exit.school_age_min, p.exit.school_age_max}},
-        {"safe_housing_grades", grades},
-        {"notice_days", p.exit.notice_days}}},
-      {"village_exit",
-       {{"max_incidence", p.village_exit.max_incidence.ToString()},
-        {"max_incidence_west", p.village_exit.max_incidence_west.ToString()}}},
-      {"county_exit",
-       {{"max_incidence", p.county_exit.max_incidence.ToString()},
-        {"max_incidence_west", p.county_exit.max_incidence_west.ToString()},
-        {"max_wrong_exit_rate", p.county_exit.max_wrong_exit_rate.ToString()},
-        {"max_missed_rate", p.county_exit.max_missed_rate.ToString()},
-        {"min_satisfaction", p.county_exit.min_satisfaction.ToString()}}},
-      {"monitoring",
-       {{"rigid_expense_ratio", p.monitoring.rigid_expense_ratio.ToString()},
-        {"medical_alert_registered", p.monitoring.medical_alert_registered.ToString()},
-        {"medical_alert_other", p.monitoring.medical_alert_other.ToString()},
-        {"min_months_before_elimination", p.monitoring.min_months_before_elimination},
-        {"notice_days", p.monitoring.notice_days}}},
-      {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
-      {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
-                            (monitoring.ok() && monitoring->earlier))}};
+  return Json{{"region_code", region.ToString()},
+              {"year", year},
+              {"west", p.IsWest(region)},
+              {"poverty_line", YearlyJson(poverty)},
+              {"monitoring_line", YearlyJson(monitoring)},
+              {"exit",
+               {{"school_age", {p.exit.school_age_min, p.exit.school_age_max}},
+                {"safe_housing_grades", grades},
+                {"notice_days", p.exit.notice_days}}},
+              {"village_exit",
+               {{"max_incidence", p.village_exit.max_incidence.ToString()},
+                {"max_incidence_west", p.village_exit.max_incidence_west.ToString()}}},
+              {"county_exit",
+               {{"max_incidence", p.county_exit.max_incidence.ToString()},
+                {"max_incidence_west", p.county_exit.max_incidence_west.ToString()},
+                {"max_wrong_exit_rate", p.county_exit.max_wrong_exit_rate.ToString()},
+                {"max_missed_rate", p.county_exit.max_missed_rate.ToString()},
+                {"min_satisfaction", p.county_exit.min_satisfaction.ToString()}}},
+              {"monitoring",
+               {{"rigid_expense_ratio", p.monitoring.rigid_expense_ratio.ToString()},
+                {"medical_alert_registered", p.monitoring.medical_alert_registered.ToString()},
+                {"medical_alert_other", p.monitoring.medical_alert_other.ToString()},
+                {"min_months_before_elimination", p.monitoring.min_months_before_elimination},
+                {"notice_days", p.monitoring.notice_days}}},
+              {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
+              {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
+                                    (monitoring.ok() && monitoring->earlier))}};
 }
 
 Json HouseholdJson(const Household& h, int64_t version, int64_t member_count, bool masked) {
@@ -215,25 +214,25 @@ Json HouseholdJson(const Household& h, int64_t version, int64_t member_count, bo
   if (!h.members.empty()) {
     Json members = Json::array();
     for (const auto& m : h.members) {
-      members.push_back(Json{
-          {"name", m.name},
-          {"id_type", m.id_type},
-          {"id_number", masked ? MaskIdNumber(m.id_number) : m.id_number},
-          {"relation", CodeJson(CodeList::kRelation, m.relation)},
-          {"sex", CodeJson(CodeList::kSex, m.sex)},
-          {"birth_date", m.birth_date ? Json(m.birth_date->ToString()) : Json(nullptr)},
-          {"ethnicity", m.ethnicity.empty() ? Json(nullptr) : Json(m.ethnicity)},
-          {"education", CodeJson(CodeList::kEducation, m.education)},
-          {"school_status", CodeJson(CodeList::kSchoolStatus, m.school_status)},
-          {"health", CodeSetJson(CodeList::kHealth, m.health)},
-          {"disability_grade", CodeJson(CodeList::kDisabilityGrade, m.disability_grade)},
-          {"labor", CodeJson(CodeList::kLabor, m.labor)},
-          {"months_worked", m.months_worked == kNone ? Json(nullptr) : Json(m.months_worked)},
-          {"resident_medical_insurance", m.resident_medical_insurance},
-          {"employee_medical_insurance", m.employee_medical_insurance},
-          {"pension_insurance", m.pension_insurance},
-          {"dibao", m.dibao},
-          {"tekun", m.tekun}});
+      members.push_back(
+          Json{{"name", m.name},
+               {"id_type", m.id_type},
+               {"id_number", masked ? MaskIdNumber(m.id_number) : m.id_number},
+               {"relation", CodeJson(CodeList::kRelation, m.relation)},
+               {"sex", CodeJson(CodeList::kSex, m.sex)},
+               {"birth_date", m.birth_date ? Json(m.birth_date->ToString()) : Json(nullptr)},
+               {"ethnicity", m.ethnicity.empty() ? Json(nullptr) : Json(m.ethnicity)},
+               {"education", CodeJson(CodeList::kEducation, m.education)},
+               {"school_status", CodeJson(CodeList::kSchoolStatus, m.school_status)},
+               {"health", CodeSetJson(CodeList::kHealth, m.health)},
+               {"disability_grade", CodeJson(CodeList::kDisabilityGrade, m.disability_grade)},
+               {"labor", CodeJson(CodeList::kLabor, m.labor)},
+               {"months_worked", m.months_worked == kNone ? Json(nullptr) : Json(m.months_worked)},
+               {"resident_medical_insurance", m.resident_medical_insurance},
+               {"employee_medical_insurance", m.employee_medical_insurance},
+               {"pension_insurance", m.pension_insurance},
+               {"dibao", m.dibao},
+               {"tekun", m.tekun}});
     }
     out["members"] = std::move(members);
   }
@@ -250,7 +249,8 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked) {
       auto mask_ids = [](std::string& text) {
         for (size_t i = 0; i + 18 <= text.size(); ++i) {
           bool digits = true;
-          for (size_t k = 0; k < 17 && digits; ++k) digits = std::isdigit(static_cast<unsigned char>(text[i + k]));
+          for (size_t k = 0; k < 17 && digits; ++k)
+            digits = std::isdigit(static_cast<unsigned char>(text[i + k]));
           if (digits) {
             text.replace(i + 6, 8, "********");
             i += 17;
@@ -274,6 +274,5 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked) {
   }
   return out;
 }
-
 
 }  // namespace fupin

@@ -333,8 +333,8 @@ class SqliteStore final : public Store {
     // Reading the schema version is the first touch of the file: a file that is not a
     // database fails here.
     FUPIN_RETURN_IF_ERROR(db_.Exec(
-        std::string(getenv("XJ") ? getenv("XJ") : "PRAGMA journal_mode=WAL;") + " PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-        "PRAGMA temp_store=MEMORY;" + (getenv("XC") ? getenv("XC") : "PRAGMA cache_size=-65536;")));
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
     return Status::Ok();
   }
 
