@@ -298,7 +298,15 @@ struct AssessArgs {
   std::string xlsx;
 };
 
-int CmdAssessExit(const Globals& g, const AssessArgs& a) {
+// What every assessment needs: a valid year and region, the policy and the register.
+struct AssessInputs {
+  RegionCode region;
+  std::optional<PolicySet> policy;
+  std::unique_ptr<Store> store;
+};
+
+// Fills `in`, or returns the exit code of the failure (already reported).
+std::optional<int> PrepareAssess(const Globals& g, const AssessArgs& a, AssessInputs& in) {
   if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
   auto region = ParseRegionOption(a.region);
   if (!region.ok()) return Fail(g, region.error());
@@ -306,7 +314,16 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
   if (!policy.ok()) return Fail(g, policy.error());
   auto store = OpenStore(g, Store::OpenMode::kExisting);
   if (!store.ok()) return Fail(g, store.error(), 2);
-  auto results = AssessExits(**store, *policy, a.year, *region);
+  in.region = *region;
+  in.policy = std::move(policy).value();
+  in.store = std::move(store).value();
+  return std::nullopt;
+}
+
+int CmdAssessExit(const Globals& g, const AssessArgs& a) {
+  AssessInputs in;
+  if (auto code = PrepareAssess(g, a, in)) return *code;
+  auto results = AssessExits(*in.store, *in.policy, a.year, in.region);
   if (!results.ok()) return Fail(g, results.error());
   std::vector<std::vector<std::string>> table = {
       {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
@@ -342,14 +359,9 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
 }
 
 int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
-  if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
-  auto region = ParseRegionOption(a.region);
-  if (!region.ok()) return Fail(g, region.error());
-  auto policy = LoadPolicySet(g);
-  if (!policy.ok()) return Fail(g, policy.error());
-  auto store = OpenStore(g, Store::OpenMode::kExisting);
-  if (!store.ok()) return Fail(g, store.error(), 2);
-  auto results = AssessMonitoringCandidates(**store, *policy, a.year, *region);
+  AssessInputs in;
+  if (auto code = PrepareAssess(g, a, in)) return *code;
+  auto results = AssessMonitoringCandidates(*in.store, *in.policy, a.year, in.region);
   if (!results.ok()) return Fail(g, results.error());
   std::vector<std::vector<std::string>> table = {
       {Say(g, "户编号", "household"), Say(g, "行政区划代码", "village"),
@@ -388,20 +400,15 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
 }
 
 int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
-  if (Status s = CheckYear(a.year); !s.ok()) return Fail(g, s.error());
   if (a.level != "village" && a.level != "county") {
     return Fail(
         g, Error::Usage("--level 只能是 village 或 county", "--level must be village or county"));
   }
-  auto region = ParseRegionOption(a.region);
-  if (!region.ok()) return Fail(g, region.error());
-  auto policy = LoadPolicySet(g);
-  if (!policy.ok()) return Fail(g, policy.error());
-  auto store = OpenStore(g, Store::OpenMode::kExisting);
-  if (!store.ok()) return Fail(g, store.error(), 2);
+  AssessInputs in;
+  if (auto code = PrepareAssess(g, a, in)) return *code;
   const bool county = a.level == "county";
-  auto results = AssessRegions(**store, *policy, a.year,
-                               county ? RegionLevel::kCounty : RegionLevel::kVillage, *region);
+  auto results = AssessRegions(*in.store, *in.policy, a.year,
+                               county ? RegionLevel::kCounty : RegionLevel::kVillage, in.region);
   if (!results.ok()) return Fail(g, results.error());
   std::vector<std::vector<std::string>> table = {
       {Say(g, "区划代码", "region"), Say(g, "名称", "name"), Say(g, "贫困人口", "poor persons"),
