@@ -133,11 +133,13 @@ void UnpackIdNumber(uint64_t key, std::string& out) {
 
 // Coded values (codes.h: 0–62 and 99), years, sizes and months fit in a byte or two.
 int8_t Narrow8(int value) {
-  assert(value >= std::numeric_limits<int8_t>::min() && value <= std::numeric_limits<int8_t>::max());
+  assert(value >= std::numeric_limits<int8_t>::min() &&
+         value <= std::numeric_limits<int8_t>::max());
   return static_cast<int8_t>(value);
 }
 int16_t Narrow16(int value) {
-  assert(value >= std::numeric_limits<int16_t>::min() && value <= std::numeric_limits<int16_t>::max());
+  assert(value >= std::numeric_limits<int16_t>::min() &&
+         value <= std::numeric_limits<int16_t>::max());
   return static_cast<int16_t>(value);
 }
 
@@ -170,8 +172,7 @@ struct PackedMember {
   uint32_t next;       // the household's next member, or kNoEntry
   uint32_t ethnicity;  // index into Importer::ethnicities_
   int32_t birth_date;
-  int8_t id_type, relation, sex, education, school_status, disability_grade, labor,
-      months_worked;
+  int8_t id_type, relation, sex, education, school_status, disability_grade, labor, months_worked;
   uint8_t flags;
 };
 
@@ -186,8 +187,8 @@ struct PackedHousehold {
   uint32_t first_member, last_member, member_count;
   int32_t monitor_since;
   int16_t registered_year, exit_year;
-  int8_t kind, poverty_status, attribute, main_cause, size, housing_grade, renovation,
-      relocation, monitor_type, monitor_status;
+  int8_t kind, poverty_status, attribute, main_cause, size, housing_grade, renovation, relocation,
+      monitor_type, monitor_status;
   bool food_secure, clothing_secure, water_safe;
   bool valid;       // no error so far
   bool seen_twice;  // its 户编号 is on more than one 户表 row
@@ -198,8 +199,8 @@ struct PackedHousehold {
 PackedHousehold PackHousehold(const Household& h, TextArena& text) {
   PackedHousehold p;
   p.village = h.village_code.value();
-  const Money money[8] = {h.wage_income,     h.business_income,       h.business_cost,
-                          h.property_income, h.transfer_income,       h.medical_out_of_pocket,
+  const Money money[8] = {h.wage_income,     h.business_income, h.business_cost,
+                          h.property_income, h.transfer_income, h.medical_out_of_pocket,
                           h.education_cost,  h.disaster_loss};
   for (int i = 0; i < 8; ++i) p.money[i] = money[i].fen();
   p.other_causes = h.other_causes.bits();
@@ -242,8 +243,8 @@ void UnpackHousehold(const PackedHousehold& p, std::string_view code, const Text
   h.main_cause = p.main_cause;
   h.other_causes = CodeSet::FromBits(p.other_causes);
   h.size = p.size;
-  Money* money[8] = {&h.wage_income,     &h.business_income,       &h.business_cost,
-                     &h.property_income, &h.transfer_income,       &h.medical_out_of_pocket,
+  Money* money[8] = {&h.wage_income,     &h.business_income, &h.business_cost,
+                     &h.property_income, &h.transfer_income, &h.medical_out_of_pocket,
                      &h.education_cost,  &h.disaster_loss};
   for (int i = 0; i < 8; ++i) *money[i] = Money::FromFen(p.money[i]);
   h.food_secure = p.food_secure;
@@ -394,26 +395,19 @@ class PersonLines {
 
   std::vector<Slot> slots_;
   size_t size_ = 0;
-  std::unordered_map<uint64_t, size_t> long_lines_;     // lines past 2^32 - 2
-  std::unordered_map<std::string, size_t> others_;     // other ID types, odd numbers
+  std::unordered_map<uint64_t, size_t> long_lines_;  // lines past 2^32 - 2
+  std::unordered_map<std::string, size_t> others_;   // other ID types, odd numbers
 };
 
 // ---- Reading on a second thread -----------------------------------------------------
 //
 // Decoding the CSV and parsing the rows is about half the work of an import. A reading
 // thread does it and hands the rows over in batches, in order, through a RowPipe per
-// table; it also gives each member row its household's entry and finds persons seen
-// twice. The importer's thread keeps everything else: the issues, the packed rows and
+// table. For the 户表 it only splits the records (the importer's thread, which has
+// nothing to write yet, parses them); for the 人表 it also parses the rows, gives each
+// its household's entry and finds persons seen twice, while the importer's thread
+// writes. The importer's thread keeps everything else: the issues, the packed rows and
 // the store.
-
-struct HouseholdRow {
-  size_t line = 0;
-  bool ok = false;
-  Household household;
-  std::vector<CellIssue> issues;
-  uint32_t entry = kNoEntry;  // kNoEntry when the row has no usable 户编号
-  bool duplicate = false;     // the 户编号 is an earlier row's (that row's entry)
-};
 
 struct MemberRow {
   size_t line = 0;
@@ -438,14 +432,15 @@ class RowPipe {
     std::optional<Error> error;  // with `end`: reading failed
   };
 
-  RowPipe() {
+  // A pipe that is not `started` holds the reader back until Start().
+  explicit RowPipe(bool started = true) : started_(started) {
     for (auto& b : batches_) free_.push_back(&b);
   }
 
   // Reader: an empty batch to fill, or nullptr when the pipe was closed.
   Batch* Take() {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return closed_ || !free_.empty(); });
+    cv_.wait(lock, [&] { return closed_ || (started_ && !free_.empty()); });
     if (closed_) return nullptr;
     Batch* b = free_.front();
     free_.pop_front();
@@ -472,6 +467,11 @@ class RowPipe {
     free_.push_back(b);
     cv_.notify_all();
   }
+  void Start() {
+    std::lock_guard lock(mu_);
+    started_ = true;
+    cv_.notify_all();
+  }
   // Stops the reader at its next Take.
   void Close() {
     std::lock_guard lock(mu_);
@@ -484,6 +484,7 @@ class RowPipe {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Batch*> free_, full_;
+  bool started_;
   bool closed_ = false;
 };
 
@@ -529,8 +530,9 @@ class Importer {
  private:
   void AddIssue(const std::string& file, size_t line, std::string column, std::string value,
                 std::string code, std::string zh, std::string en) {
-    ImportIssue issue{file, line, std::move(column), std::move(value), std::move(code),
-                      std::move(zh), std::move(en)};
+    ImportIssue issue{
+        file,          line,         std::move(column), std::move(value), std::move(code),
+        std::move(zh), std::move(en)};
     if (issue.code[0] == 'W') {
       if (report_.warnings.size() < kMaxListedErrors) report_.warnings.push_back(std::move(issue));
       return;
@@ -574,7 +576,7 @@ class Importer {
   static HeaderResult ReadHeader(Source& src, TemplateTable table);
   void AddHeaderIssues(const Source& src, HeaderResult& header);
 
-  // On the reading thread: parses the rows of both tables into the pipes.
+  // On the reading thread: reads the rows of both tables into the pipes.
   void ReadRows();
   bool ReadHouseholdRows();
   void ReadMemberRows();
@@ -618,7 +620,7 @@ class Importer {
   HeaderResult households_header_, members_header_;
 
   // The rows, packed (see PackedHousehold); entries_[i] is index_ entry i.
-  HouseholdIndex index_;  // written by the reading thread until the 户表 ends
+  HouseholdIndex index_;  // read by the reading thread once the 户表 is indexed
   BlockVector<PackedHousehold> entries_;
   BlockVector<PackedMember> members_;
   TextArena text_;
@@ -627,12 +629,14 @@ class Importer {
   std::unordered_map<int64_t, bool> known_villages_;
   // Error messages by file and line, for the rejects' 错误 column.
   std::unordered_map<std::string, std::unordered_multimap<size_t, std::string>> error_lines_;
-  std::vector<std::pair<size_t, std::string>> orphan_member_lines_;  // member rows with no household
+  // Member rows with no household (line, 户编号).
+  std::vector<std::pair<size_t, std::string>> orphan_member_lines_;
 
   // The reading thread and what it hands over.
   std::thread reader_;
-  RowPipe<HouseholdRow> household_rows_;
-  RowPipe<MemberRow> member_rows_;
+  RowPipe<Record> household_rows_;
+  // Started once the 户表 is indexed: the reading thread then reads index_.
+  RowPipe<MemberRow> member_rows_{/*started=*/false};
   PersonLines persons_;  // the reading thread's
 
   // The open transaction.
@@ -678,7 +682,8 @@ bool Importer::OpenSources() {
     if (!std::filesystem::exists(f, ec)) {
       AddIssue(f, 0, "", "", "E_IO", "文件不存在：" + f, "no such file: " + f);
     } else if (std::filesystem::is_directory(f, ec)) {
-      AddIssue(f, 0, "", "", "E_IO", "这是一个目录，不是文件：" + f, "a directory, not a file: " + f);
+      AddIssue(f, 0, "", "", "E_IO", "这是一个目录，不是文件：" + f,
+               "a directory, not a file: " + f);
     } else if (std::filesystem::file_size(f, ec) == 0) {
       AddIssue(f, 0, "", "", "E_EMPTY", "文件是空的：" + f, "the file is empty: " + f);
     }
@@ -768,12 +773,12 @@ void Importer::ReadRows() {
 // Returns whether the members are to be read: the 户表 was read to its end and had rows.
 bool Importer::ReadHouseholdRows() {
   TableReader& reader = *households_src_.reader;
-  Record record;
   size_t rows = 0;
   while (true) {
     auto* batch = household_rows_.Take();
     if (!batch) return false;
     while (batch->size < batch->rows.size()) {
+      Record& record = batch->rows[batch->size];
       auto next = reader.Next(record);
       if (!next.ok()) {
         batch->error = next.error();
@@ -786,15 +791,7 @@ bool Importer::ReadHouseholdRows() {
       }
       if (IsBlankRecord(record)) continue;
       ++rows;
-      HouseholdRow& row = batch->rows[batch->size++];
-      row.line = record.line;
-      row.ok = ParseHouseholdRow(households_header_.map, record, today_, row.household, row.issues);
-      row.entry = kNoEntry;
-      row.duplicate = false;
-      if (row.household.household_code.empty()) continue;
-      auto [entry, inserted] = index_.Insert(row.household.household_code);
-      row.entry = entry;
-      row.duplicate = !inserted;
+      ++batch->size;
     }
     const bool end = batch->end, failed = batch->error.has_value();
     household_rows_.Send(batch);
@@ -839,33 +836,38 @@ void Importer::ReadMemberRows() {
 Result<bool> Importer::ReadHouseholds() {
   const Source& src = households_src_;
   size_t rows = 0;
+  Household h;
+  std::vector<CellIssue> issues;
   for (bool end = false; !end;) {
     auto* batch = household_rows_.Receive();
     for (size_t i = 0; i < batch->size; ++i) {
-      HouseholdRow& row = batch->rows[i];
+      const Record& record = batch->rows[i];
       ++rows;
       if ((rows & 0xFFF) == 0 && Interrupted()) {
         household_rows_.Return(batch);
         return Error::Interrupted();
       }
-      AddCellIssues(src.file, row.line, row.issues);
-      if (row.entry == kNoEntry) continue;  // no usable 户编号: nothing to attach to
-      const std::string& code = row.household.household_code;
-      if (row.duplicate) {
-        PackedHousehold& first = entries_[row.entry];
-        AddIssue(src.file, row.line, "户编号", code, "E_HOUSEHOLD",
-                 "户编号 " + code + " 在户表中重复（第 " + std::to_string(first.line) + " 行已有）",
-                 "household code " + code + " appears twice in the households table "
-                 "(first on line " + std::to_string(first.line) + ")");
+      const bool ok = ParseHouseholdRow(households_header_.map, record, today_, h, issues);
+      AddCellIssues(src.file, record.line, issues);
+      if (h.household_code.empty()) continue;  // no usable 户编号: nothing to attach to
+      auto [entry, inserted] = index_.Insert(h.household_code);
+      if (!inserted) {
+        PackedHousehold& first = entries_[entry];
+        AddIssue(src.file, record.line, "户编号", h.household_code, "E_HOUSEHOLD",
+                 "户编号 " + h.household_code + " 在户表中重复（第 " + std::to_string(first.line) +
+                     " 行已有）",
+                 "household code " + h.household_code +
+                     " appears twice in the households table "
+                     "(first on line " +
+                     std::to_string(first.line) + ")");
         first.valid = false;
         first.seen_twice = true;
         error_lines_[src.file].emplace(first.line, "户编号重复");
         continue;
       }
-      assert(row.entry == entries_.size());
-      PackedHousehold& e = entries_.push_back(PackHousehold(row.household, text_));
-      e.line = row.line;
-      e.valid = row.ok;
+      PackedHousehold& e = entries_.push_back(PackHousehold(h, text_));
+      e.line = record.line;
+      e.valid = ok;
     }
     end = batch->end;
     std::optional<Error> error = std::move(batch->error);
@@ -881,6 +883,7 @@ Result<bool> Importer::ReadHouseholds() {
              "the file has a header but no rows: " + src.file);
     return false;
   }
+  member_rows_.Start();
   return true;
 }
 
@@ -958,11 +961,11 @@ Result<bool> Importer::ReadMembers() {
       PackedHousehold& e = entries_[row.entry];
       if (!row.ok) e.valid = false;
       if (row.first_line) {
-        AddIssue(src.file, row.line, "证件号码", row.member.id_number, "E_ID_DUPLICATE",
-                 "同一证件号码在本次导入中出现两次（第 " + std::to_string(row.first_line) +
-                     " 行已有）",
-                 "the same ID number appears twice in this import (first on line " +
-                     std::to_string(row.first_line) + ")");
+        AddIssue(
+            src.file, row.line, "证件号码", row.member.id_number, "E_ID_DUPLICATE",
+            "同一证件号码在本次导入中出现两次（第 " + std::to_string(row.first_line) + " 行已有）",
+            "the same ID number appears twice in this import (first on line " +
+                std::to_string(row.first_line) + ")");
         e.valid = false;
       }
       AddMember(e, row.member, row.line);
@@ -1279,8 +1282,10 @@ bool Importer::CheckAndWriteEarly(uint32_t entry) {
     ok &= r.code[0] != 'E';
     early_issues_.emplace_back(entry, std::move(r));
   }
+  // As CheckRegions: the village is in the region tree and in the caller's region.
   auto known = KnownVillage(e.village);
-  return ok && known.ok() && *known && WriteHousehold(open_, 1).ok();
+  return ok && known.ok() && *known && options_.scope.Contains(RegionCode::FromInt(e.village)) &&
+         WriteHousehold(open_, 1).ok();
 }
 
 // Rolls back what was written early; the import goes on the ordinary way.
@@ -1314,7 +1319,8 @@ Status Importer::WriteRejects() {
   }
   for (const auto& [line, code] : orphan_member_lines_) member_lines.insert(line);
   // Duplicate 户表 rows beyond the first were not kept as entries: take every error line.
-  for (const auto& [line, message] : error_lines_[households_src_.file]) household_lines.insert(line);
+  for (const auto& [line, message] : error_lines_[households_src_.file])
+    household_lines.insert(line);
 
   std::error_code ec;
   std::filesystem::create_directories(options_.rejects_dir, ec);
@@ -1399,14 +1405,16 @@ Result<ImportReport> Importer::Run() {
   if (!households_header_.usable()) {
     AddHeaderIssues(households_src_, households_header_);
     // Every header problem is reported at once; rows are not read then.
-    if (members_header_.present) AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
+    if (members_header_.present)
+      AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
     return report_;
   }
   reader_ = std::thread([this] { ReadRows(); });
   auto households_ok = ReadHouseholds();
   if (!households_ok.ok()) return households_ok.error();
   if (!*households_ok) {
-    if (members_header_.present) AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
+    if (members_header_.present)
+      AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
     return report_;
   }
   Progress("读取人表 " + members_src_.file);
@@ -1419,7 +1427,8 @@ Result<ImportReport> Importer::Run() {
   FUPIN_RETURN_IF_ERROR(CheckHouseholds());
   FUPIN_RETURN_IF_ERROR(CheckRegions());
   FUPIN_RETURN_IF_ERROR(CheckRegister());
-  for (uint32_t i = 0; i < entries_.size(); ++i) report_.rejected_households += entries_[i].valid ? 0 : 1;
+  for (uint32_t i = 0; i < entries_.size(); ++i)
+    report_.rejected_households += entries_[i].valid ? 0 : 1;
   if (HasErrors() && !options_.skip_invalid) {
     if (writing_) StopEarlyWrite();
     report_.rejected_households = 0;

@@ -188,8 +188,8 @@ BatchInsert& BatchInsert::Int(int64_t value) {
 }
 
 BatchInsert& BatchInsert::Text(std::string_view text) {
-  values_.push_back({static_cast<int64_t>(text_.size()), static_cast<uint32_t>(text.size()),
-                     Value::Kind::kText});
+  values_.push_back(
+      {static_cast<int64_t>(text_.size()), static_cast<uint32_t>(text.size()), Value::Kind::kText});
   text_.append(text);
   return *this;
 }

@@ -29,7 +29,9 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, std::string_view text);  // copied (SQLITE_TRANSIENT)
-  Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, std::string_view(text));
+  }
   Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
   // Not copied: `text` must stay valid and unchanged until the statement is reset.
   Statement& BindStatic(int index, std::string_view text);
@@ -106,8 +108,8 @@ class BatchInsert {
  private:
   struct Value {
     enum class Kind : uint8_t { kNull, kInt, kText };
-    int64_t number;     // the integer, or the text's offset in text_
-    uint32_t size;      // the text's size
+    int64_t number;  // the integer, or the text's offset in text_
+    uint32_t size;   // the text's size
     Kind kind;
   };
   // Writes `rows` buffered rows from `first_row` on; `rows` is a power of two ≤ kRows.

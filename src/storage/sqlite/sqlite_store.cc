@@ -211,7 +211,8 @@ class FingerprintSet {
 };
 
 uint64_t HashText(int64_t salt, std::string_view text) {
-  return std::hash<std::string_view>()(text) ^ (static_cast<uint64_t>(salt) * 0x9E3779B97F4A7C15ULL);
+  return std::hash<std::string_view>()(text) ^
+         (static_cast<uint64_t>(salt) * 0x9E3779B97F4A7C15ULL);
 }
 
 // A 居民身份证 number (17 digits and a check character) packs into 61 bits: the digits
@@ -260,7 +261,8 @@ class PendingPersons {
   void Add(int id_type, std::string_view number, std::optional<uint64_t> packed) {
     const auto owner = static_cast<uint32_t>(owners_.size() - 1);
     if (packed) {
-      packed_.push_back({static_cast<uint32_t>(*packed >> 32), static_cast<uint32_t>(*packed), owner});
+      packed_.push_back(
+          {static_cast<uint32_t>(*packed >> 32), static_cast<uint32_t>(*packed), owner});
     } else {
       text_.push_back({id_type, std::string(number), owner});
     }
@@ -269,9 +271,8 @@ class PendingPersons {
   // Writes every row through `out` (id_type, id_number, county_code, household_code) in
   // key order, and empties the set.
   Status Flush(Database& db, sqlite::BatchInsert& out) {
-    std::sort(packed_.begin(), packed_.end(), [](const Packed& a, const Packed& b) {
-      return a.key() < b.key();
-    });
+    std::sort(packed_.begin(), packed_.end(),
+              [](const Packed& a, const Packed& b) { return a.key() < b.key(); });
     std::sort(text_.begin(), text_.end(), [](const TextKey& a, const TextKey& b) {
       return a.id_type != b.id_type ? a.id_type < b.id_type : a.number < b.number;
     });
@@ -841,7 +842,10 @@ class SqliteStore final : public Store {
     binds.push_back([&, one_county, below_county](Statement& s, int& i) {
       s.Bind(i++, county_lo);
       if (!one_county) s.Bind(i++, county_hi);
-      if (below_county) s.Bind(i++, q.region.subtree_lo()).Bind(i++, q.region.subtree_hi());
+      if (below_county) {
+        s.Bind(i++, q.region.subtree_lo());
+        s.Bind(i++, q.region.subtree_hi());
+      }
     });
     auto equals = [&](const char* column, const std::optional<int>& value) {
       if (!value) return;
@@ -971,7 +975,8 @@ class SqliteStore final : public Store {
   }
 
  private:
-  static constexpr std::string_view kHouseholdKey = "households.county_code, households.household_code";
+  static constexpr std::string_view kHouseholdKey =
+      "households.county_code, households.household_code";
   static constexpr std::string_view kPersonKey = "person_index.id_type, person_index.id_number";
 
   static RegionRow ReadRegion(const Statement& s) {
@@ -1068,8 +1073,8 @@ class SqliteStore final : public Store {
         }
       }
       if (seen) FUPIN_RETURN_IF_ERROR(FlushPersons());
-      auto* s = Cached(person_exists_,
-                       "SELECT 1 FROM person_index WHERE id_type = ? AND id_number = ?");
+      auto* s =
+          Cached(person_exists_, "SELECT 1 FROM person_index WHERE id_type = ? AND id_number = ?");
       if (!s) return last_error_;
       s->Bind(1, m.id_type).Bind(2, m.id_number);
       auto exists = Exists(*s);
@@ -1136,10 +1141,10 @@ class SqliteStore final : public Store {
     Rollback();
     accounts_.reset();
     // Statements must be finalised before the connection closes.
-    for (auto* slot : {&upsert_region_, &set_population_, &get_region_, &find_household_,
-                       &find_members_, &find_person_, &household_exists_, &person_exists_,
-                       &delete_persons_, &delete_members_, &delete_household_, &apply_delta_,
-                       &aggregates_}) {
+    for (auto* slot :
+         {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
+          &find_person_, &household_exists_, &person_exists_, &delete_persons_, &delete_members_,
+          &delete_household_, &apply_delta_, &aggregates_}) {
       slot->reset();
     }
     for (auto* rows : {&households_rows_, &members_rows_, &history_rows_, &person_rows_}) {
