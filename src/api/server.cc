@@ -6,18 +6,24 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 #include <restinio/helpers/file_upload.hpp>
 #include <thread>
 
+#include "api/body_limit.h"
 #include "common/id_number.h"
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
@@ -36,8 +42,145 @@ std::string_view OpenApiDocument();  // openapi.cc, generated from openapi.json
 
 namespace {
 
+// ---- the socket: a TCP socket whose reads pass through a BodyLimitFilter ----
+
+// The upload limit of the running server (one server per process).
+std::atomic<std::uint64_t> g_upload_limit{std::numeric_limits<std::uint64_t>::max()};
+
+class LimitedSocket {
+ public:
+  using executor_type = asio::ip::tcp::socket::executor_type;
+
+  explicit LimitedSocket(asio::io_context& io) : socket_(io) {}
+  LimitedSocket(LimitedSocket&&) = default;
+  LimitedSocket& operator=(LimitedSocket&&) = default;
+
+  asio::ip::tcp::socket& lowest_layer() { return socket_; }
+  const asio::ip::tcp::socket& lowest_layer() const { return socket_; }
+  executor_type get_executor() { return socket_.get_executor(); }
+  auto remote_endpoint() const { return socket_.remote_endpoint(); }
+  bool is_open() const { return socket_.is_open(); }
+  template <typename... Args>
+  void cancel(Args&&... args) {
+    socket_.cancel(std::forward<Args>(args)...);
+  }
+  void shutdown(asio::socket_base::shutdown_type what, asio::error_code& ec) {
+    // After a refusal only the sending side closes here; see close().
+    if (Refused()) what = asio::socket_base::shutdown_send;
+    socket_.shutdown(what, ec);
+  }
+  void close() {
+    if (!Refused()) {
+      asio::error_code ignored;
+      socket_.close(ignored);
+      return;
+    }
+    // The 413 is written. Closing now, with the client still sending its body, would reset
+    // the connection and could destroy the answer before the client reads it; so the
+    // socket lingers, dropping what arrives, until the client closes or kLinger passes.
+    auto linger = std::make_shared<Linger>(std::move(socket_));
+    linger->Start(linger);
+    if (state_->parked) {
+      asio::post(state_->parked_executor, [parked = std::move(state_->parked)]() mutable {
+        parked(asio::error::operation_aborted, 0);
+      });
+    }
+  }
+  template <typename... Args>
+  auto async_write_some(Args&&... args) {
+    return socket_.async_write_some(std::forward<Args>(args)...);
+  }
+
+  // Reads through the filter: delivers what it lets through, reads again while a head is
+  // incomplete, and after a refused head reads and drops until the connection closes.
+  template <typename Handler>
+  void async_read_some(asio::mutable_buffer buffer, Handler&& handler) {
+    if (!state_) state_ = std::make_unique<State>(g_upload_limit.load());
+    auto executor = asio::get_associated_executor(handler, socket_.get_executor());
+    if (Refused() && state_->ready.empty()) {
+      // Nothing more goes to the parser; the read ends when the connection closes.
+      auto shared = std::make_shared<std::decay_t<Handler>>(std::forward<Handler>(handler));
+      state_->parked = [shared](const asio::error_code& ec, std::size_t n) { (*shared)(ec, n); };
+      state_->parked_executor = executor;
+      return;
+    }
+    if (!state_->ready.empty()) {
+      const std::size_t n = Deliver(buffer);
+      asio::post(executor,
+                 [h = std::forward<Handler>(handler), n]() mutable { h(asio::error_code{}, n); });
+      return;
+    }
+    socket_.async_read_some(
+        asio::buffer(state_->scratch),
+        asio::bind_executor(executor, [this, buffer, h = std::forward<Handler>(handler)](
+                                          const asio::error_code& ec, std::size_t n) mutable {
+          if (ec) return h(ec, std::size_t{0});
+          state_->filter.Feed(std::string_view(state_->scratch.data(), n), state_->ready);
+          if (state_->ready.empty()) return async_read_some(buffer, std::move(h));
+          h(ec, Deliver(buffer));
+        }));
+  }
+
+ private:
+  static constexpr auto kLinger = std::chrono::seconds(2);
+
+  struct State {
+    explicit State(std::uint64_t limit) : filter(limit) {}
+    BodyLimitFilter filter;
+    std::string ready;  // filtered bytes not yet handed to the parser
+    std::array<char, 16 * 1024> scratch{};
+    std::function<void(const asio::error_code&, std::size_t)> parked;  // the parser's read
+    asio::any_io_executor parked_executor;
+  };
+
+  // A refused connection's last moments: reads and drops until EOF or kLinger, then closes.
+  struct Linger {
+    explicit Linger(asio::ip::tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+    void Start(const std::shared_ptr<Linger>& self) {
+      timer.expires_after(kLinger);
+      timer.async_wait([self](const asio::error_code&) {
+        asio::error_code ignored;
+        self->socket.close(ignored);
+      });
+      Read(self);
+    }
+    void Read(const std::shared_ptr<Linger>& self) {
+      socket.async_read_some(asio::buffer(drain), [self](const asio::error_code& ec, std::size_t) {
+        if (!ec) return self->Read(self);
+        self->timer.cancel();
+        asio::error_code ignored;
+        self->socket.close(ignored);
+      });
+    }
+    asio::ip::tcp::socket socket;
+    asio::steady_timer timer;
+    std::array<char, 16 * 1024> drain{};
+  };
+
+  bool Refused() const { return state_ && state_->filter.refused(); }
+  std::size_t Deliver(asio::mutable_buffer buffer) {
+    const std::size_t n = std::min(buffer.size(), state_->ready.size());
+    std::memcpy(buffer.data(), state_->ready.data(), n);
+    state_->ready.erase(0, n);
+    return n;
+  }
+
+  asio::ip::tcp::socket socket_;
+  std::unique_ptr<State> state_;  // made on the first read (a moved-from socket is reused)
+};
+
+// RESTinio finds these by argument-dependent lookup, as for its own socket types.
+template <typename Connection, typename StartRead, typename Failed>
+void prepare_connection_and_start_read(LimitedSocket&, Connection&, StartRead start_read, Failed) {
+  start_read();
+}
+inline restinio::tls_socket_t* make_tls_socket_pointer_for_state_listener(LimitedSocket&) noexcept {
+  return nullptr;
+}
+
 struct Traits : public restinio::default_traits_t {
   using request_handler_t = restinio::router::express_router_t<>;
+  using stream_socket_t = LimitedSocket;
 };
 using Router = restinio::router::express_router_t<>;
 using Request = restinio::request_handle_t;
@@ -258,6 +401,17 @@ restinio::request_handling_status_t Api::Serve(const Request& req, const Params&
       reply = Failure(
           Error{"E_QUERY", "查询参数的编码不正确", "the query string is not well encoded"}, lang);
     }
+    if (req->header().has_field(kRefusedHeader)) {
+      // BodyLimitFilter renamed this request's Content-Length: its body is over the limit
+      // and was never read.
+      query_ok = false;
+      reply =
+          Failure(Error{"E_TOO_LARGE",
+                        "请求体超过上传限制（" + std::to_string(config_.upload_limit) + " 字节）",
+                        "the request body is over the upload limit (" +
+                            std::to_string(config_.upload_limit) + " bytes)"},
+                  lang);
+    }
     if (query_ok) {
       auto ctx = Context();
       if (!ctx.ok()) {
@@ -296,6 +450,7 @@ restinio::request_handling_status_t Api::Serve(const Request& req, const Params&
     response.append_header(restinio::http_field::content_disposition,
                            "attachment; filename=\"" + reply.filename + "\"");
   }
+  if (reply.status == 413) response.connection_close();
   response.set_body(std::move(reply.body));
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -986,6 +1141,7 @@ Status RunServer(const ServerConfig& config,
       std::stoi(port_text) > 65535) {
     return Error::Usage("端口不正确：" + port_text, "not a port: " + port_text);
   }
+  g_upload_limit = config.upload_limit;
   Api api(config);
   using Pool =
       restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>;
