@@ -39,26 +39,6 @@ extern "C" void OnSignal(int) {
   std::signal(SIGTERM, SIG_DFL);
 }
 
-Result<RegionCode> ParseRegionOption(const std::string& text) {
-  if (text.empty() || text == "0") return RegionCode::Nation();
-  auto code = RegionCode::Parse(text);
-  if (!code.ok()) {
-    return Error{"E_REGION", "区划代码格式错误：" + text, "malformed region code: " + text};
-  }
-  return *code;
-}
-
-// Prints issues for people: one line each, "file:line 列 值 — CODE message".
-void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::ostream& out) {
-  for (const auto& i : issues) {
-    out << i.file;
-    if (i.line) out << ":" << i.line;
-    if (!i.column.empty()) out << " [" << i.column << "]";
-    if (!i.value.empty()) out << " \"" << i.value << "\"";
-    out << " " << i.code << " " << (g.lang == Lang::kEn ? i.en : i.zh) << "\n";
-  }
-}
-
 // ---- init ----
 int CmdInit(const Globals& g) {
   auto store = OpenStore(g, Store::OpenMode::kCreate);
@@ -724,6 +704,7 @@ int RunCli(int argc, char** argv) {
   gen->add_flag("--json", g.json);
 
   AdminCommands admin(app, g);
+  CompareCommands compare(app, g);
 
   try {
     app.parse(argc, argv);
@@ -739,6 +720,7 @@ int RunCli(int argc, char** argv) {
   }
   g.lang = ParseLang(g.lang_text).value_or(Lang::kZh);
   if (auto code = admin.Run()) return *code;
+  if (auto code = compare.Run()) return *code;
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

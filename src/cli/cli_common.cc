@@ -31,4 +31,24 @@ Result<std::unique_ptr<Store>> OpenStore(const Globals& g, Store::OpenMode mode)
   return Store::Open(DbUrl(g), mode);
 }
 
+Result<RegionCode> ParseRegionOption(const std::string& text) {
+  if (text.empty() || text == "0") return RegionCode::Nation();
+  auto code = RegionCode::Parse(text);
+  if (!code.ok()) {
+    return Error{"E_REGION", "区划代码格式错误：" + text, "malformed region code: " + text};
+  }
+  return *code;
+}
+
+// Prints issues for people: one line each, "file:line 列 值 — CODE message".
+void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::ostream& out) {
+  for (const auto& i : issues) {
+    out << i.file;
+    if (i.line) out << ":" << i.line;
+    if (!i.column.empty()) out << " [" << i.column << "]";
+    if (!i.value.empty()) out << " \"" << i.value << "\"";
+    out << " " << i.code << " " << (g.lang == Lang::kEn ? i.en : i.zh) << "\n";
+  }
+}
+
 }  // namespace fupin

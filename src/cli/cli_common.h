@@ -2,10 +2,13 @@
 // the one way to open the register.
 #pragma once
 
+#include <iosfwd>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
+#include "service/import_service.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -30,6 +33,12 @@ int Fail(const Globals& g, const Error& e, int exit_code = -1);
 
 // --db, else $FUPIN_DB, else ./fupin.db.
 std::string DbUrl(const Globals& g);
+
+// "" or "0" → the nation; else a region code (E_REGION when malformed).
+Result<RegionCode> ParseRegionOption(const std::string& text);
+
+// Prints issues for people: one line each, "file:line [列] "值" CODE message".
+void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::ostream& out);
 
 // Opens the register; failures to open are bad input (exit 2).
 Result<std::unique_ptr<Store>> OpenStore(const Globals& g, Store::OpenMode mode);

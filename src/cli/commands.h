@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/cli_common.h"
 
@@ -29,6 +30,31 @@ class AdminCommands {
   CLI::App *user_add_, *user_list_, *user_disable_, *user_passwd_, *audit_verify_;
   std::string name_, role_, region_;
   bool password_stdin_ = false;
+};
+
+// `fupin compare`, `check quality`, `findings …`, `lists` and `user assign|unassign`
+// (compare_commands.cc). Construct after AdminCommands (it adds to `user`).
+class CompareCommands {
+ public:
+  CompareCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int Compare() const;
+  int Quality() const;
+  int FindingsList() const;
+  int Decide(bool confirm) const;
+  int Lists() const;
+  int Assign(bool assign) const;
+
+  Globals& g_;
+  CLI::App *compare_, *quality_, *findings_list_, *findings_confirm_, *findings_dismiss_, *lists_;
+  CLI::App *assign_ = nullptr, *unassign_ = nullptr;
+  std::string kind_, file_, as_of_, region_, encoding_ = "auto", rule_, status_, reason_;
+  std::string username_;
+  std::vector<std::string> households_;
+  std::vector<int64_t> ids_;
+  int64_t list_id_ = 0;
 };
 
 }  // namespace fupin

@@ -103,4 +103,26 @@ std::string MaskIdNumber(std::string_view number) {
   return masked;
 }
 
+std::optional<uint64_t> PackIdNumber(std::string_view number) {
+  if (number.size() != 18) return std::nullopt;
+  uint64_t digits = 0;
+  for (int i = 0; i < 17; ++i) {
+    const unsigned d = static_cast<unsigned char>(number[i]) - '0';
+    if (d > 9) return std::nullopt;
+    digits = digits * 10 + d;
+  }
+  const char c = number[17];
+  if (c == 'X') return digits * 11 + 10;
+  if (c < '0' || c > '9') return std::nullopt;
+  return digits * 11 + static_cast<unsigned>(c - '0');
+}
+
+std::string_view UnpackIdNumber(uint64_t key, char (&out)[18]) {
+  const unsigned check = key % 11;
+  out[17] = check == 10 ? 'X' : static_cast<char>('0' + check);
+  uint64_t digits = key / 11;
+  for (int i = 16; i >= 0; --i, digits /= 10) out[i] = static_cast<char>('0' + digits % 10);
+  return std::string_view(out, sizeof out);
+}
+
 }  // namespace fupin

@@ -2,6 +2,8 @@
 // 8-digit birth date, 3-digit sequence (odd = male), check character (ISO 7064 MOD 11-2).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +33,17 @@ std::string UpgradeId15To18(std::string_view old15);
 // Birth years before 1900 are refused too (E_ID_BIRTHDATE). Messages show the number
 // masked by MaskIdNumber, never whole.
 Result<IdNumber> ParseIdNumber(std::string_view text, Date today);
+
+// A 居民身份证 number (17 digits and a check character, 'X' = 10) packs into 61 bits: the
+// digits times 11 plus the check character. Packed keys sort as the text does. nullopt for
+// anything else (no validation beyond the shape).
+std::optional<uint64_t> PackIdNumber(std::string_view number);
+// The 18 characters of a packed number, written to `out`.
+std::string_view UnpackIdNumber(uint64_t key, char (&out)[18]);
+inline void UnpackIdNumber(uint64_t key, std::string& out) {
+  char text[18];
+  out.assign(UnpackIdNumber(key, text));
+}
 
 // "411525********1234": first 6 and last 4 characters kept, the rest '*'. Shorter text
 // than 10 characters is masked whole.

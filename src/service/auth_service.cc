@@ -124,6 +124,9 @@ bool RoleMay(Role role, Permission p) {
     case Role::kAdmin:
       return true;
     case Role::kCountyAdmin:
+      return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
+             p == P::kExport || p == P::kCompare || p == P::kDecideFindings ||
+             p == P::kAssignHelpers;
     case Role::kTownshipOperator:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
              p == P::kExport;
@@ -133,7 +136,7 @@ bool RoleMay(Role role, Permission p) {
     case Role::kViewer:
       return p == P::kRead || p == P::kAssess;
     case Role::kDepartment:
-      return p == P::kRead;
+      return p == P::kRead || p == P::kCompare;
     case Role::kAuditor:
       return p == P::kRead || p == P::kAssess || p == P::kExport || p == P::kReadAudit;
   }

@@ -43,6 +43,9 @@ enum class Permission {
   kExport,          // export households to XLSX
   kReadAudit,       // read the audit trail
   kManageUsers,     // add, list, disable users and set their passwords (admin only)
+  kCompare,         // load a department list and compare it (比对核查)
+  kDecideFindings,  // confirm or dismiss findings, run the quality checks
+  kAssignHelpers,   // assign helpers (帮扶责任人) to households
 };
 bool RoleMay(Role role, Permission permission);
 // ID numbers and phones are masked for viewer, auditor and department (spec/api.md).

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/id_number.h"
 #include "domain/household_rules.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
@@ -105,31 +106,6 @@ class BlockVector {
   std::vector<std::unique_ptr<T[]>> blocks_;
   size_t size_ = 0;
 };
-
-// A 居民身份证 number of 17 digits and a check character packs into 61 bits: the digits
-// times 11 plus the check character ('X' = 10).
-std::optional<uint64_t> PackIdNumber(std::string_view number) {
-  if (number.size() != 18) return std::nullopt;
-  uint64_t digits = 0;
-  for (int i = 0; i < 17; ++i) {
-    const unsigned d = static_cast<unsigned char>(number[i]) - '0';
-    if (d > 9) return std::nullopt;
-    digits = digits * 10 + d;
-  }
-  const char c = number[17];
-  if (c == 'X') return digits * 11 + 10;
-  if (c < '0' || c > '9') return std::nullopt;
-  return digits * 11 + static_cast<unsigned>(c - '0');
-}
-
-void UnpackIdNumber(uint64_t key, std::string& out) {
-  char text[18];
-  const unsigned check = key % 11;
-  text[17] = check == 10 ? 'X' : static_cast<char>('0' + check);
-  uint64_t digits = key / 11;
-  for (int i = 16; i >= 0; --i, digits /= 10) text[i] = static_cast<char>('0' + digits % 10);
-  out.assign(text, sizeof text);
-}
 
 // Coded values (codes.h: 0–62 and 99), years, sizes and months fit in a byte or two.
 int8_t Narrow8(int value) {

@@ -18,6 +18,7 @@
 #include "domain/criteria.h"
 #include "domain/household.h"
 #include "storage/accounts.h"
+#include "storage/compare_store.h"
 
 namespace fupin {
 
@@ -78,6 +79,17 @@ struct HouseholdPage {
   int64_t total = 0;                   // matches in all
   std::vector<StoredHousehold> items;  // this page, members not loaded
   std::vector<int64_t> member_counts;  // per item
+};
+
+// A member with a resident ID in a household that is not 已剔除, as the register index
+// needs it (views valid during the callback only).
+struct PersonRow {
+  std::string_view id_number, name, household_code;
+  int64_t village_code = 0;
+  int kind = 0, poverty_status = kNone, school_status = kNone;
+  CodeSet health;
+  bool resident_medical_insurance = false, employee_medical_insurance = false;
+  bool dibao = false, tekun = false;
 };
 
 class Store {
@@ -169,6 +181,15 @@ class Store {
   // Accounts, sessions and the audit trail, on the same connection: their writes join
   // this Store's transaction. Owned by the Store.
   virtual AccountStore& accounts() = 0;
+  // Department lists, findings and helper assignments, on the same connection.
+  virtual CompareStore& compare() = 0;
+
+  // Changes with every committed change of households or members: "<database id>:<n>".
+  virtual Result<std::string> RegisterStamp() = 0;
+  // The database file, "" when the database is not a file.
+  virtual std::string file_path() const = 0;
+  // Calls `fn` for every PersonRow of the register, in no particular order.
+  virtual Status ScanPersons(const std::function<void(const PersonRow&)>& fn) = 0;
 };
 
 }  // namespace fupin

@@ -275,4 +275,91 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked) {
   return out;
 }
 
+Json FindingJson(const FindingRow& f, bool masked) {
+  Json out{{"id", f.id},
+           {"rule", f.rule},
+           {"household_code", f.household_code},
+           {"id_number", masked ? MaskIdNumber(f.id_number) : f.id_number},
+           {"name", f.name},
+           {"village_code", RegionCode::FromInt(f.village_code).ToString()},
+           {"detail", f.detail}};
+  if (!f.row.empty()) {
+    Json row = Json::parse(f.row, nullptr, false);
+    if (masked && row.is_object() && row.contains("证件号码")) {
+      row["证件号码"] = MaskIdNumber(row["证件号码"].get<std::string>());
+    }
+    out["row"] = row.is_discarded() ? Json(nullptr) : row;
+  } else {
+    out["row"] = nullptr;
+  }
+  out["list_id"] = f.list_id ? Json(f.list_id) : Json(nullptr);
+  out["status"] = f.status;
+  out["reason"] = f.reason;
+  out["decided_by"] = f.decided_by;
+  out["decided_at"] = f.decided_at;
+  out["created_at"] = f.created_at;
+  return out;
+}
+
+Json DepartmentListJson(const DepartmentListRow& l) {
+  return Json{{"id", l.id},
+              {"kind", l.kind},
+              {"as_of", l.as_of},
+              {"region_code", RegionCode::FromInt(l.region_code).ToString()},
+              {"uploaded_by", l.uploaded_by},
+              {"uploaded_at", l.uploaded_at},
+              {"file_name", l.file_name},
+              {"checksum", l.checksum},
+              {"rows", l.rows},
+              {"matched", l.matched},
+              {"errors", l.errors},
+              {"findings", l.findings},
+              {"known", l.known}};
+}
+
+Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
+  Json errors = Json::array();
+  for (const auto& e : r.errors) errors.push_back(IssueJson(e, lang));
+  Json findings = Json::array();
+  for (const auto& f : r.findings) {
+    Json j = FindingJson(f, masked);
+    // compare.md's keys first; the rest as FindingJson has them.
+    findings.push_back(Json{{"rule", j["rule"]},
+                            {"household_code", j["household_code"]},
+                            {"id_number", j["id_number"]},
+                            {"detail", j["detail"]},
+                            {"id", j["id"]},
+                            {"name", j["name"]},
+                            {"village_code", j["village_code"]}});
+  }
+  Json out{{"kind", r.kind}, {"rows", r.rows}, {"matched", r.matched}, {"errors", errors}};
+  if (r.errors_not_listed) out["errors_not_listed"] = r.errors_not_listed;
+  out["known"] = r.known;
+  out["findings"] = findings;
+  if (r.kind != "quality") {
+    out["list_id"] = r.list.id;
+    out["as_of"] = r.list.as_of;
+    out["region_code"] = RegionCode::FromInt(r.list.region_code).ToString();
+    out["checksum"] = r.list.checksum;
+    out["previous"] = r.previous ? Json{{"list_id", r.previous->list_id},
+                                        {"as_of", r.previous->as_of},
+                                        {"added", r.previous->added},
+                                        {"removed", r.previous->removed}}
+                                 : Json(nullptr);
+  }
+  return out;
+}
+
+Json FindingCountsJson(const std::vector<FindingCount>& counts) {
+  Json out = Json::array();
+  for (const auto& c : counts) {
+    out.push_back(Json{{"rule", c.rule},
+                       {"village_code", RegionCode::FromInt(c.village_code).ToString()},
+                       {"open", c.open},
+                       {"confirmed", c.confirmed},
+                       {"dismissed", c.dismissed}});
+  }
+  return out;
+}
+
 }  // namespace fupin

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "domain/policy.h"
 #include "service/assess_service.h"
+#include "service/compare_service.h"
 #include "service/import_service.h"
 #include "service/report_service.h"
 #include "storage/store.h"
@@ -34,5 +35,12 @@ Json PolicyJson(const Policy& policy, RegionCode region, int year);
 // loaded. With `masked`, ID numbers and phones are masked (411525********1234).
 Json HouseholdJson(const Household& household, int64_t version, int64_t member_count, bool masked);
 Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked);
+
+// The cross-check (spec/compare.md): `fupin compare --json` / POST /compare/lists, and
+// `fupin check quality --json`. With `masked`, ID numbers are masked.
+Json CompareReportJson(const CompareReport& report, Lang lang, bool masked);
+Json FindingJson(const FindingRow& finding, bool masked);
+Json DepartmentListJson(const DepartmentListRow& list);
+Json FindingCountsJson(const std::vector<FindingCount>& counts);
 
 }  // namespace fupin

@@ -179,7 +179,67 @@ CREATE INDEX households_county_status ON households(county_code, poverty_status,
 CREATE INDEX households_county_monitor ON households(county_code, monitor_status, household_code);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// The cross-check (storage/compare_store.h): department lists, findings, helper
+// assignments; and the register stamp that tells whether the register index is current.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('database_id', lower(hex(randomblob(16))));
+INSERT INTO meta(key, value) VALUES ('register_generation', '0');
+
+CREATE TABLE department_lists (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  as_of TEXT NOT NULL,
+  region_code INTEGER NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  checksum TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  matched INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  findings INTEGER NOT NULL,
+  known INTEGER NOT NULL,
+  id_keys BLOB NOT NULL
+);
+CREATE INDEX department_lists_kind ON department_lists(kind, region_code, id);
+
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  rule TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  list_id INTEGER,
+  county_code INTEGER NOT NULL,
+  village_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  id_number TEXT NOT NULL,
+  name TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  row TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX findings_subject ON findings(rule, subject);
+CREATE INDEX findings_village ON findings(village_code, rule);
+
+CREATE TABLE helper_assignments (
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  username TEXT NOT NULL,
+  assigned_at TEXT NOT NULL,
+  PRIMARY KEY (county_code, household_code, username)
+) WITHOUT ROWID;
+CREATE INDEX helper_assignments_user ON helper_assignments(username);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5};
 
 }  // namespace
 

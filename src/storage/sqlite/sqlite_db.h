@@ -36,6 +36,8 @@ class Statement {
   // Not copied: `text` must stay valid and unchanged until the statement is reset.
   Statement& BindStatic(int index, std::string_view text);
   Statement& BindNull(int index);
+  // A blob, not copied (as BindStatic).
+  Statement& BindBlobStatic(int index, std::string_view bytes);
 
   // Steps once: true when a row is available, false when done. E_DATABASE on failure
   // (E_CONFLICT for a constraint violation).
@@ -51,6 +53,7 @@ class Statement {
   int64_t Int(int column) const;
   std::string Text(int column) const;
   std::string_view TextView(int column) const;  // valid until the next Step
+  std::string_view BlobView(int column) const;  // valid until the next Step
 
  private:
   sqlite3* db_ = nullptr;

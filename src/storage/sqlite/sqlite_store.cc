@@ -11,8 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "common/id_number.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_accounts.h"
+#include "storage/sqlite/sqlite_compare.h"
 
 namespace fupin {
 namespace {
@@ -215,36 +217,6 @@ uint64_t HashText(int64_t salt, std::string_view text) {
          (static_cast<uint64_t>(salt) * 0x9E3779B97F4A7C15ULL);
 }
 
-// A 居民身份证 number (17 digits and a check character) packs into 61 bits: the digits
-// times 11 plus the check character ('X' = 10). Packed keys sort as the text does.
-std::optional<uint64_t> PackIdNumber(std::string_view number) {
-  if (number.size() != 18) return std::nullopt;
-  uint64_t digits = 0;
-  for (int i = 0; i < 17; ++i) {
-    const unsigned d = static_cast<unsigned char>(number[i]) - '0';
-    if (d > 9) return std::nullopt;
-    digits = digits * 10 + d;
-  }
-  const char c = number[17];
-  unsigned check;
-  if (c >= '0' && c <= '9') {
-    check = c - '0';
-  } else if (c == 'X') {
-    check = 10;
-  } else {
-    return std::nullopt;
-  }
-  return digits * 11 + check;
-}
-
-std::string_view UnpackIdNumber(uint64_t key, char (&out)[18]) {
-  const unsigned check = key % 11;
-  out[17] = check == 10 ? 'X' : static_cast<char>('0' + check);
-  uint64_t digits = key / 11;
-  for (int i = 16; i >= 0; --i, digits /= 10) out[i] = static_cast<char>('0' + digits % 10);
-  return std::string_view(out, 18);
-}
-
 // The person_index rows of a transaction, held back until something reads person_index
 // or the transaction commits, then written in key order: ID numbers come in no order at
 // all, and a B-tree takes sorted keys several times faster than random ones.
@@ -328,14 +300,17 @@ class PendingPersons {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Database db) : db_(std::move(db)), accounts_(NewSqliteAccountStore(db_)) {}
+  explicit SqliteStore(Database db)
+      : db_(std::move(db)),
+        accounts_(NewSqliteAccountStore(db_)),
+        compare_(NewSqliteCompareStore(db_)) {}
 
   Status Configure() {
     // Reading the schema version is the first touch of the file: a file that is not a
     // database fails here.
-    FUPIN_RETURN_IF_ERROR(db_.Exec(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
+    FUPIN_RETURN_IF_ERROR(
+        db_.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                 "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"));
     return Status::Ok();
   }
 
@@ -388,6 +363,12 @@ class SqliteStore final : public Store {
   Status Commit() override {
     assert(in_transaction_);
     Status s = FlushWrites();
+    // The register index (service/register_index) is rebuilt when this number moves.
+    if (s.ok() && register_changed_) {
+      s = db_.Exec(
+          "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = "
+          "'register_generation'");
+    }
     if (s.ok()) s = db_.Exec("COMMIT");
     if (!s.ok()) {
       Rollback();
@@ -395,17 +376,62 @@ class SqliteStore final : public Store {
     }
     ClearWrites();
     in_transaction_ = false;
+    register_changed_ = false;
     UseWal();
     return Status::Ok();
   }
   void Rollback() override {
     ClearWrites();
+    register_changed_ = false;
     if (in_transaction_) (void)db_.Exec("ROLLBACK");
     in_transaction_ = false;
     UseWal();
   }
   bool in_transaction() const override { return in_transaction_; }
   AccountStore& accounts() override { return *accounts_; }
+  CompareStore& compare() override { return *compare_; }
+
+  Result<std::string> RegisterStamp() override {
+    auto stmt = db_.Prepare(
+        "SELECT (SELECT value FROM meta WHERE key = 'database_id') || ':' || "
+        "(SELECT value FROM meta WHERE key = 'register_generation')");
+    if (!stmt.ok()) return stmt.error();
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    return stmt->Text(0);
+  }
+  std::string file_path() const override { return db_.path(); }
+
+  Status ScanPersons(const std::function<void(const PersonRow&)>& fn) override {
+    FUPIN_RETURN_IF_ERROR(FlushWrites());
+    auto stmt = db_.Prepare(
+        "SELECT m.id_number, m.name, m.household_code, h.village_code, h.kind, "
+        "h.poverty_status, m.school_status, m.health, m.resident_medical_insurance, "
+        "m.employee_medical_insurance, m.dibao, m.tekun FROM members m JOIN households h "
+        "ON h.county_code = m.county_code AND h.household_code = m.household_code "
+        "WHERE m.id_type = 1 AND (h.poverty_status IS NULL OR h.poverty_status <> 9)");
+    if (!stmt.ok()) return stmt.error();
+    PersonRow p;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      p.id_number = stmt->TextView(0);
+      p.name = stmt->TextView(1);
+      p.household_code = stmt->TextView(2);
+      p.village_code = stmt->Int(3);
+      p.kind = static_cast<int>(stmt->Int(4));
+      p.poverty_status = stmt->IsNull(5) ? kNone : static_cast<int>(stmt->Int(5));
+      p.school_status = static_cast<int>(stmt->Int(6));
+      p.health = CodeSet::FromBits(static_cast<uint64_t>(stmt->Int(7)));
+      p.resident_medical_insurance = stmt->Int(8) != 0;
+      p.employee_medical_insurance = stmt->Int(9) != 0;
+      p.dibao = stmt->Int(10) != 0;
+      p.tekun = stmt->Int(11) != 0;
+      fn(p);
+    }
+    return Status::Ok();
+  }
 
   Status UpsertRegions(const std::vector<RegionRow>& rows) override {
     assert(in_transaction_);
@@ -440,7 +466,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<RegionRow>> GetRegion(RegionCode code) override {
-    auto* s = Cached(get_region_, "SELECT code, name, rural_population FROM regions WHERE code = ?");
+    auto* s =
+        Cached(get_region_, "SELECT code, name, rural_population FROM regions WHERE code = ?");
     if (!s) return last_error_;
     s->Bind(1, code.value());
     auto row = s->Step();
@@ -454,8 +481,9 @@ class SqliteStore final : public Store {
   Result<int64_t> CountRegions() override { return ScalarInt("SELECT count(*) FROM regions"); }
 
   Result<std::vector<RegionCode>> Villages(RegionCode region) override {
-    auto stmt = db_.Prepare("SELECT code FROM regions WHERE code >= ? AND code < ? AND level = 5 "
-                            "ORDER BY code");
+    auto stmt = db_.Prepare(
+        "SELECT code FROM regions WHERE code >= ? AND code < ? AND level = 5 "
+        "ORDER BY code");
     if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, region.subtree_lo()).Bind(2, region.subtree_hi());
     std::vector<RegionCode> out;
@@ -538,6 +566,7 @@ class SqliteStore final : public Store {
   Status InsertHousehold(const Household& h, int64_t version,
                          const std::string& batch_id) override {
     assert(in_transaction_);
+    register_changed_ = true;
     const int64_t county = h.village_code.county().value();
     // Rows wait in batches (and person_index rows until the commit), so clashing keys are
     // looked for here, before anything is written.
@@ -603,11 +632,13 @@ class SqliteStore final : public Store {
 
   Status DeleteHousehold(RegionCode county, const std::string& code) override {
     assert(in_transaction_);
+    register_changed_ = true;
     FUPIN_RETURN_IF_ERROR(FlushWrites());
     auto* p = Cached(delete_persons_,
                      "DELETE FROM person_index WHERE (id_type, id_number) IN (SELECT id_type, "
                      "id_number FROM members WHERE county_code = ?1 AND household_code = ?2)");
-    auto* m = Cached(delete_members_, "DELETE FROM members WHERE county_code = ? AND household_code = ?");
+    auto* m =
+        Cached(delete_members_, "DELETE FROM members WHERE county_code = ? AND household_code = ?");
     auto* h = Cached(delete_household_,
                      "DELETE FROM households WHERE county_code = ? AND household_code = ?");
     if (!p || !m || !h) return last_error_;
@@ -640,8 +671,8 @@ class SqliteStore final : public Store {
       auto row = stmt->Step();
       if (!row.ok()) return row.error();
       if (!*row) break;
-      out.push_back({stmt->Text(1), RegionCode::FromInt(stmt->Int(0)), stmt->Text(2),
-                     stmt->Text(3), stmt->Text(4), stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+      out.push_back({stmt->Text(1), RegionCode::FromInt(stmt->Int(0)), stmt->Text(2), stmt->Text(3),
+                     stmt->Text(4), stmt->Text(5), stmt->Text(6), stmt->Text(7)});
     }
     return out;
   }
@@ -667,7 +698,10 @@ class SqliteStore final : public Store {
                           " FROM members WHERE county_code >= ?1 AND county_code < ?2 "
                           "ORDER BY county_code, household_code, seq");
     if (!ms.ok()) return ms.error();
-    hs->Bind(1, county_lo).Bind(2, county_hi).Bind(3, region.subtree_lo()).Bind(4, region.subtree_hi());
+    hs->Bind(1, county_lo)
+        .Bind(2, county_hi)
+        .Bind(3, region.subtree_lo())
+        .Bind(4, region.subtree_hi());
     ms->Bind(1, county_lo).Bind(2, county_hi);
     auto mrow = ms->Step();
     if (!mrow.ok()) return mrow.error();
@@ -717,10 +751,13 @@ class SqliteStore final : public Store {
     }
     auto hs = db_.Prepare("SELECT " + std::string(kHouseholdColumns) +
                           " FROM households WHERE county_code >= ?1 AND county_code < ?2 AND "
-                          "village_code >= ?3 AND village_code < ?4" + where +
-                          " ORDER BY county_code, household_code");
+                          "village_code >= ?3 AND village_code < ?4" +
+                          where + " ORDER BY county_code, household_code");
     if (!hs.ok()) return hs.error();
-    hs->Bind(1, county_lo).Bind(2, county_hi).Bind(3, region.subtree_lo()).Bind(4, region.subtree_hi());
+    hs->Bind(1, county_lo)
+        .Bind(2, county_hi)
+        .Bind(3, region.subtree_lo())
+        .Bind(4, region.subtree_hi());
     Household h;
     while (true) {
       auto row = hs->Step();
@@ -835,8 +872,8 @@ class SqliteStore final : public Store {
     // both the filter and the order.
     const bool one_county = county_hi == county_lo + 1;
     const bool below_county = q.region.level() > RegionLevel::kCounty;
-    std::string where = one_county ? " WHERE county_code = ?"
-                                   : " WHERE county_code >= ? AND county_code < ?";
+    std::string where =
+        one_county ? " WHERE county_code = ?" : " WHERE county_code >= ? AND county_code < ?";
     if (below_county) where += " AND village_code >= ? AND village_code < ?";
     std::vector<std::function<void(Statement&, int&)>> binds;
     binds.push_back([&, one_county, below_county](Statement& s, int& i) {
@@ -874,13 +911,15 @@ class SqliteStore final : public Store {
         pattern += c;
       }
       pattern += "%";
-      where += " AND EXISTS (SELECT 1 FROM members m WHERE m.county_code = households.county_code "
-               "AND m.household_code = households.household_code AND m.name LIKE ? ESCAPE '\\')";
+      where +=
+          " AND EXISTS (SELECT 1 FROM members m WHERE m.county_code = households.county_code "
+          "AND m.household_code = households.household_code AND m.name LIKE ? ESCAPE '\\')";
       binds.push_back([pattern](Statement& s, int& i) { s.Bind(i++, pattern); });
     }
     if (!q.id_number.empty()) {
-      where += " AND household_code IN (SELECT household_code FROM person_index WHERE "
-               "id_number = ?)";
+      where +=
+          " AND household_code IN (SELECT household_code FROM person_index WHERE "
+          "id_number = ?)";
       binds.push_back([&](Statement& s, int& i) { s.Bind(i++, q.id_number); });
     }
     auto count = db_.Prepare("SELECT count(*) FROM households" + where);
@@ -895,10 +934,18 @@ class SqliteStore final : public Store {
     page.total = count->Int(0);
     std::string order;
     switch (q.sort) {
-      case HouseholdQuery::Sort::kCode: order = "county_code, household_code"; break;
-      case HouseholdQuery::Sort::kVillage: order = "village_code, household_code"; break;
-      case HouseholdQuery::Sort::kIncome: order = per_capita + ", household_code"; break;
-      case HouseholdQuery::Sort::kSize: order = "member_count, household_code"; break;
+      case HouseholdQuery::Sort::kCode:
+        order = "county_code, household_code";
+        break;
+      case HouseholdQuery::Sort::kVillage:
+        order = "village_code, household_code";
+        break;
+      case HouseholdQuery::Sort::kIncome:
+        order = per_capita + ", household_code";
+        break;
+      case HouseholdQuery::Sort::kSize:
+        order = "member_count, household_code";
+        break;
     }
     if (q.descending) {
       // Every key of the order descends.
@@ -932,9 +979,10 @@ class SqliteStore final : public Store {
 
   Status ApplyAggregateDeltas(const AggregateDeltas& deltas) override {
     assert(in_transaction_);
-    auto* s = Cached(apply_delta_,
-                     "INSERT INTO region_aggregates(region_code, metric, value) VALUES (?,?,?) "
-                     "ON CONFLICT(region_code, metric) DO UPDATE SET value = value + excluded.value");
+    auto* s =
+        Cached(apply_delta_,
+               "INSERT INTO region_aggregates(region_code, metric, value) VALUES (?,?,?) "
+               "ON CONFLICT(region_code, metric) DO UPDATE SET value = value + excluded.value");
     if (!s) return last_error_;
     for (const auto& [key, delta] : deltas) {
       if (delta == 0) continue;
@@ -945,8 +993,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::map<std::string, int64_t>> Aggregates(RegionCode region) override {
-    auto* s = Cached(aggregates_,
-                     "SELECT metric, value FROM region_aggregates WHERE region_code = ?");
+    auto* s =
+        Cached(aggregates_, "SELECT metric, value FROM region_aggregates WHERE region_code = ?");
     if (!s) return last_error_;
     s->Bind(1, region.value());
     std::map<std::string, int64_t> out;
@@ -1110,7 +1158,9 @@ class SqliteStore final : public Store {
 
   Database db_;
   std::unique_ptr<AccountStore> accounts_;  // on db_; destroyed first
+  std::unique_ptr<CompareStore> compare_;   // on db_; destroyed first
   bool in_transaction_ = false;
+  bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
   std::unique_ptr<Statement> upsert_region_, set_population_, get_region_, find_household_,
       find_members_, find_person_, household_exists_, person_exists_, delete_persons_,
@@ -1140,6 +1190,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override {
     Rollback();
     accounts_.reset();
+    compare_.reset();
     // Statements must be finalised before the connection closes.
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,

@@ -1,0 +1,306 @@
+#include "storage/sqlite/sqlite_compare.h"
+
+#include <sqlite3.h>
+
+#include <cstring>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fupin {
+namespace {
+
+using sqlite::Database;
+using sqlite::Statement;
+
+constexpr std::string_view kListColumns =
+    "id, kind, as_of, region_code, uploaded_by, uploaded_at, file_name, checksum, rows, "
+    "matched, errors, findings, known";
+constexpr std::string_view kFindingColumns =
+    "id, rule, subject, list_id, village_code, household_code, id_number, name, detail, row, "
+    "status, reason, decided_by, decided_at, created_at";
+
+DepartmentListRow ReadList(const Statement& s) {
+  DepartmentListRow r;
+  r.id = s.Int(0);
+  r.kind = s.Text(1);
+  r.as_of = s.Text(2);
+  r.region_code = s.Int(3);
+  r.uploaded_by = s.Text(4);
+  r.uploaded_at = s.Text(5);
+  r.file_name = s.Text(6);
+  r.checksum = s.Text(7);
+  r.rows = s.Int(8);
+  r.matched = s.Int(9);
+  r.errors = s.Int(10);
+  r.findings = s.Int(11);
+  r.known = s.Int(12);
+  return r;
+}
+
+FindingRow ReadFinding(const Statement& s) {
+  FindingRow r;
+  r.id = s.Int(0);
+  r.rule = s.Text(1);
+  r.subject = s.Text(2);
+  r.list_id = s.IsNull(3) ? 0 : s.Int(3);
+  r.village_code = s.Int(4);
+  r.household_code = s.Text(5);
+  r.id_number = s.Text(6);
+  r.name = s.Text(7);
+  r.detail = s.Text(8);
+  r.row = s.Text(9);
+  r.status = s.Text(10);
+  r.reason = s.Text(11);
+  r.decided_by = s.Text(12);
+  r.decided_at = s.Text(13);
+  r.created_at = s.Text(14);
+  return r;
+}
+
+std::pair<int64_t, int64_t> SubtreeRange(RegionCode region) {
+  return {region.subtree_lo(), region.subtree_hi()};
+}
+
+class SqliteCompareStore final : public CompareStore {
+ public:
+  explicit SqliteCompareStore(Database& db) : db_(db) {}
+
+  Status InsertList(DepartmentListRow& row, const std::vector<uint64_t>& keys) override {
+    auto s = db_.Prepare(
+        "INSERT INTO department_lists(kind, as_of, region_code, uploaded_by, uploaded_at, "
+        "file_name, checksum, rows, matched, errors, findings, known, id_keys) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!s.ok()) return s.error();
+    s->Bind(1, row.kind).Bind(2, row.as_of).Bind(3, row.region_code).Bind(4, row.uploaded_by);
+    s->Bind(5, row.uploaded_at).Bind(6, row.file_name).Bind(7, row.checksum).Bind(8, row.rows);
+    s->Bind(9, row.matched).Bind(10, row.errors).Bind(11, row.findings).Bind(12, row.known);
+    s->BindBlobStatic(13, std::string_view(reinterpret_cast<const char*>(keys.data()),
+                                           keys.size() * sizeof(uint64_t)));
+    FUPIN_RETURN_IF_ERROR(s->Run());
+    row.id = sqlite3_last_insert_rowid(db_.handle());
+    return Status::Ok();
+  }
+
+  Status UpdateListCounts(const DepartmentListRow& row) override {
+    auto s = db_.Prepare(
+        "UPDATE department_lists SET matched = ?, errors = ?, findings = ?, known = ? "
+        "WHERE id = ?");
+    if (!s.ok()) return s.error();
+    s->Bind(1, row.matched).Bind(2, row.errors).Bind(3, row.findings).Bind(4, row.known);
+    s->Bind(5, row.id);
+    return s->Run();
+  }
+
+  Result<std::vector<DepartmentListRow>> Lists(const std::string& kind, RegionCode scope) override {
+    const auto [lo, hi] = SubtreeRange(scope);
+    auto s = db_.Prepare("SELECT " + std::string(kListColumns) +
+                         " FROM department_lists WHERE (?1 = '' OR kind = ?1) AND "
+                         "region_code >= ?2 AND region_code < ?3 ORDER BY id DESC");
+    if (!s.ok()) return s.error();
+    s->Bind(1, kind).Bind(2, lo).Bind(3, hi);
+    std::vector<DepartmentListRow> out;
+    for (;;) {
+      auto row = s->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out.push_back(ReadList(*s));
+    }
+    return out;
+  }
+
+  Result<std::optional<std::pair<DepartmentListRow, std::vector<uint64_t>>>> PreviousList(
+      const std::string& kind, RegionCode region, int64_t before_id) override {
+    auto s = db_.Prepare("SELECT " + std::string(kListColumns) +
+                         ", id_keys FROM department_lists WHERE kind = ? AND region_code = ? "
+                         "AND id < ? ORDER BY id DESC LIMIT 1");
+    if (!s.ok()) return s.error();
+    s->Bind(1, kind).Bind(2, region.value()).Bind(3, before_id);
+    auto row = s->Step();
+    if (!row.ok()) return row.error();
+    std::optional<std::pair<DepartmentListRow, std::vector<uint64_t>>> out;
+    if (!*row) return out;
+    out.emplace();
+    out->first = ReadList(*s);
+    const std::string_view blob = s->BlobView(13);
+    out->second.resize(blob.size() / sizeof(uint64_t));
+    if (!out->second.empty()) std::memcpy(out->second.data(), blob.data(), out->second.size() * 8);
+    return out;
+  }
+
+  Status ForEachSubject(const std::string& rule,
+                        const std::function<void(std::string_view)>& fn) override {
+    auto s = db_.Prepare("SELECT subject FROM findings WHERE rule = ?");
+    if (!s.ok()) return s.error();
+    s->Bind(1, rule);
+    for (;;) {
+      auto row = s->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      fn(s->TextView(0));
+    }
+    return Status::Ok();
+  }
+
+  Status InsertFindings(std::vector<FindingRow>& rows) override {
+    auto s = db_.Prepare(
+        "INSERT INTO findings(rule, subject, list_id, county_code, village_code, "
+        "household_code, id_number, name, detail, row, status, reason, decided_by, decided_at, "
+        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!s.ok()) return s.error();
+    for (auto& r : rows) {
+      s->BindStatic(1, r.rule).BindStatic(2, r.subject);
+      if (r.list_id) {
+        s->Bind(3, r.list_id);
+      } else {
+        s->BindNull(3);
+      }
+      s->Bind(4, RegionCode::FromInt(r.village_code).county().value()).Bind(5, r.village_code);
+      s->BindStatic(6, r.household_code).BindStatic(7, r.id_number).BindStatic(8, r.name);
+      s->BindStatic(9, r.detail).BindStatic(10, r.row).BindStatic(11, r.status);
+      s->BindStatic(12, r.reason).BindStatic(13, r.decided_by).BindStatic(14, r.decided_at);
+      s->BindStatic(15, r.created_at);
+      FUPIN_RETURN_IF_ERROR(s->RunKeepingBindings());
+      r.id = sqlite3_last_insert_rowid(db_.handle());
+    }
+    return Status::Ok();
+  }
+
+  Result<FindingPage> SearchFindings(const FindingQuery& q) override {
+    const auto [lo, hi] = SubtreeRange(q.region);
+    const std::string where =
+        " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
+        "?3) AND (?4 = '' OR status = ?4) AND (?5 = 0 OR list_id = ?5)";
+    auto bind = [&](Statement& s) {
+      s.Bind(1, lo).Bind(2, hi).Bind(3, q.rule).Bind(4, q.status).Bind(5, q.list_id);
+    };
+    FindingPage page;
+    {
+      auto count = db_.Prepare("SELECT count(*)" + where);
+      if (!count.ok()) return count.error();
+      bind(*count);
+      auto row = count->Step();
+      if (!row.ok()) return row.error();
+      page.total = count->Int(0);
+    }
+    auto s = db_.Prepare("SELECT " + std::string(kFindingColumns) + where +
+                         " ORDER BY id LIMIT ?6 OFFSET ?7");
+    if (!s.ok()) return s.error();
+    bind(*s);
+    s->Bind(6, q.limit > 0 ? q.limit : int64_t{-1}).Bind(7, q.offset);
+    for (;;) {
+      auto row = s->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      page.items.push_back(ReadFinding(*s));
+    }
+    return page;
+  }
+
+  Result<std::optional<FindingRow>> GetFinding(int64_t id) override {
+    auto s = db_.Prepare("SELECT " + std::string(kFindingColumns) + " FROM findings WHERE id = ?");
+    if (!s.ok()) return s.error();
+    s->Bind(1, id);
+    auto row = s->Step();
+    if (!row.ok()) return row.error();
+    std::optional<FindingRow> out;
+    if (*row) out = ReadFinding(*s);
+    return out;
+  }
+
+  Status DecideFinding(const FindingRow& r) override {
+    auto s = db_.Prepare(
+        "UPDATE findings SET status = ?, reason = ?, decided_by = ?, decided_at = ? WHERE id = ?");
+    if (!s.ok()) return s.error();
+    s->Bind(1, r.status).Bind(2, r.reason).Bind(3, r.decided_by).Bind(4, r.decided_at);
+    s->Bind(5, r.id);
+    return s->Run();
+  }
+
+  Result<std::vector<FindingCount>> CountFindings(RegionCode region) override {
+    const auto [lo, hi] = SubtreeRange(region);
+    auto s = db_.Prepare(
+        "SELECT rule, village_code, sum(status = 'open'), sum(status = 'confirmed'), "
+        "sum(status = 'dismissed') FROM findings WHERE village_code >= ? AND village_code < ? "
+        "GROUP BY rule, village_code ORDER BY rule, village_code");
+    if (!s.ok()) return s.error();
+    s->Bind(1, lo).Bind(2, hi);
+    std::vector<FindingCount> out;
+    for (;;) {
+      auto row = s->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out.push_back({s->Text(0), s->Int(1), s->Int(2), s->Int(3), s->Int(4)});
+    }
+    return out;
+  }
+
+  Status Assign(const std::string& username, const std::string& household_code,
+                const std::string& at) override {
+    auto s = db_.Prepare(
+        "INSERT OR IGNORE INTO helper_assignments(county_code, household_code, username, "
+        "assigned_at) SELECT county_code, household_code, ?2, ?3 FROM households WHERE "
+        "household_code = ?1");
+    if (!s.ok()) return s.error();
+    s->Bind(1, household_code).Bind(2, username).Bind(3, at);
+    return s->Run();
+  }
+
+  Status Unassign(const std::string& username, const std::string& household_code) override {
+    auto s =
+        db_.Prepare("DELETE FROM helper_assignments WHERE username = ? AND household_code = ?");
+    if (!s.ok()) return s.error();
+    s->Bind(1, username).Bind(2, household_code);
+    return s->Run();
+  }
+
+  Result<std::vector<std::string>> AssignedHouseholds(const std::string& username) override {
+    auto s = db_.Prepare(
+        "SELECT household_code FROM helper_assignments WHERE username = ? ORDER BY "
+        "county_code, household_code");
+    if (!s.ok()) return s.error();
+    s->Bind(1, username);
+    std::vector<std::string> out;
+    for (;;) {
+      auto row = s->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      out.push_back(s->Text(0));
+    }
+    return out;
+  }
+
+  Result<bool> IsAssigned(const std::string& username, const std::string& household_code) override {
+    auto s = db_.Prepare(
+        "SELECT EXISTS (SELECT 1 FROM helper_assignments WHERE username = ? AND "
+        "household_code = ?)");
+    if (!s.ok()) return s.error();
+    s->Bind(1, username).Bind(2, household_code);
+    auto row = s->Step();
+    if (!row.ok()) return row.error();
+    return s->Int(0) != 0;
+  }
+
+  Status ForEachAssignedHousehold(const std::function<void(std::string_view)>& fn) override {
+    auto s = db_.Prepare("SELECT DISTINCT household_code FROM helper_assignments");
+    if (!s.ok()) return s.error();
+    for (;;) {
+      auto row = s->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      fn(s->TextView(0));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Database& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<CompareStore> NewSqliteCompareStore(sqlite::Database& db) {
+  return std::make_unique<SqliteCompareStore>(db);
+}
+
+}  // namespace fupin
