@@ -38,30 +38,11 @@ constexpr const char* kNanguan = "620422101205";      // 南关村: no poor hous
 constexpr const char* kTaipingdian = "620422102201";  // 太平店村: H01 (2) + H08 (1) poor persons
 constexpr const char* kXinzhuang = "620422102202";    // 新庄村: H02 (3) poor persons
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
-void WriteFile(const fs::path& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// A temporary directory, or "" (and a test failure) when none can be made.
-std::string MakeTempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/fupin_assess_test_XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "mkdtemp " << pattern << ": " << std::strerror(errno);
-    return "";
-  }
-  return pattern;
-}
 
 // A directory for the template databases, removed when the test program ends.
 const fs::path& TemplateDir() {
-  static const fs::path dir = MakeTempDir();
+  static const fs::path dir = MakeTempDir("fupin_assess_test");
   static const bool cleanup = [] {
     std::atexit([] {
       std::error_code ec;
@@ -136,7 +117,7 @@ std::vector<std::string> Codes(const json& items, const char* key = "household_c
 class AssessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
+    dir_ = MakeTempDir("fupin_assess_test");
     ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {

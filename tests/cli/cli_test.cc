@@ -46,15 +46,6 @@ constexpr const char* kMembers = "members.csv";
 
 // ---- files and encodings ----
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const fs::path& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> lines;
@@ -151,21 +142,11 @@ TEST(Utf8HelperTest, TellsUtf8FromGb18030) {
   EXPECT_FALSE(IsUtf8("\xff\xfe\xfa"));
 }
 
-// A temporary directory, or "" (and a test failure) when none can be made.
-std::string MakeTempDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/fupin_cli_test_XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "mkdtemp " << pattern << ": " << std::strerror(errno);
-    return "";
-  }
-  return pattern;
-}
 
 // The database NewDb copies: made on first use, removed when the test program ends.
 const fs::path& TemplateDb() {
   static const fs::path path = [] {
-    static const fs::path dir = MakeTempDir();
+    static const fs::path dir = MakeTempDir("fupin_cli_test");
     std::atexit([] {
       std::error_code ec;
       fs::remove_all(dir, ec);
@@ -187,7 +168,7 @@ const fs::path& TemplateDb() {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
+    dir_ = MakeTempDir("fupin_cli_test");
     ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {

@@ -6,7 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <cstdlib>
 #include <cstring>
 
@@ -37,7 +41,8 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra)
 }
 
 FupinProcess::FupinProcess(const std::vector<std::string>& args,
-                           const std::vector<std::string>& env, const std::string& cwd) {
+                           const std::vector<std::string>& env, const std::string& cwd,
+                           const std::string& stdin_path) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe
   // calls are made.
   std::vector<std::string> argv_strings{FUPIN_BIN};
@@ -55,7 +60,7 @@ FupinProcess::FupinProcess(const std::vector<std::string>& args,
     std::perror("pipe2");
     std::abort();
   }
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int null_fd = ::open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
   pid_ = ::fork();
   if (pid_ < 0) {
     std::perror("fork");
@@ -145,6 +150,38 @@ RunResult RunFupin(const std::vector<std::string>& args, const std::vector<std::
                    const std::string& cwd) {
   FupinProcess process(args, env, cwd);
   return process.Wait();
+}
+
+RunResult RunFupinWithInput(const std::vector<std::string>& args, std::string_view input,
+                            const std::string& cwd) {
+  const std::string dir = MakeTempDir("fupin_stdin");
+  const std::string path = dir + "/stdin";
+  WriteFile(path, input);
+  FupinProcess process(args, {}, cwd, path);
+  RunResult result = process.Wait();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return result;
+}
+
+std::string MakeTempDir(const char* prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "_XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp " << pattern << ": " << std::strerror(errno);
+    return "";
+  }
+  return pattern;
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void WriteFile(const std::filesystem::path& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace fupin::testing

@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -31,8 +33,9 @@ class FupinProcess {
  public:
   // Starts FUPIN_BIN with `args` in `cwd` (unchanged when empty) and ChildEnvironment(env).
   // Aborts the test program if pipe or fork fails: that is a broken machine, not a result.
+  // Its stdin reads `stdin_path`.
   FupinProcess(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-               const std::string& cwd = "");
+               const std::string& cwd = "", const std::string& stdin_path = "/dev/null");
   FupinProcess(const FupinProcess&) = delete;
   FupinProcess& operator=(const FupinProcess&) = delete;
   // Kills (SIGKILL) and reaps the child if Wait() was not called.
@@ -62,6 +65,17 @@ class FupinProcess {
   bool reaped_ = false;
   RunResult result_;
 };
+
+// The same with `input` on the child's stdin.
+RunResult RunFupinWithInput(const std::vector<std::string>& args, std::string_view input,
+                            const std::string& cwd = "");
+
+// A new temporary directory named PREFIX_XXXXXX under $TMPDIR (or /tmp), or "" and a test
+// failure when none can be made.
+std::string MakeTempDir(const char* prefix);
+// A file's bytes ("" when it cannot be read), and a file written with `bytes`.
+std::string ReadFile(const std::filesystem::path& path);
+void WriteFile(const std::filesystem::path& path, std::string_view bytes);
 
 // Runs `fupin args...` to its end (see FupinProcess).
 RunResult RunFupin(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
