@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -16,11 +17,14 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <restinio/all.hpp>
 #include <restinio/helpers/file_upload.hpp>
+#include <restinio/helpers/multipart_body.hpp>
 #include <thread>
 
 #include "api/body_limit.h"
@@ -31,6 +35,8 @@
 #include "service/assess_service.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
+#include "service/compare_service.h"
+#include "service/department_list.h"
 #include "service/household_service.h"
 #include "service/import_service.h"
 #include "service/report_service.h"
@@ -345,6 +351,14 @@ class Api {
   Reply Assess(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
                const std::string& kind);
   Reply Audit(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
+  Reply CompareUpload(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
+  Reply CompareLists(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
+  Reply Findings(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                 bool xlsx);
+  Reply FindingCounts(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
+  Reply Decide(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+               const std::string& id, bool confirm);
+  Reply QualityCheck(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req);
 
   const ServerConfig& config_;
   AuthSettings auth_;
@@ -644,6 +658,25 @@ Reply Api::Summary(ThreadContext& ctx, const Caller& caller, Lang lang, const st
   return Data(SummaryJson(*summary));
 }
 
+// A whole-number query parameter within [lo, hi]; `fallback` when it is absent. E_NUMBER
+// otherwise.
+Result<int64_t> IntParam(const restinio::query_string_params_t& q, const char* name,
+                         int64_t fallback, int64_t lo, int64_t hi) {
+  if (!q.has(name)) return fallback;
+  std::string text(q[name]);
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return Error{"E_NUMBER", std::string(name) + " 应为正整数",
+                 std::string(name) + " must be a positive whole number"};
+  }
+  int64_t v = std::stoll(text);
+  if (v < lo || v > hi) {
+    return Error{"E_NUMBER", std::string(name) + " 超出范围",
+                 std::string(name) + " is out of range"};
+  }
+  return v;
+}
+
 Result<HouseholdQuery> QueryFrom(const restinio::query_string_params_t& q, const Caller& caller) {
   HouseholdQuery query;
   auto region = RegionParam(q.has("region") ? q["region"] : std::string_view(), caller);
@@ -692,25 +725,9 @@ Result<HouseholdQuery> QueryFrom(const restinio::query_string_params_t& q, const
                    "sort must be household_code, village_code, per_capita_income or size"};
   }
   query.descending = q.has("order") && q["order"] == "desc";
-  auto int_param = [&](const char* name, int64_t fallback, int64_t lo,
-                       int64_t hi) -> Result<int64_t> {
-    if (!q.has(name)) return fallback;
-    std::string text(q[name]);
-    if (text.empty() || text.size() > 9 ||
-        text.find_first_not_of("0123456789") != std::string::npos) {
-      return Error{"E_NUMBER", std::string(name) + " 应为正整数",
-                   std::string(name) + " must be a positive whole number"};
-    }
-    int64_t v = std::stoll(text);
-    if (v < lo || v > hi) {
-      return Error{"E_NUMBER", std::string(name) + " 超出范围",
-                   std::string(name) + " is out of range"};
-    }
-    return v;
-  };
-  auto page = int_param("page", 1, 1, 100000000);
+  auto page = IntParam(q, "page", 1, 1, 100000000);
   if (!page.ok()) return page.error();
-  auto size = int_param("size", 50, 1, 500);
+  auto size = IntParam(q, "size", 50, 1, 500);
   if (!size.ok()) return size.error();
   query.limit = *size;
   query.offset = (*page - 1) * *size;
@@ -984,6 +1001,306 @@ Reply Api::Audit(ThreadContext& ctx, const Caller& caller, Lang lang, const Requ
   return Data(Json{{"total", result->total}, {"items", items}});
 }
 
+// ---- the cross-check (比对核查, spec/compare.md) ----
+
+// One part of a multipart/form-data body: a plain field, or a file with its name.
+struct FormPart {
+  std::string_view body;
+  std::optional<std::string> filename;
+};
+
+// The parts of a form by field name, each of them one of `allowed`: `not_a_form` when the
+// body is not multipart/form-data, E_UNKNOWN_FIELD for another name, E_USAGE for a name
+// given twice. Files are found as the import finds them (restinio::file_upload).
+Result<std::map<std::string, FormPart>> ParseForm(const Request& req,
+                                                  std::initializer_list<const char*> allowed,
+                                                  const Error& not_a_form) {
+  namespace hfp = restinio::http_field_parsers;
+  using restinio::multipart_body::handling_result_t;
+  std::map<std::string, FormPart> out;
+  std::optional<Error> failed;
+  auto parts = restinio::multipart_body::enumerate_parts(
+      *req,
+      [&](restinio::multipart_body::parsed_part_t part) {
+        std::optional<std::string> name;
+        FormPart value{part.body, std::nullopt};
+        auto file = restinio::file_upload::analyze_part(part);
+        if (file) {
+          name = file->name;
+          // Only the base name: it is shown in the report and kept with the list.
+          value.filename = std::filesystem::path(file->filename.value_or("")).filename().string();
+        } else if (file.error() == restinio::file_upload::enumeration_error_t::no_files_found) {
+          if (auto field = part.fields.opt_value_of(restinio::http_field::content_disposition)) {
+            if (auto d = hfp::content_disposition_value_t::try_parse(*field);
+                d && d->value == "form-data") {
+              if (auto n = hfp::find_first(d->parameters, "name")) name = std::string(*n);
+            }
+          }
+        }
+        if (!name) {
+          failed = not_a_form;
+        } else if (std::none_of(allowed.begin(), allowed.end(),
+                                [&](const char* key) { return *name == key; })) {
+          failed = Error{"E_UNKNOWN_FIELD", "未知字段：" + *name, "unknown field: " + *name};
+        } else if (!out.emplace(*name, std::move(value)).second) {
+          failed = Error::Usage("字段重复：" + *name, "a field appears twice: " + *name);
+        }
+        return failed ? handling_result_t::terminate_enumeration
+                      : handling_result_t::continue_enumeration;
+      },
+      "multipart", "form-data");
+  if (failed) return *failed;
+  if (!parts) return not_a_form;
+  return out;
+}
+
+bool BlankBody(const Request& req) {
+  return req->body().find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// The filters of GET /findings and GET /exports/findings.xlsx: region (default: the
+// caller's; outside the scope 404), rule, status, list, page and size.
+Result<FindingQuery> FindingQueryFrom(const restinio::query_string_params_t& q,
+                                      const Caller& caller) {
+  FindingQuery query;
+  auto region = RegionParam(q.has("region") ? q["region"] : std::string_view(), caller);
+  if (!region.ok()) return region.error();
+  if (!caller.InScope(*region)) return RegionNotFound(*region);
+  query.region = *region;
+  if (q.has("rule")) query.rule = std::string(q["rule"].substr(0, 64));
+  if (q.has("status")) {
+    query.status = std::string(q["status"]);
+    if (!query.status.empty() && query.status != "open" && query.status != "confirmed" &&
+        query.status != "dismissed") {
+      return Error::Usage("status 只能是 open、confirmed 或 dismissed",
+                          "status must be open, confirmed or dismissed");
+    }
+  }
+  auto list = IntParam(q, "list", 0, 1, 999999999);
+  if (!list.ok()) return list.error();
+  query.list_id = *list;
+  auto page = IntParam(q, "page", 1, 1, 100000000);
+  if (!page.ok()) return page.error();
+  auto size = IntParam(q, "size", 50, 1, 500);
+  if (!size.ok()) return size.error();
+  query.limit = *size;
+  query.offset = (*page - 1) * *size;
+  return query;
+}
+
+// A region named in a request body: inside the caller's scope and in the region tree, or
+// 404 (outside the scope exactly as unknown).
+Result<RegionCode> KnownRegion(Store& store, std::string_view text, const Caller& caller) {
+  auto region = RegionParam(text, caller);
+  if (!region.ok()) return region.error();
+  if (!caller.InScope(*region)) return RegionNotFound(*region);
+  if (*region != RegionCode::Nation()) {
+    auto row = store.GetRegion(*region);
+    if (!row.ok()) return row.error();
+    if (!row->has_value()) return RegionNotFound(*region);
+  }
+  return *region;
+}
+
+Reply Api::CompareUpload(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
+  if (!RoleMay(caller.user.role, Permission::kCompare)) return Failure(Forbidden(), lang);
+  auto form = ParseForm(
+      req, {"kind", "as_of", "region", "list"},
+      Error::Usage("请以 multipart/form-data 上传：kind、as_of、可选的 region 和名单文件 list",
+                   "upload as multipart/form-data: kind, as_of, an optional region and the "
+                   "file list"));
+  if (!form.ok()) return Failure(form.error(), lang);
+  auto field = [&](const char* name) {
+    auto it = form->find(name);
+    return it == form->end() ? std::string() : std::string(TrimSpaces(it->second.body));
+  };
+  for (const char* name : {"kind", "as_of", "list"}) {
+    if (!form->contains(name) || (std::string_view(name) != "list" && field(name).empty())) {
+      return Failure(Error{"E_REQUIRED", std::string("缺少字段 ") + name,
+                           std::string("the field ") + name + " is required"},
+                     lang);
+    }
+  }
+  CompareRequest request;
+  request.kind = field("kind");
+  request.today = Date::Today();
+  const std::string as_of = field("as_of");
+  auto date = Date::Parse(as_of);
+  if (!date.ok()) {
+    return Failure(
+        Error{"E_DATE", "as_of 不是有效日期：" + as_of, "as_of is not a valid date: " + as_of},
+        lang);
+  }
+  request.as_of = *date;
+  auto region = RegionParam(field("region"), caller);
+  if (!region.ok()) return Failure(region.error(), lang);
+  request.region = *region;
+
+  // The list goes to a file of its own (CompareList reads a path), named as uploaded so
+  // that a structural error names the user's file; removed once compared.
+  const FormPart& list = form->at("list");
+  request.file_name = list.filename.value_or("");
+  if (request.file_name.empty() || request.file_name == "." || request.file_name == "..") {
+    request.file_name = "list";
+  }
+  char dir_template[] = "/tmp/fupin-compare-XXXXXX";
+  if (!mkdtemp(dir_template)) {
+    return Failure(Error::Io("无法创建临时目录", "cannot create a temporary folder"), lang);
+  }
+  const std::filesystem::path dir(dir_template);
+  request.path = (dir / request.file_name).string();
+  Result<CompareReport> report = Error::Io("无法保存上传的文件", "cannot store the upload");
+  {
+    std::ofstream out(request.path, std::ios::binary);
+    out.write(list.body.data(), static_cast<std::streamsize>(list.body.size()));
+    out.close();
+    if (out) report = CompareList(*ctx.store, *ctx.policy, caller, request);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  if (!report.ok()) return Failure(report.error(), lang);
+  return Data(CompareReportJson(*report, lang, RoleSeesMaskedData(caller.user.role)));
+}
+
+Reply Api::CompareLists(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
+  const auto q = restinio::parse_query(req->header().query());
+  const std::string kind = q.has("kind") ? std::string(q["kind"]) : "";
+  if (!kind.empty() && !FindListKind(kind)) {
+    return Failure(Error::Usage("未知的名单类型：" + kind, "unknown list kind: " + kind), lang);
+  }
+  auto lists = ListDepartmentLists(*ctx.store, caller, kind);
+  if (!lists.ok()) return Failure(lists.error(), lang);
+  Json out = Json::array();
+  for (const auto& l : *lists) out.push_back(DepartmentListJson(l));
+  return Data(out);
+}
+
+Reply Api::Findings(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    bool xlsx) {
+  if (xlsx && !RoleMay(caller.user.role, Permission::kExport)) return Failure(Forbidden(), lang);
+  const auto q = restinio::parse_query(req->header().query());
+  auto query = FindingQueryFrom(q, caller);
+  if (!query.ok()) return Failure(query.error(), lang);
+  const bool masked = RoleSeesMaskedData(caller.user.role);
+  if (!xlsx) {
+    auto page = SearchFindings(*ctx.store, caller, *query);
+    if (!page.ok()) return Failure(page.error(), lang);
+    Json items = Json::array();
+    int64_t unmasked = 0;
+    for (const auto& f : page->items) {
+      items.push_back(FindingJson(f, masked));
+      if (!masked && !f.id_number.empty()) ++unmasked;
+    }
+    // ID numbers shown whole are an unmasked read: one audit record for the request.
+    if (unmasked > 0) {
+      Status s = AppendAudit(*ctx.store, caller, "findings.read", query->region.ToString(),
+                             std::to_string(unmasked) + " findings unmasked");
+      if (!s.ok()) return Failure(s.error(), lang);
+    }
+    return Data(Json{{"total", page->total}, {"items", items}});
+  }
+  // The export: every match, one sheet.
+  query->offset = 0;
+  query->limit = 0;
+  auto page = SearchFindings(*ctx.store, caller, *query);
+  if (!page.ok()) return Failure(page.error(), lang);
+  char path_template[] = "/tmp/fupin-export-XXXXXX";
+  int fd = mkstemp(path_template);
+  if (fd < 0) return Failure(Error::Io("无法创建临时文件", "cannot create a temporary file"), lang);
+  close(fd);
+  const std::string path = std::string(path_template) + ".xlsx";
+  std::rename(path_template, path.c_str());
+  Status status;
+  {
+    auto book = XlsxWriter::Create(path);
+    if (!book.ok()) return Failure(book.error(), lang);
+    auto sheet = (*book)->AddSheet("核查发现");
+    if (!sheet.ok()) return Failure(Error::Io("无法写入工作簿", "cannot write the workbook"), lang);
+    status = (*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村", "说明", "状态",
+                                 "理由", "名单编号", "发现时间"});
+    for (const auto& f : page->items) {
+      if (!status.ok()) break;
+      const char* state = f.status == "confirmed"   ? "已确认"
+                          : f.status == "dismissed" ? "已驳回"
+                                                    : "待核实";
+      status =
+          (*sheet)->WriteRow({std::to_string(f.id), f.rule, f.household_code,
+                              masked ? MaskIdNumber(f.id_number) : f.id_number, f.name,
+                              RegionCode::FromInt(f.village_code).ToString(), f.detail, state,
+                              f.reason, f.list_id ? std::to_string(f.list_id) : "", f.created_at});
+    }
+    if (status.ok()) status = (*book)->Close();
+  }
+  std::string bytes;
+  if (status.ok()) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+    status =
+        AppendAudit(*ctx.store, caller, "export.findings", query->region.ToString(),
+                    std::to_string(page->items.size()) + " findings" + (masked ? " masked" : ""));
+  }
+  std::filesystem::remove(path);
+  if (!status.ok()) return Failure(status.error(), lang);
+  return Reply{200, std::move(bytes),
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "findings.xlsx"};
+}
+
+Reply Api::FindingCounts(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
+  const auto q = restinio::parse_query(req->header().query());
+  auto region = RegionParam(q.has("region") ? q["region"] : std::string_view(), caller);
+  if (!region.ok()) return Failure(region.error(), lang);
+  if (!caller.InScope(*region)) return Failure(RegionNotFound(*region), lang);
+  auto counts = CountFindings(*ctx.store, caller, *region);
+  if (!counts.ok()) return Failure(counts.error(), lang);
+  return Data(FindingCountsJson(*counts));
+}
+
+Reply Api::Decide(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                  const std::string& id, bool confirm) {
+  // Not a finding's number is no finding: 404 as for one that does not exist.
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(id) <= 0) {
+    return Failure(Error::NotFound("没有这条核查发现：" + id, "no such finding: " + id), lang);
+  }
+  std::string reason;
+  if (!BlankBody(req)) {
+    auto body = ParseBody(req, {"reason"});
+    if (!body.ok()) return Failure(body.error(), lang);
+    if (body->contains("reason") && !(*body)["reason"].is_null()) {
+      if (!(*body)["reason"].is_string()) {
+        return Failure(Error{"E_FORMAT", "reason 应为字符串", "reason must be a string"}, lang);
+      }
+      reason = (*body)["reason"].get<std::string>();
+    }
+  }
+  // The service looks the finding up (404 outside the scope) before it checks the role
+  // (403), and asks for a dismissal's reason (E_REQUIRED) last.
+  auto row = DecideFinding(*ctx.store, caller, std::stoll(id), confirm, reason);
+  if (!row.ok()) return Failure(row.error(), lang);
+  return Data(FindingJson(*row, RoleSeesMaskedData(caller.user.role)));
+}
+
+Reply Api::QualityCheck(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
+  if (!RoleMay(caller.user.role, Permission::kDecideFindings)) return Failure(Forbidden(), lang);
+  std::string text;
+  if (!BlankBody(req)) {
+    auto body = ParseBody(req, {"region"});
+    if (!body.ok()) return Failure(body.error(), lang);
+    if (body->contains("region") && !(*body)["region"].is_null()) {
+      if (!(*body)["region"].is_string()) {
+        return Failure(Error{"E_FORMAT", "region 应为字符串", "region must be a string"}, lang);
+      }
+      text = (*body)["region"].get<std::string>();
+    }
+  }
+  auto region = KnownRegion(*ctx.store, text, caller);
+  if (!region.ok()) return Failure(region.error(), lang);
+  auto report = CheckQuality(*ctx.store, caller, *region);
+  if (!report.ok()) return Failure(report.error(), lang);
+  return Data(CompareReportJson(*report, lang, RoleSeesMaskedData(caller.user.role)));
+}
+
 std::unique_ptr<Router> Api::MakeRouter() {
   auto router = std::make_unique<Router>();
   auto open = [this](auto handler) {
@@ -1070,6 +1387,40 @@ std::unique_ptr<Router> Api::MakeRouter() {
                                                   Lang lang, const Request& req, const Params&) {
                      return Audit(ctx, caller, lang, req);
                    }));
+  router->http_post(
+      "/api/v1/compare/lists",
+      authed([this](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    const Params&) { return CompareUpload(ctx, caller, lang, req); }));
+  router->http_get(
+      "/api/v1/compare/lists",
+      authed([this](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    const Params&) { return CompareLists(ctx, caller, lang, req); }));
+  router->http_get("/api/v1/findings", authed([this](ThreadContext& ctx, const Caller& caller,
+                                                     Lang lang, const Request& req, const Params&) {
+                     return Findings(ctx, caller, lang, req, false);
+                   }));
+  router->http_get(
+      "/api/v1/findings/counts",
+      authed([this](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    const Params&) { return FindingCounts(ctx, caller, lang, req); }));
+  router->http_post("/api/v1/findings/:id/confirm",
+                    authed([this, param](ThreadContext& ctx, const Caller& caller, Lang lang,
+                                         const Request& req, const Params& p) {
+                      return Decide(ctx, caller, lang, req, param(p, "id"), true);
+                    }));
+  router->http_post("/api/v1/findings/:id/dismiss",
+                    authed([this, param](ThreadContext& ctx, const Caller& caller, Lang lang,
+                                         const Request& req, const Params& p) {
+                      return Decide(ctx, caller, lang, req, param(p, "id"), false);
+                    }));
+  router->http_get(
+      "/api/v1/exports/findings.xlsx",
+      authed([this](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    const Params&) { return Findings(ctx, caller, lang, req, true); }));
+  router->http_post(
+      "/api/v1/quality-checks",
+      authed([this](ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req,
+                    const Params&) { return QualityCheck(ctx, caller, lang, req); }));
   router->non_matched_request_handler([this](const Request& req) {
     return Serve(req, Params{}, false,
                  [](ThreadContext&, const Caller&, Lang lang, const Request&, const Params&) {

@@ -37,9 +37,9 @@ class AggregateAccumulator {
   struct Counts {
     int64_t households = 0, persons = 0, registered = 0, ordinary = 0, poor_persons = 0,
             monitored = 0, monitored_persons = 0, eliminated = 0;
-    std::array<int64_t, 10> status{};        // by 贫困状态 code (0–9)
-    std::array<int64_t, 100> cause{};        // by 致贫原因 code
-    std::array<int64_t, 4> monitor_type{};   // by 监测对象类型 code
+    std::array<int64_t, 10> status{};       // by 贫困状态 code (0–9)
+    std::array<int64_t, 100> cause{};       // by 致贫原因 code
+    std::array<int64_t, 4> monitor_type{};  // by 监测对象类型 code
   };
   std::unordered_map<int64_t, Counts> by_village_;
 };

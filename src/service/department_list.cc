@@ -508,7 +508,8 @@ Result<DepartmentList> ReadDepartmentList(const std::string& path, const ListKin
     return Error{"E_TOO_LARGE", list.file_name + "：文件超过 4 GB",
                  list.file_name + ": the file is over 4 GB"};
   }
-  std::thread hashing([&] { list.checksum = Sha256Hex(bytes); });
+  std::string checksum;  // computed beside the parsing
+  std::thread hashing([&] { checksum = Sha256Hex(bytes); });
   struct JoinOnExit {
     std::thread& t;
     ~JoinOnExit() {
@@ -583,6 +584,8 @@ Result<DepartmentList> ReadDepartmentList(const std::string& path, const ListKin
                  list.file_name + ": the list has no data rows"};
   }
   SortAndDeduplicate(checker, list);
+  hashing.join();
+  list.checksum = std::move(checksum);
   return list;
 }
 

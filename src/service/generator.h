@@ -17,7 +17,7 @@ struct GeneratorOptions {
   RegionCode county;       // the county whose villages are used and whose ID numbers are made
   int64_t households = 0;  // how many households to make
   uint64_t seed = 1;
-  Date today;              // ages and dates are relative to this day
+  Date today;  // ages and dates are relative to this day
 };
 
 // Calls `sink` once per household, in order, household codes "G" + 6-digit county code

@@ -21,8 +21,8 @@ void DiffHouseholds(const Household& before, const Household& after,
                     std::vector<HistoryEntry>& out) {
   const RegionCode county = after.village_code.county();
   auto add = [&](std::string field, std::string old_value, std::string new_value) {
-    out.push_back({after.household_code, county, "", "", "", std::move(field),
-                   std::move(old_value), std::move(new_value)});
+    out.push_back({after.household_code, county, "", "", "", std::move(field), std::move(old_value),
+                   std::move(new_value)});
   };
   auto household_columns = TemplateColumns(TemplateTable::kHouseholds);
   std::vector<std::string> a, b;

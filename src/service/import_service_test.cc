@@ -34,8 +34,9 @@ class ImportServiceTest : public ::testing::Test {
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
     ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_->UpsertRegions({{RegionCode::FromInt(620422101205), "甲村", std::nullopt},
-                                       {RegionCode::FromInt(620422102201), "乙村", std::nullopt}})
+    ASSERT_TRUE(store_
+                    ->UpsertRegions({{RegionCode::FromInt(620422101205), "甲村", std::nullopt},
+                                     {RegionCode::FromInt(620422102201), "乙村", std::nullopt}})
                     .ok());
     ASSERT_TRUE(store_->Commit().ok());
   }
@@ -70,8 +71,8 @@ TEST_F(ImportServiceTest, AggregatesCountEveryLevelAndLeaveRemovedHouseholdsOut)
   ImportReport r = Import(kHouseholds, kMembers);
   ASSERT_TRUE(r.errors.empty());
   EXPECT_EQ(r.households_created, 2);
-  for (int64_t region : {620422101205LL, 620422101000LL, 620422000000LL, 620400000000LL,
-                         620000000000LL, 0LL}) {
+  for (int64_t region :
+       {620422101205LL, 620422101000LL, 620422000000LL, 620400000000LL, 620000000000LL, 0LL}) {
     EXPECT_EQ(Count(region, "households"), 1) << region;
     EXPECT_EQ(Count(region, "persons"), 2) << region;
     EXPECT_EQ(Count(region, "poor_persons"), 2) << region;
@@ -101,9 +102,8 @@ TEST_F(ImportServiceTest, ReimportingAChangedHouseholdMovesItsCountsAndRecordsHi
   ASSERT_TRUE(history.ok());
   std::vector<std::string> fields;
   for (const auto& e : *history) fields.push_back(e.field + "=" + e.new_value);
-  EXPECT_EQ(fields, (std::vector<std::string>{"created=", "village_code=620422102201",
-                                              "size=1", "wage_income=4500.00",
-                                              "member_removed="}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"created=", "village_code=620422102201", "size=1",
+                                              "wage_income=4500.00", "member_removed="}));
   EXPECT_EQ((*history)[1].old_value, "620422101205");
   EXPECT_EQ((*history)[1].source.rfind("import:", 0), 0u);
   auto stored = store_->FindHousehold("H1");

@@ -14,9 +14,9 @@ namespace fupin {
 // `fupin report summary` (spec/cli.md): counts for a region and its subtree.
 struct RegionSummary {
   RegionCode region;
-  std::string name;                // "全国" for the nation
-  int64_t households = 0;          // every household except 已剔除
-  int64_t persons = 0;             // their members
+  std::string name;        // "全国" for the nation
+  int64_t households = 0;  // every household except 已剔除
+  int64_t persons = 0;     // their members
   // 建档立卡户 (not 已剔除) by 贫困状态 label: 未脱贫, 已脱贫, 返贫 — always all three.
   std::vector<std::pair<std::string, int64_t>> by_status;
   // 建档立卡户 (not 已剔除) by 主要致贫原因 label, in code-list order, every cause listed.

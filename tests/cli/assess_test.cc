@@ -38,8 +38,6 @@ constexpr const char* kNanguan = "620422101205";      // 南关村: no poor hous
 constexpr const char* kTaipingdian = "620422102201";  // 太平店村: H01 (2) + H08 (1) poor persons
 constexpr const char* kXinzhuang = "620422102202";    // 新庄村: H02 (3) poor persons
 
-
-
 // A directory for the template databases, removed when the test program ends.
 const fs::path& TemplateDir() {
   static const fs::path dir = MakeTempDir("fupin_assess_test");

@@ -46,7 +46,6 @@ constexpr const char* kMembers = "members.csv";
 
 // ---- files and encodings ----
 
-
 std::vector<std::string> Lines(std::string_view text) {
   std::vector<std::string> lines;
   std::string line;
@@ -141,7 +140,6 @@ TEST(Utf8HelperTest, TellsUtf8FromGb18030) {
   EXPECT_FALSE(IsUtf8(ToGb18030("户编号,abc")));
   EXPECT_FALSE(IsUtf8("\xff\xfe\xfa"));
 }
-
 
 // The database NewDb copies: made on first use, removed when the test program ends.
 const fs::path& TemplateDb() {

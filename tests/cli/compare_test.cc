@@ -23,12 +23,10 @@ const fs::path kData = fs::path(FUPIN_TESTDATA_DIR);
 
 // The persons of tests/data/compare/members.csv.
 const std::map<std::string, std::string> kId = {
-    {"张大", "620422197501010117"}, {"张小", "62042220150601022X"},
-    {"张病", "620422195002020311"}, {"周同", "620422198505050137"},
-    {"李四", "620422198003030152"}, {"李娃", "620422201309090267"},
-    {"李残", "620422199004040170"}, {"王五", "620422196006060198"},
-    {"王六", "620422196207070245"}, {"赵剔", "620422197008080357"},
-    {"周同2", "620422198505050575"}, {"周娃", "620422201610100284"},
+    {"张大", "620422197501010117"}, {"张小", "62042220150601022X"},  {"张病", "620422195002020311"},
+    {"周同", "620422198505050137"}, {"李四", "620422198003030152"},  {"李娃", "620422201309090267"},
+    {"李残", "620422199004040170"}, {"王五", "620422196006060198"},  {"王六", "620422196207070245"},
+    {"赵剔", "620422197008080357"}, {"周同2", "620422198505050575"}, {"周娃", "620422201610100284"},
 };
 const std::string kOutsider = "110101199003070011";  // valid, not in the register
 
@@ -54,9 +52,9 @@ const fs::path& RegisterDb() {
                         (kData / "regions.csv").string()})
                   .exit_code,
               0);
-    RunResult r = RunFupin({"--db", db.string(), "import",
-                            (kData / "compare" / "households.csv").string(),
-                            (kData / "compare" / "members.csv").string()});
+    RunResult r =
+        RunFupin({"--db", db.string(), "import", (kData / "compare" / "households.csv").string(),
+                  (kData / "compare" / "members.csv").string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return db;
   }();
@@ -123,21 +121,21 @@ class CompareTest : public ::testing::Test {
 };
 
 TEST_F(CompareTest, ADeathListFindsTheDeadUpToTheAsOfDateAndNamesThatDiffer) {
-  const std::string list = Write(
-      "deaths.csv",
-      "证件号码,姓名,死亡日期,备注\n" + kId.at("张病") + ",张病,2025-03-02,户籍注销\n" +
-          kId.at("李四") + ",李四,2026-05-01,在 as-of 之后\n" + kId.at("张大") +
-          ",张太,2026-01-05,姓名不同\n" + kId.at("赵剔") + ",赵剔,2025-01-01,已剔除户\n" +
-          kOutsider + ",外人,2025-01-01,不在库中\n");
+  const std::string list =
+      Write("deaths.csv",
+            "证件号码,姓名,死亡日期,备注\n" + kId.at("张病") + ",张病,2025-03-02,户籍注销\n" +
+                kId.at("李四") + ",李四,2026-05-01,在 as-of 之后\n" + kId.at("张大") +
+                ",张太,2026-01-05,姓名不同\n" + kId.at("赵剔") + ",赵剔,2025-01-01,已剔除户\n" +
+                kOutsider + ",外人,2025-01-01,不在库中\n");
   json r = Compare("deaths", list, "2026-03-31");
   EXPECT_EQ(r["kind"], "deaths");
   EXPECT_EQ(r["rows"], 5);
   EXPECT_EQ(r["matched"], 3);  // 赵剔 is in a 已剔除 household, the outsider nowhere
   EXPECT_EQ(r["errors"], json::array());
   EXPECT_EQ(r["known"], 0);
-  EXPECT_EQ(Found(r), (std::set<std::string>{F("deceased_member", "张病"),
-                                             F("deceased_member", "张大"),
-                                             F("name_mismatch", "张大")}));
+  EXPECT_EQ(Found(r),
+            (std::set<std::string>{F("deceased_member", "张病"), F("deceased_member", "张大"),
+                                   F("name_mismatch", "张大")}));
   for (const auto& f : r["findings"]) {
     if (f["rule"] == "deceased_member" && f["id_number"] == kId.at("张病")) {
       EXPECT_EQ(f["detail"], "死亡日期 2025-03-02");
@@ -150,8 +148,8 @@ TEST_F(CompareTest, ADeathListFindsTheDeadUpToTheAsOfDateAndNamesThatDiffer) {
 }
 
 TEST_F(CompareTest, ExtraColumnsAreKeptWithTheFinding) {
-  const std::string list =
-      Write("deaths.csv", "备注,证件号码,死亡日期,姓名\n户籍注销," + kId.at("张病") + ",2025-03-02,张病\n");
+  const std::string list = Write("deaths.csv", "备注,证件号码,死亡日期,姓名\n户籍注销," +
+                                                   kId.at("张病") + ",2025-03-02,张病\n");
   json r = Compare("deaths", list, "2026-03-31");
   ASSERT_EQ(r["findings"].size(), 1u);
   RunResult listed = Fupin({"findings", "list", "--json"});
@@ -162,9 +160,9 @@ TEST_F(CompareTest, ExtraColumnsAreKeptWithTheFinding) {
 }
 
 TEST_F(CompareTest, AssetListsFlagPublicEmployeesVehiclesOverTheThresholdBusinessesAndHousing) {
-  json employees = Compare("public_employees",
-                           Write("p.csv", "证件号码,姓名,单位\n" + kId.at("王六") + ",王六,县财政局\n"),
-                           "2026-06-30");
+  json employees = Compare(
+      "public_employees",
+      Write("p.csv", "证件号码,姓名,单位\n" + kId.at("王六") + ",王六,县财政局\n"), "2026-06-30");
   EXPECT_EQ(Found(employees), (std::set<std::string>{F("public_employee", "王六")}));
   EXPECT_EQ(employees["findings"][0]["detail"], "单位 县财政局");
 
@@ -177,12 +175,14 @@ TEST_F(CompareTest, AssetListsFlagPublicEmployeesVehiclesOverTheThresholdBusines
   EXPECT_EQ(Found(vehicles), (std::set<std::string>{F("vehicle", "李四")}));
 
   json businesses = Compare(
-      "businesses", Write("b.csv", "证件号码,姓名,企业名称\n" + kId.at("王五") + ",王五,会宁某商贸有限公司\n"),
+      "businesses",
+      Write("b.csv", "证件号码,姓名,企业名称\n" + kId.at("王五") + ",王五,会宁某商贸有限公司\n"),
       "2026-06-30");
   EXPECT_EQ(Found(businesses), (std::set<std::string>{F("business", "王五")}));
 
   json housing = Compare(
-      "housing", Write("h.csv", "证件号码,姓名,房屋坐落\n" + kId.at("李残") + ",李残,会师镇某小区 3-201\n"),
+      "housing",
+      Write("h.csv", "证件号码,姓名,房屋坐落\n" + kId.at("李残") + ",李残,会师镇某小区 3-201\n"),
       "2026-06-30");
   EXPECT_EQ(Found(housing), (std::set<std::string>{F("commercial_housing", "李残")}));
 }
@@ -212,23 +212,23 @@ TEST_F(CompareTest, TheStudentRollFindsDropoutsAndChildrenOfSchoolAgeMissingFrom
   // 张小 (11 on 31 Dec 2026) is listed in school; 李娃 (13) as 辍学; 周娃 (10, 小学 in
   // the registry) is not listed; 张大 (51) as 辍学 is past school age.
   json r = Compare("students",
-                   Write("s.csv", "证件号码,姓名,学段,在校状态\n" + kId.at("张小") + ",张小,小学,在校\n" +
-                                      kId.at("李娃") + ",李娃,初中,辍学\n" + kId.at("张大") +
-                                      ",张大,高中,辍学\n"),
+                   Write("s.csv", "证件号码,姓名,学段,在校状态\n" + kId.at("张小") +
+                                      ",张小,小学,在校\n" + kId.at("李娃") + ",李娃,初中,辍学\n" +
+                                      kId.at("张大") + ",张大,高中,辍学\n"),
                    "2026-06-30");
-  EXPECT_EQ(Found(r), (std::set<std::string>{F("dropout", "李娃"),
-                                             F("school_roll_missing", "周娃")}));
+  EXPECT_EQ(Found(r),
+            (std::set<std::string>{F("dropout", "李娃"), F("school_roll_missing", "周娃")}));
 }
 
 TEST_F(CompareTest, TheInsuranceListFindsTheUninsuredAndLargeBillsByHouseholdKind) {
   // Listed: 张大 (建档立卡户, 5000.01 > 5000), 李残 (普通农户, 19999.99 ≤ 20000),
   // 李四 (普通农户, 20000.01 > 20000; uninsured in the registry, but on the list = insured).
-  json r = Compare("medical_insurance",
-                   Write("m.csv", "证件号码,姓名,参保类型,年度自付金额\n" + kId.at("张大") +
-                                      ",张大,城乡居民,5000.01\n" + kId.at("李残") +
-                                      ",李残,城乡居民,19999.99\n" + kId.at("李四") +
-                                      ",李四,城乡居民,20000.01\n"),
-                   "2026-06-30");
+  json r = Compare(
+      "medical_insurance",
+      Write("m.csv", "证件号码,姓名,参保类型,年度自付金额\n" + kId.at("张大") +
+                         ",张大,城乡居民,5000.01\n" + kId.at("李残") + ",李残,城乡居民,19999.99\n" +
+                         kId.at("李四") + ",李四,城乡居民,20000.01\n"),
+      "2026-06-30");
   const auto found = Found(r);
   EXPECT_TRUE(found.contains(F("medical_alert", "张大")));
   EXPECT_TRUE(found.contains(F("medical_alert", "李四")));
@@ -257,9 +257,9 @@ TEST_F(CompareTest, AFindingIsNeverRaisedTwiceAndTheSecondListIsComparedWithTheF
   json r1 = Compare("deaths", first, "2026-03-31");
   EXPECT_EQ(r1["findings"].size(), 1u);
   EXPECT_EQ(r1["previous"], nullptr);
-  const std::string second = Write("2.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") +
-                                                ",张病,2025-03-02\n" + kId.at("王五") +
-                                                ",王五,2026-04-02\n");
+  const std::string second =
+      Write("2.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n" +
+                         kId.at("王五") + ",王五,2026-04-02\n");
   json r2 = Compare("deaths", second, "2026-04-30");
   EXPECT_EQ(r2["known"], 1);
   EXPECT_EQ(Found(r2), (std::set<std::string>{F("deceased_member", "王五")}));
@@ -279,15 +279,17 @@ TEST_F(CompareTest, AFindingIsNeverRaisedTwiceAndTheSecondListIsComparedWithTheF
 }
 
 TEST_F(CompareTest, RowsWithBadIdNumbersAreListedWithTheirLinesAndTheRestIsCompared) {
-  const std::string list = Write(
-      "deaths.csv", "证件号码,姓名,死亡日期\n"
-                    "620422197501010118,坏校验,2025-01-01\n"  // line 2: wrong check character
-                    "62042219750101011,太短,2025-01-01\n" +   // line 3
-                        kId.at("张病") + ",张病,2025-03-02\n" +  // line 4: fine
-                        kId.at("张病") + ",张病,2025-03-02\n" +  // line 5: twice
-                        kId.at("王五") + ",,2025-01-01\n" +      // line 6: no name
-                        kId.at("王六") + ",王六,2027-01-01\n" +  // line 7: after today
-                        kId.at("李四") + ",李四,2025-13-01\n");  // line 8: not a date
+  const std::string list =
+      Write("deaths.csv",
+            "证件号码,姓名,死亡日期\n"
+            "620422197501010118,坏校验,2025-01-01\n"  // line 2: wrong check character
+            "62042219750101011,太短,2025-01-01\n" +   // line 3
+                kId.at("张病") +
+                ",张病,2025-03-02\n" +                   // line 4: fine
+                kId.at("张病") + ",张病,2025-03-02\n" +  // line 5: twice
+                kId.at("王五") + ",,2025-01-01\n" +      // line 6: no name
+                kId.at("王六") + ",王六,2027-01-01\n" +  // line 7: after today
+                kId.at("李四") + ",李四,2025-13-01\n");  // line 8: not a date
   json r = Compare("deaths", list, "2026-06-30", 2);
   std::vector<std::pair<int, std::string>> errors;
   for (const auto& e : r["errors"]) {
@@ -317,7 +319,8 @@ TEST_F(CompareTest, AMissingColumnComparesNothingAndStoresNothing) {
 }
 
 TEST_F(CompareTest, AnAsOfDateInTheFutureAndAnUnknownKindAreBadInput) {
-  const std::string list = Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n");
+  const std::string list =
+      Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n");
   RunResult future = Fupin({"compare", "deaths", list, "--as-of", "2026-07-01"});
   EXPECT_EQ(future.exit_code, 2);
   EXPECT_NE(future.err.find("E_DATE"), std::string::npos);
@@ -357,8 +360,8 @@ TEST_F(CompareTest, Gb18030QuotedAndUtf8ListsGiveTheSameFindings) {
 
 TEST_F(CompareTest, FindingsAreConfirmedOrDismissedWithAReasonOnce) {
   json r = Compare("deaths",
-                   Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n" +
-                                      kId.at("王五") + ",王五,2025-04-02\n"),
+                   Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") +
+                                      ",张病,2025-03-02\n" + kId.at("王五") + ",王五,2025-04-02\n"),
                    "2026-06-30");
   ASSERT_EQ(r["findings"].size(), 2u);
   const std::string a = std::to_string(r["findings"][0]["id"].get<int64_t>());
@@ -391,7 +394,8 @@ TEST_F(CompareTest, FindingsCanBeListedByRuleAndRegion) {
   json nanguan = json::parse(Fupin({"findings", "list", "--region", "620422101205", "--json"}).out);
   ASSERT_EQ(nanguan["total"], 1);
   EXPECT_EQ(nanguan["items"][0]["id_number"], kId.at("王五"));
-  json rule = json::parse(Fupin({"findings", "list", "--rule", "dibao_not_recorded", "--json"}).out);
+  json rule =
+      json::parse(Fupin({"findings", "list", "--rule", "dibao_not_recorded", "--json"}).out);
   ASSERT_EQ(rule["total"], 1);
   EXPECT_EQ(rule["items"][0]["household_code"], "C02");
 }
@@ -414,9 +418,9 @@ TEST_F(CompareTest, TheQualityCheckFindsEveryPlantedInconsistencyOnce) {
     found.insert(f["rule"].get<std::string>() + " " + f["household_code"].get<std::string>());
   }
   EXPECT_EQ(found, (std::set<std::string>{
-                       "cause_mismatch C03",    // 因学 with no student
-                       "income_outlier C05",    // per-capita income 0
-                       "no_helper C02",         // a monitored 普通农户 without a helper
+                       "cause_mismatch C03",  // 因学 with no student
+                       "income_outlier C05",  // per-capita income 0
+                       "no_helper C02",       // a monitored 普通农户 without a helper
                        "no_helper C03",
                        "no_helper C05",
                        "duplicate_person C01",  // 周同, same birth date, two households

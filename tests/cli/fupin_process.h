@@ -7,8 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fupin::testing {
