@@ -36,7 +36,7 @@ void PrintFindings(const Globals& g, const std::vector<FindingRow>& findings, si
 
 int PrintReport(const Globals& g, const CompareReport& r) {
   if (g.json) {
-    std::cout << CompareReportJson(r, g.lang, false).dump() << "\n";
+    std::cout << CompareReportText(r, g.lang, false) << "\n";
   } else {
     PrintIssues(g, r.errors, std::cerr);
     if (r.kind == "quality") {

@@ -25,6 +25,10 @@ std::string_view TrimSpaces(std::string_view text);
 // ASCII letters compared without case; other bytes exactly.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// Appends `text` as a JSON string literal: quotes, backslashes and control characters
+// escaped, UTF-8 kept (for JSON written without building a tree).
+void AppendJsonString(std::string& out, std::string_view text);
+
 // True when `bytes` is valid UTF-8. With `allow_truncated_tail`, an incomplete sequence
 // at the very end (a chunk boundary) is accepted.
 bool IsValidUtf8(std::string_view bytes, bool allow_truncated_tail = false);

@@ -346,3 +346,15 @@ TEST(DecodingReaderTest, BadBytesInALaterChunkAreReportedWithTheirLine) {
 
 }  // namespace
 }  // namespace fupin
+
+namespace fupin {
+namespace {
+
+TEST(AppendJsonString, EscapesQuotesBackslashesAndControlCharactersAndKeepsUtf8) {
+  std::string out = "x";
+  AppendJsonString(out, "张\"三\\\n\t\x01");
+  EXPECT_EQ(out, "x\"张\\\"三\\\\\\n\\t\\u0001\"");
+}
+
+}  // namespace
+}  // namespace fupin

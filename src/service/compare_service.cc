@@ -27,39 +27,6 @@ Error NoSuchRegion(RegionCode region) {
 
 std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 
-// A JSON string literal (for the list row kept with a finding).
-void AppendJsonString(std::string& out, std::string_view text) {
-  out.push_back('"');
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 15]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 // The row's columns as a JSON object, extra columns included (they are kept and shown).
 std::string RowJson(const DepartmentList& list, const ListRow& row) {

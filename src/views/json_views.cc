@@ -317,25 +317,17 @@ Json DepartmentListJson(const DepartmentListRow& l) {
               {"known", l.known}};
 }
 
-Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
+namespace {
+
+
+// The report without its findings (an empty array in their place).
+Json CompareReportHead(const CompareReport& r, Lang lang) {
   Json errors = Json::array();
   for (const auto& e : r.errors) errors.push_back(IssueJson(e, lang));
-  Json findings = Json::array();
-  for (const auto& f : r.findings) {
-    Json j = FindingJson(f, masked);
-    // compare.md's keys first; the rest as FindingJson has them.
-    findings.push_back(Json{{"rule", j["rule"]},
-                            {"household_code", j["household_code"]},
-                            {"id_number", j["id_number"]},
-                            {"detail", j["detail"]},
-                            {"id", j["id"]},
-                            {"name", j["name"]},
-                            {"village_code", j["village_code"]}});
-  }
   Json out{{"kind", r.kind}, {"rows", r.rows}, {"matched", r.matched}, {"errors", errors}};
   if (r.errors_not_listed) out["errors_not_listed"] = r.errors_not_listed;
   out["known"] = r.known;
-  out["findings"] = findings;
+  out["findings"] = Json::array();
   if (r.kind != "quality") {
     out["list_id"] = r.list.id;
     out["as_of"] = r.list.as_of;
@@ -348,6 +340,38 @@ Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
                                  : Json(nullptr);
   }
   return out;
+}
+
+}  // namespace
+
+Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
+  return Json::parse(CompareReportText(r, lang, masked));
+}
+
+std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
+  const std::string head = CompareReportHead(r, lang).dump();
+  // compare.md's keys first, then the ones fupin adds. Written by hand: a list can raise
+  // millions of findings, and a JSON tree of them would cost more than the comparison.
+  std::string findings = "[";
+  findings.reserve(r.findings.size() * 200 + 2);
+  for (const auto& f : r.findings) {
+    if (findings.size() > 1) findings.push_back(',');
+    findings += "{\"rule\":";
+    AppendJsonString(findings, f.rule);
+    findings += ",\"household_code\":";
+    AppendJsonString(findings, f.household_code);
+    findings += ",\"id_number\":";
+    AppendJsonString(findings, masked ? MaskIdNumber(f.id_number) : f.id_number);
+    findings += ",\"detail\":";
+    AppendJsonString(findings, f.detail);
+    findings += ",\"id\":" + std::to_string(f.id) + ",\"name\":";
+    AppendJsonString(findings, f.name);
+    findings += ",\"village_code\":\"" + RegionCode::FromInt(f.village_code).ToString() + "\"}";
+  }
+  findings.push_back(']');
+  constexpr std::string_view kSlot = "\"findings\":[]";
+  const size_t at = head.find(kSlot);
+  return head.substr(0, at + kSlot.size() - 2) + findings + head.substr(at + kSlot.size());
 }
 
 Json FindingCountsJson(const std::vector<FindingCount>& counts) {

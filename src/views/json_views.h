@@ -39,6 +39,8 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked);
 // The cross-check (spec/compare.md): `fupin compare --json` / POST /compare/lists, and
 // `fupin check quality --json`. With `masked`, ID numbers are masked.
 Json CompareReportJson(const CompareReport& report, Lang lang, bool masked);
+// The same document as text, written without building a tree (for large reports).
+std::string CompareReportText(const CompareReport& report, Lang lang, bool masked);
 Json FindingJson(const FindingRow& finding, bool masked);
 Json DepartmentListJson(const DepartmentListRow& list);
 Json FindingCountsJson(const std::vector<FindingCount>& counts);

@@ -76,19 +76,46 @@ export const USERS = [
 export const MATRIX_USERS = USERS.filter((u) => !['lockme', 'disableme', 'passwdme'].includes(u.name));
 
 // What each role may do (service/auth_service.h Permission), within its region subtree.
-// `read` covers regions, summaries and households; ID numbers and phones are masked for
+// `read` covers regions, summaries, households, findings and department lists; `compare`
+// is uploading a department list (kCompare), `decide` confirming or dismissing findings
+// and running the quality checks (kDecideFindings). ID numbers and phones are masked for
 // the roles in MASKED.
 export const PERMISSIONS = {
-  admin: ['read', 'write', 'import', 'assess', 'export', 'audit'],
-  county_admin: ['read', 'write', 'import', 'assess', 'export'],
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide'],
+  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide'],
   township_operator: ['read', 'write', 'import', 'assess', 'export'],
   village_operator: ['read', 'write', 'assess', 'export'],
   helper: ['read', 'assess'],
-  department: ['read'],
+  department: ['read', 'compare'],
   auditor: ['read', 'assess', 'export', 'audit'],
   viewer: ['read', 'assess'],
 };
 export const MASKED = ['viewer', 'auditor', 'department'];
+
+// ---- findings (spec/compare.md) ----
+
+// A deaths list (死亡名单) naming members of the base register in every village of SCOPES
+// and the second county's household, two of them under another name. matrix.test.mjs
+// loads it before the matrix runs (fupin compare), so that there are open findings
+// (deceased_member, name_mismatch) inside and outside every scope, ten in 620422102201.
+export const DEATHS_CSV = '证件号码,姓名,死亡日期\n' + [
+  '620422196004057550,成员0_0', '620422196105284322,成员0_1', '620422202004236653,成员0_2',
+  '62042220110125826X,别名0_3', '620422194804270334,成员2_0', '620422194308032169,成员2_1',
+  '620422201511151465,别名2_2', // 620422102201
+  '620422194901222334,成员1_0', // 620422101205
+  '620422197506120315,成员3_0', // 620422102202
+  `${EXTRA_ID},外县户主`, //       620423100201
+].map((row) => `${row},2026-01-15`).join('\n') + '\n';
+// A deaths list of one person who is in no register: a load that finds nothing.
+const NOBODY_ID = '62042219900101001' + idChecksum('62042219900101001');
+const nobody = () => {
+  const f = new FormData();
+  f.append('kind', 'deaths');
+  f.append('as_of', '2026-06-30');
+  f.append('list', new Blob([`证件号码,姓名,死亡日期\n${NOBODY_ID},无此人,2026-01-15\n`], { type: 'text/csv' }), '死亡名单.csv');
+  return f;
+};
+const ID_SHOWN = { masked: /^\d{6}\*{8}[0-9X]{4}$/, whole: /^\d{17}[0-9X]$/ };
 
 // ---- the endpoints ----
 //
@@ -100,6 +127,8 @@ export const MASKED = ['viewer', 'auditor', 'department'];
 //              outside the caller's scope;
 //   outside  — [status, code] for an allowed role outside its scope;
 //   sameAsMissing — outside must answer exactly as `missing` (status and code);
+//   scopeFirst — outside answers `outside` whatever the role may do (the service looks the
+//              finding up before it checks the permission);
 //   build(ctx) — the request: { params, query, body, form, token }; ctx has
 //              srv, user, target (SCOPES[…].inside/outside/missing), where, h (helpers);
 //   check(res, ctx) — optional extra assertions on a success.
@@ -218,6 +247,62 @@ export const ENDPOINTS = [
     check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
   })),
   {
+    method: 'POST', path: '/api/v1/compare/lists', perm: 'compare', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => {
+      const form = nobody();
+      form.append('region', target.region);
+      return { form };
+    },
+    check: (res, { assert, target }) => {
+      const d = res.body.data;
+      assert.deepEqual([d.kind, d.rows, d.matched, d.region_code], ['deaths', 1, 0, target.region.padEnd(12, '0')]);
+    },
+  },
+  {
+    method: 'GET', path: '/api/v1/compare/lists', perm: 'read', ok: 200,
+    build: () => ({ query: { kind: 'deaths' } }),
+    check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
+  },
+  {
+    method: 'GET', path: '/api/v1/findings', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert, user }) => {
+      assert.ok(res.body.data.total >= 1, 'the scope holds findings');
+      const shown = MASKED.includes(user.role) ? ID_SHOWN.masked : ID_SHOWN.whole;
+      for (const f of res.body.data.items) assert.match(f.id_number, shown);
+    },
+  },
+  {
+    method: 'GET', path: '/api/v1/findings/counts', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert }) => assert.ok(res.body.data.some((c) => c.open + c.confirmed + c.dismissed >= 1)),
+  },
+  ...[['confirm', 'confirmed', undefined], ['dismiss', 'dismissed', { reason: '同名不同人，已核实' }]].map(([verb, status, body]) => ({
+    // An open finding in the target village (none in a missing one: a number no finding has).
+    method: 'POST', path: `/api/v1/findings/{id}/${verb}`, perm: 'decide', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], scopeFirst: true,
+    build: async ({ target, h }) => ({ params: { id: await h.openFinding(target.village) }, body }),
+    check: (res, { assert, user }) => {
+      assert.equal(res.body.data.status, status);
+      assert.equal(res.body.data.decided_by, user.name);
+    },
+  })),
+  {
+    method: 'GET', path: '/api/v1/exports/findings.xlsx', perm: 'export', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert }) => assert.equal(res.bytes.subarray(0, 2).toString('latin1'), 'PK'),
+  },
+  {
+    method: 'POST', path: '/api/v1/quality-checks', perm: 'decide', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ body: { region: target.region } }),
+    check: (res, { assert }) => assert.equal(res.body.data.kind, 'quality'),
+  },
+  {
     method: 'GET', path: '/api/v1/audit', perm: 'audit', ok: 200,
     build: () => ({ query: { page: 1, size: 5 } }),
     check: (res, { assert }) => {
@@ -232,6 +317,7 @@ export const ENDPOINTS = [
 export function expected(endpoint, user, where) {
   if (endpoint.open) return [endpoint.ok, null];
   if (!user) return [401, 'E_AUTH'];
+  if (where === 'outside' && endpoint.scopeFirst) return endpoint.outside;
   if (endpoint.perm && !PERMISSIONS[user.role].includes(endpoint.perm)) return [403, 'E_FORBIDDEN'];
   if (where === 'outside') return endpoint.outside;
   return [endpoint.ok, null];

@@ -4,13 +4,15 @@
 // does not exist.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import {
   ROOT, startServer, api, login, baseBodies, csvFor, newHousehold, assertStopsCleanly,
 } from './server.mjs';
-import { ENDPOINTS, MATRIX_USERS, SCOPES, PERMISSIONS, USERS, expected, fillPath } from './matrix.mjs';
+import {
+  ENDPOINTS, MATRIX_USERS, SCOPES, PERMISSIONS, USERS, DEATHS_CSV, expected, fillPath,
+} from './matrix.mjs';
 
 let srv;
 const h = {
@@ -24,9 +26,23 @@ const h = {
     assert.equal(res.status, 200, `root reads ${code}: ${res.text}`);
     return res.body.data.version;
   },
+  // The number of an open finding in `village` (read by root), or one no finding has.
+  openFinding: async (village) => {
+    const res = await api(srv, 'GET', '/api/v1/findings', {
+      token: await srv.token('root'), query: { region: village, status: 'open', size: 1 },
+    });
+    assert.equal(res.status, 200, `root reads the findings of ${village}: ${res.text}`);
+    return res.body.data.items[0]?.id ?? 99999999;
+  },
 };
 
-before(async () => { srv = await startServer(); });
+before(async () => {
+  srv = await startServer();
+  // Findings inside and outside every scope (matrix.mjs DEATHS_CSV), loaded with the CLI.
+  writeFileSync(path.join(srv.dir, 'deaths.csv'), DEATHS_CSV);
+  const r = await srv.cli(['compare', 'deaths', path.join(srv.dir, 'deaths.csv'), '--as-of', '2026-06-30']);
+  assert.equal(r.code, 0, `fupin compare: ${r.err}${r.out}`);
+});
 after(async () => { await srv?.cleanup(); });
 
 async function perform(endpoint, user, target) {

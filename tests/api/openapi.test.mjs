@@ -136,7 +136,7 @@ describe('the routes', () => {
     assert.equal(res.body.error.message, 'no such resource');
   });
 
-  const samples = { code: '620422', household_code: 'H2210220100002' };
+  const samples = { code: '620422', household_code: 'H2210220100002', id: '1' };
   for (const route of documentedRoutes()) {
     it(`${route.method} ${route.path} exists: an admin gets something other than "no such resource"`, async () => {
       // DELETE /session ends the session it is called with: use a session of its own.
