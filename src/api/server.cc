@@ -277,6 +277,11 @@ Reply Data(const Json& data, int status = 200) {
   return Reply{status, Json{{"data", data}}.dump(), "application/json; charset=utf-8", ""};
 }
 
+// The envelope around a document already written as text.
+Reply DataText(std::string data) {
+  return Reply{200, "{\"data\":" + std::move(data) + "}", "application/json; charset=utf-8", ""};
+}
+
 Reply Failure(const Error& error, Lang lang, const Json& details = Json::array()) {
   const int status = HttpStatusFor(error.code);
   Json body{
@@ -1159,7 +1164,7 @@ Reply Api::CompareUpload(ThreadContext& ctx, const Caller& caller, Lang lang, co
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   if (!report.ok()) return Failure(report.error(), lang);
-  return Data(CompareReportJson(*report, lang, RoleSeesMaskedData(caller.user.role)));
+  return DataText(CompareReportText(*report, lang, RoleSeesMaskedData(caller.user.role)));
 }
 
 Reply Api::CompareLists(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
@@ -1298,7 +1303,7 @@ Reply Api::QualityCheck(ThreadContext& ctx, const Caller& caller, Lang lang, con
   if (!region.ok()) return Failure(region.error(), lang);
   auto report = CheckQuality(*ctx.store, caller, *region);
   if (!report.ok()) return Failure(report.error(), lang);
-  return Data(CompareReportJson(*report, lang, RoleSeesMaskedData(caller.user.role)));
+  return DataText(CompareReportText(*report, lang, RoleSeesMaskedData(caller.user.role)));
 }
 
 std::unique_ptr<Router> Api::MakeRouter() {

@@ -142,6 +142,7 @@ int CompareCommands::Compare() const {
                                  "--encoding must be auto, utf-8 or gb18030"));
   }
   request.encoding = *encoding;
+  request.progress = [](const std::string& line) { std::cerr << line << "\n"; };
   auto policy = LoadPolicy(g_.policy);
   if (!policy.ok()) return Fail(g_, policy.error());
   auto store = OpenStore(g_, Store::OpenMode::kExisting);

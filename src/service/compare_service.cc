@@ -1,7 +1,10 @@
 #include "service/compare_service.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -26,7 +29,6 @@ Error NoSuchRegion(RegionCode region) {
 }
 
 std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
-
 
 // The row's columns as a JSON object, extra columns included (they are kept and shown).
 std::string RowJson(const DepartmentList& list, const ListRow& row) {
@@ -94,21 +96,25 @@ class FindingSink {
  public:
   FindingSink(Store& store, int64_t created_list) : store_(store), list_id_(created_list) {}
 
+  // `rules` must outlive the sink (its names key the sets).
   Status LoadKnown(const std::vector<std::string>& rules) {
     for (const auto& rule : rules) {
-      auto& set = known_[rule];
+      auto& set = known_[std::string_view(rule)];
       FUPIN_RETURN_IF_ERROR(store_.compare().ForEachSubject(
           rule, [&](std::string_view subject) { set.insert(std::string(subject)); }));
+      any_known_ = any_known_ || !set.empty();
     }
     return Status::Ok();
   }
 
   // Adds a finding unless one of the same rule and subject is on file (then counts it).
-  FindingRow* Add(const std::string& rule, std::string subject) {
+  FindingRow* Add(const char* rule, std::string subject) {
     // Within one run a rule meets each subject once, so only earlier findings can clash.
-    if (auto it = known_.find(rule); it != known_.end() && it->second.contains(subject)) {
-      ++known_count_;
-      return nullptr;
+    if (any_known_) {
+      if (auto it = known_.find(rule); it != known_.end() && it->second.contains(subject)) {
+        ++known_count_;
+        return nullptr;
+      }
     }
     FindingRow& f = rows_.emplace_back();
     f.rule = rule;
@@ -127,9 +133,10 @@ class FindingSink {
  private:
   Store& store_;
   int64_t list_id_;
-  std::unordered_map<std::string, std::unordered_set<std::string>> known_;
+  std::unordered_map<std::string_view, std::unordered_set<std::string>> known_;  // by rule
   std::vector<FindingRow> rows_;
   int64_t known_count_ = 0;
+  bool any_known_ = false;
 };
 
 // Applies a kind's rules to the merge of the register index and the list.
@@ -364,20 +371,29 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
     if (!region->has_value()) return NoSuchRegion(request.region);
   }
 
+  const auto started = std::chrono::steady_clock::now();
+  auto progress = [&](const char* zh) {
+    if (!request.progress) return;
+    char stamp[32];
+    std::snprintf(
+        stamp, sizeof stamp, "[%7.2f s] ",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    request.progress(stamp + std::string(zh));
+  };
+  progress("读取名单");
   ListReadOptions options;
+  options.file_name = request.file_name;
   options.encoding = request.encoding;
   options.today = request.today;
   auto read = ReadDepartmentList(request.path, *kind, options);
   if (!read.ok()) return read.error();
   DepartmentList& list = *read;
-  if (!request.file_name.empty()) {
-    list.file_name = request.file_name;
-    for (auto& e : list.errors) e.file = request.file_name;
-  }
 
+  progress("打开登记库身份证号索引");
   auto index = RegisterIndex::Open(store);
   if (!index.ok()) return index.error();
 
+  progress("比对");
   CompareReport report;
   report.kind = kind->key;
   report.rows = list.rows_read;
@@ -407,6 +423,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   keys.reserve(list.rows.size());
   for (const auto& r : list.rows) keys.push_back(r.key);
 
+  progress("写入名单和核查发现");
   FUPIN_RETURN_IF_ERROR(store.Begin());
   auto fail = [&](const Error& e) -> Error {
     store.Rollback();
@@ -419,6 +436,18 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
     report.previous = Diff((*previous)->first, (*previous)->second, list.rows);
   sink.set_list_id(row.id);
   if (Status s = StoreFindings(store, sink.rows()); !s.ok()) return fail(s.error());
+  // A finding stored by another comparison since this one looked is known, not new.
+  {
+    auto& rows = sink.rows();
+    const auto before = rows.size();
+    std::erase_if(rows, [](const FindingRow& f) { return f.id == 0; });
+    report.known += static_cast<int64_t>(before - rows.size());
+    row.findings = static_cast<int64_t>(rows.size());
+    row.known = report.known;
+    if (before != rows.size()) {
+      if (Status s = store.compare().UpdateListCounts(row); !s.ok()) return fail(s.error());
+    }
+  }
   if (Status s = AppendAudit(store, caller, "compare.load", "list:" + std::to_string(row.id),
                              std::string(kind->key) + " rows=" + std::to_string(row.rows) +
                                  " matched=" + std::to_string(row.matched) +
@@ -427,6 +456,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
     return fail(s.error());
   }
   FUPIN_RETURN_IF_ERROR(store.Commit());
+  progress("完成");
 
   report.findings = std::move(sink.rows());
   report.errors = std::move(list.errors);
@@ -436,11 +466,17 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
 Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCode region) {
   if (!RoleMay(caller.user.role, Permission::kDecideFindings)) return Forbidden();
   if (!caller.InScope(region)) return NoSuchRegion(region);
+  if (region.value() != 0) {
+    auto found = store.GetRegion(region);
+    if (!found.ok()) return found.error();
+    if (!found->has_value()) return NoSuchRegion(region);
+  }
   CompareReport report;
   report.kind = "quality";
   FindingSink sink(store, 0);
-  FUPIN_RETURN_IF_ERROR(
-      sink.LoadKnown({"cause_mismatch", "income_outlier", "no_helper", "duplicate_person"}));
+  const std::vector<std::string> rules = {"cause_mismatch", "income_outlier", "no_helper",
+                                          "duplicate_person"};
+  FUPIN_RETURN_IF_ERROR(sink.LoadKnown(rules));
   std::unordered_set<std::string> assigned;
   FUPIN_RETURN_IF_ERROR(store.compare().ForEachAssignedHousehold(
       [&](std::string_view code) { assigned.insert(std::string(code)); }));
@@ -510,6 +546,8 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
     store.Rollback();
     return s.error();
   }
+  report.known += static_cast<int64_t>(
+      std::erase_if(sink.rows(), [](const FindingRow& f) { return f.id == 0; }));
   if (Status s = AppendAudit(store, caller, "check.quality", region.ToString(),
                              "findings=" + std::to_string(sink.rows().size()));
       !s.ok()) {
@@ -551,6 +589,10 @@ Result<FindingRow> DecideFinding(Store& store, const Caller& caller, int64_t id,
     return Error{"E_CONFLICT", "这条核查发现已处理（" + row.status + "）",
                  "the finding has been decided already (" + row.status + ")"};
   }
+  if (reason_text.size() > 2000) {
+    return Error{"E_FORMAT", "理由过长（最多 2000 字节）",
+                 "the reason is too long (2000 bytes at most)"};
+  }
   if (!confirm && reason_text.empty()) {
     return Error{"E_REQUIRED", "排除核查发现需要填写理由", "a dismissal needs a reason"};
   }
@@ -575,7 +617,19 @@ Result<FindingRow> DecideFinding(Store& store, const Caller& caller, int64_t id,
 Result<std::vector<DepartmentListRow>> ListDepartmentLists(Store& store, const Caller& caller,
                                                            const std::string& kind) {
   if (!RoleMay(caller.user.role, Permission::kRead)) return Forbidden();
-  return store.compare().Lists(kind, caller.user.region);
+  if (!kind.empty() && !FindListKind(kind)) {
+    return Error::Usage("未知的名单类型：" + kind, "unknown list kind: " + kind);
+  }
+  // Lists of regions inside the caller's, and lists covering it (the whole register, its
+  // county …): their findings in the caller's region are the caller's.
+  auto lists = store.compare().Lists(kind, RegionCode::Nation());
+  if (!lists.ok()) return lists.error();
+  std::vector<DepartmentListRow> out;
+  for (auto& l : *lists) {
+    const RegionCode region = RegionCode::FromInt(l.region_code);
+    if (caller.InScope(region) || region.Contains(caller.user.region)) out.push_back(std::move(l));
+  }
+  return out;
 }
 
 Status AssignHelper(Store& store, const Caller& caller, const std::string& username,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ struct CompareRequest {
   RegionCode region;  // the region the list covers (the nation = the whole register)
   Encoding encoding = Encoding::kAuto;
   Date today;
+  // Progress lines for people (stderr), with the seconds since the start; may be empty.
+  std::function<void(const std::string&)> progress;
 };
 
 // The previous list of the same kind for the same region, and how this one differs.

@@ -61,12 +61,13 @@ const ListKindInfo* FindListKind(std::string_view key);
 // One valid row of a list.
 struct ListRow {
   uint64_t key = 0;     // PackIdNumber of the normalised ID number
-  uint32_t line = 0;    // 1-based; the header is line 1 (XLSX: the sheet row)
-  uint32_t length = 0;  // of the record in DepartmentList::text
-  uint64_t offset = 0;  // of the record in DepartmentList::text
   int64_t value = 0;    // the kind's typed column (see ValueType); 0 when empty
+  uint32_t offset = 0;  // of the record in DepartmentList::text (lists are under 4 GB)
+  uint32_t length = 0;  // of the record
+  uint32_t line = 0;    // 1-based; the header is line 1 (XLSX: the sheet row)
   bool has_value = false;
 };
+static_assert(sizeof(ListRow) == 32);
 
 struct DepartmentList {
   const ListKindInfo* kind = nullptr;
@@ -78,6 +79,7 @@ struct DepartmentList {
   std::vector<int> kind_columns;    // header index of each ListKindInfo::columns entry
   int64_t rows_read = 0;            // data rows, valid or not
   std::vector<ListRow> rows;        // the valid rows, sorted by key, one per key
+  std::vector<ListRow> more_rows;   // while reading: the second half's rows
   std::vector<ImportIssue> errors;  // by line
 
   // The cells of a row (views into the list's text), as many as the header has.
@@ -91,6 +93,7 @@ struct DepartmentList {
 };
 
 struct ListReadOptions {
+  std::string file_name;  // for messages; "" = the base name of the path
   Encoding encoding = Encoding::kAuto;
   Date today;
   size_t max_errors_listed = 1000;  // later errors are counted, not listed

@@ -84,7 +84,8 @@ class CompareStore {
   // Calls `fn` with the subject of every finding of `rule`, any status.
   virtual Status ForEachSubject(const std::string& rule,
                                 const std::function<void(std::string_view)>& fn) = 0;
-  // Inserts new findings (in a transaction); sets each id. E_CONFLICT if one is known.
+  // Inserts new findings (in a transaction) and sets each id; a finding whose rule and
+  // subject are already stored is skipped and keeps id 0.
   virtual Status InsertFindings(std::vector<FindingRow>& rows) = 0;
   virtual Result<FindingPage> SearchFindings(const FindingQuery& query) = 0;
   virtual Result<std::optional<FindingRow>> GetFinding(int64_t id) = 0;

@@ -67,8 +67,8 @@ struct HouseholdQuery {
   RegionCode region;  // a subtree (the nation for code 0)
   std::optional<int> kind, poverty_status, attribute, main_cause, monitor_type, monitor_status;
   std::optional<Money> income_min, income_max;  // per-capita net income, inclusive
-  std::string name;       // part of a member's name
-  std::string id_number;  // a member's ID number, exact
+  std::string name;                             // part of a member's name
+  std::string id_number;                        // a member's ID number, exact
   enum class Sort { kCode, kVillage, kIncome, kSize } sort = Sort::kCode;
   bool descending = false;
   int64_t offset = 0;

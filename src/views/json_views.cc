@@ -285,8 +285,19 @@ Json FindingJson(const FindingRow& f, bool masked) {
            {"detail", f.detail}};
   if (!f.row.empty()) {
     Json row = Json::parse(f.row, nullptr, false);
-    if (masked && row.is_object() && row.contains("证件号码")) {
-      row["证件号码"] = MaskIdNumber(row["证件号码"].get<std::string>());
+    if (masked && row.is_object()) {
+      // The list's own columns and any extra one: whatever looks like an ID number or a
+      // mobile number is masked, whatever the department called the column.
+      for (auto it = row.begin(); it != row.end(); ++it) {
+        if (!it.value().is_string()) continue;
+        const std::string v = it.value().get<std::string>();
+        const bool digits = !v.empty() && v.find_first_not_of("0123456789Xx") == std::string::npos;
+        if (digits && (v.size() == 15 || v.size() == 18)) {
+          it.value() = MaskIdNumber(v);
+        } else if (digits && v.size() == 11 && v[0] == '1') {
+          it.value() = MaskPhone(v);
+        }
+      }
     }
     out["row"] = row.is_discarded() ? Json(nullptr) : row;
   } else {
@@ -318,7 +329,6 @@ Json DepartmentListJson(const DepartmentListRow& l) {
 }
 
 namespace {
-
 
 // The report without its findings (an empty array in their place).
 Json CompareReportHead(const CompareReport& r, Lang lang) {

@@ -114,6 +114,21 @@ describe('a department list', () => {
     assert.equal((await auditOf({ action: 'findings.read', actor: 'department1' })).length, 0);
   });
 
+  it('extra columns holding an ID number or a mobile number are masked for a department too', async () => {
+    const person = inVillage[0];
+    const csv = '证件号码,姓名,单位,联系电话,配偶证件号码\n' +
+      `${person.id},${person.name},县财政局,13912345678,${inOther[0].id}\n`;
+    const res = await upload('department1', csv, { kind: 'public_employees', name: '财政供养.csv' });
+    assert.equal(res.status, 200, res.text);
+    const page = await findings('department1', { list: res.body.data.list_id, rule: 'public_employee' });
+    assert.equal(page.total, 1);
+    assert.equal(page.items[0].row['联系电话'], '139****5678');
+    assert.equal(page.items[0].row['配偶证件号码'], maskId(inOther[0].id));
+    assert.equal(page.items[0].row['单位'], '县财政局');
+    const county = await findings('county_admin1', { list: res.body.data.list_id, rule: 'public_employee' });
+    assert.equal(county.items[0].row['联系电话'], '13912345678');
+  });
+
   it('GET /compare/lists filters by kind; an unknown kind is 400 E_USAGE', async () => {
     const t = await token('county_admin1');
     const deaths = await api(srv, 'GET', '/api/v1/compare/lists', { token: t, query: { kind: 'deaths' } });

@@ -144,7 +144,7 @@ class SqliteCompareStore final : public CompareStore {
 
   Status InsertFindings(std::vector<FindingRow>& rows) override {
     auto s = db_.Prepare(
-        "INSERT INTO findings(rule, subject, list_id, county_code, village_code, "
+        "INSERT OR IGNORE INTO findings(rule, subject, list_id, county_code, village_code, "
         "household_code, id_number, name, detail, row, status, reason, decided_by, decided_at, "
         "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return s.error();
@@ -161,7 +161,7 @@ class SqliteCompareStore final : public CompareStore {
       s->BindStatic(12, r.reason).BindStatic(13, r.decided_by).BindStatic(14, r.decided_at);
       s->BindStatic(15, r.created_at);
       FUPIN_RETURN_IF_ERROR(s->RunKeepingBindings());
-      r.id = sqlite3_last_insert_rowid(db_.handle());
+      r.id = sqlite3_changes(db_.handle()) ? sqlite3_last_insert_rowid(db_.handle()) : 0;
     }
     return Status::Ok();
   }

@@ -37,12 +37,6 @@ constexpr std::string_view kMemberColumns =
     "resident_medical_insurance, employee_medical_insurance, pension_insurance, dibao, tekun";
 constexpr int kMemberColumnCount = 21;
 
-std::string Placeholders(int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
-
 // Row values: kNone, an absent date and empty text are NULL.
 void PutOptional(sqlite::BatchInsert& row, int value) {
   if (value == kNone) {

@@ -122,8 +122,11 @@ TEST_F(StoreTest, AHouseholdIsWrittenAndReadBackWithItsMembers) {
 TEST_F(StoreTest, AnIdNumberCanBeRegisteredOnlyOnce) {
   auto store = Create();
   ASSERT_TRUE(store->Begin().ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011"}), 1, "").ok());
-  Status s = store->InsertHousehold(MakeHousehold("H2", 620422101205, {"620422198001010011"}), 1, "");
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011"}), 1, "")
+          .ok());
+  Status s =
+      store->InsertHousehold(MakeHousehold("H2", 620422101205, {"620422198001010011"}), 1, "");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, "E_CONFLICT");
   store->Rollback();
@@ -135,9 +138,13 @@ TEST_F(StoreTest, AnIdNumberCanBeRegisteredOnlyOnce) {
 TEST_F(StoreTest, DeletingAHouseholdFreesItsPeople) {
   auto store = Create();
   ASSERT_TRUE(store->Begin().ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011"}), 1, "").ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011"}), 1, "")
+          .ok());
   ASSERT_TRUE(store->DeleteHousehold(RegionCode::FromInt(620422000000), "H1").ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H2", 620422102201, {"620422198001010011"}), 1, "").ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H2", 620422102201, {"620422198001010011"}), 1, "")
+          .ok());
   ASSERT_TRUE(store->Commit().ok());
   EXPECT_EQ(**store->FindPerson(1, "620422198001010011"), "H2");
 }
@@ -145,9 +152,17 @@ TEST_F(StoreTest, DeletingAHouseholdFreesItsPeople) {
 TEST_F(StoreTest, ForEachHouseholdKeepsToTheRegionInKeyOrder) {
   auto store = Create();
   ASSERT_TRUE(store->Begin().ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H3", 620422102201, {"620422198001010038"}), 1, "").ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H1", 620422101205, {"620422198001010011", "620422198001010020"}), 1, "").ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("H2", 620422102201, {"620422198001010046"}), 1, "").ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H3", 620422102201, {"620422198001010038"}), 1, "")
+          .ok());
+  ASSERT_TRUE(store
+                  ->InsertHousehold(MakeHousehold("H1", 620422101205,
+                                                  {"620422198001010011", "620422198001010020"}),
+                                    1, "")
+                  .ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H2", 620422102201, {"620422198001010046"}), 1, "")
+          .ok());
   ASSERT_TRUE(store->Commit().ok());
   std::vector<std::string> seen;
   ASSERT_TRUE(store
@@ -194,9 +209,9 @@ TEST_F(StoreTest, RegionsKnowTheirVillagesChildrenAndPopulation) {
   auto county = store->GetRegion(RegionCode::FromInt(620422000000));
   EXPECT_EQ(*(*county)->rural_population, 500000);
   EXPECT_TRUE(store->SetRuralPopulation(RegionCode::FromInt(620422101205), 812).ok());
-  EXPECT_EQ(store->SetRuralPopulation(RegionCode::FromInt(620422101999), 5).error().code, "E_REGION");
+  EXPECT_EQ(store->SetRuralPopulation(RegionCode::FromInt(620422101999), 5).error().code,
+            "E_REGION");
 }
-
 
 TEST_F(StoreTest, SearchComputesPerCapitaIncomeExactlyAsTheDomainDoes) {
   auto store = Create();
@@ -205,7 +220,11 @@ TEST_F(StoreTest, SearchComputesPerCapitaIncomeExactlyAsTheDomainDoes) {
   const int64_t nets[] = {100, 200, -3, 0, 500, 4000000, 399999};
   const char* ids[][3] = {{"620422198001010019", "620422198001010027", "620422198001010035"},
                           {"620422198001010043", "620422198001010051", "62042219800101006X"},
-                          {"620422198001010078", "620422198001010086", "", },
+                          {
+                              "620422198001010078",
+                              "620422198001010086",
+                              "",
+                          },
                           {"620422198001010094", "", ""},
                           {"620422198001010107", "620422198001010115", ""},
                           {"620422198001010123", "", ""},
@@ -251,7 +270,9 @@ TEST_F(StoreTest, SearchMatchesNamesAsTextNeverAsPatterns) {
   Household h = MakeHousehold("N1", 620422101205, {"620422198001010019"});
   h.members[0].name = "王_100%";
   ASSERT_TRUE(store->InsertHousehold(h, 1, "").ok());
-  ASSERT_TRUE(store->InsertHousehold(MakeHousehold("N2", 620422101205, {"620422198001010027"}), 1, "").ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("N2", 620422101205, {"620422198001010027"}), 1, "")
+          .ok());
   ASSERT_TRUE(store->Commit().ok());
   for (auto [name, expected] : {std::pair{"_100%", 1}, std::pair{"%", 1}, std::pair{"_", 1},
                                 std::pair{"' OR 1=1 --", 0}, std::pair{"成员", 1}}) {
