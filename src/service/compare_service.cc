@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -116,24 +117,34 @@ class FindingSink {
         return nullptr;
       }
     }
-    FindingRow& f = rows_.emplace_back();
+    FindingRow& f = staged_.emplace_back();
     f.rule = rule;
     f.subject = std::move(subject);
     f.list_id = list_id_;
     return &f;
   }
 
-  std::vector<FindingRow>& rows() { return rows_; }
+  // The findings in a vector (moved once: a deque grows without moving its elements, and a
+  // list can raise millions of findings).
+  std::vector<FindingRow>& rows() {
+    if (!staged_.empty()) {
+      rows_.reserve(rows_.size() + staged_.size());
+      for (auto& f : staged_) rows_.push_back(std::move(f));
+      staged_.clear();
+    }
+    return rows_;
+  }
   int64_t known() const { return known_count_; }
   void set_list_id(int64_t id) {
     list_id_ = id;
-    for (auto& f : rows_) f.list_id = id;
+    for (auto& f : rows()) f.list_id = id;
   }
 
  private:
   Store& store_;
   int64_t list_id_;
   std::unordered_map<std::string_view, std::unordered_set<std::string>> known_;  // by rule
+  std::deque<FindingRow> staged_;
   std::vector<FindingRow> rows_;
   int64_t known_count_ = 0;
   bool any_known_ = false;

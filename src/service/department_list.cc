@@ -97,9 +97,28 @@ std::string Sha256Hex(std::string_view bytes) {
   return out;
 }
 
+// An allocator whose resize() leaves new elements uninitialised (for buffers that are
+// written before they are read).
+template <typename T>
+struct NoInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = NoInitAllocator<U>;
+  };
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 // Reserves room for `n` rows and asks for huge pages under them: on a virtual machine a
 // page fault per 4 KiB of a 160 MB array costs more than filling it.
-void ReserveRows(std::vector<ListRow>& rows, size_t n) {
+template <typename Vector>
+void ReserveRows(Vector& rows, size_t n) {
   rows.reserve(n);
   const size_t bytes = rows.capacity() * sizeof(ListRow);
   if (bytes < (size_t{4} << 20)) return;
@@ -161,7 +180,7 @@ struct Checker {
                                                      : std::string_view();
     };
     bool ok = true;
-    ListRow row;
+    ListRow row{};
     row.line = line;
     row.offset = offset;
     row.length = length;
@@ -439,7 +458,8 @@ void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
   std::vector<ListRow> more = std::move(list.more_rows);
   list.more_rows.clear();
   const size_t n = list.rows.size() + more.size();
-  std::vector<ListRow> a, b;
+  // Sized without being written first (every slot is written by a pass).
+  std::vector<ListRow, NoInitAllocator<ListRow>> a, b;
   ReserveRows(a, n);
   ReserveRows(b, n);
   a.resize(n);
@@ -448,8 +468,8 @@ void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
   constexpr size_t kBuckets = size_t{1} << kBits;
   std::vector<size_t> counts(kBuckets);
   bool first_pass = true;
-  std::vector<ListRow>* from = &a;  // after the first pass
-  std::vector<ListRow>* to = &b;
+  auto* from = &a;  // after the first pass
+  auto* to = &b;
   for (int shift = 0; shift < 64; shift += kBits) {
     auto digit = [shift](const ListRow& r) { return (r.key >> shift) & (kBuckets - 1); };
     std::fill(counts.begin(), counts.end(), 0);
@@ -477,11 +497,7 @@ void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
     for (const auto& r : *from) (*to)[counts[digit(r)]++] = r;
     std::swap(from, to);
   }
-  if (first_pass) {  // no rows at all
-    list.rows.clear();
-  } else {
-    list.rows = std::move(*from);
-  }
+  list.rows.assign(from->begin(), from->end());
   std::vector<ListRow>& rows = list.rows;
   // Stable by pass, so equal keys keep their file order: the first is kept.
   size_t kept = 0;

@@ -59,13 +59,13 @@ std::span<const ListKindInfo> ListKinds();
 const ListKindInfo* FindListKind(std::string_view key);
 
 // One valid row of a list.
-struct ListRow {
-  uint64_t key = 0;     // PackIdNumber of the normalised ID number
-  int64_t value = 0;    // the kind's typed column (see ValueType); 0 when empty
-  uint32_t offset = 0;  // of the record in DepartmentList::text (lists are under 4 GB)
-  uint32_t length = 0;  // of the record
-  uint32_t line = 0;    // 1-based; the header is line 1 (XLSX: the sheet row)
-  bool has_value = false;
+struct ListRow {    // trivial, so that big buffers of rows need not be cleared first
+  uint64_t key;     // PackIdNumber of the normalised ID number
+  int64_t value;    // the kind's typed column (see ValueType); 0 when empty
+  uint32_t offset;  // of the record in DepartmentList::text (lists are under 4 GB)
+  uint32_t length;  // of the record
+  uint32_t line;    // 1-based; the header is line 1 (XLSX: the sheet row)
+  bool has_value;
 };
 static_assert(sizeof(ListRow) == 32);
 
