@@ -155,6 +155,8 @@ Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, House
     return Error::NotFound("区划不存在：" + query.region.ToString(),
                            "no such region: " + query.region.ToString());
   }
+  // A helper (帮扶责任人) sees the households assigned to it, no others.
+  if (caller.user.role == Role::kHelper) query.assigned_to = caller.user.username;
   return store.SearchHouseholds(query);
 }
 
@@ -163,6 +165,11 @@ Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std
   if (!found.ok()) return found.error();
   if (!found->has_value() || !caller.InScope((*found)->household.village_code)) {
     return NotFound(code);
+  }
+  if (caller.user.role == Role::kHelper) {
+    auto assigned = store.compare().IsAssigned(caller.user.username, code);
+    if (!assigned.ok()) return assigned.error();
+    if (!*assigned) return NotFound(code);
   }
   HouseholdView view{std::move(**found), {}};
   auto history = store.History(code);

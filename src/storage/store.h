@@ -69,6 +69,7 @@ struct HouseholdQuery {
   std::optional<Money> income_min, income_max;  // per-capita net income, inclusive
   std::string name;                             // part of a member's name
   std::string id_number;                        // a member's ID number, exact
+  std::string assigned_to;  // only households this helper is assigned to, when given
   enum class Sort { kCode, kVillage, kIncome, kSize } sort = Sort::kCode;
   bool descending = false;
   int64_t offset = 0;

@@ -30,6 +30,10 @@ export const EXTRA_HOUSEHOLD = {
     `H3000000000001,外县户主,${EXTRA_ID},户主,非在校生,长期慢性病,无劳动力,是\n`,
 };
 
+// The households a helper (帮扶责任人) of each village is assigned to; a helper reads these
+// and no other household, even in its own village (H2210220100000 stays unassigned).
+export const ASSIGNED = { 620422102201: ['H2210220100002'] };
+
 // What lies inside and outside each scope used below; `missing` is what does not exist at
 // all (for "outside answers exactly as missing").
 export const SCOPES = {

@@ -273,6 +273,25 @@ describe('reports equal the CLI', () => {
   });
 });
 
+describe('a helper (帮扶责任人) reads the households assigned to it, no others', () => {
+  it('its search lists only H2210220100002; the other household of its village answers 404', async () => {
+    const token = await srv.token('helper1');
+    const res = await api(srv, 'GET', '/api/v1/households', { token, query: { size: 50 } });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.data.items.map((h) => h.household_code), ['H2210220100002']);
+    assert.equal(res.body.data.total, 1);
+    assert.equal((await api(srv, 'GET', '/api/v1/households/H2210220100002', { token })).status, 200);
+    // Same village, not assigned: exactly as a household that does not exist.
+    const other = await api(srv, 'GET', '/api/v1/households/H2210220100000', { token });
+    const missing = await api(srv, 'GET', '/api/v1/households/HNOSUCH0000001', { token });
+    expectError(other, 404, 'E_NOT_FOUND');
+    assert.equal(other.body.error.message.replace('H2210220100000', 'X'), missing.body.error.message.replace('HNOSUCH0000001', 'X'));
+    // The village operator of the same village sees both.
+    const op = await api(srv, 'GET', '/api/v1/households', { token: await srv.token('village_op1'), query: { size: 50 } });
+    assert.deepEqual(op.body.data.items.map((h) => h.household_code).sort(), ['H2210220100000', 'H2210220100002']);
+  });
+});
+
 it('fupin serve stops on SIGTERM with exit status 0', async () => {
   await assertStopsCleanly(srv);
 });

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
 
-import { USERS, PASSWORD, EXTRA_REGIONS_CSV, EXTRA_HOUSEHOLD } from './matrix.mjs';
+import { USERS, PASSWORD, EXTRA_REGIONS_CSV, EXTRA_HOUSEHOLD, ASSIGNED } from './matrix.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DATA = path.join(ROOT, 'tests', 'data');
@@ -219,13 +219,18 @@ async function buildAccounts(dir, db, users) {
   }
 }
 
-// Adds the base register and the second county's household to `db`.
-async function buildHouseholds(dir, db) {
+// Adds the base register and the second county's household to `db`, and assigns every
+// helper of `users` to the households of ASSIGNED (the rest of its village stays unassigned).
+async function buildHouseholds(dir, db, users) {
   const g = ['--db', db];
   await runOk([...g, 'import', path.join(BASE, 'households.csv'), path.join(BASE, 'members.csv')]);
   writeFileSync(path.join(dir, 'extra-households.csv'), EXTRA_HOUSEHOLD.households);
   writeFileSync(path.join(dir, 'extra-members.csv'), EXTRA_HOUSEHOLD.members);
   await runOk([...g, 'import', path.join(dir, 'extra-households.csv'), path.join(dir, 'extra-members.csv')]);
+  for (const u of users.filter((x) => x.role === 'helper')) {
+    const households = ASSIGNED[u.region] ?? [];
+    if (households.length) await runOk([...g, 'user', 'assign', u.name, ...households]);
+  }
 }
 
 // Hashing a password (argon2id) takes about half a second, so the register with its
@@ -246,7 +251,7 @@ async function cachedRegister(seed, users) {
   const stat = statSync(BIN);
   const key = createHash('sha256').update(JSON.stringify([BIN, stat.mtimeMs, stat.size, seed, users,
     readFileSync(path.join(DATA, 'regions.csv'), 'utf8'), readFileSync(path.join(BASE, 'households.csv'), 'utf8'),
-    readFileSync(path.join(BASE, 'members.csv'), 'utf8'), EXTRA_REGIONS_CSV, EXTRA_HOUSEHOLD])).digest('hex').slice(0, 16);
+    readFileSync(path.join(BASE, 'members.csv'), 'utf8'), EXTRA_REGIONS_CSV, EXTRA_HOUSEHOLD, ASSIGNED])).digest('hex').slice(0, 16);
   const ready = path.join(cache, `${key}.db`);
   const lock = path.join(cache, `${key}.lock`);
   for (let i = 0; i < 1200 && !existsSync(ready); i++) {
@@ -265,7 +270,7 @@ async function cachedRegister(seed, users) {
       if (seed) {
         // The seeded register is the empty one plus the imports.
         copyFileSync(await cachedRegister(false, users), path.join(work, 'fupin.db'));
-        await buildHouseholds(work, path.join(work, 'fupin.db'));
+        await buildHouseholds(work, path.join(work, 'fupin.db'), users);
       } else {
         await buildAccounts(work, path.join(work, 'fupin.db'), users);
       }

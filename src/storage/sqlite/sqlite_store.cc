@@ -916,6 +916,13 @@ class SqliteStore final : public Store {
           "id_number = ?)";
       binds.push_back([&](Statement& s, int& i) { s.Bind(i++, q.id_number); });
     }
+    if (!q.assigned_to.empty()) {
+      where +=
+          " AND EXISTS (SELECT 1 FROM helper_assignments a WHERE a.county_code = "
+          "households.county_code AND a.household_code = households.household_code AND "
+          "a.username = ?)";
+      binds.push_back([&](Statement& s, int& i) { s.Bind(i++, q.assigned_to); });
+    }
     auto count = db_.Prepare("SELECT count(*) FROM households" + where);
     if (!count.ok()) return count.error();
     {
