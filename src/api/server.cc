@@ -25,6 +25,7 @@
 #include <restinio/all.hpp>
 #include <restinio/helpers/file_upload.hpp>
 #include <restinio/helpers/multipart_body.hpp>
+#include <set>
 #include <thread>
 
 #include "api/body_limit.h"
@@ -944,14 +945,28 @@ Reply Api::Assess(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   auto region = RegionParam(q.has("region") ? q["region"] : std::string_view(), caller);
   if (!region.ok()) return Failure(region.error(), lang);
   if (!caller.InScope(*region)) return Failure(RegionNotFound(*region), lang);
+  // A helper's household lists keep the households assigned to it (region figures stay).
+  std::optional<std::set<std::string>> assigned;
+  if (caller.user.role == Role::kHelper && kind != "regions") {
+    auto codes = ctx.store->compare().AssignedHouseholds(caller.user.username);
+    if (!codes.ok()) return Failure(codes.error(), lang);
+    assigned.emplace(codes->begin(), codes->end());
+  }
+  auto keep = [&](auto& results) {
+    if (assigned) {
+      std::erase_if(results, [&](const auto& r) { return !assigned->contains(r.household_code); });
+    }
+  };
   if (kind == "exit") {
     auto results = AssessExits(*ctx.store, *ctx.policy, *year, *region);
     if (!results.ok()) return Failure(results.error(), lang);
+    keep(*results);
     return Data(ExitResultsJson(*results));
   }
   if (kind == "monitor") {
     auto results = AssessMonitoringCandidates(*ctx.store, *ctx.policy, *year, *region);
     if (!results.ok()) return Failure(results.error(), lang);
+    keep(*results);
     return Data(MonitorResultsJson(*results));
   }
   std::string level = q.has("level") ? std::string(q["level"]) : "village";

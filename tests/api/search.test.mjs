@@ -286,6 +286,17 @@ describe('a helper (帮扶责任人) reads the households assigned to it, no oth
     const missing = await api(srv, 'GET', '/api/v1/households/HNOSUCH0000001', { token });
     expectError(other, 404, 'E_NOT_FOUND');
     assert.equal(other.body.error.message.replace('H2210220100000', 'X'), missing.body.error.message.replace('HNOSUCH0000001', 'X'));
+    // Its assessment lists keep its households only.
+    for (const [kind, year] of [['exit', 2020], ['monitor', 2024]]) {
+      const a = await api(srv, 'GET', `/api/v1/assessments/${kind}`, { token, query: { year } });
+      assert.equal(a.status, 200, a.text);
+      assert.ok(a.body.data.every((r) => r.household_code === 'H2210220100002'), `${kind}: ${a.text}`);
+    }
+    // … while H2210220100000 of the same village is a monitoring candidate for its operator.
+    const all = await api(srv, 'GET', '/api/v1/assessments/monitor', { token: await srv.token('village_op1'), query: { year: 2021 } });
+    assert.deepEqual(all.body.data.map((r) => r.household_code), ['H2210220100000']);
+    const mine = await api(srv, 'GET', '/api/v1/assessments/monitor', { token, query: { year: 2021 } });
+    assert.deepEqual(mine.body.data, []);
     // The village operator of the same village sees both.
     const op = await api(srv, 'GET', '/api/v1/households', { token: await srv.token('village_op1'), query: { size: 50 } });
     assert.deepEqual(op.body.data.items.map((h) => h.household_code).sort(), ['H2210220100000', 'H2210220100002']);
