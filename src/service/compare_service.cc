@@ -415,6 +415,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   Matcher matcher(policy, **index, list, request, sink);
   report.matched = matcher.Run();
   report.known = sink.known();
+  progress("比对完成，整理核查发现");
 
   DepartmentListRow& row = report.list;
   row.kind = kind->key;
@@ -441,11 +442,13 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
     return e;
   };
   if (Status s = store.compare().InsertList(row, keys); !s.ok()) return fail(s.error());
+  progress("与上一份名单对照");
   auto previous = store.compare().PreviousList(row.kind, request.region, row.id);
   if (!previous.ok()) return fail(previous.error());
   if (previous->has_value())
     report.previous = Diff((*previous)->first, (*previous)->second, list.rows);
   sink.set_list_id(row.id);
+  progress("写入核查发现");
   if (Status s = StoreFindings(store, sink.rows()); !s.ok()) return fail(s.error());
   // A finding stored by another comparison since this one looked is known, not new.
   {
@@ -466,6 +469,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
       !s.ok()) {
     return fail(s.error());
   }
+  progress("提交");
   FUPIN_RETURN_IF_ERROR(store.Commit());
   progress("完成");
 
