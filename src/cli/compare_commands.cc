@@ -16,7 +16,8 @@ namespace {
 // Human output lists this many findings; --json has them all.
 constexpr size_t kFindingsShown = 200;
 
-void PrintFindings(const Globals& g, const std::vector<FindingRow>& findings, size_t limit) {
+template <typename Findings>
+void PrintFindings(const Globals& g, const Findings& findings, size_t limit) {
   size_t shown = 0;
   for (const auto& f : findings) {
     if (shown++ == limit) {

@@ -33,14 +33,18 @@ std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 
 // The row's columns as a JSON object, extra columns included (they are kept and shown).
 std::string RowJson(const DepartmentList& list, const ListRow& row) {
-  const auto cells = list.Cells(row);
+  std::string_view record = list.text.substr(row.offset, row.length);
   std::string out = "{";
+  out.reserve(row.length + 16 * list.header.size());
   for (size_t i = 0; i < list.header.size(); ++i) {
+    const size_t sep = record.find(list.separator);
+    const std::string_view cell = TrimSpaces(record.substr(0, sep));
+    record = sep == std::string_view::npos ? std::string_view() : record.substr(sep + 1);
     if (list.header[i].empty()) continue;
     if (out.size() > 1) out.push_back(',');
     AppendJsonString(out, list.header[i]);
     out.push_back(':');
-    AppendJsonString(out, cells[i]);
+    AppendJsonString(out, cell);
   }
   out.push_back('}');
   return out;
@@ -109,31 +113,24 @@ class FindingSink {
   }
 
   // Adds a finding unless one of the same rule and subject is on file (then counts it).
-  FindingRow* Add(const char* rule, std::string subject) {
+  // The caller fills it in: id_number for a person (the subject stored is then the ID
+  // number), subject for anything else.
+  FindingRow* Add(const char* rule, std::string_view subject) {
     // Within one run a rule meets each subject once, so only earlier findings can clash.
     if (any_known_) {
-      if (auto it = known_.find(rule); it != known_.end() && it->second.contains(subject)) {
+      if (auto it = known_.find(rule);
+          it != known_.end() && it->second.contains(std::string(subject))) {
         ++known_count_;
         return nullptr;
       }
     }
-    FindingRow& f = staged_.emplace_back();
+    FindingRow& f = rows_.emplace_back();
     f.rule = rule;
-    f.subject = std::move(subject);
     f.list_id = list_id_;
     return &f;
   }
 
-  // The findings in a vector (moved once: a deque grows without moving its elements, and a
-  // list can raise millions of findings).
-  std::vector<FindingRow>& rows() {
-    if (!staged_.empty()) {
-      rows_.reserve(rows_.size() + staged_.size());
-      for (auto& f : staged_) rows_.push_back(std::move(f));
-      staged_.clear();
-    }
-    return rows_;
-  }
+  std::deque<FindingRow>& rows() { return rows_; }
   int64_t known() const { return known_count_; }
   void set_list_id(int64_t id) {
     list_id_ = id;
@@ -144,8 +141,7 @@ class FindingSink {
   Store& store_;
   int64_t list_id_;
   std::unordered_map<std::string_view, std::unordered_set<std::string>> known_;  // by rule
-  std::deque<FindingRow> staged_;
-  std::vector<FindingRow> rows_;
+  std::deque<FindingRow> rows_;  // a deque: a list can raise millions, never moved
   int64_t known_count_ = 0;
   bool any_known_ = false;
 };
@@ -185,12 +181,12 @@ class Matcher {
 
   FindingRow* Raise(const char* rule, const IndexEntry& e, const ListRow* row) {
     char text[18];
-    const std::string id(UnpackIdNumber(e.key, text));
+    const std::string_view id = UnpackIdNumber(e.key, text);
     FindingRow* f = sink_.Add(rule, id);
     if (!f) return nullptr;
     f->village_code = e.village_code;
     f->household_code = std::string(index_.HouseholdCode(e));
-    f->id_number = id;
+    f->id_number = std::string(id);
     f->name = std::string(index_.Name(e));
     if (row) f->row = RowJson(list_, *row);
     return f;
@@ -353,7 +349,7 @@ ListChange Diff(const DepartmentListRow& previous, const std::vector<uint64_t>& 
   return change;
 }
 
-Status StoreFindings(Store& store, std::vector<FindingRow>& findings) {
+Status StoreFindings(Store& store, std::deque<FindingRow>& findings) {
   const std::string now = NowIso8601();
   for (auto& f : findings) f.created_at = now;
   return store.compare().InsertFindings(findings);
@@ -504,6 +500,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
   std::map<std::tuple<int64_t, std::string, int32_t>, std::vector<Person>> people;
   auto household_finding = [&](const Household& h, const char* rule, std::string detail) {
     if (FindingRow* f = sink.Add(rule, h.household_code)) {
+      f->subject = h.household_code;
       f->village_code = h.village_code.value();
       f->household_code = h.household_code;
       for (const auto& m : h.members) {

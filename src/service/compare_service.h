@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -45,7 +46,7 @@ struct CompareReport {
   int64_t rows = 0, matched = 0, known = 0;
   std::vector<ImportIssue> errors;
   int64_t errors_not_listed = 0;
-  std::vector<FindingRow> findings;  // new ones, stored
+  std::deque<FindingRow> findings;  // new ones, stored (a deque: millions never move)
   std::optional<ListChange> previous;
   bool index_rebuilt = false;
 };

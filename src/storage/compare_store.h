@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -86,7 +87,7 @@ class CompareStore {
                                 const std::function<void(std::string_view)>& fn) = 0;
   // Inserts new findings (in a transaction) and sets each id; a finding whose rule and
   // subject are already stored is skipped and keeps id 0.
-  virtual Status InsertFindings(std::vector<FindingRow>& rows) = 0;
+  virtual Status InsertFindings(std::deque<FindingRow>& rows) = 0;
   virtual Result<FindingPage> SearchFindings(const FindingQuery& query) = 0;
   virtual Result<std::optional<FindingRow>> GetFinding(int64_t id) = 0;
   // Sets status, reason, decided_by and decided_at of finding `row.id`.

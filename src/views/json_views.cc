@@ -360,28 +360,36 @@ Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
 
 std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
   const std::string head = CompareReportHead(r, lang).dump();
-  // compare.md's keys first, then the ones fupin adds. Written by hand: a list can raise
-  // millions of findings, and a JSON tree of them would cost more than the comparison.
-  std::string findings = "[";
-  findings.reserve(r.findings.size() * 200 + 2);
-  for (const auto& f : r.findings) {
-    if (findings.size() > 1) findings.push_back(',');
-    findings += "{\"rule\":";
-    AppendJsonString(findings, f.rule);
-    findings += ",\"household_code\":";
-    AppendJsonString(findings, f.household_code);
-    findings += ",\"id_number\":";
-    AppendJsonString(findings, masked ? MaskIdNumber(f.id_number) : f.id_number);
-    findings += ",\"detail\":";
-    AppendJsonString(findings, f.detail);
-    findings += ",\"id\":" + std::to_string(f.id) + ",\"name\":";
-    AppendJsonString(findings, f.name);
-    findings += ",\"village_code\":\"" + RegionCode::FromInt(f.village_code).ToString() + "\"}";
-  }
-  findings.push_back(']');
   constexpr std::string_view kSlot = "\"findings\":[]";
-  const size_t at = head.find(kSlot);
-  return head.substr(0, at + kSlot.size() - 2) + findings + head.substr(at + kSlot.size());
+  const size_t at = head.find(kSlot) + kSlot.size() - 1;  // just before the ']'
+  // compare.md's keys first, then the ones fupin adds. Written by hand, in place: a list
+  // can raise millions of findings, and a JSON tree of them would cost more than the
+  // comparison.
+  std::string out;
+  out.reserve(head.size() + r.findings.size() * 200);
+  out.append(head, 0, at);
+  bool first = true;
+  for (const auto& f : r.findings) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += "{\"rule\":";
+    AppendJsonString(out, f.rule);
+    out += ",\"household_code\":";
+    AppendJsonString(out, f.household_code);
+    out += ",\"id_number\":";
+    AppendJsonString(out, masked ? MaskIdNumber(f.id_number) : f.id_number);
+    out += ",\"detail\":";
+    AppendJsonString(out, f.detail);
+    out += ",\"id\":";
+    out += std::to_string(f.id);
+    out += ",\"name\":";
+    AppendJsonString(out, f.name);
+    out += ",\"village_code\":\"";
+    out += RegionCode::FromInt(f.village_code).ToString();
+    out += "\"}";
+  }
+  out.append(head, at, std::string::npos);
+  return out;
 }
 
 Json FindingCountsJson(const std::vector<FindingCount>& counts) {

@@ -142,14 +142,14 @@ class SqliteCompareStore final : public CompareStore {
     return Status::Ok();
   }
 
-  Status InsertFindings(std::vector<FindingRow>& rows) override {
+  Status InsertFindings(std::deque<FindingRow>& rows) override {
     auto s = db_.Prepare(
         "INSERT OR IGNORE INTO findings(rule, subject, list_id, county_code, village_code, "
         "household_code, id_number, name, detail, row, status, reason, decided_by, decided_at, "
         "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return s.error();
     for (auto& r : rows) {
-      s->BindStatic(1, r.rule).BindStatic(2, r.subject);
+      s->BindStatic(1, r.rule).BindStatic(2, r.subject.empty() ? r.id_number : r.subject);
       if (r.list_id) {
         s->Bind(3, r.list_id);
       } else {
