@@ -357,7 +357,13 @@ Result<bool> DecodingReader::Read(std::string& out) {
 
 void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char c : text) {
+  // Runs of bytes that need no escape (nearly all of them) are appended at once.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -374,17 +380,15 @@ void AppendJsonString(std::string& out, std::string_view text) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 15]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(c);
-        }
+      default: {  // another control character
+        static const char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out.push_back(kHex[(c >> 4) & 15]);
+        out.push_back(kHex[c & 15]);
+      }
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 

@@ -358,3 +358,17 @@ TEST(AppendJsonString, EscapesQuotesBackslashesAndControlCharactersAndKeepsUtf8)
 
 }  // namespace
 }  // namespace fupin
+
+namespace fupin {
+namespace {
+
+TEST(AppendJsonString, CopiesPlainTextWholeAndEscapesAtTheEdges) {
+  std::string out;
+  AppendJsonString(out, "\"a\"");
+  AppendJsonString(out, "");
+  AppendJsonString(out, "plain 文本");
+  EXPECT_EQ(out, "\"\\\"a\\\"\"\"\"\"plain 文本\"");
+}
+
+}  // namespace
+}  // namespace fupin
