@@ -288,26 +288,35 @@ TEST_F(CompareTest, AChangeOfTheRegisterIsSeenByTheNextComparison) {
   ASSERT_TRUE(fs::exists(db_ + "-ids"));
   // C01 again without 张病 (the annual update removes him), and 张大 renamed.
   const std::string households =
-      Write("h.csv", std::string("户编号,行政区划代码,户类型,贫困状态,识别年度,脱贫年度,户属性,主要致贫原因,"
-                         "家庭人口数,工资性收入,生产经营性收入,生产经营性支出,财产性收入,转移性收入,"
-                         "合规自付医疗支出,教育支出,灾害损失,不愁吃,不愁穿,住房安全等级,危房改造,易地"
-                         "搬迁,饮水安全,监测对象类型,监测状态,纳入监测日期,风险类型\n"
-                         "C01,620422102201,建档立卡户,未脱贫,2015,,低保户,因病,3,8000.00,3000.00,"
-                         "1000.00,0.00,2000.00,0.00,0.00,0.00,是,是,B,无,否,是,非监测对象,,,\n");
-  const std::string members = Write(
-      "m.csv", "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,"
-               "参加城乡居民基本医疗保险,参加职工基本医疗保险,享受低保,特困供养\n"
-               "C01,张大大," + kId.at("张大") + ",户主,非在校生,长期慢性病,,普通劳动力,是,否,是,否\n"
-               "C01,张小," + kId.at("张小") + ",之子,小学,健康,,无劳动力,是,否,是,否\n"
-               "C01,周同," + kId.at("周同") + ",之儿媳,非在校生,健康,,普通劳动力,是,否,是,否\n");
+      Write("h.csv",
+            "户编号,行政区划代码,户类型,贫困状态,识别年度,脱贫年度,户属性,主要致贫原因,"
+            "家庭人口数,工资性收入,生产经营性收入,生产经营性支出,财产性收入,转移性收入,"
+            "合规自付医疗支出,教育支出,灾害损失,不愁吃,不愁穿,住房安全等级,危房改造,易地"
+            "搬迁,饮水安全,监测对象类型,监测状态,纳入监测日期,风险类型\n"
+            "C01,620422102201,建档立卡户,未脱贫,2015,,低保户,因病,3,8000.00,3000.00,"
+            "1000.00,0.00,2000.00,0.00,0.00,0.00,是,是,B,无,否,是,非监测对象,,,\n");
+  const std::string members =
+      Write("m.csv",
+            "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,"
+            "参加城乡居民基本医疗保险,参加职工基本医疗保险,享受低保,特困供养\n"
+            "C01,张大大," +
+                kId.at("张大") +
+                ",户主,非在校生,长期慢性病,,普通劳动力,是,否,是,否\n"
+                "C01,张小," +
+                kId.at("张小") +
+                ",之子,小学,健康,,无劳动力,是,否,是,否\n"
+                "C01,周同," +
+                kId.at("周同") + ",之儿媳,非在校生,健康,,普通劳动力,是,否,是,否\n");
   RunResult update = Fupin({"import", households, members});
   ASSERT_EQ(update.exit_code, 0) << update.err;
-  json after = Compare("deaths",
-                       Write("d2.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n" +
-                                           kId.at("张大") + ",张大大,2025-04-02\n"),
-                       "2026-06-30");
+  json after =
+      Compare("deaths",
+              Write("d2.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n" +
+                                  kId.at("张大") + ",张大大,2025-04-02\n"),
+              "2026-06-30");
   EXPECT_EQ(after["matched"], 1);  // 张病 is no longer in the register
-  EXPECT_EQ(Found(after), (std::set<std::string>{F("deceased_member", "张大")}));  // no name_mismatch
+  EXPECT_EQ(Found(after),
+            (std::set<std::string>{F("deceased_member", "张大")}));  // no name_mismatch
 }
 
 TEST_F(CompareTest, RowsWithBadIdNumbersAreListedWithTheirLinesAndTheRestIsCompared) {
