@@ -283,6 +283,35 @@ Reply DataText(std::string data) {
   return Reply{200, "{\"data\":" + std::move(data) + "}", "application/json; charset=utf-8", ""};
 }
 
+// A workbook filled by `fill` (XlsxWriter writes files only: a temporary one, removed).
+Result<std::string> WorkbookBytes(const std::function<Status(XlsxWriter&)>& fill) {
+  char path_template[] = "/tmp/fupin-export-XXXXXX";
+  const int fd = mkstemp(path_template);
+  if (fd < 0) return Error::Io("无法创建临时文件", "cannot create a temporary file");
+  close(fd);
+  const std::string path = std::string(path_template) + ".xlsx";
+  std::rename(path_template, path.c_str());
+  Status status;
+  {
+    auto book = XlsxWriter::Create(path);
+    status = book.ok() ? fill(**book) : Status(book.error());
+    if (status.ok()) status = (*book)->Close();
+  }
+  std::string bytes;
+  if (status.ok()) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::filesystem::remove(path);
+  if (!status.ok()) return status.error();
+  return bytes;
+}
+
+Reply Workbook(std::string bytes, const char* filename) {
+  return Reply{200, std::move(bytes),
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename};
+}
+
 Reply Failure(const Error& error, Lang lang, const Json& details = Json::array()) {
   const int status = HttpStatusFor(error.code);
   Json body{
@@ -764,21 +793,11 @@ Reply Api::SearchHouseholdsReply(ThreadContext& ctx, const Caller& caller, Lang 
   query->limit = 1000000;
   auto page = SearchHouseholds(*ctx.store, caller, *query);
   if (!page.ok()) return Failure(page.error(), lang);
-  char path_template[] = "/tmp/fupin-export-XXXXXX";
-  int fd = mkstemp(path_template);
-  if (fd < 0) return Failure(Error::Io("无法创建临时文件", "cannot create a temporary file"), lang);
-  close(fd);
-  const std::string path = std::string(path_template) + ".xlsx";
-  std::rename(path_template, path.c_str());
-  Status status;
-  {
-    auto book = XlsxWriter::Create(path);
-    if (!book.ok()) return Failure(book.error(), lang);
-    auto hs = (*book)->AddSheet("户表");
-    auto ms = (*book)->AddSheet("人表");
-    if (!hs.ok() || !ms.ok())
-      return Failure(Error::Io("无法写入工作簿", "cannot write the workbook"), lang);
-    status = (*hs)->WriteRow(TemplateHeader(TemplateTable::kHouseholds));
+  auto bytes = WorkbookBytes([&](XlsxWriter& book) -> Status {
+    auto hs = book.AddSheet("户表");
+    auto ms = book.AddSheet("人表");
+    if (!hs.ok() || !ms.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
+    Status status = (*hs)->WriteRow(TemplateHeader(TemplateTable::kHouseholds));
     if (status.ok()) status = (*ms)->WriteRow(TemplateHeader(TemplateTable::kMembers));
     std::vector<std::string> cells;
     for (auto& item : page->items) {
@@ -797,21 +816,14 @@ Reply Api::SearchHouseholdsReply(ThreadContext& ctx, const Caller& caller, Lang 
         status = (*ms)->WriteRow(cells);
       }
     }
-    if (status.ok()) status = (*book)->Close();
-  }
-  std::string bytes;
-  if (status.ok()) {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-    status =
-        AppendAudit(*ctx.store, caller, "export.households", query->region.ToString(),
-                    std::to_string(page->items.size()) + " households" + (masked ? " masked" : ""));
-  }
-  std::filesystem::remove(path);
-  if (!status.ok()) return Failure(status.error(), lang);
-  return Reply{200, std::move(bytes),
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "households.xlsx"};
+    return status;
+  });
+  if (!bytes.ok()) return Failure(bytes.error(), lang);
+  Status audit =
+      AppendAudit(*ctx.store, caller, "export.households", query->region.ToString(),
+                  std::to_string(page->items.size()) + " households" + (masked ? " masked" : ""));
+  if (!audit.ok()) return Failure(audit.error(), lang);
+  return Workbook(std::move(*bytes), "households.xlsx");
 }
 
 Reply Api::HouseholdDetail(ThreadContext& ctx, const Caller& caller, Lang lang,
@@ -945,28 +957,18 @@ Reply Api::Assess(ThreadContext& ctx, const Caller& caller, Lang lang, const Req
   auto region = RegionParam(q.has("region") ? q["region"] : std::string_view(), caller);
   if (!region.ok()) return Failure(region.error(), lang);
   if (!caller.InScope(*region)) return Failure(RegionNotFound(*region), lang);
-  // A helper's household lists keep the households assigned to it (region figures stay).
-  std::optional<std::set<std::string>> assigned;
-  if (caller.user.role == Role::kHelper && kind != "regions") {
-    auto codes = ctx.store->compare().AssignedHouseholds(caller.user.username);
-    if (!codes.ok()) return Failure(codes.error(), lang);
-    assigned.emplace(codes->begin(), codes->end());
-  }
-  auto keep = [&](auto& results) {
-    if (assigned) {
-      std::erase_if(results, [&](const auto& r) { return !assigned->contains(r.household_code); });
-    }
-  };
   if (kind == "exit") {
     auto results = AssessExits(*ctx.store, *ctx.policy, *year, *region);
     if (!results.ok()) return Failure(results.error(), lang);
-    keep(*results);
+    if (Status s = KeepVisible(*ctx.store, caller, *results); !s.ok())
+      return Failure(s.error(), lang);
     return Data(ExitResultsJson(*results));
   }
   if (kind == "monitor") {
     auto results = AssessMonitoringCandidates(*ctx.store, *ctx.policy, *year, *region);
     if (!results.ok()) return Failure(results.error(), lang);
-    keep(*results);
+    if (Status s = KeepVisible(*ctx.store, caller, *results); !s.ok())
+      return Failure(s.error(), lang);
     return Data(MonitorResultsJson(*results));
   }
   std::string level = q.has("level") ? std::string(q["level"]) : "village";
@@ -1185,9 +1187,6 @@ Reply Api::CompareUpload(ThreadContext& ctx, const Caller& caller, Lang lang, co
 Reply Api::CompareLists(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {
   const auto q = restinio::parse_query(req->header().query());
   const std::string kind = q.has("kind") ? std::string(q["kind"]) : "";
-  if (!kind.empty() && !FindListKind(kind)) {
-    return Failure(Error::Usage("未知的名单类型：" + kind, "unknown list kind: " + kind), lang);
-  }
   auto lists = ListDepartmentLists(*ctx.store, caller, kind);
   if (!lists.ok()) return Failure(lists.error(), lang);
   Json out = Json::array();
@@ -1206,17 +1205,7 @@ Reply Api::Findings(ThreadContext& ctx, const Caller& caller, Lang lang, const R
     auto page = SearchFindings(*ctx.store, caller, *query);
     if (!page.ok()) return Failure(page.error(), lang);
     Json items = Json::array();
-    int64_t unmasked = 0;
-    for (const auto& f : page->items) {
-      items.push_back(FindingJson(f, masked));
-      if (!masked && !f.id_number.empty()) ++unmasked;
-    }
-    // ID numbers shown whole are an unmasked read: one audit record for the request.
-    if (unmasked > 0) {
-      Status s = AppendAudit(*ctx.store, caller, "findings.read", query->region.ToString(),
-                             std::to_string(unmasked) + " findings unmasked");
-      if (!s.ok()) return Failure(s.error(), lang);
-    }
+    for (const auto& f : page->items) items.push_back(FindingJson(f, masked));
     return Data(Json{{"total", page->total}, {"items", items}});
   }
   // The export: every match, one sheet.
@@ -1224,20 +1213,11 @@ Reply Api::Findings(ThreadContext& ctx, const Caller& caller, Lang lang, const R
   query->limit = 0;
   auto page = SearchFindings(*ctx.store, caller, *query);
   if (!page.ok()) return Failure(page.error(), lang);
-  char path_template[] = "/tmp/fupin-export-XXXXXX";
-  int fd = mkstemp(path_template);
-  if (fd < 0) return Failure(Error::Io("无法创建临时文件", "cannot create a temporary file"), lang);
-  close(fd);
-  const std::string path = std::string(path_template) + ".xlsx";
-  std::rename(path_template, path.c_str());
-  Status status;
-  {
-    auto book = XlsxWriter::Create(path);
-    if (!book.ok()) return Failure(book.error(), lang);
-    auto sheet = (*book)->AddSheet("核查发现");
-    if (!sheet.ok()) return Failure(Error::Io("无法写入工作簿", "cannot write the workbook"), lang);
-    status = (*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村", "说明", "状态",
-                                 "理由", "名单编号", "发现时间"});
+  auto bytes = WorkbookBytes([&](XlsxWriter& book) -> Status {
+    auto sheet = book.AddSheet("核查发现");
+    if (!sheet.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
+    Status status = (*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村", "说明",
+                                        "状态", "理由", "名单编号", "发现时间"});
     for (const auto& f : page->items) {
       if (!status.ok()) break;
       const char* state = f.status == "confirmed"   ? "已确认"
@@ -1249,21 +1229,14 @@ Reply Api::Findings(ThreadContext& ctx, const Caller& caller, Lang lang, const R
                               RegionCode::FromInt(f.village_code).ToString(), f.detail, state,
                               f.reason, f.list_id ? std::to_string(f.list_id) : "", f.created_at});
     }
-    if (status.ok()) status = (*book)->Close();
-  }
-  std::string bytes;
-  if (status.ok()) {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-    status =
-        AppendAudit(*ctx.store, caller, "export.findings", query->region.ToString(),
-                    std::to_string(page->items.size()) + " findings" + (masked ? " masked" : ""));
-  }
-  std::filesystem::remove(path);
-  if (!status.ok()) return Failure(status.error(), lang);
-  return Reply{200, std::move(bytes),
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "findings.xlsx"};
+    return status;
+  });
+  if (!bytes.ok()) return Failure(bytes.error(), lang);
+  Status audit =
+      AppendAudit(*ctx.store, caller, "export.findings", query->region.ToString(),
+                  std::to_string(page->items.size()) + " findings" + (masked ? " masked" : ""));
+  if (!audit.ok()) return Failure(audit.error(), lang);
+  return Workbook(std::move(*bytes), "findings.xlsx");
 }
 
 Reply Api::FindingCounts(ThreadContext& ctx, const Caller& caller, Lang lang, const Request& req) {

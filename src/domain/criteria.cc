@@ -72,16 +72,29 @@ CriterionResult CheckWater(const Household& h) {
                       : Fail(Criterion::kWater, "饮水不安全", "drinking water is not safe");
 }
 
+bool IsOfSchoolAge(Date birth_date, int year, const Policy& policy) {
+  const Date end = YearEnd(year);
+  const int age = birth_date.AgeOn(end);
+  return birth_date <= end && age >= policy.exit.school_age_min &&
+         age <= policy.exit.school_age_max;
+}
+
+bool VehicleOverLimit(Money price, const Policy& policy) {
+  return price > policy.compare.vehicle_price;
+}
+
+Money MedicalAlertLimit(const Policy& policy, bool registered_household) {
+  return registered_household ? policy.monitoring.medical_alert_registered
+                              : policy.monitoring.medical_alert_other;
+}
+
 // 义务教育有保障: 适龄儿童少年不失学辍学（送教上门、因病（残）休学视为保障）.
 CriterionResult CheckEducation(const Household& h, const Policy& policy, int year) {
   const Date end = YearEnd(year);
   for (const auto& m : h.members) {
     if (!m.birth_date) continue;
+    if (!IsOfSchoolAge(*m.birth_date, year, policy)) continue;
     const int age = m.birth_date->AgeOn(end);
-    if (*m.birth_date > end || age < policy.exit.school_age_min ||
-        age > policy.exit.school_age_max) {
-      continue;
-    }
     if (!InSchoolOrExempt(m.school_status)) {
       return Fail(Criterion::kEducation,
                   m.name + "（" + std::to_string(age) + " 岁）为义务教育适龄，但未在校",

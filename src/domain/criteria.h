@@ -15,10 +15,9 @@ namespace fupin {
 
 // The exit criteria, in the order results list them (spec/cli.md).
 enum class Criterion { kIncome, kFood, kClothing, kEducation, kMedical, kHousing, kWater };
-inline constexpr Criterion kAllCriteria[] = {Criterion::kIncome,    Criterion::kFood,
-                                             Criterion::kClothing,  Criterion::kEducation,
-                                             Criterion::kMedical,   Criterion::kHousing,
-                                             Criterion::kWater};
+inline constexpr Criterion kAllCriteria[] = {
+    Criterion::kIncome,  Criterion::kFood,    Criterion::kClothing, Criterion::kEducation,
+    Criterion::kMedical, Criterion::kHousing, Criterion::kWater};
 // "income", "food", "clothing", "education", "medical", "housing", "water".
 std::string_view CriterionKey(Criterion criterion);
 
@@ -41,6 +40,9 @@ CriterionResult CheckWater(const Household& household);
 // school (学前教育 … 本科及以上) or has an approved exemption (送教上门, 因病（残）休学).
 // A member without a known birth date has no known age and is not counted.
 CriterionResult CheckEducation(const Household& household, const Policy& policy, int year);
+// School age (policy exit.school_age, inclusive): full years on 31 December of `year`;
+// someone born after that day is not of school age.
+bool IsOfSchoolAge(Date birth_date, int year, const Policy& policy);
 // medical: every member has resident or employee basic medical insurance.
 CriterionResult CheckMedical(const Household& household);
 // housing: grade in safe_housing_grades, or 危房改造 已竣工, or 易地搬迁 已搬迁入住.
@@ -128,5 +130,11 @@ CountyDecision AssessCounty(RegionCode county, int64_t poor_persons,
                             std::optional<int64_t> rural_population,
                             const std::optional<CountyAssessment>& assessment,
                             const Policy& policy);
+
+// Thresholds of the cross-check (spec/compare.md, policy.md): a vehicle bought for more
+// than [compare] vehicle_price; yearly out-of-pocket medical costs above
+// medical_alert_registered for members of a 建档立卡户, medical_alert_other for anyone else.
+bool VehicleOverLimit(Money price, const Policy& policy);
+Money MedicalAlertLimit(const Policy& policy, bool registered_household);
 
 }  // namespace fupin

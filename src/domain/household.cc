@@ -2,8 +2,6 @@
 
 namespace fupin {
 
-bool Member::IsStudent() const {
-  return school_status >= 2 && school_status != kNone;
-}
+bool IsInSchool(int school_status) { return school_status >= 2 && school_status != kNone; }
 
 }  // namespace fupin

@@ -17,6 +17,9 @@ namespace fupin {
 
 inline constexpr int kNone = -1;  // an optional coded value that was left empty
 
+// In school at any level (在校生状况 学前教育 … 本科及以上, 送教上门, 因病（残）休学).
+bool IsInSchool(int school_status);
+
 struct Member {
   std::string name;
   int id_type = code::kResidentId;
@@ -41,7 +44,7 @@ struct Member {
   bool IsSick() const { return health.Has(code::kChronic) || health.Has(code::kSerious); }
   bool IsDisabled() const { return health.Has(code::kDisabled); }
   // In school at any level (学前教育 … 本科及以上, 送教上门, 因病（残）休学).
-  bool IsStudent() const;
+  bool IsStudent() const { return IsInSchool(school_status); }
   friend bool operator==(const Member&, const Member&) = default;
 };
 
@@ -51,9 +54,7 @@ struct IncomeFigures {
   Money rigid_expenses;  // 合规自付医疗 + 教育 + 灾害损失
   int64_t members = 0;
   // 人均纯收入: net income ÷ members, rounded half away from zero; 0 with no members.
-  Money PerCapita() const {
-    return members > 0 ? net_income.DivideRounded(members) : Money();
-  }
+  Money PerCapita() const { return members > 0 ? net_income.DivideRounded(members) : Money(); }
 };
 
 struct Household {

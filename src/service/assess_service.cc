@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fupin {
 
@@ -107,6 +108,28 @@ Result<std::vector<RegionResult>> AssessRegions(Store& store, const PolicySet& p
     results.push_back(std::move(result));
   }
   return results;
+}
+
+namespace {
+
+template <typename Results>
+Status KeepAssigned(Store& store, const Caller& caller, Results& results) {
+  if (caller.user.role != Role::kHelper) return Status::Ok();
+  auto codes = store.compare().AssignedHouseholds(caller.user.username);
+  if (!codes.ok()) return codes.error();
+  const std::unordered_set<std::string> assigned(codes->begin(), codes->end());
+  std::erase_if(results, [&](const auto& r) { return !assigned.contains(r.household_code); });
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status KeepVisible(Store& store, const Caller& caller, std::vector<ExitResult>& results) {
+  return KeepAssigned(store, caller, results);
+}
+
+Status KeepVisible(Store& store, const Caller& caller, std::vector<MonitorResult>& results) {
+  return KeepAssigned(store, caller, results);
 }
 
 Status EnterCountyAssessment(Store& store, RegionCode county, int year,

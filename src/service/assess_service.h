@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "domain/criteria.h"
 #include "domain/policy.h"
+#include "service/auth_service.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -54,6 +55,11 @@ Result<std::vector<RegionResult>> AssessRegions(Store& store, const PolicySet& p
 
 // Stores the third-party assessment of a county for a year (E_REGION when the code is not
 // a county of the tree; rates must lie in [0, 1]).
+// Keeps of a household list what `caller` may see: a helper (帮扶责任人) the households
+// assigned to it; every other role all of them (the region was checked before).
+Status KeepVisible(Store& store, const Caller& caller, std::vector<ExitResult>& results);
+Status KeepVisible(Store& store, const Caller& caller, std::vector<MonitorResult>& results);
+
 Status EnterCountyAssessment(Store& store, RegionCode county, int year,
                              const CountyAssessment& assessment);
 

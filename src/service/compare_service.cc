@@ -11,6 +11,7 @@
 
 #include "common/id_number.h"
 #include "domain/codes.h"
+#include "domain/criteria.h"
 #include "domain/household_rules.h"
 #include "service/audit_service.h"
 #include "service/clock.h"
@@ -85,16 +86,18 @@ std::vector<std::string> RulesOf(ListKind kind) {
   return rules;
 }
 
-// Full years of age on 31 December of `year` for the person with this packed ID number.
-int AgeAtYearEnd(uint64_t key, int year) {
+// The birth date inside a packed (validated) ID number.
+Date BirthDateOf(uint64_t key) {
   char text[18];
   const std::string_view id = UnpackIdNumber(key, text);
-  const int birth_year =
-      (id[6] - '0') * 1000 + (id[7] - '0') * 100 + (id[8] - '0') * 10 + (id[9] - '0');
-  return year - birth_year;
+  auto digits = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (id[i] - '0');
+    return v;
+  };
+  auto date = Date::FromYmd(digits(6, 4), digits(10, 2), digits(12, 2));
+  return date.ok() ? *date : Date();
 }
-
-bool RegisteredInSchool(int school_status) { return school_status >= 2; }
 
 // Collects the findings of one run: skips those already on file, fills the common fields.
 class FindingSink {
@@ -197,9 +200,7 @@ class Matcher {
   }
 
   bool OfSchoolAge(const IndexEntry& e) {
-    const Policy& p = PolicyAt(e.village_code);
-    const int age = AgeAtYearEnd(e.key, request_.as_of.year());
-    return age >= p.exit.school_age_min && age <= p.exit.school_age_max;
+    return IsOfSchoolAge(BirthDateOf(e.key), request_.as_of.year(), PolicyAt(e.village_code));
   }
 
   void OnList(const IndexEntry& e, const ListRow& row) {
@@ -223,8 +224,9 @@ class Matcher {
         }
         break;
       case ListKind::kVehicles: {
-        const Money limit = PolicyAt(e.village_code).compare.vehicle_price;
-        if (row.value > limit.fen()) {
+        const Policy& policy = PolicyAt(e.village_code);
+        if (VehicleOverLimit(Money::FromFen(row.value), policy)) {
+          const Money limit = policy.compare.vehicle_price;
           if (auto* f = Raise("vehicle", e, &row)) {
             f->detail = "号牌 " + std::string(Column(row, 0)) + "，购置价格 " + Yuan(row.value) +
                         " 元（超过 " + limit.ToString() + " 元）";
@@ -262,9 +264,8 @@ class Matcher {
         }
         break;
       case ListKind::kMedicalInsurance: {
-        const auto& monitoring = PolicyAt(e.village_code).monitoring;
-        const Money limit = e.Has(IndexEntry::kRegistered) ? monitoring.medical_alert_registered
-                                                           : monitoring.medical_alert_other;
+        const Money limit =
+            MedicalAlertLimit(PolicyAt(e.village_code), e.Has(IndexEntry::kRegistered));
         if (row.has_value && row.value > limit.fen()) {
           if (auto* f = Raise("medical_alert", e, &row)) {
             f->detail = "年度自付金额 " + Yuan(row.value) + " 元（超过 " + limit.ToString() +
@@ -300,7 +301,7 @@ class Matcher {
         }
         break;
       case ListKind::kStudents:
-        if (RegisteredInSchool(e.school_status) && OfSchoolAge(e)) {
+        if (IsInSchool(e.school_status) && OfSchoolAge(e)) {
           if (auto* f = Raise("school_roll_missing", e, nullptr)) {
             f->detail = "登记在校生状况 " +
                         std::string(CodeLabel(CodeList::kSchoolStatus, e.school_status)) +
@@ -575,7 +576,18 @@ Result<FindingPage> SearchFindings(Store& store, const Caller& caller, FindingQu
   if (!RoleMay(caller.user.role, Permission::kRead)) return Forbidden();
   if (query.region.value() == 0) query.region = caller.user.region;
   if (!caller.InScope(query.region)) return NoSuchRegion(query.region);
-  return store.compare().SearchFindings(query);
+  auto page = store.compare().SearchFindings(query);
+  if (!page.ok()) return page.error();
+  // ID numbers shown whole are an unmasked read: one audit record for the request.
+  if (!RoleSeesMaskedData(caller.user.role)) {
+    const auto unmasked = std::count_if(page->items.begin(), page->items.end(),
+                                        [](const FindingRow& f) { return !f.id_number.empty(); });
+    if (unmasked > 0) {
+      FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, "findings.read", query.region.ToString(),
+                                        std::to_string(unmasked) + " findings unmasked"));
+    }
+  }
+  return page;
 }
 
 Result<std::vector<FindingCount>> CountFindings(Store& store, const Caller& caller,

@@ -64,7 +64,8 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
 // Needs Permission::kDecideFindings.
 Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCode region);
 
-// Findings within the caller's scope (and the query's region).
+// Findings within the caller's scope (and the query's region). A page with ID numbers for
+// a role that sees them whole is audited ("findings.read").
 Result<FindingPage> SearchFindings(Store& store, const Caller& caller, FindingQuery query);
 Result<std::vector<FindingCount>> CountFindings(Store& store, const Caller& caller,
                                                 RegionCode region);

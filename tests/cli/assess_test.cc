@@ -38,24 +38,10 @@ constexpr const char* kNanguan = "620422101205";      // 南关村: no poor hous
 constexpr const char* kTaipingdian = "620422102201";  // 太平店村: H01 (2) + H08 (1) poor persons
 constexpr const char* kXinzhuang = "620422102202";    // 新庄村: H02 (3) poor persons
 
-// A directory for the template databases, removed when the test program ends.
-const fs::path& TemplateDir() {
-  static const fs::path dir = MakeTempDir("fupin_assess_test");
-  static const bool cleanup = [] {
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    });
-    return true;
-  }();
-  (void)cleanup;
-  return dir;
-}
-
 // A database with the region tree of tests/data/regions.csv (made once).
 const fs::path& RegionsDb() {
   static const fs::path path = [] {
-    const fs::path db = TemplateDir() / "regions.db";
+    const fs::path db = ProgramTempDir("fupin_assess_test") / "regions.db";
     RunResult init = RunFupin({"--db", db.string(), "init"});
     EXPECT_EQ(init.exit_code, 0) << init.err;
     RunResult load = RunFupin(
@@ -69,7 +55,7 @@ const fs::path& RegionsDb() {
 // RegionsDb plus the register of tests/data/assess/ (made once).
 const fs::path& RegisterDb() {
   static const fs::path path = [] {
-    const fs::path db = TemplateDir() / "register.db";
+    const fs::path db = ProgramTempDir("fupin_assess_test") / "register.db";
     fs::copy_file(RegionsDb(), db);
     RunResult r = RunFupin({"--db", db.string(), "import", (kRegister / "households.csv").string(),
                             (kRegister / "members.csv").string(), "--json"});

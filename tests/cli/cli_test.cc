@@ -144,12 +144,7 @@ TEST(Utf8HelperTest, TellsUtf8FromGb18030) {
 // The database NewDb copies: made on first use, removed when the test program ends.
 const fs::path& TemplateDb() {
   static const fs::path path = [] {
-    static const fs::path dir = MakeTempDir("fupin_cli_test");
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    });
-    const fs::path db = dir / "template.db";
+    const fs::path db = ProgramTempDir("fupin_cli_test") / "template.db";
     RunResult init = RunFupin({"--db", db.string(), "init"});
     EXPECT_EQ(init.exit_code, 0) << init.err;
     RunResult load = RunFupin(

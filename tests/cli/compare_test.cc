@@ -30,23 +30,10 @@ const std::map<std::string, std::string> kId = {
 };
 const std::string kOutsider = "110101199003070011";  // valid, not in the register
 
-const fs::path& TemplateDir() {
-  static const fs::path dir = MakeTempDir("fupin_compare_test");
-  static const bool cleanup = [] {
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    });
-    return true;
-  }();
-  (void)cleanup;
-  return dir;
-}
-
 // The regions of tests/data/regions.csv and the register of tests/data/compare/ (once).
 const fs::path& RegisterDb() {
   static const fs::path path = [] {
-    const fs::path db = TemplateDir() / "register.db";
+    const fs::path db = ProgramTempDir("fupin_compare_test") / "register.db";
     EXPECT_EQ(RunFupin({"--db", db.string(), "init"}).exit_code, 0);
     EXPECT_EQ(RunFupin({"--db", db.string(), "regions", "load", "--from",
                         (kData / "regions.csv").string()})

@@ -173,6 +173,19 @@ std::string MakeTempDir(const char* prefix) {
   return pattern;
 }
 
+const std::filesystem::path& ProgramTempDir(const char* prefix) {
+  static const std::filesystem::path dir = MakeTempDir(prefix);
+  static const bool cleanup = [] {
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    });
+    return true;
+  }();
+  (void)cleanup;
+  return dir;
+}
+
 std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -73,6 +73,9 @@ RunResult RunFupinWithInput(const std::vector<std::string>& args, std::string_vi
 // A new temporary directory named PREFIX_XXXXXX under $TMPDIR (or /tmp), or "" and a test
 // failure when none can be made.
 std::string MakeTempDir(const char* prefix);
+// A temporary directory made on the first call and removed when the test program ends
+// (for the template databases a test program copies); later calls return the same one.
+const std::filesystem::path& ProgramTempDir(const char* prefix);
 // A file's bytes ("" when it cannot be read), and a file written with `bytes`.
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, std::string_view bytes);

@@ -100,12 +100,7 @@ class SqliteCompareStore final : public CompareStore {
     if (!s.ok()) return s.error();
     s->Bind(1, kind).Bind(2, lo).Bind(3, hi);
     std::vector<DepartmentListRow> out;
-    for (;;) {
-      auto row = s->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      out.push_back(ReadList(*s));
-    }
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { out.push_back(ReadList(st)); }));
     return out;
   }
 
@@ -133,12 +128,7 @@ class SqliteCompareStore final : public CompareStore {
     auto s = db_.Prepare("SELECT subject FROM findings WHERE rule = ?");
     if (!s.ok()) return s.error();
     s->Bind(1, rule);
-    for (;;) {
-      auto row = s->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      fn(s->TextView(0));
-    }
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { fn(st.TextView(0)); }));
     return Status::Ok();
   }
 
@@ -188,12 +178,8 @@ class SqliteCompareStore final : public CompareStore {
     if (!s.ok()) return s.error();
     bind(*s);
     s->Bind(6, q.limit > 0 ? q.limit : int64_t{-1}).Bind(7, q.offset);
-    for (;;) {
-      auto row = s->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      page.items.push_back(ReadFinding(*s));
-    }
+    FUPIN_RETURN_IF_ERROR(
+        s->ForEachRow([&](Statement& st) { page.items.push_back(ReadFinding(st)); }));
     return page;
   }
 
@@ -226,12 +212,9 @@ class SqliteCompareStore final : public CompareStore {
     if (!s.ok()) return s.error();
     s->Bind(1, lo).Bind(2, hi);
     std::vector<FindingCount> out;
-    for (;;) {
-      auto row = s->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      out.push_back({s->Text(0), s->Int(1), s->Int(2), s->Int(3), s->Int(4)});
-    }
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
+      out.push_back({st.Text(0), st.Int(1), st.Int(2), st.Int(3), st.Int(4)});
+    }));
     return out;
   }
 
@@ -261,12 +244,7 @@ class SqliteCompareStore final : public CompareStore {
     if (!s.ok()) return s.error();
     s->Bind(1, username);
     std::vector<std::string> out;
-    for (;;) {
-      auto row = s->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      out.push_back(s->Text(0));
-    }
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { out.push_back(st.Text(0)); }));
     return out;
   }
 
@@ -284,12 +262,7 @@ class SqliteCompareStore final : public CompareStore {
   Status ForEachAssignedHousehold(const std::function<void(std::string_view)>& fn) override {
     auto s = db_.Prepare("SELECT DISTINCT household_code FROM helper_assignments");
     if (!s.ok()) return s.error();
-    for (;;) {
-      auto row = s->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      fn(s->TextView(0));
-    }
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { fn(st.TextView(0)); }));
     return Status::Ok();
   }
 

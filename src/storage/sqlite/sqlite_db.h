@@ -48,6 +48,16 @@ class Statement {
   // before the next run).
   Status RunKeepingBindings();
   void Reset();  // resets and clears bindings
+  // Steps to the end, calling `row(*this)` for each row.
+  template <typename Fn>
+  Status ForEachRow(Fn&& row) {
+    for (;;) {
+      auto more = Step();
+      if (!more.ok()) return more.error();
+      if (!*more) return Status::Ok();
+      row(*this);
+    }
+  }
 
   bool IsNull(int column) const;
   int64_t Int(int column) const;
