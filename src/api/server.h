@@ -1,8 +1,9 @@
 // `fupin serve`: the HTTP JSON API of spec/api.md on RESTinio. This header knows nothing
-// of RESTinio or JSON: the whole server lives in one translation unit (server.cc).
+// of RESTinio or JSON: RESTinio lives in server.cc alone, the handlers in routes/.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -16,13 +17,18 @@ struct ServerConfig {
   std::string database = "./fupin.db";
   std::string policy;  // layered over the built-in national policy
   std::chrono::seconds session_lifetime{8 * 3600};
-  uint64_t upload_limit = 64ull << 20;  // bytes of a request body
-  std::string log_level = "info";       // "debug", "info", "warn", "error", "off"
-  int threads = 2;
+  uint64_t upload_limit = 64ull << 20;    // bytes of a request body
+  std::string log_level = "info";         // "debug", "info", "warn", "error", "off"
+  int threads = 2;                        // reader threads (and up to 2 network threads)
+  std::chrono::seconds write_wait{10};    // a write waits this long for the writer, then 503
+  uint64_t upload_memory = 256ull << 20;  // bytes of large request bodies held at once
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_address = 256;
 };
 
 // Reads a TOML config file (keys: listen, database, policy, session_lifetime (seconds),
-// upload_limit (bytes), log_level, threads) over `config`. E_CONFIG with the file, line
+// upload_limit (bytes), log_level, threads, write_wait (seconds), upload_memory (bytes),
+// max_connections, max_connections_per_address) over `config`. E_CONFIG with the file, line
 // and key for an unknown key or a wrong type.
 Status ReadServerConfig(const std::string& path, ServerConfig& config);
 

@@ -1,4 +1,4 @@
-// Sessions: logging in and out, lock-out, tokens, and the error envelope.
+// Sessions: logging in and out, the throttling of failed logins, tokens, and the error envelope.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -62,17 +62,51 @@ describe('POST /session', () => {
     await login(srv, 'viewer_county');
   });
 
-  it('locks the account after 5 failures in a row: 423 E_LOCKED, even for the right password', async () => {
+  // Failed logins are throttled by client address and by (address, name), never by account
+  // alone: 127.0.0.0/8 gives each test an address of its own.
+  it('after 3 free failures from one address a name must wait: 429 E_THROTTLED with Retry-After', async () => {
+    const from = '127.0.0.21';
     for (let i = 1; i <= 4; i++) {
-      const res = await api(srv, 'POST', '/api/v1/session', { body: { username: 'lockme', password: `Wrong-pass-${i}` } });
+      const res = await api(srv, 'POST', '/api/v1/session', { from, body: { username: 'lockme', password: `Wrong-pass-${i}` } });
       expectError(res, 401, 'E_AUTH', `failure ${i}`);
     }
-    const fifth = await api(srv, 'POST', '/api/v1/session', { body: { username: 'lockme', password: 'Wrong-pass-5' } });
-    expectError(fifth, 423, 'E_LOCKED', 'the failure that locks says so');
-    const right = await api(srv, 'POST', '/api/v1/session', { body: { username: 'lockme', password: PASSWORD } });
-    expectError(right, 423, 'E_LOCKED', 'the right password while locked');
-    // Other accounts are not affected.
-    await login(srv, 'viewer1');
+    const fifth = await api(srv, 'POST', '/api/v1/session', { from, body: { username: 'lockme', password: PASSWORD }, query: { lang: 'en' } });
+    expectError(fifth, 429, 'E_THROTTLED', 'the attempt after the fourth failure');
+    assert.match(fifth.body.error.message, /try again in \d+ s/);
+    assert.ok(Number(fifth.headers.get('retry-after')) >= 1, `Retry-After: ${fifth.headers.get('retry-after')}`);
+  });
+
+  it('a stranger guessing from another address never locks the owner out', async () => {
+    for (let i = 1; i <= 12; i++) {
+      await api(srv, 'POST', '/api/v1/session', { from: '127.0.0.22', body: { username: 'lockme', password: `Wrong-pass-${i}` } });
+    }
+    const owner = await api(srv, 'POST', '/api/v1/session', { from: '127.0.0.23', body: { username: 'lockme', password: PASSWORD } });
+    assert.equal(owner.status, 201, owner.text);
+  });
+
+  it('known and unknown names are throttled and answered alike (no username oracle)', async () => {
+    const sequence = async (from, username) => {
+      const out = [];
+      for (let i = 1; i <= 6; i++) {
+        const res = await api(srv, 'POST', '/api/v1/session', { from, body: { username, password: `Wrong-pass-${i}` } });
+        out.push([res.status, res.body.error.code]);
+      }
+      return out;
+    };
+    const known = await sequence('127.0.0.24', 'lockme');
+    const unknown = await sequence('127.0.0.25', 'nobody_at_all');
+    assert.deepEqual(unknown, known);
+    assert.deepEqual(known.map(([s]) => s), [401, 401, 401, 401, 429, 429]);
+  });
+
+  it('one address trying many names is slowed down too', async () => {
+    const from = '127.0.0.26';
+    const statuses = [];
+    for (let i = 1; i <= 12; i++) {
+      statuses.push((await api(srv, 'POST', '/api/v1/session', { from, body: { username: `guess${i}`, password: 'Wrong-pass-1' } })).status);
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    assert.equal(statuses[11], 429, statuses.join(' '));
   });
 
   it('malformed JSON: 400 E_JSON', async () => {

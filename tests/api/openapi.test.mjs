@@ -2,7 +2,7 @@
 // exactly the routes of src/api/server.cc, and every documented route exists.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { ROOT, startServer, api, login, assertStopsCleanly, expectError } from './server.mjs';
@@ -24,22 +24,27 @@ function documentedRoutes() {
 // loops of the form `for (const char* kind : {"a", "b"}) { router->http_get(std::string("/x/") + kind, …`.
 // Every router->http_ call must be understood, so a new kind of registration fails here
 // rather than going unseen.
+// The routes the server registers: every `routes.push_back({"METHOD", "PATH", …` of
+// src/api/routes/*.cc, and the loops that append a name to a path.
 function serverRoutes() {
-  const src = readFileSync(path.join(ROOT, 'src', 'api', 'server.cc'), 'utf8');
+  const dir = path.join(ROOT, 'src', 'api', 'routes');
   const routes = [];
-  let understood = 0;
-  for (const m of src.matchAll(/router->http_(get|post|put|delete)\(\s*"([^"]+)"/g)) {
-    routes.push(`${m[1].toUpperCase()} ${m[2]}`);
-    understood++;
+  let understood = 0, calls = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cc'))) {
+    const src = readFileSync(path.join(dir, file), 'utf8');
+    for (const m of src.matchAll(/routes\.push_back\(\{\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)"/g)) {
+      routes.push(`${m[1]} ${m[2]}`);
+      understood++;
+    }
+    const loop = /for\s*\(\s*const\s+char\s*\*\s*(\w+)\s*:\s*\{([^}]*)\}\s*\)\s*\{\s*routes\.push_back\(\{\s*"(GET|POST|PUT|DELETE)",\s*std::string\(\s*"([^"]+)"\s*\)\s*\+\s*(\w+)/g;
+    for (const m of src.matchAll(loop)) {
+      assert.equal(m[5], m[1], 'the loop variable is appended to the path');
+      for (const v of m[2].matchAll(/"([^"]+)"/g)) routes.push(`${m[3]} ${m[4]}${v[1]}`);
+      understood++;
+    }
+    calls += [...src.matchAll(/routes\.push_back\(/g)].length;
   }
-  const loop = /for\s*\(\s*const\s+char\s*\*\s*(\w+)\s*:\s*\{([^}]*)\}\s*\)\s*\{\s*router->http_(get|post|put|delete)\(\s*std::string\(\s*"([^"]+)"\s*\)\s*\+\s*(\w+)/g;
-  for (const m of src.matchAll(loop)) {
-    assert.equal(m[5], m[1], 'the loop variable is appended to the path');
-    for (const v of m[2].matchAll(/"([^"]+)"/g)) routes.push(`${m[3].toUpperCase()} ${m[4]}${v[1]}`);
-    understood++;
-  }
-  const calls = [...src.matchAll(/router->http_\w+\(/g)].length;
-  assert.equal(understood, calls, 'a router->http_ call in server.cc that this test cannot read');
+  assert.equal(understood, calls, 'a routes.push_back in src/api/routes/ that this test cannot read');
   return routes;
 }
 
@@ -124,8 +129,8 @@ describe('the routes', () => {
   it('the server\'s routes are exactly the documented (method, path) pairs', () => {
     const server = serverRoutes().map((r) => normalise(r)).sort();
     const documented = documentedRoutes().map((r) => normalise(`${r.method} ${r.path}`)).sort();
-    assert.deepEqual(server.filter((r) => !documented.includes(r)), [], 'routes of server.cc missing from openapi.json');
-    assert.deepEqual(documented.filter((r) => !server.includes(r)), [], 'documented routes that server.cc does not have');
+    assert.deepEqual(server.filter((r) => !documented.includes(r)), [], 'routes of src/api/routes missing from openapi.json');
+    assert.deepEqual(documented.filter((r) => !server.includes(r)), [], 'documented routes that src/api/routes does not have');
     assert.equal(new Set(server).size, server.length, 'a route registered twice');
   });
 

@@ -6,6 +6,7 @@
 // 2026-06-30, as the CTest registration sets it). Nothing here skips: if the binary is
 // missing or the server does not start, startServer() throws and the test file fails.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import {
   copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
   writeFileSync,
@@ -387,7 +388,11 @@ export async function api(srv, method, pathname, opts = {}) {
   } else if (opts.form) {
     body = opts.form;
   }
-  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(opts.timeout ?? 30000) });
+  // opts.from: the client's own address (127.0.0.0/8 is all this machine's), for the
+  // throttles that count by client address.
+  const res = opts.from
+    ? await requestFrom(opts.from, url, method, headers, body, opts.timeout ?? 30000)
+    : await fetch(url, { method, headers, body, signal: AbortSignal.timeout(opts.timeout ?? 30000) });
   const bytes = Buffer.from(await res.arrayBuffer());
   const text = bytes.toString('utf8');
   let parsed = null;
@@ -397,6 +402,25 @@ export async function api(srv, method, pathname, opts = {}) {
   const out = { status: res.status, headers: res.headers, text, body: parsed, bytes };
   if (res.status >= 400) assertErrorShape(out, `${method} ${pathname}`);
   return out;
+}
+
+// A request through node:http from a chosen local address, answered like fetch's Response.
+function requestFrom(localAddress, url, method, headers, body, timeout) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress, timeout }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+        resolve({ status: res.statusCode, headers: h, arrayBuffer: async () => all });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export async function login(srv, name, password = PASSWORD) {

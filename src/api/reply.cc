@@ -1,0 +1,240 @@
+#include "api/reply.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "api/json_body.h"
+
+namespace fupin {
+
+bool Query::Has(std::string_view name) const {
+  for (const auto& [k, v] : items_) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+std::string_view Query::Get(std::string_view name) const {
+  for (const auto& [k, v] : items_) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+std::string_view HttpRequest::Param(std::string_view name) const {
+  for (const auto& [k, v] : params) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+int HttpStatusFor(std::string_view code) {
+  if (code == "E_AUTH") return 401;
+  if (code == "E_DISABLED" || code == "E_FORBIDDEN") return 403;
+  if (code == "E_NOT_FOUND") return 404;
+  if (code == "E_METHOD") return 405;
+  if (code == "E_CONFLICT" || code == "E_VERSION_CONFLICT") return 409;
+  if (code == "E_TOO_LARGE") return 413;
+  if (code == "E_URI_TOO_LONG") return 414;
+  if (code == "E_THROTTLED") return 429;
+  if (code == "E_HEADERS_TOO_LARGE") return 431;
+  if (code == "E_BUSY") return 503;
+  if (code == "E_DATABASE" || code == "E_INTERNAL" || code == "E_IO" || code == "E_INTERRUPTED" ||
+      code == "E_AUDIT_KEY") {
+    return 500;
+  }
+  return 400;
+}
+
+const char* ReasonFor(int status) {
+  switch (status) {
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
+  }
+}
+
+Reply Data(const Json& data, int status) {
+  Reply reply;
+  reply.status = status;
+  reply.body = Json{{"data", data}}.dump();
+  return reply;
+}
+
+Reply DataText(std::string data) {
+  Reply reply;
+  reply.body = "{\"data\":" + std::move(data) + "}";
+  return reply;
+}
+
+Reply Failure(const Error& error, Lang lang, const Json& details, int retry_after) {
+  Reply reply;
+  reply.status = HttpStatusFor(error.code);
+  reply.body =
+      Json{
+          {"error", {{"code", error.code}, {"message", error.message(lang)}, {"details", details}}}}
+          .dump();
+  if (reply.status == 503 || reply.status == 429) reply.retry_after = std::max(1, retry_after);
+  return reply;
+}
+
+Reply Workbook(std::string bytes, const char* filename) {
+  Reply reply;
+  reply.body = std::move(bytes);
+  reply.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+  reply.filename = filename;
+  return reply;
+}
+
+Result<std::string> WorkbookBytes(const std::string& scratch,
+                                  const std::function<Status(XlsxWriter&)>& fill) {
+  std::string path_template = scratch + "/export-XXXXXX.xlsx";
+  const int fd = mkstemps(path_template.data(), 5);
+  if (fd < 0) return Error::Io("无法创建临时文件", "cannot create a temporary file");
+  close(fd);
+  const std::string path = path_template;
+  Status status;
+  {
+    auto book = XlsxWriter::Create(path);
+    status = book.ok() ? fill(**book) : Status(book.error());
+    if (status.ok()) status = (*book)->Close();
+  }
+  std::string bytes;
+  if (status.ok()) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  if (!status.ok()) return status.error();
+  return bytes;
+}
+
+Json CellIssuesJson(const std::vector<CellIssue>& issues, Lang lang) {
+  Json out = Json::array();
+  for (const auto& i : issues) {
+    out.push_back(Json{{"column", i.column},
+                       {"value", i.value},
+                       {"code", i.code},
+                       {"message", lang == Lang::kEn ? i.en : i.zh}});
+  }
+  return out;
+}
+
+Json UserJson(const User& u) {
+  return Json{{"username", u.username},
+              {"role", std::string(RoleName(u.role))},
+              {"region_code", u.region.ToString()},
+              {"disabled", u.disabled}};
+}
+
+Result<Json> ParseBody(std::string_view body, std::initializer_list<const char*> allowed) {
+  auto parsed = ParseJsonBody(body);
+  if (!parsed.ok()) return parsed.error();
+  Json doc = std::move(parsed).value();
+  if (allowed.size() > 0) {
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      bool known = false;
+      for (const char* key : allowed) known |= it.key() == key;
+      if (!known) {
+        return Error{"E_UNKNOWN_FIELD", "未知字段：" + it.key(), "unknown field: " + it.key()};
+      }
+    }
+  }
+  return doc;
+}
+
+bool BlankBody(std::string_view body) {
+  return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+Result<int> YearParam(const Query& query) {
+  if (!query.Has("year")) {
+    return Error{"E_YEAR", "缺少年度参数 year", "the year parameter is required"};
+  }
+  std::string text(query.Get("year"));
+  if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return Error{"E_YEAR", "年度不正确：" + text, "not a year: " + text};
+  }
+  return std::stoi(text);
+}
+
+Result<RegionCode> RegionParam(std::string_view text, const Caller& caller) {
+  if (text.empty()) return caller.user.region;
+  if (text == "0" || text == "000000000000") return RegionCode::Nation();
+  auto code = RegionCode::Parse(text);
+  if (!code.ok()) {
+    const std::string shown(text.substr(0, 32));
+    return Error::NotFound("区划不存在：" + shown, "no such region: " + shown);
+  }
+  return *code;
+}
+
+Result<RegionCode> KnownRegion(Store& store, std::string_view text, const Caller& caller) {
+  auto region = RegionParam(text, caller);
+  if (!region.ok()) return region.error();
+  if (!caller.InScope(*region)) return RegionNotFound(*region);
+  if (*region != RegionCode::Nation()) {
+    auto row = store.GetRegion(*region);
+    if (!row.ok()) return row.error();
+    if (!row->has_value()) return RegionNotFound(*region);
+  }
+  return *region;
+}
+
+Result<int64_t> IntParam(const Query& q, const char* name, int64_t fallback, int64_t lo,
+                         int64_t hi) {
+  if (!q.Has(name)) return fallback;
+  std::string text(q.Get(name));
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return Error{"E_NUMBER", std::string(name) + " 应为正整数",
+                 std::string(name) + " must be a positive whole number"};
+  }
+  const int64_t v = std::stoll(text);
+  if (v < lo || v > hi) {
+    return Error{"E_NUMBER", std::string(name) + " 超出范围",
+                 std::string(name) + " is out of range"};
+  }
+  return v;
+}
+
+Error RegionNotFound(RegionCode code) {
+  return Error::NotFound("区划不存在：" + code.ToString(), "no such region: " + code.ToString());
+}
+
+Error Forbidden() {
+  return Error{"E_FORBIDDEN", "您的角色无权进行此操作", "your role may not do this"};
+}
+
+}  // namespace fupin

@@ -1,0 +1,49 @@
+// GET /audit: a page of the audit trail, for the roles that may read it.
+#include "api/reply.h"
+#include "api/routes/routes.h"
+#include "service/audit_service.h"
+
+namespace fupin {
+namespace {
+
+Reply Audit(RouteContext& ctx, const HttpRequest& req) {
+  const Lang lang = req.lang;
+  if (!RoleMay(req.caller.user.role, Permission::kReadAudit)) return Failure(Forbidden(), lang);
+  AuditQuery query;
+  if (req.query.Has("actor")) query.actor = std::string(req.query.Get("actor").substr(0, 128));
+  if (req.query.Has("action")) {
+    query.action_prefix = std::string(req.query.Get("action").substr(0, 128));
+  }
+  if (req.query.Has("target")) {
+    query.target_prefix = std::string(req.query.Get("target").substr(0, 128));
+  }
+  auto page = IntParam(req.query, "page", 1, 1, 100000000);
+  if (!page.ok()) return Failure(page.error(), lang);
+  auto size = IntParam(req.query, "size", 50, 1, 500);
+  if (!size.ok()) return Failure(size.error(), lang);
+  query.limit = *size;
+  query.offset = (*page - 1) * *size;
+  auto result = SearchAudit(ctx.store, req.caller, query);
+  if (!result.ok()) return Failure(result.error(), lang);
+  Json items = Json::array();
+  for (const auto& r : result->items) {
+    items.push_back(Json{{"seq", r.seq},
+                         {"at", r.at},
+                         {"actor", r.actor},
+                         {"role", r.role},
+                         {"action", r.action},
+                         {"target", r.target},
+                         {"detail", r.detail},
+                         {"remote", r.remote},
+                         {"hash", r.hash}});
+  }
+  return Data(Json{{"total", result->total}, {"items", items}});
+}
+
+}  // namespace
+
+void AddAuditRoutes(Routes& routes) {
+  routes.push_back({"GET", "/api/v1/audit", true, Work::kRead, Audit, nullptr});
+}
+
+}  // namespace fupin

@@ -1,0 +1,92 @@
+// POST /imports: an upload of the import template (two CSV files or one workbook).
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "api/reply.h"
+#include "api/routes/routes.h"
+#include "service/audit_service.h"
+#include "service/import_service.h"
+#include "views/json_views.h"
+
+namespace fupin {
+namespace {
+
+bool Flag(const Query& q, const char* name) { return q.Get(name) == "1" || q.Get(name) == "true"; }
+
+Reply Import(RouteContext& ctx, const HttpRequest& req) {
+  const Caller& caller = req.caller;
+  const Lang lang = req.lang;
+  if (!RoleMay(caller.user.role, Permission::kImport)) return Failure(Forbidden(), lang);
+  std::vector<const FormPart*> uploads;
+  for (const FormPart& part : req.form) {
+    if (part.filename) uploads.push_back(&part);  // files only, as browsers send them
+  }
+  if (!req.is_form || uploads.empty() || uploads.size() > 2) {
+    return Failure(
+        Error{"E_USAGE", "请以 multipart/form-data 上传户表和人表两个 CSV 文件，或一个 XLSX 文件",
+              "upload two CSV files or one XLSX file as multipart/form-data"},
+        lang);
+  }
+  std::string dir_template = ctx.scratch + "/upload-XXXXXX";
+  if (!mkdtemp(dir_template.data())) {
+    return Failure(Error::Io("无法创建临时目录", "cannot create a temporary folder"), lang);
+  }
+  const std::filesystem::path dir(dir_template);
+  auto cleanup = [&] {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  };
+  std::vector<std::string> files;
+  for (const FormPart* part : uploads) {
+    std::string name = part->filename.value_or(part->name);
+    if (name.empty() || name == "." || name == "..") name = "upload" + std::to_string(files.size());
+    const auto path = (dir / (std::to_string(files.size()) + "-" + name)).string();
+    std::ofstream out(path, std::ios::binary);
+    out.write(part->body.data(), static_cast<std::streamsize>(part->body.size()));
+    out.close();
+    if (!out) {
+      cleanup();
+      return Failure(Error::Io("无法保存上传的文件", "cannot store the upload"), lang);
+    }
+    files.push_back(path);
+  }
+  ImportOptions options;
+  options.files = files;
+  options.dry_run = Flag(req.query, "dry_run");
+  options.skip_invalid = Flag(req.query, "skip_invalid");
+  options.actor = caller.user.username;
+  options.scope = caller.user.region;
+  auto report = RunImport(ctx.store, options);
+  cleanup();
+  if (!report.ok()) return Failure(report.error(), lang);
+  // File names in the report are the temporary paths: show the uploaded names.
+  for (auto* list : {&report->errors, &report->warnings}) {
+    for (auto& issue : *list) {
+      auto slash = issue.file.rfind('/');
+      if (slash != std::string::npos) issue.file = issue.file.substr(slash + 1);
+      auto dash = issue.file.find('-');
+      if (dash != std::string::npos) issue.file = issue.file.substr(dash + 1);
+    }
+  }
+  if (report->written) {
+    (void)AppendAudit(ctx.store, caller, "import", report->batch_id,
+                      std::to_string(report->households_created) + " created, " +
+                          std::to_string(report->households_updated) + " updated");
+  }
+  Json data = ImportReportJson(*report, lang, options.dry_run);
+  if (!report->errors.empty() && !options.skip_invalid) {
+    const auto& first = report->errors.front();
+    return Failure(Error{first.code, first.zh, first.en}, lang, data["errors"]);
+  }
+  return Data(data);
+}
+
+}  // namespace
+
+void AddImportRoutes(Routes& routes) {
+  routes.push_back({"POST", "/api/v1/imports", true, Work::kWrite, Import, nullptr});
+}
+
+}  // namespace fupin

@@ -1,0 +1,67 @@
+// The routes of the HTTP API, one file per resource (households.cc, findings.cc, …). Each
+// handler sees a plain HttpRequest and the thread's store and policy, calls one service and
+// shapes the Reply; nothing here knows RESTinio. The adapter (api/server.cc) decides on
+// which thread a route runs from its Work.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http.h"
+#include "api/server.h"
+#include "domain/policy.h"
+#include "service/login_throttle.h"
+#include "storage/store.h"
+
+namespace fupin {
+
+// What a handler may use: the calling thread's own connection and policy, and the server's
+// settings. One thread at a time uses a RouteContext.
+struct RouteContext {
+  Store& store;
+  const PolicySet& policy;
+  const ServerConfig& config;
+  LoginThrottle& throttle;
+  std::string scratch;  // the folder for temporary files (uploads, exports), fupin's own
+};
+
+// Where a route runs: kRead on the reader threads; kWrite on the one writer thread, in
+// arrival order, within a bounded wait (else 503 E_BUSY); kHash on the password-hashing
+// thread (logins), within a bounded queue; kInline on the network thread, for the routes
+// that need no store (health, the OpenAPI document).
+enum class Work { kRead, kWrite, kHash, kInline };
+
+struct Route {
+  std::string method;   // "GET", "POST", "PUT", "DELETE"
+  std::string pattern;  // "/api/v1/households/:code"
+  bool needs_session = true;
+  Work work = Work::kRead;
+  std::function<Reply(RouteContext&, const HttpRequest&)> handle;  // all but kInline
+  // Runs on the network thread before the request is queued, without a store: a reply here
+  // answers at once (a throttled login), std::nullopt lets the request go on.
+  std::function<std::optional<Reply>(const HttpRequest&, LoginThrottle&)> admit;
+  std::function<Reply(const HttpRequest&)> handle_inline;  // kInline
+};
+
+using Routes = std::vector<Route>;
+
+void AddSessionRoutes(Routes& routes);     // routes/session.cc: health, session, me
+void AddRegionRoutes(Routes& routes);      // routes/regions.cc
+void AddHouseholdRoutes(Routes& routes);   // routes/households.cc: search, detail, writes, export
+void AddImportRoutes(Routes& routes);      // routes/imports.cc
+void AddAssessmentRoutes(Routes& routes);  // routes/assessments.cc
+void AddAuditRoutes(Routes& routes);       // routes/audit.cc
+void AddCompareRoutes(Routes& routes);     // routes/compare.cc: department lists, quality checks
+void AddFindingRoutes(Routes& routes);     // routes/findings.cc
+
+// Every route of the API.
+Routes AllRoutes();
+
+// The route for a method and path, with its parameters; `path_known` tells whether some
+// route has this path with another method (405 rather than 404). nullptr when none matches.
+const Route* MatchRoute(const Routes& routes, std::string_view method, std::string_view path,
+                        std::vector<std::pair<std::string, std::string>>& params, bool& path_known);
+
+}  // namespace fupin
