@@ -345,7 +345,7 @@ Result<bool> SeesFinding(Store& store, const Caller& caller, const FindingRow& f
 }
 
 // Keeps of a report's findings those `caller` may see (a helper: its households' only).
-Status KeepVisible(Store& store, const Caller& caller, std::deque<FindingRow>& findings) {
+Status KeepVisibleFindings(Store& store, const Caller& caller, std::deque<FindingRow>& findings) {
   if (caller.user.role != Role::kHelper) return Status::Ok();
   auto assigned = store.compare().AssignedHouseholds(caller.user.username);
   if (!assigned.ok()) return assigned.error();
@@ -500,7 +500,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
 
   report.findings = std::move(sink.rows());
   report.errors = std::move(list.errors);
-  FUPIN_RETURN_IF_ERROR(KeepVisible(store, caller, report.findings));
+  FUPIN_RETURN_IF_ERROR(KeepVisibleFindings(store, caller, report.findings));
   return report;
 }
 
@@ -598,7 +598,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
   }
   FUPIN_RETURN_IF_ERROR(store.Commit());
   report.findings = std::move(sink.rows());
-  FUPIN_RETURN_IF_ERROR(KeepVisible(store, caller, report.findings));
+  FUPIN_RETURN_IF_ERROR(KeepVisibleFindings(store, caller, report.findings));
   return report;
 }
 

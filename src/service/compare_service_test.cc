@@ -58,10 +58,9 @@ class FindingVisibilityTest : public ::testing::Test {
 
     // One finding per household, and a household rule for H1.
     std::deque<FindingRow> rows;
-    for (const auto& [code, village, id] :
-         {std::tuple{"H1", kVillage, "620422198001010019"},
-          std::tuple{"H2", kVillage, "620422198001010027"},
-          std::tuple{"H3", kOther, "620422198001010035"}}) {
+    for (const auto& [code, village, id] : {std::tuple{"H1", kVillage, "620422198001010019"},
+                                            std::tuple{"H2", kVillage, "620422198001010027"},
+                                            std::tuple{"H3", kOther, "620422198001010035"}}) {
       FindingRow& f = rows.emplace_back();
       f.rule = "deceased_member";
       f.village_code = village;

@@ -53,7 +53,8 @@ class ScratchEntry {
   friend Result<ScratchEntry> NewScratchFile(const std::string&, std::string_view,
                                              std::string_view);
   friend Result<ScratchEntry> NewScratchFolder(const std::string&, std::string_view);
-  ScratchEntry(std::string path, int fd, bool folder) : path_(std::move(path)), fd_(fd), folder_(folder) {}
+  ScratchEntry(std::string path, int fd, bool folder)
+      : path_(std::move(path)), fd_(fd), folder_(folder) {}
   void Release();
 
   std::string path_;

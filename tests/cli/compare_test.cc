@@ -324,15 +324,15 @@ class RegisterCopyTest : public CompareTest {
   // One household of one member in `village`, imported: the exit status.
   int ImportOne(const std::string& code, const std::string& village, const std::string& name,
                 const std::string& id) {
-    const std::string households = Write(
-        code + "-h.csv",
-        "户编号,行政区划代码,户类型,贫困状态,识别年度,脱贫年度,户属性,主要致贫原因,"
-        "家庭人口数,工资性收入,生产经营性收入,生产经营性支出,财产性收入,转移性收入,"
-        "合规自付医疗支出,教育支出,灾害损失,不愁吃,不愁穿,住房安全等级,危房改造,易地"
-        "搬迁,饮水安全,监测对象类型,监测状态,纳入监测日期,风险类型\n" +
-            code + "," + village +
-            ",建档立卡户,未脱贫,2016,,一般户,缺资金,1,5000.00,0.00,0.00,0.00,0.00,0.00,0.00,"
-            "0.00,是,是,B,无,否,是,非监测对象,,,\n");
+    const std::string households =
+        Write(code + "-h.csv",
+              "户编号,行政区划代码,户类型,贫困状态,识别年度,脱贫年度,户属性,主要致贫原因,"
+              "家庭人口数,工资性收入,生产经营性收入,生产经营性支出,财产性收入,转移性收入,"
+              "合规自付医疗支出,教育支出,灾害损失,不愁吃,不愁穿,住房安全等级,危房改造,易地"
+              "搬迁,饮水安全,监测对象类型,监测状态,纳入监测日期,风险类型\n" +
+                  code + "," + village +
+                  ",建档立卡户,未脱贫,2016,,一般户,缺资金,1,5000.00,0.00,0.00,0.00,0.00,0.00,0.00,"
+                  "0.00,是,是,B,无,否,是,非监测对象,,,\n");
     const std::string members =
         Write(code + "-m.csv",
               "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,"
@@ -424,8 +424,7 @@ TEST_F(CompareTest, AComparisonLeavesNothingInTheScratchFolderWhetherItSucceedsO
   const fs::path scratch = db_ + "-tmp";
   if (fs::exists(scratch)) EXPECT_TRUE(fs::is_empty(scratch));
   for (const auto& e : fs::directory_iterator(dir_)) {
-    EXPECT_FALSE(e.path().filename().string().starts_with("fupin.db-ids."))
-        << e.path().filename();
+    EXPECT_FALSE(e.path().filename().string().starts_with("fupin.db-ids.")) << e.path().filename();
   }
 }
 
