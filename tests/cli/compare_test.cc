@@ -417,7 +417,10 @@ TEST_F(CompareTest, AComparisonLeavesNothingInTheScratchFolderWhetherItSucceedsO
   const std::string list =
       Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n");
   Compare("deaths", list, "2026-06-30");  // builds and saves the index
-  Compare("deaths", Write("bad.csv", "证件号码,姓名\n"), "2026-06-30", 2);
+  EXPECT_EQ(
+      Fupin({"compare", "deaths", Write("bad.csv", "证件号码,姓名\n"), "--as-of", "2026-06-30"})
+          .exit_code,
+      2);
   fs::remove(db_ + "-ids");
   RunResult r = Fupin({"compare", "deaths", list, "--as-of", "2027-01-01"});  // after today
   EXPECT_EQ(r.exit_code, 2);
