@@ -22,6 +22,7 @@
 #include "service/import_service.h"
 #include "service/region_service.h"
 #include "service/report_service.h"
+#include "service/scratch.h"
 #include "views/json_views.h"
 
 namespace fupin {
@@ -99,6 +100,8 @@ int CmdImport(const Globals& g, ImportOptions options, const std::string& encodi
   }
   auto store = OpenStore(g, Store::OpenMode::kExisting);
   if (!store.ok()) return Fail(g, store.error(), 2);
+  // The leftovers of killed runs (service/scratch.h); a failed sweep only leaves them.
+  (void)CleanStale((*store)->file_path());
   options.interrupted = &g_interrupted;
   options.progress = [&](const std::string& line) {
     if (!g.json) std::cerr << line << "\n";

@@ -17,6 +17,7 @@
 #include "service/clock.h"
 #include "service/department_list.h"
 #include "service/register_index.h"
+#include "service/scratch.h"
 
 namespace fupin {
 namespace {
@@ -329,6 +330,30 @@ class Matcher {
   std::unordered_map<int64_t, const Policy*> policies_;
 };
 
+// The helper (帮扶责任人) whose assigned households bound what `caller` sees of the
+// findings; "" for every other role (the region scope alone bounds them).
+std::string HelperName(const Caller& caller) {
+  return caller.user.role == Role::kHelper ? caller.user.username : std::string();
+}
+
+// Whether `caller` may see finding `f`: inside its region and, for a helper, of a household
+// assigned to it.
+Result<bool> SeesFinding(Store& store, const Caller& caller, const FindingRow& f) {
+  if (!caller.InScope(RegionCode::FromInt(f.village_code))) return false;
+  if (caller.user.role != Role::kHelper) return true;
+  return store.compare().IsAssigned(caller.user.username, f.household_code);
+}
+
+// Keeps of a report's findings those `caller` may see (a helper: its households' only).
+Status KeepVisibleFindings(Store& store, const Caller& caller, std::deque<FindingRow>& findings) {
+  if (caller.user.role != Role::kHelper) return Status::Ok();
+  auto assigned = store.compare().AssignedHouseholds(caller.user.username);
+  if (!assigned.ok()) return assigned.error();
+  const std::unordered_set<std::string> mine(assigned->begin(), assigned->end());
+  std::erase_if(findings, [&](const FindingRow& f) { return !mine.contains(f.household_code); });
+  return Status::Ok();
+}
+
 ListChange Diff(const DepartmentListRow& previous, const std::vector<uint64_t>& before,
                 const std::vector<ListRow>& now) {
   ListChange change;
@@ -378,6 +403,9 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
     if (!region.ok()) return region.error();
     if (!region->has_value()) return NoSuchRegion(request.region);
   }
+
+  // The leftovers of killed runs (service/scratch.h); a failed sweep only leaves them.
+  (void)CleanStale(store.file_path());
 
   const auto started = std::chrono::steady_clock::now();
   auto progress = [&](const char* zh) {
@@ -472,6 +500,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
 
   report.findings = std::move(sink.rows());
   report.errors = std::move(list.errors);
+  FUPIN_RETURN_IF_ERROR(KeepVisibleFindings(store, caller, report.findings));
   return report;
 }
 
@@ -569,6 +598,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
   }
   FUPIN_RETURN_IF_ERROR(store.Commit());
   report.findings = std::move(sink.rows());
+  FUPIN_RETURN_IF_ERROR(KeepVisibleFindings(store, caller, report.findings));
   return report;
 }
 
@@ -576,6 +606,7 @@ Result<FindingPage> SearchFindings(Store& store, const Caller& caller, FindingQu
   if (!RoleMay(caller.user.role, Permission::kRead)) return Forbidden();
   if (query.region.value() == 0) query.region = caller.user.region;
   if (!caller.InScope(query.region)) return NoSuchRegion(query.region);
+  query.assigned_to = HelperName(caller);
   auto page = store.compare().SearchFindings(query);
   if (!page.ok()) return page.error();
   // ID numbers shown whole are an unmasked read: one audit record for the request.
@@ -595,7 +626,7 @@ Result<std::vector<FindingCount>> CountFindings(Store& store, const Caller& call
   if (!RoleMay(caller.user.role, Permission::kRead)) return Forbidden();
   if (region.value() == 0) region = caller.user.region;
   if (!caller.InScope(region)) return NoSuchRegion(region);
-  return store.compare().CountFindings(region);
+  return store.compare().CountFindings(region, HelperName(caller));
 }
 
 Result<FindingRow> DecideFinding(Store& store, const Caller& caller, int64_t id, bool confirm,
@@ -603,7 +634,9 @@ Result<FindingRow> DecideFinding(Store& store, const Caller& caller, int64_t id,
   auto found = store.compare().GetFinding(id);
   if (!found.ok()) return found.error();
   const std::string reason_text(TrimSpaces(reason));
-  if (!found->has_value() || !caller.InScope(RegionCode::FromInt((*found)->village_code))) {
+  auto visible = found->has_value() ? SeesFinding(store, caller, **found) : Result<bool>(false);
+  if (!visible.ok()) return visible.error();
+  if (!*visible) {
     return Error::NotFound("没有这条核查发现：" + std::to_string(id),
                            "no such finding: " + std::to_string(id));
   }

@@ -64,15 +64,22 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
 // Needs Permission::kDecideFindings.
 Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCode region);
 
-// Findings within the caller's scope (and the query's region). A page with ID numbers for
-// a role that sees them whole is audited ("findings.read").
+// What a caller sees of the findings, everywhere (search, counts, decisions, the reports of
+// CompareList and CheckQuality): those within its region scope and, for a `helper`
+// (帮扶责任人), only those of households assigned to it; a finding it may not see answers
+// exactly as one that does not exist.
+
+// Findings within the caller's scope (and the query's region); a caller's own
+// `query.assigned_to` is ignored (set for a helper, cleared otherwise). A page with ID
+// numbers for a role that sees them whole is audited ("findings.read").
 Result<FindingPage> SearchFindings(Store& store, const Caller& caller, FindingQuery query);
 Result<std::vector<FindingCount>> CountFindings(Store& store, const Caller& caller,
                                                 RegionCode region);
 
 // Confirms (reason optional) or dismisses (reason required, E_REQUIRED) an open finding.
-// E_NOT_FOUND outside the caller's scope; E_CONFLICT when it is not open any more.
-// Needs Permission::kDecideFindings. Audited.
+// E_NOT_FOUND for a finding the caller may not see (outside its scope, or another
+// household's for a helper), before the role is checked; E_CONFLICT when it is not open any
+// more. Needs Permission::kDecideFindings. Audited.
 Result<FindingRow> DecideFinding(Store& store, const Caller& caller, int64_t id, bool confirm,
                                  const std::string& reason);
 

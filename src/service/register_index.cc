@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/id_number.h"
+#include "service/scratch.h"
 
 namespace fupin {
 namespace {
@@ -76,16 +77,17 @@ class IndexData final : public RegisterIndex {
     return true;
   }
 
-  Status Save(const std::string& path, const std::string& stamp) const {
-    // A unique temporary name: two processes (or server threads) may save at once.
-    std::string temp = path + ".XXXXXX";
-    const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return Error::Io("无法写入 " + path, "cannot write " + path);
-    std::FILE* f = ::fdopen(fd, "wb");
+  // Writes the index to a scratch entry (service/scratch.h: removed whatever happens, even
+  // after a kill -9) and renames it to PATH-ids for the database file `db`.
+  Status Save(const std::string& db, const std::string& stamp) const {
+    const std::string path = RegisterIndexPath(db);
+    auto entry = NewScratchFile(db, "ids-");
+    if (!entry.ok()) return entry.error();
+    const int fd = ::dup(entry->fd());  // the entry's own descriptor keeps the lock
+    std::FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "wb");
     if (!f) {
-      ::close(fd);
-      std::remove(temp.c_str());
-      return Error::Io("无法写入 " + temp, "cannot write " + temp);
+      if (fd >= 0) ::close(fd);
+      return Error::Io("无法写入 " + path, "cannot write " + path);
     }
     FileHeader h{};
     std::memcpy(h.magic, kMagic, 8);
@@ -105,11 +107,8 @@ class IndexData final : public RegisterIndex {
     write(own_names.data(), own_names.size());
     write(own_codes.data(), own_codes.size());
     ok = std::fclose(f) == 0 && ok;
-    if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-      std::remove(temp.c_str());
-      return Error::Io("无法写入 " + path, "cannot write " + path);
-    }
-    return Status::Ok();
+    if (!ok) return Error::Io("无法写入 " + path, "cannot write " + path);
+    return entry->MoveTo(path);
   }
 
   void set_rebuilt() { rebuilt_ = true; }
@@ -204,7 +203,7 @@ Result<std::shared_ptr<const RegisterIndex>> RegisterIndex::Open(Store& store) {
   auto data = BuildData(store);
   if (!data.ok()) return data.error();
   // A failed save costs the next comparison a rebuild, nothing else.
-  if (file) (void)(*data)->Save(RegisterIndexPath(db), *stamp);
+  if (file) (void)(*data)->Save(db, *stamp);
   return std::shared_ptr<const RegisterIndex>(std::move(data).value());
 }
 

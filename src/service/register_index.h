@@ -4,9 +4,12 @@
 // arrays instead of millions of lookups.
 //
 // Built from the Store and kept beside the database file (PATH-ids), stamped with the
-// register's generation (Store::RegisterStamp): a later comparison maps the file and uses it
-// as long as the register has not changed; any committed change of households makes it
-// stale and the next comparison rebuilds it.
+// register's generation (Store::RegisterStamp, a random value written with every change):
+// a later comparison maps the file and uses it as long as the stamp is the register's; any
+// committed change of households makes it stale, and so does a copy of the database
+// restored over it, and the next comparison rebuilds it. The file is written in the
+// scratch folder (service/scratch.h) and renamed into place, so a killed run leaves
+// nothing behind that the next comparison does not remove.
 #pragma once
 
 #include <cstdint>

@@ -51,6 +51,8 @@ struct FindingQuery {
   std::string rule;     // exactly this rule, when given
   std::string status;   // exactly this status, when given
   int64_t list_id = 0;  // from this list, when not 0
+  // Only findings of households this helper (帮扶责任人) is assigned to, when given.
+  std::string assigned_to;
   int64_t offset = 0;
   int64_t limit = 50;  // 0 for all
 };
@@ -92,7 +94,9 @@ class CompareStore {
   virtual Result<std::optional<FindingRow>> GetFinding(int64_t id) = 0;
   // Sets status, reason, decided_by and decided_at of finding `row.id`.
   virtual Status DecideFinding(const FindingRow& row) = 0;
-  virtual Result<std::vector<FindingCount>> CountFindings(RegionCode region) = 0;
+  // Counts within `region`; only of households `assigned_to` is assigned to, when not empty.
+  virtual Result<std::vector<FindingCount>> CountFindings(RegionCode region,
+                                                          const std::string& assigned_to) = 0;
 
   // Helper assignments (帮扶责任人 → 户): who helps which households.
   virtual Status Assign(const std::string& username, const std::string& household_code,

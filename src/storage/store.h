@@ -185,7 +185,9 @@ class Store {
   // Department lists, findings and helper assignments, on the same connection.
   virtual CompareStore& compare() = 0;
 
-  // Changes with every committed change of households or members: "<database id>:<n>".
+  // Changes with every committed change of households or members: "<database id>:<generation>",
+  // the generation a random value written in the same commit, never repeated (not even by a
+  // copy of the database restored over it).
   virtual Result<std::string> RegisterStamp() = 0;
   // The database file, "" when the database is not a file.
   virtual std::string file_path() const = 0;

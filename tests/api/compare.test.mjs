@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, api, expectError, baseBodies, freshId, xlsxText, assertStopsCleanly,
 } from './server.mjs';
+import { ASSIGNED, PASSWORD } from './matrix.mjs';
 
 const maskId = (id) => id.slice(0, 6) + '********' + id.slice(-4);
 const VILLAGE = '620422102201'; // village_op1's village: two base households, 7 members
@@ -380,6 +381,56 @@ describe('quality checks', () => {
     expectError(await api(srv, 'POST', '/api/v1/quality-checks', { token: t, raw: '[' }), 400, 'E_JSON');
     const trail = await auditOf({ action: 'check.quality', actor: 'county_admin1' });
     assert.ok(trail.length >= 2);
+  });
+});
+
+// A helper (帮扶责任人) sees the findings of the households assigned to it and no others,
+// even in its own village: helper1 of VILLAGE has ASSIGNED[VILLAGE] (matrix.mjs).
+describe('a helper', () => {
+  const MINE = ASSIGNED[VILLAGE];
+  const ids = (items) => items.map((f) => f.id);
+  const total = (counts) => counts.reduce((n, c) => n + c.open + c.confirmed + c.dismissed, 0);
+
+  it('reads and counts only the findings of the households assigned to it', async () => {
+    const village = (await findings('county_admin1', { region: VILLAGE, size: 500 })).items;
+    const expected = village.filter((f) => MINE.includes(f.household_code));
+    assert.ok(expected.length > 0 && expected.length < village.length,
+      'its village holds findings of its household and of others');
+    const mine = await findings('helper1', { size: 500 });
+    assert.equal(mine.total, expected.length);
+    assert.deepEqual(ids(mine.items), ids(expected));
+    const filtered = await findings('helper1', { region: VILLAGE, rule: 'deceased_member', size: 500 });
+    assert.deepEqual(ids(filtered.items), ids(expected.filter((f) => f.rule === 'deceased_member')));
+    const counts = await api(srv, 'GET', '/api/v1/findings/counts', { token: await token('helper1') });
+    assert.equal(counts.status, 200, counts.text);
+    assert.equal(total(counts.body.data), expected.length);
+  });
+
+  it('a helper with no household assigned sees no finding and counts none', async () => {
+    const added = await srv.cli(['user', 'add', 'helper_none', '--role', 'helper', '--region', VILLAGE,
+      '--password-stdin'], { input: PASSWORD + '\n' });
+    assert.equal(added.code, 0, added.err);
+    const none = await findings('helper_none', { size: 500 });
+    assert.deepEqual([none.total, none.items], [0, []]);
+    const counts = await api(srv, 'GET', '/api/v1/findings/counts', { token: await token('helper_none') });
+    assert.equal(counts.status, 200, counts.text);
+    assert.deepEqual(counts.body.data, []);
+  });
+
+  it('another household\'s finding answers a helper exactly as a missing one; its own is 403', async () => {
+    const village = (await findings('county_admin1', { region: VILLAGE, size: 500 })).items;
+    const other = village.find((f) => !MINE.includes(f.household_code) && f.status === 'open');
+    const own = village.find((f) => MINE.includes(f.household_code));
+    assert.ok(other && own);
+    const outside = await decide('helper1', other.id, 'confirm', { query: { lang: 'en' } });
+    const missing = await decide('helper1', 99999999, 'confirm', { query: { lang: 'en' } });
+    expectError(outside, 404, 'E_NOT_FOUND');
+    expectError(missing, 404, 'E_NOT_FOUND');
+    assert.equal(outside.body.error.message.replace(/\d+/g, 'N'), missing.body.error.message.replace(/\d+/g, 'N'));
+    expectError(await decide('helper1', own.id, 'confirm'), 403, 'E_FORBIDDEN');
+    expectError(await decide('helper1', other.id, 'dismiss', { body: { reason: 'x' } }), 404, 'E_NOT_FOUND');
+    const still = (await findings('county_admin1', { region: VILLAGE, size: 500 })).items.find((f) => f.id === other.id);
+    assert.equal(still.status, 'open');
   });
 });
 

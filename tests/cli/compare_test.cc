@@ -3,6 +3,10 @@
 // findings that are never raised twice, their decisions, `fupin lists`, and `fupin check
 // quality`. Each test runs the real `fupin` binary against its own copy of the register of
 // tests/data/compare/ (see its README.md), with FUPIN_TODAY pinned to 2026-06-30.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <set>
@@ -304,6 +308,127 @@ TEST_F(CompareTest, AChangeOfTheRegisterIsSeenByTheNextComparison) {
   EXPECT_EQ(after["matched"], 1);  // 张病 is no longer in the register
   EXPECT_EQ(Found(after),
             (std::set<std::string>{F("deceased_member", "张大")}));  // no name_mismatch
+}
+
+class RegisterCopyTest : public CompareTest {
+ protected:
+  // The database as a backup tool copies it (the file, and a WAL if one is left), and back.
+  void CopyDatabase(const std::string& from, const std::string& to) {
+    for (const char* suffix : {"-wal", "-shm"}) {
+      std::error_code ec;
+      fs::remove(to + suffix, ec);
+      if (fs::exists(from + suffix)) fs::copy_file(from + suffix, to + suffix);
+    }
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  }
+  // One household of one member in `village`, imported: the exit status.
+  int ImportOne(const std::string& code, const std::string& village, const std::string& name,
+                const std::string& id) {
+    const std::string households =
+        Write(code + "-h.csv",
+              "户编号,行政区划代码,户类型,贫困状态,识别年度,脱贫年度,户属性,主要致贫原因,"
+              "家庭人口数,工资性收入,生产经营性收入,生产经营性支出,财产性收入,转移性收入,"
+              "合规自付医疗支出,教育支出,灾害损失,不愁吃,不愁穿,住房安全等级,危房改造,易地"
+              "搬迁,饮水安全,监测对象类型,监测状态,纳入监测日期,风险类型\n" +
+                  code + "," + village +
+                  ",建档立卡户,未脱贫,2016,,一般户,缺资金,1,5000.00,0.00,0.00,0.00,0.00,0.00,0.00,"
+                  "0.00,是,是,B,无,否,是,非监测对象,,,\n");
+    const std::string members =
+        Write(code + "-m.csv",
+              "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,"
+              "参加城乡居民基本医疗保险,参加职工基本医疗保险,享受低保,特困供养\n" +
+                  code + "," + name + "," + id + ",户主,非在校生,健康,,普通劳动力,是,否,否,否\n");
+    RunResult r = Fupin({"import", households, members});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.exit_code;
+  }
+};
+
+// A copy of the database restored over it repeats no register stamp, even when as many
+// changes follow the restore as followed the copy: the register index beside it (DB-ids),
+// built from the register the copy replaced, is never used for it.
+TEST_F(RegisterCopyTest, ARestoredDatabaseNeverUsesTheIndexOfTheRegisterItReplaced) {
+  ASSERT_EQ(Fupin({"regions", "load", "--from",
+                   Write("county.csv",
+                         "code,name,rural_population\n620423,靖远县,\n620423100,乌兰镇,\n"
+                         "620423100201,北湾村,500\n")})
+                .exit_code,
+            0);
+  const std::string outsider = "620423197001010037";  // of the other county's household
+  const std::string list =
+      Write("d.csv", "证件号码,姓名,死亡日期\n" + outsider + ",外县人,2025-03-02\n");
+  EXPECT_EQ(Compare("deaths", list, "2026-06-30")["matched"], 0);
+  const std::string aside = (dir_ / "aside.db").string();
+  CopyDatabase(db_, aside);
+
+  ASSERT_EQ(ImportOne("J01", "620423100201", "外县人", outsider), 0);
+  EXPECT_EQ(Compare("deaths", list, "2026-06-30")["matched"], 1);  // DB-ids holds J01 now
+
+  CopyDatabase(aside, db_);  // the restore: J01 is gone
+  ASSERT_EQ(ImportOne("C06", "620422102201", "新户", "620422198808080018"), 0);
+  json after = Compare("deaths", list, "2026-06-30");
+  EXPECT_EQ(after["matched"], 0);
+  EXPECT_EQ(after["findings"], json::array()) << "a finding about J01, not in this database";
+}
+
+// The scratch folder DB-tmp/ (service/scratch.h): what a compare or an import killed with
+// kill -9 left there (an entry nobody holds), and the index's temporary files of earlier
+// versions (DB-ids.XXXXXX), are removed by the next comparison or import; an entry a live
+// process holds stays.
+TEST_F(CompareTest, TheNextComparisonOrImportRemovesTheLeftoversOfKilledRunsOnly) {
+  const fs::path scratch = db_ + "-tmp";
+  auto plant = [&] {
+    fs::create_directories(scratch / "upload-dead02");
+    fs::permissions(scratch, fs::perms::owner_all, fs::perm_options::replace);
+    WriteFile(scratch / "ids-dead01", std::string(1 << 20, 'x'));
+    WriteFile(scratch / "upload-dead02" / "households.csv", "户编号\n");
+    WriteFile(db_ + "-ids.a1B2c3", "an index half written by an earlier version");
+  };
+  plant();
+  WriteFile(scratch / "upload-live03", "an upload being imported");
+  const int held = ::open((scratch / "upload-live03").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0);
+  auto left = [&] {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(scratch)) names.insert(e.path().filename());
+    if (fs::exists(db_ + "-ids.a1B2c3")) names.insert("DB-ids.a1B2c3");
+    return names;
+  };
+
+  const std::string list =
+      Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n");
+  Compare("deaths", list, "2026-06-30");
+  EXPECT_EQ(left(), std::set<std::string>{"upload-live03"});
+  EXPECT_TRUE(fs::exists(db_ + "-ids"));
+
+  plant();
+  RunResult import = Fupin({"import", (kData / "compare" / "households.csv").string(),
+                            (kData / "compare" / "members.csv").string()});
+  EXPECT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_EQ(left(), std::set<std::string>{"upload-live03"});
+
+  ::close(held);  // its process is gone: the next comparison takes it
+  Compare("deaths", list, "2026-06-30");
+  EXPECT_EQ(left(), std::set<std::string>{});
+}
+
+TEST_F(CompareTest, AComparisonLeavesNothingInTheScratchFolderWhetherItSucceedsOrFails) {
+  const std::string list =
+      Write("d.csv", "证件号码,姓名,死亡日期\n" + kId.at("张病") + ",张病,2025-03-02\n");
+  Compare("deaths", list, "2026-06-30");  // builds and saves the index
+  EXPECT_EQ(
+      Fupin({"compare", "deaths", Write("bad.csv", "证件号码,姓名\n"), "--as-of", "2026-06-30"})
+          .exit_code,
+      2);
+  fs::remove(db_ + "-ids");
+  RunResult r = Fupin({"compare", "deaths", list, "--as-of", "2027-01-01"});  // after today
+  EXPECT_EQ(r.exit_code, 2);
+  const fs::path scratch = db_ + "-tmp";
+  if (fs::exists(scratch)) EXPECT_TRUE(fs::is_empty(scratch));
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_FALSE(e.path().filename().string().starts_with("fupin.db-ids.")) << e.path().filename();
+  }
 }
 
 TEST_F(CompareTest, RowsWithBadIdNumbersAreListedWithTheirLinesAndTheRestIsCompared) {

@@ -62,6 +62,15 @@ std::pair<int64_t, int64_t> SubtreeRange(RegionCode region) {
   return {region.subtree_lo(), region.subtree_hi()};
 }
 
+// The condition that keeps the findings of households helper ?N is assigned to (the same
+// as HouseholdQuery::assigned_to in sqlite_store.cc).
+std::string AssignedTo(int parameter) {
+  return " AND EXISTS (SELECT 1 FROM helper_assignments a WHERE a.county_code = "
+         "findings.county_code AND a.household_code = findings.household_code AND "
+         "a.username = ?" +
+         std::to_string(parameter) + ")";
+}
+
 class SqliteCompareStore final : public CompareStore {
  public:
   explicit SqliteCompareStore(Database& db) : db_(db) {}
@@ -158,11 +167,13 @@ class SqliteCompareStore final : public CompareStore {
 
   Result<FindingPage> SearchFindings(const FindingQuery& q) override {
     const auto [lo, hi] = SubtreeRange(q.region);
-    const std::string where =
+    std::string where =
         " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
         "?3) AND (?4 = '' OR status = ?4) AND (?5 = 0 OR list_id = ?5)";
+    if (!q.assigned_to.empty()) where += AssignedTo(8);
     auto bind = [&](Statement& s) {
       s.Bind(1, lo).Bind(2, hi).Bind(3, q.rule).Bind(4, q.status).Bind(5, q.list_id);
+      if (!q.assigned_to.empty()) s.Bind(8, q.assigned_to);
     };
     FindingPage page;
     {
@@ -203,14 +214,17 @@ class SqliteCompareStore final : public CompareStore {
     return s->Run();
   }
 
-  Result<std::vector<FindingCount>> CountFindings(RegionCode region) override {
+  Result<std::vector<FindingCount>> CountFindings(RegionCode region,
+                                                  const std::string& assigned_to) override {
     const auto [lo, hi] = SubtreeRange(region);
     auto s = db_.Prepare(
         "SELECT rule, village_code, sum(status = 'open'), sum(status = 'confirmed'), "
-        "sum(status = 'dismissed') FROM findings WHERE village_code >= ? AND village_code < ? "
-        "GROUP BY rule, village_code ORDER BY rule, village_code");
+        "sum(status = 'dismissed') FROM findings WHERE village_code >= ?1 AND village_code < ?2" +
+        (assigned_to.empty() ? std::string() : AssignedTo(3)) +
+        " GROUP BY rule, village_code ORDER BY rule, village_code");
     if (!s.ok()) return s.error();
     s->Bind(1, lo).Bind(2, hi);
+    if (!assigned_to.empty()) s->Bind(3, assigned_to);
     std::vector<FindingCount> out;
     FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
       out.push_back({st.Text(0), st.Int(1), st.Int(2), st.Int(3), st.Int(4)});

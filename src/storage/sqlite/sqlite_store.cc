@@ -357,10 +357,12 @@ class SqliteStore final : public Store {
   Status Commit() override {
     assert(in_transaction_);
     Status s = FlushWrites();
-    // The register index (service/register_index) is rebuilt when this number moves.
+    // The register index (service/register_index) is rebuilt when this value changes: a
+    // fresh random one with every change, so that a restored copy of the database can never
+    // repeat it (a counter could).
     if (s.ok() && register_changed_) {
       s = db_.Exec(
-          "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = "
+          "UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = "
           "'register_generation'");
     }
     if (s.ok()) s = db_.Exec("COMMIT");
