@@ -445,14 +445,21 @@ bool MayHoldControl(std::string_view bytes) {
   const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
   const __m128i d8 = _mm_set1_epi8(static_cast<char>(0xD8));
   const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2));
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  auto suspect = [&](const unsigned char* at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
     __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
     hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, del));
     hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, c2));
     hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, d8));
     hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, e2));
-    if (_mm_movemask_epi8(hit) != 0) return true;
+    return _mm_movemask_epi8(hit) != 0;
+  };
+  if (n >= 16) {
+    for (; i + 16 <= n; i += 16) {
+      if (suspect(p + i)) return true;
+    }
+    // The last bytes in one more step, overlapping the previous one.
+    return i < n && suspect(p + n - 16);
   }
 #endif
   for (; i < n; ++i) {
