@@ -483,6 +483,16 @@ std::optional<ForbiddenControl> FindForbiddenControl(std::string_view text,
   return std::nullopt;
 }
 
+Status CheckNoControls(std::string_view text, std::string_view field_zh, std::string_view field_en,
+                       LineBreaks line_breaks) {
+  const auto found = FindForbiddenControl(text, line_breaks);
+  if (!found) return Status::Ok();
+  const std::string what = CodePointName(found->code_point);
+  return Error{
+      "E_FORMAT", "“" + std::string(field_zh) + "”含有不允许的控制字符 " + what,
+      std::string(field_en) + " holds a control character (" + what + "), which is not allowed"};
+}
+
 std::string CodePointName(char32_t code_point) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(code_point));

@@ -52,6 +52,12 @@ struct ForbiddenControl {
 std::optional<ForbiddenControl> FindForbiddenControl(std::string_view text,
                                                      LineBreaks line_breaks = LineBreaks::kRefused);
 
+// For free text typed into a service (a finding's dismissal reason …): E_FORMAT naming the
+// field ("理由" / "reason") and the character when `text` holds one FindForbiddenControl
+// refuses, Ok otherwise.
+Status CheckNoControls(std::string_view text, std::string_view field_zh, std::string_view field_en,
+                       LineBreaks line_breaks);
+
 // Whether `bytes` may hold a character FindForbiddenControl refuses (TAB, LF, CR included):
 // a fast test (16 bytes a step) for hot loops, true for some text that holds none (any
 // character of U+2000–U+2FFF, say). False means there is none.

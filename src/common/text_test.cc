@@ -452,6 +452,15 @@ TEST(EscapeControlsTest, KeepsOtherTextAsItIs) {
   EXPECT_EQ(EscapeControls("\xff\xfe"), "\xff\xfe");  // not UTF-8: left alone
 }
 
+TEST(CheckNoControlsTest, NamesTheFieldAndTheCharacter) {
+  EXPECT_TRUE(CheckNoControls("重复登记，已核实\n见附件", "理由", "reason", LineBreaks::kAllowed).ok());
+  Status bad = CheckNoControls("已核实\u202E", "理由", "reason", LineBreaks::kAllowed);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "E_FORMAT");
+  EXPECT_EQ(bad.error().en, "reason holds a control character (U+202E), which is not allowed");
+  EXPECT_FALSE(CheckNoControls("a\nb", "理由", "reason", LineBreaks::kRefused).ok());
+}
+
 TEST(StartsLikeFormulaTest, KnowsTheOwaspFirstCharacters) {
   for (const char* text : {"=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(1+1)", "\tx", "\rx"}) {
     EXPECT_TRUE(StartsLikeFormula(text)) << text;
