@@ -93,9 +93,8 @@ Status Validate(Store& store, const Caller& caller, const Household& h,
     auto other = store.FindHousehold(**owner);
     if (!other.ok()) return other.error();
     if (other->has_value() && caller.InScope((*other)->household.village_code)) {
-      // A household the caller may see: name it.
-      Add(issues, "E_ID_DUPLICATE", column, m.id_number, "该证件号码已登记在户 " + **owner + " 中",
-          "this ID number is already registered in household " + **owner);
+      Add(issues, "E_ID_DUPLICATE", column, m.id_number, "该证件号码已登记在另一户中",
+          "this ID number is already registered in another household");
     } else {
       // Outside the caller's region: say nothing of where, or that it exists.
       FUPIN_RETURN_IF_ERROR(AuditConflict(store, caller, h.household_code, "ID number"));

@@ -125,7 +125,7 @@ TEST_F(HouseholdServiceTest, AnIdNumberRegisteredOutsideTheRegionNamesNoHousehol
   EXPECT_EQ(audited[0].detail.find("620422"), std::string::npos);
 }
 
-TEST_F(HouseholdServiceTest, AnIdNumberRegisteredInsideTheRegionNamesItsHousehold) {
+TEST_F(HouseholdServiceTest, AnIdNumberRegisteredInsideTheRegionIsSaidToBeInAnotherHousehold) {
   Household h = StoredH2();
   h.household_code = "H9";
   h.village_code = RegionCode::FromInt(620422101205);
@@ -134,7 +134,7 @@ TEST_F(HouseholdServiceTest, AnIdNumberRegisteredInsideTheRegionNamesItsHousehol
   auto created = CreateHousehold(*store_, kOperatorOfH1, h, issues);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, "E_ID_DUPLICATE");
-  EXPECT_EQ(created.error().zh, "该证件号码已登记在户 H1 中");
+  EXPECT_EQ(created.error().zh, "该证件号码已登记在另一户中");
   EXPECT_TRUE(Conflicts().empty());
 }
 
