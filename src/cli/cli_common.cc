@@ -45,9 +45,10 @@ void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::
   for (const auto& i : issues) {
     out << i.file;
     if (i.line) out << ":" << i.line;
-    if (!i.column.empty()) out << " [" << i.column << "]";
-    if (!i.value.empty()) out << " \"" << i.value << "\"";
-    out << " " << i.code << " " << (g.lang == Lang::kEn ? i.en : i.zh) << "\n";
+    // Values come from files: control characters are shown escaped, never sent raw.
+    if (!i.column.empty()) out << " [" << EscapeControls(i.column) << "]";
+    if (!i.value.empty()) out << " \"" << EscapeControls(i.value) << "\"";
+    out << " " << i.code << " " << EscapeControls(g.lang == Lang::kEn ? i.en : i.zh) << "\n";
   }
 }
 

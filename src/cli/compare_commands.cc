@@ -28,9 +28,9 @@ void PrintFindings(const Globals& g, const Findings& findings, size_t limit) {
       break;
     }
     std::cout << f.id << "\t" << f.rule << "\t" << f.household_code << "\t" << f.id_number << "\t"
-              << f.name << "\t" << f.detail;
+              << EscapeControls(f.name) << "\t" << EscapeControls(f.detail);
     if (f.status != "open") std::cout << "\t" << f.status;
-    if (!f.reason.empty()) std::cout << "（" << f.reason << "）";
+    if (!f.reason.empty()) std::cout << "（" << EscapeControls(f.reason) << "）";
     std::cout << "\n";
   }
 }

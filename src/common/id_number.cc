@@ -103,6 +103,55 @@ std::string MaskIdNumber(std::string_view number) {
   return masked;
 }
 
+std::string MaskPhone(std::string_view phone) {
+  if (phone.size() <= 7) return std::string(phone.size(), '*');
+  std::string masked(phone);
+  for (size_t i = 3; i + 4 < masked.size(); ++i) masked[i] = '*';
+  return masked;
+}
+
+std::string MaskPersonalNumbers(std::string_view text) {
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto is_mobile = [](std::string_view run) {
+    return run.size() == 11 && run[0] == '1' && run[1] >= '3' && run[1] <= '9';
+  };
+  std::string out;
+  size_t copied = 0;  // bytes of `text` already in `out`
+  const size_t n = text.size();
+  for (size_t i = 0; i < n;) {
+    if (!is_digit(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < n && is_digit(text[end])) ++end;
+    size_t length = end - i;
+    if (length == 17 && end < n && (text[end] == 'X' || text[end] == 'x')) {
+      ++end;
+      length = 18;
+    }
+    const std::string_view run = text.substr(i, length);
+    std::string masked;
+    if (length == 18 || length == 15) {
+      masked = MaskIdNumber(run);
+    } else if (is_mobile(run)) {
+      masked = MaskPhone(run);
+    } else if (length == 13 && run.starts_with("86") && is_mobile(run.substr(2))) {
+      masked = "86" + MaskPhone(run.substr(2));
+    }
+    if (!masked.empty()) {
+      if (out.empty()) out.reserve(n);
+      out.append(text, copied, i - copied);
+      out += masked;
+      copied = end;
+    }
+    i = end;
+  }
+  if (copied == 0) return std::string(text);
+  out.append(text, copied, std::string_view::npos);
+  return out;
+}
+
 std::optional<uint64_t> PackIdNumber(std::string_view number) {
   if (number.size() != 18) return std::nullopt;
   uint64_t digits = 0;

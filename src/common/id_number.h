@@ -49,4 +49,20 @@ inline void UnpackIdNumber(uint64_t key, std::string& out) {
 // than 10 characters is masked whole.
 std::string MaskIdNumber(std::string_view number);
 
+// "138****5678": first 3 and last 4 characters kept, the rest '*'. Text of 7 characters
+// or fewer is masked whole.
+std::string MaskPhone(std::string_view phone);
+
+// `text` with every number in it that looks like personal data masked, for roles that do
+// not see personal data (free text: a department list's remarks, a finding's detail, a
+// history value). A run of digits counts whole or not at all (a longer run is not split):
+//   - an ID number: a run of 18 digits, of 17 digits followed by X or x, or of 15
+//     digits; masked as MaskIdNumber does (411525********1234);
+//   - a mobile number: a run of 11 digits beginning 13–19, or of 13 digits beginning with
+//     the country code 86 and then 13–19; masked as MaskPhone does (138****5678), the 86
+//     kept.
+// Other text, other digit runs and numbers with separators inside (138-1234-5678) are
+// kept as they are. Text with no run of 11 digits or more is returned unchanged.
+std::string MaskPersonalNumbers(std::string_view text);
+
 }  // namespace fupin

@@ -124,5 +124,46 @@ TEST(MaskIdNumberTest, KeepsFirstSixAndLastFour) {
   EXPECT_EQ(MaskIdNumber(""), "");
 }
 
+TEST(MaskPhoneTest, KeepsFirstThreeAndLastFour) {
+  EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
+  EXPECT_EQ(MaskPhone("1234567"), "*******");
+  EXPECT_EQ(MaskPhone("0931-8123456"), "093*****3456");
+}
+
+TEST(MaskPersonalNumbersTest, MasksAnIdNumberInsideText) {
+  EXPECT_EQ(MaskPersonalNumbers("身份证620422199412032479"), "身份证620422********2479");
+  EXPECT_EQ(MaskPersonalNumbers("620422199412032479"), "620422********2479");
+  EXPECT_EQ(MaskPersonalNumbers("id 62042219941203247X, ok"), "id 620422********247X, ok");
+  EXPECT_EQ(MaskPersonalNumbers("62042219941203247x"), "620422********247x");
+  EXPECT_EQ(MaskPersonalNumbers("旧证130503670401001号"), "旧证130503*****1001号");
+}
+
+TEST(MaskPersonalNumbersTest, MasksAMobileNumberInsideText) {
+  EXPECT_EQ(MaskPersonalNumbers("电话13812345678。"), "电话138****5678。");
+  EXPECT_EQ(MaskPersonalNumbers("19912345678"), "199****5678");
+  EXPECT_EQ(MaskPersonalNumbers("+8613812345678"), "+86138****5678");
+  EXPECT_EQ(MaskPersonalNumbers("a 13812345678 and 620422199412032479 b"),
+            "a 138****5678 and 620422********2479 b");
+}
+
+TEST(MaskPersonalNumbersTest, LeavesRunsOfOtherLengthsWhole) {
+  // One digit more or less than each shape, and numbers that are not mobiles.
+  for (const char* text : {"6204221994120324791", "62042219941203247", "1304221994120324",
+                           "13042219941203", "1381234567", "138123456789", "12812345678",
+                           "10812345678", "金额 1234567.89", "2024-06-01", "138-1234-5678", ""}) {
+    const std::string t(text);
+    EXPECT_EQ(MaskPersonalNumbers(t), t) << t;
+  }
+  EXPECT_EQ(MaskPersonalNumbers("8713812345678"), "8713812345678");
+  EXPECT_EQ(MaskPersonalNumbers("8613812345678"), "86138****5678");
+}
+
+TEST(MaskPersonalNumbersTest, MasksAtTheVeryStartAndEnd) {
+  EXPECT_EQ(MaskPersonalNumbers("13812345678x"), "138****5678x");
+  EXPECT_EQ(MaskPersonalNumbers("x620422199412032479"), "x620422********2479");
+  EXPECT_EQ(MaskPersonalNumbers("62042219941203247X620422199412032479"),
+            "620422********247X620422********2479");
+}
+
 }  // namespace
 }  // namespace fupin

@@ -5,6 +5,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace fupin {
 namespace {
@@ -390,6 +395,147 @@ void AppendJsonString(std::string& out, std::string_view text) {
   }
   out.append(text.data() + run, text.size() - run);
   out.push_back('"');
+}
+
+namespace {
+
+// The refused character that begins at byte `i` of `p` (n bytes), or 0 when there is none
+// there. `*length` receives its length in bytes. U+0000 is reported as 0x110000 so that 0
+// can mean "none".
+constexpr char32_t kNul = 0x110000;
+char32_t RefusedAt(const unsigned char* p, size_t n, size_t i, LineBreaks line_breaks,
+                   size_t* length) {
+  const unsigned char b = p[i];
+  *length = 1;
+  if (b < 0x20) {
+    if (line_breaks == LineBreaks::kAllowed && (b == '\t' || b == '\n' || b == '\r')) return 0;
+    return b == 0 ? kNul : b;
+  }
+  if (b == 0x7F) return b;
+  if (b == 0xC2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F) {
+    *length = 2;
+    return p[i + 1];  // U+0080–U+009F
+  }
+  if (b == 0xD8 && i + 1 < n && p[i + 1] == 0x9C) {
+    *length = 2;
+    return 0x061C;
+  }
+  if (b == 0xE2 && i + 2 < n) {
+    const unsigned char c = p[i + 1], d = p[i + 2];
+    if ((c == 0x80 && (d == 0x8E || d == 0x8F || (d >= 0xAA && d <= 0xAE))) ||
+        (c == 0x81 && d >= 0xA6 && d <= 0xA9)) {
+      *length = 3;
+      return 0x2000 + (static_cast<char32_t>(c - 0x80) << 6) + (d - 0x80);
+    }
+  }
+  return 0;
+}
+
+bool IsBidiControl(char32_t cp) { return cp == 0x061C || cp >= 0x2000; }
+
+}  // namespace
+
+bool MayHoldControl(std::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F);
+  const __m128i del = _mm_set1_epi8(0x7F);
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  const __m128i d8 = _mm_set1_epi8(static_cast<char>(0xD8));
+  const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2));
+  auto suspect = [&](const unsigned char* at) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, del));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, c2));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, d8));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, e2));
+    return _mm_movemask_epi8(hit) != 0;
+  };
+  if (n >= 16) {
+    for (; i + 16 <= n; i += 16) {
+      if (suspect(p + i)) return true;
+    }
+    // The last bytes in one more step, overlapping the previous one.
+    return i < n && suspect(p + n - 16);
+  }
+#endif
+  for (; i < n; ++i) {
+    const unsigned char b = p[i];
+    if (b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xD8 || b == 0xE2) return true;
+  }
+  return false;
+}
+
+std::optional<ForbiddenControl> FindForbiddenControl(std::string_view text,
+                                                     LineBreaks line_breaks) {
+  if (!MayHoldControl(text)) return std::nullopt;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  for (size_t i = 0; i < n; ++i) {
+    size_t length;
+    if (char32_t cp = RefusedAt(p, n, i, line_breaks, &length)) {
+      return ForbiddenControl{i, cp == kNul ? 0 : cp};
+    }
+  }
+  return std::nullopt;
+}
+
+Status CheckNoControls(std::string_view text, std::string_view field_zh, std::string_view field_en,
+                       LineBreaks line_breaks) {
+  const auto found = FindForbiddenControl(text, line_breaks);
+  if (!found) return Status::Ok();
+  const std::string what = CodePointName(found->code_point);
+  return Error{
+      "E_FORMAT", "“" + std::string(field_zh) + "”含有不允许的控制字符 " + what,
+      std::string(field_en) + " holds a control character (" + what + "), which is not allowed"};
+}
+
+std::string CodePointName(char32_t code_point) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", static_cast<unsigned>(code_point));
+  return buffer;
+}
+
+std::string EscapeControls(std::string_view text) {
+  if (!MayHoldControl(text)) return std::string(text);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  std::string out;
+  out.reserve(n + 16);
+  for (size_t i = 0; i < n;) {
+    size_t length;
+    char32_t cp = RefusedAt(p, n, i, LineBreaks::kRefused, &length);
+    if (cp == 0) {
+      out.push_back(static_cast<char>(p[i]));
+      ++i;
+      continue;
+    }
+    if (cp == kNul) cp = 0;
+    if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (IsBidiControl(cp)) {
+      out += "<" + CodePointName(cp) + ">";
+    } else {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04X", static_cast<unsigned>(cp));
+      out += buffer;
+    }
+    i += length;
+  }
+  return out;
+}
+
+bool StartsLikeFormula(std::string_view text) {
+  if (text.empty()) return false;
+  const char c = text.front();
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
 }  // namespace fupin

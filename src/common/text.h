@@ -29,6 +29,53 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // escaped, UTF-8 kept (for JSON written without building a tree).
 void AppendJsonString(std::string& out, std::string_view text);
 
+// ---- characters refused in stored text (issue 9, fault 14) ----
+//
+// Control characters hide in names and break what reads them: a NUL cuts a name in XLSX
+// and in C strings, ESC and BEL drive terminals, and bidi controls (U+202E …) make a value
+// read differently from what it holds. fupin refuses them in every text it stores.
+
+// Whether TAB, LF and CR are refused too (names, codes) or accepted (a free-text cell that
+// may span lines in a spreadsheet, such as 民族).
+enum class LineBreaks { kRefused, kAllowed };
+
+// A refused character: its byte offset in the text and its code point.
+struct ForbiddenControl {
+  size_t offset = 0;
+  char32_t code_point = 0;
+};
+
+// The first refused character of UTF-8 `text`, or nullopt when there is none. Refused:
+// C0 controls U+0000–U+001F (TAB, LF and CR only with LineBreaks::kRefused), DEL U+007F,
+// C1 controls U+0080–U+009F, and the bidi controls U+202A–U+202E, U+2066–U+2069 and the
+// marks U+200E, U+200F and U+061C. Bytes that are not UTF-8 are not looked at.
+std::optional<ForbiddenControl> FindForbiddenControl(std::string_view text,
+                                                     LineBreaks line_breaks = LineBreaks::kRefused);
+
+// For free text typed into a service (a finding's dismissal reason …): E_FORMAT naming the
+// field ("理由" / "reason") and the character when `text` holds one FindForbiddenControl
+// refuses, Ok otherwise.
+Status CheckNoControls(std::string_view text, std::string_view field_zh, std::string_view field_en,
+                       LineBreaks line_breaks);
+
+// Whether `bytes` may hold a character FindForbiddenControl refuses (TAB, LF, CR included):
+// a fast test (16 bytes a step) for hot loops, true for some text that holds none (any
+// character of U+2000–U+2FFF, say). False means there is none.
+bool MayHoldControl(std::string_view bytes);
+
+// `text` fit to be shown in a message, a log or a terminal: every character
+// FindForbiddenControl refuses is written escaped — TAB, LF and CR as \t, \n and \r, other
+// C0 and C1 controls and DEL as \u0000 … \u009F, bidi controls as <U+202E> — and the rest
+// is kept as it is. Text with nothing to escape is returned unchanged.
+std::string EscapeControls(std::string_view text);
+
+// "U+202E" for a code point (at least 4 hex digits, upper case).
+std::string CodePointName(char32_t code_point);
+
+// Whether a spreadsheet would read `text` as a formula: it begins with = + - @, TAB or CR
+// (OWASP, CSV injection).
+bool StartsLikeFormula(std::string_view text);
+
 // True when `bytes` is valid UTF-8. With `allow_truncated_tail`, an incomplete sequence
 // at the very end (a chunk boundary) is accepted.
 bool IsValidUtf8(std::string_view bytes, bool allow_truncated_tail = false);

@@ -370,5 +370,105 @@ TEST(AppendJsonString, CopiesPlainTextWholeAndEscapesAtTheEdges) {
   EXPECT_EQ(out, "\"\\\"a\\\"\"\"\"\"plain 文本\"");
 }
 
+// ---- refused control characters ----
+
+using namespace std::string_literals;
+
+TEST(FindForbiddenControlTest, AcceptsOrdinaryNamesAndPunctuation) {
+  EXPECT_FALSE(FindForbiddenControl("黎志"));
+  EXPECT_FALSE(FindForbiddenControl("阿卜杜拉·买买提"));
+  EXPECT_FALSE(FindForbiddenControl("O'Neil — “引号”…"));    // U+2014, U+201C, U+2026
+  EXPECT_FALSE(FindForbiddenControl("\u00A0\u00E9"));        // NBSP and é start with C2/C3
+  EXPECT_FALSE(FindForbiddenControl("\u2029\u2070\u206A"));  // neighbours of the bidi ranges
+  EXPECT_FALSE(FindForbiddenControl(""));
+}
+
+TEST(FindForbiddenControlTest, FindsNulAndOtherC0ControlsWithTheirOffset) {
+  auto nul = FindForbiddenControl("黎志\0evil"s);
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->offset, 6u);
+  EXPECT_EQ(nul->code_point, 0u);
+  EXPECT_EQ(FindForbiddenControl("a\x1b[31mred")->code_point, 0x1Bu);
+  EXPECT_EQ(FindForbiddenControl("bell\a")->code_point, 0x07u);
+  EXPECT_EQ(FindForbiddenControl("x\x1f")->code_point, 0x1Fu);
+  EXPECT_EQ(FindForbiddenControl("del\x7f")->code_point, 0x7Fu);
+}
+
+TEST(FindForbiddenControlTest, RefusesLineBreaksUnlessAllowed) {
+  EXPECT_EQ(FindForbiddenControl("回族\n（回）")->code_point, U'\n');
+  EXPECT_EQ(FindForbiddenControl("a\tb")->code_point, U'\t');
+  EXPECT_EQ(FindForbiddenControl("a\rb")->code_point, U'\r');
+  EXPECT_FALSE(FindForbiddenControl("回族\r\n（回）\t", LineBreaks::kAllowed));
+  EXPECT_TRUE(FindForbiddenControl("回族\n\x1b", LineBreaks::kAllowed));
+}
+
+TEST(FindForbiddenControlTest, FindsC1ControlsAtTheirBoundaries) {
+  EXPECT_EQ(FindForbiddenControl("a\u0080")->code_point, 0x80u);
+  EXPECT_EQ(FindForbiddenControl("a\u009B[2J")->code_point, 0x9Bu);  // CSI
+  EXPECT_EQ(FindForbiddenControl("a\u009F")->code_point, 0x9Fu);
+  EXPECT_FALSE(FindForbiddenControl("a\u00A0"));
+  EXPECT_FALSE(FindForbiddenControl("a\u007E"));
+}
+
+TEST(FindForbiddenControlTest, FindsEveryBidiControlAndNothingBeside) {
+  for (char32_t cp : {0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066,
+                      0x2067, 0x2068, 0x2069}) {
+    std::string text = "名";
+    if (cp < 0x800) {
+      text += static_cast<char>(0xC0 | (cp >> 6));
+    } else {
+      text += static_cast<char>(0xE0 | (cp >> 12));
+      text += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    }
+    text += static_cast<char>(0x80 | (cp & 0x3F));
+    auto found = FindForbiddenControl(text);
+    ASSERT_TRUE(found) << CodePointName(cp);
+    EXPECT_EQ(found->code_point, cp);
+    EXPECT_EQ(found->offset, 3u);
+  }
+  EXPECT_FALSE(FindForbiddenControl("\u061B\u061D\u200D\u2010\u2029\u202F\u2065\u206A"));
+}
+
+TEST(FindForbiddenControlTest, FindsAControlPastTheFirstSixteenBytes) {
+  const std::string text = std::string(40, 'a') + "\u202E" + std::string(40, 'b');
+  EXPECT_EQ(FindForbiddenControl(text)->offset, 40u);
+  EXPECT_FALSE(FindForbiddenControl(std::string(100, 'a')));
+  EXPECT_TRUE(MayHoldControl(std::string(33, 'a') + "\x01"));
+  EXPECT_FALSE(MayHoldControl("张三,620422199412032479,2024-01-01,备注内容"));
+}
+
+TEST(EscapeControlsTest, ShowsEveryRefusedCharacterEscaped) {
+  EXPECT_EQ(EscapeControls("黎志\0evil"s), "黎志\\u0000evil");
+  EXPECT_EQ(EscapeControls("\x1b[31m\a\x7f"), "\\u001B[31m\\u0007\\u007F");
+  EXPECT_EQ(EscapeControls("a\u009Bb"), "a\\u009Bb");
+  EXPECT_EQ(EscapeControls("abc\u202Efdp.exe"), "abc<U+202E>fdp.exe");
+  EXPECT_EQ(EscapeControls("\u2066x\u2069\u061C"), "<U+2066>x<U+2069><U+061C>");
+  EXPECT_EQ(EscapeControls("a\tb\nc\r"), "a\\tb\\nc\\r");
+}
+
+TEST(EscapeControlsTest, KeepsOtherTextAsItIs) {
+  EXPECT_EQ(EscapeControls("黎志 O'Neil — “x” \\u0000"), "黎志 O'Neil — “x” \\u0000");
+  EXPECT_EQ(EscapeControls(""), "");
+  EXPECT_EQ(EscapeControls("\xff\xfe"), "\xff\xfe");  // not UTF-8: left alone
+}
+
+TEST(CheckNoControlsTest, NamesTheFieldAndTheCharacter) {
+  EXPECT_TRUE(CheckNoControls("重复登记，已核实\n见附件", "理由", "reason", LineBreaks::kAllowed).ok());
+  Status bad = CheckNoControls("已核实\u202E", "理由", "reason", LineBreaks::kAllowed);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "E_FORMAT");
+  EXPECT_EQ(bad.error().en, "reason holds a control character (U+202E), which is not allowed");
+  EXPECT_FALSE(CheckNoControls("a\nb", "理由", "reason", LineBreaks::kRefused).ok());
+}
+
+TEST(StartsLikeFormulaTest, KnowsTheOwaspFirstCharacters) {
+  for (const char* text : {"=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(1+1)", "\tx", "\rx"}) {
+    EXPECT_TRUE(StartsLikeFormula(text)) << text;
+  }
+  for (const char* text : {"", "黎志", "1+2", "'=1", " =1", "a=b"}) {
+    EXPECT_FALSE(StartsLikeFormula(text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace fupin

@@ -305,15 +305,20 @@ Status WriteBuffer(std::FILE* file, Encoding encoding, std::string& buffer,
 }
 
 // Appends `cell` to `out`, quoted when it holds ',', '"', CR or LF or starts or ends with a
-// space.
+// space, and after a single quote when a spreadsheet would read it as a formula (it
+// begins with = + - @, TAB or CR: OWASP's advice against CSV injection). The import reads
+// such a quote away again (exchange/template.cc), so an export imports unchanged.
 void AppendCell(std::string& out, const std::string& cell) {
+  const bool formula = StartsLikeFormula(cell);
   bool quote = !cell.empty() && (cell.front() == ' ' || cell.back() == ' ' ||
                                  cell.find_first_of(",\"\r\n") != std::string::npos);
   if (!quote) {
+    if (formula) out += '\'';
     out += cell;
     return;
   }
   out += '"';
+  if (formula) out += '\'';
   size_t from = 0;
   for (size_t q = cell.find('"'); q != std::string::npos; q = cell.find('"', from)) {
     out.append(cell, from, q + 1 - from);

@@ -223,6 +223,19 @@ TEST(CsvWriterTest, QuotesOnlyTheCellsThatNeedIt) {
   EXPECT_EQ(file.Read(), "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" lead\",\n01,张三\n");
 }
 
+TEST(CsvWriterTest, CellsThatWouldRunAsFormulasAreWrittenAfterAQuote) {
+  TempFile file("formula.csv");
+  auto writer = CsvWriter::Create(file.path(), Encoding::kUtf8, /*bom=*/false);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)
+                  ->WriteRow({"=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(1+1)", "\tx", "\rx",
+                              "=a,b", "1-2", "a=b", "'=x"})
+                  .ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  EXPECT_EQ(file.Read(),
+            "'=cmd|' /C calc'!A0,'+1+2,'-2+3,'@SUM(1+1),'\tx,\"'\rx\",\"'=a,b\",1-2,a=b,'=x\n");
+}
+
 TEST(CsvWriterTest, Utf8BomIsWrittenWhenAsked) {
   TempFile file("bom.csv");
   auto writer = CsvWriter::Create(file.path(), Encoding::kUtf8, /*bom=*/true);

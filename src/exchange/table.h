@@ -61,8 +61,9 @@ class TableWriter {
 };
 
 // Writes a CSV file: cells quoted only when they hold ',', '"', CR, LF or start or end
-// with a space; lines end with LF. UTF-8 files start with a BOM when
-// `bom` is set (so Excel reads Chinese correctly); GB18030 files never do.
+// with a space; a cell that begins with = + - @, TAB or CR is written after a single quote
+// ('=1+2 for =1+2, so that no spreadsheet runs it); lines end with LF. UTF-8 files start with a BOM
+// when `bom` is set (so Excel reads Chinese correctly); GB18030 files never do.
 class CsvWriter : public TableWriter {
  public:
   static Result<std::unique_ptr<CsvWriter>> Create(const std::string& path, Encoding encoding,

@@ -1,11 +1,13 @@
 #include "exchange/template.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
 #include "common/id_number.h"
 #include "common/money.h"
 #include "common/region_code.h"
+#include "common/text.h"
 #include "domain/household_rules.h"
 
 namespace fupin {
@@ -138,16 +140,58 @@ class RowReader {
 
   bool ok() const { return ok_; }
 
-  std::string_view Text(int column) const { return TrimSpaces(map_.Cell(record_, column)); }
+  // The cell's text without surrounding spaces, and without the quote that CSV exports
+  // put before a cell that would read as a formula ('=…, '+…, '-…, '@…).
+  std::string_view Text(int column) const {
+    std::string_view text = TrimSpaces(map_.Cell(record_, column));
+    if (text.size() >= 2 && text[0] == '\'' && StartsLikeFormula(text.substr(1))) {
+      text = TrimSpaces(text.substr(1));
+    }
+    return text;
+  }
 
+  // Refuses (E_FORMAT) every cell that holds a control character, a DEL or a bidi
+  // control; line breaks and tabs are accepted only in the columns of `multiline`. Such
+  // a cell is then treated as absent, so that it is reported once. The values of the
+  // `hidden` columns (personal data) are not repeated in the issue.
+  void CheckControls(std::initializer_list<int> multiline, std::initializer_list<int> hidden) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const int column = static_cast<int>(c);
+      if (!map_.has_column(column)) continue;
+      const std::string_view text = Text(column);
+      const bool lines = std::find(multiline.begin(), multiline.end(), column) != multiline.end();
+      auto found = FindForbiddenControl(text, lines ? LineBreaks::kAllowed : LineBreaks::kRefused);
+      if (!found) continue;
+      const std::string name(columns_[c].zh);
+      const std::string at = std::to_string(Utf8Length(text.substr(0, found->offset)) + 1);
+      const std::string what = CodePointName(found->code_point);
+      const bool hide = std::find(hidden.begin(), hidden.end(), column) != hidden.end();
+      Fail(column, "E_FORMAT", hide ? std::string_view() : text,
+           "“" + name + "”的第 " + at + " 个字符是不允许的控制字符 " + what,
+           std::string(columns_[c].key) + ": character " + at + " is a control character (" + what +
+               "), which is not allowed");
+      refused_ |= uint64_t{1} << c;
+    }
+  }
+
+  // Refuses (E_FORMAT) a free-text value that begins as a spreadsheet formula does.
+  bool RefuseFormula(int column, std::string_view text) {
+    if (!StartsLikeFormula(text)) return false;
+    const std::string name(columns_[column].zh);
+    Fail(column, "E_FORMAT", text, "“" + name + "”不能以 = + - @ 开头：" + std::string(text),
+         std::string(columns_[column].key) + " cannot begin with = + - @: " + std::string(text));
+    return true;
+  }
+
+  // Values and messages are shown escaped (EscapeControls): never a raw control character.
   void Fail(int column, std::string code, std::string_view value, std::string zh, std::string en) {
     issues_.push_back({std::move(code), std::string(column >= 0 ? columns_[column].zh : ""),
-                       std::string(value), std::move(zh), std::move(en)});
+                       EscapeControls(value), EscapeControls(zh), EscapeControls(en)});
     ok_ = false;
   }
   void Warn(int column, std::string code, std::string_view value, std::string zh, std::string en) {
-    issues_.push_back({std::move(code), std::string(columns_[column].zh), std::string(value),
-                       std::move(zh), std::move(en)});
+    issues_.push_back({std::move(code), std::string(columns_[column].zh), EscapeControls(value),
+                       EscapeControls(zh), EscapeControls(en)});
   }
 
   // Returns false (after E_REQUIRED when `required`) when the cell is empty.
@@ -158,6 +202,7 @@ class RowReader {
   // The same, giving the cell's trimmed text.
   bool Take(int column, bool required, std::string_view& text) {
     text = Text(column);
+    if (refused_ & (uint64_t{1} << column)) return false;  // already reported
     if (!text.empty()) return true;
     if (required) {
       std::string name(columns_[column].zh);
@@ -283,7 +328,8 @@ class RowReader {
 
   void ApplyRuleIssues(const std::vector<RuleIssue>& rule_issues) {
     for (const auto& r : rule_issues) {
-      issues_.push_back({r.code, r.column, r.value, r.zh, r.en});
+      issues_.push_back(
+          {r.code, r.column, EscapeControls(r.value), EscapeControls(r.zh), EscapeControls(r.en)});
       if (r.code[0] == 'E') ok_ = false;
     }
   }
@@ -294,6 +340,7 @@ class RowReader {
   std::span<const TemplateColumn> columns_;
   std::vector<CellIssue>& issues_;
   bool ok_ = true;
+  uint64_t refused_ = 0;  // bit i: column i was refused by CheckControls
 };
 
 bool ValidHouseholdCode(std::string_view code) {
@@ -333,9 +380,9 @@ HeaderMap HeaderMap::Build(TemplateTable table, const Record& header,
       }
     }
     if (found < 0) {
-      issues.push_back({"E_HEADER", std::string(name), std::string(name),
-                        "未知的列名“" + std::string(name) + "”",
-                        "unknown column '" + std::string(name) + "'"});
+      const std::string shown = EscapeControls(name);
+      issues.push_back({"E_HEADER", shown, shown, "未知的列名“" + shown + "”",
+                        "unknown column '" + shown + "'"});
       continue;
     }
     if (map.cell_of_column_[found] >= 0) {
@@ -369,6 +416,7 @@ bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, H
   h = Household();
   RowReader r(map, record, kHouseholdColumns, issues);
   r.CheckWidth();
+  r.CheckControls({}, {kPhone});
   if (r.Present(kHouseholdCode, true)) {
     auto code = r.Text(kHouseholdCode);
     if (ValidHouseholdCode(code)) {
@@ -444,6 +492,8 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
   household_code.clear();
   RowReader r(map, record, kMemberColumns, issues);
   r.CheckWidth();
+  // 民族 is free text that a spreadsheet may hold on two lines; a name never is.
+  r.CheckControls({kEthnicity}, {});
   if (r.Present(kMemberHouseholdCode, true)) {
     auto code = r.Text(kMemberHouseholdCode);
     if (ValidHouseholdCode(code)) {
@@ -458,7 +508,7 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
     auto name = r.Text(kName);
     if (Utf8Length(name) > 50) {
       r.Fail(kName, "E_FORMAT", name, "姓名超过 50 个字", "name is longer than 50 characters");
-    } else {
+    } else if (!r.RefuseFormula(kName, name)) {
       m.name.assign(name);
     }
   }
@@ -501,7 +551,9 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
     }
   }
   r.Code(kRelation, CodeList::kRelation, true, m.relation);
-  if (r.Present(kEthnicity, false)) m.ethnicity = std::string(r.Text(kEthnicity));
+  if (r.Present(kEthnicity, false) && !r.RefuseFormula(kEthnicity, r.Text(kEthnicity))) {
+    m.ethnicity = std::string(r.Text(kEthnicity));
+  }
   r.Code(kEducation, CodeList::kEducation, false, m.education);
   r.Code(kSchoolStatus, CodeList::kSchoolStatus, true, m.school_status);
   r.Codes(kHealth, CodeList::kHealth, true, m.health);

@@ -2,12 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "common/text.h"
+
 namespace fupin {
 namespace {
 
 Date Today() { return *Date::FromYmd(2026, 6, 30); }
 
-Record Row(std::vector<std::string> cells, size_t line = 2) { return Record{line, std::move(cells)}; }
+Record Row(std::vector<std::string> cells, size_t line = 2) {
+  return Record{line, std::move(cells)};
+}
 
 HeaderMap Map(TemplateTable table, std::vector<std::string> names) {
   std::vector<CellIssue> issues;
@@ -17,13 +21,14 @@ HeaderMap Map(TemplateTable table, std::vector<std::string> names) {
 }
 
 const std::vector<std::string> kHouseholdHeader = {
-    "户编号", "行政区划代码", "户类型", "贫困状态", "识别年度", "脱贫年度", "主要致贫原因",
-    "工资性收入", "生产经营性收入", "生产经营性支出", "财产性收入", "转移性收入",
-    "不愁吃", "不愁穿", "住房安全等级", "饮水安全"};
+    "户编号",       "行政区划代码", "户类型",         "贫困状态",       "识别年度",   "脱贫年度",
+    "主要致贫原因", "工资性收入",   "生产经营性收入", "生产经营性支出", "财产性收入", "转移性收入",
+    "不愁吃",       "不愁穿",       "住房安全等级",   "饮水安全"};
 
 std::vector<std::string> GoodHousehold() {
-  return {"H2210120500001", "620422101205", "建档立卡户", "已脱贫", "2016", "2019", "因灾",
-          "3881.62", "5,981.02", "1862.64", "0", "0", "是", "Y", "a", "1"};
+  return {
+      "H2210120500001", "620422101205", "建档立卡户", "已脱贫", "2016", "2019", "因灾", "3881.62",
+      "5,981.02",       "1862.64",      "0",          "0",      "是",   "Y",    "a",    "1"};
 }
 
 TEST(HeaderMapTest, AcceptsChineseNamesOrEnglishKeysInAnyOrder) {
@@ -41,10 +46,10 @@ TEST(HeaderMapTest, ReportsUnknownRepeatedAndMissingColumnsTogether) {
   HeaderMap::Build(TemplateTable::kMembers, Row({"户编号", "姓名", "姓名", "身份证"}, 1), issues);
   std::vector<std::string> codes;
   for (const auto& i : issues) codes.push_back(i.code + ":" + i.column);
-  EXPECT_EQ(codes, (std::vector<std::string>{"E_HEADER:姓名", "E_HEADER:身份证", "E_HEADER:证件号码",
-                                             "E_HEADER:与户主关系", "E_HEADER:在校生状况",
-                                             "E_HEADER:健康状况", "E_HEADER:劳动能力",
-                                             "E_HEADER:参加城乡居民基本医疗保险"}));
+  EXPECT_EQ(codes, (std::vector<std::string>{
+                       "E_HEADER:姓名", "E_HEADER:身份证", "E_HEADER:证件号码",
+                       "E_HEADER:与户主关系", "E_HEADER:在校生状况", "E_HEADER:健康状况",
+                       "E_HEADER:劳动能力", "E_HEADER:参加城乡居民基本医疗保险"}));
 }
 
 TEST(ParseHouseholdRowTest, ReadsCodesAmountsAndDefaults) {
@@ -58,7 +63,7 @@ TEST(ParseHouseholdRowTest, ReadsCodesAmountsAndDefaults) {
   EXPECT_EQ(h.business_income.fen(), 598102);
   EXPECT_EQ(h.housing_grade, 1);
   EXPECT_TRUE(h.clothing_secure);
-  EXPECT_EQ(h.attribute, 1);                         // default 一般户
+  EXPECT_EQ(h.attribute, 1);                        // default 一般户
   EXPECT_EQ(h.monitor_status, code::kMonitorNone);  // default for 非监测对象
 }
 
@@ -104,13 +109,21 @@ TEST(ParseHouseholdRowTest, ExtraNonEmptyCellsAreAFormatError) {
   EXPECT_EQ(issues.back().code, "E_FORMAT");
 }
 
-const std::vector<std::string> kMemberHeader = {"户编号", "姓名", "证件号码", "与户主关系", "性别",
-                                                "出生日期", "在校生状况", "健康状况", "残疾等级",
-                                                "劳动能力", "参加城乡居民基本医疗保险"};
+const std::vector<std::string> kMemberHeader = {"户编号",
+                                                "姓名",
+                                                "证件号码",
+                                                "与户主关系",
+                                                "性别",
+                                                "出生日期",
+                                                "在校生状况",
+                                                "健康状况",
+                                                "残疾等级",
+                                                "劳动能力",
+                                                "参加城乡居民基本医疗保险"};
 
 std::vector<std::string> GoodMember() {
-  return {"H1", "成员0_1", "620422196105284322", "配偶", "女", "", "非在校生",
-          "健康", "", "普通劳动力", "是"};
+  return {"H1",   "成员0_1", "620422196105284322", "配偶", "女", "", "非在校生",
+          "健康", "",        "普通劳动力",         "是"};
 }
 
 TEST(ParseMemberRowTest, DerivesSexAndBirthDateFromTheIdNumber) {
@@ -218,6 +231,114 @@ TEST(TemplateRoundTripTest, CellsWrittenFromARecordParseBackToTheSameRecord) {
   back.size = 0;
   h.size = 0;
   EXPECT_EQ(back, h);
+}
+
+// ---- control characters and formulas (issue 9, faults 8 and 14) ----
+
+using namespace std::string_literals;
+
+// The issues of one member row whose cell `column` is `value`.
+std::vector<CellIssue> MemberIssues(size_t column, const std::string& value, Member* out = nullptr,
+                                    std::vector<std::string> header = kMemberHeader) {
+  HeaderMap map = Map(TemplateTable::kMembers, header);
+  auto cells = GoodMember();
+  cells.resize(header.size());
+  cells[column] = value;
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ParseMemberRow(map, Row(cells), Today(), m, code, issues);
+  if (out) *out = m;
+  return issues;
+}
+
+TEST(ParseMemberRowTest, ANameWithAControlCharacterIsRefusedAndShownEscaped) {
+  for (const std::string& name :
+       {"黎志\0evil"s, "黎志\x1b[2J"s, "黎志\a"s, "黎\x7f志"s, "黎\u0085志"s, "abc\u202Efdp"s,
+        "黎\u2066志\u2069"s, "黎\u200F志"s, "黎\u061C志"s, "黎\n志"s, "黎\t志"s}) {
+    auto issues = MemberIssues(1, name);
+    ASSERT_EQ(issues.size(), 1u) << EscapeControls(name);
+    EXPECT_EQ(issues[0].code, "E_FORMAT");
+    EXPECT_EQ(issues[0].column, "姓名");
+    EXPECT_EQ(issues[0].value, EscapeControls(name));
+    EXPECT_FALSE(FindForbiddenControl(issues[0].value)) << issues[0].value;
+    EXPECT_FALSE(FindForbiddenControl(issues[0].zh));
+  }
+  auto issues = MemberIssues(1, "黎志\0evil"s);
+  EXPECT_EQ(issues[0].zh, "“姓名”的第 3 个字符是不允许的控制字符 U+0000");
+  EXPECT_EQ(issues[0].value, "黎志\\u0000evil");
+}
+
+TEST(ParseMemberRowTest, ControlCharactersAreRefusedInCodedCellsToo) {
+  auto issues = MemberIssues(3, "配偶\x1b");
+  ASSERT_EQ(issues.size(), 1u);  // once, as E_FORMAT, not again as E_CODE or E_REQUIRED
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_EQ(issues[0].column, "与户主关系");
+}
+
+TEST(ParseMemberRowTest, EthnicityMaySpanLinesButHoldsNoOtherControl) {
+  auto header = kMemberHeader;
+  header.push_back("民族");
+  Member m;
+  EXPECT_TRUE(MemberIssues(header.size() - 1, "回族\n（回）", &m, header).empty());
+  EXPECT_EQ(m.ethnicity, "回族\n（回）");
+  auto issues = MemberIssues(header.size() - 1, "回族\u202E", nullptr, header);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+}
+
+TEST(ParseMemberRowTest, ANameThatBeginsAsAFormulaIsRefused) {
+  for (const char* name : {"=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(1+1)", "'=1+1"}) {
+    auto issues = MemberIssues(1, name);
+    ASSERT_EQ(issues.size(), 1u) << name;
+    EXPECT_EQ(issues[0].code, "E_FORMAT") << name;
+    EXPECT_EQ(issues[0].column, "姓名");
+  }
+  EXPECT_TRUE(MemberIssues(1, "李=四").empty());
+}
+
+TEST(ParseHouseholdRowTest, TheQuoteBeforeAFormulaLikeCellIsReadAway) {
+  HeaderMap map = Map(TemplateTable::kHouseholds, [] {
+    auto header = kHouseholdHeader;
+    header.push_back("联系电话");
+    return header;
+  }());
+  auto cells = GoodHousehold();
+  cells.push_back("'+8613812345678");  // how CSV exports write a phone that begins with +
+  cells[0] = "'-H1";
+  Household h;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseHouseholdRow(map, Row(cells), Today(), h, issues));
+  EXPECT_EQ(h.phone, "+8613812345678");
+  EXPECT_EQ(h.household_code, "-H1");
+  // A quote before anything else is part of the value.
+  cells[0] = "'H1";
+  EXPECT_FALSE(ParseHouseholdRow(map, Row(cells), Today(), h, issues));
+}
+
+TEST(ParseHouseholdRowTest, APhoneWithAControlCharacterIsRefusedWithoutRepeatingIt) {
+  HeaderMap map = Map(TemplateTable::kHouseholds, [] {
+    auto header = kHouseholdHeader;
+    header.push_back("联系电话");
+    return header;
+  }());
+  auto cells = GoodHousehold();
+  cells.push_back(
+      "138\x00"
+      "12345678"s);
+  Household h;
+  std::vector<CellIssue> issues;
+  ASSERT_FALSE(ParseHouseholdRow(map, Row(cells), Today(), h, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_EQ(issues[0].value, "");
+}
+
+TEST(HeaderMapTest, AnUnknownColumnIsNamedEscaped) {
+  std::vector<CellIssue> issues;
+  HeaderMap::Build(TemplateTable::kMembers, Row({"户编号", "姓\u202E名"}, 1), issues);
+  ASSERT_FALSE(issues.empty());
+  EXPECT_EQ(issues[0].column, "姓<U+202E>名");
 }
 
 }  // namespace

@@ -172,9 +172,43 @@ struct Checker {
     return key;
   }
 
-  // Validates the cells of one data row; appends a ListRow or errors.
+  // Whether a cell of `column` is free text that may span lines (a kind's text column or
+  // an extra one), rather than the ID number, the name or a typed value.
+  bool MayHoldLineBreaks(int column) const {
+    if (column == list.id_column || column == list.name_column) return false;
+    for (size_t i = 0; i < kind.columns.size(); ++i) {
+      if (list.kind_columns[i] == column) return kind.columns[i].type == ValueType::kText;
+    }
+    return true;
+  }
+
+  // E_FORMAT for every cell of the row that holds a control character, a DEL or a bidi
+  // control (line breaks and tabs are accepted in free text); false when there was one.
+  bool CheckControls(const std::vector<std::string_view>& cells, uint32_t line,
+                     std::vector<ImportIssue>& errors) const {
+    bool ok = true;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      const std::string_view v = TrimSpaces(cells[i]);
+      const auto found = FindForbiddenControl(
+          v, MayHoldLineBreaks(static_cast<int>(i)) ? LineBreaks::kAllowed : LineBreaks::kRefused);
+      if (!found) continue;
+      const std::string column = i < list.header.size() ? list.header[i] : std::to_string(i + 1);
+      const std::string what = CodePointName(found->code_point);
+      errors.push_back(
+          {file, line, column, EscapeControls(v), "E_FORMAT",
+           "“" + column + "”含有不允许的控制字符 " + what,
+           column + " holds a control character (" + what + "), which is not allowed"});
+      ok = false;
+    }
+    return ok;
+  }
+
+  // Validates the cells of one data row; appends a ListRow or errors. `may_hold_control`
+  // false (MayHoldControl of the record) spares the search for control characters.
   void Check(const std::vector<std::string_view>& cells, uint32_t line, uint32_t offset,
-             uint32_t length, std::vector<ListRow>& rows, std::vector<ImportIssue>& errors) const {
+             uint32_t length, bool may_hold_control, std::vector<ListRow>& rows,
+             std::vector<ImportIssue>& errors) const {
+    if (may_hold_control && !CheckControls(cells, line, errors)) return;
     auto cell = [&](int column) -> std::string_view {
       return column < static_cast<int>(cells.size()) ? TrimSpaces(cells[column])
                                                      : std::string_view();
@@ -295,6 +329,16 @@ Status MapHeader(const std::vector<std::string>& header, const ListKindInfo& kin
     if (at < 0) missing.emplace_back(name);
     return at;
   };
+  for (const auto& name : header) {
+    if (auto found = FindForbiddenControl(name)) {
+      const std::string what = CodePointName(found->code_point);
+      Error e{"E_FORMAT", file + "：列名“" + EscapeControls(name) + "”含有不允许的控制字符 " + what,
+              file + ": the column name '" + EscapeControls(name) +
+                  "' holds a control character (" + what + "), which is not allowed"};
+      e.line = 1;
+      return e;
+    }
+  }
   list.id_column = find(kIdColumn);
   list.name_column = find(kNameColumn);
   list.kind_columns.clear();
@@ -372,8 +416,8 @@ void ParseChunk(const Checker& checker, std::string_view text, size_t begin, siz
       start = comma + 1;
     }
     // Numbered within the chunk; ReadFast adds the lines before it.
-    checker.Check(cells, out.lines, offset, static_cast<uint32_t>(line.size()), out.rows,
-                  out.errors);
+    checker.Check(cells, out.lines, offset, static_cast<uint32_t>(line.size()),
+                  MayHoldControl(line), out.rows, out.errors);
   }
 }
 
@@ -441,7 +485,7 @@ Status ReadGeneral(TableReader& reader, const Checker& checker, DepartmentList& 
     const auto length = static_cast<uint32_t>(text.size() - offset);
     cells.clear();
     for (const auto& c : record.cells) cells.emplace_back(c);
-    checker.Check(cells, static_cast<uint32_t>(record.line), offset, length, list.rows,
+    checker.Check(cells, static_cast<uint32_t>(record.line), offset, length, true, list.rows,
                   list.errors);
   }
   if (!header_seen) {

@@ -134,5 +134,38 @@ TEST_F(DepartmentListTest, A15DigitNumberIsUpgradedAndLowerCaseXAccepted) {
   EXPECT_TRUE(ids.contains(id18));
 }
 
+TEST_F(DepartmentListTest, ControlCharactersInAnyCellAreRefusedWithTheirLineAndColumn) {
+  using namespace std::string_literals;
+  // Fast path (no quotes): a NUL in a name, ESC in an extra column, U+202E in 单位.
+  const std::string csv = "证件号码,姓名,单位,备注\n"s + IdNumber(1) + ",黎志\0evil"s + ",县局,\n" +
+                          IdNumber(2) + ",乙,县局,\x1b[31m\n" + IdNumber(3) + ",丙,\u202E局县,\n" +
+                          IdNumber(4) + ",丁,县局—办公室,第一行\t说明\n";
+  for (const char* name : {"fast.csv", "slow.csv"}) {
+    std::string bytes = csv;
+    // A quoted cell sends the whole file down the general path.
+    if (std::string(name) == "slow.csv") bytes += IdNumber(5) + ",\"戊\",县局,\n";
+    auto list = ReadDepartmentList(Write(name, bytes), *FindListKind("public_employees"), options_);
+    ASSERT_TRUE(list.ok()) << list.error().zh;
+    ASSERT_EQ(list->errors.size(), 3u) << name;
+    EXPECT_EQ(list->errors[0].line, 2u);
+    EXPECT_EQ(list->errors[0].code, "E_FORMAT");
+    EXPECT_EQ(list->errors[0].column, "姓名");
+    EXPECT_EQ(list->errors[0].value, "黎志\\u0000evil");
+    EXPECT_EQ(list->errors[1].line, 3u);
+    EXPECT_EQ(list->errors[1].column, "备注");
+    EXPECT_EQ(list->errors[1].value, "\\u001B[31m");
+    EXPECT_EQ(list->errors[2].line, 4u);
+    EXPECT_EQ(list->errors[2].column, "单位");
+    EXPECT_NE(list->errors[2].en.find("U+202E"), std::string::npos);
+    // A dash (U+2014, a suspect first byte) and a tab in free text are fine.
+    EXPECT_EQ(list->rows.size(), std::string(name) == "slow.csv" ? 2u : 1u);
+  }
+  auto header = ReadDepartmentList(Write("h.csv", "证件号码,姓名,单位,备\x07注\n"),
+                                   *FindListKind("public_employees"), options_);
+  ASSERT_FALSE(header.ok());
+  EXPECT_EQ(header.error().code, "E_FORMAT");
+  EXPECT_EQ(header.error().line, 1u);
+}
+
 }  // namespace
 }  // namespace fupin

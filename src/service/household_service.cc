@@ -21,6 +21,22 @@ void Add(std::vector<CellIssue>& issues, std::string code, std::string column, s
       {std::move(code), std::move(column), std::move(value), std::move(zh), std::move(en)});
 }
 
+// A household code, or an ID number, that is taken by a household outside the caller's
+// region: the attempt is audited ("household.conflict", the code the caller sent) and the
+// answer says only that the value cannot be used, not where it is registered.
+Status AuditConflict(Store& store, const Caller& caller, const std::string& code,
+                     const std::string& what) {
+  return AppendAudit(store, caller, "household.conflict", code, what + " outside the region");
+}
+
+Error CodeCannotBeUsed() {
+  return Error::Conflict("此户编号不能使用", "this household code cannot be used");
+}
+
+Error CodeTaken(const std::string& code) {
+  return Error::Conflict("户编号已存在：" + code, "the household code is taken: " + code);
+}
+
 bool HasErrors(const std::vector<CellIssue>& issues) {
   for (const auto& i : issues) {
     if (i.code[0] == 'E') return true;
@@ -73,10 +89,17 @@ Status Validate(Store& store, const Caller& caller, const Household& h,
     }
     auto owner = store.FindPerson(m.id_type, m.id_number);
     if (!owner.ok()) return owner.error();
-    if (owner->has_value() && **owner != h.household_code) {
-      // The other household may lie outside the caller's scope: do not name it.
+    if (!owner->has_value() || **owner == h.household_code) continue;
+    auto other = store.FindHousehold(**owner);
+    if (!other.ok()) return other.error();
+    if (other->has_value() && caller.InScope((*other)->household.village_code)) {
       Add(issues, "E_ID_DUPLICATE", column, m.id_number, "该证件号码已登记在另一户中",
           "this ID number is already registered in another household");
+    } else {
+      // Outside the caller's region: say nothing of where, or that it exists.
+      FUPIN_RETURN_IF_ERROR(AuditConflict(store, caller, h.household_code, "ID number"));
+      Add(issues, "E_ID_DUPLICATE", column, m.id_number, "此证件号码不能使用，请联系县级管理员",
+          "this ID number cannot be used: ask the county administrator");
     }
   }
   return Status::Ok();
@@ -111,8 +134,12 @@ Result<StoredHousehold> Write(Store& store, const Caller& caller, const Househol
     auto current = store.FindHousehold(h.household_code);
     if (!current.ok()) return fail(current.error());
     if (current->has_value()) {
-      return fail(Error::Conflict("户编号已存在：" + h.household_code,
-                                  "the household code is taken: " + h.household_code));
+      if (caller.InScope((*current)->household.village_code)) {
+        return fail(CodeTaken(h.household_code));
+      }
+      store.Rollback();
+      FUPIN_RETURN_IF_ERROR(AuditConflict(store, caller, h.household_code, "household code"));
+      return CodeCannotBeUsed();
     }
   }
   const int64_t version = old ? old->version + 1 : 1;
@@ -188,9 +215,11 @@ Result<StoredHousehold> CreateHousehold(Store& store, const Caller& caller, Hous
   auto existing = store.FindHousehold(h.household_code);
   if (!existing.ok()) return existing.error();
   if (existing->has_value()) {
-    // Even a household outside the scope is refused the same way: the code is taken.
-    return Error::Conflict("户编号已存在：" + h.household_code,
-                           "the household code is taken: " + h.household_code);
+    // Inside the scope the caller may know the household exists; outside it, only that
+    // the code cannot be used (the same E_CONFLICT, no code or region named).
+    if (caller.InScope((*existing)->household.village_code)) return CodeTaken(h.household_code);
+    FUPIN_RETURN_IF_ERROR(AuditConflict(store, caller, h.household_code, "household code"));
+    return CodeCannotBeUsed();
   }
   FUPIN_RETURN_IF_ERROR(Validate(store, caller, h, issues));
   if (HasErrors(issues)) return FirstError(issues);
@@ -201,7 +230,10 @@ Result<StoredHousehold> UpdateHousehold(Store& store, const Caller& caller, Hous
                                         int64_t expected_version, std::vector<CellIssue>& issues) {
   auto existing = store.FindHousehold(h.household_code);
   if (!existing.ok()) return existing.error();
-  if (!existing->has_value() || !caller.InScope((*existing)->household.village_code)) {
+  if (!existing->has_value()) return NotFound(h.household_code);
+  if (!caller.InScope((*existing)->household.village_code)) {
+    // Answered as if it did not exist, and audited.
+    FUPIN_RETURN_IF_ERROR(AuditConflict(store, caller, h.household_code, "household code"));
     return NotFound(h.household_code);
   }
   FUPIN_RETURN_IF_ERROR(Validate(store, caller, h, issues));

@@ -32,6 +32,11 @@ Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std
 // version is `expected_version` (E_VERSION_CONFLICT otherwise; E_NOT_FOUND outside scope).
 // Problems of the record are appended to `issues` with the import's codes and the call
 // fails with the first one's code; nothing is written then.
+// Nothing outside the caller's region is revealed: a 户编号 taken there is E_CONFLICT
+// "this household code cannot be used" (not "taken"), an ID number registered there is
+// E_ID_DUPLICATE "this ID number cannot be used" (not "registered in another household"),
+// and an update of a household there is E_NOT_FOUND. Each
+// such attempt leaves an audit record "household.conflict" whose target is the 户编号 sent.
 Result<StoredHousehold> CreateHousehold(Store& store, const Caller& caller, Household household,
                                         std::vector<CellIssue>& issues);
 Result<StoredHousehold> UpdateHousehold(Store& store, const Caller& caller, Household household,

@@ -1055,9 +1055,11 @@ Status Importer::CheckRegister() {
       auto old = store_.FindHousehold(code);
       if (!old.ok()) return old.error();
       if (old->has_value() && !options_.scope.Contains((*old)->household.village_code)) {
+        // Nothing is said of the household outside the region, not even that it exists.
         e.valid = false;
-        AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD",
-                 "户编号 " + code + " 已被占用", "household code " + code + " is taken");
+        AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD", "此户编号不能使用",
+                 "this household code cannot be used");
+        report_.scope_conflicts.push_back(code);
       }
     }
   }
@@ -1079,9 +1081,23 @@ Status Importer::CheckRegister() {
       // A person may move between households that this import replaces.
       if (other != kNoEntry && entries_[other].valid) continue;
       e.valid = false;
-      AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
-               "该证件号码已登记在户 " + **owner + " 中",
-               "this ID number is already registered in household " + **owner);
+      bool visible = options_.scope == RegionCode::Nation();
+      if (!visible) {
+        auto other_household = store_.FindHousehold(**owner);
+        if (!other_household.ok()) return other_household.error();
+        visible = other_household->has_value() &&
+                  options_.scope.Contains((*other_household)->household.village_code);
+      }
+      if (visible) {
+        AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
+                 "该证件号码已登记在户 " + **owner + " 中",
+                 "this ID number is already registered in household " + **owner);
+      } else {
+        AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
+                 "此证件号码不能使用，请联系县级管理员",
+                 "this ID number cannot be used: ask the county administrator");
+        report_.scope_conflicts.emplace_back(index_.Code(i));
+      }
     }
   }
   return Status::Ok();

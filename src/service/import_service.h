@@ -50,6 +50,10 @@ struct ImportReport {
   size_t errors_not_listed = 0;  // beyond the listing limit (the count is still exact)
   std::string batch_id;          // empty when nothing was written
   bool written = false;
+  // The 户编号 of the households refused because their code, or a member's ID number, is
+  // registered outside options.scope (their messages say only "cannot be used"): the
+  // caller audits them ("household.conflict"), as the household service does.
+  std::vector<std::string> scope_conflicts;
 };
 
 // Runs an import. Problems with the input (missing or unreadable files, encodings,

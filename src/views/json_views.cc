@@ -37,9 +37,10 @@ Json CodeSetJson(CodeList list, CodeSet set) {
   return out;
 }
 
-std::string MaskPhone(const std::string& phone) {
-  if (phone.size() <= 7) return std::string(phone.size(), '*');
-  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+// Free text shown to a role that does not see personal data: ID- and mobile-shaped
+// numbers inside it are masked (MaskPersonalNumbers).
+std::string Shown(const std::string& text, bool masked) {
+  return masked ? MaskPersonalNumbers(text) : text;
 }
 
 }  // namespace
@@ -214,25 +215,25 @@ Json HouseholdJson(const Household& h, int64_t version, int64_t member_count, bo
   if (!h.members.empty()) {
     Json members = Json::array();
     for (const auto& m : h.members) {
-      members.push_back(
-          Json{{"name", m.name},
-               {"id_type", m.id_type},
-               {"id_number", masked ? MaskIdNumber(m.id_number) : m.id_number},
-               {"relation", CodeJson(CodeList::kRelation, m.relation)},
-               {"sex", CodeJson(CodeList::kSex, m.sex)},
-               {"birth_date", m.birth_date ? Json(m.birth_date->ToString()) : Json(nullptr)},
-               {"ethnicity", m.ethnicity.empty() ? Json(nullptr) : Json(m.ethnicity)},
-               {"education", CodeJson(CodeList::kEducation, m.education)},
-               {"school_status", CodeJson(CodeList::kSchoolStatus, m.school_status)},
-               {"health", CodeSetJson(CodeList::kHealth, m.health)},
-               {"disability_grade", CodeJson(CodeList::kDisabilityGrade, m.disability_grade)},
-               {"labor", CodeJson(CodeList::kLabor, m.labor)},
-               {"months_worked", m.months_worked == kNone ? Json(nullptr) : Json(m.months_worked)},
-               {"resident_medical_insurance", m.resident_medical_insurance},
-               {"employee_medical_insurance", m.employee_medical_insurance},
-               {"pension_insurance", m.pension_insurance},
-               {"dibao", m.dibao},
-               {"tekun", m.tekun}});
+      members.push_back(Json{
+          {"name", Shown(m.name, masked)},
+          {"id_type", m.id_type},
+          {"id_number", masked ? MaskIdNumber(m.id_number) : m.id_number},
+          {"relation", CodeJson(CodeList::kRelation, m.relation)},
+          {"sex", CodeJson(CodeList::kSex, m.sex)},
+          {"birth_date", m.birth_date ? Json(m.birth_date->ToString()) : Json(nullptr)},
+          {"ethnicity", m.ethnicity.empty() ? Json(nullptr) : Json(Shown(m.ethnicity, masked))},
+          {"education", CodeJson(CodeList::kEducation, m.education)},
+          {"school_status", CodeJson(CodeList::kSchoolStatus, m.school_status)},
+          {"health", CodeSetJson(CodeList::kHealth, m.health)},
+          {"disability_grade", CodeJson(CodeList::kDisabilityGrade, m.disability_grade)},
+          {"labor", CodeJson(CodeList::kLabor, m.labor)},
+          {"months_worked", m.months_worked == kNone ? Json(nullptr) : Json(m.months_worked)},
+          {"resident_medical_insurance", m.resident_medical_insurance},
+          {"employee_medical_insurance", m.employee_medical_insurance},
+          {"pension_insurance", m.pension_insurance},
+          {"dibao", m.dibao},
+          {"tekun", m.tekun}});
     }
     out["members"] = std::move(members);
   }
@@ -246,20 +247,9 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked) {
     // Member keys and values carry ID numbers: masked for roles that do not see them.
     std::string field = e.field;
     if (masked) {
-      auto mask_ids = [](std::string& text) {
-        for (size_t i = 0; i + 18 <= text.size(); ++i) {
-          bool digits = true;
-          for (size_t k = 0; k < 17 && digits; ++k)
-            digits = std::isdigit(static_cast<unsigned char>(text[i + k]));
-          if (digits) {
-            text.replace(i + 6, 8, "********");
-            i += 17;
-          }
-        }
-      };
-      mask_ids(old_value);
-      mask_ids(new_value);
-      mask_ids(field);
+      old_value = MaskPersonalNumbers(old_value);
+      new_value = MaskPersonalNumbers(new_value);
+      field = MaskPersonalNumbers(field);
       if (e.field == "phone") {
         old_value = MaskPhone(old_value);
         new_value = MaskPhone(new_value);
@@ -267,7 +257,7 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked) {
     }
     out.push_back(Json{{"at", e.at},
                        {"actor", e.actor},
-                       {"source", e.source},
+                       {"source", Shown(e.source, masked)},
                        {"field", field},
                        {"old", old_value},
                        {"new", new_value}});
@@ -280,14 +270,15 @@ Json FindingJson(const FindingRow& f, bool masked) {
            {"rule", f.rule},
            {"household_code", f.household_code},
            {"id_number", masked ? MaskIdNumber(f.id_number) : f.id_number},
-           {"name", f.name},
+           {"name", Shown(f.name, masked)},
            {"village_code", RegionCode::FromInt(f.village_code).ToString()},
-           {"detail", f.detail}};
+           {"detail", Shown(f.detail, masked)}};
   if (!f.row.empty()) {
     Json row = Json::parse(f.row, nullptr, false);
     if (masked && row.is_object()) {
       // The list's own columns and any extra one: whatever looks like an ID number or a
       // mobile number is masked, whatever the department called the column.
+      // Numbers inside longer text (备注=身份证620422…) are masked as well.
       for (auto it = row.begin(); it != row.end(); ++it) {
         if (!it.value().is_string()) continue;
         const std::string v = it.value().get<std::string>();
@@ -296,6 +287,8 @@ Json FindingJson(const FindingRow& f, bool masked) {
           it.value() = MaskIdNumber(v);
         } else if (digits && v.size() == 11 && v[0] == '1') {
           it.value() = MaskPhone(v);
+        } else {
+          it.value() = MaskPersonalNumbers(v);
         }
       }
     }
@@ -305,7 +298,7 @@ Json FindingJson(const FindingRow& f, bool masked) {
   }
   out["list_id"] = f.list_id ? Json(f.list_id) : Json(nullptr);
   out["status"] = f.status;
-  out["reason"] = f.reason;
+  out["reason"] = Shown(f.reason, masked);
   out["decided_by"] = f.decided_by;
   out["decided_at"] = f.decided_at;
   out["created_at"] = f.created_at;
@@ -331,9 +324,19 @@ Json DepartmentListJson(const DepartmentListRow& l) {
 namespace {
 
 // The report without its findings (an empty array in their place).
-Json CompareReportHead(const CompareReport& r, Lang lang) {
+Json CompareReportHead(const CompareReport& r, Lang lang, bool masked) {
   Json errors = Json::array();
-  for (const auto& e : r.errors) errors.push_back(IssueJson(e, lang));
+  for (const auto& e : r.errors) {
+    if (!masked) {
+      errors.push_back(IssueJson(e, lang));
+      continue;
+    }
+    ImportIssue shown = e;
+    shown.value = MaskPersonalNumbers(e.value);
+    shown.zh = MaskPersonalNumbers(e.zh);
+    shown.en = MaskPersonalNumbers(e.en);
+    errors.push_back(IssueJson(shown, lang));
+  }
   Json out{{"kind", r.kind}, {"rows", r.rows}, {"matched", r.matched}, {"errors", errors}};
   if (r.errors_not_listed) out["errors_not_listed"] = r.errors_not_listed;
   out["known"] = r.known;
@@ -359,7 +362,7 @@ Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
 }
 
 std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
-  const std::string head = CompareReportHead(r, lang).dump();
+  const std::string head = CompareReportHead(r, lang, masked).dump();
   constexpr std::string_view kSlot = "\"findings\":[]";
   const size_t at = head.find(kSlot) + kSlot.size() - 1;  // just before the ']'
   // compare.md's keys first, then the ones fupin adds. Written by hand, in place: a list
@@ -379,11 +382,11 @@ std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
     out += ",\"id_number\":";
     AppendJsonString(out, masked ? MaskIdNumber(f.id_number) : f.id_number);
     out += ",\"detail\":";
-    AppendJsonString(out, f.detail);
+    AppendJsonString(out, masked ? MaskPersonalNumbers(f.detail) : f.detail);
     out += ",\"id\":";
     out += std::to_string(f.id);
     out += ",\"name\":";
-    AppendJsonString(out, f.name);
+    AppendJsonString(out, masked ? MaskPersonalNumbers(f.name) : f.name);
     out += ",\"village_code\":\"";
     out += RegionCode::FromInt(f.village_code).ToString();
     out += "\"}";

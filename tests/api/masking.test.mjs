@@ -131,6 +131,49 @@ describe('roles that see personal data', () => {
   });
 });
 
+describe('numbers inside text', () => {
+  // A department's list whose extra column holds an ID number and a mobile inside text.
+  const REMARK_ID = '620422199412032479';
+  const REMARK_PHONE = '13812345678';
+  const remark = `身份证${REMARK_ID}，电话${REMARK_PHONE}`;
+  let uploaded;
+
+  before(async () => {
+    const csv = '证件号码,姓名,死亡日期,备注\n' +
+      bodies[A].members.map((m) => `${m.id_number},${m.name},2026-01-15,${remark}`).join('\n') + '\n';
+    const form = new FormData();
+    form.append('kind', 'deaths');
+    form.append('as_of', '2026-06-30');
+    form.append('region', '620422');
+    form.append('list', new Blob([csv], { type: 'text/csv' }), '死亡名单.csv');
+    uploaded = await api(srv, 'POST', '/api/v1/compare/lists', { token: await srv.token('department1'), form });
+    assert.equal(uploaded.status, 200, uploaded.text);
+  });
+
+  it('the upload answer to a department shows no whole ID number', () => {
+    for (const id of aIds) assert.ok(!uploaded.text.includes(id), `${id} in the upload answer`);
+    assert.ok(!uploaded.text.includes(REMARK_ID));
+  });
+
+  for (const user of masked) {
+    it(`${user.role} ${user.name} sees an ID number and a mobile inside a list's remark masked`, async () => {
+      const res = await api(srv, 'GET', '/api/v1/findings', { token: await srv.token(user.name), query: { region: '620422101205' } });
+      if (res.status === 403) return; // a role that may not read findings sees nothing at all
+      assert.equal(res.status, 200, res.text);
+      const mine = res.body.data.items.filter((f) => f.household_code === A && f.row);
+      assert.ok(mine.length > 0, res.text.slice(0, 400));
+      for (const f of mine) assert.equal(f.row['备注'], '身份证620422********2479，电话138****5678');
+      for (const secret of [REMARK_ID, REMARK_PHONE, ...aIds]) assert.ok(!res.text.includes(secret), `${secret} shown to ${user.role}`);
+    });
+  }
+
+  it('a role that sees personal data sees the remark whole', async () => {
+    const res = await api(srv, 'GET', '/api/v1/findings', { token: await srv.token('county_admin1'), query: { region: '620422101205' } });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.body.data.items.some((f) => f.row?.['备注'] === remark), res.text.slice(0, 400));
+  });
+});
+
 describe('the audit trail', () => {
   it('GET /audit pages newest first, filters by actor and action prefix', async () => {
     const all = await auditOf({});

@@ -49,8 +49,11 @@ describe('create and update', () => {
     expectError(await create(body), 409, 'E_CONFLICT');
     const other = newHousehold(VILLAGE, { code: body.household_code });
     expectError(await create(other), 409, 'E_CONFLICT');
-    // Even by an operator whose scope does not hold the household: the code is taken.
-    expectError(await create(newHousehold('620422102201', { code: body.household_code }), 'village_op1'), 409, 'E_CONFLICT');
+    // Even by an operator whose scope does not hold the household: the code cannot be used
+    // (the same 409, but the answer does not say that it is taken, nor where).
+    const outside = await create(newHousehold('620422102201', { code: body.household_code }), 'village_op1');
+    expectError(outside, 409, 'E_CONFLICT');
+    assert.ok(!outside.text.includes(body.household_code), outside.text);
     assert.equal((await read(body.household_code)).version, 1);
   });
 
@@ -178,6 +181,57 @@ describe('validation, as the import validates', () => {
     assert.equal((await create(body)).status, 400);
     body.members = 'x';
     assert.equal((await create(body)).status, 400);
+  });
+});
+
+describe('writes outside the caller\'s region reveal nothing', () => {
+  const OWN = '620422102201'; // village_op1's village
+  const A = 'H2210120500001'; // a base household in 620422101205, outside it
+  const auditOf = async (query) => {
+    const res = await api(srv, 'GET', '/api/v1/audit', { token: await tokenOf('auditor1'), query: { size: 100, ...query } });
+    assert.equal(res.status, 200, res.text);
+    return res.body.data.items;
+  };
+
+  it('a village operator creating a code taken in another village: 409 "cannot be used", audited', async () => {
+    const res = await create(newHousehold(OWN, { code: A }), 'village_op1');
+    expectError(res, 409, 'E_CONFLICT');
+    assert.equal(res.body.error.message, '此户编号不能使用');
+    for (const secret of [A, '620422101205', '已存在']) assert.ok(!res.text.includes(secret), res.text);
+    const en = await api(srv, 'POST', '/api/v1/households', {
+      token: await tokenOf('village_op1'), body: newHousehold(OWN, { code: A }), query: { lang: 'en' },
+      headers: { 'accept-language': 'en' },
+    });
+    expectError(en, 409, 'E_CONFLICT');
+    assert.ok(!en.text.includes('taken'), en.text);
+    const trail = await auditOf({ action: 'household.conflict', actor: 'village_op1' });
+    assert.ok(trail.some((r) => r.target === A), JSON.stringify(trail));
+  });
+
+  it('inside the caller\'s region the code is still said to be taken', async () => {
+    const res = await create(newHousehold(OWN, { code: A }), 'county_admin1');
+    expectError(res, 409, 'E_CONFLICT');
+    assert.ok(res.text.includes(A), res.text);
+  });
+
+  it('a member whose ID number is registered in another village: "cannot be used", audited', async () => {
+    const body = newHousehold(OWN);
+    body.members[0].id_number = baseBodies()[A].members[0].id_number;
+    const res = await create(body, 'village_op1');
+    expectError(res, 400, 'E_ID_DUPLICATE');
+    assert.equal(res.body.error.message, '此证件号码不能使用，请联系县级管理员');
+    for (const secret of [A, '620422101205', '另一户']) assert.ok(!res.text.includes(secret), res.text);
+    const trail = await auditOf({ action: 'household.conflict', actor: 'village_op1' });
+    const record = trail.find((r) => r.target === body.household_code);
+    assert.ok(record, JSON.stringify(trail));
+    assert.ok(!JSON.stringify(record).includes(body.members[0].id_number), 'no ID number in the trail');
+  });
+
+  it('an update of a household of another village: 404 as if it did not exist, audited', async () => {
+    const body = { ...baseBodies()[A], version: 1 };
+    expectError(await update(A, body, 'village_op1'), 404, 'E_NOT_FOUND');
+    const trail = await auditOf({ action: 'household.conflict', actor: 'village_op1' });
+    assert.ok(trail.filter((r) => r.target === A).length >= 2, JSON.stringify(trail));
   });
 });
 
