@@ -1,5 +1,6 @@
 #include "fupin_process.h"
 
+#include <cstdio>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -184,6 +186,19 @@ const std::filesystem::path& ProgramTempDir(const char* prefix) {
   }();
   (void)cleanup;
   return dir;
+}
+
+void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path& to) {
+  for (const char* suffix : {"", "-accounts", "-audit.key"}) {
+    const std::filesystem::path source = from.string() + suffix;
+    if (!std::filesystem::exists(source)) continue;
+    std::error_code ec;
+    std::filesystem::copy_file(source, to.string() + suffix, ec);
+    if (ec) {
+      std::fprintf(stderr, "cannot copy %s: %s\n", source.c_str(), ec.message().c_str());
+      std::abort();
+    }
+  }
 }
 
 std::string ReadFile(const std::filesystem::path& path) {
