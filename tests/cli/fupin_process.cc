@@ -193,7 +193,8 @@ void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path
     const std::filesystem::path source = from.string() + suffix;
     if (!std::filesystem::exists(source)) continue;
     std::error_code ec;
-    std::filesystem::copy_file(source, to.string() + suffix, ec);
+    std::filesystem::copy_file(source, to.string() + suffix,
+                                std::filesystem::copy_options::overwrite_existing, ec);
     if (ec) {
       std::fprintf(stderr, "cannot copy %s: %s\n", source.c_str(), ec.message().c_str());
       std::abort();
