@@ -254,14 +254,16 @@ int AdminCommands::AuditVerify() const {
                               {"legacy", r.legacy},
                               {"head", r.head},
                               {"ok", ok},
-                              {"first_broken", r.ok ? ordered_json(nullptr)
-                                                    : ordered_json(r.first_broken)},
+                              {"first_broken",
+                               r.ok ? ordered_json(nullptr) : ordered_json(r.first_broken)},
                               {"reason", ok ? ordered_json(nullptr) : ordered_json(reason)}}
                      .dump()
               << "\n";
   } else {
     std::cout << Say(g_, "记录数：", "records: ") << r.records;
-    if (r.legacy) std::cout << Say(g_, "（其中旧式无密钥记录 ", " (legacy unkeyed: ") << r.legacy << Say(g_, " 条）", ")");
+    if (r.legacy)
+      std::cout << Say(g_, "（其中旧式无密钥记录 ", " (legacy unkeyed: ") << r.legacy
+                << Say(g_, " 条）", ")");
     std::cout << "\n" << Say(g_, "链头散列：", "head: ") << r.head << "\n";
     if (!r.ok) {
       std::cout << Say(g_, "审计链断裂于第 ", "the audit chain is broken at record ")

@@ -102,8 +102,8 @@ int CmdRegionsPopulation(const Globals& g, const std::string& file) {
   if (!store.ok()) return Fail(g, store.error(), 2);
   if (Status s = CheckAuditKey(**store); !s.ok()) return Fail(g, s.error());
   return PrintLoadReport(g, **store, LoadRuralPopulation(**store, file),
-                         "已设置农业户籍人口的区划数：", "rural populations set: ",
-                         "regions.population", file);
+                         "已设置农业户籍人口的区划数：",
+                         "rural populations set: ", "regions.population", file);
 }
 
 // ---- import ----

@@ -203,9 +203,8 @@ Status AppendAudit(Store& store, const Caller& caller, RegionCode region, const 
   row.remote = Clean(caller.remote);
   row.region_code = region.value();
   return store.accounts().AppendAudit(
-      std::move(row), [key = std::move(key).value()](const AuditRow& r) {
-        return Hmac(key, HashedText(r, true));
-      });
+      std::move(row),
+      [key = std::move(key).value()](const AuditRow& r) { return Hmac(key, HashedText(r, true)); });
 }
 
 Status AppendAudit(Store& store, const Caller& caller, const std::string& action,
@@ -275,8 +274,7 @@ Result<AuditVerifyReport> VerifyAuditChain(Store& store) {
       seal->has_value() && ConstantTimeEqual(Hmac(*key, LegacySealText(sealed_count)), **seal);
   if (!seal_holds || sealed_count != std::to_string(report.legacy)) {
     broken(0, "旧式（无密钥）记录的条数与登记的 " + sealed_count + " 条不符",
-           "the number of legacy (unkeyed) records differs from the " + sealed_count +
-               " recorded");
+           "the number of legacy (unkeyed) records differs from the " + sealed_count + " recorded");
   }
   return report;
 }

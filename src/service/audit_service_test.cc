@@ -313,11 +313,11 @@ TEST_F(AuditServiceTest, TheKeyFileIsPrivateToItsOwner) {
 TEST_F(AuditServiceTest, AnAuditorReadsTheRecordsOfItsSubtreeOnly) {
   const auto county = RegionCode::FromInt(620422000000);
   const auto other_county = RegionCode::FromInt(411525000000);
-  ASSERT_TRUE(AppendAudit(*store_, kOperator, RegionCode::FromInt(620422101205), "person.read",
-                          "H1", "")
-                  .ok());
-  ASSERT_TRUE(AppendAudit(*store_, kOperator, other_county, "export.households", "411525", "")
-                  .ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, RegionCode::FromInt(620422101205), "person.read", "H1", "")
+          .ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, other_county, "export.households", "411525", "").ok());
   ASSERT_TRUE(AppendAudit(*store_, kOperator, RegionCode::Nation(), "import", "b1", "").ok());
   const Caller auditor{User{"a", Role::kAuditor, county, false}, "cli"};
   auto page = SearchAudit(*store_, auditor, {});
@@ -331,9 +331,9 @@ TEST_F(AuditServiceTest, AnAuditorReadsTheRecordsOfItsSubtreeOnly) {
 }
 
 TEST_F(AuditServiceTest, TheRegionIsPartOfTheKeyedHash) {
-  ASSERT_TRUE(AppendAudit(*store_, kOperator, RegionCode::FromInt(620422101205), "person.read",
-                          "H1", "")
-                  .ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, RegionCode::FromInt(620422101205), "person.read", "H1", "")
+          .ok());
   Tamper("UPDATE audit_log SET region_code = 411525000000");
   EXPECT_EQ(Verify().first_broken, 1);
 }

@@ -138,8 +138,9 @@ Result<StoredHousehold> Write(Store& store, const Caller& caller, const Househol
   }
   if (Status s = store.AppendHistory(history); !s.ok()) return fail(s.error());
   if (Status s = store.ApplyAggregateDeltas(aggregates.Deltas()); !s.ok()) return fail(s.error());
-  if (Status s = AppendAudit(store, caller, h.village_code, old ? "household.update" : "household.create",
-                             h.household_code, "version " + std::to_string(version));
+  if (Status s =
+          AppendAudit(store, caller, h.village_code, old ? "household.update" : "household.create",
+                      h.household_code, "version " + std::to_string(version));
       !s.ok()) {
     return fail(s.error());
   }

@@ -42,14 +42,14 @@ struct SessionRow {
 // deleted record leaves a gap; `hash` chains the record to `prev_hash`, its predecessor's.
 struct AuditRow {
   int64_t seq = 0;
-  std::string at;               // ISO 8601 UTC
-  std::string actor;            // user name, or "cli"
-  std::string role;             // the actor's role name
-  std::string action;           // "household.update", "person.read", "export.households", …
-  std::string target;           // what the action was about: a household code, a user, a batch …
-  std::string detail;           // free text; never ID numbers, phones or passwords
-  std::string remote;           // "127.0.0.1:53422", or "cli"
-  int64_t region_code = 0;      // the region the record concerns; 0 for the nation
+  std::string at;           // ISO 8601 UTC
+  std::string actor;        // user name, or "cli"
+  std::string role;         // the actor's role name
+  std::string action;       // "household.update", "person.read", "export.households", …
+  std::string target;       // what the action was about: a household code, a user, a batch …
+  std::string detail;       // free text; never ID numbers, phones or passwords
+  std::string remote;       // "127.0.0.1:53422", or "cli"
+  int64_t region_code = 0;  // the region the record concerns; 0 for the nation
   // A record moved from a database of before the accounts file: its hash is the old
   // unkeyed SHA-256 rule (service/audit_service.h), and its region is 0.
   bool legacy = false;

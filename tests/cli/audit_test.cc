@@ -158,10 +158,9 @@ TEST_F(AuditTest, ACountyAssessmentIsAuditedAboutItsCounty) {
 
 TEST_F(AuditTest, UserCommandsAndHelperAssignmentsAreAuditedAboutTheUsersRegion) {
   ASSERT_EQ(Import().exit_code, 0);
-  RunResult add = RunFupinWithInput(
-      {"--db", db_, "user", "add", "helper1", "--role", "helper", "--region", "620422",
-       "--password-stdin"},
-      "a-Long-passw0rd\n");
+  RunResult add = RunFupinWithInput({"--db", db_, "user", "add", "helper1", "--role", "helper",
+                                     "--region", "620422", "--password-stdin"},
+                                    "a-Long-passw0rd\n");
   ASSERT_EQ(add.exit_code, 0) << add.err;
   json added = Records("user.add");
   ASSERT_EQ(added.size(), 1u);
@@ -194,7 +193,7 @@ TEST_F(AuditTest, VerifyPrintsTheCountAndTheHeadEveryTime) {
 TEST_F(AuditTest, DeletingEveryRecordIsCaughtByExpect) {
   const std::string head = Verify({}, 0)["head"];
   Sql("DELETE FROM audit_log");
-  EXPECT_EQ(Verify({}, 0)["records"], 0);  // an empty chain holds by itself …
+  EXPECT_EQ(Verify({}, 0)["records"], 0);       // an empty chain holds by itself …
   json report = Verify({"--expect", head}, 2);  // … but not against the head saved before
   ASSERT_TRUE(report.is_object());
   EXPECT_EQ(report["ok"], false);

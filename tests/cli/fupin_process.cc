@@ -1,6 +1,5 @@
 #include "fupin_process.h"
 
-#include <cstdio>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -194,7 +193,7 @@ void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path
     if (!std::filesystem::exists(source)) continue;
     std::error_code ec;
     std::filesystem::copy_file(source, to.string() + suffix,
-                                std::filesystem::copy_options::overwrite_existing, ec);
+                               std::filesystem::copy_options::overwrite_existing, ec);
     if (ec) {
       std::fprintf(stderr, "cannot copy %s: %s\n", source.c_str(), ec.message().c_str());
       std::abort();

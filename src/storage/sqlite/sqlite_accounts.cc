@@ -2,12 +2,12 @@
 
 #include <sqlite3.h>
 
-#include "storage/sqlite/schema.h"
-
 #include <cassert>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "storage/sqlite/schema.h"
 
 namespace fupin {
 namespace {
@@ -104,8 +104,8 @@ Result<int> SqliteAccountStore::Migrate() {
 }
 
 Status SqliteAccountStore::InsertUser(const UserRow& u) {
-  auto* s = Cached(insert_user_, "INSERT INTO users(" + std::string(kUserColumns) +
-                                     ") VALUES (?,?,?,?,?,?,?,?)");
+  auto* s = Cached(insert_user_,
+                   "INSERT INTO users(" + std::string(kUserColumns) + ") VALUES (?,?,?,?,?,?,?,?)");
   if (!s) return last_error_;
   s->Bind(1, u.username).Bind(2, u.role).Bind(3, u.region_code).Bind(4, u.disabled ? 1 : 0);
   s->Bind(5, u.password_hash).Bind(6, u.failed_logins).Bind(7, u.locked_until);
@@ -368,7 +368,6 @@ Result<AuditPage> SqliteAccountStore::SearchAudit(const AuditQuery& q) {
   }
   return page;
 }
-
 
 Statement* SqliteAccountStore::Cached(std::unique_ptr<Statement>& slot, const std::string& sql) {
   if (!slot) {

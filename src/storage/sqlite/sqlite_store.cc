@@ -346,8 +346,8 @@ class SqliteStore final : public Store {
   // twice. The audit records moved keep their unkeyed hashes: they are marked legacy with
   // region 0, and their number is kept as meta 'legacy_records'.
   Status MoveAccountsOut() {
-    auto present = ScalarInt(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'");
+    auto present =
+        ScalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'");
     if (!present.ok()) return present.error();
     if (*present == 0) return Status::Ok();
     {
@@ -1215,7 +1215,7 @@ class SqliteStore final : public Store {
   Database db_;
   StoreOptions options_;
   std::unique_ptr<SqliteAccountStore> accounts_;  // its own file; destroyed first
-  std::unique_ptr<CompareStore> compare_;   // on db_; destroyed first
+  std::unique_ptr<CompareStore> compare_;         // on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;

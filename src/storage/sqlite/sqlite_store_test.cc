@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "storage/store.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/store.h"
 
 namespace fupin {
 namespace {
