@@ -134,9 +134,16 @@ AdminCommands::AdminCommands(CLI::App& app, Globals& g) : g_(g) {
   audit->require_subcommand(1);
   audit_verify_ = audit->add_subcommand(
       "verify",
-      "校验审计链：完好时退出码 0，断裂时退出码 1 并指出第一条断裂的记录 / verify the hash "
-      "chain: exit 0 when it holds, 1 naming the first broken record");
+      "校验审计链并显示记录数与链头散列：完好时退出码 0，断裂时 1，与 --expect 不符时 2 / "
+      "verify the keyed hash chain and print its record count and head: exit 0 when it "
+      "holds, 1 when it is broken, 2 when the head is not --expect");
+  audit_verify_->add_option("--expect", expect_head_,
+                            "先前记下的链头散列 / a head hash saved earlier");
   audit_verify_->add_flag("--json", g.json);
+  audit_list_ = audit->add_subcommand("list", "列出审计记录（新的在前）/ list audit records");
+  audit_list_->add_option("--action", action_prefix_, "actions starting with this");
+  audit_list_->add_option("--limit", limit_, "at most this many (default 50, at most 1000)");
+  audit_list_->add_flag("--json", g.json);
 }
 
 std::optional<int> AdminCommands::Run() const {
@@ -145,6 +152,7 @@ std::optional<int> AdminCommands::Run() const {
   if (*user_disable_) return UserDisable();
   if (*user_passwd_) return UserPasswd();
   if (*audit_verify_) return AuditVerify();
+  if (*audit_list_) return AuditList();
   return std::nullopt;
 }
 
@@ -232,23 +240,75 @@ int AdminCommands::AuditVerify() const {
   if (!store.ok()) return Fail(g_, store.error(), 2);
   auto report = VerifyAuditChain(**store);
   if (!report.ok()) return Fail(g_, report.error());
-  const std::string& reason = g_.lang == Lang::kEn ? report->reason_en : report->reason_zh;
+  const AuditVerifyReport& r = *report;
+  // A chain cut at its end (or emptied) still holds: only a head saved earlier tells.
+  const bool expected = expect_head_.empty() || expect_head_ == r.head;
+  std::string reason = g_.lang == Lang::kEn ? r.reason_en : r.reason_zh;
+  if (r.ok && !expected) {
+    reason = Say(g_, "链头散列与 --expect 不符：记录被删除、截短或重建",
+                 "the head differs from --expect: records were deleted, cut off or re-made");
+  }
+  const bool ok = r.ok && expected;
   if (g_.json) {
-    std::cout << ordered_json{{"records", report->records},
-                              {"ok", report->ok},
-                              {"first_broken", report->ok ? ordered_json(nullptr)
-                                                          : ordered_json(report->first_broken)},
-                              {"reason", report->ok ? ordered_json(nullptr) : ordered_json(reason)}}
+    std::cout << ordered_json{{"records", r.records},
+                              {"legacy", r.legacy},
+                              {"head", r.head},
+                              {"ok", ok},
+                              {"first_broken",
+                               r.ok ? ordered_json(nullptr) : ordered_json(r.first_broken)},
+                              {"reason", ok ? ordered_json(nullptr) : ordered_json(reason)}}
                      .dump()
               << "\n";
-  } else if (report->ok) {
-    std::cout << Say(g_, "审计链完好：", "the audit chain holds: ") << report->records
-              << Say(g_, " 条记录", " records") << "\n";
   } else {
-    std::cout << Say(g_, "审计链断裂于第 ", "the audit chain is broken at record ")
-              << report->first_broken << Say(g_, " 条：", ": ") << reason << "\n";
+    std::cout << Say(g_, "记录数：", "records: ") << r.records;
+    if (r.legacy)
+      std::cout << Say(g_, "（其中旧式无密钥记录 ", " (legacy unkeyed: ") << r.legacy
+                << Say(g_, " 条）", ")");
+    std::cout << "\n" << Say(g_, "链头散列：", "head: ") << r.head << "\n";
+    if (!r.ok) {
+      std::cout << Say(g_, "审计链断裂于第 ", "the audit chain is broken at record ")
+                << r.first_broken << Say(g_, " 条：", ": ") << reason << "\n";
+    } else if (!expected) {
+      std::cout << Say(g_, "审计链不符：", "the audit chain does not match: ") << reason << "\n";
+    } else {
+      std::cout << Say(g_, "审计链完好", "the audit chain holds") << "\n";
+    }
   }
-  return report->ok ? 0 : 1;
+  if (!r.ok) return 1;
+  return expected ? 0 : 2;
+}
+
+int AdminCommands::AuditList() const {
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  AuditQuery query;
+  query.action_prefix = action_prefix_;
+  query.limit = limit_;
+  auto page = SearchAudit(**store, CliCaller(), query);
+  if (!page.ok()) return Fail(g_, page.error());
+  if (g_.json) {
+    ordered_json items = ordered_json::array();
+    for (const auto& r : page->items) {
+      items.push_back({{"seq", r.seq},
+                       {"at", r.at},
+                       {"actor", r.actor},
+                       {"role", r.role},
+                       {"action", r.action},
+                       {"target", r.target},
+                       {"detail", r.detail},
+                       {"remote", r.remote},
+                       {"region_code", RegionCode::FromInt(r.region_code).ToString()},
+                       {"legacy", r.legacy}});
+    }
+    std::cout << ordered_json{{"total", page->total}, {"items", items}}.dump() << "\n";
+    return 0;
+  }
+  for (const auto& r : page->items) {
+    std::cout << r.seq << "\t" << r.at << "\t" << r.actor << "\t" << r.action << "\t"
+              << RegionCode::FromInt(r.region_code).ToString() << "\t" << r.target << "\t"
+              << r.detail << "\n";
+  }
+  return 0;
 }
 
 }  // namespace fupin

@@ -3,10 +3,17 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "service/audit_service.h"
+#include "service/auth_service.h"
+
 namespace fupin {
 
 int ExitCodeFor(const Error& e) {
-  if (e.code == "E_DATABASE" || e.code == "E_INTERRUPTED" || e.code == "E_INTERNAL") return 1;
+  // Not the input's fault: the database, a busy database, an interruption, a missing or
+  // wrong audit key, a bug.
+  for (const char* code : {"E_DATABASE", "E_BUSY", "E_INTERRUPTED", "E_INTERNAL", "E_AUDIT_KEY"}) {
+    if (e.code == code) return 1;
+  }
   return 2;
 }
 
@@ -29,6 +36,11 @@ std::string DbUrl(const Globals& g) {
 
 Result<std::unique_ptr<Store>> OpenStore(const Globals& g, Store::OpenMode mode) {
   return Store::Open(DbUrl(g), mode);
+}
+
+Status AuditCli(Store& store, RegionCode region, const std::string& action,
+                const std::string& target, const std::string& detail) {
+  return AppendAudit(store, CliCaller(), region, action, target, detail);
 }
 
 Result<RegionCode> ParseRegionOption(const std::string& text) {

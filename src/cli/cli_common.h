@@ -43,4 +43,10 @@ void PrintIssues(const Globals& g, const std::vector<ImportIssue>& issues, std::
 // Opens the register; failures to open are bad input (exit 2).
 Result<std::unique_ptr<Store>> OpenStore(const Globals& g, Store::OpenMode mode);
 
+// The audit record of a command that wrote or exported something (actor and remote "cli",
+// service/audit_service.h AppendAudit). Commands check the key (CheckAuditKey) before they
+// change anything, so that a write without its record is unlikely.
+Status AuditCli(Store& store, RegionCode region, const std::string& action,
+                const std::string& target, const std::string& detail);
+
 }  // namespace fupin

@@ -11,7 +11,7 @@
 
 namespace fupin {
 
-// `fupin user add|list|disable|passwd` and `fupin audit verify` (admin_commands.cc).
+// `fupin user add|list|disable|passwd` and `fupin audit verify|list` (admin_commands.cc).
 class AdminCommands {
  public:
   // Declares the subcommands on `app`; `g` receives --json and must outlive this object.
@@ -25,10 +25,13 @@ class AdminCommands {
   int UserDisable() const;
   int UserPasswd() const;
   int AuditVerify() const;
+  int AuditList() const;
 
   Globals& g_;
-  CLI::App *user_add_, *user_list_, *user_disable_, *user_passwd_, *audit_verify_;
+  CLI::App *user_add_, *user_list_, *user_disable_, *user_passwd_, *audit_verify_, *audit_list_;
   std::string name_, role_, region_;
+  std::string expect_head_, action_prefix_;
+  int64_t limit_ = 50;
   bool password_stdin_ = false;
 };
 

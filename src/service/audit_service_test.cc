@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+
+#include "service/crypto.h"
+#include "storage/sqlite/schema.h"
 
 namespace fupin {
 namespace {
@@ -22,12 +26,15 @@ class AuditServiceTest : public ::testing::Test {
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
+    Status key = CreateAuditKey(*store_);
+    ASSERT_TRUE(key.ok()) << key.error().en;
   }
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
   std::string path() const { return dir_ + "/t.db"; }
+  std::string key_path() const { return path() + "-audit.key"; }
 
   void AppendRecords(int n) {
     for (int i = 1; i <= n; ++i) {
@@ -40,7 +47,7 @@ class AuditServiceTest : public ::testing::Test {
   // Changes the file behind the service's back, as someone with the file in hand could.
   void Tamper(const std::string& sql) {
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_open(AccountsPath(path()).c_str(), &db), SQLITE_OK);
     char* message = nullptr;
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
         << (message ? message : "");
@@ -220,6 +227,179 @@ TEST_F(AuditServiceTest, ThoseWhoMayReadTheTrailSearchIt) {
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].seq, 2);
   EXPECT_EQ(page->items[1].seq, 3);
+}
+
+TEST_F(AuditServiceTest, RecordsAreKeyedSoAChainRebuiltWithPlainSha256AfterADeleteIsFound) {
+  AppendRecords(4);
+  // The attack the unkeyed chain allowed: delete record 2, renumber, and recompute every
+  // hash from the first with the public rule (SHA-256 of the fields).
+  Tamper("DELETE FROM audit_log WHERE seq = 2; UPDATE audit_log SET seq = seq - 1 WHERE seq > 2");
+  std::string prev(64, '0');
+  for (AuditRow r : Rows()) {
+    r.prev_hash = prev;
+    std::string text = r.prev_hash;
+    for (const std::string& f : {std::to_string(r.seq), r.at, r.actor, r.role, r.action, r.target,
+                                 r.detail, r.remote, std::to_string(r.region_code)}) {
+      text += '\x1f';
+      text += f;
+    }
+    prev = Sha256Hex(text);
+    Tamper("UPDATE audit_log SET prev_hash = '" + r.prev_hash + "', hash = '" + prev +
+           "' WHERE seq = " + std::to_string(r.seq));
+  }
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_broken, 1);
+  EXPECT_NE(report.reason_en.find("without the key"), std::string::npos) << report.reason_en;
+}
+
+TEST_F(AuditServiceTest, RecordsMarkedLegacyToDodgeTheKeyAreFound) {
+  AppendRecords(2);
+  Tamper("UPDATE audit_log SET legacy = 1");
+  std::string prev(64, '0');
+  for (AuditRow r : Rows()) {
+    std::string text = prev;
+    for (const std::string& f :
+         {std::to_string(r.seq), r.at, r.actor, r.role, r.action, r.target, r.detail, r.remote}) {
+      text += '\x1f';
+      text += f;
+    }
+    const std::string hash = Sha256Hex(text);
+    Tamper("UPDATE audit_log SET prev_hash = '" + prev + "', hash = '" + hash +
+           "' WHERE seq = " + std::to_string(r.seq));
+    prev = hash;
+  }
+  AuditVerifyReport report = Verify();
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.reason_en.find("legacy"), std::string::npos) << report.reason_en;
+}
+
+TEST_F(AuditServiceTest, TheHeadIsTheLastHashAndZerosWhenEveryRecordIsDeleted) {
+  AppendRecords(3);
+  EXPECT_EQ(Verify().head, Rows().back().hash);
+  Tamper("DELETE FROM audit_log");
+  AuditVerifyReport report = Verify();
+  EXPECT_TRUE(report.ok);  // only a head saved elsewhere tells (fupin audit verify --expect)
+  EXPECT_EQ(report.records, 0);
+  EXPECT_EQ(report.head, std::string(64, '0'));
+}
+
+TEST_F(AuditServiceTest, AWrongKeyFileIsReportedAndNothingIsAppended) {
+  AppendRecords(1);
+  std::ofstream(key_path(), std::ios::trunc) << std::string(64, 'a') << "\n";
+  auto report = VerifyAuditChain(*store_);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().code, "E_AUDIT_KEY");
+  EXPECT_NE(report.error().en.find("not this database's audit key"), std::string::npos);
+  EXPECT_EQ(AppendAudit(*store_, kOperator, "person.read", "H1", "").error().code, "E_AUDIT_KEY");
+  EXPECT_EQ(CreateAuditKey(*store_).error().code, "E_AUDIT_KEY");  // init does not replace it
+  EXPECT_EQ(Rows().size(), 1u);
+}
+
+TEST_F(AuditServiceTest, AMissingKeyFileIsReportedAndInitDoesNotMakeANewOne) {
+  std::filesystem::remove(key_path());
+  EXPECT_EQ(CheckAuditKey(*store_).error().code, "E_AUDIT_KEY");
+  EXPECT_EQ(AppendAudit(*store_, kOperator, "person.read", "H1", "").error().code, "E_AUDIT_KEY");
+  EXPECT_EQ(CreateAuditKey(*store_).error().code, "E_AUDIT_KEY");
+  EXPECT_FALSE(std::filesystem::exists(key_path()));
+}
+
+TEST_F(AuditServiceTest, TheKeyFileIsPrivateToItsOwner) {
+  const auto perms = std::filesystem::status(key_path()).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(AuditServiceTest, AnAuditorReadsTheRecordsOfItsSubtreeOnly) {
+  const auto county = RegionCode::FromInt(620422000000);
+  const auto other_county = RegionCode::FromInt(411525000000);
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, RegionCode::FromInt(620422101205), "person.read", "H1", "")
+          .ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, other_county, "export.households", "411525", "").ok());
+  ASSERT_TRUE(AppendAudit(*store_, kOperator, RegionCode::Nation(), "import", "b1", "").ok());
+  const Caller auditor{User{"a", Role::kAuditor, county, false}, "cli"};
+  auto page = SearchAudit(*store_, auditor, {});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 1);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].target, "H1");
+  EXPECT_EQ(page->items[0].region_code, 620422101205);
+  const Caller national{User{"n", Role::kAuditor, RegionCode::Nation(), false}, "cli"};
+  EXPECT_EQ(SearchAudit(*store_, national, {})->total, 3);
+}
+
+TEST_F(AuditServiceTest, TheRegionIsPartOfTheKeyedHash) {
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, RegionCode::FromInt(620422101205), "person.read", "H1", "")
+          .ok());
+  Tamper("UPDATE audit_log SET region_code = 411525000000");
+  EXPECT_EQ(Verify().first_broken, 1);
+}
+
+TEST_F(AuditServiceTest, RecordsOfAnOlderDatabaseMoveToTheAccountsFileOnceAndVerifyByTheOldRule) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  // A register of schema 5, with users and two audit records hashed by the old rule.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  auto exec = [&](const std::string& sql) {
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << (message ? message : "");
+    sqlite3_free(message);
+  };
+  for (int i = 0; i < 5; ++i) exec(std::string(sqlite::Migrations()[i]));
+  exec("PRAGMA user_version = 5");
+  exec(
+      "INSERT INTO users VALUES ('li', 'admin', 0, 0, 'x', 0, '', '2026-01-01T00:00:00Z');"
+      "INSERT INTO sessions VALUES ('t', 'li', '2026-01-01T00:00:00Z', '2099-01-01T00:00:00Z');");
+  std::string prev(64, '0');
+  for (int seq = 1; seq <= 2; ++seq) {
+    std::string text = prev;
+    for (const std::string& f : {std::to_string(seq), std::string("2026-01-01T00:00:00Z"),
+                                 std::string("li"), std::string("admin"), std::string("login"),
+                                 std::string("li"), std::string(""), std::string("cli")}) {
+      text += '\x1f';
+      text += f;
+    }
+    const std::string hash = Sha256Hex(text);
+    exec("INSERT INTO audit_log VALUES (" + std::to_string(seq) +
+         ", '2026-01-01T00:00:00Z', 'li', 'admin', 'login', 'li', '', 'cli', '" + prev + "', '" +
+         hash + "')");
+    prev = hash;
+  }
+  sqlite3_close(db);
+
+  auto store = Store::Open(path(), Store::OpenMode::kCreate);
+  ASSERT_TRUE(store.ok());
+  store_ = std::move(store).value();
+  ASSERT_TRUE(store_->Migrate().ok());
+  ASSERT_TRUE(store_->Migrate().ok());  // again: nothing twice
+  ASSERT_TRUE(CreateAuditKey(*store_).ok());
+  EXPECT_TRUE(store_->accounts().GetUser("li")->has_value());
+  EXPECT_TRUE(store_->accounts().GetSession("t")->has_value());
+  AppendRecords(1);
+  auto rows = Rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_TRUE(rows[0].legacy);
+  EXPECT_FALSE(rows[2].legacy);
+  EXPECT_EQ(rows[2].prev_hash, prev);
+  AuditVerifyReport report = Verify();
+  EXPECT_TRUE(report.ok) << report.reason_en;
+  EXPECT_EQ(report.legacy, 2);
+  EXPECT_EQ(report.records, 3);
+  // The register file no longer holds the tables.
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'audit_log')",
+                     -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
 }
 
 }  // namespace

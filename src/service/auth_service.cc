@@ -107,6 +107,19 @@ Result<UserRow> ManagedUser(Store& store, const Caller& by, const std::string& u
   return std::move(**found);
 }
 
+// Runs `fn` in a transaction of the accounts file alone (never the register's: a login
+// must not wait for an import), committed when `fn` succeeds and rolled back otherwise.
+Status InAccountsTransaction(Store& store, const std::function<Status()>& fn) {
+  AccountStore& accounts = store.accounts();
+  FUPIN_RETURN_IF_ERROR(accounts.Begin());
+  Status s = fn();
+  if (!s.ok()) {
+    accounts.Rollback();
+    return s;
+  }
+  return accounts.Commit();
+}
+
 }  // namespace
 
 std::string_view RoleName(Role role) { return kRoleNames[static_cast<int>(role)]; }
@@ -204,11 +217,11 @@ Status AddUser(Store& store, const Caller& by, const std::string& username, Role
   if (!hash.ok()) return hash.error();
   const UserRow row{username,    std::string(RoleName(role)), region.value(), false, *hash, 0, "",
                     NowIso8601()};
-  return InTransaction(store, [&]() -> Status {
+  return InAccountsTransaction(store, [&]() -> Status {
     if (Status s = accounts.InsertUser(row); !s.ok()) {
       return s.error().code == "E_CONFLICT" ? conflict : s.error();
     }
-    return AppendAudit(store, by, "user.add", username,
+    return AppendAudit(store, by, region, "user.add", username,
                        "role " + row.role + ", region " + region.ShortString());
   });
 }
@@ -233,13 +246,14 @@ Result<std::vector<UserInfo>> ListUsers(Store& store, const Caller& by,
 
 Status DisableUser(Store& store, const Caller& by, const std::string& username) {
   FUPIN_RETURN_IF_ERROR(InitSodium());
-  return InTransaction(store, [&]() -> Status {
+  return InAccountsTransaction(store, [&]() -> Status {
     auto row = ManagedUser(store, by, username);
     if (!row.ok()) return row.error();
     row->disabled = true;
     FUPIN_RETURN_IF_ERROR(store.accounts().UpdateUser(*row));
     FUPIN_RETURN_IF_ERROR(store.accounts().DeleteUserSessions(username));
-    return AppendAudit(store, by, "user.disable", username, "");
+    return AppendAudit(store, by, RegionCode::FromInt(row->region_code), "user.disable", username,
+                       "");
   });
 }
 
@@ -251,7 +265,7 @@ Status SetPassword(Store& store, const Caller& by, const std::string& username,
   FUPIN_RETURN_IF_ERROR(CheckPasswordRules(username, password));
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.error();
-  return InTransaction(store, [&]() -> Status {
+  return InAccountsTransaction(store, [&]() -> Status {
     auto row = ManagedUser(store, by, username);
     if (!row.ok()) return row.error();
     row->password_hash = *hash;
@@ -259,7 +273,8 @@ Status SetPassword(Store& store, const Caller& by, const std::string& username,
     row->locked_until.clear();
     FUPIN_RETURN_IF_ERROR(store.accounts().UpdateUser(*row));
     FUPIN_RETURN_IF_ERROR(store.accounts().DeleteUserSessions(username));
-    return AppendAudit(store, by, "user.passwd", username, "");
+    return AppendAudit(store, by, RegionCode::FromInt(row->region_code), "user.passwd", username,
+                       "");
   });
 }
 
@@ -286,7 +301,7 @@ Result<Session> Login(Store& store, const std::string& username, const std::stri
 
   if (!right) {
     std::string locked_until;
-    Status s = InTransaction(store, [&]() -> Status {
+    Status s = InAccountsTransaction(store, [&]() -> Status {
       // Read again: other attempts may have counted meanwhile.
       auto current = accounts.GetUser(username);
       if (!current.ok()) return current.error();
@@ -301,9 +316,10 @@ Result<Session> Login(Store& store, const std::string& username, const std::stri
       }
       FUPIN_RETURN_IF_ERROR(accounts.UpdateUser(r));
       if (!locked_until.empty()) {
-        return AppendAudit(store, caller, "login.locked", username, "locked until " + locked_until);
+        return AppendAudit(store, caller, user->region, "login.locked", username,
+                           "locked until " + locked_until);
       }
-      return AppendAudit(store, caller, "login.failed", username,
+      return AppendAudit(store, caller, user->region, "login.failed", username,
                          "failure " + std::to_string(r.failed_logins) + " in a row");
     });
     if (!s.ok()) return s.error();
@@ -321,7 +337,7 @@ Result<Session> Login(Store& store, const std::string& username, const std::stri
   session.token = RandomHex(32);
   session.expires_at = FormatIso8601(now + settings.session_lifetime);
   session.user = *user;
-  Status s = InTransaction(store, [&]() -> Status {
+  Status s = InAccountsTransaction(store, [&]() -> Status {
     auto current = accounts.GetUser(username);
     if (!current.ok()) return current.error();
     if (!current->has_value()) return AuthFailed();
@@ -336,7 +352,8 @@ Result<Session> Login(Store& store, const std::string& username, const std::stri
     FUPIN_RETURN_IF_ERROR(accounts.DeleteExpiredSessions(now_text));
     FUPIN_RETURN_IF_ERROR(accounts.InsertSession(
         SessionRow{Sha256Hex(session.token), username, now_text, session.expires_at}));
-    return AppendAudit(store, caller, "login", username, "session until " + session.expires_at);
+    return AppendAudit(store, caller, user->region, "login", username,
+                       "session until " + session.expires_at);
   });
   if (!s.ok()) return s.error();
   return session;
@@ -367,12 +384,12 @@ Status Logout(Store& store, const std::string& token, const std::string& remote)
   if (!session->has_value()) return Status::Ok();
   auto row = accounts.GetUser((*session)->username);
   if (!row.ok()) return row.error();
-  return InTransaction(store, [&]() -> Status {
+  return InAccountsTransaction(store, [&]() -> Status {
     FUPIN_RETURN_IF_ERROR(accounts.DeleteSession(token_hash));
     if (!row->has_value()) return Status::Ok();
     auto user = ToUser(**row);
     if (!user.ok()) return user.error();
-    return AppendAudit(store, Caller{*user, remote}, "logout", user->username, "");
+    return AppendAudit(store, Caller{*user, remote}, user->region, "logout", user->username, "");
   });
 }
 

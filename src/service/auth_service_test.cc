@@ -30,6 +30,7 @@ class AuthServiceTest : public ::testing::Test {
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
+    ASSERT_TRUE(CreateAuditKey(*store_).ok());
     ASSERT_TRUE(store_->Begin().ok());
     ASSERT_TRUE(store_
                     ->UpsertRegions({{kVillage, "甲村", std::nullopt},

@@ -165,8 +165,9 @@ Result<StoredHousehold> Write(Store& store, const Caller& caller, const Househol
   }
   if (Status s = store.AppendHistory(history); !s.ok()) return fail(s.error());
   if (Status s = store.ApplyAggregateDeltas(aggregates.Deltas()); !s.ok()) return fail(s.error());
-  if (Status s = AppendAudit(store, caller, old ? "household.update" : "household.create",
-                             h.household_code, "version " + std::to_string(version));
+  if (Status s =
+          AppendAudit(store, caller, h.village_code, old ? "household.update" : "household.create",
+                      h.household_code, "version " + std::to_string(version));
       !s.ok()) {
     return fail(s.error());
   }
@@ -204,7 +205,7 @@ Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std
   view.history = std::move(*history);
   if (!RoleSeesMaskedData(caller.user.role)) {
     FUPIN_RETURN_IF_ERROR(
-        AppendAudit(store, caller, "person.read", code,
+        AppendAudit(store, caller, view.stored.household.village_code, "person.read", code,
                     std::to_string(view.stored.household.members.size()) + " members unmasked"));
   }
   return view;

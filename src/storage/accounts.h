@@ -2,13 +2,17 @@
 // layer (service/auth_service, service/audit_service) gives them meaning: password hashing,
 // lock-out, roles, the hash chain. Nothing here checks a rule; it keeps rows.
 //
-// An AccountStore shares its Store's connection, so its writes join the Store's open
-// transaction (an audit record commits or rolls back with the household write it records).
+// The accounts live in a file of their own beside the register (SQLite: `<db path>-accounts`),
+// so that a login, a session check or the audit record of a read never waits for a writer
+// of the register (SQLite has one writer per file). Writes to them are short transactions
+// of their own (Begin/Commit here), never part of the register's transaction; the one
+// exception is AppendAudit while the register has a transaction open (see there).
 // Threading: as its Store, one thread at a time.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,18 +42,28 @@ struct SessionRow {
 // deleted record leaves a gap; `hash` chains the record to `prev_hash`, its predecessor's.
 struct AuditRow {
   int64_t seq = 0;
-  std::string at;               // ISO 8601 UTC
-  std::string actor;            // user name, or "cli"
-  std::string role;             // the actor's role name
-  std::string action;           // "household.update", "person.read", "export.households", …
-  std::string target;           // what the action was about: a household code, a user, a batch …
-  std::string detail;           // free text; never ID numbers, phones or passwords
-  std::string remote;           // "127.0.0.1:53422", or "cli"
-  std::string prev_hash, hash;  // hex SHA-256
+  std::string at;           // ISO 8601 UTC
+  std::string actor;        // user name, or "cli"
+  std::string role;         // the actor's role name
+  std::string action;       // "household.update", "person.read", "export.households", …
+  std::string target;       // what the action was about: a household code, a user, a batch …
+  std::string detail;       // free text; never ID numbers, phones or passwords
+  std::string remote;       // "127.0.0.1:53422", or "cli"
+  int64_t region_code = 0;  // the region the record concerns; 0 for the nation
+  // A record moved from a database of before the accounts file: its hash is the old
+  // unkeyed SHA-256 rule (service/audit_service.h), and its region is 0.
+  bool legacy = false;
+  std::string prev_hash, hash;  // hex HMAC-SHA-256 (legacy: SHA-256)
 };
+
+// Computes a record's hash from every other field (seq and prev_hash included): the audit
+// service's keyed rule. Called by AppendAudit under the accounts file's write lock.
+using AuditSeal = std::function<std::string(const AuditRow&)>;
 
 // A page of the audit trail (the API's audit list). Empty filters match everything.
 struct AuditQuery {
+  // Only records whose region_code lies in this subtree (the nation: every record).
+  int64_t region_lo = 0, region_hi = std::numeric_limits<int64_t>::max();
   std::string actor;          // exactly this actor
   std::string action_prefix;  // actions starting with this ("household." matches both writes)
   std::string target_prefix;  // targets starting with this
@@ -68,6 +82,14 @@ class AccountStore {
  public:
   virtual ~AccountStore() = default;
 
+  // A transaction on the accounts file alone (BEGIN IMMEDIATE: it holds the file's write
+  // lock from the start, waiting a short bounded time for it, then E_BUSY). Writes of users
+  // and sessions belong in one; reads need none. Not nested.
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;  // on failure the transaction is rolled back
+  virtual void Rollback() = 0;
+  virtual bool in_transaction() const = 0;
+
   // Users. InsertUser: E_CONFLICT when the name is taken. UpdateUser writes every column
   // but the name and created_at; E_NOT_FOUND when there is no such user.
   virtual Status InsertUser(const UserRow& user) = 0;
@@ -83,12 +105,26 @@ class AccountStore {
   // Deletes the sessions that expired at or before `now` (ISO 8601).
   virtual Status DeleteExpiredSessions(const std::string& now) = 0;
 
-  // The audit trail. AppendAudit writes the row as given (the caller computes seq and the
-  // hashes, inside a transaction); E_CONFLICT when the seq is taken.
-  virtual Status AppendAudit(const AuditRow& row) = 0;
+  // The audit trail. AppendAudit fills in row.seq (the last seq + 1, 1 for the first),
+  // row.prev_hash (the last record's hash, 64 zeros for the first) and row.hash =
+  // seal(row), all while holding the accounts file's write lock, and writes the row:
+  //  - when this store's own transaction is open, in it;
+  //  - else, when the register Store has a transaction open, the row (with `seal`) is
+  //    staged: the register's Commit writes the staged rows in a short transaction of the
+  //    accounts file first, then commits the register; if the accounts write fails, the
+  //    register rolls back; if the register's COMMIT fails after it, a record saying so
+  //    (action "audit.commit_failed", sealed like the last staged one) is appended. The
+  //    register's Rollback drops the staged rows. So Ok here means "staged";
+  //  - else at once, in a short transaction of its own.
+  // E_BUSY when the lock cannot be had within the bounded wait.
+  virtual Status AppendAudit(AuditRow row, AuditSeal seal) = 0;
   virtual Result<std::optional<AuditRow>> LastAudit() = 0;  // the highest seq
+  // Small named values kept with the accounts ("audit_key_check", …); nullopt when unset.
+  virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+  virtual Status PutMeta(const std::string& key, const std::string& value) = 0;
   // Calls `fn` for every record in seq order; stops early, returning its Status, when it fails.
   virtual Status ForEachAudit(const std::function<Status(const AuditRow&)>& fn) = 0;
+  // Matches of `query` (region range scan on an index of region_code, seq).
   virtual Result<AuditPage> SearchAudit(const AuditQuery& query) = 0;
 };
 

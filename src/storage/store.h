@@ -93,6 +93,20 @@ struct PersonRow {
   bool dibao = false, tekun = false;
 };
 
+// How a Store is opened.
+struct StoreOptions {
+  // A writer of the register waits this long for the lock, then gets E_BUSY.
+  int busy_timeout_ms = 5000;
+  // The accounts file's transactions are short: a writer waits this long, then E_BUSY.
+  int accounts_busy_timeout_ms = 1000;
+  // The key file of the audit trail (service/audit_service.h AuditKeyPath): when empty,
+  // $FUPIN_AUDIT_KEY, else `<db path>-audit.key`. The server's `audit_key = PATH`.
+  std::string audit_key_path;
+};
+
+// The accounts file of the register at `db_path` (SQLite): `<db_path>-accounts`.
+inline std::string AccountsPath(const std::string& db_path) { return db_path + "-accounts"; }
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -104,10 +118,15 @@ class Store {
   // Opens `url`: "sqlite:PATH" or a bare PATH. E_USAGE for an unsupported URL, E_DATABASE
   // when the file cannot be created, is not a database, or is damaged; E_NO_SCHEMA when
   // kExisting finds no schema or an older one (the message says to run `fupin init`).
-  static Result<std::unique_ptr<Store>> Open(const std::string& url, OpenMode mode);
+  // The accounts file (`<path>-accounts`, storage/accounts.h) is opened beside the
+  // register, and created with it by kCreate; kExisting wants it at the current schema too.
+  static Result<std::unique_ptr<Store>> Open(const std::string& url, OpenMode mode,
+                                             const StoreOptions& options = {});
 
-  // Creates or upgrades the schema with the numbered migrations. Idempotent.
-  // Returns the schema version now in force.
+  // Creates or upgrades the schema with the numbered migrations, the accounts file's first.
+  // A register file of before the accounts file has its users, sessions and audit records
+  // moved there once (the audit records keep their old hashes, marked legacy) and the old
+  // tables dropped. Idempotent. Returns the register's schema version now in force.
   virtual Result<int> Migrate() = 0;
 
   // Transactions: Begin, then Commit or Rollback. Writes outside a transaction are
@@ -179,9 +198,12 @@ class Store {
   // Import batches.
   virtual Status InsertImportBatch(const ImportBatchRow& batch) = 0;
 
-  // Accounts, sessions and the audit trail, on the same connection: their writes join
-  // this Store's transaction. Owned by the Store.
+  // Accounts, sessions and the audit trail, in a file of their own: their writes do not
+  // join this Store's transaction, except audit records appended while it is open, which
+  // are written when it commits (storage/accounts.h AppendAudit). Owned by the Store.
   virtual AccountStore& accounts() = 0;
+  // The options the Store was opened with.
+  virtual const StoreOptions& options() const = 0;
   // Department lists, findings and helper assignments, on the same connection.
   virtual CompareStore& compare() = 0;
 

@@ -239,6 +239,16 @@ async function buildHouseholds(dir, db, users) {
 // and copied for each server; the seeded register is the empty one plus the imports.
 // Caches of runs that have ended are removed.
 const CACHE_PREFIX = 'fupin-api-cache-';
+// A database is its register file plus the accounts file and the audit key beside it.
+const COMPANIONS = ['-accounts', '-audit.key'];
+export function copyDb(from, to) {
+  for (const c of COMPANIONS) if (existsSync(from + c)) copyFileSync(from + c, to + c);
+  copyFileSync(from, to);
+}
+function moveDb(from, to) {
+  for (const c of COMPANIONS) if (existsSync(from + c)) renameSync(from + c, to + c);
+  renameSync(from, to); // last: the register file's presence says the copy is whole
+}
 function alive(pid) {
   try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
 }
@@ -270,12 +280,12 @@ async function cachedRegister(seed, users) {
     try {
       if (seed) {
         // The seeded register is the empty one plus the imports.
-        copyFileSync(await cachedRegister(false, users), path.join(work, 'fupin.db'));
+        copyDb(await cachedRegister(false, users), path.join(work, 'fupin.db'));
         await buildHouseholds(work, path.join(work, 'fupin.db'), users);
       } else {
         await buildAccounts(work, path.join(work, 'fupin.db'), users);
       }
-      renameSync(path.join(work, 'fupin.db'), ready);
+      moveDb(path.join(work, 'fupin.db'), ready);
     } finally {
       rmSync(work, { recursive: true, force: true });
       rmSync(lock, { recursive: true, force: true });
@@ -297,7 +307,7 @@ export async function startServer({ seed = true, config, users = USERS } = {}) {
   let stdout = '', stderr = '';
   let exit;
   const base = await (async () => {
-    copyFileSync(await cachedRegister(seed, users), db);
+    copyDb(await cachedRegister(seed, users), db);
     const args = [...g, 'serve', '--listen', '127.0.0.1:0'];
     if (config) {
       writeFileSync(path.join(dir, 'server.toml'), config);

@@ -56,7 +56,7 @@ const fs::path& RegionsDb() {
 const fs::path& RegisterDb() {
   static const fs::path path = [] {
     const fs::path db = ProgramTempDir("fupin_assess_test") / "register.db";
-    fs::copy_file(RegionsDb(), db);
+    CopyDatabase(RegionsDb(), db);
     RunResult r = RunFupin({"--db", db.string(), "import", (kRegister / "households.csv").string(),
                             (kRegister / "members.csv").string(), "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -117,9 +117,7 @@ class AssessTest : public ::testing::Test {
 
   std::string CopyOf(const fs::path& from, const std::string& name) {
     const std::string db = Path(name);
-    std::error_code ec;
-    fs::copy_file(from, db, ec);
-    EXPECT_FALSE(ec) << ec.message();
+    CopyDatabase(from, db);
     return db;
   }
   // A database with the region tree only.

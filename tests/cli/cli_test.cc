@@ -179,9 +179,7 @@ class CliTest : public ::testing::Test {
   // `init` and `regions load` once per test program); returns its path.
   std::string NewDb(const std::string& name = "fupin.db") {
     const std::string db = Path(name);
-    std::error_code ec;
-    fs::copy_file(TemplateDb(), db, ec);
-    EXPECT_FALSE(ec) << ec.message();
+    CopyDatabase(TemplateDb(), db);
     return db;
   }
 

@@ -58,7 +58,7 @@ class CompareTest : public ::testing::Test {
     dir_ = MakeTempDir("fupin_compare_test");
     ASSERT_FALSE(dir_.empty());
     db_ = (dir_ / "fupin.db").string();
-    fs::copy_file(RegisterDb(), db_);
+    CopyDatabase(RegisterDb(), db_);
   }
   // Back to the register as imported (no lists, no findings).
   void FreshRegister() {
@@ -66,7 +66,7 @@ class CompareTest : public ::testing::Test {
       std::error_code ec;
       fs::remove(db_ + suffix, ec);
     }
-    fs::copy_file(RegisterDb(), db_);
+    CopyDatabase(RegisterDb(), db_);
   }
   void TearDown() override {
     std::error_code ec;

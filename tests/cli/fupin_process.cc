@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -184,6 +185,20 @@ const std::filesystem::path& ProgramTempDir(const char* prefix) {
   }();
   (void)cleanup;
   return dir;
+}
+
+void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path& to) {
+  for (const char* suffix : {"", "-accounts", "-audit.key"}) {
+    const std::filesystem::path source = from.string() + suffix;
+    if (!std::filesystem::exists(source)) continue;
+    std::error_code ec;
+    std::filesystem::copy_file(source, to.string() + suffix,
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) {
+      std::fprintf(stderr, "cannot copy %s: %s\n", source.c_str(), ec.message().c_str());
+      std::abort();
+    }
+  }
 }
 
 std::string ReadFile(const std::filesystem::path& path) {

@@ -76,6 +76,9 @@ std::string MakeTempDir(const char* prefix);
 // A temporary directory made on the first call and removed when the test program ends
 // (for the template databases a test program copies); later calls return the same one.
 const std::filesystem::path& ProgramTempDir(const char* prefix);
+// Copies a database: the register file and the files beside it (`-accounts`, the accounts
+// and audit trail; `-audit.key`, the audit key). Aborts the test on failure.
+void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path& to);
 // A file's bytes ("" when it cannot be read), and a file written with `bytes`.
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, std::string_view bytes);

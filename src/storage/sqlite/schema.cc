@@ -238,11 +238,72 @@ CREATE TABLE helper_assignments (
 CREATE INDEX helper_assignments_user ON helper_assignments(username);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5};
+// Accounts, sessions and the audit trail moved to the accounts file (AccountsMigrations);
+// SqliteStore::Migrate copies their rows there before this migration drops them.
+constexpr std::string_view kMigration6 = R"sql(
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS audit_log;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
+                                            kMigration4, kMigration5, kMigration6};
+
+// The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
+// log and a few named values (the audit key check). These small tables carry no
+// county_code. The audit log is one hash chain per database: its seq is the one global
+// sequence, assigned by the writer as the last seq + 1 (not AUTOINCREMENT), so that a
+// deleted record leaves a gap the verification finds. region_code is the region a record
+// concerns (0: the nation), read by subtree through audit_log_region; legacy marks the
+// records moved from the register file, hashed by the old unkeyed rule.
+constexpr std::string_view kAccountsMigration1 = R"sql(
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  region_code INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_username ON sessions(username);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  remote TEXT NOT NULL,
+  region_code INTEGER NOT NULL,
+  legacy INTEGER NOT NULL DEFAULT 0,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_actor ON audit_log(actor, seq);
+CREATE INDEX audit_log_region ON audit_log(region_code, seq);
+
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view kAccountsMigrations[] = {kAccountsMigration1};
 
 }  // namespace
 
 std::span<const std::string_view> Migrations() { return kMigrations; }
+std::span<const std::string_view> AccountsMigrations() { return kAccountsMigrations; }
 
 }  // namespace fupin::sqlite

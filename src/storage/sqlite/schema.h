@@ -7,6 +7,9 @@
 
 namespace fupin::sqlite {
 
+// The register file's migrations.
 std::span<const std::string_view> Migrations();
+// The accounts file's (`<db path>-accounts`), numbered the same way in its own user_version.
+std::span<const std::string_view> AccountsMigrations();
 
 }  // namespace fupin::sqlite

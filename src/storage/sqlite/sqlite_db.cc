@@ -16,6 +16,11 @@ Error DatabaseError(sqlite3* db, std::string_view what) {
     return Error::Conflict("数据库约束冲突（" + std::string(what) + "）：" + detail,
                            "constraint violated (" + std::string(what) + "): " + detail);
   }
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    // Another connection held the write lock for longer than the busy timeout.
+    return Error{"E_BUSY", "数据库正忙，请稍后再试（" + std::string(what) + "）",
+                 "the database is busy: try again shortly (" + std::string(what) + ")"};
+  }
   if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT) {
     return Error::Database("数据库文件已损坏或不是 fupin 数据库：" + detail,
                            "the database file is damaged or not a database: " + detail);
@@ -119,7 +124,7 @@ std::string_view Statement::TextView(int column) const {
   return std::string_view(text, sqlite3_column_bytes(stmt_, column));
 }
 
-Result<Database> Database::Open(const std::string& path, bool create) {
+Result<Database> Database::Open(const std::string& path, bool create, int busy_timeout_ms) {
   // Memory statistics cost a global mutex around every allocation; nothing reads them.
   // sqlite3_config must come before SQLite initialises, hence the first open.
   static const bool configured = [] {
@@ -143,7 +148,7 @@ Result<Database> Database::Open(const std::string& path, bool create) {
   Database out;
   out.db_ = db;
   out.path_ = path;
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, busy_timeout_ms);
   return out;
 }
 

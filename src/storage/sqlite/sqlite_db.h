@@ -1,5 +1,6 @@
 // A thin RAII wrapper over the sqlite3 C API: a connection and prepared statements with
-// bound parameters only. Errors come back as Status with code E_DATABASE.
+// bound parameters only. Errors come back as Status with code E_DATABASE (E_CONFLICT for a
+// constraint, E_BUSY when another connection holds the lock past the busy timeout).
 #pragma once
 
 #include <cstdint>
@@ -72,8 +73,10 @@ class Statement {
 
 class Database {
  public:
-  // Opens (and with `create`, creates) the file. E_DATABASE with the path on failure.
-  static Result<Database> Open(const std::string& path, bool create);
+  // Opens (and with `create`, creates) the file. E_DATABASE with the path on failure. A
+  // statement that finds the file locked retries for up to `busy_timeout_ms`, then fails
+  // with E_BUSY.
+  static Result<Database> Open(const std::string& path, bool create, int busy_timeout_ms = 5000);
   Database() = default;
   ~Database();
   Database(Database&& other) noexcept;
@@ -89,7 +92,8 @@ class Database {
   std::string path_;
 };
 
-// The E_DATABASE error for the connection's last failure, with `what` for context.
+// The error for the connection's last failure, with `what` for context: E_CONFLICT for a
+// constraint, E_BUSY for SQLITE_BUSY/SQLITE_LOCKED, E_DATABASE otherwise.
 Error DatabaseError(sqlite3* db, std::string_view what);
 
 // Inserts rows into one table through multi-row INSERT statements. Rows are buffered and

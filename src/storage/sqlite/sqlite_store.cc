@@ -294,10 +294,12 @@ class PendingPersons {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Database db)
-      : db_(std::move(db)),
-        accounts_(NewSqliteAccountStore(db_)),
-        compare_(NewSqliteCompareStore(db_)) {}
+  explicit SqliteStore(Database db, StoreOptions options)
+      : db_(std::move(db)), options_(std::move(options)), compare_(NewSqliteCompareStore(db_)) {}
+
+  void SetAccounts(std::unique_ptr<SqliteAccountStore> accounts) {
+    accounts_ = std::move(accounts);
+  }
 
   Status Configure() {
     // Reading the schema version is the first touch of the file: a file that is not a
@@ -317,10 +319,12 @@ class SqliteStore final : public Store {
   }
 
   Result<int> Migrate() override {
+    if (auto accounts = accounts_->Migrate(); !accounts.ok()) return accounts.error();
     auto version = SchemaVersion();
     if (!version.ok()) return version.error();
     auto migrations = sqlite::Migrations();
     for (size_t i = *version; i < migrations.size(); ++i) {
+      if (i + 1 == kAccountsMovedOut) FUPIN_RETURN_IF_ERROR(MoveAccountsOut());
       FUPIN_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
       Status s = db_.Exec(std::string(migrations[i]));
       if (s.ok()) s = db_.Exec("PRAGMA user_version = " + std::to_string(i + 1));
@@ -331,6 +335,46 @@ class SqliteStore final : public Store {
       FUPIN_RETURN_IF_ERROR(db_.Exec("COMMIT"));
     }
     return static_cast<int>(migrations.size());
+  }
+
+  // The migration that drops users, sessions and audit_log from the register file.
+  static constexpr size_t kAccountsMovedOut = 6;
+
+  // Copies the rows of users, sessions and audit_log, when the register file still has
+  // those tables, into the accounts file, in one transaction of that file. Rows already
+  // there are kept (INSERT OR IGNORE), so running it again after a crash copies nothing
+  // twice. The audit records moved keep their unkeyed hashes: they are marked legacy with
+  // region 0, and their number is kept as meta 'legacy_records'.
+  Status MoveAccountsOut() {
+    auto present =
+        ScalarInt("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'");
+    if (!present.ok()) return present.error();
+    if (*present == 0) return Status::Ok();
+    {
+      auto attach = db_.Prepare("ATTACH DATABASE ? AS accounts");
+      if (!attach.ok()) return attach.error();
+      attach->Bind(1, accounts_->path());
+      FUPIN_RETURN_IF_ERROR(attach->Run());
+    }
+    Status s = db_.Exec(
+        "BEGIN IMMEDIATE;"
+        "INSERT OR IGNORE INTO accounts.users(username, role, region_code, disabled, "
+        "  password_hash, failed_logins, locked_until, created_at) "
+        "  SELECT username, role, region_code, disabled, password_hash, failed_logins, "
+        "  locked_until, created_at FROM main.users;"
+        "INSERT OR IGNORE INTO accounts.sessions(token_hash, username, created_at, expires_at) "
+        "  SELECT token_hash, username, created_at, expires_at FROM main.sessions;"
+        "INSERT OR IGNORE INTO accounts.audit_log(seq, at, actor, role, action, target, detail, "
+        "  remote, region_code, legacy, prev_hash, hash) "
+        "  SELECT seq, at, actor, role, action, target, detail, remote, 0, 1, prev_hash, hash "
+        "  FROM main.audit_log;"
+        "INSERT OR REPLACE INTO accounts.meta(key, value) "
+        "  SELECT 'legacy_records', CAST(count(*) AS TEXT) FROM accounts.audit_log "
+        "  WHERE legacy = 1;"
+        "COMMIT;");
+    if (!s.ok()) (void)db_.Exec("ROLLBACK");
+    (void)db_.Exec("DETACH DATABASE accounts");
+    return s;
   }
 
   Status Begin() override {
@@ -365,11 +409,20 @@ class SqliteStore final : public Store {
           "UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = "
           "'register_generation'");
     }
-    if (s.ok()) s = db_.Exec("COMMIT");
+    // The audit records of the change go first, in a short transaction of the accounts
+    // file: when that fails, the change is rolled back; when the register's COMMIT fails
+    // after it, a record says so (storage/accounts.h AppendAudit).
+    if (s.ok()) s = accounts_->WriteStaged();
     if (!s.ok()) {
       Rollback();
       return s;
     }
+    if (s = db_.Exec("COMMIT"); !s.ok()) {
+      accounts_->AfterRegisterCommitFailed(s.error());
+      Rollback();
+      return s;
+    }
+    accounts_->DropStaged();
     ClearWrites();
     in_transaction_ = false;
     register_changed_ = false;
@@ -377,6 +430,7 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
   void Rollback() override {
+    if (accounts_) accounts_->DropStaged();
     ClearWrites();
     register_changed_ = false;
     if (in_transaction_) (void)db_.Exec("ROLLBACK");
@@ -397,6 +451,7 @@ class SqliteStore final : public Store {
     return stmt->Text(0);
   }
   std::string file_path() const override { return db_.path(); }
+  const StoreOptions& options() const override { return options_; }
 
   Status ScanPersons(const std::function<void(const PersonRow&)>& fn) override {
     FUPIN_RETURN_IF_ERROR(FlushWrites());
@@ -1160,8 +1215,9 @@ class SqliteStore final : public Store {
   }
 
   Database db_;
-  std::unique_ptr<AccountStore> accounts_;  // on db_; destroyed first
-  std::unique_ptr<CompareStore> compare_;   // on db_; destroyed first
+  StoreOptions options_;
+  std::unique_ptr<SqliteAccountStore> accounts_;  // its own file; destroyed first
+  std::unique_ptr<CompareStore> compare_;         // on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
@@ -1209,21 +1265,34 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::OpenMode mode) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::OpenMode mode,
+                                               const StoreOptions& options) {
   const bool create = mode == Store::OpenMode::kCreate;
-  auto db = Database::Open(path, create);
+  auto db = Database::Open(path, create, options.busy_timeout_ms);
   if (!db.ok()) return db.error();
-  auto store = std::make_unique<SqliteStore>(std::move(db).value());
+  auto store = std::make_unique<SqliteStore>(std::move(db).value(), options);
   if (Status s = store->Configure(); !s.ok()) return s.error();
   if (!create) {
     auto version = store->SchemaVersion();
     if (!version.ok()) return version.error();
     if (*version < static_cast<int>(sqlite::Migrations().size())) return NoSchema(path);
   }
+  SqliteStore* raw = store.get();
+  auto accounts =
+      SqliteAccountStore::Open(AccountsPath(path), create, options.accounts_busy_timeout_ms,
+                               [raw] { return raw->in_transaction(); });
+  if (!accounts.ok()) return accounts.error();
+  if (!create) {
+    auto version = (*accounts)->SchemaVersion();
+    if (!version.ok()) return version.error();
+    if (*version < SqliteAccountStore::CurrentVersion()) return NoSchema(path);
+  }
+  store->SetAccounts(std::move(accounts).value());
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const std::string& url, OpenMode mode) {
+Result<std::unique_ptr<Store>> Store::Open(const std::string& url, OpenMode mode,
+                                           const StoreOptions& options) {
   std::string path = url;
   if (url.starts_with("sqlite:")) path = url.substr(7);
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
@@ -1233,7 +1302,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url, OpenMode mode
   if (path.empty()) {
     return Error::Usage("数据库路径为空", "the database path is empty");
   }
-  return OpenSqliteStore(path, mode);
+  return OpenSqliteStore(path, mode, options);
 }
 
 }  // namespace fupin

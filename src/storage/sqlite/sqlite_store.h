@@ -10,6 +10,7 @@
 namespace fupin {
 
 // Opens the SQLite database at `path` (see Store::Open for the modes and errors).
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::OpenMode mode);
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::OpenMode mode,
+                                               const StoreOptions& options = {});
 
 }  // namespace fupin

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -285,6 +286,86 @@ TEST_F(StoreTest, SearchMatchesNamesAsTextNeverAsPatterns) {
   HouseholdQuery by_id;
   by_id.id_number = "620422198001010027";
   EXPECT_EQ(store->SearchHouseholds(by_id)->items.at(0).household.household_code, "N2");
+}
+
+AuditRow ReadRecord(const std::string& target) {
+  AuditRow row;
+  row.at = "2026-06-30T00:00:00Z";
+  row.actor = "county";
+  row.role = "county_admin";
+  row.action = "person.read";
+  row.target = target;
+  row.remote = "127.0.0.1:1";
+  row.region_code = 620422101205;
+  return row;
+}
+std::string SealBySeq(const AuditRow& r) { return "sealed-" + std::to_string(r.seq); }
+
+TEST_F(StoreTest, AWriterThatCannotGetTheLockGetsE_BUSYWhileTheAuditOfAReadIsWritten) {
+  Create();
+  // Another writer holds the register's write lock, as a long import does.
+  auto holder = sqlite::Database::Open(path_, false);
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(holder->Exec("BEGIN IMMEDIATE").ok());
+
+  StoreOptions options;
+  options.busy_timeout_ms = 100;
+  auto store = Store::Open(path_, Store::OpenMode::kExisting, options);
+  ASSERT_TRUE(store.ok());
+  Status begin = (*store)->Begin();
+  ASSERT_FALSE(begin.ok());
+  EXPECT_EQ(begin.error().code, "E_BUSY");
+  EXPECT_NE(begin.error().zh.find("数据库正忙，请稍后再试"), std::string::npos);
+
+  // The record of a read goes to the accounts file, which no register writer holds.
+  ASSERT_TRUE((*store)->accounts().AppendAudit(ReadRecord("H1"), SealBySeq).ok());
+  auto last = (*store)->accounts().LastAudit();
+  ASSERT_TRUE(last.ok() && last->has_value());
+  EXPECT_EQ((*last)->seq, 1);
+  EXPECT_EQ((*last)->hash, "sealed-1");
+  EXPECT_EQ((*last)->region_code, 620422101205);
+  ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
+}
+
+TEST_F(StoreTest, AnAuditRecordOfATransactionIsWrittenWhenItCommitsAndDroppedWhenItRollsBack) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->accounts().AppendAudit(ReadRecord("H1"), SealBySeq).ok());
+  EXPECT_FALSE(store->accounts().LastAudit()->has_value());  // staged, not yet written
+  store->Rollback();
+  EXPECT_FALSE(store->accounts().LastAudit()->has_value());
+
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->accounts().AppendAudit(ReadRecord("H2"), SealBySeq).ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto last = store->accounts().LastAudit();
+  ASSERT_TRUE(last.ok() && last->has_value());
+  EXPECT_EQ((*last)->target, "H2");
+  EXPECT_EQ((*last)->hash, "sealed-1");  // numbered and sealed at commit, under the lock
+}
+
+TEST_F(StoreTest, ACommitWhoseAuditRecordsCannotBeWrittenRollsBackWithE_BUSY) {
+  auto store = Create();
+  auto holder = sqlite::Database::Open(AccountsPath(path_), false);
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->SetRuralPopulation(RegionCode::FromInt(620422101205), 77).ok());
+  ASSERT_TRUE(store->accounts().AppendAudit(ReadRecord("H1"), SealBySeq).ok());
+  ASSERT_TRUE(holder->Exec("BEGIN IMMEDIATE").ok());
+  Status commit = store->Commit();
+  ASSERT_FALSE(commit.ok());
+  EXPECT_EQ(commit.error().code, "E_BUSY");
+  ASSERT_TRUE(holder->Exec("ROLLBACK").ok());
+  EXPECT_FALSE(store->in_transaction());
+  EXPECT_FALSE(store->GetRegion(RegionCode::FromInt(620422101205))->value().rural_population);
+}
+
+TEST_F(StoreTest, AnOpenWithoutTheAccountsFileAsksForInit) {
+  Create();
+  std::filesystem::remove(AccountsPath(path_));
+  auto store = Store::Open(path_, Store::OpenMode::kExisting);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, "E_NO_SCHEMA");
 }
 
 }  // namespace
