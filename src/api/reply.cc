@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "api/json_body.h"
+#include "service/scratch.h"
 
 namespace fupin {
 
@@ -116,13 +117,11 @@ Reply Workbook(std::string bytes, const char* filename) {
   return reply;
 }
 
-Result<std::string> WorkbookBytes(const std::string& scratch,
+Result<std::string> WorkbookBytes(const std::string& database_path,
                                   const std::function<Status(XlsxWriter&)>& fill) {
-  std::string path_template = scratch + "/export-XXXXXX.xlsx";
-  const int fd = mkstemps(path_template.data(), 5);
-  if (fd < 0) return Error::Io("无法创建临时文件", "cannot create a temporary file");
-  close(fd);
-  const std::string path = path_template;
+  auto entry = NewScratchFile(database_path, "export-", ".xlsx");
+  if (!entry.ok()) return entry.error();
+  const std::string path = entry->path();
   Status status;
   {
     auto book = XlsxWriter::Create(path);
@@ -134,10 +133,8 @@ Result<std::string> WorkbookBytes(const std::string& scratch,
     std::ifstream in(path, std::ios::binary);
     bytes.assign(std::istreambuf_iterator<char>(in), {});
   }
-  std::error_code ignored;
-  std::filesystem::remove(path, ignored);
   if (!status.ok()) return status.error();
-  return bytes;
+  return bytes;  // the entry removes the file
 }
 
 Json CellIssuesJson(const std::vector<CellIssue>& issues, Lang lang) {

@@ -38,9 +38,9 @@ Reply Failure(const Error& error, Lang lang, const Json& details = Json::array()
               int retry_after = 0);
 // A workbook download.
 Reply Workbook(std::string bytes, const char* filename);
-// The bytes of a workbook filled by `fill`, written through a temporary file in `scratch`
-// (a folder fupin owns) that is removed before this returns.
-Result<std::string> WorkbookBytes(const std::string& scratch,
+// The bytes of a workbook filled by `fill`, written through a scratch file of the database
+// at `database_path` (service/scratch.h) that is removed before this returns.
+Result<std::string> WorkbookBytes(const std::string& database_path,
                                   const std::function<Status(XlsxWriter&)>& fill);
 
 Json CellIssuesJson(const std::vector<CellIssue>& issues, Lang lang);

@@ -39,8 +39,10 @@
 #include "api/routes/routes.h"
 #include "api/work_queue.h"
 #include "exchange/policy_file.h"
+#include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/login_throttle.h"
+#include "service/scratch.h"
 
 namespace fupin {
 namespace {
@@ -280,6 +282,12 @@ Error Busy() {
 
 // ---- the API: routes, queues and the answer ----
 
+StoreOptions StoreOptionsOf(const ServerConfig& config) {
+  StoreOptions options;
+  options.audit_key_path = config.audit_key;
+  return options;
+}
+
 struct ThreadContext {
   std::unique_ptr<Store> store;
   std::unique_ptr<PolicySet> policy;
@@ -287,10 +295,10 @@ struct ThreadContext {
 
 class Api {
  public:
-  Api(const ServerConfig& config, std::string scratch, asio::io_context& io)
+  Api(const ServerConfig& config, std::string database_path, asio::io_context& io)
       : config_(config),
         io_(io),
-        scratch_(std::move(scratch)),
+        database_path_(std::move(database_path)),
         routes_(AllRoutes()),
         readers_({.threads = std::max(1, config.threads),
                   .capacity = 1024,
@@ -332,7 +340,7 @@ class Api {
 
   const ServerConfig& config_;
   asio::io_context& io_;
-  const std::string scratch_;
+  const std::string database_path_;
   const Routes routes_;
   LoginThrottle throttle_;
   Log log_;
@@ -343,7 +351,7 @@ class Api {
 Result<ThreadContext*> Api::Context() {
   thread_local ThreadContext ctx;
   if (!ctx.store) {
-    auto store = Store::Open(config_.database, Store::OpenMode::kExisting);
+    auto store = Store::Open(config_.database, Store::OpenMode::kExisting, StoreOptionsOf(config_));
     if (!store.ok()) return store.error();
     auto policy = LoadPolicy(config_.policy);
     if (!policy.ok()) return policy.error();
@@ -518,7 +526,7 @@ void Api::Run(const std::shared_ptr<Pending>& pending, const Route& route) {
         }
       }
       if (ok) {
-        RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_, throttle_, scratch_};
+        RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_, throttle_, database_path_};
         reply = route.handle(context, http);
       }
     }
@@ -579,11 +587,13 @@ Status ReadServerConfig(const std::string& path, ServerConfig& config) {
       return Error{"E_CONFIG", place + "：" + zh, place + ": " + en};
     };
     using Kind = PolicyValue::Kind;
-    if (key == "listen" || key == "database" || key == "policy" || key == "log_level") {
+    if (key == "listen" || key == "database" || key == "policy" || key == "log_level" ||
+        key == "audit_key") {
       if (value.kind != Kind::kString) return bad("应为字符串", "must be a string");
       if (key == "listen") config.listen = value.text;
       if (key == "database") config.database = value.text;
       if (key == "policy") config.policy = value.text;
+      if (key == "audit_key") config.audit_key = value.text;
       if (key == "log_level") {
         if (value.text != "debug" && value.text != "info" && value.text != "warn" &&
             value.text != "error" && value.text != "off") {
@@ -619,20 +629,17 @@ Status ReadServerConfig(const std::string& path, ServerConfig& config) {
 Status RunServer(const ServerConfig& config,
                  const std::function<void(const std::string& address)>& listening) {
   // Open once on this thread: a missing database or a bad policy fails before listening.
-  std::string scratch;
+  std::string database_path;
   {
-    auto store = Store::Open(config.database, Store::OpenMode::kExisting);
+    auto store = Store::Open(config.database, Store::OpenMode::kExisting, StoreOptionsOf(config));
     if (!store.ok()) return store.error();
+    // Every write is audited: without the key nothing could be, so the server does not start.
+    if (Status s = CheckAuditKey(**store); !s.ok()) return s.error();
     auto policy = LoadPolicy(config.policy);
     if (!policy.ok()) return policy.error();
-    const std::string file = (*store)->file_path();
-    scratch =
-        (file.empty() ? std::filesystem::temp_directory_path().string() + "/fupin" : file) + "-tmp";
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(scratch, ec);
-  if (ec || ::chmod(scratch.c_str(), 0700) != 0) {
-    return Error::Io("无法创建临时目录 " + scratch, "cannot create the folder " + scratch);
+    database_path = (*store)->file_path();
+    // What a killed server or command left in the scratch folder (service/scratch.h).
+    (void)CleanStale(database_path);
   }
   const auto colon = config.listen.rfind(':');
   if (colon == std::string::npos) {
@@ -648,7 +655,7 @@ Status RunServer(const ServerConfig& config,
   using Pool =
       restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>;
   Pool pool(static_cast<std::size_t>(std::clamp(config.threads, 1, 2)));
-  Api api(config, scratch, pool.io_context());
+  Api api(config, database_path, pool.io_context());
   auto network = std::make_shared<NetworkState>();
   network->limits.body = config.upload_limit;
   network->budget = std::make_unique<UploadBudget>(config.upload_memory, 2);

@@ -16,6 +16,9 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string database = "./fupin.db";
   std::string policy;  // layered over the built-in national policy
+  // The audit trail's key file (service/audit_service.h): when empty, $FUPIN_AUDIT_KEY,
+  // else `<database>-audit.key`.
+  std::string audit_key;
   std::chrono::seconds session_lifetime{8 * 3600};
   uint64_t upload_limit = 64ull << 20;    // bytes of a request body
   std::string log_level = "info";         // "debug", "info", "warn", "error", "off"
@@ -26,7 +29,7 @@ struct ServerConfig {
   std::size_t max_connections_per_address = 256;
 };
 
-// Reads a TOML config file (keys: listen, database, policy, session_lifetime (seconds),
+// Reads a TOML config file (keys: listen, database, policy, audit_key, session_lifetime (seconds),
 // upload_limit (bytes), log_level, threads, write_wait (seconds), upload_memory (bytes),
 // max_connections, max_connections_per_address) over `config`. E_CONFIG with the file, line
 // and key for an unknown key or a wrong type.

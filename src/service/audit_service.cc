@@ -207,11 +207,6 @@ Status AppendAudit(Store& store, const Caller& caller, RegionCode region, const 
       [key = std::move(key).value()](const AuditRow& r) { return Hmac(key, HashedText(r, true)); });
 }
 
-Status AppendAudit(Store& store, const Caller& caller, const std::string& action,
-                   const std::string& target, const std::string& detail) {
-  return AppendAudit(store, caller, caller.user.region, action, target, detail);
-}
-
 Result<AuditVerifyReport> VerifyAuditChain(Store& store) {
   auto key = LoadKey(store);
   if (!key.ok()) return key.error();

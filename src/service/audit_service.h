@@ -54,10 +54,6 @@ Status CheckAuditKey(Store& store);
 // E_BUSY when the accounts file stays locked.
 Status AppendAudit(Store& store, const Caller& caller, RegionCode region, const std::string& action,
                    const std::string& target, const std::string& detail);
-// The same about the caller's own region. TODO(issue 9, fault 7): the API handlers and
-// compare_service still call this; each should name the region its record concerns.
-Status AppendAudit(Store& store, const Caller& caller, const std::string& action,
-                   const std::string& target, const std::string& detail);
 
 struct AuditVerifyReport {
   int64_t records = 0;

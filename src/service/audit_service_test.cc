@@ -39,8 +39,9 @@ class AuditServiceTest : public ::testing::Test {
   void AppendRecords(int n) {
     for (int i = 1; i <= n; ++i) {
       const std::string number = std::to_string(i);
-      Status s = AppendAudit(*store_, kOperator, i % 2 ? "household.update" : "person.read",
-                             "H" + number, "version " + number);
+      Status s = AppendAudit(*store_, kOperator, kOperator.user.region,
+                             i % 2 ? "household.update" : "person.read", "H" + number,
+                             "version " + number);
       ASSERT_TRUE(s.ok()) << s.error().en;
     }
   }
@@ -108,12 +109,14 @@ TEST_F(AuditServiceTest, AnUntouchedChainVerifies) {
 
 TEST_F(AuditServiceTest, ARecordJoinsTheCallersTransactionAndRollsBackWithIt) {
   ASSERT_TRUE(store_->Begin().ok());
-  ASSERT_TRUE(AppendAudit(*store_, kOperator, "household.create", "H1", "").ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, kOperator.user.region, "household.create", "H1", "").ok());
   EXPECT_TRUE(store_->in_transaction());
   store_->Rollback();
   EXPECT_TRUE(Rows().empty());
   ASSERT_TRUE(store_->Begin().ok());
-  ASSERT_TRUE(AppendAudit(*store_, kOperator, "household.create", "H1", "").ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, kOperator.user.region, "household.create", "H1", "").ok());
   ASSERT_TRUE(store_->Commit().ok());
   EXPECT_EQ(Rows().size(), 1u);
 }
@@ -175,14 +178,18 @@ TEST_F(AuditServiceTest, AppendingGoesOnAfterTheLastRecord) {
   AppendRecords(2);
   auto other = Store::Open(path(), Store::OpenMode::kExisting);  // another connection
   ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(AppendAudit(**other, kOperator, "export.households", "620422", "12 households").ok());
+  ASSERT_TRUE(AppendAudit(**other, kOperator, kOperator.user.region, "export.households", "620422",
+                          "12 households")
+                  .ok());
   AppendRecords(1);
   EXPECT_EQ(Rows().back().seq, 4);
   EXPECT_TRUE(Verify().ok);
 }
 
 TEST_F(AuditServiceTest, ControlCharactersAreStoredAsSpacesSoFieldsCannotRunTogether) {
-  ASSERT_TRUE(AppendAudit(*store_, kOperator, "household.update", "H1\x1f", "a\nb").ok());
+  ASSERT_TRUE(
+      AppendAudit(*store_, kOperator, kOperator.user.region, "household.update", "H1\x1f", "a\nb")
+          .ok());
   auto rows = Rows();
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].target, "H1 ");
@@ -193,7 +200,7 @@ TEST_F(AuditServiceTest, ControlCharactersAreStoredAsSpacesSoFieldsCannotRunToge
 TEST_F(AuditServiceTest, ThoseWhoMayReadTheTrailSearchIt) {
   AppendRecords(5);
   const Caller other{User{"li", Role::kAdmin, RegionCode::Nation(), false}, "cli"};
-  ASSERT_TRUE(AppendAudit(*store_, other, "user.add", "H%", "").ok());
+  ASSERT_TRUE(AppendAudit(*store_, other, other.user.region, "user.add", "H%", "").ok());
   const Caller auditor{User{"audit", Role::kAuditor, RegionCode::Nation(), false}, "cli"};
   const Caller viewer{User{"view", Role::kViewer, RegionCode::Nation(), false}, "cli"};
   EXPECT_EQ(SearchAudit(*store_, viewer, {}).error().code, "E_FORBIDDEN");
@@ -291,7 +298,9 @@ TEST_F(AuditServiceTest, AWrongKeyFileIsReportedAndNothingIsAppended) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.error().code, "E_AUDIT_KEY");
   EXPECT_NE(report.error().en.find("not this database's audit key"), std::string::npos);
-  EXPECT_EQ(AppendAudit(*store_, kOperator, "person.read", "H1", "").error().code, "E_AUDIT_KEY");
+  EXPECT_EQ(
+      AppendAudit(*store_, kOperator, kOperator.user.region, "person.read", "H1", "").error().code,
+      "E_AUDIT_KEY");
   EXPECT_EQ(CreateAuditKey(*store_).error().code, "E_AUDIT_KEY");  // init does not replace it
   EXPECT_EQ(Rows().size(), 1u);
 }
@@ -299,7 +308,9 @@ TEST_F(AuditServiceTest, AWrongKeyFileIsReportedAndNothingIsAppended) {
 TEST_F(AuditServiceTest, AMissingKeyFileIsReportedAndInitDoesNotMakeANewOne) {
   std::filesystem::remove(key_path());
   EXPECT_EQ(CheckAuditKey(*store_).error().code, "E_AUDIT_KEY");
-  EXPECT_EQ(AppendAudit(*store_, kOperator, "person.read", "H1", "").error().code, "E_AUDIT_KEY");
+  EXPECT_EQ(
+      AppendAudit(*store_, kOperator, kOperator.user.region, "person.read", "H1", "").error().code,
+      "E_AUDIT_KEY");
   EXPECT_EQ(CreateAuditKey(*store_).error().code, "E_AUDIT_KEY");
   EXPECT_FALSE(std::filesystem::exists(key_path()));
 }

@@ -487,7 +487,8 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
       if (Status s = store.compare().UpdateListCounts(row); !s.ok()) return fail(s.error());
     }
   }
-  if (Status s = AppendAudit(store, caller, "compare.load", "list:" + std::to_string(row.id),
+  if (Status s = AppendAudit(store, caller, RegionCode::FromInt(row.region_code), "compare.load",
+                             "list:" + std::to_string(row.id),
                              std::string(kind->key) + " rows=" + std::to_string(row.rows) +
                                  " matched=" + std::to_string(row.matched) +
                                  " findings=" + std::to_string(row.findings));
@@ -590,7 +591,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
   }
   report.known += static_cast<int64_t>(
       std::erase_if(sink.rows(), [](const FindingRow& f) { return f.id == 0; }));
-  if (Status s = AppendAudit(store, caller, "check.quality", region.ToString(),
+  if (Status s = AppendAudit(store, caller, region, "check.quality", region.ToString(),
                              "findings=" + std::to_string(sink.rows().size()));
       !s.ok()) {
     store.Rollback();
@@ -614,7 +615,8 @@ Result<FindingPage> SearchFindings(Store& store, const Caller& caller, FindingQu
     const auto unmasked = std::count_if(page->items.begin(), page->items.end(),
                                         [](const FindingRow& f) { return !f.id_number.empty(); });
     if (unmasked > 0) {
-      FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, "findings.read", query.region.ToString(),
+      FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, query.region, "findings.read",
+                                        query.region.ToString(),
                                         std::to_string(unmasked) + " findings unmasked"));
     }
   }
@@ -660,7 +662,8 @@ Result<FindingRow> DecideFinding(Store& store, const Caller& caller, int64_t id,
   FUPIN_RETURN_IF_ERROR(store.Begin());
   Status s = store.compare().DecideFinding(row);
   if (s.ok()) {
-    s = AppendAudit(store, caller, confirm ? "finding.confirm" : "finding.dismiss",
+    s = AppendAudit(store, caller, RegionCode::FromInt(row.village_code),
+                    confirm ? "finding.confirm" : "finding.dismiss",
                     "finding:" + std::to_string(id), row.rule);
   }
   if (!s.ok()) {
@@ -717,7 +720,8 @@ Status AssignHelper(Store& store, const Caller& caller, const std::string& usern
     Status s = assign ? store.compare().Assign(username, code, now)
                       : store.compare().Unassign(username, code);
     if (s.ok()) {
-      s = AppendAudit(store, caller, assign ? "helper.assign" : "helper.unassign", code, username);
+      s = AppendAudit(store, caller, (*household)->household.village_code,
+                      assign ? "helper.assign" : "helper.unassign", code, username);
     }
     if (!s.ok()) return fail(s.error());
   }

@@ -12,6 +12,8 @@
 #include <set>
 #include <tuple>
 
+#include "service/audit_service.h"
+
 namespace fupin {
 namespace {
 
@@ -44,6 +46,7 @@ class FindingVisibilityTest : public ::testing::Test {
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
+    ASSERT_TRUE(CreateAuditKey(*store_).ok());
     ASSERT_TRUE(store_->Begin().ok());
     ASSERT_TRUE(store_
                     ->UpsertRegions({{RegionCode::FromInt(kOther), "甲村", std::nullopt},

@@ -26,7 +26,8 @@ void Add(std::vector<CellIssue>& issues, std::string code, std::string column, s
 // answer says only that the value cannot be used, not where it is registered.
 Status AuditConflict(Store& store, const Caller& caller, const std::string& code,
                      const std::string& what) {
-  return AppendAudit(store, caller, "household.conflict", code, what + " outside the region");
+  return AppendAudit(store, caller, caller.user.region, "household.conflict", code,
+                     what + " outside the region");
 }
 
 Error CodeCannotBeUsed() {

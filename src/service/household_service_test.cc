@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "service/audit_service.h"
 #include "service/import_service.h"
 
 namespace fupin {
@@ -41,6 +42,7 @@ class HouseholdServiceTest : public ::testing::Test {
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
+    ASSERT_TRUE(CreateAuditKey(*store_).ok());
     ASSERT_TRUE(store_->Begin().ok());
     ASSERT_TRUE(store_
                     ->UpsertRegions({{RegionCode::FromInt(620422101205), "甲村", std::nullopt},

@@ -32,11 +32,11 @@ function serverRoutes() {
   let understood = 0, calls = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cc'))) {
     const src = readFileSync(path.join(dir, file), 'utf8');
-    for (const m of src.matchAll(/routes\.push_back\(\{\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)"/g)) {
+    for (const m of src.matchAll(/routes\.push_back\(\s*\{\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)"/g)) {
       routes.push(`${m[1]} ${m[2]}`);
       understood++;
     }
-    const loop = /for\s*\(\s*const\s+char\s*\*\s*(\w+)\s*:\s*\{([^}]*)\}\s*\)\s*\{\s*routes\.push_back\(\{\s*"(GET|POST|PUT|DELETE)",\s*std::string\(\s*"([^"]+)"\s*\)\s*\+\s*(\w+)/g;
+    const loop = /for\s*\(\s*const\s+char\s*\*\s*(\w+)\s*:\s*\{([^}]*)\}\s*\)\s*\{\s*routes\.push_back\(\s*\{\s*"(GET|POST|PUT|DELETE)",\s*std::string\(\s*"([^"]+)"\s*\)\s*\+\s*(\w+)/g;
     for (const m of src.matchAll(loop)) {
       assert.equal(m[5], m[1], 'the loop variable is appended to the path');
       for (const v of m[2].matchAll(/"([^"]+)"/g)) routes.push(`${m[3]} ${m[4]}${v[1]}`);

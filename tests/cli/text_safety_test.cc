@@ -70,7 +70,7 @@ class TextSafetyTest : public ::testing::Test {
     dir_ = MakeTempDir("fupin_text_test");
     ASSERT_FALSE(dir_.empty());
     db_ = Path("fupin.db");
-    fs::copy_file(TemplateDb(), db_);
+    CopyDatabase(TemplateDb(), db_);
   }
   void TearDown() override {
     std::error_code ec;
@@ -206,7 +206,7 @@ TEST_F(TextSafetyTest, CsvExportsWriteFormulaLikeCellsAfterAQuoteAndImportThemUn
   r = Fupin({"--db", db_, "export", "--out", Path("e2")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   db_ = Path("b.db");
-  fs::copy_file(TemplateDb(), db_);
+  CopyDatabase(TemplateDb(), db_);
   r = Import(Path("e2/households.csv"), Path("e2/members.csv"), true);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   r = Fupin({"--db", db_, "export", "--out", Path("e3")});

@@ -1,6 +1,7 @@
 // GET /audit: a page of the audit trail, for the roles that may read it.
 #include "api/reply.h"
 #include "api/routes/routes.h"
+#include "common/id_number.h"
 #include "service/audit_service.h"
 
 namespace fupin {
@@ -25,6 +26,12 @@ Reply Audit(RouteContext& ctx, const HttpRequest& req) {
   query.offset = (*page - 1) * *size;
   auto result = SearchAudit(ctx.store, req.caller, query);
   if (!result.ok()) return Failure(result.error(), lang);
+  // The trail holds no personal data by design; a number typed into a target is masked for
+  // the roles that see masked data, as everywhere else.
+  const bool masked = RoleSeesMaskedData(req.caller.user.role);
+  auto shown = [masked](const std::string& text) {
+    return masked ? MaskPersonalNumbers(text) : text;
+  };
   Json items = Json::array();
   for (const auto& r : result->items) {
     items.push_back(Json{{"seq", r.seq},
@@ -32,8 +39,9 @@ Reply Audit(RouteContext& ctx, const HttpRequest& req) {
                          {"actor", r.actor},
                          {"role", r.role},
                          {"action", r.action},
-                         {"target", r.target},
-                         {"detail", r.detail},
+                         {"target", shown(r.target)},
+                         {"detail", shown(r.detail)},
+                         {"region_code", RegionCode::FromInt(r.region_code).ToString()},
                          {"remote", r.remote},
                          {"hash", r.hash}});
   }

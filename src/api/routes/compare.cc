@@ -10,6 +10,7 @@
 #include "api/routes/routes.h"
 #include "common/text.h"
 #include "service/compare_service.h"
+#include "service/scratch.h"
 #include "views/json_views.h"
 
 namespace fupin {
@@ -78,11 +79,9 @@ Reply Upload(RouteContext& ctx, const HttpRequest& req) {
   if (request.file_name.empty() || request.file_name == "." || request.file_name == "..") {
     request.file_name = "list";
   }
-  std::string dir_template = ctx.scratch + "/compare-XXXXXX";
-  if (!mkdtemp(dir_template.data())) {
-    return Failure(Error::Io("无法创建临时目录", "cannot create a temporary folder"), lang);
-  }
-  const std::filesystem::path dir(dir_template);
+  auto folder = NewScratchFolder(ctx.database_path, "compare-");
+  if (!folder.ok()) return Failure(folder.error(), lang);
+  const std::filesystem::path dir(folder->path());
   request.path = (dir / request.file_name).string();
   Result<CompareReport> report = Error::Io("无法保存上传的文件", "cannot store the upload");
   {
@@ -91,8 +90,6 @@ Reply Upload(RouteContext& ctx, const HttpRequest& req) {
     out.close();
     if (out) report = CompareList(ctx.store, ctx.policy, caller, request);
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
   if (!report.ok()) return Failure(report.error(), lang);
   return DataText(CompareReportText(*report, lang, RoleSeesMaskedData(caller.user.role)));
 }

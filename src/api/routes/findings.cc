@@ -61,7 +61,11 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
   query->limit = 0;
   auto page = SearchFindings(ctx.store, caller, *query);
   if (!page.ok()) return Failure(page.error(), req.lang);
-  auto bytes = WorkbookBytes(ctx.scratch, [&](XlsxWriter& book) -> Status {
+  // Free text may hold numbers too (a remark with an ID number): masked inside the text.
+  auto shown = [masked](const std::string& text) {
+    return masked ? MaskPersonalNumbers(text) : text;
+  };
+  auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
     auto sheet = book.AddSheet("核查发现");
     if (!sheet.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
     Status status = (*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村", "说明",
@@ -71,17 +75,17 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
       const char* state = f.status == "confirmed"   ? "已确认"
                           : f.status == "dismissed" ? "已驳回"
                                                     : "待核实";
-      status =
-          (*sheet)->WriteRow({std::to_string(f.id), f.rule, f.household_code,
-                              masked ? MaskIdNumber(f.id_number) : f.id_number, f.name,
-                              RegionCode::FromInt(f.village_code).ToString(), f.detail, state,
-                              f.reason, f.list_id ? std::to_string(f.list_id) : "", f.created_at});
+      status = (*sheet)->WriteRow({std::to_string(f.id), f.rule, f.household_code,
+                                   masked ? MaskIdNumber(f.id_number) : f.id_number, shown(f.name),
+                                   RegionCode::FromInt(f.village_code).ToString(), shown(f.detail),
+                                   state, shown(f.reason),
+                                   f.list_id ? std::to_string(f.list_id) : "", f.created_at});
     }
     return status;
   });
   if (!bytes.ok()) return Failure(bytes.error(), req.lang);
   Status audit =
-      AppendAudit(ctx.store, caller, "export.findings", query->region.ToString(),
+      AppendAudit(ctx.store, caller, query->region, "export.findings", query->region.ToString(),
                   std::to_string(page->items.size()) + " findings" + (masked ? " masked" : ""));
   if (!audit.ok()) return Failure(audit.error(), req.lang);
   return Workbook(std::move(*bytes), "findings.xlsx");

@@ -187,7 +187,7 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
   query->limit = 1000000;
   auto page = SearchHouseholds(ctx.store, caller, *query);
   if (!page.ok()) return Failure(page.error(), req.lang);
-  auto bytes = WorkbookBytes(ctx.scratch, [&](XlsxWriter& book) -> Status {
+  auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
     auto hs = book.AddSheet("户表");
     auto ms = book.AddSheet("人表");
     if (!hs.ok() || !ms.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
@@ -205,7 +205,11 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
       for (const auto& m : h.members) {
         if (!status.ok()) break;
         Member shown = m;
-        if (masked) shown.id_number = MaskIdNumber(m.id_number);
+        if (masked) {
+          shown.id_number = MaskIdNumber(m.id_number);
+          shown.name = MaskPersonalNumbers(m.name);
+          shown.ethnicity = MaskPersonalNumbers(m.ethnicity);
+        }
         MemberCells(h.household_code, shown, cells);
         status = (*ms)->WriteRow(cells);
       }
@@ -214,7 +218,7 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
   });
   if (!bytes.ok()) return Failure(bytes.error(), req.lang);
   Status audit =
-      AppendAudit(ctx.store, caller, "export.households", query->region.ToString(),
+      AppendAudit(ctx.store, caller, query->region, "export.households", query->region.ToString(),
                   std::to_string(page->items.size()) + " households" + (masked ? " masked" : ""));
   if (!audit.ok()) return Failure(audit.error(), req.lang);
   return Workbook(std::move(*bytes), "households.xlsx");

@@ -8,6 +8,7 @@
 #include "api/routes/routes.h"
 #include "service/audit_service.h"
 #include "service/import_service.h"
+#include "service/scratch.h"
 #include "views/json_views.h"
 
 namespace fupin {
@@ -29,15 +30,11 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
               "upload two CSV files or one XLSX file as multipart/form-data"},
         lang);
   }
-  std::string dir_template = ctx.scratch + "/upload-XXXXXX";
-  if (!mkdtemp(dir_template.data())) {
-    return Failure(Error::Io("无法创建临时目录", "cannot create a temporary folder"), lang);
-  }
-  const std::filesystem::path dir(dir_template);
-  auto cleanup = [&] {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  };
+  // A scratch folder of our own, locked while it lives: removed when this returns, and by
+  // the next start or import if the server is killed meanwhile.
+  auto folder = NewScratchFolder(ctx.database_path, "upload-");
+  if (!folder.ok()) return Failure(folder.error(), lang);
+  const std::filesystem::path dir(folder->path());
   std::vector<std::string> files;
   for (const FormPart* part : uploads) {
     std::string name = part->filename.value_or(part->name);
@@ -47,7 +44,6 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
     out.write(part->body.data(), static_cast<std::streamsize>(part->body.size()));
     out.close();
     if (!out) {
-      cleanup();
       return Failure(Error::Io("无法保存上传的文件", "cannot store the upload"), lang);
     }
     files.push_back(path);
@@ -59,7 +55,6 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
   options.actor = caller.user.username;
   options.scope = caller.user.region;
   auto report = RunImport(ctx.store, options);
-  cleanup();
   if (!report.ok()) return Failure(report.error(), lang);
   // File names in the report are the temporary paths: show the uploaded names.
   for (auto* list : {&report->errors, &report->warnings}) {
@@ -71,9 +66,15 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
     }
   }
   if (report->written) {
-    (void)AppendAudit(ctx.store, caller, "import", report->batch_id,
+    (void)AppendAudit(ctx.store, caller, caller.user.region, "import", report->batch_id,
                       std::to_string(report->households_created) + " created, " +
                           std::to_string(report->households_updated) + " updated");
+  }
+  // Codes and ID numbers taken outside the caller's region: the answer only says they
+  // cannot be used; the attempt is on record.
+  for (const std::string& code : report->scope_conflicts) {
+    (void)AppendAudit(ctx.store, caller, caller.user.region, "household.conflict", code,
+                      "import: taken outside the region");
   }
   Json data = ImportReportJson(*report, lang, options.dry_run);
   if (!report->errors.empty() && !options.skip_invalid) {

@@ -24,7 +24,9 @@ struct RouteContext {
   const PolicySet& policy;
   const ServerConfig& config;
   LoginThrottle& throttle;
-  std::string scratch;  // the folder for temporary files (uploads, exports), fupin's own
+  // The register's file: temporary files (uploads, exports) are scratch entries beside it
+  // (service/scratch.h), removed when done and swept after a crash.
+  std::string database_path;
 };
 
 // Where a route runs: kRead on the reader threads; kWrite on the one writer thread, in
