@@ -194,8 +194,6 @@ int AdminCommands::UserList() const {
                      {"role", RoleName(u.user.role)},
                      {"region_code", u.user.region.ToString()},
                      {"disabled", u.user.disabled},
-                     {"locked_until", u.locked_until.empty() ? ordered_json(nullptr)
-                                                             : ordered_json(u.locked_until)},
                      {"failed_logins", u.failed_logins},
                      {"created_at", u.created_at}});
     }
@@ -205,10 +203,11 @@ int AdminCommands::UserList() const {
   std::cout << Say(g_, "用户名\t角色\t区划\t状态\t创建时间", "user\trole\tregion\tstate\tcreated")
             << "\n";
   for (const auto& u : *users) {
-    std::string state = u.user.disabled ? Say(g_, "已停用", "disabled")
-                        : !u.locked_until.empty()
-                            ? Say(g_, "锁定至 ", "locked until ") + u.locked_until
-                            : Say(g_, "正常", "active");
+    std::string state = u.user.disabled ? Say(g_, "已停用", "disabled") : Say(g_, "正常", "active");
+    if (u.failed_logins > 0) {
+      state += Say(g_, "（连续登录失败 ", " (") + std::to_string(u.failed_logins) +
+               Say(g_, " 次）", " failed logins in a row)");
+    }
     std::cout << u.user.username << "\t" << RoleName(u.user.role) << "\t"
               << RegionText(u.user.region) << "\t" << state << "\t" << u.created_at << "\n";
   }

@@ -31,10 +31,6 @@ Error SessionInvalid() {
   return Error{"E_AUTH", "会话无效或已结束，请重新登录",
                "the session is unknown or has ended: log in again"};
 }
-Error Locked(const std::string& until) {
-  return Error{"E_LOCKED", "登录失败次数过多，账户已锁定至 " + until + "（UTC）",
-               "too many failed logins: the account is locked until " + until + " (UTC)"};
-}
 Error Disabled() { return Error{"E_DISABLED", "账户已停用", "the account is disabled"}; }
 Error Forbidden() {
   return Error{"E_FORBIDDEN", "您的角色无权管理用户", "your role may not manage users"};
@@ -228,18 +224,16 @@ Status AddUser(Store& store, const Caller& by, const std::string& username, Role
 
 Result<std::vector<UserInfo>> ListUsers(Store& store, const Caller& by,
                                         const AuthSettings& settings) {
+  (void)settings;
   if (!RoleMay(by.user.role, Permission::kManageUsers)) return Forbidden();
   auto rows = store.accounts().ListUsers();
   if (!rows.ok()) return rows.error();
-  const std::string now = FormatIso8601(Now(settings));
   std::vector<UserInfo> out;
   for (const auto& row : *rows) {
     if (!by.InScope(RegionCode::FromInt(row.region_code))) continue;
     auto user = ToUser(row);
     if (!user.ok()) return user.error();
-    const bool locked = !row.locked_until.empty() && now < row.locked_until;
-    out.push_back(
-        UserInfo{*user, row.created_at, locked ? row.locked_until : "", row.failed_logins});
+    out.push_back(UserInfo{*user, row.created_at, row.failed_logins});
   }
   return out;
 }
@@ -293,14 +287,14 @@ Result<Session> Login(Store& store, const std::string& username, const std::stri
   if (!user.ok()) return user.error();
   const Clock::time_point now = Now(settings);
   const std::string now_text = FormatIso8601(now);
-  if (!row.locked_until.empty() && now_text < row.locked_until) return Locked(row.locked_until);
 
   const bool right = VerifyPassword(row.password_hash, password);
   if (row.disabled) return right ? Disabled() : AuthFailed();
   const Caller caller{*user, remote};
 
   if (!right) {
-    std::string locked_until;
+    // Counted and audited, never locked: a stranger must not lock the owner out. Guessing
+    // is slowed by the server's throttle (service/login_throttle.h), by client address.
     Status s = InAccountsTransaction(store, [&]() -> Status {
       // Read again: other attempts may have counted meanwhile.
       auto current = accounts.GetUser(username);
@@ -308,22 +302,12 @@ Result<Session> Login(Store& store, const std::string& username, const std::stri
       if (!current->has_value()) return Status::Ok();
       UserRow r = std::move(**current);
       r.failed_logins += 1;
-      if (settings.max_failed_logins > 0 && r.failed_logins >= settings.max_failed_logins) {
-        // The lock takes over from the count: after it, the user has the full count again.
-        r.failed_logins = 0;
-        r.locked_until = FormatIso8601(now + settings.lockout);
-        locked_until = r.locked_until;
-      }
       FUPIN_RETURN_IF_ERROR(accounts.UpdateUser(r));
-      if (!locked_until.empty()) {
-        return AppendAudit(store, caller, user->region, "login.locked", username,
-                           "locked until " + locked_until);
-      }
       return AppendAudit(store, caller, user->region, "login.failed", username,
                          "failure " + std::to_string(r.failed_logins) + " in a row");
     });
     if (!s.ok()) return s.error();
-    return locked_until.empty() ? AuthFailed() : Locked(locked_until);
+    return AuthFailed();
   }
 
   // A hash made with weaker parameters than today's is replaced while the password is known.

@@ -71,8 +71,6 @@ Caller CliCaller();
 
 struct AuthSettings {
   std::chrono::seconds session_lifetime{8 * 3600};
-  int max_failed_logins = 5;              // then the account is locked …
-  std::chrono::seconds lockout{15 * 60};  // … for this long
   // The time of day; the system clock when empty (tests set it).
   std::function<std::chrono::system_clock::time_point()> now;
 };
@@ -96,16 +94,15 @@ Status AddUser(Store& store, const Caller& by, const std::string& username, Role
 struct UserInfo {
   User user;
   std::string created_at;    // ISO 8601 UTC
-  std::string locked_until;  // while locked out after failed logins; empty otherwise
-  int64_t failed_logins = 0;
+  int64_t failed_logins = 0;  // consecutive failed logins (the account is never locked)
 };
 // Every user within `by`'s scope, by name.
 Result<std::vector<UserInfo>> ListUsers(Store& store, const Caller& by,
                                         const AuthSettings& settings = {});
 // Disables a user and ends their sessions (E_NOT_FOUND when there is no such user).
 Status DisableUser(Store& store, const Caller& by, const std::string& username);
-// Sets a new password (E_PASSWORD, E_NOT_FOUND), clears a lock-out and ends the user's
-// sessions.
+// Sets a new password (E_PASSWORD, E_NOT_FOUND), clears the count of failed logins and
+// ends the user's sessions.
 Status SetPassword(Store& store, const Caller& by, const std::string& username,
                    const std::string& password);
 
@@ -116,11 +113,12 @@ struct Session {
 };
 
 // Logs in. E_AUTH (wrong name or password, said the same way for both, and taking the same
-// time), E_LOCKED after max_failed_logins failures in a row (for settings.lockout, even
-// with the right password; the failure that locks says so), E_DISABLED (only to the
-// right password). A success resets the count. Logins and failures of existing accounts
-// are audited ("login", "login.failed", "login.locked") with `remote`; attempts on unknown
-// names are not (people type passwords into the name field).
+// time), E_DISABLED (only to the right password). An account is never locked: failures
+// are counted (UserInfo::failed_logins; a success resets the count) and throttled by the
+// caller by client address (service/login_throttle.h), so that a stranger cannot lock the
+// owner out. Logins and failures of existing accounts are audited ("login",
+// "login.failed") with `remote`; attempts on unknown names are not (people type passwords
+// into the name field).
 Result<Session> Login(Store& store, const std::string& username, const std::string& password,
                       const AuthSettings& settings, const std::string& remote = "");
 // The user behind a bearer token; E_AUTH when it is unknown, expired, logged out or the

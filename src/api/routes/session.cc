@@ -45,7 +45,6 @@ Reply LogIn(RouteContext& ctx, const HttpRequest& req) {
   }
   AuthSettings settings;
   settings.session_lifetime = ctx.config.session_lifetime;
-  settings.max_failed_logins = 0;  // the throttle does this, by address, not by account
   auto session = fupin::Login(ctx.store, username, (*body)["password"].get<std::string>(), settings,
                               req.remote);
   if (!session.ok()) {
