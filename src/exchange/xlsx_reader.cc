@@ -4,7 +4,11 @@
 #include <sys/stat.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <new>
+#include <stdexcept>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -121,44 +125,99 @@ Error NotAWorkbook(const std::string& path) {
   return Error{"E_FORMAT", "不是有效的 XLSX 工作簿：" + path, "not a valid XLSX workbook: " + path};
 }
 
+Error PartTooLarge(const std::string& path, const std::string& part) {
+  const std::string cap = std::to_string(kXlsxMaxPartBytes >> 20);
+  const std::string ratio = std::to_string(kXlsxMaxRatio);
+  return Error{"E_FORMAT",
+               path + "：工作簿中的 " + part + " 解压后过大（超过 " + cap + " MiB 或压缩比超过 " +
+                   ratio + " 倍），可能是压缩炸弹",
+               path + ": the workbook's part " + part + " inflates too large (over " + cap +
+                   " MiB or over " + ratio + " times its compressed size); a zip bomb?"};
+}
+
+// Out of memory or a size past what a string can hold, while reading `path`: a workbook
+// too large for this machine is refused like a malformed one, never a crash.
+Error TooLargeForMemory(const std::string& path) {
+  return Error{"E_FORMAT", "工作簿过大，无法读取：" + path,
+               "the workbook is too large to be read: " + path};
+}
+
+Error RowError(const std::string& name, size_t number, const std::string& zh,
+               const std::string& en) {
+  Error error{"E_FORMAT", name + "：第 " + std::to_string(number) + " 行：" + zh,
+              name + ": row " + std::to_string(number) + ": " + en};
+  error.line = number;
+  return error;
+}
+
+// A part's bytes and the document parsed in place over them (pugixml keeps pointers into
+// `bytes`, so the two live and die together).
+struct ParsedPart {
+  std::string bytes;
+  pugi::xml_document doc;
+};
+
 class XlsxSheetReader : public TableReader {
  public:
   XlsxSheetReader(std::string name, std::shared_ptr<const std::vector<std::string>> shared,
-                  std::unique_ptr<pugi::xml_document> doc)
-      : name_(std::move(name)), shared_(std::move(shared)), doc_(std::move(doc)) {
-    pugi::xml_node data = Child(Child(*doc_, "worksheet"), "sheetData");
+                  std::unique_ptr<ParsedPart> part)
+      : name_(std::move(name)), shared_(std::move(shared)), part_(std::move(part)) {
+    pugi::xml_node data = Child(Child(part_->doc, "worksheet"), "sheetData");
     row_ = Child(data, "row");
   }
 
-  Result<bool> Next(Record& record) override;
+  Result<bool> Next(Record& record) override {
+    try {
+      return ReadRow(record);
+    } catch (const std::bad_alloc&) {
+      return TooLargeForMemory(name_);
+    } catch (const std::length_error&) {
+      return TooLargeForMemory(name_);
+    }
+  }
   const std::string& name() const override { return name_; }
   Encoding encoding() const override { return Encoding::kUtf8; }
 
  private:
   std::string name_;
   std::shared_ptr<const std::vector<std::string>> shared_;
-  std::unique_ptr<pugi::xml_document> doc_;
-  pugi::xml_node row_;   // the next row to read
-  size_t last_row_ = 0;  // number of the row read last
+  Result<bool> ReadRow(Record& record);
+
+  std::unique_ptr<ParsedPart> part_;
+  pugi::xml_node row_;     // the next row to read
+  size_t last_row_ = 0;    // number of the row read last
+  size_t rows_seen_ = 0;   // <row> elements passed so far
+  uint64_t text_read_ = 0;  // bytes of cell text returned so far
 };
 
-Result<bool> XlsxSheetReader::Next(Record& record) {
+Result<bool> XlsxSheetReader::ReadRow(Record& record) {
   std::vector<std::string>& cells = record.cells;
   for (; row_; row_ = NextSibling(row_, "row")) {
     pugi::xml_node row = row_;
     const char* r = Attribute(row, "r");
-    size_t number = *r ? std::strtoul(r, nullptr, 10) : last_row_ + 1;
+    size_t number = last_row_ + 1;
+    if (*r) {
+      char* end = nullptr;
+      number = std::strtoul(r, &end, 10);
+      if (end == r || *end != '\0' || number == 0) number = kXlsxMaxRows + 1;
+    }
+    if (number > kXlsxMaxRows || ++rows_seen_ > kXlsxMaxRows) {
+      const std::string max = std::to_string(kXlsxMaxRows);
+      return RowError(name_, std::min(number, kXlsxMaxRows + 1),
+                      "行号无效或行数超过 " + max + "（" + r + "）",
+                      "invalid row number or more than " + max + " rows (" + r + ")");
+    }
     last_row_ = number;
 
     size_t used = 0;  // cells[0, used) belong to this row
     size_t next_column = 0;
+    uint64_t row_bytes = 0;
     for (pugi::xml_node c = Child(row, "c"); c; c = NextSibling(c, "c")) {
       const char* ref = Attribute(c, "r");
       size_t column = *ref ? ColumnIndex(ref) : next_column;
-      if (column == std::string::npos) {
-        return Error{"E_FORMAT",
-                     name_ + "：第 " + std::to_string(number) + " 行：单元格引用无效 " + ref,
-                     name_ + ": row " + std::to_string(number) + ": invalid cell reference " + ref};
+      if (column == std::string::npos || column >= kXlsxMaxColumns) {
+        return RowError(name_, number, std::string("单元格引用无效 ") + ref,
+                        std::string("invalid cell reference ") + ref);
       }
       next_column = column + 1;
 
@@ -174,11 +233,12 @@ Result<bool> XlsxSheetReader::Next(Record& record) {
           char* end = nullptr;
           unsigned long index = std::strtoul(text, &end, 10);
           if (end == text || index >= shared_->size()) {
-            return Error{
-                "E_FORMAT",
-                name_ + "：第 " + std::to_string(number) + " 行：共享字符串序号无效 " + text,
-                name_ + ": row " + std::to_string(number) + ": invalid shared string index " +
-                    text};
+            return RowError(name_, number, std::string("共享字符串序号无效 ") + text,
+                            std::string("invalid shared string index ") + text);
+          }
+          // One shared string may be referred to by every cell: bound the copies.
+          if (row_bytes + (*shared_)[index].size() > kXlsxMaxRecordBytes) {
+            return RowError(name_, number, "一行的文本超过 4 MiB", "a row's text is over 4 MiB");
           }
           value = (*shared_)[index];
         } else if (type == "str") {
@@ -188,6 +248,10 @@ Result<bool> XlsxSheetReader::Next(Record& record) {
         }
       }
       if (value.empty()) continue;
+      row_bytes += value.size();
+      if (row_bytes > kXlsxMaxRecordBytes) {
+        return RowError(name_, number, "一行的文本超过 4 MiB", "a row's text is over 4 MiB");
+      }
       // Columns in a row are normally increasing; a stray one still lands in its place.
       for (; used <= column; ++used) {
         if (used == cells.size()) {
@@ -199,6 +263,10 @@ Result<bool> XlsxSheetReader::Next(Record& record) {
       cells[column] = std::move(value);
     }
     if (used == 0) continue;  // every cell empty
+    text_read_ += row_bytes;
+    if (text_read_ > kXlsxMaxPartBytes) {
+      return RowError(name_, number, "工作表的文本总量过大", "the sheet holds too much text");
+    }
     cells.resize(used);
     record.line = number;
     row_ = NextSibling(row_, "row");
@@ -209,7 +277,8 @@ Result<bool> XlsxSheetReader::Next(Record& record) {
 
 class ZipBook : public XlsxBook {
  public:
-  ZipBook(std::string path, zip_t* zip) : path_(std::move(path)), zip_(zip) {}
+  ZipBook(std::string path, zip_t* zip, uint64_t file_size)
+      : path_(std::move(path)), zip_(zip), file_size_(file_size) {}
   ~ZipBook() override {
     if (zip_ != nullptr) zip_discard(zip_);
   }
@@ -230,12 +299,16 @@ class ZipBook : public XlsxBook {
     std::string part;  // path inside the zip, "xl/worksheets/sheet1.xml"
   };
 
-  // The bytes of the part `name`; E_FORMAT if absent, E_IO if it cannot be read.
+  // The bytes of the part `name`, inflated in chunks of kXlsxReadChunk and counted as
+  // they come: E_FORMAT if absent or past the bounds of table.h (whatever sizes its
+  // headers claim), E_IO if it cannot be read.
   Result<std::string> ReadPart(const std::string& name);
-  Result<std::unique_ptr<pugi::xml_document>> ParsePart(const std::string& name);
+  Result<std::unique_ptr<ParsedPart>> ParsePart(const std::string& name);
+  Result<std::unique_ptr<TableReader>> OpenSheet(const std::string& sheet_name);
 
   std::string path_;
   zip_t* zip_;
+  uint64_t file_size_;
   std::vector<SheetEntry> sheets_;
   std::shared_ptr<std::vector<std::string>> shared_ = std::make_shared<std::vector<std::string>>();
 };
@@ -243,35 +316,64 @@ class ZipBook : public XlsxBook {
 Result<std::string> ZipBook::ReadPart(const std::string& name) {
   zip_stat_t stat;
   zip_stat_init(&stat);
-  if (zip_stat(zip_, name.c_str(), 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE)) {
-    return NotAWorkbook(path_);
+  if (zip_stat(zip_, name.c_str(), 0, &stat) != 0) return NotAWorkbook(path_);
+  // The compressed size is a claim too: no entry can be larger than the whole file.
+  uint64_t compressed = file_size_;
+  if ((stat.valid & ZIP_STAT_COMP_SIZE) && stat.comp_size < compressed) {
+    compressed = stat.comp_size;
   }
+  const uint64_t allowed = std::min<uint64_t>(
+      kXlsxMaxPartBytes, std::max<uint64_t>(kXlsxRatioFloorBytes, compressed * kXlsxMaxRatio));
+  // A claim past the bounds is refused at once; a smaller claim is not trusted either.
+  if ((stat.valid & ZIP_STAT_SIZE) && stat.size > allowed) return PartTooLarge(path_, name);
+
   zip_file_t* file = zip_fopen(zip_, name.c_str(), 0);
   if (file == nullptr) return NotAWorkbook(path_);
-  std::string bytes(static_cast<size_t>(stat.size), '\0');
-  zip_int64_t got = bytes.empty() ? 0 : zip_fread(file, bytes.data(), bytes.size());
-  std::string reason = got < 0 ? zip_strerror(zip_) : "";
-  zip_fclose(file);
-  if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size) {
-    return Error::Io("无法读取 " + path_ + " 中的 " + name + "：" + reason,
-                     "cannot read " + name + " in " + path_ + ": " + reason);
+  std::string bytes;
+  std::string reason;
+  bool too_large = false;
+  for (;;) {
+    const size_t at = bytes.size();
+    bytes.resize(at + kXlsxReadChunk);
+    zip_int64_t got = zip_fread(file, bytes.data() + at, kXlsxReadChunk);
+    if (got < 0) {
+      reason = zip_file_strerror(file);
+      bytes.resize(at);
+      break;
+    }
+    bytes.resize(at + static_cast<size_t>(got));
+    if (bytes.size() > allowed) {
+      too_large = true;
+      break;
+    }
+    if (got == 0) break;
   }
+  zip_fclose(file);
+  if (too_large) return PartTooLarge(path_, name);
+  if (!reason.empty()) {
+    return Error{"E_FORMAT",
+                 "不是有效的 XLSX 工作簿：" + path_ + "（无法解压 " + name + "：" + reason + "）",
+                 "not a valid XLSX workbook: " + path_ + " (cannot inflate " + name + ": " +
+                     reason + ")"};
+  }
+  bytes.shrink_to_fit();
   return bytes;
 }
 
-Result<std::unique_ptr<pugi::xml_document>> ZipBook::ParsePart(const std::string& name) {
+Result<std::unique_ptr<ParsedPart>> ZipBook::ParsePart(const std::string& name) {
   Result<std::string> bytes = ReadPart(name);
   if (!bytes.ok()) return bytes.error();
-  auto doc = std::make_unique<pugi::xml_document>();
-  pugi::xml_parse_result parsed =
-      doc->load_buffer(bytes->data(), bytes->size(), kParseOptions, pugi::encoding_utf8);
+  auto part = std::make_unique<ParsedPart>();
+  part->bytes = std::move(bytes).value();
+  pugi::xml_parse_result parsed = part->doc.load_buffer_inplace(
+      part->bytes.data(), part->bytes.size(), kParseOptions, pugi::encoding_utf8);
   if (!parsed) {
     return Error{
         "E_FORMAT",
         "不是有效的 XLSX 工作簿：" + path_ + "（" + name + "：" + parsed.description() + "）",
         "not a valid XLSX workbook: " + path_ + " (" + name + ": " + parsed.description() + ")"};
   }
-  return doc;
+  return part;
 }
 
 // "worksheets/sheet1.xml" (relative to xl/) or "/xl/worksheets/sheet1.xml" (absolute).
@@ -286,9 +388,9 @@ std::string ResolveTarget(std::string_view target) {
 }
 
 Status ZipBook::Load() {
-  Result<std::unique_ptr<pugi::xml_document>> workbook = ParsePart("xl/workbook.xml");
+  Result<std::unique_ptr<ParsedPart>> workbook = ParsePart("xl/workbook.xml");
   if (!workbook.ok()) return workbook.error();
-  pugi::xml_node sheets = Child(Child(**workbook, "workbook"), "sheets");
+  pugi::xml_node sheets = Child(Child((*workbook)->doc, "workbook"), "sheets");
   if (!sheets) return NotAWorkbook(path_);
 
   // Relationships: id → target. A workbook without them still lists its sheets, read at
@@ -296,9 +398,9 @@ Status ZipBook::Load() {
   std::vector<std::pair<std::string, std::string>> targets;
   std::string shared_part = "xl/sharedStrings.xml";
   if (zip_name_locate(zip_, "xl/_rels/workbook.xml.rels", 0) >= 0) {
-    Result<std::unique_ptr<pugi::xml_document>> rels = ParsePart("xl/_rels/workbook.xml.rels");
+    Result<std::unique_ptr<ParsedPart>> rels = ParsePart("xl/_rels/workbook.xml.rels");
     if (!rels.ok()) return rels.error();
-    pugi::xml_node root = Child(**rels, "Relationships");
+    pugi::xml_node root = Child((*rels)->doc, "Relationships");
     for (pugi::xml_node r = Child(root, "Relationship"); r; r = NextSibling(r, "Relationship")) {
       std::string target = ResolveTarget(Attribute(r, "Target"));
       std::string_view type = Attribute(r, "Type");
@@ -319,9 +421,9 @@ Status ZipBook::Load() {
   }
 
   if (zip_name_locate(zip_, shared_part.c_str(), 0) >= 0) {
-    Result<std::unique_ptr<pugi::xml_document>> doc = ParsePart(shared_part);
+    Result<std::unique_ptr<ParsedPart>> doc = ParsePart(shared_part);
     if (!doc.ok()) return doc.error();
-    pugi::xml_node sst = Child(**doc, "sst");
+    pugi::xml_node sst = Child((*doc)->doc, "sst");
     for (pugi::xml_node si = Child(sst, "si"); si; si = NextSibling(si, "si")) {
       shared_->emplace_back();
       AppendStringItem(shared_->back(), si);
@@ -331,9 +433,19 @@ Status ZipBook::Load() {
 }
 
 Result<std::unique_ptr<TableReader>> ZipBook::Sheet(const std::string& sheet_name) {
+  try {
+    return OpenSheet(sheet_name);
+  } catch (const std::bad_alloc&) {
+    return TooLargeForMemory(path_);
+  } catch (const std::length_error&) {
+    return TooLargeForMemory(path_);
+  }
+}
+
+Result<std::unique_ptr<TableReader>> ZipBook::OpenSheet(const std::string& sheet_name) {
   for (const SheetEntry& s : sheets_) {
     if (s.name != sheet_name) continue;
-    Result<std::unique_ptr<pugi::xml_document>> doc = ParsePart(s.part);
+    Result<std::unique_ptr<ParsedPart>> doc = ParsePart(s.part);
     if (!doc.ok()) return doc.error();
     return std::unique_ptr<TableReader>(
         new XlsxSheetReader(path_ + ":" + sheet_name, shared_, std::move(doc).value()));
@@ -342,9 +454,7 @@ Result<std::unique_ptr<TableReader>> ZipBook::Sheet(const std::string& sheet_nam
                          "no sheet \"" + sheet_name + "\" in workbook " + path_);
 }
 
-}  // namespace
-
-Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
+Result<std::unique_ptr<XlsxBook>> OpenBook(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     std::string reason = std::strerror(errno);
@@ -363,17 +473,34 @@ Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
       case ZIP_ER_READ:
       case ZIP_ER_SEEK:
       case ZIP_ER_NOENT:
-      case ZIP_ER_MEMORY:
         return Error::Io("无法打开文件 " + path + "：" + reason,
                          "cannot open file " + path + ": " + reason);
       default:
         return NotAWorkbook(path);
     }
   }
-  auto book = std::make_unique<ZipBook>(path, zip);
+  auto book = std::make_unique<ZipBook>(path, zip, static_cast<uint64_t>(st.st_size));
+  const zip_int64_t entries = zip_get_num_entries(zip, 0);
+  if (entries < 0 || static_cast<uint64_t>(entries) > kXlsxMaxEntries) {
+    const std::string max = std::to_string(kXlsxMaxEntries);
+    return Error{"E_FORMAT", path + "：工作簿中的条目超过 " + max + " 个",
+                 path + ": the workbook holds more than " + max + " entries"};
+  }
   Status loaded = book->Load();
   if (!loaded.ok()) return loaded.error();
   return std::unique_ptr<XlsxBook>(std::move(book));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
+  try {
+    return OpenBook(path);
+  } catch (const std::bad_alloc&) {
+    return TooLargeForMemory(path);
+  } catch (const std::length_error&) {
+    return TooLargeForMemory(path);
+  }
 }
 
 }  // namespace fupin

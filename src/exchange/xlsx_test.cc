@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <zip.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "exchange/table.h"
+#include "exchange/zip_testing.h"
 
 namespace fupin {
 namespace {
@@ -272,6 +274,154 @@ TEST_F(HandMadeXlsxTest, AbsoluteTargetAndRichInlineStringAreRead) {
   std::vector<Record> records = ReadSheet(**book, "说明");
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].cells, (Cells{"填表说明"}));
+}
+
+
+// ---- hostile workbooks (issue 9, fault 4): claimed sizes are never trusted ----
+
+using testing::Deflated;
+using testing::DeflatedRepeat;
+using testing::MinimalWorkbook;
+using testing::RawZipEntry;
+using testing::SheetXml;
+using testing::WriteRawZip;
+
+// The peak resident set of this process, in MiB.
+long PeakRssMib() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+// Opens `path` and reads every row of every sheet; returns the first error, or an Error
+// with code "OK" when everything was read.
+Error ReadWholeBook(const std::string& path) {
+  Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path);
+  if (!book.ok()) return book.error();
+  for (const std::string& name : (*book)->SheetNames()) {
+    Result<std::unique_ptr<TableReader>> sheet = (*book)->Sheet(name);
+    if (!sheet.ok()) return sheet.error();
+    Record record;
+    for (;;) {
+      Result<bool> more = (*sheet)->Next(record);
+      if (!more.ok()) return more.error();
+      if (!*more) break;
+    }
+  }
+  return Error{"OK", "", ""};
+}
+
+class HostileXlsxTest : public ::testing::Test {
+ protected:
+  void SetUp() override { path_ = TempPath("hostile.xlsx"); }
+  void TearDown() override { std::remove(path_.c_str()); }
+
+  // Reads the whole of path_ and expects E_FORMAT whose messages hold `zh_part` and the
+  // file name, with the peak RSS grown by less than 200 MiB.
+  void ExpectRefused(const std::string& zh_part) {
+    const long before = PeakRssMib();
+    Error error = ReadWholeBook(path_);
+    const long grown = PeakRssMib() - before;
+    EXPECT_EQ(error.code, "E_FORMAT") << error.en;
+    EXPECT_NE(error.zh.find(zh_part), std::string::npos) << error.zh;
+    EXPECT_NE(error.zh.find(path_), std::string::npos) << error.zh;
+    EXPECT_NE(error.en.find(path_), std::string::npos) << error.en;
+    EXPECT_LT(grown, 200) << "peak RSS grew by " << grown << " MiB";
+  }
+
+  std::string path_;
+};
+
+TEST_F(HostileXlsxTest, APartClaimingFourGigabytesIsRefusedWithoutAllocatingThem) {
+  RawZipEntry sheet = Deflated("", SheetXml(R"(<row r="1"><c r="A1"><v>1</v></c></row>)"));
+  sheet.size = 0xFFFFFFFEu;
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(sheet)));
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, AZip64PartClaimingAHundredGigabytesIsRefused) {
+  RawZipEntry sheet = Deflated("", SheetXml(R"(<row r="1"><c r="A1"><v>1</v></c></row>)"));
+  sheet.size = 100ULL << 30;
+  sheet.zip64 = true;
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(sheet)));
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ADeflateBombOfZerosIsRefused) {
+  const std::string zeros(size_t{1} << 20, '\0');
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(DeflatedRepeat("", zeros, 1024))));  // 1 GiB
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ADeflateBombClaimingASmallSizeIsCountedAndRefused) {
+  const std::string zeros(size_t{1} << 20, '\0');
+  RawZipEntry bomb = DeflatedRepeat("", zeros, 1024);
+  bomb.size = 100;  // a lie: the real inflated size is what counts
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(bomb)));
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ASheetOfEmptyRowsPastTheRatioIsRefused) {
+  // 16 KB of deflate holding millions of <row/>.
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(DeflatedRepeat("", "<row/>", 3'000'000))));
+  ExpectRefused("解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ThousandsOfEntriesAreRefused) {
+  std::vector<RawZipEntry> entries = MinimalWorkbook(Deflated("", SheetXml("")));
+  for (size_t i = 0; i < kXlsxMaxEntries; ++i) {
+    entries.push_back(Deflated("xl/media/" + std::to_string(i), ""));
+  }
+  ASSERT_TRUE(WriteRawZip(path_, entries));
+  ExpectRefused("工作簿中的条目超过 10000 个");
+}
+
+TEST_F(HostileXlsxTest, TheLastCellOfASheetIsReadAsASparseRow) {
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>末</t></is></c></row>)")))));
+  const long before = PeakRssMib();
+  Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  std::vector<Record> records = ReadSheet(**book, "户表");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].line, 1'048'576u);
+  ASSERT_EQ(records[0].cells.size(), 16'384u);
+  EXPECT_EQ(records[0].cells.back(), "末");
+  EXPECT_LT(PeakRssMib() - before, 200);
+}
+
+TEST_F(HostileXlsxTest, ARowPastTheLastRowOfExcelIsRefused) {
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1048577"><c r="A1048577"><v>1</v></c></row>)")))));
+  ExpectRefused("第 1048577 行");
+}
+
+TEST_F(HostileXlsxTest, ACellPastColumnXfdIsRefused) {
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1"><c r="XFE1"><v>1</v></c></row>)")))));
+  ExpectRefused("单元格引用无效 XFE1");
+  std::string cells;
+  for (size_t i = 0; i <= kXlsxMaxColumns; ++i) cells += "<c><v>1</v></c>";  // no references
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml("<row>" + cells + "</row>")))));
+  ExpectRefused("单元格引用无效");
+}
+
+TEST_F(HostileXlsxTest, OneSharedStringRepeatedAcrossARowIsBounded) {
+  std::vector<RawZipEntry> entries = MinimalWorkbook(Deflated(
+      "", SheetXml(R"(<row r="1"><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row>)")));
+  entries.push_back(Deflated("xl/sharedStrings.xml",
+                             "<sst><si><t>" + std::string(1'000'000, 'a') + "</t></si></sst>"));
+  ASSERT_TRUE(WriteRawZip(path_, entries));
+  ExpectRefused("一行的文本超过 4 MiB");
+}
+
+TEST_F(HostileXlsxTest, AnOrdinaryCompressiblePartUnderTheFloorIsRead) {
+  // A small part may compress far better than kXlsxMaxRatio: under the floor it is read.
+  std::string rows;
+  for (int i = 1; i <= 1000; ++i) rows += "<row r=\"" + std::to_string(i) + "\"><c r=\"A" + std::to_string(i) + "\"><v>0</v></c></row>";
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(rows)))));
+  Error error = ReadWholeBook(path_);
+  EXPECT_EQ(error.code, "OK") << error.en;
 }
 
 }  // namespace
