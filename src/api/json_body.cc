@@ -43,8 +43,7 @@ Status ScanBounds(std::string_view body, const JsonLimits& limits) {
   auto count_value = [&](size_t at) -> Status {
     if (++values > limits.max_values) {
       std::string n = std::to_string(limits.max_values);
-      return JsonError("JSON 含有超过 " + n + " 个值", "JSON holds more than " + n + " values",
-                       at);
+      return JsonError("JSON 含有超过 " + n + " 个值", "JSON holds more than " + n + " values", at);
     }
     return Status::Ok();
   };

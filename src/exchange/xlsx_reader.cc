@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
-#include <new>
-#include <stdexcept>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <pugixml.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -184,9 +184,9 @@ class XlsxSheetReader : public TableReader {
   Result<bool> ReadRow(Record& record);
 
   std::unique_ptr<ParsedPart> part_;
-  pugi::xml_node row_;     // the next row to read
-  size_t last_row_ = 0;    // number of the row read last
-  size_t rows_seen_ = 0;   // <row> elements passed so far
+  pugi::xml_node row_;      // the next row to read
+  size_t last_row_ = 0;     // number of the row read last
+  size_t rows_seen_ = 0;    // <row> elements passed so far
   uint64_t text_read_ = 0;  // bytes of cell text returned so far
 };
 
@@ -351,10 +351,10 @@ Result<std::string> ZipBook::ReadPart(const std::string& name) {
   zip_fclose(file);
   if (too_large) return PartTooLarge(path_, name);
   if (!reason.empty()) {
-    return Error{"E_FORMAT",
-                 "不是有效的 XLSX 工作簿：" + path_ + "（无法解压 " + name + "：" + reason + "）",
-                 "not a valid XLSX workbook: " + path_ + " (cannot inflate " + name + ": " +
-                     reason + ")"};
+    return Error{
+        "E_FORMAT",
+        "不是有效的 XLSX 工作簿：" + path_ + "（无法解压 " + name + "：" + reason + "）",
+        "not a valid XLSX workbook: " + path_ + " (cannot inflate " + name + ": " + reason + ")"};
   }
   bytes.shrink_to_fit();
   return bytes;

@@ -276,7 +276,6 @@ TEST_F(HandMadeXlsxTest, AbsoluteTargetAndRichInlineStringAreRead) {
   EXPECT_EQ(records[0].cells, (Cells{"填表说明"}));
 }
 
-
 // ---- hostile workbooks (issue 9, fault 4): claimed sizes are never trusted ----
 
 using testing::Deflated;
@@ -378,7 +377,11 @@ TEST_F(HostileXlsxTest, ThousandsOfEntriesAreRefused) {
 
 TEST_F(HostileXlsxTest, TheLastCellOfASheetIsReadAsASparseRow) {
   ASSERT_TRUE(WriteRawZip(
-      path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>末</t></is></c></row>)")))));
+      path_,
+      MinimalWorkbook(Deflated(
+          "",
+          SheetXml(
+              R"(<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>末</t></is></c></row>)")))));
   const long before = PeakRssMib();
   Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
   ASSERT_TRUE(book.ok()) << book.error().en;
@@ -392,23 +395,28 @@ TEST_F(HostileXlsxTest, TheLastCellOfASheetIsReadAsASparseRow) {
 
 TEST_F(HostileXlsxTest, ARowPastTheLastRowOfExcelIsRefused) {
   ASSERT_TRUE(WriteRawZip(
-      path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1048577"><c r="A1048577"><v>1</v></c></row>)")))));
+      path_, MinimalWorkbook(Deflated(
+                 "", SheetXml(R"(<row r="1048577"><c r="A1048577"><v>1</v></c></row>)")))));
   ExpectRefused("第 1048577 行");
 }
 
 TEST_F(HostileXlsxTest, ACellPastColumnXfdIsRefused) {
   ASSERT_TRUE(WriteRawZip(
-      path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1"><c r="XFE1"><v>1</v></c></row>)")))));
+      path_,
+      MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1"><c r="XFE1"><v>1</v></c></row>)")))));
   ExpectRefused("单元格引用无效 XFE1");
   std::string cells;
   for (size_t i = 0; i <= kXlsxMaxColumns; ++i) cells += "<c><v>1</v></c>";  // no references
-  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml("<row>" + cells + "</row>")))));
+  ASSERT_TRUE(
+      WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml("<row>" + cells + "</row>")))));
   ExpectRefused("单元格引用无效");
 }
 
 TEST_F(HostileXlsxTest, OneSharedStringRepeatedAcrossARowIsBounded) {
   std::vector<RawZipEntry> entries = MinimalWorkbook(Deflated(
-      "", SheetXml(R"(<row r="1"><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row>)")));
+      "",
+      SheetXml(
+          R"(<row r="1"><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row>)")));
   entries.push_back(Deflated("xl/sharedStrings.xml",
                              "<sst><si><t>" + std::string(1'000'000, 'a') + "</t></si></sst>"));
   ASSERT_TRUE(WriteRawZip(path_, entries));
@@ -418,7 +426,9 @@ TEST_F(HostileXlsxTest, OneSharedStringRepeatedAcrossARowIsBounded) {
 TEST_F(HostileXlsxTest, AnOrdinaryCompressiblePartUnderTheFloorIsRead) {
   // A small part may compress far better than kXlsxMaxRatio: under the floor it is read.
   std::string rows;
-  for (int i = 1; i <= 1000; ++i) rows += "<row r=\"" + std::to_string(i) + "\"><c r=\"A" + std::to_string(i) + "\"><v>0</v></c></row>";
+  for (int i = 1; i <= 1000; ++i)
+    rows += "<row r=\"" + std::to_string(i) + "\"><c r=\"A" + std::to_string(i) +
+            "\"><v>0</v></c></row>";
   ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(rows)))));
   Error error = ReadWholeBook(path_);
   EXPECT_EQ(error.code, "OK") << error.en;

@@ -18,7 +18,7 @@ struct RawZipEntry {
   std::string data;  // the bytes as stored (deflated when method is 8)
   uint16_t method = 0;
   uint32_t crc = 0;
-  uint64_t size = 0;  // the uncompressed size the headers claim
+  uint64_t size = 0;   // the uncompressed size the headers claim
   bool zip64 = false;  // sizes in a zip64 extra field
 };
 

@@ -100,8 +100,7 @@ TEST_F(HostileFilesTest, TheRefusalIsInEnglishWithLangEn) {
   const std::string bomb = ZipBomb();
   RunResult r = Fupin({"--lang", "en", "import", bomb});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("xl/worksheets/sheet1.xml inflates too large"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("xl/worksheets/sheet1.xml inflates too large"), std::string::npos) << r.err;
 }
 
 }  // namespace
