@@ -434,5 +434,81 @@ TEST_F(HostileXlsxTest, AnOrdinaryCompressiblePartUnderTheFloorIsRead) {
   EXPECT_EQ(error.code, "OK") << error.en;
 }
 
+// ---- streamed sheets: batches of rows, markup that looks like rows, bounds ----
+
+TEST_F(HostileXlsxTest, RowsAcrossManyBatchesAreReadInOrderWithTheirLines) {
+  // ~4 MiB of XML: several batches and many inflate chunks, with markup that a naive scan
+  // would take for rows at every few rows.
+  std::string rows;
+  for (int i = 1; i <= 60'000; ++i) {
+    const std::string n = std::to_string(i);
+    rows += "<row r=\"" + n + "\" x=\"a>b</row>\"><c r=\"A" + n + "\" t=\"inlineStr\"><is><t>" +
+            (i % 7 == 0 ? "<![CDATA[x</row><row>]]>" : "v" + n) + "</t></is></c></row>";
+    if (i % 5 == 0) rows += "<!-- <row r=\"0\"> -->";
+    if (i % 11 == 0) rows += "<?pi <row> ?>";
+  }
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(rows)))));
+  Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  std::vector<Record> records = ReadSheet(**book, "户表");
+  ASSERT_EQ(records.size(), 60'000u);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const size_t n = i + 1;
+    ASSERT_EQ(records[i].line, n);
+    ASSERT_EQ(records[i].cells, (Cells{n % 7 == 0 ? "x</row><row>" : "v" + std::to_string(n)}));
+  }
+}
+
+TEST_F(HostileXlsxTest, ASheetReaderOutlivesItsBook) {
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated(
+                 "", SheetXml(R"(<row><c><v>1</v></c></row><row><c><v>2</v></c></row>)")))));
+  std::unique_ptr<TableReader> sheet;
+  {
+    Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
+    ASSERT_TRUE(book.ok()) << book.error().en;
+    Result<std::unique_ptr<TableReader>> opened = (*book)->Sheet("户表");
+    ASSERT_TRUE(opened.ok()) << opened.error().en;
+    sheet = std::move(opened).value();
+  }
+  Record record;
+  ASSERT_TRUE(*sheet->Next(record));
+  EXPECT_EQ(record.cells, (Cells{"1"}));
+  ASSERT_TRUE(*sheet->Next(record));
+  EXPECT_EQ(record.cells, (Cells{"2"}));
+  EXPECT_FALSE(*sheet->Next(record));
+}
+
+TEST_F(HostileXlsxTest, ARowOverSixteenMebibytesIsRefused) {
+  std::string text(size_t{20} << 20, 'a');
+  uint32_t state = 1;
+  for (char& c : text) {  // letters that deflate poorly, so the ratio is not what refuses
+    state = state * 1103515245 + 12345;
+    c = static_cast<char>('a' + (state >> 16) % 26);
+  }
+  ASSERT_TRUE(
+      WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row><c t="inlineStr"><is><t>)" +
+                                                               text + "</t></is></c></row>")))));
+  ExpectRefused("一个元素超过 16 MiB");
+}
+
+TEST_F(HostileXlsxTest, ATruncatedSheetIsRefused) {
+  ASSERT_TRUE(WriteRawZip(
+      path_,
+      MinimalWorkbook(Deflated("", SheetXml(R"(<row><c><v>1</v></c></row>)").substr(0, 150)))));
+  ExpectRefused("xl/worksheets/sheet1.xml");
+}
+
+TEST_F(HostileXlsxTest, ASheetThatIsNotXmlIsRefused) {
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", "户编号,姓名\n01,张三\n"))));
+  ExpectRefused("不是有效的 XLSX 工作簿");
+}
+
+TEST_F(HostileXlsxTest, MalformedXmlInsideARowIsRefused) {
+  ASSERT_TRUE(
+      WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row><c><v>1</x></c></row>)")))));
+  ExpectRefused("不是有效的 XLSX 工作簿");
+}
+
 }  // namespace
 }  // namespace fupin
