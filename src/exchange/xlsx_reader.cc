@@ -118,7 +118,9 @@ void AppendStringItem(std::string& out, pugi::xml_node item) {
 size_t ColumnIndex(const char* ref) {
   size_t column = 0;
   const char* p = ref;
-  for (; *p >= 'A' && *p <= 'Z'; ++p) column = column * 26 + (*p - 'A' + 1);
+  for (; *p >= 'A' && *p <= 'Z'; ++p) {
+    column = std::min<size_t>(column * 26 + (*p - 'A' + 1), 16385);  // no wrap-around
+  }
   if (p == ref || column > 16384) return std::string::npos;
   return column - 1;
 }

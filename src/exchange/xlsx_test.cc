@@ -405,6 +405,11 @@ TEST_F(HostileXlsxTest, ACellPastColumnXfdIsRefused) {
       path_,
       MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1"><c r="XFE1"><v>1</v></c></row>)")))));
   ExpectRefused("单元格引用无效 XFE1");
+  // GKGWBYLWRXTLPU is 2^64 + 5: a 64-bit count wraps around to column E. Still past XFD.
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated(
+                 "", SheetXml(R"(<row r="1"><c r="GKGWBYLWRXTLPU1"><v>1</v></c></row>)")))));
+  ExpectRefused("单元格引用无效 GKGWBYLWRXTLPU1");
   std::string cells;
   for (size_t i = 0; i <= kXlsxMaxColumns; ++i) cells += "<c><v>1</v></c>";  // no references
   ASSERT_TRUE(
