@@ -5,7 +5,7 @@ DEMO_DB ?= var/demo.db
 DEMO_COUNTY ?= 620422
 DEMO_HOUSEHOLDS ?= 3000
 
-.PHONY: setup build test run bench format clean
+.PHONY: setup build test run bench fuzz format clean
 
 setup:
 	@scripts/setup
@@ -24,6 +24,10 @@ run: build
 
 bench: build
 	bench/import/run
+
+# libFuzzer targets (clang) in build-fuzz/, each run for FUZZ_SECONDS (default 60); see fuzz/.
+fuzz: setup
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) fuzz/run
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'bench/*.cc')

@@ -1,14 +1,20 @@
 // XlsxBook: the parts of an Office Open XML workbook that hold cell text, read with libzip
 // and pugixml. Element and attribute names are matched by local name, so prefixed
-// namespaces ("x:row") read the same as plain ones.
+// namespaces ("x:row") read the same as plain ones. Every part is inflated in bounded
+// chunks counted against its allowance (table.h); sheets and shared strings are streamed
+// (ElementStream), workbook.xml and its relationships, which are small, parsed whole.
 #include <sys/stat.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <pugixml.hpp>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -112,7 +118,9 @@ void AppendStringItem(std::string& out, pugi::xml_node item) {
 size_t ColumnIndex(const char* ref) {
   size_t column = 0;
   const char* p = ref;
-  for (; *p >= 'A' && *p <= 'Z'; ++p) column = column * 26 + (*p - 'A' + 1);
+  for (; *p >= 'A' && *p <= 'Z'; ++p) {
+    column = std::min<size_t>(column * 26 + (*p - 'A' + 1), 16385);  // no wrap-around
+  }
   if (p == ref || column > 16384) return std::string::npos;
   return column - 1;
 }
@@ -121,98 +129,425 @@ Error NotAWorkbook(const std::string& path) {
   return Error{"E_FORMAT", "不是有效的 XLSX 工作簿：" + path, "not a valid XLSX workbook: " + path};
 }
 
-class XlsxSheetReader : public TableReader {
+Error PartTooLarge(const std::string& path, const std::string& part) {
+  const std::string cap = std::to_string(kXlsxMaxPartBytes >> 20);
+  const std::string ratio = std::to_string(kXlsxMaxRatio);
+  return Error{"E_FORMAT",
+               path + "：工作簿中的 " + part + " 解压后过大（超过 " + cap + " MiB 或压缩比超过 " +
+                   ratio + " 倍），可能是压缩炸弹",
+               path + ": the workbook's part " + part + " inflates too large (over " + cap +
+                   " MiB or over " + ratio + " times its compressed size); a zip bomb?"};
+}
+
+// Out of memory or a size past what a string can hold, while reading `path`: a workbook
+// too large for this machine is refused like a malformed one, never a crash.
+Error TooLargeForMemory(const std::string& path) {
+  return Error{"E_FORMAT", "工作簿过大，无法读取：" + path,
+               "the workbook is too large to be read: " + path};
+}
+
+Error RowError(const std::string& name, size_t number, const std::string& zh,
+               const std::string& en) {
+  Error error{"E_FORMAT", name + "：第 " + std::to_string(number) + " 行：" + zh,
+              name + ": row " + std::to_string(number) + ": " + en};
+  error.line = number;
+  return error;
+}
+
+// The shared strings of a workbook, end to end in one string: 8 bytes an item besides its
+// text, so that millions of tiny <si/> cannot cost more memory than their XML.
+class SharedStrings {
  public:
-  XlsxSheetReader(std::string name, std::shared_ptr<const std::vector<std::string>> shared,
-                  std::unique_ptr<pugi::xml_document> doc)
-      : name_(std::move(name)), shared_(std::move(shared)), doc_(std::move(doc)) {
-    pugi::xml_node data = Child(Child(*doc_, "worksheet"), "sheetData");
-    row_ = Child(data, "row");
+  size_t size() const { return ends_.size(); }
+  std::string_view operator[](size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
+  // Appends the text of the <si> `item`.
+  void Add(pugi::xml_node item) {
+    AppendStringItem(text_, item);
+    ends_.push_back(text_.size());
+  }
+  void Shrink() {
+    text_.shrink_to_fit();
+    ends_.shrink_to_fit();
   }
 
-  Result<bool> Next(Record& record) override;
+ private:
+  std::string text_;
+  std::vector<uint64_t> ends_;
+};
+
+// A part's bytes and the document parsed in place over them (pugixml keeps pointers into
+// `bytes`, so the two live and die together).
+struct ParsedPart {
+  std::string bytes;
+  pugi::xml_document doc;
+};
+
+// The bytes of the part `name` that may be inflated: E_FORMAT if absent, or at once if its
+// headers claim more than that. The compressed size is a claim too: no entry can be
+// larger than the whole file.
+Result<uint64_t> AllowedBytes(zip_t* zip, const std::string& path, uint64_t file_size,
+                              const std::string& name) {
+  zip_stat_t stat;
+  zip_stat_init(&stat);
+  if (zip_stat(zip, name.c_str(), 0, &stat) != 0) return NotAWorkbook(path);
+  uint64_t compressed = file_size;
+  if ((stat.valid & ZIP_STAT_COMP_SIZE) && stat.comp_size < compressed) {
+    compressed = stat.comp_size;
+  }
+  const uint64_t allowed = std::min<uint64_t>(
+      kXlsxMaxPartBytes, std::max<uint64_t>(kXlsxRatioFloorBytes, compressed * kXlsxMaxRatio));
+  if ((stat.valid & ZIP_STAT_SIZE) && stat.size > allowed) return PartTooLarge(path, name);
+  return allowed;
+}
+
+// An open part, inflated a chunk at a time and counted against its allowance.
+class PartStream {
+ public:
+  PartStream(std::shared_ptr<zip_t> zip, std::string path, std::string name)
+      : zip_(std::move(zip)), path_(std::move(path)), name_(std::move(name)) {}
+  PartStream(const PartStream&) = delete;
+  PartStream& operator=(const PartStream&) = delete;
+  ~PartStream() {
+    if (file_ != nullptr) zip_fclose(file_);
+  }
+
+  Status Open(uint64_t file_size) {
+    Result<uint64_t> allowed = AllowedBytes(zip_.get(), path_, file_size, name_);
+    if (!allowed.ok()) return allowed.error();
+    allowed_ = *allowed;
+    file_ = zip_fopen(zip_.get(), name_.c_str(), 0);
+    if (file_ == nullptr) return NotAWorkbook(path_);
+    return Status::Ok();
+  }
+
+  // Appends up to kXlsxReadChunk inflated bytes to `out`; false at the end of the part.
+  Result<bool> Read(std::string& out) {
+    const size_t at = out.size();
+    out.resize(at + kXlsxReadChunk);
+    const zip_int64_t got = zip_fread(file_, out.data() + at, kXlsxReadChunk);
+    out.resize(at + static_cast<size_t>(got < 0 ? 0 : got));
+    if (got < 0) {
+      const std::string reason = zip_file_strerror(file_);
+      return Error{
+          "E_FORMAT",
+          "不是有效的 XLSX 工作簿：" + path_ + "（无法解压 " + name_ + "：" + reason + "）",
+          "not a valid XLSX workbook: " + path_ + " (cannot inflate " + name_ + ": " + reason +
+              ")"};
+    }
+    inflated_ += static_cast<uint64_t>(got);
+    if (inflated_ > allowed_) return PartTooLarge(path_, name_);
+    return got > 0;
+  }
+
+  const std::string& path() const { return path_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::shared_ptr<zip_t> zip_;  // kept open while the part is read
+  std::string path_;
+  std::string name_;
+  zip_file_t* file_ = nullptr;
+  uint64_t allowed_ = 0;
+  uint64_t inflated_ = 0;
+};
+
+// The <item> children of the first <container> element of a part (the rows of
+// <sheetData>, the <si> of <sst>), a batch of whole items at a time: the XML is scanned as
+// it is inflated (comments, CDATA, processing instructions and DOCTYPEs skipped whole,
+// quoted attribute values respected), and each batch of about kBatchBytes of complete
+// items is parsed by pugixml as a fragment. Memory: one batch and one item, never the part.
+class ElementStream {
+ public:
+  ElementStream(std::unique_ptr<PartStream> part, std::string_view container, std::string_view item)
+      : part_(std::move(part)), container_(container), item_(item) {}
+
+  // The first item of the next batch (its siblings follow), or a null node at the end.
+  // E_FORMAT for XML that is not well formed, an item over kMaxItemBytes, or a part past
+  // its allowance. The nodes stay valid until the next call.
+  Result<pugi::xml_node> NextBatch();
+
+ private:
+  static constexpr size_t kBatchBytes = size_t{1} << 20;
+  static constexpr size_t kMaxItemBytes = size_t{16} << 20;
+  enum class State { kBeforeContainer, kInContainer, kDone };
+
+  // Advances scan_ over the complete markup in text_; stops at an incomplete piece.
+  void Scan();
+  Error Malformed(const std::string& zh, const std::string& en) const {
+    return Error{
+        "E_FORMAT",
+        "不是有效的 XLSX 工作簿：" + part_->path() + "（" + part_->name() + "：" + zh + "）",
+        "not a valid XLSX workbook: " + part_->path() + " (" + part_->name() + ": " + en + ")"};
+  }
+
+  std::unique_ptr<PartStream> part_;
+  std::string container_;
+  std::string item_;
+  State state_ = State::kBeforeContainer;
+  bool eof_ = false;
+  bool saw_element_ = false;
+  std::string text_;        // inflated XML not yet handed out
+  size_t scan_ = 0;         // text_[0, scan_) is scanned
+  size_t batch_start_ = 0;  // where the next batch begins (in the container)
+  size_t items_end_ = 0;    // the end of the last complete item; 0 when none yet
+  bool in_item_ = false;
+  std::string batch_;  // the bytes pugixml parsed in place
+  pugi::xml_document doc_;
+};
+
+void ElementStream::Scan() {
+  const size_t size = text_.size();
+  constexpr size_t npos = std::string::npos;
+  while (state_ != State::kDone) {
+    const size_t lt = text_.find('<', scan_);
+    if (lt == npos) {
+      scan_ = size;
+      return;
+    }
+    const std::string_view rest(text_.data() + lt, size - lt);
+    if (rest.size() < 9 && !eof_) {  // too short to tell "<![CDATA[" from a tag
+      scan_ = lt;
+      return;
+    }
+    size_t end = npos;  // the last byte of this piece of markup
+    if (rest.starts_with("<!--")) {
+      end = text_.find("-->", lt + 4);
+      if (end != npos) end += 2;
+    } else if (rest.starts_with("<![CDATA[")) {
+      end = text_.find("]]>", lt + 9);
+      if (end != npos) end += 2;
+    } else if (rest.starts_with("<?")) {
+      end = text_.find("?>", lt + 2);
+      if (end != npos) end += 1;
+    } else if (rest.starts_with("<!")) {  // a DOCTYPE, perhaps with an internal subset
+      end = text_.find('>', lt);
+      const size_t bracket = text_.find('[', lt);
+      if (end != npos && bracket < end) {
+        const size_t close = text_.find(']', bracket);
+        end = close == npos ? npos : text_.find('>', close);
+      }
+    } else {
+      // A start or end tag: its '>' outside quoted attribute values.
+      char quote = 0;
+      for (size_t i = lt + 1; i < size; ++i) {
+        const char c = text_[i];
+        if (quote != 0) {
+          if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '>') {
+          end = i;
+          break;
+        }
+      }
+      if (end != npos) {
+        const bool end_tag = text_[lt + 1] == '/';
+        const size_t name_start = lt + (end_tag ? 2 : 1);
+        size_t name_end = name_start;
+        while (name_end < end && !std::strchr(" \t\r\n/>", text_[name_end])) ++name_end;
+        const std::string name(text_, name_start, name_end - name_start);
+        const std::string_view local = LocalName(name.c_str());
+        const bool self_closing = !end_tag && text_[end - 1] == '/';
+        saw_element_ = true;
+        if (state_ == State::kBeforeContainer) {
+          if (!end_tag && local == container_) {
+            state_ = self_closing ? State::kDone : State::kInContainer;
+            batch_start_ = end + 1;
+          }
+        } else if (end_tag) {
+          if (in_item_ && local == item_) {
+            in_item_ = false;
+            items_end_ = end + 1;
+          } else if (!in_item_ && local == container_) {
+            state_ = State::kDone;
+          }
+        } else if (!in_item_ && local == item_) {
+          if (self_closing) {
+            items_end_ = end + 1;
+          } else {
+            in_item_ = true;
+          }
+        }
+      }
+    }
+    if (end == npos) {  // incomplete: scan it again when more text has come
+      scan_ = lt;
+      return;
+    }
+    scan_ = end + 1;
+  }
+}
+
+Result<pugi::xml_node> ElementStream::NextBatch() {
+  for (;;) {
+    Scan();
+    const bool ended = state_ == State::kDone || eof_;
+    if (items_end_ > 0 && (ended || items_end_ - batch_start_ >= kBatchBytes)) {
+      batch_.assign(text_, batch_start_, items_end_ - batch_start_);
+      text_.erase(0, items_end_);
+      scan_ -= items_end_;
+      batch_start_ = 0;
+      items_end_ = 0;
+      pugi::xml_parse_result parsed = doc_.load_buffer_inplace(
+          batch_.data(), batch_.size(), kParseOptions | pugi::parse_fragment, pugi::encoding_utf8);
+      if (!parsed) return Malformed(parsed.description(), parsed.description());
+      for (pugi::xml_node c = doc_.first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_element && LocalName(c.name()) == item_) return c;
+      }
+      continue;  // nothing but whitespace and comments
+    }
+    if (ended) {
+      if (!saw_element_) return Malformed("不是 XML", "not XML");
+      if (state_ == State::kInContainer) return Malformed("文件不完整", "truncated");
+      doc_.reset();
+      return pugi::xml_node();
+    }
+    // Before the container nothing scanned is kept; in it, an item may not grow forever.
+    if (state_ == State::kBeforeContainer) {
+      text_.erase(0, scan_);
+      scan_ = 0;
+    }
+    const size_t pending = text_.size() - (items_end_ > 0 ? items_end_ : batch_start_);
+    if (pending > kMaxItemBytes + kBatchBytes) {
+      return Malformed("一个元素超过 16 MiB", "an element over 16 MiB");
+    }
+    Result<bool> more = part_->Read(text_);
+    if (!more.ok()) return more.error();
+    if (!*more) eof_ = true;
+  }
+}
+
+class XlsxSheetReader : public TableReader {
+ public:
+  XlsxSheetReader(std::string name, std::shared_ptr<const SharedStrings> shared,
+                  std::unique_ptr<PartStream> part)
+      : name_(std::move(name)),
+        shared_(std::move(shared)),
+        rows_(std::move(part), "sheetData", "row") {}
+
+  Result<bool> Next(Record& record) override {
+    try {
+      return ReadRow(record);
+    } catch (const std::bad_alloc&) {
+      return TooLargeForMemory(name_);
+    } catch (const std::length_error&) {
+      return TooLargeForMemory(name_);
+    }
+  }
   const std::string& name() const override { return name_; }
   Encoding encoding() const override { return Encoding::kUtf8; }
 
  private:
   std::string name_;
-  std::shared_ptr<const std::vector<std::string>> shared_;
-  std::unique_ptr<pugi::xml_document> doc_;
-  pugi::xml_node row_;   // the next row to read
-  size_t last_row_ = 0;  // number of the row read last
+  std::shared_ptr<const SharedStrings> shared_;
+  Result<bool> ReadRow(Record& record);
+
+  ElementStream rows_;
+  pugi::xml_node row_;      // the next row to read in the current batch
+  size_t last_row_ = 0;     // number of the row read last
+  size_t rows_seen_ = 0;    // <row> elements passed so far
+  uint64_t text_read_ = 0;  // bytes of cell text returned so far
 };
 
-Result<bool> XlsxSheetReader::Next(Record& record) {
+Result<bool> XlsxSheetReader::ReadRow(Record& record) {
   std::vector<std::string>& cells = record.cells;
-  for (; row_; row_ = NextSibling(row_, "row")) {
-    pugi::xml_node row = row_;
-    const char* r = Attribute(row, "r");
-    size_t number = *r ? std::strtoul(r, nullptr, 10) : last_row_ + 1;
-    last_row_ = number;
-
-    size_t used = 0;  // cells[0, used) belong to this row
-    size_t next_column = 0;
-    for (pugi::xml_node c = Child(row, "c"); c; c = NextSibling(c, "c")) {
-      const char* ref = Attribute(c, "r");
-      size_t column = *ref ? ColumnIndex(ref) : next_column;
-      if (column == std::string::npos) {
-        return Error{"E_FORMAT",
-                     name_ + "：第 " + std::to_string(number) + " 行：单元格引用无效 " + ref,
-                     name_ + ": row " + std::to_string(number) + ": invalid cell reference " + ref};
-      }
-      next_column = column + 1;
-
-      std::string_view type = Attribute(c, "t");
-      std::string value;
-      if (type == "inlineStr") {
-        AppendStringItem(value, Child(c, "is"));
-      } else {
-        pugi::xml_node v = Child(c, "v");
-        if (!v) continue;  // a styled empty cell
-        const char* text = v.child_value();
-        if (type == "s") {
-          char* end = nullptr;
-          unsigned long index = std::strtoul(text, &end, 10);
-          if (end == text || index >= shared_->size()) {
-            return Error{
-                "E_FORMAT",
-                name_ + "：第 " + std::to_string(number) + " 行：共享字符串序号无效 " + text,
-                name_ + ": row " + std::to_string(number) + ": invalid shared string index " +
-                    text};
-          }
-          value = (*shared_)[index];
-        } else if (type == "str") {
-          AppendText(value, text);
-        } else {  // numbers, booleans ("0"/"1"), errors ("#N/A"), ISO dates: as written
-          value = text;
-        }
-      }
-      if (value.empty()) continue;
-      // Columns in a row are normally increasing; a stray one still lands in its place.
-      for (; used <= column; ++used) {
-        if (used == cells.size()) {
-          cells.emplace_back();
-        } else {
-          cells[used].clear();
-        }
-      }
-      cells[column] = std::move(value);
+  for (;;) {
+    if (!row_) {
+      Result<pugi::xml_node> batch = rows_.NextBatch();
+      if (!batch.ok()) return batch.error();
+      row_ = *batch;
+      if (!row_) return false;
     }
-    if (used == 0) continue;  // every cell empty
-    cells.resize(used);
-    record.line = number;
-    row_ = NextSibling(row_, "row");
-    return true;
+    for (; row_; row_ = NextSibling(row_, "row")) {
+      pugi::xml_node row = row_;
+      const char* r = Attribute(row, "r");
+      size_t number = last_row_ + 1;
+      if (*r) {
+        char* end = nullptr;
+        number = std::strtoul(r, &end, 10);
+        if (end == r || *end != '\0' || number == 0) number = kXlsxMaxRows + 1;
+      }
+      if (number > kXlsxMaxRows || ++rows_seen_ > kXlsxMaxRows) {
+        const std::string max = std::to_string(kXlsxMaxRows);
+        return RowError(name_, std::min(number, kXlsxMaxRows + 1),
+                        "行号无效或行数超过 " + max + "（" + r + "）",
+                        "invalid row number or more than " + max + " rows (" + r + ")");
+      }
+      last_row_ = number;
+
+      size_t used = 0;  // cells[0, used) belong to this row
+      size_t next_column = 0;
+      uint64_t row_bytes = 0;
+      for (pugi::xml_node c = Child(row, "c"); c; c = NextSibling(c, "c")) {
+        const char* ref = Attribute(c, "r");
+        size_t column = *ref ? ColumnIndex(ref) : next_column;
+        if (column == std::string::npos || column >= kXlsxMaxColumns) {
+          return RowError(name_, number, std::string("单元格引用无效 ") + ref,
+                          std::string("invalid cell reference ") + ref);
+        }
+        next_column = column + 1;
+
+        std::string_view type = Attribute(c, "t");
+        std::string value;
+        if (type == "inlineStr") {
+          AppendStringItem(value, Child(c, "is"));
+        } else {
+          pugi::xml_node v = Child(c, "v");
+          if (!v) continue;  // a styled empty cell
+          const char* text = v.child_value();
+          if (type == "s") {
+            char* end = nullptr;
+            unsigned long index = std::strtoul(text, &end, 10);
+            if (end == text || index >= shared_->size()) {
+              return RowError(name_, number, std::string("共享字符串序号无效 ") + text,
+                              std::string("invalid shared string index ") + text);
+            }
+            // One shared string may be referred to by every cell: bound the copies.
+            if (row_bytes + (*shared_)[index].size() > kXlsxMaxRecordBytes) {
+              return RowError(name_, number, "一行的文本超过 4 MiB", "a row's text is over 4 MiB");
+            }
+            value = std::string((*shared_)[index]);
+          } else if (type == "str") {
+            AppendText(value, text);
+          } else {  // numbers, booleans ("0"/"1"), errors ("#N/A"), ISO dates: as written
+            value = text;
+          }
+        }
+        if (value.empty()) continue;
+        row_bytes += value.size();
+        if (row_bytes > kXlsxMaxRecordBytes) {
+          return RowError(name_, number, "一行的文本超过 4 MiB", "a row's text is over 4 MiB");
+        }
+        // Columns in a row are normally increasing; a stray one still lands in its place.
+        for (; used <= column; ++used) {
+          if (used == cells.size()) {
+            cells.emplace_back();
+          } else {
+            cells[used].clear();
+          }
+        }
+        cells[column] = std::move(value);
+      }
+      if (used == 0) continue;  // every cell empty
+      text_read_ += row_bytes;
+      if (text_read_ > kXlsxMaxPartBytes) {
+        return RowError(name_, number, "工作表的文本总量过大", "the sheet holds too much text");
+      }
+      cells.resize(used);
+      record.line = number;
+      row_ = NextSibling(row_, "row");
+      return true;
+    }
   }
-  return false;
 }
 
 class ZipBook : public XlsxBook {
  public:
-  ZipBook(std::string path, zip_t* zip) : path_(std::move(path)), zip_(zip) {}
-  ~ZipBook() override {
-    if (zip_ != nullptr) zip_discard(zip_);
-  }
+  ZipBook(std::string path, zip_t* zip, uint64_t file_size)
+      : path_(std::move(path)), zip_(zip, zip_discard), file_size_(file_size) {}
 
   // Reads workbook.xml, its relationships and the shared strings.
   Status Load();
@@ -230,48 +565,47 @@ class ZipBook : public XlsxBook {
     std::string part;  // path inside the zip, "xl/worksheets/sheet1.xml"
   };
 
-  // The bytes of the part `name`; E_FORMAT if absent, E_IO if it cannot be read.
+  // The bytes of the part `name`, inflated in chunks of kXlsxReadChunk and counted as
+  // they come: E_FORMAT if absent or past the bounds of table.h (whatever sizes its
+  // headers claim), E_IO if it cannot be read.
   Result<std::string> ReadPart(const std::string& name);
-  Result<std::unique_ptr<pugi::xml_document>> ParsePart(const std::string& name);
+  Result<std::unique_ptr<ParsedPart>> ParsePart(const std::string& name);
+  Result<std::unique_ptr<TableReader>> OpenSheet(const std::string& sheet_name);
 
   std::string path_;
-  zip_t* zip_;
+  std::shared_ptr<zip_t> zip_;  // shared with the sheet readers, which may outlive the book
+  uint64_t file_size_;
   std::vector<SheetEntry> sheets_;
-  std::shared_ptr<std::vector<std::string>> shared_ = std::make_shared<std::vector<std::string>>();
+  std::shared_ptr<SharedStrings> shared_ = std::make_shared<SharedStrings>();
 };
 
 Result<std::string> ZipBook::ReadPart(const std::string& name) {
-  zip_stat_t stat;
-  zip_stat_init(&stat);
-  if (zip_stat(zip_, name.c_str(), 0, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE)) {
-    return NotAWorkbook(path_);
+  PartStream part(zip_, path_, name);
+  FUPIN_RETURN_IF_ERROR(part.Open(file_size_));
+  std::string bytes;
+  for (;;) {
+    Result<bool> more = part.Read(bytes);
+    if (!more.ok()) return more.error();
+    if (!*more) break;
   }
-  zip_file_t* file = zip_fopen(zip_, name.c_str(), 0);
-  if (file == nullptr) return NotAWorkbook(path_);
-  std::string bytes(static_cast<size_t>(stat.size), '\0');
-  zip_int64_t got = bytes.empty() ? 0 : zip_fread(file, bytes.data(), bytes.size());
-  std::string reason = got < 0 ? zip_strerror(zip_) : "";
-  zip_fclose(file);
-  if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size) {
-    return Error::Io("无法读取 " + path_ + " 中的 " + name + "：" + reason,
-                     "cannot read " + name + " in " + path_ + ": " + reason);
-  }
+  bytes.shrink_to_fit();
   return bytes;
 }
 
-Result<std::unique_ptr<pugi::xml_document>> ZipBook::ParsePart(const std::string& name) {
+Result<std::unique_ptr<ParsedPart>> ZipBook::ParsePart(const std::string& name) {
   Result<std::string> bytes = ReadPart(name);
   if (!bytes.ok()) return bytes.error();
-  auto doc = std::make_unique<pugi::xml_document>();
-  pugi::xml_parse_result parsed =
-      doc->load_buffer(bytes->data(), bytes->size(), kParseOptions, pugi::encoding_utf8);
+  auto part = std::make_unique<ParsedPart>();
+  part->bytes = std::move(bytes).value();
+  pugi::xml_parse_result parsed = part->doc.load_buffer_inplace(
+      part->bytes.data(), part->bytes.size(), kParseOptions, pugi::encoding_utf8);
   if (!parsed) {
     return Error{
         "E_FORMAT",
         "不是有效的 XLSX 工作簿：" + path_ + "（" + name + "：" + parsed.description() + "）",
         "not a valid XLSX workbook: " + path_ + " (" + name + ": " + parsed.description() + ")"};
   }
-  return doc;
+  return part;
 }
 
 // "worksheets/sheet1.xml" (relative to xl/) or "/xl/worksheets/sheet1.xml" (absolute).
@@ -286,19 +620,19 @@ std::string ResolveTarget(std::string_view target) {
 }
 
 Status ZipBook::Load() {
-  Result<std::unique_ptr<pugi::xml_document>> workbook = ParsePart("xl/workbook.xml");
+  Result<std::unique_ptr<ParsedPart>> workbook = ParsePart("xl/workbook.xml");
   if (!workbook.ok()) return workbook.error();
-  pugi::xml_node sheets = Child(Child(**workbook, "workbook"), "sheets");
+  pugi::xml_node sheets = Child(Child((*workbook)->doc, "workbook"), "sheets");
   if (!sheets) return NotAWorkbook(path_);
 
   // Relationships: id → target. A workbook without them still lists its sheets, read at
   // the conventional part names.
   std::vector<std::pair<std::string, std::string>> targets;
   std::string shared_part = "xl/sharedStrings.xml";
-  if (zip_name_locate(zip_, "xl/_rels/workbook.xml.rels", 0) >= 0) {
-    Result<std::unique_ptr<pugi::xml_document>> rels = ParsePart("xl/_rels/workbook.xml.rels");
+  if (zip_name_locate(zip_.get(), "xl/_rels/workbook.xml.rels", 0) >= 0) {
+    Result<std::unique_ptr<ParsedPart>> rels = ParsePart("xl/_rels/workbook.xml.rels");
     if (!rels.ok()) return rels.error();
-    pugi::xml_node root = Child(**rels, "Relationships");
+    pugi::xml_node root = Child((*rels)->doc, "Relationships");
     for (pugi::xml_node r = Child(root, "Relationship"); r; r = NextSibling(r, "Relationship")) {
       std::string target = ResolveTarget(Attribute(r, "Target"));
       std::string_view type = Attribute(r, "Type");
@@ -318,33 +652,46 @@ Status ZipBook::Load() {
     sheets_.push_back({Attribute(s, "name"), std::move(part)});
   }
 
-  if (zip_name_locate(zip_, shared_part.c_str(), 0) >= 0) {
-    Result<std::unique_ptr<pugi::xml_document>> doc = ParsePart(shared_part);
-    if (!doc.ok()) return doc.error();
-    pugi::xml_node sst = Child(**doc, "sst");
-    for (pugi::xml_node si = Child(sst, "si"); si; si = NextSibling(si, "si")) {
-      shared_->emplace_back();
-      AppendStringItem(shared_->back(), si);
+  if (zip_name_locate(zip_.get(), shared_part.c_str(), 0) >= 0) {
+    auto part = std::make_unique<PartStream>(zip_, path_, shared_part);
+    FUPIN_RETURN_IF_ERROR(part->Open(file_size_));
+    ElementStream items(std::move(part), "sst", "si");
+    for (;;) {
+      Result<pugi::xml_node> si = items.NextBatch();
+      if (!si.ok()) return si.error();
+      if (!*si) break;
+      for (pugi::xml_node n = *si; n; n = NextSibling(n, "si")) {
+        shared_->Add(n);
+      }
     }
+    shared_->Shrink();
   }
   return Status::Ok();
 }
 
 Result<std::unique_ptr<TableReader>> ZipBook::Sheet(const std::string& sheet_name) {
+  try {
+    return OpenSheet(sheet_name);
+  } catch (const std::bad_alloc&) {
+    return TooLargeForMemory(path_);
+  } catch (const std::length_error&) {
+    return TooLargeForMemory(path_);
+  }
+}
+
+Result<std::unique_ptr<TableReader>> ZipBook::OpenSheet(const std::string& sheet_name) {
   for (const SheetEntry& s : sheets_) {
     if (s.name != sheet_name) continue;
-    Result<std::unique_ptr<pugi::xml_document>> doc = ParsePart(s.part);
-    if (!doc.ok()) return doc.error();
+    auto part = std::make_unique<PartStream>(zip_, path_, s.part);
+    FUPIN_RETURN_IF_ERROR(part->Open(file_size_));
     return std::unique_ptr<TableReader>(
-        new XlsxSheetReader(path_ + ":" + sheet_name, shared_, std::move(doc).value()));
+        new XlsxSheetReader(path_ + ":" + sheet_name, shared_, std::move(part)));
   }
   return Error::NotFound("工作簿 " + path_ + " 中没有工作表“" + sheet_name + "”",
                          "no sheet \"" + sheet_name + "\" in workbook " + path_);
 }
 
-}  // namespace
-
-Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
+Result<std::unique_ptr<XlsxBook>> OpenBook(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     std::string reason = std::strerror(errno);
@@ -363,17 +710,34 @@ Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
       case ZIP_ER_READ:
       case ZIP_ER_SEEK:
       case ZIP_ER_NOENT:
-      case ZIP_ER_MEMORY:
         return Error::Io("无法打开文件 " + path + "：" + reason,
                          "cannot open file " + path + ": " + reason);
       default:
         return NotAWorkbook(path);
     }
   }
-  auto book = std::make_unique<ZipBook>(path, zip);
+  auto book = std::make_unique<ZipBook>(path, zip, static_cast<uint64_t>(st.st_size));
+  const zip_int64_t entries = zip_get_num_entries(zip, 0);
+  if (entries < 0 || static_cast<uint64_t>(entries) > kXlsxMaxEntries) {
+    const std::string max = std::to_string(kXlsxMaxEntries);
+    return Error{"E_FORMAT", path + "：工作簿中的条目超过 " + max + " 个",
+                 path + ": the workbook holds more than " + max + " entries"};
+  }
   Status loaded = book->Load();
   if (!loaded.ok()) return loaded.error();
   return std::unique_ptr<XlsxBook>(std::move(book));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<XlsxBook>> XlsxBook::Open(const std::string& path) {
+  try {
+    return OpenBook(path);
+  } catch (const std::bad_alloc&) {
+    return TooLargeForMemory(path);
+  } catch (const std::length_error&) {
+    return TooLargeForMemory(path);
+  }
 }
 
 }  // namespace fupin

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <zip.h>
 
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "exchange/table.h"
+#include "exchange/zip_testing.h"
 
 namespace fupin {
 namespace {
@@ -272,6 +274,245 @@ TEST_F(HandMadeXlsxTest, AbsoluteTargetAndRichInlineStringAreRead) {
   std::vector<Record> records = ReadSheet(**book, "说明");
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].cells, (Cells{"填表说明"}));
+}
+
+// ---- hostile workbooks (issue 9, fault 4): claimed sizes are never trusted ----
+
+using testing::Deflated;
+using testing::DeflatedRepeat;
+using testing::MinimalWorkbook;
+using testing::RawZipEntry;
+using testing::SheetXml;
+using testing::WriteRawZip;
+
+// The peak resident set of this process, in MiB.
+long PeakRssMib() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+// Opens `path` and reads every row of every sheet; returns the first error, or an Error
+// with code "OK" when everything was read.
+Error ReadWholeBook(const std::string& path) {
+  Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path);
+  if (!book.ok()) return book.error();
+  for (const std::string& name : (*book)->SheetNames()) {
+    Result<std::unique_ptr<TableReader>> sheet = (*book)->Sheet(name);
+    if (!sheet.ok()) return sheet.error();
+    Record record;
+    for (;;) {
+      Result<bool> more = (*sheet)->Next(record);
+      if (!more.ok()) return more.error();
+      if (!*more) break;
+    }
+  }
+  return Error{"OK", "", ""};
+}
+
+class HostileXlsxTest : public ::testing::Test {
+ protected:
+  void SetUp() override { path_ = TempPath("hostile.xlsx"); }
+  void TearDown() override { std::remove(path_.c_str()); }
+
+  // Reads the whole of path_ and expects E_FORMAT whose messages hold `zh_part` and the
+  // file name, with the peak RSS grown by less than 200 MiB.
+  void ExpectRefused(const std::string& zh_part) {
+    const long before = PeakRssMib();
+    Error error = ReadWholeBook(path_);
+    const long grown = PeakRssMib() - before;
+    EXPECT_EQ(error.code, "E_FORMAT") << error.en;
+    EXPECT_NE(error.zh.find(zh_part), std::string::npos) << error.zh;
+    EXPECT_NE(error.zh.find(path_), std::string::npos) << error.zh;
+    EXPECT_NE(error.en.find(path_), std::string::npos) << error.en;
+    EXPECT_LT(grown, 200) << "peak RSS grew by " << grown << " MiB";
+  }
+
+  std::string path_;
+};
+
+TEST_F(HostileXlsxTest, APartClaimingFourGigabytesIsRefusedWithoutAllocatingThem) {
+  RawZipEntry sheet = Deflated("", SheetXml(R"(<row r="1"><c r="A1"><v>1</v></c></row>)"));
+  sheet.size = 0xFFFFFFFEu;
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(sheet)));
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, AZip64PartClaimingAHundredGigabytesIsRefused) {
+  RawZipEntry sheet = Deflated("", SheetXml(R"(<row r="1"><c r="A1"><v>1</v></c></row>)"));
+  sheet.size = 100ULL << 30;
+  sheet.zip64 = true;
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(sheet)));
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ADeflateBombOfZerosIsRefused) {
+  const std::string zeros(size_t{1} << 20, '\0');
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(DeflatedRepeat("", zeros, 1024))));  // 1 GiB
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ADeflateBombClaimingASmallSizeIsCountedAndRefused) {
+  const std::string zeros(size_t{1} << 20, '\0');
+  RawZipEntry bomb = DeflatedRepeat("", zeros, 1024);
+  bomb.size = 100;  // a lie: the real inflated size is what counts
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(bomb)));
+  ExpectRefused("工作簿中的 xl/worksheets/sheet1.xml 解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ASheetOfEmptyRowsPastTheRatioIsRefused) {
+  // 16 KB of deflate holding millions of <row/>.
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(DeflatedRepeat("", "<row/>", 3'000'000))));
+  ExpectRefused("解压后过大");
+}
+
+TEST_F(HostileXlsxTest, ThousandsOfEntriesAreRefused) {
+  std::vector<RawZipEntry> entries = MinimalWorkbook(Deflated("", SheetXml("")));
+  for (size_t i = 0; i < kXlsxMaxEntries; ++i) {
+    entries.push_back(Deflated("xl/media/" + std::to_string(i), ""));
+  }
+  ASSERT_TRUE(WriteRawZip(path_, entries));
+  ExpectRefused("工作簿中的条目超过 10000 个");
+}
+
+TEST_F(HostileXlsxTest, TheLastCellOfASheetIsReadAsASparseRow) {
+  ASSERT_TRUE(WriteRawZip(
+      path_,
+      MinimalWorkbook(Deflated(
+          "",
+          SheetXml(
+              R"(<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>末</t></is></c></row>)")))));
+  const long before = PeakRssMib();
+  Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  std::vector<Record> records = ReadSheet(**book, "户表");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].line, 1'048'576u);
+  ASSERT_EQ(records[0].cells.size(), 16'384u);
+  EXPECT_EQ(records[0].cells.back(), "末");
+  EXPECT_LT(PeakRssMib() - before, 200);
+}
+
+TEST_F(HostileXlsxTest, ARowPastTheLastRowOfExcelIsRefused) {
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated(
+                 "", SheetXml(R"(<row r="1048577"><c r="A1048577"><v>1</v></c></row>)")))));
+  ExpectRefused("第 1048577 行");
+}
+
+TEST_F(HostileXlsxTest, ACellPastColumnXfdIsRefused) {
+  ASSERT_TRUE(WriteRawZip(
+      path_,
+      MinimalWorkbook(Deflated("", SheetXml(R"(<row r="1"><c r="XFE1"><v>1</v></c></row>)")))));
+  ExpectRefused("单元格引用无效 XFE1");
+  // GKGWBYLWRXTLPU is 2^64 + 5: a 64-bit count wraps around to column E. Still past XFD.
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated(
+                 "", SheetXml(R"(<row r="1"><c r="GKGWBYLWRXTLPU1"><v>1</v></c></row>)")))));
+  ExpectRefused("单元格引用无效 GKGWBYLWRXTLPU1");
+  std::string cells;
+  for (size_t i = 0; i <= kXlsxMaxColumns; ++i) cells += "<c><v>1</v></c>";  // no references
+  ASSERT_TRUE(
+      WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml("<row>" + cells + "</row>")))));
+  ExpectRefused("单元格引用无效");
+}
+
+TEST_F(HostileXlsxTest, OneSharedStringRepeatedAcrossARowIsBounded) {
+  std::vector<RawZipEntry> entries = MinimalWorkbook(Deflated(
+      "",
+      SheetXml(
+          R"(<row r="1"><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row>)")));
+  entries.push_back(Deflated("xl/sharedStrings.xml",
+                             "<sst><si><t>" + std::string(1'000'000, 'a') + "</t></si></sst>"));
+  ASSERT_TRUE(WriteRawZip(path_, entries));
+  ExpectRefused("一行的文本超过 4 MiB");
+}
+
+TEST_F(HostileXlsxTest, AnOrdinaryCompressiblePartUnderTheFloorIsRead) {
+  // A small part may compress far better than kXlsxMaxRatio: under the floor it is read.
+  std::string rows;
+  for (int i = 1; i <= 1000; ++i)
+    rows += "<row r=\"" + std::to_string(i) + "\"><c r=\"A" + std::to_string(i) +
+            "\"><v>0</v></c></row>";
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(rows)))));
+  Error error = ReadWholeBook(path_);
+  EXPECT_EQ(error.code, "OK") << error.en;
+}
+
+// ---- streamed sheets: batches of rows, markup that looks like rows, bounds ----
+
+TEST_F(HostileXlsxTest, RowsAcrossManyBatchesAreReadInOrderWithTheirLines) {
+  // ~4 MiB of XML: several batches and many inflate chunks, with markup that a naive scan
+  // would take for rows at every few rows.
+  std::string rows;
+  for (int i = 1; i <= 60'000; ++i) {
+    const std::string n = std::to_string(i);
+    rows += "<row r=\"" + n + "\" x=\"a>b</row>\"><c r=\"A" + n + "\" t=\"inlineStr\"><is><t>" +
+            (i % 7 == 0 ? "<![CDATA[x</row><row>]]>" : "v" + n) + "</t></is></c></row>";
+    if (i % 5 == 0) rows += "<!-- <row r=\"0\"> -->";
+    if (i % 11 == 0) rows += "<?pi <row> ?>";
+  }
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(rows)))));
+  Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  std::vector<Record> records = ReadSheet(**book, "户表");
+  ASSERT_EQ(records.size(), 60'000u);
+  for (size_t i = 0; i < records.size(); ++i) {
+    const size_t n = i + 1;
+    ASSERT_EQ(records[i].line, n);
+    ASSERT_EQ(records[i].cells, (Cells{n % 7 == 0 ? "x</row><row>" : "v" + std::to_string(n)}));
+  }
+}
+
+TEST_F(HostileXlsxTest, ASheetReaderOutlivesItsBook) {
+  ASSERT_TRUE(WriteRawZip(
+      path_, MinimalWorkbook(Deflated(
+                 "", SheetXml(R"(<row><c><v>1</v></c></row><row><c><v>2</v></c></row>)")))));
+  std::unique_ptr<TableReader> sheet;
+  {
+    Result<std::unique_ptr<XlsxBook>> book = XlsxBook::Open(path_);
+    ASSERT_TRUE(book.ok()) << book.error().en;
+    Result<std::unique_ptr<TableReader>> opened = (*book)->Sheet("户表");
+    ASSERT_TRUE(opened.ok()) << opened.error().en;
+    sheet = std::move(opened).value();
+  }
+  Record record;
+  ASSERT_TRUE(*sheet->Next(record));
+  EXPECT_EQ(record.cells, (Cells{"1"}));
+  ASSERT_TRUE(*sheet->Next(record));
+  EXPECT_EQ(record.cells, (Cells{"2"}));
+  EXPECT_FALSE(*sheet->Next(record));
+}
+
+TEST_F(HostileXlsxTest, ARowOverSixteenMebibytesIsRefused) {
+  std::string text(size_t{20} << 20, 'a');
+  uint32_t state = 1;
+  for (char& c : text) {  // letters that deflate poorly, so the ratio is not what refuses
+    state = state * 1103515245 + 12345;
+    c = static_cast<char>('a' + (state >> 16) % 26);
+  }
+  ASSERT_TRUE(
+      WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row><c t="inlineStr"><is><t>)" +
+                                                               text + "</t></is></c></row>")))));
+  ExpectRefused("一个元素超过 16 MiB");
+}
+
+TEST_F(HostileXlsxTest, ATruncatedSheetIsRefused) {
+  ASSERT_TRUE(WriteRawZip(
+      path_,
+      MinimalWorkbook(Deflated("", SheetXml(R"(<row><c><v>1</v></c></row>)").substr(0, 150)))));
+  ExpectRefused("xl/worksheets/sheet1.xml");
+}
+
+TEST_F(HostileXlsxTest, ASheetThatIsNotXmlIsRefused) {
+  ASSERT_TRUE(WriteRawZip(path_, MinimalWorkbook(Deflated("", "户编号,姓名\n01,张三\n"))));
+  ExpectRefused("不是有效的 XLSX 工作簿");
+}
+
+TEST_F(HostileXlsxTest, MalformedXmlInsideARowIsRefused) {
+  ASSERT_TRUE(
+      WriteRawZip(path_, MinimalWorkbook(Deflated("", SheetXml(R"(<row><c><v>1</x></c></row>)")))));
+  ExpectRefused("不是有效的 XLSX 工作簿");
 }
 
 }  // namespace
