@@ -706,10 +706,11 @@ Result<std::unique_ptr<XlsxBook>> OpenBook(const std::string& path) {
     std::string reason = zip_error_strerror(&error);
     zip_error_fini(&error);
     switch (code) {
+      // The file exists (stat above): libzip's "no such file" is an archive whose directory
+      // points at nothing, as a header that claims 0xFFFFFFFF bytes without a zip64 record.
       case ZIP_ER_OPEN:
       case ZIP_ER_READ:
       case ZIP_ER_SEEK:
-      case ZIP_ER_NOENT:
         return Error::Io("无法打开文件 " + path + "：" + reason,
                          "cannot open file " + path + ": " + reason);
       default:
