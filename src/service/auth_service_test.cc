@@ -8,6 +8,7 @@
 
 #include "service/audit_service.h"
 #include "service/crypto.h"
+#include "service/service_test_fixture.h"
 
 namespace fupin {
 namespace {
@@ -21,28 +22,14 @@ constexpr char kPassword[] = "correct4horse";
 const RegionCode kVillage = RegionCode::FromInt(620422101205);
 const RegionCode kCounty = RegionCode::FromInt(620422000000);
 
-class AuthServiceTest : public ::testing::Test {
+class AuthServiceTest : public ServiceTest {
  protected:
+  AuthServiceTest()
+      : ServiceTest(
+            {{kVillage.value(), "甲村"}, {620422101000, "甲乡"}, {kCounty.value(), "甲县"}}) {}
   void SetUp() override {
-    char dir[] = "/tmp/fupin-auth-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    ASSERT_TRUE(CreateAuditKey(*store_).ok());
-    ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_
-                    ->UpsertRegions({{kVillage, "甲村", std::nullopt},
-                                     {RegionCode::FromInt(620422101000), "甲乡", std::nullopt},
-                                     {kCounty, "甲县", std::nullopt}})
-                    .ok());
-    ASSERT_TRUE(store_->Commit().ok());
+    ServiceTest::SetUp();
     settings_.now = [this] { return now_; };
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void Add(const std::string& name, Role role = Role::kVillageOperator,
@@ -55,8 +42,6 @@ class AuthServiceTest : public ::testing::Test {
   }
   std::string ErrorCode(const Result<Session>& r) { return r.ok() ? "ok" : r.error().code; }
 
-  std::string dir_;
-  std::unique_ptr<Store> store_;
   Clock::time_point now_ = Clock::now();
   AuthSettings settings_;
 };

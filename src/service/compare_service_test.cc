@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "service/audit_service.h"
+#include "service/service_test_fixture.h"
 
 namespace fupin {
 namespace {
@@ -36,23 +37,12 @@ Caller As(const std::string& name, Role role, int64_t region) {
   return Caller{User{name, role, RegionCode::FromInt(region), false}, "test"};
 }
 
-class FindingVisibilityTest : public ::testing::Test {
+class FindingVisibilityTest : public ServiceTest {
  protected:
+  FindingVisibilityTest() : ServiceTest({{kOther, "甲村"}, {kVillage, "乙村"}}) {}
   void SetUp() override {
-    setenv("FUPIN_TODAY", "2026-06-30", 1);
-    char dir[] = "/tmp/fupin-compare-service-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    ASSERT_TRUE(CreateAuditKey(*store_).ok());
-    ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_
-                    ->UpsertRegions({{RegionCode::FromInt(kOther), "甲村", std::nullopt},
-                                     {RegionCode::FromInt(kVillage), "乙村", std::nullopt}})
-                    .ok());
-    ASSERT_TRUE(store_->Commit().ok());
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
     ImportOptions options;
     options.files = {Write("h.csv", kHouseholds), Write("m.csv", kMembers)};
     auto report = RunImport(*store_, options);
@@ -84,14 +74,6 @@ class FindingVisibilityTest : public ::testing::Test {
     ASSERT_TRUE(store_->Commit().ok());
     for (const auto& f : rows) id_of_[f.household_code + " " + f.rule] = f.id;
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-
   std::set<std::string> Households(const Caller& caller, FindingQuery query = {}) {
     auto page = SearchFindings(*store_, caller, query);
     EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().en);
@@ -111,8 +93,6 @@ class FindingVisibilityTest : public ::testing::Test {
     return n;
   }
 
-  std::string dir_;
-  std::unique_ptr<Store> store_;
   std::map<std::string, int64_t> id_of_;
 };
 

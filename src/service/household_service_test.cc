@@ -8,6 +8,7 @@
 
 #include "service/audit_service.h"
 #include "service/import_service.h"
+#include "service/service_test_fixture.h"
 
 namespace fupin {
 namespace {
@@ -32,31 +33,17 @@ Caller OperatorOf(int64_t village) {
 const Caller kOperatorOfH1 = OperatorOf(620422101205);
 const Caller kOperatorOfH2 = OperatorOf(620422102201);
 
-class HouseholdServiceTest : public ::testing::Test {
+class HouseholdServiceTest : public ServiceTest {
  protected:
+  HouseholdServiceTest() : ServiceTest({{620422101205, "甲村"}, {620422102201, "乙村"}}) {}
   void SetUp() override {
-    setenv("FUPIN_TODAY", "2026-06-30", 1);
-    char dir[] = "/tmp/fupin-household-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    ASSERT_TRUE(CreateAuditKey(*store_).ok());
-    ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_
-                    ->UpsertRegions({{RegionCode::FromInt(620422101205), "甲村", std::nullopt},
-                                     {RegionCode::FromInt(620422102201), "乙村", std::nullopt}})
-                    .ok());
-    ASSERT_TRUE(store_->Commit().ok());
-    std::ofstream(dir_ + "/h.csv") << kHouseholds;
-    std::ofstream(dir_ + "/m.csv") << kMembers;
+    ServiceTest::SetUp();
+    if (HasFatalFailure()) return;
     ImportOptions options;
-    options.files = {dir_ + "/h.csv", dir_ + "/m.csv"};
+    options.files = {Write("h.csv", kHouseholds), Write("m.csv", kMembers)};
     auto report = RunImport(*store_, options);
     ASSERT_TRUE(report.ok() && report->errors.empty());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // H2 as stored, to be written again under another code or with other members.
   Household StoredH2() {
@@ -76,9 +63,6 @@ class HouseholdServiceTest : public ::testing::Test {
                     .ok());
     return rows;
   }
-
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(HouseholdServiceTest, ACodeTakenOutsideTheRegionCannotBeUsedAndTheAttemptIsAudited) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "service/report_service.h"
+#include "service/service_test_fixture.h"
 
 namespace fupin {
 namespace {
@@ -23,30 +24,9 @@ const char* kMembers =
     "H1,乙,620422198001010027,配偶,非在校生,健康,普通劳动力,是\n"
     "H2,丙,620422198001010035,户主,非在校生,健康,普通劳动力,是\n";
 
-class ImportServiceTest : public ::testing::Test {
+class ImportServiceTest : public ServiceTest {
  protected:
-  void SetUp() override {
-    setenv("FUPIN_TODAY", "2026-06-30", 1);
-    char dir[] = "/tmp/fupin-import-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
-    ASSERT_TRUE(store_->Begin().ok());
-    ASSERT_TRUE(store_
-                    ->UpsertRegions({{RegionCode::FromInt(620422101205), "甲村", std::nullopt},
-                                     {RegionCode::FromInt(620422102201), "乙村", std::nullopt}})
-                    .ok());
-    ASSERT_TRUE(store_->Commit().ok());
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
+  ImportServiceTest() : ServiceTest({{620422101205, "甲村"}, {620422102201, "乙村"}}) {}
   ImportReport Import(const std::string& households, const std::string& members,
                       bool skip_invalid = false) {
     ImportOptions options;
@@ -62,9 +42,6 @@ class ImportServiceTest : public ::testing::Test {
     auto it = values->find(metric);
     return it == values->end() ? 0 : it->second;
   }
-
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(ImportServiceTest, AggregatesCountEveryLevelAndLeaveRemovedHouseholdsOut) {
