@@ -9,7 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data), size);
-  fupin::Result<nlohmann::json> parsed = fupin::ParseJsonBody(body);
+  auto parsed = fupin::ParseJsonBody(body);
   if (parsed.ok()) {
     if (!parsed->is_object()) __builtin_trap();
     (void)parsed->dump();
