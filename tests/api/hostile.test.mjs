@@ -54,33 +54,46 @@ async function health(srv) {
 // ---- workbooks: a minimal valid XLSX around a chosen first sheet ----
 
 function zip(entries) {
-  // entries: [{ name, data (Buffer, as stored), method (0 stored, 8 deflate), size (claimed), crc }]
+  // entries: [{ name, data (Buffer, as stored), method (0 stored, 8 deflate), size (claimed), crc,
+  //             zip64 (a size past 4 GiB, claimed in a zip64 extra field) }]
   const locals = [];
   const centrals = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
+    // A zip64 extra field: the sizes are 0xFFFFFFFF in the headers and 64-bit here.
+    const extra = e.zip64 ? Buffer.alloc(20) : Buffer.alloc(0);
+    if (e.zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(16, 2);
+      extra.writeBigUInt64LE(BigInt(e.zip64), 4);
+      extra.writeBigUInt64LE(BigInt(e.data.length), 12);
+    }
+    const size32 = e.zip64 ? 0xffffffff : e.size >>> 0;
+    const packed32 = e.zip64 ? 0xffffffff : e.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(e.method, 8);
     local.writeUInt32LE(e.crc ?? 0, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.size >>> 0, 22);
+    local.writeUInt32LE(packed32, 18);
+    local.writeUInt32LE(size32, 22);
     local.writeUInt16LE(name.length, 26);
-    locals.push(local, name, e.data);
+    local.writeUInt16LE(extra.length, 28);
+    locals.push(local, name, extra, e.data);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(e.method, 10);
     central.writeUInt32LE(e.crc ?? 0, 16);
-    central.writeUInt32LE(e.data.length, 20);
-    central.writeUInt32LE(e.size >>> 0, 24);
+    central.writeUInt32LE(packed32, 20);
+    central.writeUInt32LE(size32, 24);
     central.writeUInt16LE(name.length, 28);
+    central.writeUInt16LE(extra.length, 30);
     central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-    offset += 30 + name.length + e.data.length;
+    centrals.push(central, name, extra);
+    offset += 30 + name.length + extra.length + e.data.length;
   }
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
@@ -120,6 +133,13 @@ function workbook(sheet) {
 function liarSheet(claimed) {
   const s = deflated('xl/worksheets/sheet1.xml', '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>证件号码</t></is></c></row></sheetData></worksheet>');
   return { ...s, size: claimed };
+}
+
+// A sheet with a header row and one cell at the far corner of the grid (XFD1048576).
+function sparseSheet() {
+  return deflated('xl/worksheets/sheet1.xml', '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    + '<row r="1"><c r="A1" t="inlineStr"><is><t>证件号码</t></is></c><c r="B1" t="inlineStr"><is><t>姓名</t></is></c><c r="C1" t="inlineStr"><is><t>死亡日期</t></is></c></row>'
+    + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>');
 }
 
 // A real deflate bomb: `mb` megabytes of spaces inside a sheet, about a thousandth of that
@@ -338,6 +358,7 @@ describe('workbooks that lie about their size', () => {
   const cases = [
     ['a small workbook whose sheet claims 4 GB', () => workbook(liarSheet(0xfff00000))],
     ['a workbook whose sheet claims 0xFFFFFFFF bytes without the zip64 record that means', () => workbook(liarSheet(0xffffffff))],
+    ['a zip64 entry that claims 100 GB', () => workbook({ ...liarSheet(0), zip64: 100e9 })],
     ['a real deflate bomb (300 MB of spaces)', async () => workbook(await bombSheet(300))],
   ];
   for (const [what, make] of cases) {
@@ -351,6 +372,17 @@ describe('workbooks that lie about their size', () => {
       assert.deepEqual(scratchEntries(srv), []);
     });
   }
+});
+
+describe('a sparse workbook', () => {
+  it('a cell at XFD1048576 is read as one sparse row: a normal answer, memory bounded', async () => {
+    const token = await srv.token('department1');
+    const before = peakMb(srv);
+    const res = await api(srv, 'POST', '/api/v1/compare/lists', { token, form: listForm(workbook(sparseSheet())), timeout: 60000 });
+    assert.ok(res.status === 200 || res.status === 400, `${res.status} ${res.text.slice(0, 300)}`);
+    assert.ok(peakMb(srv) - before < 300, `the peak grew by ${Math.round(peakMb(srv) - before)} MB`);
+    assert.deepEqual(scratchEntries(srv), []);
+  });
 });
 
 describe('leftovers', () => {

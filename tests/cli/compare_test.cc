@@ -459,6 +459,18 @@ TEST_F(CompareTest, RowsWithBadIdNumbersAreListedWithTheirLinesAndTheRestIsCompa
   EXPECT_EQ(r["rows"], 7);
 }
 
+TEST_F(CompareTest, AListWhoseEveryRowIsBadIsStillRecordedWithItsErrors) {
+  // Found by the hostile API tests: no valid row left no ID keys, stored as NULL.
+  const std::string list = Write("deaths.csv",
+                                 "证件号码,姓名,死亡日期\n"
+                                 "12345,某,2025-01-01\n");
+  json r = Compare("deaths", list, "2026-06-30", 2);
+  ASSERT_EQ(r["errors"].size(), 1u);
+  EXPECT_EQ(r["errors"][0]["code"], "E_ID_FORMAT");
+  EXPECT_TRUE(Found(r).empty());
+  EXPECT_GT(r["list_id"].get<int64_t>(), 0);
+}
+
 TEST_F(CompareTest, AMissingColumnComparesNothingAndStoresNothing) {
   RunResult r = Fupin({"compare", "deaths",
                        Write("d.csv", "证件号码,姓名,备注\n" + kId.at("张病") + ",张病,x\n"),

@@ -56,6 +56,12 @@ Statement& Statement::Bind(int index, std::string_view text) {
 }
 
 Statement& Statement::BindBlobStatic(int index, std::string_view bytes) {
+  // An empty view may have no data pointer, which SQLite would bind as NULL: an empty blob
+  // is still a blob.
+  if (bytes.empty()) {
+    sqlite3_bind_zeroblob(stmt_, index, 0);
+    return *this;
+  }
   sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
   return *this;
 }
