@@ -223,17 +223,18 @@ TEST_F(AnnualUpdateTest, AMemberMovedBetweenTwoHouseholdsUpdatesBothAndTheIndexF
   const std::string to = Code(199);
   std::map<std::string, int> sizes;
   for (const auto& m : members_.rows) ++sizes[m[0]];
+  const size_t id_column = members_.Column("证件号码");
+  const size_t relation = members_.Column("与户主关系");
   size_t moved = members_.rows.size();
-  for (size_t i = 0; i < members_.rows.size(); ++i) {
+  for (size_t i = 0; i < members_.rows.size() && moved == members_.rows.size(); ++i) {
     const std::string& h = members_.rows[i][0];
-    if (h != to && sizes[h] >= 2 && members_.rows[i][3] != "户主") moved = i;
-    if (moved != members_.rows.size()) break;
+    if (h != to && sizes[h] >= 2 && members_.rows[i][relation] != "户主") moved = i;
   }
   ASSERT_LT(moved, members_.rows.size());
   const std::string from = members_.rows[moved][0];
-  const std::string id = members_.rows[moved][2];
+  const std::string id = members_.rows[moved][id_column];
   members_.rows[moved][0] = to;
-  members_.rows[moved][3] = "其他";
+  members_.rows[moved][relation] = "其他";
   // 家庭人口数, when given, follows.
   const size_t size = households_.Column("家庭人口数");
   for (auto& h : households_.rows) {
