@@ -140,6 +140,8 @@ struct PackedMember {
     kPension = 8,
     kDibao = 16,
     kTekun = 32,
+    // The register holds this ID number in this same household (Importer::CheckRegister).
+    kRegisteredHere = 64,
   };
   uint64_t id;
   TextArena::Ref name;
@@ -1049,12 +1051,38 @@ Status Importer::CheckRegions() {
 }
 
 bool Importer::SameAsStored(const Household& stored, const Household& file) {
-  if (stored == file) return true;
-  // Members in another order, or values that differ in the record but not in any column
-  // of the template: what the history would record is what counts.
-  std::vector<HistoryEntry> changes;
-  DiffHouseholds(stored, file, changes);
-  return changes.empty();
+  if (stored.members.size() != file.members.size()) return false;
+  // Every field but the members, then each member with the stored one of its ID number
+  // (an order of members alone is no change, as DiffHouseholds records none).
+  const auto same_fields = [](const Household& x, const Household& y) {
+    return x.household_code == y.household_code && x.village_code == y.village_code &&
+           x.kind == y.kind && x.poverty_status == y.poverty_status &&
+           x.registered_year == y.registered_year && x.exit_year == y.exit_year &&
+           x.attribute == y.attribute && x.main_cause == y.main_cause &&
+           x.other_causes == y.other_causes && x.size == y.size && x.wage_income == y.wage_income &&
+           x.business_income == y.business_income && x.business_cost == y.business_cost &&
+           x.property_income == y.property_income && x.transfer_income == y.transfer_income &&
+           x.medical_out_of_pocket == y.medical_out_of_pocket &&
+           x.education_cost == y.education_cost && x.disaster_loss == y.disaster_loss &&
+           x.food_secure == y.food_secure && x.clothing_secure == y.clothing_secure &&
+           x.housing_grade == y.housing_grade && x.renovation == y.renovation &&
+           x.relocation == y.relocation && x.water_safe == y.water_safe &&
+           x.monitor_type == y.monitor_type && x.monitor_status == y.monitor_status &&
+           x.monitor_since == y.monitor_since && x.risk_types == y.risk_types && x.phone == y.phone;
+  };
+  if (!same_fields(stored, file)) return false;
+  for (size_t i = 0; i < file.members.size(); ++i) {
+    const Member& m = file.members[i];
+    const Member* match = &stored.members[i];
+    if (match->id_type != m.id_type || match->id_number != m.id_number) {
+      match = nullptr;
+      for (const Member& s : stored.members) {
+        if (s.id_type == m.id_type && s.id_number == m.id_number) match = &s;
+      }
+    }
+    if (!match || !(*match == m)) return false;
+  }
+  return true;
 }
 
 Status Importer::CheckRegister() {
@@ -1088,7 +1116,18 @@ Status Importer::CheckRegister() {
       continue;
     }
     Unpack(i, h);
-    stored_[i] = SameAsStored((*old)->household, h) ? kUnchanged : kChanged;
+    const Household& registered = (*old)->household;
+    stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
+    if (stored_[i] == kUnchanged) continue;
+    // The members registered in this same household need no look-up in the person index.
+    for (uint32_t m = e.first_member, k = 0; m != kNoEntry; m = members_[m].next, ++k) {
+      const Member& member = h.members[k];
+      for (const Member& r : registered.members) {
+        if (r.id_type == member.id_type && r.id_number == member.id_number) {
+          members_[m].flags |= PackedMember::kRegisteredHere;
+        }
+      }
+    }
   }
   stored_stamp_ = *stamp;
   std::string id_number;
@@ -1098,6 +1137,7 @@ Status Importer::CheckRegister() {
     if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
     for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
       const PackedMember& p = members_[m];
+      if (p.flags & PackedMember::kRegisteredHere) continue;
       if (p.flags & PackedMember::kIdPacked) {
         UnpackIdNumber(p.id, id_number);
       } else {
