@@ -147,6 +147,7 @@ int CmdImport(const Globals& g, ImportOptions options, const std::string& encodi
     if (Status s = AuditCli(**store, RegionCode::Nation(), "import", r.batch_id,
                             std::to_string(r.households_created) + " created, " +
                                 std::to_string(r.households_updated) + " updated, " +
+                                std::to_string(r.households_unchanged) + " unchanged, " +
                                 std::to_string(r.members) + " members, " +
                                 std::to_string(r.rejected_households) + " rejected; " + files);
         !s.ok()) {
@@ -170,6 +171,7 @@ int CmdImport(const Globals& g, ImportOptions options, const std::string& encodi
                                     : Say(g, "导入完成：", "imported: "))
                 << Say(g, "新增 ", "created ") << r.households_created
                 << Say(g, " 户，更新 ", ", updated ") << r.households_updated
+                << Say(g, " 户，未变 ", ", unchanged ") << r.households_unchanged
                 << Say(g, " 户，成员 ", " households, members ") << r.members << Say(g, " 人", "");
       if (options.skip_invalid) {
         std::cout << Say(g, "，拒绝 ", ", rejected ") << r.rejected_households

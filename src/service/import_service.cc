@@ -140,6 +140,8 @@ struct PackedMember {
     kPension = 8,
     kDibao = 16,
     kTekun = 32,
+    // The register holds this ID number in this same household (Importer::CheckRegister).
+    kRegisteredHere = 64,
   };
   uint64_t id;
   TextArena::Ref name;
@@ -584,6 +586,8 @@ class Importer {
   size_t MemberLine(const PackedHousehold& e, int member) const;
   // Whether the village is in the region tree (looked up once per village).
   Result<bool> KnownVillage(int64_t village);
+  // Whether `file` says nothing about `stored` that the register does not already hold.
+  static bool SameAsStored(const Household& stored, const Household& file);
 
   Store& store_;
   const ImportOptions& options_;
@@ -614,6 +618,12 @@ class Importer {
   // Started once the 户表 is indexed: the reading thread then reads index_.
   RowPipe<MemberRow> member_rows_{/*started=*/false};
   PersonLines persons_;  // the reading thread's
+
+  // What the register holds of each entry, looked up by CheckRegister (before the
+  // transaction) while the register stamp is `stored_stamp_`.
+  enum StoredState : uint8_t { kNotStored, kUnchanged, kChanged };
+  std::vector<StoredState> stored_;
+  std::string stored_stamp_;  // empty: not looked up
 
   // The open transaction.
   bool writing_ = false;
@@ -1040,35 +1050,94 @@ Status Importer::CheckRegions() {
   return Status::Ok();
 }
 
+bool Importer::SameAsStored(const Household& stored, const Household& file) {
+  if (stored.members.size() != file.members.size()) return false;
+  // Every field but the members, then each member with the stored one of its ID number
+  // (an order of members alone is no change, as DiffHouseholds records none).
+  const auto same_fields = [](const Household& x, const Household& y) {
+    return x.household_code == y.household_code && x.village_code == y.village_code &&
+           x.kind == y.kind && x.poverty_status == y.poverty_status &&
+           x.registered_year == y.registered_year && x.exit_year == y.exit_year &&
+           x.attribute == y.attribute && x.main_cause == y.main_cause &&
+           x.other_causes == y.other_causes && x.size == y.size && x.wage_income == y.wage_income &&
+           x.business_income == y.business_income && x.business_cost == y.business_cost &&
+           x.property_income == y.property_income && x.transfer_income == y.transfer_income &&
+           x.medical_out_of_pocket == y.medical_out_of_pocket &&
+           x.education_cost == y.education_cost && x.disaster_loss == y.disaster_loss &&
+           x.food_secure == y.food_secure && x.clothing_secure == y.clothing_secure &&
+           x.housing_grade == y.housing_grade && x.renovation == y.renovation &&
+           x.relocation == y.relocation && x.water_safe == y.water_safe &&
+           x.monitor_type == y.monitor_type && x.monitor_status == y.monitor_status &&
+           x.monitor_since == y.monitor_since && x.risk_types == y.risk_types && x.phone == y.phone;
+  };
+  if (!same_fields(stored, file)) return false;
+  for (size_t i = 0; i < file.members.size(); ++i) {
+    const Member& m = file.members[i];
+    const Member* match = &stored.members[i];
+    if (match->id_type != m.id_type || match->id_number != m.id_number) {
+      match = nullptr;
+      for (const Member& s : stored.members) {
+        if (s.id_type == m.id_type && s.id_number == m.id_number) match = &s;
+      }
+    }
+    if (!match || !(*match == m)) return false;
+  }
+  return true;
+}
+
 Status Importer::CheckRegister() {
   // While writing early, the register was empty when the transaction began.
   if (writing_) return Status::Ok();
   auto has = store_.HasPersons();
   if (!has.ok()) return has.error();
   if (!*has) return Status::Ok();
-  if (options_.scope != RegionCode::Nation()) {
-    // A 户编号 registered outside the caller's region is not theirs to replace.
-    for (uint32_t i = 0; i < entries_.size(); ++i) {
-      PackedHousehold& e = entries_[i];
-      if (!e.valid) continue;
-      const std::string code(index_.Code(i));
-      auto old = store_.FindHousehold(code);
-      if (!old.ok()) return old.error();
-      if (old->has_value() && !options_.scope.Contains((*old)->household.village_code)) {
-        // Nothing is said of the household outside the region, not even that it exists.
-        e.valid = false;
-        AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD", "此户编号不能使用",
-                 "this household code cannot be used");
-        report_.scope_conflicts.push_back(code);
-      }
-    }
-  }
-  std::string id_number;
+  auto stamp = store_.RegisterStamp();
+  if (!stamp.ok()) return stamp.error();
+  // Each household of the files is looked up once, by its key: a household whose every
+  // field and member is the same as registered is left alone (Write), and its members
+  // need no look-up in the person index (they are registered in it, to this household).
+  stored_.assign(entries_.size(), kNotStored);
+  Household h;
   for (uint32_t i = 0; i < entries_.size(); ++i) {
     PackedHousehold& e = entries_[i];
     if (!e.valid) continue;
+    if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
+    const std::string code(index_.Code(i));
+    auto old = store_.FindHousehold(code);
+    if (!old.ok()) return old.error();
+    if (!old->has_value()) continue;
+    if (!options_.scope.Contains((*old)->household.village_code)) {
+      // A 户编号 registered outside the caller's region is not theirs to replace; nothing
+      // is said of the household outside the region, not even that it exists.
+      e.valid = false;
+      AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD", "此户编号不能使用",
+               "this household code cannot be used");
+      report_.scope_conflicts.push_back(code);
+      continue;
+    }
+    Unpack(i, h);
+    const Household& registered = (*old)->household;
+    stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
+    if (stored_[i] == kUnchanged) continue;
+    // The members registered in this same household need no look-up in the person index.
+    for (uint32_t m = e.first_member, k = 0; m != kNoEntry; m = members_[m].next, ++k) {
+      const Member& member = h.members[k];
+      for (const Member& r : registered.members) {
+        if (r.id_type == member.id_type && r.id_number == member.id_number) {
+          members_[m].flags |= PackedMember::kRegisteredHere;
+        }
+      }
+    }
+  }
+  stored_stamp_ = *stamp;
+  std::string id_number;
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    PackedHousehold& e = entries_[i];
+    if (!e.valid || stored_[i] == kUnchanged) continue;
+    if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
     for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
       const PackedMember& p = members_[m];
+      if (p.flags & PackedMember::kRegisteredHere) continue;
       if (p.flags & PackedMember::kIdPacked) {
         UnpackIdNumber(p.id, id_number);
       } else {
@@ -1152,7 +1221,8 @@ Status Importer::FinishWrite() {
                      report_.households_created,
                      report_.households_updated,
                      report_.members,
-                     report_.rejected_households};
+                     report_.rejected_households,
+                     report_.households_unchanged};
   FUPIN_RETURN_IF_ERROR(store_.InsertImportBatch(row));
   if (Interrupted()) return Error::Interrupted();
   if (options_.dry_run) {
@@ -1192,27 +1262,48 @@ Status Importer::Write() {
   if (!has_persons.ok()) return has_persons.error();
   const bool empty_register = !*has_persons;
   FUPIN_RETURN_IF_ERROR(BeginWrite());
+  // 0: the household is registered as it is in the files, and left alone.
   std::vector<int64_t> versions(entries_.size(), 1);
   // Replaced households go first, so a person may move into a household written earlier.
   if (!empty_register) {
+    // What CheckRegister found holds if nothing was committed since; else each household
+    // is looked up again, now inside the transaction.
+    bool looked_up = !stored_stamp_.empty();
+    if (looked_up) {
+      auto stamp = store_.RegisterStamp();
+      if (!stamp.ok()) return fail(stamp.error());
+      looked_up = *stamp == stored_stamp_;
+    }
     for (uint32_t i = 0; i < entries_.size(); ++i) {
       if (!entries_[i].valid) continue;
+      if (looked_up && stored_[i] == kNotStored) continue;
+      if (looked_up && stored_[i] == kUnchanged) {
+        versions[i] = 0;
+        ++report_.households_unchanged;
+        continue;
+      }
+      if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
       auto old = store_.FindHousehold(std::string(index_.Code(i)));
       if (!old.ok()) return fail(old.error());
       if (!old->has_value()) continue;
       const StoredHousehold& stored = **old;
+      Unpack(i, h);
+      if (!looked_up && SameAsStored(stored.household, h)) {
+        versions[i] = 0;
+        ++report_.households_unchanged;
+        continue;
+      }
       versions[i] = stored.version + 1;
       Status s = store_.DeleteHousehold(stored.household.village_code.county(),
                                         stored.household.household_code);
       if (!s.ok()) return fail(s);
       aggregates_.Add(stored.household, -1);
-      Unpack(i, h);
       DiffHouseholds(stored.household, h, history_);
       ++report_.households_updated;
     }
   }
   for (uint32_t i = 0; i < entries_.size(); ++i) {
-    if (!entries_[i].valid) continue;
+    if (!entries_[i].valid || versions[i] == 0) continue;
     if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
     Unpack(i, h);
     if (Status s = WriteHousehold(h, versions[i]); !s.ok()) return fail(s);

@@ -42,8 +42,12 @@ struct ImportIssue {
 
 struct ImportReport {
   int64_t households_created = 0;  // written (or, with dry_run, that would be)
-  int64_t households_updated = 0;
-  int64_t members = 0;
+  int64_t households_updated = 0;  // registered before and changed: rewritten, version + 1
+  // Registered before with every field and member the same (members are matched by ID
+  // number, so an order of members alone is no change): left alone — not rewritten, no
+  // history, no new version.
+  int64_t households_unchanged = 0;
+  int64_t members = 0;  // of the households written (created or updated)
   int64_t rejected_households = 0;
   std::vector<ImportIssue> errors;
   std::vector<ImportIssue> warnings;

@@ -49,6 +49,7 @@ struct ImportBatchRow {
   std::string id;
   std::string started_at, finished_at, actor, sources;
   int64_t households_created = 0, households_updated = 0, members = 0, rejected = 0;
+  int64_t households_unchanged = 0;  // in the files and left alone
 };
 
 // Counts kept per region and metric (see storage/README.md for the metric names), changed

@@ -74,6 +74,7 @@ Json ImportReportJson(const ImportReport& r, Lang lang, bool dry_run) {
   for (const auto& w : r.warnings) warnings.push_back(IssueJson(w, lang));
   Json out{{"households_created", r.households_created},
            {"households_updated", r.households_updated},
+           {"households_unchanged", r.households_unchanged},
            {"members", r.members},
            {"rejected_households", r.rejected_households},
            {"errors", errors},

@@ -830,7 +830,8 @@ TEST_F(ImportTest, APersonMayMoveBetweenHouseholdsWithinOneImport) {
   // 成员0_2 (620422202004236653) moves from H2210220100000 to H2210220100002.
   json report = ImportOk(db, "person_moves");
   EXPECT_TRUE(report["errors"].empty()) << report.dump();
-  EXPECT_EQ(report["households_updated"], 4);
+  EXPECT_EQ(report["households_updated"], 2);  // the two the person moves between
+  EXPECT_EQ(report["households_unchanged"], 2);
   Export(db, Path("out"));
   bool found = false;
   for (const auto& line : Lines(ReadFile(Path("out/members.csv")))) {
@@ -843,14 +844,15 @@ TEST_F(ImportTest, APersonMayMoveBetweenHouseholdsWithinOneImport) {
   EXPECT_EQ(Summary(db)["persons"], 11);
 }
 
-TEST_F(ImportTest, ImportingTheSameFilesTwiceUpdatesEveryHouseholdAndChangesNothing) {
+TEST_F(ImportTest, ImportingTheSameFilesTwiceLeavesEveryHouseholdAloneAndChangesNothing) {
   const std::string db = NewDb();
   ImportOk(db, "base");
   json once = Summary(db);
   json report = ImportOk(db, "base");
   EXPECT_EQ(report["households_created"], 0);
-  EXPECT_EQ(report["households_updated"], 4);
-  EXPECT_EQ(report["members"], 11);
+  EXPECT_EQ(report["households_updated"], 0);
+  EXPECT_EQ(report["households_unchanged"], 4);
+  EXPECT_EQ(report["members"], 0);  // of the households written
   EXPECT_EQ(Summary(db), once);
 }
 
@@ -858,8 +860,8 @@ TEST_F(ImportTest, TheJsonReportHasTheKeysOfTheSpec) {
   const std::string db = NewDb();
   json report =
       Json(Import(db, {Fixture("unknown_village", kHouseholds), Fixture("base", kMembers)}));
-  for (const char* key : {"households_created", "households_updated", "members",
-                          "rejected_households", "errors", "warnings"}) {
+  for (const char* key : {"households_created", "households_updated", "households_unchanged",
+                          "members", "rejected_households", "errors", "warnings"}) {
     EXPECT_TRUE(report.contains(key)) << key << " missing in " << report.dump();
   }
   ASSERT_EQ(report["errors"].size(), 1u);
@@ -904,7 +906,8 @@ TEST_F(ImportTest, SkipInvalidKeepsTheRegisteredVersionOfARejectedHousehold) {
                        {"--skip-invalid", "--rejects", Path("rejects")});
   EXPECT_EQ(r.exit_code, 2);
   json report = Json(r);
-  EXPECT_EQ(report["households_updated"], 3);
+  EXPECT_EQ(report["households_updated"], 0);
+  EXPECT_EQ(report["households_unchanged"], 3);  // as registered
   EXPECT_EQ(report["rejected_households"], 1);
   EXPECT_EQ(Summary(db), before);  // H2210220100002 keeps its three registered members
 }
@@ -1205,7 +1208,8 @@ TEST_F(SummaryTest, AfterAnAnnualUpdateTheSummaryIsThatOfTheNewRegister) {
   const std::string updated = NewDb("updated.db");
   ImportOk(updated, "base");
   json report = ImportOk(updated, "annual_update");
-  EXPECT_EQ(report["households_updated"], 4);
+  EXPECT_EQ(report["households_updated"], 2);  // the two it changes
+  EXPECT_EQ(report["households_unchanged"], 2);
   const std::string fresh = NewDb("fresh.db");
   ImportOk(fresh, "annual_update");
   for (const char* region : {"", "62", "6204", "620422", "620422101", "620422102", "620422101205",

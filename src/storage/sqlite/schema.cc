@@ -246,8 +246,13 @@ DROP TABLE IF EXISTS users;
 DROP TABLE IF EXISTS audit_log;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3,
-                                            kMigration4, kMigration5, kMigration6};
+// The annual update (issue 10): an import counts the households it left alone.
+constexpr std::string_view kMigration7 = R"sql(
+ALTER TABLE import_batches ADD COLUMN households_unchanged INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                            kMigration5, kMigration6, kMigration7};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -37,6 +37,44 @@ constexpr std::string_view kMemberColumns =
     "resident_medical_insurance, employee_medical_insurance, pension_insurance, dibao, tekun";
 constexpr int kMemberColumnCount = 21;
 
+}  // namespace
+
+namespace sqlite {
+
+const std::string kFindHouseholdSql =
+    "SELECT " + std::string(kHouseholdColumns) + " FROM households WHERE household_code = ?";
+const std::string kFindMembersSql = "SELECT " + std::string(kMemberColumns) +
+                                    " FROM members WHERE county_code = ? AND household_code = ? "
+                                    "ORDER BY seq";
+const std::string kFindPersonSql =
+    "SELECT household_code FROM person_index WHERE id_type = ? AND id_number = ?";
+const std::string kHouseholdExistsSql =
+    "SELECT 1 FROM households WHERE county_code = ? AND household_code = ?";
+const std::string kPersonExistsSql =
+    "SELECT 1 FROM person_index WHERE id_type = ? AND id_number = ?";
+const std::string kMemberIdsSql =
+    "SELECT id_type, id_number FROM members WHERE county_code = ? AND household_code = ?";
+const std::string kDeletePersonSql =
+    "DELETE FROM person_index WHERE id_type = ? AND id_number = ? AND county_code = ? AND "
+    "household_code = ?";
+const std::string kDeleteMembersSql =
+    "DELETE FROM members WHERE county_code = ? AND household_code = ?";
+const std::string kDeleteHouseholdSql =
+    "DELETE FROM households WHERE county_code = ? AND household_code = ?";
+const std::string kApplyDeltaSql =
+    "INSERT INTO region_aggregates(region_code, metric, value) VALUES (?,?,?) "
+    "ON CONFLICT(region_code, metric) DO UPDATE SET value = value + excluded.value";
+
+std::vector<std::string> HouseholdUpdateStatements() {
+  return {kFindHouseholdSql,   kFindMembersSql, kFindPersonSql,   kHouseholdExistsSql,
+          kPersonExistsSql,    kMemberIdsSql,   kDeletePersonSql, kDeleteMembersSql,
+          kDeleteHouseholdSql, kApplyDeltaSql};
+}
+
+}  // namespace sqlite
+
+namespace {
+
 // Row values: kNone, an absent date and empty text are NULL.
 void PutOptional(sqlite::BatchInsert& row, int value) {
   if (value == kNone) {
@@ -565,8 +603,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<StoredHousehold>> FindHousehold(const std::string& code) override {
     FUPIN_RETURN_IF_ERROR(FlushWrites());
-    auto* s = Cached(find_household_, "SELECT " + std::string(kHouseholdColumns) +
-                                          " FROM households WHERE household_code = ?");
+    auto* s = Cached(find_household_, sqlite::kFindHouseholdSql);
     if (!s) return last_error_;
     s->Bind(1, code);
     auto row = s->Step();
@@ -578,9 +615,7 @@ class SqliteStore final : public Store {
     }
     s->Reset();
     if (!out) return out;
-    auto* m = Cached(find_members_, "SELECT " + std::string(kMemberColumns) +
-                                        " FROM members WHERE county_code = ? AND "
-                                        "household_code = ? ORDER BY seq");
+    auto* m = Cached(find_members_, sqlite::kFindMembersSql);
     if (!m) return last_error_;
     m->Bind(1, out->household.village_code.county().value()).Bind(2, code);
     while (true) {
@@ -595,8 +630,7 @@ class SqliteStore final : public Store {
 
   Result<std::optional<std::string>> FindPerson(int id_type, const std::string& id) override {
     FUPIN_RETURN_IF_ERROR(FlushWrites());
-    auto* s = Cached(find_person_,
-                     "SELECT household_code FROM person_index WHERE id_type = ? AND id_number = ?");
+    auto* s = Cached(find_person_, sqlite::kFindPersonSql);
     if (!s) return last_error_;
     s->Bind(1, id_type).Bind(2, id);
     auto row = s->Step();
@@ -685,15 +719,26 @@ class SqliteStore final : public Store {
     assert(in_transaction_);
     register_changed_ = true;
     FUPIN_RETURN_IF_ERROR(FlushWrites());
-    auto* p = Cached(delete_persons_,
-                     "DELETE FROM person_index WHERE (id_type, id_number) IN (SELECT id_type, "
-                     "id_number FROM members WHERE county_code = ?1 AND household_code = ?2)");
-    auto* m =
-        Cached(delete_members_, "DELETE FROM members WHERE county_code = ? AND household_code = ?");
-    auto* h = Cached(delete_household_,
-                     "DELETE FROM households WHERE county_code = ? AND household_code = ?");
-    if (!p || !m || !h) return last_error_;
-    for (auto* s : {p, m, h}) {
+    // The person_index rows go one by one, each by its whole key: a single statement with
+    // `(id_type, id_number) IN (SELECT … FROM members …)` searched person_index by id_type
+    // alone, which is every row of the index (issue 10).
+    auto* ids = Cached(member_ids_, sqlite::kMemberIdsSql);
+    auto* p = Cached(delete_person_, sqlite::kDeletePersonSql);
+    auto* m = Cached(delete_members_, sqlite::kDeleteMembersSql);
+    auto* h = Cached(delete_household_, sqlite::kDeleteHouseholdSql);
+    if (!ids || !p || !m || !h) return last_error_;
+    ids->Bind(1, county.value()).Bind(2, code);
+    deleted_ids_.clear();
+    Status listed = ids->ForEachRow([&](const Statement& row) {
+      deleted_ids_.emplace_back(static_cast<int>(row.Int(0)), row.Text(1));
+    });
+    ids->Reset();
+    FUPIN_RETURN_IF_ERROR(listed);
+    for (const auto& [id_type, id_number] : deleted_ids_) {
+      p->Bind(1, id_type).Bind(2, id_number).Bind(3, county.value()).Bind(4, code);
+      FUPIN_RETURN_IF_ERROR(p->Run());
+    }
+    for (auto* s : {m, h}) {
       s->Bind(1, county.value()).Bind(2, code);
       FUPIN_RETURN_IF_ERROR(s->Run());
     }
@@ -823,9 +868,7 @@ class SqliteStore final : public Store {
 
   Status LoadMembers(Household& h) override {
     FUPIN_RETURN_IF_ERROR(FlushWrites());
-    auto* m = Cached(find_members_, "SELECT " + std::string(kMemberColumns) +
-                                        " FROM members WHERE county_code = ? AND "
-                                        "household_code = ? ORDER BY seq");
+    auto* m = Cached(find_members_, sqlite::kFindMembersSql);
     if (!m) return last_error_;
     h.members.clear();
     m->Bind(1, h.village_code.county().value()).Bind(2, h.household_code);
@@ -1037,10 +1080,7 @@ class SqliteStore final : public Store {
 
   Status ApplyAggregateDeltas(const AggregateDeltas& deltas) override {
     assert(in_transaction_);
-    auto* s =
-        Cached(apply_delta_,
-               "INSERT INTO region_aggregates(region_code, metric, value) VALUES (?,?,?) "
-               "ON CONFLICT(region_code, metric) DO UPDATE SET value = value + excluded.value");
+    auto* s = Cached(apply_delta_, sqlite::kApplyDeltaSql);
     if (!s) return last_error_;
     for (const auto& [key, delta] : deltas) {
       if (delta == 0) continue;
@@ -1072,11 +1112,12 @@ class SqliteStore final : public Store {
   Status InsertImportBatch(const ImportBatchRow& b) override {
     auto stmt = db_.Prepare(
         "INSERT INTO import_batches(id, started_at, finished_at, actor, sources, "
-        "households_created, households_updated, members, rejected) VALUES (?,?,?,?,?,?,?,?,?)");
+        "households_created, households_updated, members, rejected, households_unchanged) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)");
     if (!stmt.ok()) return stmt.error();
     stmt->Bind(1, b.id).Bind(2, b.started_at).Bind(3, b.finished_at).Bind(4, b.actor);
     stmt->Bind(5, b.sources).Bind(6, b.households_created).Bind(7, b.households_updated);
-    stmt->Bind(8, b.members).Bind(9, b.rejected);
+    stmt->Bind(8, b.members).Bind(9, b.rejected).Bind(10, b.households_unchanged);
     return stmt->Run();
   }
 
@@ -1155,8 +1196,7 @@ class SqliteStore final : public Store {
     const bool seen = household_keys_.Contains(fingerprint);
     if (seen || !households_were_empty_) {
       if (seen) FUPIN_RETURN_IF_ERROR(households_rows_.Flush(db_));
-      auto* s = Cached(household_exists_,
-                       "SELECT 1 FROM households WHERE county_code = ? AND household_code = ?");
+      auto* s = Cached(household_exists_, sqlite::kHouseholdExistsSql);
       if (!s) return last_error_;
       s->Bind(1, county).Bind(2, code);
       auto exists = Exists(*s);
@@ -1179,8 +1219,7 @@ class SqliteStore final : public Store {
         }
       }
       if (seen) FUPIN_RETURN_IF_ERROR(FlushPersons());
-      auto* s =
-          Cached(person_exists_, "SELECT 1 FROM person_index WHERE id_type = ? AND id_number = ?");
+      auto* s = Cached(person_exists_, sqlite::kPersonExistsSql);
       if (!s) return last_error_;
       s->Bind(1, m.id_type).Bind(2, m.id_number);
       auto exists = Exists(*s);
@@ -1222,8 +1261,9 @@ class SqliteStore final : public Store {
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
   std::unique_ptr<Statement> upsert_region_, set_population_, get_region_, find_household_,
-      find_members_, find_person_, household_exists_, person_exists_, delete_persons_,
+      find_members_, find_person_, household_exists_, person_exists_, member_ids_, delete_person_,
       delete_members_, delete_household_, apply_delta_, aggregates_;
+  std::vector<std::pair<int, std::string>> deleted_ids_;  // DeleteHousehold's
 
   // Writes of the transaction that have not reached the tables yet.
   sqlite::BatchInsert households_rows_{"households", kHouseholdColumns, kHouseholdColumnCount};
@@ -1253,8 +1293,8 @@ class SqliteStore final : public Store {
     // Statements must be finalised before the connection closes.
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
-          &find_person_, &household_exists_, &person_exists_, &delete_persons_, &delete_members_,
-          &delete_household_, &apply_delta_, &aggregates_}) {
+          &find_person_, &household_exists_, &person_exists_, &member_ids_, &delete_person_,
+          &delete_members_, &delete_household_, &apply_delta_, &aggregates_}) {
       slot->reset();
     }
     for (auto* rows : {&households_rows_, &members_rows_, &history_rows_, &person_rows_}) {

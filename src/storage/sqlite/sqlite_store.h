@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
@@ -13,4 +14,14 @@ namespace fupin {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::OpenMode mode,
                                                const StoreOptions& options = {});
 
+namespace sqlite {
+
+// The statements that importing into a register which already has households runs once
+// per household or member: looking up the stored household, its members and the owners
+// of ID numbers, checking new keys, replacing a household (DeleteHousehold) and moving the
+// aggregates. Each must reach its rows through a key or an index, so that its cost grows
+// with the household and not with the register; sqlite_store_test checks their query plans.
+std::vector<std::string> HouseholdUpdateStatements();
+
+}  // namespace sqlite
 }  // namespace fupin

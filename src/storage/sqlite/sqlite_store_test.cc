@@ -1,3 +1,5 @@
+#include "storage/sqlite/sqlite_store.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -366,6 +368,87 @@ TEST_F(StoreTest, AnOpenWithoutTheAccountsFileAsksForInit) {
   auto store = Store::Open(path_, Store::OpenMode::kExisting);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.error().code, "E_NO_SCHEMA");
+}
+
+// The query plan of `sql`, one detail line per step.
+std::vector<std::string> QueryPlan(sqlite::Database& db, const std::string& sql) {
+  std::vector<std::string> lines;
+  auto plan = db.Prepare("EXPLAIN QUERY PLAN " + sql);
+  EXPECT_TRUE(plan.ok()) << sql;
+  if (!plan.ok()) return lines;
+  EXPECT_TRUE(
+      plan->ForEachRow([&](const sqlite::Statement& row) { lines.push_back(row.Text(3)); }).ok());
+  return lines;
+}
+
+TEST_F(StoreTest, EveryStatementOfAnUpdateFindsItsRowsByKeyNotByScanningTheRegister) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store
+                  ->InsertHousehold(MakeHousehold("H1", 620422101205,
+                                                  {"620422198001010011", "620422198001010027"}),
+                                    1, "b1")
+                  .ok());
+  ASSERT_TRUE(store->Commit().ok());
+  store.reset();
+  auto db = sqlite::Database::Open(path_, false);
+  ASSERT_TRUE(db.ok());
+  const auto statements = sqlite::HouseholdUpdateStatements();
+  ASSERT_GE(statements.size(), 10u);
+  for (const auto& sql : statements) {
+    for (const auto& line : QueryPlan(*db, sql)) {
+      // A SCAN reads a whole table or index; a SEARCH on person_index by id_type alone
+      // (the plan of the old delete) reads all of it too.
+      EXPECT_FALSE(line.starts_with("SCAN")) << line << "\n  in " << sql;
+      if (line.find("person_index") != std::string::npos) {
+        EXPECT_NE(line.find("id_number=?"), std::string::npos) << line << "\n  in " << sql;
+      }
+      if (line.find("SEARCH households") != std::string::npos) {
+        EXPECT_NE(line.find("household_code=?"), std::string::npos) << line << "\n  in " << sql;
+      }
+      if (line.find("SEARCH members") != std::string::npos) {
+        EXPECT_NE(line.find("county_code=? AND household_code=?"), std::string::npos)
+            << line << "\n  in " << sql;
+      }
+    }
+  }
+}
+
+TEST_F(StoreTest, TheOldDeleteOfAHouseholdsPersonsWouldFailThePlanCheck) {
+  // The statement of issue 10, kept here to show the check catches it.
+  Create();
+  auto db = sqlite::Database::Open(path_, false);
+  ASSERT_TRUE(db.ok());
+  bool whole_index = false;
+  for (const auto& line :
+       QueryPlan(*db,
+                 "DELETE FROM person_index WHERE (id_type, id_number) IN (SELECT id_type, "
+                 "id_number FROM members WHERE county_code = ?1 AND household_code = ?2)")) {
+    if (line.find("person_index") != std::string::npos &&
+        line.find("id_number=?") == std::string::npos) {
+      whole_index = true;
+    }
+  }
+  EXPECT_TRUE(whole_index);
+}
+
+TEST_F(StoreTest, DeletingAHouseholdRemovesItsPersonsFromTheIndexAndNoOneElse) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store
+                  ->InsertHousehold(MakeHousehold("H1", 620422101205,
+                                                  {"620422198001010011", "620422198001010027"}),
+                                    1, "b1")
+                  .ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H2", 620422101205, {"620422198001010035"}), 1, "b1")
+          .ok());
+  ASSERT_TRUE(store->DeleteHousehold(RegionCode::FromInt(620422000000), "H1").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_FALSE(store->FindPerson(1, "620422198001010011")->has_value());
+  EXPECT_FALSE(store->FindPerson(1, "620422198001010027")->has_value());
+  EXPECT_EQ(store->FindPerson(1, "620422198001010035")->value_or(""), "H2");
+  EXPECT_FALSE(store->FindHousehold("H1")->has_value());
 }
 
 }  // namespace
