@@ -31,7 +31,8 @@ def main(path):
                 for index in range(dim.min or 1, (dim.max or dim.min or 1) + 1):
                     print("width", name, get_column_letter(index), round(dim.width, 2))
         for dv in sheet.data_validations.dataValidation:
-            print("validation", name, str(dv.sqref), dv.type, dv.formula1, dv.errorStyle)
+            # errorStyle is absent for the default, stop.
+            print("validation", name, str(dv.sqref), dv.type, dv.formula1, dv.errorStyle or "stop")
         for row in sheet.iter_rows():
             for cell in row:
                 if cell.value is None:

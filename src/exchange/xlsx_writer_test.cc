@@ -148,8 +148,8 @@ TEST(XlsxTypedSheetTest, ColumnsAreWideEnoughForTheirChineseHeadersAndValues) {
   }
   EXPECT_GE(widths[0], 24 + 3);  // 12 CJK characters count 2 each, and the filter's button
   EXPECT_LE(widths[0], 24 + 8);
-  EXPECT_GE(widths[1], 8);       // a narrow column still shows its filter button
-  EXPECT_GE(widths[2], 18);      // the ID number, not its header, is the widest
+  EXPECT_GE(widths[1], 8);   // a narrow column still shows its filter button
+  EXPECT_GE(widths[2], 18);  // the ID number, not its header, is the widest
 }
 
 TEST(XlsxTypedSheetTest, AColumnWithChoicesOffersThemInADropDownList) {
