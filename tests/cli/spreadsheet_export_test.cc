@@ -125,7 +125,7 @@ TEST_F(SpreadsheetExportTest, AnExportHoldsMoneyAsNumbersDatesAsDatesAndCodesAsT
   int amounts = 0;
   for (const auto& line : Starting(lines, "cell 户表 ")) {
     const std::string cell = line.substr(std::string("cell 户表 ").size());
-    if (cell[0] < 'K' || cell[0] > 'R' || cell[1] == '1' && cell[2] == ' ') continue;
+    if (cell[0] < 'K' || cell[0] > 'R' || (cell[1] == '1' && cell[2] == ' ')) continue;
     if (cell[1] < '0' || cell[1] > '9') continue;  // AA, AB…
     EXPECT_NE(line.find(" n 0.00 "), std::string::npos) << line;
     ++amounts;
