@@ -321,17 +321,17 @@ Status CheckYear(int year) {
 }
 
 // Writes rows to an XLSX workbook with one sheet (for handing a list to a township): the
-// first row is a frozen, filtered header; the columns are stored as `kinds` says (text
+// first row is a frozen, filtered header; the columns are stored as `formats` says (text
 // beyond them), so that amounts add up.
 Status WriteXlsx(const std::string& path, const std::string& sheet,
                  const std::vector<std::vector<std::string>>& rows,
-                 const std::vector<CellKind>& kinds) {
+                 const std::vector<CellFormat>& formats) {
   auto book = XlsxWriter::Create(path);
   if (!book.ok()) return book.error();
   SheetLayout layout;
   layout.columns.resize(rows.empty() ? 0 : rows[0].size());
-  for (size_t c = 0; c < kinds.size() && c < layout.columns.size(); ++c) {
-    layout.columns[c].kind = kinds[c];
+  for (size_t c = 0; c < formats.size() && c < layout.columns.size(); ++c) {
+    layout.columns[c].format = formats[c];
   }
   auto out = (*book)->AddSheet(sheet, layout);
   if (!out.ok()) return out.error();
@@ -409,7 +409,7 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
   }
   if (!a.xlsx.empty()) {
     if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table,
-                             {CellKind::kText, CellKind::kText, CellKind::kMoney});
+                             {CellFormat::kText, CellFormat::kText, CellFormat::kMoney});
         !s.ok())
       return Fail(g, s.error());
     if (Status s = AuditXlsx(*in.store, in.region, "export.assess_exit", results->size(), a);
@@ -455,8 +455,8 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
   }
   if (!a.xlsx.empty()) {
     if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table,
-                             {CellKind::kText, CellKind::kText, CellKind::kText, CellKind::kText,
-                              CellKind::kText, CellKind::kMoney});
+                             {CellFormat::kText, CellFormat::kText, CellFormat::kText,
+                              CellFormat::kText, CellFormat::kText, CellFormat::kMoney});
         !s.ok())
       return Fail(g, s.error());
     if (Status s = AuditXlsx(*in.store, in.region, "export.assess_monitor", results->size(), a);
@@ -510,9 +510,9 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
                      failed});
   }
   if (!a.xlsx.empty()) {
-    if (Status s =
-            WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table,
-                      {CellKind::kText, CellKind::kText, CellKind::kWhole, CellKind::kWhole});
+    if (Status s = WriteXlsx(
+            a.xlsx, Say(g, "退出评估", "exit"), table,
+            {CellFormat::kText, CellFormat::kText, CellFormat::kWhole, CellFormat::kWhole});
         !s.ok())
       return Fail(g, s.error());
     if (Status s = AuditXlsx(*in.store, in.region, "export.assess_regions", results->size(), a);

@@ -83,8 +83,9 @@ class XlsxBook {
   virtual Result<std::unique_ptr<TableReader>> Sheet(const std::string& sheet_name) = 0;
 };
 
-// How a workbook stores a cell. A CSV file holds the text whatever the kind.
-enum class CellKind : unsigned char {
+// How a workbook stores a cell: its type and number format. A CSV file holds the text whatever
+// the format.
+enum class CellFormat : unsigned char {
   kText,   // a string cell, never a number: codes, ID numbers, phones, labels, names
   kMoney,  // yuan as written by Money::ToString ("1234.50"): a number cell, format 0.00
   kWhole,  // a whole number ("12"): a number cell, format 0
@@ -120,7 +121,7 @@ class CsvWriter : public TableWriter {
 
 // One column of a sheet with a layout (XlsxWriter::AddSheet(name, layout)).
 struct SheetColumn {
-  CellKind kind = CellKind::kText;
+  CellFormat format = CellFormat::kText;
   // The allowed values, offered as a drop-down list (data validation of type list) on
   // every row below the header; none when empty. A list whose joined text passes Excel's
   // inline limit of 255 characters is written to the hidden sheet kXlsxListsSheet and
@@ -135,10 +136,10 @@ struct SheetColumn {
 // A sheet whose first row is a header: the header row is bold and frozen, an autofilter
 // covers the header and the rows written, and each column is as wide as its widest cell
 // (a CJK character counts 2, at most kXlsxMaxColumnWidth). Cells are stored by their
-// column's kind, each column keeps its number format for the cells a user adds (text
+// column's format, each column keeps its number format for the cells a user adds (text
 // columns are formatted as text, so a typed ID number stays text), and the spreadsheet's
 // "number stored as text" warning is turned off. A cell whose text does not read as its
-// kind (a masked value, say) is written as text.
+// format (a masked value, say) is written as text.
 struct SheetLayout {
   std::vector<SheetColumn> columns;  // cells past the last column are text
 };

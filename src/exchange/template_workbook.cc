@@ -126,16 +126,16 @@ SheetLayout TemplateLayout(TemplateTable table) {
     SheetColumn out;
     switch (column.kind) {
       case ColumnKind::kMoney:
-        out.kind = CellKind::kMoney;
+        out.format = CellFormat::kMoney;
         break;
       case ColumnKind::kWhole:
-        out.kind = CellKind::kWhole;
+        out.format = CellFormat::kWhole;
         break;
       case ColumnKind::kDate:
-        out.kind = CellKind::kDate;
+        out.format = CellFormat::kDate;
         break;
       default:
-        out.kind = CellKind::kText;
+        out.format = CellFormat::kText;
         break;
     }
     out.choices = Labels(column);

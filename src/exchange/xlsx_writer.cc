@@ -67,8 +67,8 @@ class LxwSheetWriter : public TableWriter {
  private:
   Status WriteCell(lxw_row_t row, lxw_col_t col, const std::string& text);
   lxw_format* ColumnFormat(size_t column) const;
-  CellKind Kind(size_t column) const {
-    return column < layout_->columns.size() ? layout_->columns[column].kind : CellKind::kText;
+  CellFormat Format(size_t column) const {
+    return column < layout_->columns.size() ? layout_->columns[column].format : CellFormat::kText;
   }
 
   const LxwWriter* book_;
@@ -127,14 +127,14 @@ Error LxwError(const std::string& path, const std::string& sheet, lxw_row_t row,
 }
 
 lxw_format* LxwSheetWriter::ColumnFormat(size_t column) const {
-  switch (Kind(column)) {
-    case CellKind::kText:
+  switch (Format(column)) {
+    case CellFormat::kText:
       return formats_->text;
-    case CellKind::kMoney:
+    case CellFormat::kMoney:
       return formats_->money;
-    case CellKind::kWhole:
+    case CellFormat::kWhole:
       return formats_->whole;
-    case CellKind::kDate:
+    case CellFormat::kDate:
       return formats_->date;
   }
   return formats_->text;
@@ -150,10 +150,10 @@ Status LxwSheetWriter::WriteCell(lxw_row_t row, lxw_col_t col, const std::string
     const char* begin = text.data();
     const char* end = begin + text.size();
     bool written = false;
-    switch (Kind(col)) {
-      case CellKind::kText:
+    switch (Format(col)) {
+      case CellFormat::kText:
         break;
-      case CellKind::kMoney: {
+      case CellFormat::kMoney: {
         double value = 0;
         auto [p, ec] = std::from_chars(begin, end, value, std::chars_format::fixed);
         if (ec == std::errc() && p == end) {
@@ -162,7 +162,7 @@ Status LxwSheetWriter::WriteCell(lxw_row_t row, lxw_col_t col, const std::string
         }
         break;
       }
-      case CellKind::kWhole: {
+      case CellFormat::kWhole: {
         long long value = 0;
         auto [p, ec] = std::from_chars(begin, end, value);
         if (ec == std::errc() && p == end && value > -(1LL << 53) && value < (1LL << 53)) {
@@ -172,7 +172,7 @@ Status LxwSheetWriter::WriteCell(lxw_row_t row, lxw_col_t col, const std::string
         }
         break;
       }
-      case CellKind::kDate: {
+      case CellFormat::kDate: {
         auto date = Date::Parse(text);
         if (date.ok() && text.size() == 10 && date->ToString() == text) {
           lxw_datetime when = {date->year(),

@@ -66,9 +66,9 @@ std::string ZipPart(const std::string& path, const std::string& part) {
   return text;
 }
 
-SheetLayout Layout(std::vector<CellKind> kinds) {
+SheetLayout Layout(std::vector<CellFormat> kinds) {
   SheetLayout layout;
-  for (CellKind kind : kinds) layout.columns.push_back(SheetColumn{kind, {}, true, ""});
+  for (CellFormat kind : kinds) layout.columns.push_back(SheetColumn{kind, {}, true, ""});
   return layout;
 }
 
@@ -84,7 +84,8 @@ void WriteBook(const std::string& path, const SheetLayout& layout, const std::ve
 
 TEST(XlsxTypedSheetTest, MoneyIsANumberWithTwoDecimalsAndDatesAreDates) {
   const std::string path = TempPath("t.xlsx");
-  WriteBook(path, Layout({CellKind::kText, CellKind::kMoney, CellKind::kWhole, CellKind::kDate}),
+  WriteBook(path,
+            Layout({CellFormat::kText, CellFormat::kMoney, CellFormat::kWhole, CellFormat::kDate}),
             {{"户编号", "工资性收入", "家庭人口数", "出生日期"},
              {"0101", "16767.82", "4", "1960-04-05"},
              {"0102", "1234.50", "12", "2024-03-01"}});
@@ -99,7 +100,7 @@ TEST(XlsxTypedSheetTest, MoneyIsANumberWithTwoDecimalsAndDatesAreDates) {
 
 TEST(XlsxTypedSheetTest, AnIdNumberInATextColumnIsNeverANumber) {
   const std::string path = TempPath("t.xlsx");
-  WriteBook(path, Layout({CellKind::kText, CellKind::kText}),
+  WriteBook(path, Layout({CellFormat::kText, CellFormat::kText}),
             {{"证件号码", "行政区划代码"}, {"620422196004057550", "620422101205"}});
   auto lines = Describe(path);
   EXPECT_TRUE(Has(lines, "cell s A2 s @ 620422196004057550")) << Joined(lines);
@@ -108,7 +109,7 @@ TEST(XlsxTypedSheetTest, AnIdNumberInATextColumnIsNeverANumber) {
 
 TEST(XlsxTypedSheetTest, ATextThatIsNotItsKindIsWrittenAsText) {
   const std::string path = TempPath("t.xlsx");
-  WriteBook(path, Layout({CellKind::kMoney, CellKind::kWhole, CellKind::kDate}),
+  WriteBook(path, Layout({CellFormat::kMoney, CellFormat::kWhole, CellFormat::kDate}),
             {{"a", "b", "c"}, {"***", "未知", "2024/03/01"}});
   auto lines = Describe(path);
   EXPECT_TRUE(Has(lines, "cell s A2 s @ ***")) << Joined(lines);
@@ -120,7 +121,7 @@ TEST(XlsxTypedSheetTest, ATextThatIsNotItsKindIsWrittenAsText) {
 // that gives the same double (every amount up to 1,000,000.00 yuan does, measured).
 TEST(XlsxTypedSheetTest, NumbersAreStoredAsTheSixteenDigitTextOfTheDouble) {
   const std::string path = TempPath("t.xlsx");
-  WriteBook(path, Layout({CellKind::kMoney}), {{"a"}, {"16767.82"}, {"884.69"}});
+  WriteBook(path, Layout({CellFormat::kMoney}), {{"a"}, {"16767.82"}, {"884.69"}});
   const std::string xml = ZipPart(path, "xl/worksheets/sheet1.xml");
   EXPECT_NE(xml.find("<v>16767.82</v>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<v>884.6900000000001</v>"), std::string::npos) << xml;
@@ -128,7 +129,7 @@ TEST(XlsxTypedSheetTest, NumbersAreStoredAsTheSixteenDigitTextOfTheDouble) {
 
 TEST(XlsxTypedSheetTest, TheHeaderIsFrozenAndTheFilterCoversTheRowsWritten) {
   const std::string path = TempPath("t.xlsx");
-  WriteBook(path, Layout({CellKind::kText, CellKind::kMoney}),
+  WriteBook(path, Layout({CellFormat::kText, CellFormat::kMoney}),
             {{"户编号", "工资性收入"}, {"1", "1.00"}, {"2", "2.00"}});
   auto lines = Describe(path);
   EXPECT_TRUE(Has(lines, "freeze s A2")) << Joined(lines);
@@ -137,7 +138,7 @@ TEST(XlsxTypedSheetTest, TheHeaderIsFrozenAndTheFilterCoversTheRowsWritten) {
 
 TEST(XlsxTypedSheetTest, ColumnsAreWideEnoughForTheirChineseHeadersAndValues) {
   const std::string path = TempPath("t.xlsx");
-  WriteBook(path, Layout({CellKind::kText, CellKind::kText, CellKind::kText}),
+  WriteBook(path, Layout({CellFormat::kText, CellFormat::kText, CellFormat::kText}),
             {{"参加城乡居民基本医疗保险", "a", "证件号码"}, {"是", "b", "620422196004057550"}});
   double widths[3] = {0, 0, 0};
   for (const auto& line : Describe(path)) {
@@ -154,7 +155,7 @@ TEST(XlsxTypedSheetTest, ColumnsAreWideEnoughForTheirChineseHeadersAndValues) {
 
 TEST(XlsxTypedSheetTest, AColumnWithChoicesOffersThemInADropDownList) {
   const std::string path = TempPath("t.xlsx");
-  SheetLayout layout = Layout({CellKind::kText, CellKind::kText, CellKind::kText});
+  SheetLayout layout = Layout({CellFormat::kText, CellFormat::kText, CellFormat::kText});
   layout.columns[1].choices = {"是", "否"};
   layout.columns[2].choices = {"因病", "因残"};
   layout.columns[2].strict = false;
@@ -168,7 +169,7 @@ TEST(XlsxTypedSheetTest, AColumnWithChoicesOffersThemInADropDownList) {
 
 TEST(XlsxTypedSheetTest, AListOverTheInlineLimitIsReadFromAHiddenSheet) {
   const std::string path = TempPath("t.xlsx");
-  SheetLayout layout = Layout({CellKind::kText});
+  SheetLayout layout = Layout({CellFormat::kText});
   for (int i = 0; i < 100; ++i) layout.columns[0].choices.push_back("选项" + std::to_string(i));
   WriteBook(path, layout, {{"a"}, {"选项1"}});  // 100 labels of 3-4 characters: over 255
   auto lines = Describe(path);
