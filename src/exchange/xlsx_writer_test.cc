@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "domain/codes.h"
 #include "exchange/table.h"
+#include "exchange/template.h"
+#include "exchange/template_workbook.h"
 
 namespace fupin {
 namespace {
@@ -205,6 +208,62 @@ TEST(XlsxTypedSheetTest, ASheetWithoutALayoutStillHoldsStringsOnly) {
   EXPECT_TRUE(Has(lines, "cell s B1 s General 1234.50")) << Joined(lines);
   EXPECT_TRUE(Has(lines, "cell s C1 s General 2024-03-01")) << Joined(lines);
   for (const auto& line : lines) EXPECT_EQ(line.rfind("freeze", 0), std::string::npos) << line;
+}
+
+// The drop-down lists of the template offer exactly the labels the import reads back.
+TEST(TemplateLayoutTest, EveryChoiceIsALabelTheImportAccepts) {
+  for (TemplateTable table : {TemplateTable::kHouseholds, TemplateTable::kMembers}) {
+    auto columns = TemplateColumns(table);
+    SheetLayout layout = TemplateLayout(table);
+    ASSERT_EQ(layout.columns.size(), columns.size());
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const TemplateColumn& column = columns[c];
+      const SheetColumn& out = layout.columns[c];
+      SCOPED_TRACE(std::string(column.zh));
+      if (column.kind == ColumnKind::kYesNo) {
+        EXPECT_EQ(out.choices, (std::vector<std::string>{"是", "否"}));
+      } else if (column.kind == ColumnKind::kCode || column.kind == ColumnKind::kCodes) {
+        ASSERT_EQ(out.choices.size(), CodeEntries(column.list).size());
+        for (const auto& label : out.choices) {
+          auto code = ParseCode(column.list, label);
+          ASSERT_TRUE(code.has_value()) << label;
+          EXPECT_EQ(CodeLabel(column.list, *code), label);
+        }
+        EXPECT_EQ(out.strict, column.kind == ColumnKind::kCode);
+      } else {
+        EXPECT_TRUE(out.choices.empty());
+      }
+    }
+  }
+}
+
+TEST(TemplateLayoutTest, MoneyDatesAndCountsAreTypedAndEverythingElseIsText) {
+  std::vector<std::string> money, dates, whole;
+  for (TemplateTable table : {TemplateTable::kHouseholds, TemplateTable::kMembers}) {
+    auto columns = TemplateColumns(table);
+    SheetLayout layout = TemplateLayout(table);
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const std::string name(columns[c].zh);
+      switch (layout.columns[c].format) {
+        case CellFormat::kMoney:
+          money.push_back(name);
+          break;
+        case CellFormat::kDate:
+          dates.push_back(name);
+          break;
+        case CellFormat::kWhole:
+          whole.push_back(name);
+          break;
+        case CellFormat::kText:
+          break;
+      }
+    }
+  }
+  EXPECT_EQ(money, (std::vector<std::string>{"工资性收入", "生产经营性收入", "生产经营性支出",
+                                             "财产性收入", "转移性收入", "合规自付医疗支出",
+                                             "教育支出", "灾害损失"}));
+  EXPECT_EQ(dates, (std::vector<std::string>{"纳入监测日期", "出生日期"}));
+  EXPECT_EQ(whole, (std::vector<std::string>{"家庭人口数", "务工月数"}));
 }
 
 }  // namespace
