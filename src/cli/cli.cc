@@ -16,6 +16,7 @@
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
+#include "exchange/template_workbook.h"
 #include "service/assess_service.h"
 #include "service/audit_service.h"
 #include "service/export_service.h"
@@ -213,6 +214,23 @@ int CmdExport(const Globals& g, const std::string& region_text, const std::strin
   return 0;
 }
 
+// ---- template ----
+// Writes the empty import template (an addition to spec/cli.md's surface): 户表 and 人表 as
+// exports write them, and 说明. Needs no register.
+int CmdTemplate(const Globals& g, const std::string& out) {
+  if (!(out.ends_with(".xlsx") || out.ends_with(".XLSX"))) {
+    return Fail(
+        g, Error::Usage("--out 应为 .xlsx 文件：" + out, "--out must be an .xlsx file: " + out));
+  }
+  if (Status s = WriteTemplateWorkbook(out); !s.ok()) return Fail(g, s.error());
+  if (g.json) {
+    std::cout << ordered_json{{"out", out}, {"sheets", {"户表", "人表", "说明"}}}.dump() << "\n";
+  } else {
+    std::cout << Say(g, "已写出导入模板：", "import template written: ") << out << "\n";
+  }
+  return 0;
+}
+
 // ---- report summary ----
 int CmdSummary(const Globals& g, const std::string& region_text, int year) {
   auto region = ParseRegionOption(region_text);
@@ -304,12 +322,20 @@ Status CheckYear(int year) {
   return Status::Ok();
 }
 
-// Writes rows to an XLSX workbook with one sheet (for handing a list to a township).
+// Writes rows to an XLSX workbook with one sheet (for handing a list to a township): the
+// first row is a frozen, filtered header; the columns are stored as `formats` says (text
+// beyond them), so that amounts add up.
 Status WriteXlsx(const std::string& path, const std::string& sheet,
-                 const std::vector<std::vector<std::string>>& rows) {
+                 const std::vector<std::vector<std::string>>& rows,
+                 const std::vector<CellFormat>& formats) {
   auto book = XlsxWriter::Create(path);
   if (!book.ok()) return book.error();
-  auto out = (*book)->AddSheet(sheet);
+  SheetLayout layout;
+  layout.columns.resize(rows.empty() ? 0 : rows[0].size());
+  for (size_t c = 0; c < formats.size() && c < layout.columns.size(); ++c) {
+    layout.columns[c].format = formats[c];
+  }
+  auto out = (*book)->AddSheet(sheet, layout);
   if (!out.ok()) return out.error();
   for (const auto& row : rows) FUPIN_RETURN_IF_ERROR((*out)->WriteRow(row));
   return (*book)->Close();
@@ -384,7 +410,9 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
                      r.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"), keys, reasons});
   }
   if (!a.xlsx.empty()) {
-    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok())
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table,
+                             {CellFormat::kText, CellFormat::kText, CellFormat::kMoney});
+        !s.ok())
       return Fail(g, s.error());
     if (Status s = AuditXlsx(*in.store, in.region, "export.assess_exit", results->size(), a);
         !s.ok()) {
@@ -428,7 +456,10 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
                      risk_text, r.decision.per_capita_income.ToString()});
   }
   if (!a.xlsx.empty()) {
-    if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table); !s.ok())
+    if (Status s = WriteXlsx(a.xlsx, Say(g, "监测对象建议", "monitoring"), table,
+                             {CellFormat::kText, CellFormat::kText, CellFormat::kText,
+                              CellFormat::kText, CellFormat::kText, CellFormat::kMoney});
+        !s.ok())
       return Fail(g, s.error());
     if (Status s = AuditXlsx(*in.store, in.region, "export.assess_monitor", results->size(), a);
         !s.ok()) {
@@ -481,7 +512,10 @@ int CmdAssessRegions(const Globals& g, const AssessArgs& a) {
                      failed});
   }
   if (!a.xlsx.empty()) {
-    if (Status s = WriteXlsx(a.xlsx, Say(g, "退出评估", "exit"), table); !s.ok())
+    if (Status s = WriteXlsx(
+            a.xlsx, Say(g, "退出评估", "exit"), table,
+            {CellFormat::kText, CellFormat::kText, CellFormat::kWhole, CellFormat::kWhole});
+        !s.ok())
       return Fail(g, s.error());
     if (Status s = AuditXlsx(*in.store, in.region, "export.assess_regions", results->size(), a);
         !s.ok()) {
@@ -722,6 +756,12 @@ int RunCli(int argc, char** argv) {
   exp->add_option("--out", export_out, "DIR or FILE.xlsx")->required();
   exp->add_flag("--json", g.json);
 
+  std::string template_out;
+  auto* tmpl = app.add_subcommand(
+      "template", "写出空白导入模板（含填写说明）/ write the empty import template with notes");
+  tmpl->add_option("--out", template_out, "FILE.xlsx")->required();
+  tmpl->add_flag("--json", g.json);
+
   auto* report = app.add_subcommand("report", "报表 / reports");
   report->require_subcommand(1);
   std::string summary_region;
@@ -811,6 +851,7 @@ int RunCli(int argc, char** argv) {
   if (*regions_population) return CmdRegionsPopulation(g, population_file);
   if (*import) return CmdImport(g, import_options, import_encoding);
   if (*exp) return CmdExport(g, export_region, export_out);
+  if (*tmpl) return CmdTemplate(g, template_out);
   if (*summary) return CmdSummary(g, summary_region, summary_year);
   if (*assess_exit) return CmdAssessExit(g, assess_args);
   if (*assess_monitor) return CmdAssessMonitor(g, assess_args);

@@ -83,6 +83,15 @@ class XlsxBook {
   virtual Result<std::unique_ptr<TableReader>> Sheet(const std::string& sheet_name) = 0;
 };
 
+// How a workbook stores a cell: its type and number format. A CSV file holds the text whatever
+// the format.
+enum class CellFormat : unsigned char {
+  kText,   // a string cell, never a number: codes, ID numbers, phones, labels, names
+  kMoney,  // yuan as written by Money::ToString ("1234.50"): a number cell, format 0.00
+  kWhole,  // a whole number ("12"): a number cell, format 0
+  kDate,   // an ISO date ("2024-03-01"): a date cell, format yyyy-mm-dd
+};
+
 class TableWriter {
  public:
   virtual ~TableWriter() = default;
@@ -110,10 +119,40 @@ class CsvWriter : public TableWriter {
   std::string path_;
 };
 
+// One column of a sheet with a layout (XlsxWriter::AddSheet(name, layout)).
+struct SheetColumn {
+  CellFormat format = CellFormat::kText;
+  // The allowed values, offered as a drop-down list (data validation of type list) on
+  // every row below the header; none when empty. A list whose joined text passes Excel's
+  // inline limit of 255 characters is written to the hidden sheet kXlsxListsSheet and
+  // referred to by its range.
+  std::vector<std::string> choices;
+  // Whether a value outside `choices` is refused by the spreadsheet (a stop); otherwise it
+  // is only told (an information), as for a cell that may hold several values.
+  bool strict = true;
+  std::string prompt;  // shown when a cell of the column is selected; "" for none
+};
+
+// A sheet whose first row is a header: the header row is bold and frozen, an autofilter
+// covers the header and the rows written, and each column is as wide as its widest cell
+// (a CJK character counts 2, at most kXlsxMaxColumnWidth). Cells are stored by their
+// column's format, each column keeps its number format for the cells a user adds (text
+// columns are formatted as text, so a typed ID number stays text), and the spreadsheet's
+// "number stored as text" warning is turned off. A cell whose text does not read as its
+// format (a masked value, say) is written as text.
+struct SheetLayout {
+  std::vector<SheetColumn> columns;  // cells past the last column are text
+};
+
+inline constexpr double kXlsxMaxColumnWidth = 60;
+inline constexpr const char* kXlsxListsSheet = "代码表";
+
 // Writes an XLSX workbook with libxlsxwriter in constant-memory mode (rows in order;
 // each sheet spools to a temporary file until Close()). Create fails with E_IO when the
 // path cannot be written.
-// Every cell is written as a string, so codes like "01" keep their leading zero.
+// A sheet without a layout holds strings only, so codes like "01" keep their leading zero.
+// Numbers are written as libxlsxwriter writes them, the %.16G text of the double (884.69
+// is "884.6900000000001"): a reader takes the shortest decimal that gives the same double.
 class XlsxWriter {
  public:
   static Result<std::unique_ptr<XlsxWriter>> Create(const std::string& path);
@@ -122,6 +161,9 @@ class XlsxWriter {
   // is not a valid sheet name or is already used. Its WriteRow skips empty cells and
   // fails with E_FORMAT past the XLSX limit of 1,048,576 rows.
   virtual Result<TableWriter*> AddSheet(const std::string& name) = 0;
+  // The same for a sheet with a header and typed columns (SheetLayout above); the first
+  // row written is the header.
+  virtual Result<TableWriter*> AddSheet(const std::string& name, const SheetLayout& layout) = 0;
   // Writes the file; E_IO when it cannot. Idempotent; the destructor calls it if needed.
   virtual Status Close() = 0;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/date.h"
+#include "domain/codes.h"
 #include "domain/household.h"
 #include "exchange/table.h"
 
@@ -17,10 +18,24 @@ namespace fupin {
 
 enum class TemplateTable { kHouseholds, kMembers };
 
+// What a column holds, and so how a workbook stores it (text, a number, a date) and which
+// values it offers in a drop-down list (template_workbook.h).
+enum class ColumnKind : unsigned char {
+  kText,  // free text or a code written as text: 户编号, 行政区划代码, years, ID numbers, phones
+  kCode,   // one label of `list`
+  kCodes,  // several labels of `list`, separated by '；'
+  kYesNo,  // 是 / 否
+  kMoney,  // yuan, two decimals
+  kWhole,  // a whole number
+  kDate,   // an ISO date
+};
+
 struct TemplateColumn {
   std::string_view zh;   // 户编号
   std::string_view key;  // household_code
   bool required;         // must be in the header
+  ColumnKind kind = ColumnKind::kText;
+  CodeList list = CodeList::kHouseholdKind;  // the code list of a kCode or kCodes column
 };
 
 // The columns of a table in template order (the order exports write).
@@ -58,8 +73,8 @@ class HeaderMap {
 // (E_REQUIRED, E_FORMAT, E_CODE, E_NUMBER, E_DATE, E_REGION for a code that is not 12
 // digits of a village) and then as a row (domain CheckHouseholdRow). Issues are appended;
 // returns true when none was an error. Warnings (W_…) go to `issues` too.
-bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today,
-                       Household& household, std::vector<CellIssue>& issues);
+bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, Household& household,
+                       std::vector<CellIssue>& issues);
 
 // Parses a 人表 row into `member` and its 户编号 (E_ID_* for 居民身份证 numbers,
 // E_SEX_MISMATCH, W_ID_UPGRADED, and the row checks of CheckMemberRow).

@@ -4,6 +4,7 @@
 
 #include "exchange/table.h"
 #include "exchange/template.h"
+#include "exchange/template_workbook.h"
 
 namespace fupin {
 
@@ -26,12 +27,10 @@ Result<ExportReport> ExportRegister(Store& store, RegionCode region, const std::
     auto created = XlsxWriter::Create(out);
     if (!created.ok()) return created.error();
     book = std::move(created).value();
-    auto h = book->AddSheet("户表");
-    if (!h.ok()) return h.error();
-    auto m = book->AddSheet("人表");
-    if (!m.ok()) return m.error();
-    households = *h;
-    members = *m;
+    auto sheets = AddRegisterSheets(*book);  // with their header rows
+    if (!sheets.ok()) return sheets.error();
+    households = sheets->households;
+    members = sheets->members;
     report.households_path = report.members_path = out;
   } else {
     std::error_code ec;
@@ -50,9 +49,9 @@ Result<ExportReport> ExportRegister(Store& store, RegionCode region, const std::
     member_csv = std::move(m).value();
     households = household_csv.get();
     members = member_csv.get();
+    FUPIN_RETURN_IF_ERROR(households->WriteRow(TemplateHeader(TemplateTable::kHouseholds)));
+    FUPIN_RETURN_IF_ERROR(members->WriteRow(TemplateHeader(TemplateTable::kMembers)));
   }
-  FUPIN_RETURN_IF_ERROR(households->WriteRow(TemplateHeader(TemplateTable::kHouseholds)));
-  FUPIN_RETURN_IF_ERROR(members->WriteRow(TemplateHeader(TemplateTable::kMembers)));
   std::vector<std::string> cells;
   FUPIN_RETURN_IF_ERROR(store.ForEachHousehold(region, [&](const Household& h) -> Status {
     HouseholdCells(h, cells);

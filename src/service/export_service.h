@@ -17,7 +17,8 @@ struct ExportReport {
 };
 
 // Writes the households under `region` (the nation for code 0): to `out`.xlsx as one
-// workbook with sheets 户表 and 人表, otherwise into the folder `out` (created if needed)
+// workbook with sheets 户表 and 人表 (typed cells, frozen header, filter, drop-down lists:
+// exchange/template_workbook.h), otherwise into the folder `out` (created if needed)
 // as households.csv and members.csv in UTF-8 with a BOM. E_REGION when the region is not
 // in the tree; E_IO when the files cannot be written.
 Result<ExportReport> ExportRegister(Store& store, RegionCode region, const std::string& out);

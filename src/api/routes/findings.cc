@@ -66,7 +66,12 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
     return masked ? MaskPersonalNumbers(text) : text;
   };
   auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
-    auto sheet = book.AddSheet("核查发现");
+    // A header to freeze and filter; numbers as numbers, codes and ID numbers as text.
+    SheetLayout layout;
+    layout.columns.resize(11);
+    layout.columns[0].format = CellFormat::kWhole;  // 编号
+    layout.columns[9].format = CellFormat::kWhole;  // 名单编号
+    auto sheet = book.AddSheet("核查发现", layout);
     if (!sheet.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
     Status status = (*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村", "说明",
                                         "状态", "理由", "名单编号", "发现时间"});

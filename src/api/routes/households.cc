@@ -5,6 +5,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "common/id_number.h"
+#include "exchange/template_workbook.h"
 #include "service/audit_service.h"
 #include "service/household_service.h"
 #include "views/json_views.h"
@@ -188,11 +189,11 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
   auto page = SearchHouseholds(ctx.store, caller, *query);
   if (!page.ok()) return Failure(page.error(), req.lang);
   auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
-    auto hs = book.AddSheet("户表");
-    auto ms = book.AddSheet("人表");
-    if (!hs.ok() || !ms.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
-    Status status = (*hs)->WriteRow(TemplateHeader(TemplateTable::kHouseholds));
-    if (status.ok()) status = (*ms)->WriteRow(TemplateHeader(TemplateTable::kMembers));
+    auto sheets = AddRegisterSheets(book);  // typed cells, with their header rows
+    if (!sheets.ok()) return sheets.error();
+    TableWriter* hs = sheets->households;
+    TableWriter* ms = sheets->members;
+    Status status = Status::Ok();
     std::vector<std::string> cells;
     for (auto& item : page->items) {
       if (!status.ok()) break;
@@ -201,7 +202,7 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
       if (!status.ok()) break;
       HouseholdCells(h, cells);
       if (masked) cells.back() = cells.back().empty() ? "" : "***";  // 联系电话
-      status = (*hs)->WriteRow(cells);
+      status = hs->WriteRow(cells);
       for (const auto& m : h.members) {
         if (!status.ok()) break;
         Member shown = m;
@@ -211,7 +212,7 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
           shown.ethnicity = MaskPersonalNumbers(m.ethnicity);
         }
         MemberCells(h.household_code, shown, cells);
-        status = (*ms)->WriteRow(cells);
+        status = ms->WriteRow(cells);
       }
     }
     return status;

@@ -1,0 +1,39 @@
+// The import template as a workbook a clerk can work in: 户表 and 人表 with typed cells
+// (money as numbers with two decimals, dates as dates, codes and ID numbers as text),
+// a frozen header, an autofilter, fitted widths and a drop-down list of the labels on every
+// coded column; and the empty template with a 说明 sheet that explains each column
+// (spec/import-template.md). What these workbooks hold, the import reads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "exchange/table.h"
+#include "exchange/template.h"
+
+namespace fupin {
+
+// The layout of a table of the template: each column's cell kind (kMoney, kWhole, kDate,
+// otherwise kText) and, for coded and yes/no columns, the labels the import accepts as a
+// drop-down list (refusing other values, except on the multi-valued columns, which may hold
+// several labels separated by '；').
+SheetLayout TemplateLayout(TemplateTable table);
+
+// 户表 and 人表, added to `book` with their layouts and their header rows written.
+struct RegisterSheets {
+  TableWriter* households = nullptr;
+  TableWriter* members = nullptr;
+};
+Result<RegisterSheets> AddRegisterSheets(XlsxWriter& book);
+
+// One row of the 说明 sheet per column of a table: 表, 列名, 英文列名, 是否必填, 格式,
+// 允许的值, 示例, 说明 (the notes of spec/import-template.md, in Chinese). The first row is
+// the header.
+std::vector<std::vector<std::string>> TemplateNotes();
+
+// Writes the empty import template to `path`: 户表 and 人表 (headers only) as
+// AddRegisterSheets makes them, then 说明. E_IO when the file cannot be written.
+Status WriteTemplateWorkbook(const std::string& path);
+
+}  // namespace fupin
