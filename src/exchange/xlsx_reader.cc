@@ -197,17 +197,43 @@ std::string NumberCellText(std::string_view text, bool date_style, bool date1904
     }
   }
   // Excel keeps 15 significant digits; a double's 16th and 17th ("884.6900000000001",
-  // the tail of binary arithmetic) are not what the clerk typed or sees.
-  char digits[32];
-  const auto rounded_end =
-      std::to_chars(digits, digits + sizeof digits, value, std::chars_format::general, 15).ptr;
-  double rounded = 0;
-  std::from_chars(digits, rounded_end, rounded);
-  if (rounded == 0) return "0";  // and not "-0"
-  char fixed[512];  // the longest shortest fixed form of a double is about 330 characters
-  const auto fixed_end =
-      std::to_chars(fixed, fixed + sizeof fixed, rounded, std::chars_format::fixed).ptr;
-  return std::string(fixed, fixed_end);
+  // the tail of binary arithmetic) are not what the clerk typed or sees. "%.15g", then its
+  // exponent written out: 4.11525199001011e+17 is 411525199001011000, as Excel shows it.
+  char general[32];
+  const char* general_end =
+      std::to_chars(general, general + sizeof general, value, std::chars_format::general, 15).ptr;
+  std::string_view g(general, static_cast<size_t>(general_end - general));
+  if (g == "0" || g == "-0") return "0";
+  std::string out;
+  if (g.front() == '-') {
+    out += '-';
+    g.remove_prefix(1);
+  }
+  int exponent = 0;
+  if (const size_t e = g.find('e'); e != std::string_view::npos) {
+    std::from_chars(g.data() + e + (g[e + 1] == '+' ? 2 : 1), g.data() + g.size(), exponent);
+    g = g.substr(0, e);
+  }
+  std::string mantissa(g);  // digits and perhaps a point
+  const size_t point = mantissa.find('.');
+  const int integer_digits = static_cast<int>(point == std::string::npos ? mantissa.size() : point);
+  if (point != std::string::npos) mantissa.erase(point, 1);
+  const size_t first = mantissa.find_first_not_of('0');  // "0.0015": digits "00015"
+  const int position = integer_digits + exponent - static_cast<int>(first);
+  mantissa.erase(0, first);
+  if (position <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-position), '0');
+    out += mantissa;
+  } else if (static_cast<size_t>(position) >= mantissa.size()) {
+    out += mantissa;
+    out.append(static_cast<size_t>(position) - mantissa.size(), '0');
+  } else {
+    out += mantissa.substr(0, static_cast<size_t>(position));
+    out += '.';
+    out += mantissa.substr(static_cast<size_t>(position));
+  }
+  return out;
 }
 
 Error NotAWorkbook(const std::string& path) {

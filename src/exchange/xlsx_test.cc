@@ -264,7 +264,7 @@ TEST_F(HandMadeXlsxTest, CellsOfEveryTypeReadAsText) {
   EXPECT_EQ(records[0].line, 1u);
   EXPECT_EQ(records[0].cells, (Cells{"户编号", "", "姓名"}));
   EXPECT_EQ(records[1].line, 4u);
-  EXPECT_EQ(records[1].cells, (Cells{"张三 ", "1234.5", "", "TRUE", "张三"}));
+  EXPECT_EQ(records[1].cells, (Cells{"张三 ", "1234.5000000001", "", "TRUE", "张三"}));
   EXPECT_EQ(records[2].line, 5u);
   EXPECT_EQ(records[2].cells, (Cells{"", "42", " ", "一\r二"}));
 }
@@ -359,13 +359,15 @@ TEST(XlsxCellTest, NumbersAreReadAsTheDecimalTheClerkTypedWithoutTheDoublesTail)
                                               R"(<c r="C3" t="n"><v>0.30000000000000004</v></c>)"
                                               R"(<c r="D3"><v>16767.82</v></c>)"
                                               R"(<c r="E3"><v>1.5E-3</v></c>)"
-                                              R"(<c r="F3"><v>-12.5</v></c>)"),
+                                              R"(<c r="F3"><v>-12.5</v></c>)"
+                                              R"(<c r="G3"><v>1E-7</v></c>)"),
             (std::vector<CellRead>{{"884.69", kNumber},
                                    {"9202.13", kNumber},
                                    {"0.3", kNumber},
                                    {"16767.82", kNumber},
                                    {"0.0015", kNumber},
-                                   {"-12.5", kNumber}}));
+                                   {"-12.5", kNumber},
+                                   {"0.0000001", kNumber}}));
 }
 
 TEST(XlsxCellTest, CodesTypedAsNumbersAreReadAsTheirDigits) {
@@ -438,7 +440,7 @@ TEST(XlsxCellTest, DateStyledNumbersAreDatesInThe1904System) {
                           R"(<c r="C3" s="1"><v>60</v></c>)"
                           R"(<c r="D3" s="1"><v>22155</v></c>)"
                           R"(<c r="E3" s="1"><v>2957003</v></c>)"
-                          R"(<c r="F3" s="1"><v>2957004</v></c>)"),
+                          R"(<c r="F3" s="1"><v>2957004</v></c>)",
                           /*date1904=*/true),
             (std::vector<CellRead>{{"1904-01-01", kDate},
                                    {"1904-02-29", kDate},
