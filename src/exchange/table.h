@@ -93,7 +93,8 @@ inline constexpr size_t kXlsxMaxStyles = 65'536;
 //   bug: serial 60 is "1900-02-29", which never was, and 61 is 1900-03-01) or 1904
 //   (workbookPr date1904); the time of day is dropped; a serial outside 1..2958465
 //   (1904: 0..2957003) stays a number. An ISO date cell (t="d") keeps its date part;
-// - booleans (t="b") — kBoolean: "TRUE" or "FALSE", as spreadsheets show them;
+// - booleans (t="b") — kBoolean: "是" or "否" (TRUE, FALSE), which the template reads in
+//   its yes-no columns and its 是/否 code lists alike, and no number column takes for 1 or 0;
 // - error values (t="e") — kError: as written ("#N/A"); a formula by its cached value <v>.
 // Empty cells between others come back as "", trailing ones are absent, and rows with no
 // text are skipped. At most kXlsxMaxStyles cell styles and custom formats are read; a cell

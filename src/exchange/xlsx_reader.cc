@@ -630,7 +630,8 @@ Result<bool> XlsxSheetReader::ReadRow(Record& record) {
           } else if (type == "b") {
             kind = CellKind::kBoolean;
             const std::string_view flag(text);
-            value = flag == "1" ? "TRUE" : flag == "0" ? "FALSE" : text;
+            // 是/否: what the template's yes-no columns and its 是/否 code lists both read.
+            value = flag == "1" ? "是" : flag == "0" ? "否" : text;
           } else if (type == "e") {
             kind = CellKind::kError;
             value = text;

@@ -264,7 +264,7 @@ TEST_F(HandMadeXlsxTest, CellsOfEveryTypeReadAsText) {
   EXPECT_EQ(records[0].line, 1u);
   EXPECT_EQ(records[0].cells, (Cells{"户编号", "", "姓名"}));
   EXPECT_EQ(records[1].line, 4u);
-  EXPECT_EQ(records[1].cells, (Cells{"张三 ", "1234.5000000001", "", "TRUE", "张三"}));
+  EXPECT_EQ(records[1].cells, (Cells{"张三 ", "1234.5000000001", "", "是", "张三"}));
   EXPECT_EQ(records[2].line, 5u);
   EXPECT_EQ(records[2].cells, (Cells{"", "42", " ", "一\r二"}));
 }
@@ -462,8 +462,8 @@ TEST(XlsxCellTest, BooleansErrorsIsoDatesAndFormulasReadAsASpreadsheetShowsThem)
                     R"(<c r="G3"><f>A1</f></c>)"  // no cached value: empty
                     R"(<c r="H3" s="1"><f>TODAY()</f><v>45717</v></c>)"
                     R"(<c r="I3" t="inlineStr"><is><r><t>张</t></r><r><t>三</t></r></is></c>)"),
-      (std::vector<CellRead>{{"TRUE", CellKind::kBoolean},
-                             {"FALSE", CellKind::kBoolean},
+      (std::vector<CellRead>{{"是", CellKind::kBoolean},
+                             {"否", CellKind::kBoolean},
                              {"#N/A", CellKind::kError},
                              {"2024-03-01", kDate},
                              {"10122.343", kNumber},

@@ -157,11 +157,13 @@ TEST_F(SpreadsheetImportTest, IdNumbersLibreOfficeTypedAsNumbersAreRefusedAsking
   const std::string db = NewDb("lo.db");
   json report = Import(db, {book}, 2);
   const json& errors = report["errors"];
-  ASSERT_EQ(errors.size(), 11u) << errors.dump(1);  // every member of base/members.csv
+  // Every member of base/members.csv but the two whose number ends in X (text even so).
+  const std::vector<size_t> lines = {2, 3, 4, 6, 7, 8, 9, 10, 11};
+  ASSERT_EQ(errors.size(), lines.size()) << errors.dump(1);
   for (size_t i = 0; i < errors.size(); ++i) {
     EXPECT_EQ(errors[i]["code"], "E_ID_FORMAT") << errors[i].dump();
     EXPECT_EQ(errors[i]["column"], "证件号码") << errors[i].dump();
-    EXPECT_EQ(errors[i]["line"], i + 2) << errors[i].dump();
+    EXPECT_EQ(errors[i]["line"], lines[i]) << errors[i].dump();
     EXPECT_EQ(errors[i]["message"], "证件号码列须设置为文本格式，数字格式会丢失末位")
         << errors[i].dump();
   }
