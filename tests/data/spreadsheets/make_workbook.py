@@ -52,11 +52,11 @@ def add_sheet(book, title, path):
         rows = list(csv.reader(f))
     header = rows[0]
     sheet.append(header)
-    for row in rows[1:]:
+    for number, row in enumerate(rows[1:], start=4):
         sheet.append([typed_value(header[i], cell) for i, cell in enumerate(row)])
         for i, cell in enumerate(row):
             if header[i] in DATE_COLUMNS and cell:
-                sheet.cell(row=sheet.max_row, column=i + 1).number_format = "yyyy-mm-dd"
+                sheet.cell(row=number, column=i + 1).number_format = "yyyy-mm-dd"
     return header
 
 
