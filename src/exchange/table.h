@@ -15,11 +15,21 @@
 
 namespace fupin {
 
+// What a cell held in the file, before it became text. CSV cells are all text; an XLSX
+// cell is text (a string of any form), a number, a date (a number with a date format, or an
+// ISO date cell), a boolean or an error value ("#N/A", "#DIV/0!").
+enum class CellKind : unsigned char { kText, kNumber, kDate, kBoolean, kError };
+
 // One record of a table. `line` is the physical line where the record starts in a CSV
 // (the header is line 1; a quoted field may span lines) or the sheet row number in XLSX.
 struct Record {
   size_t line = 0;
   std::vector<std::string> cells;  // UTF-8; empty trailing cells may be absent
+  // The kind of each cell: empty when every cell is text (a CSV reader never fills it, so
+  // it costs CSV nothing), else as many as `cells` (the XLSX reader replaces it each row).
+  std::vector<CellKind> kinds;
+
+  CellKind kind(size_t cell) const { return cell < kinds.size() ? kinds[cell] : CellKind::kText; }
 };
 
 class TableReader {
@@ -65,12 +75,30 @@ inline constexpr size_t kXlsxMaxColumns = 16'384;
 // bounds the copies), as for a CSV record; the text a sheet yields in all is bounded by
 // kXlsxMaxPartBytes.
 inline constexpr size_t kXlsxMaxRecordBytes = size_t{4} << 20;
+// Cell styles (cellXfs) and custom number formats read from xl/styles.xml (Excel allows
+// 64,000 of each).
+inline constexpr size_t kXlsxMaxStyles = 65'536;
 
-// An XLSX workbook (Office Open XML), read with libzip and pugixml: shared strings
-// (rich text runs joined, phonetic runs dropped), inline strings, formula strings, numbers
-// (the text stored in the file, unchanged) and booleans ("0"/"1"). Dates stored as numbers
-// come back as numbers. Empty cells between others come back as "", trailing ones are
-// absent, and rows with no text are skipped. A sheet reader may outlive its book.
+// An XLSX workbook (Office Open XML), read with libzip and pugixml, each cell as a clerk
+// sees it in a spreadsheet program, with its kind in Record::kinds:
+// - strings: shared, inline (t="inlineStr"), rich text (the <t> of each run joined,
+//   phonetic runs dropped) and formula strings (t="str") — kText;
+// - numbers — kNumber: the double rounded to 15 significant digits (Excel's precision, what
+//   it shows), written as the shortest decimal without exponent: 884.6900000000001 is
+//   "884.69", 620422100001.0 "620422100001", 4.11525199001011E+17 "411525199001011000";
+//   text that is not a finite number is kept as written;
+// - dates — kDate, "YYYY-MM-DD": a number whose style (xl/styles.xml cellXfs numFmtId) is a
+//   date format (built-in 14-22, 27-36, 45-47, 50-58, or a custom code with y, m or d outside
+//   quotes and brackets), in the workbook's date system: 1900 (Excel's, with its leap-year
+//   bug: serial 60 is "1900-02-29", which never was, and 61 is 1900-03-01) or 1904
+//   (workbookPr date1904); the time of day is dropped; a serial outside 1..2958465
+//   (1904: 0..2957003) stays a number. An ISO date cell (t="d") keeps its date part;
+// - booleans (t="b") — kBoolean: "是" or "否" (TRUE, FALSE), which the template reads in
+//   its yes-no columns and its 是/否 code lists alike, and no number column takes for 1 or 0;
+// - error values (t="e") — kError: as written ("#N/A"); a formula by its cached value <v>.
+// Empty cells between others come back as "", trailing ones are absent, and rows with no
+// text are skipped. At most kXlsxMaxStyles cell styles and custom formats are read; a cell
+// styled past them reads as a number. A sheet reader may outlive its book.
 class XlsxBook {
  public:
   // E_IO when the file is missing or unreadable; E_FORMAT when it is not a workbook, when

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <deque>
+#include <optional>
+#include <utility>
 
 #include "common/id_number.h"
 #include "common/money.h"
@@ -139,6 +142,7 @@ class RowReader {
       : map_(map), record_(record), columns_(columns), issues_(issues) {}
 
   bool ok() const { return ok_; }
+  CellKind Kind(int column) const { return map_.Kind(record_, column); }
 
   // The cell's text without surrounding spaces, and without the quote that CSV exports
   // put before a cell that would read as a formula ('=…, '+…, '-…, '@…).
@@ -170,6 +174,24 @@ class RowReader {
            "“" + name + "”的第 " + at + " 个字符是不允许的控制字符 " + what,
            std::string(columns_[c].key) + ": character " + at + " is a control character (" + what +
                "), which is not allowed");
+      refused_ |= uint64_t{1} << c;
+    }
+  }
+
+  // Refuses (E_FORMAT) every cell that holds a spreadsheet error value ("#N/A", "#DIV/0!":
+  // a formula that failed), naming the cell; such a cell is then treated as absent.
+  void CheckErrorValues() {
+    if (record_.kinds.empty()) return;  // CSV: text only
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const int column = static_cast<int>(c);
+      if (map_.Kind(record_, column) != CellKind::kError) continue;
+      const std::string cell = map_.CellReference(record_, column);
+      const std::string value(Text(column));
+      Fail(column, "E_FORMAT", value,
+           "单元格 " + cell + "（“" + std::string(columns_[c].zh) + "”）是错误值 " + value +
+               "，请改正公式或填写数值",
+           "cell " + cell + " (" + std::string(columns_[c].key) + ") holds the error value " +
+               value + "; correct the formula or type the value");
       refused_ |= uint64_t{1} << c;
     }
   }
@@ -363,6 +385,83 @@ std::span<const TemplateColumn> TemplateColumns(TemplateTable table) {
   return kMemberColumns;
 }
 
+namespace {
+
+// The index of the column named `name` (Chinese, or the English key in any case), or -1.
+int FindColumn(std::span<const TemplateColumn> columns, std::string_view name) {
+  for (size_t c = 0; c < columns.size(); ++c) {
+    if (name == columns[c].zh || EqualsIgnoreCase(name, columns[c].key)) {
+      return static_cast<int>(c);
+    }
+  }
+  return -1;
+}
+
+class TitleSkippingReader : public TableReader {
+ public:
+  TitleSkippingReader(std::unique_ptr<TableReader> reader, TemplateTable table)
+      : reader_(std::move(reader)), table_(table) {}
+
+  Result<bool> Next(Record& record) override {
+    if (!searched_) Search();
+    if (!ahead_.empty()) {
+      std::swap(record, ahead_.front());
+      ahead_.pop_front();
+      return true;
+    }
+    if (error_) return *error_;
+    if (ended_) return false;
+    return reader_->Next(record);
+  }
+  const std::string& name() const override { return reader_->name(); }
+  Encoding encoding() const override { return reader_->encoding(); }
+
+ private:
+  void Search() {
+    searched_ = true;
+    for (size_t i = 0; i < kHeaderSearchRows; ++i) {
+      Record record;
+      Result<bool> next = reader_->Next(record);
+      if (!next.ok()) {
+        error_ = next.error();
+        break;
+      }
+      if (!*next) {
+        ended_ = true;
+        break;
+      }
+      const bool header = NamesTemplateColumn(table_, record);
+      ahead_.push_back(std::move(record));
+      if (header) {
+        ahead_.erase(ahead_.begin(), ahead_.end() - 1);  // the title above it
+        return;
+      }
+    }
+  }
+
+  std::unique_ptr<TableReader> reader_;
+  TemplateTable table_;
+  bool searched_ = false;
+  std::deque<Record> ahead_;  // records read while searching, not yet returned
+  std::optional<Error> error_;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+bool NamesTemplateColumn(TemplateTable table, const Record& record) {
+  const auto columns = TemplateColumns(table);
+  for (const auto& cell : record.cells) {
+    if (FindColumn(columns, TrimSpaces(cell)) >= 0) return true;
+  }
+  return false;
+}
+
+std::unique_ptr<TableReader> SkipTitleRows(std::unique_ptr<TableReader> reader,
+                                           TemplateTable table) {
+  return std::make_unique<TitleSkippingReader>(std::move(reader), table);
+}
+
 HeaderMap HeaderMap::Build(TemplateTable table, const Record& header,
                            std::vector<CellIssue>& issues) {
   auto columns = TemplateColumns(table);
@@ -372,13 +471,7 @@ HeaderMap HeaderMap::Build(TemplateTable table, const Record& header,
   for (size_t i = 0; i < header.cells.size(); ++i) {
     std::string_view name = TrimSpaces(header.cells[i]);
     if (name.empty() && i + 1 == header.cells.size()) break;  // a trailing comma
-    int found = -1;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      if (name == columns[c].zh || EqualsIgnoreCase(name, columns[c].key)) {
-        found = static_cast<int>(c);
-        break;
-      }
-    }
+    const int found = FindColumn(columns, name);
     if (found < 0) {
       const std::string shown = EscapeControls(name);
       issues.push_back({"E_HEADER", shown, shown, "未知的列名“" + shown + "”",
@@ -411,12 +504,27 @@ std::string_view HeaderMap::Cell(const Record& record, int column) const {
   return record.cells[cell];
 }
 
+CellKind HeaderMap::Kind(const Record& record, int column) const {
+  const int cell = cell_of_column_[column];
+  return cell < 0 ? CellKind::kText : record.kind(static_cast<size_t>(cell));
+}
+
+std::string HeaderMap::CellReference(const Record& record, int column) const {
+  std::string letters;
+  for (size_t n = static_cast<size_t>(std::max(cell_of_column_[column], 0)) + 1; n > 0;
+       n = (n - 1) / 26) {
+    letters.insert(letters.begin(), static_cast<char>('A' + (n - 1) % 26));
+  }
+  return letters + std::to_string(record.line);
+}
+
 bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, Household& h,
                        std::vector<CellIssue>& issues) {
   h = Household();
   RowReader r(map, record, kHouseholdColumns, issues);
   r.CheckWidth();
   r.CheckControls({}, {kPhone});
+  r.CheckErrorValues();
   if (r.Present(kHouseholdCode, true)) {
     auto code = r.Text(kHouseholdCode);
     if (ValidHouseholdCode(code)) {
@@ -470,7 +578,11 @@ bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, H
     bool valid = phone.size() <= 20;
     for (char c : phone)
       valid &= (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == ' ');
-    if (valid) {
+    if (valid && r.Kind(kPhone) == CellKind::kNumber && phone.size() != 11) {
+      // A mobile number (11 digits) survives a number cell; a landline loses its leading 0.
+      r.Fail(kPhone, "E_FORMAT", "", "联系电话列须设置为文本格式，数字格式会丢失开头的 0",
+             "the phone column must be formatted as text: a number loses its leading 0");
+    } else if (valid) {
       h.phone = std::string(phone);
     } else {
       // The value is personal data: it is not repeated in the message.
@@ -494,6 +606,7 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
   r.CheckWidth();
   // 民族 is free text that a spreadsheet may hold on two lines; a name never is.
   r.CheckControls({kEthnicity}, {});
+  r.CheckErrorValues();
   if (r.Present(kMemberHouseholdCode, true)) {
     auto code = r.Text(kMemberHouseholdCode);
     if (ValidHouseholdCode(code)) {
@@ -517,7 +630,11 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
   r.DateValue(kBirthDate, false, today, m.birth_date);
   if (r.Present(kIdNumber, true)) {
     auto text = r.Text(kIdNumber);
-    if (m.id_type == code::kResidentId) {
+    if (r.Kind(kIdNumber) == CellKind::kNumber) {
+      // Excel shows 4.11525E+17 and has kept 15 of the 18 digits: nothing to check.
+      r.Fail(kIdNumber, "E_ID_FORMAT", text, "证件号码列须设置为文本格式，数字格式会丢失末位",
+             "the ID number column must be formatted as text: a number loses its last digits");
+    } else if (m.id_type == code::kResidentId) {
       auto id = ParseIdNumber(text, today);
       if (!id.ok()) {
         // The number is personal data: messages name the problem, not the number.

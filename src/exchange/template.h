@@ -4,6 +4,7 @@
 // what one writes the other reads.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -63,21 +64,45 @@ class HeaderMap {
   bool has_column(int column) const { return cell_of_column_[column] >= 0; }
   // The cell text of `column` in `record` ("" when absent or beyond the row's end).
   std::string_view Cell(const Record& record, int column) const;
+  // The kind of that cell (kText when absent, and always for CSV).
+  CellKind Kind(const Record& record, int column) const;
+  // Where that cell is in a sheet: "G5" for the 7th cell of the record on line 5.
+  std::string CellReference(const Record& record, int column) const;
 
  private:
   std::vector<int> column_of_cell_;
   std::vector<int> cell_of_column_;
 };
 
+// The rows searched for a table's header: government templates put a title line (or a
+// few) above it.
+inline constexpr size_t kHeaderSearchRows = 10;
+
+// Whether `record` names at least one column of `table` (a header, not a title above it).
+bool NamesTemplateColumn(TemplateTable table, const Record& record);
+
+// A reader over a template table whose first record is the table's header: of its first
+// kHeaderSearchRows records, the first that names a column of `table`; the records above
+// it (a title) are dropped. When none of them does, none is dropped (the first record is
+// the header, and its unknown columns are reported as before). Records keep their lines
+// (the sheet's real row numbers); an error met while looking ahead comes after the records
+// read before it.
+std::unique_ptr<TableReader> SkipTitleRows(std::unique_ptr<TableReader> reader,
+                                           TemplateTable table);
+
 // Parses a 户表 row into `household` (members untouched). Values are checked one by one
 // (E_REQUIRED, E_FORMAT, E_CODE, E_NUMBER, E_DATE, E_REGION for a code that is not 12
 // digits of a village) and then as a row (domain CheckHouseholdRow). Issues are appended;
-// returns true when none was an error. Warnings (W_…) go to `issues` too.
+// returns true when none was an error. Warnings (W_…) go to `issues` too. A cell that holds
+// a spreadsheet error value (CellKind::kError, "#N/A") is E_FORMAT naming the cell; a
+// phone typed as a number must have 11 digits (E_FORMAT: a number loses a leading 0).
 bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, Household& household,
                        std::vector<CellIssue>& issues);
 
 // Parses a 人表 row into `member` and its 户编号 (E_ID_* for 居民身份证 numbers,
-// E_SEX_MISMATCH, W_ID_UPGRADED, and the row checks of CheckMemberRow).
+// E_SEX_MISMATCH, W_ID_UPGRADED, and the row checks of CheckMemberRow). An ID number typed
+// as a number (CellKind::kNumber: a spreadsheet keeps 15 digits of it) is E_ID_FORMAT,
+// asking for the column to be formatted as text; error values as for 户表.
 bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Member& member,
                     std::string& household_code, std::vector<CellIssue>& issues);
 

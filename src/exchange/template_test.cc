@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
+
 #include "common/text.h"
 
 namespace fupin {
@@ -339,6 +342,243 @@ TEST(HeaderMapTest, AnUnknownColumnIsNamedEscaped) {
   HeaderMap::Build(TemplateTable::kMembers, Row({"户编号", "姓\u202E名"}, 1), issues);
   ASSERT_FALSE(issues.empty());
   EXPECT_EQ(issues[0].column, "姓<U+202E>名");
+}
+
+// ---- cells from workbooks: their kinds (issue 10) ----
+
+// A row whose cells all have `kind` but the ones given in `kinds` (cell index, kind).
+Record TypedRow(std::vector<std::string> cells, std::vector<std::pair<size_t, CellKind>> kinds,
+                size_t line = 2) {
+  Record record = Row(std::move(cells), line);
+  record.kinds.assign(record.cells.size(), CellKind::kText);
+  for (auto [cell, kind] : kinds) record.kinds[cell] = kind;
+  return record;
+}
+
+TEST(ParseMemberRowTest, AnIdNumberTypedAsANumberAsksForATextColumn) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[2] = "620422196105284000";  // what a number cell kept of 620422196105284322
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_FALSE(
+      ParseMemberRow(map, TypedRow(cells, {{2, CellKind::kNumber}}), Today(), m, code, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_ID_FORMAT");
+  EXPECT_EQ(issues[0].column, "证件号码");
+  EXPECT_EQ(issues[0].zh, "证件号码列须设置为文本格式，数字格式会丢失末位");
+  EXPECT_NE(issues[0].en.find("formatted as text"), std::string::npos);
+}
+
+TEST(ParseMemberRowTest, TheSameIdNumberAsTextIsAccepted) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  EXPECT_TRUE(ParseMemberRow(map, TypedRow(GoodMember(), {{0, CellKind::kNumber}}), Today(), m,
+                             code, issues));
+  EXPECT_TRUE(issues.empty());
+}
+
+TEST(ParseMemberRowTest, ADateCellInTheBirthDateColumnIsRead) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[5] = "1961-05-28";
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(
+      ParseMemberRow(map, TypedRow(cells, {{5, CellKind::kDate}}), Today(), m, code, issues));
+  EXPECT_EQ(m.birth_date->ToString(), "1961-05-28");
+}
+
+TEST(ParseMemberRowTest, APlainNumberInTheBirthDateColumnStaysANumberAndIsRefused) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[5] = "22429";
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_FALSE(
+      ParseMemberRow(map, TypedRow(cells, {{5, CellKind::kNumber}}), Today(), m, code, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_DATE");
+  EXPECT_EQ(issues[0].value, "22429");
+}
+
+TEST(ParseMemberRowTest, AnErrorValueIsAFormatErrorNamingTheCell) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[5] = "#N/A";
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_FALSE(
+      ParseMemberRow(map, TypedRow(cells, {{5, CellKind::kError}}, 7), Today(), m, code, issues));
+  ASSERT_EQ(issues.size(), 1u);  // reported once, not again as a bad date
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_EQ(issues[0].column, "出生日期");
+  EXPECT_EQ(issues[0].value, "#N/A");
+  EXPECT_EQ(issues[0].zh, "单元格 F7（“出生日期”）是错误值 #N/A，请改正公式或填写数值");
+  EXPECT_EQ(issues[0].en,
+            "cell F7 (birth_date) holds the error value #N/A; correct the formula or type the "
+            "value");
+}
+
+TEST(ParseMemberRowTest, AnErrorValueInARequiredColumnIsReportedOnce) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[1] = "#REF!";
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_FALSE(
+      ParseMemberRow(map, TypedRow(cells, {{1, CellKind::kError}}), Today(), m, code, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_NE(issues[0].zh.find("B2"), std::string::npos);
+}
+
+TEST(ParseMemberRowTest, TheSameTextFromACsvIsNotAnErrorValue) {
+  HeaderMap map = Map(TemplateTable::kMembers, kMemberHeader);
+  auto cells = GoodMember();
+  cells[7] = "#N/A";  // 健康状况: a bad code, as any text
+  Member m;
+  std::string code;
+  std::vector<CellIssue> issues;
+  ASSERT_FALSE(ParseMemberRow(map, Row(cells), Today(), m, code, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_CODE");
+}
+
+class PhoneCellTest : public ::testing::Test {
+ protected:
+  std::vector<CellIssue> Parse(const std::string& phone, CellKind kind) {
+    auto header = kHouseholdHeader;
+    header.push_back("联系电话");
+    HeaderMap map = Map(TemplateTable::kHouseholds, header);
+    auto cells = GoodHousehold();
+    cells.push_back(phone);
+    std::vector<CellIssue> issues;
+    ParseHouseholdRow(map, TypedRow(cells, {{cells.size() - 1, kind}}), Today(), household_,
+                      issues);
+    return issues;
+  }
+  Household household_;
+};
+
+TEST_F(PhoneCellTest, AMobileNumberTypedAsANumberIsReadAsItsDigits) {
+  EXPECT_TRUE(Parse("13812345678", CellKind::kNumber).empty());
+  EXPECT_EQ(household_.phone, "13812345678");
+}
+
+TEST_F(PhoneCellTest, ALandlineTypedAsANumberHasLostItsZeroAndIsRefused) {
+  auto issues = Parse("9318123456", CellKind::kNumber);  // 0931-8123456
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_EQ(issues[0].value, "");  // personal data
+  EXPECT_EQ(issues[0].zh, "联系电话列须设置为文本格式，数字格式会丢失开头的 0");
+}
+
+TEST_F(PhoneCellTest, TheSameLandlineAsTextIsAccepted) {
+  EXPECT_TRUE(Parse("09318123456", CellKind::kText).empty());
+}
+
+TEST(ParseHouseholdRowTest, CodesAndYearsTypedAsNumbersAreReadAsTheirDigits) {
+  HeaderMap map = Map(TemplateTable::kHouseholds, kHouseholdHeader);
+  Household h;
+  std::vector<CellIssue> issues;
+  // The reader gives number cells as digits: 620422101205, 2016, 3881.62.
+  ASSERT_TRUE(ParseHouseholdRow(
+      map,
+      TypedRow(GoodHousehold(),
+               {{1, CellKind::kNumber}, {4, CellKind::kNumber}, {7, CellKind::kNumber}}),
+      Today(), h, issues));
+  EXPECT_EQ(h.village_code.value(), 620422101205);
+  EXPECT_EQ(h.registered_year, 2016);
+}
+
+// A table in memory, read record by record.
+class VectorReader : public TableReader {
+ public:
+  explicit VectorReader(std::vector<Record> records) : records_(std::move(records)) {}
+  Result<bool> Next(Record& record) override {
+    if (at_ == records_.size()) {
+      if (error_) return *error_;
+      return false;
+    }
+    record = records_[at_++];
+    return true;
+  }
+  const std::string& name() const override { return name_; }
+  Encoding encoding() const override { return Encoding::kUtf8; }
+  std::optional<Error> error_;
+
+ private:
+  std::vector<Record> records_;
+  size_t at_ = 0;
+  std::string name_ = "book.xlsx:户表";
+};
+
+std::vector<size_t> Lines(TableReader& reader) {
+  std::vector<size_t> lines;
+  Record record;
+  for (;;) {
+    auto next = reader.Next(record);
+    if (!next.ok()) {
+      lines.push_back(0);  // the error
+      break;
+    }
+    if (!*next) break;
+    lines.push_back(record.line);
+  }
+  return lines;
+}
+
+TEST(SkipTitleRowsTest, TitleLinesAboveTheHeaderAreDroppedAndLinesKept) {
+  auto reader = SkipTitleRows(
+      std::make_unique<VectorReader>(std::vector<Record>{
+          Row({"某某县建档立卡贫困户信息表"}, 1), Row({"填报单位：", "", "填报日期："}, 2),
+          Row(kMemberHeader, 4), Row(GoodMember(), 5), Row(GoodMember(), 6)}),
+      TemplateTable::kMembers);
+  Record header;
+  ASSERT_TRUE(*reader->Next(header));
+  EXPECT_EQ(header.line, 4u);
+  EXPECT_EQ(header.cells[0], "户编号");
+  EXPECT_EQ(Lines(*reader), (std::vector<size_t>{5, 6}));
+  EXPECT_EQ(reader->name(), "book.xlsx:户表");
+}
+
+TEST(SkipTitleRowsTest, AHeaderInTheFirstRowDropsNothing) {
+  auto reader = SkipTitleRows(std::make_unique<VectorReader>(std::vector<Record>{
+                                  Row(kHouseholdHeader, 1), Row(GoodHousehold(), 2)}),
+                              TemplateTable::kHouseholds);
+  EXPECT_EQ(Lines(*reader), (std::vector<size_t>{1, 2}));
+}
+
+TEST(SkipTitleRowsTest, WithoutAHeaderInTheFirstTenRowsNothingIsDropped) {
+  std::vector<Record> records;
+  for (size_t line = 1; line <= 12; ++line) records.push_back(Row({"标题"}, line));
+  records.push_back(Row(kHouseholdHeader, 13));  // too far down: not searched for
+  auto reader = SkipTitleRows(std::make_unique<VectorReader>(records), TemplateTable::kHouseholds);
+  auto lines = Lines(*reader);
+  ASSERT_EQ(lines.size(), 13u);
+  EXPECT_EQ(lines.front(), 1u);
+}
+
+TEST(SkipTitleRowsTest, AnErrorWhileLookingAheadComesAfterTheRecordsBeforeIt) {
+  auto source = std::make_unique<VectorReader>(std::vector<Record>{Row({"标题"}, 1)});
+  source->error_ = Error{"E_FORMAT", "坏", "bad"};
+  auto reader = SkipTitleRows(std::move(source), TemplateTable::kHouseholds);
+  EXPECT_EQ(Lines(*reader), (std::vector<size_t>{1, 0}));
+}
+
+TEST(NamesTemplateColumnTest, AHeaderNamesAColumnAndATitleDoesNot) {
+  EXPECT_TRUE(NamesTemplateColumn(TemplateTable::kMembers, Row({"", " 姓名 "})));
+  EXPECT_TRUE(NamesTemplateColumn(TemplateTable::kMembers, Row({"ID_NUMBER"})));
+  EXPECT_FALSE(NamesTemplateColumn(TemplateTable::kMembers, Row({"人表", "2024年"})));
+  EXPECT_FALSE(NamesTemplateColumn(TemplateTable::kHouseholds, Row({"姓名"})));
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -17,9 +19,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "common/date.h"
 #include "exchange/table.h"
 
 namespace fupin {
@@ -123,6 +127,113 @@ size_t ColumnIndex(const char* ref) {
   }
   if (p == ref || column > 16384) return std::string::npos;
   return column - 1;
+}
+
+// Whether the built-in number format `id` is a date (or time) format: 14-22 in every
+// locale, 27-36 and 50-58 in the East Asian ones (年月日), 45-47 the minutes and seconds.
+bool IsBuiltInDateFormat(unsigned long id) {
+  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) ||
+         (id >= 50 && id <= 58);
+}
+
+// Whether a custom number format code formats a date: it has a y, m or d (either case)
+// outside "quoted text", [brackets] ([Red], [$-804], [h]) and the character after a
+// backslash, '_' or '*' (an escaped, a spacing and a fill character).
+bool IsDateFormatCode(std::string_view code) {
+  for (size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (c == '"' || c == '[') {
+      const size_t end = code.find(c == '"' ? '"' : ']', i + 1);
+      if (end == std::string_view::npos) return false;
+      i = end;
+    } else if (c == '\\' || c == '_' || c == '*') {
+      ++i;
+    } else if (c == 'y' || c == 'Y' || c == 'm' || c == 'M' || c == 'd' || c == 'D') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The styles of a workbook that change how a cell reads: which cell styles (cellXfs
+// indexes) format a number as a date, and the date system.
+struct Styles {
+  std::vector<bool> date;  // by cellXfs index; at most kXlsxMaxStyles
+  bool date1904 = false;
+  // Whether the style `s` of a cell (its text; none is style 0) is a date.
+  bool IsDate(const char* style) const {
+    char* end = nullptr;
+    const unsigned long index = *style == '\0' ? 0 : std::strtoul(style, &end, 10);
+    return (end == nullptr || *end == '\0') && index < date.size() && date[index];
+  }
+};
+
+// Days from 1970-01-01 to the epochs of the two date systems: serial 0 of the 1904 system
+// is 1904-01-01; in the 1900 system serial 61 is 1900-03-01 (serial 25569 is 1970-01-01),
+// and serials 1-59 (1900-01-01 to 02-28) are one day later than that count, because Excel
+// counts a 1900-02-29 (serial 60) that never was, as Lotus 1-2-3 did.
+constexpr int32_t kDays1904 = -24107;
+constexpr int32_t kDays1900 = -25569;
+constexpr double kLastSerial1900 = 2958465;  // 9999-12-31
+constexpr double kLastSerial1904 = 2957003;  // 9999-12-31
+
+// The text of a number cell <v>`text`</v> as a spreadsheet shows it (table.h), and its
+// kind: kDate when `date_style` and the serial is in range, else kNumber.
+std::string NumberCellText(std::string_view text, bool date_style, bool date1904, CellKind& kind) {
+  kind = CellKind::kNumber;
+  double value = 0;
+  const char* const last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(text.data(), last, value);
+  if (ec != std::errc() || end != last || !std::isfinite(value)) return std::string(text);
+  if (date_style) {
+    const double first = date1904 ? 0 : 1;
+    const double final = date1904 ? kLastSerial1904 : kLastSerial1900;
+    if (value >= first && value < final + 1) {
+      kind = CellKind::kDate;
+      const auto serial = static_cast<int32_t>(std::floor(value));
+      if (date1904) return Date::FromDays(kDays1904 + serial).ToString();
+      if (serial == 60) return "1900-02-29";
+      return Date::FromDays(kDays1900 + serial + (serial < 60 ? 1 : 0)).ToString();
+    }
+  }
+  // Excel keeps 15 significant digits; a double's 16th and 17th ("884.6900000000001",
+  // the tail of binary arithmetic) are not what the clerk typed or sees. "%.15g", then its
+  // exponent written out: 4.11525199001011e+17 is 411525199001011000, as Excel shows it.
+  char general[32];
+  const char* general_end =
+      std::to_chars(general, general + sizeof general, value, std::chars_format::general, 15).ptr;
+  std::string_view g(general, static_cast<size_t>(general_end - general));
+  if (g == "0" || g == "-0") return "0";
+  std::string out;
+  if (g.front() == '-') {
+    out += '-';
+    g.remove_prefix(1);
+  }
+  int exponent = 0;
+  if (const size_t e = g.find('e'); e != std::string_view::npos) {
+    std::from_chars(g.data() + e + (g[e + 1] == '+' ? 2 : 1), g.data() + g.size(), exponent);
+    g = g.substr(0, e);
+  }
+  std::string mantissa(g);  // digits and perhaps a point
+  const size_t point = mantissa.find('.');
+  const int integer_digits = static_cast<int>(point == std::string::npos ? mantissa.size() : point);
+  if (point != std::string::npos) mantissa.erase(point, 1);
+  const size_t first = mantissa.find_first_not_of('0');  // "0.0015": digits "00015"
+  const int position = integer_digits + exponent - static_cast<int>(first);
+  mantissa.erase(0, first);
+  if (position <= 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-position), '0');
+    out += mantissa;
+  } else if (static_cast<size_t>(position) >= mantissa.size()) {
+    out += mantissa;
+    out.append(static_cast<size_t>(position) - mantissa.size(), '0');
+  } else {
+    out += mantissa.substr(0, static_cast<size_t>(position));
+    out += '.';
+    out += mantissa.substr(static_cast<size_t>(position));
+  }
+  return out;
 }
 
 Error NotAWorkbook(const std::string& path) {
@@ -423,9 +534,10 @@ Result<pugi::xml_node> ElementStream::NextBatch() {
 class XlsxSheetReader : public TableReader {
  public:
   XlsxSheetReader(std::string name, std::shared_ptr<const SharedStrings> shared,
-                  std::unique_ptr<PartStream> part)
+                  std::shared_ptr<const Styles> styles, std::unique_ptr<PartStream> part)
       : name_(std::move(name)),
         shared_(std::move(shared)),
+        styles_(std::move(styles)),
         rows_(std::move(part), "sheetData", "row") {}
 
   Result<bool> Next(Record& record) override {
@@ -443,6 +555,7 @@ class XlsxSheetReader : public TableReader {
  private:
   std::string name_;
   std::shared_ptr<const SharedStrings> shared_;
+  std::shared_ptr<const Styles> styles_;
   Result<bool> ReadRow(Record& record);
 
   ElementStream rows_;
@@ -454,6 +567,7 @@ class XlsxSheetReader : public TableReader {
 
 Result<bool> XlsxSheetReader::ReadRow(Record& record) {
   std::vector<std::string>& cells = record.cells;
+  std::vector<CellKind>& kinds = record.kinds;
   for (;;) {
     if (!row_) {
       Result<pugi::xml_node> batch = rows_.NextBatch();
@@ -492,6 +606,7 @@ Result<bool> XlsxSheetReader::ReadRow(Record& record) {
 
         std::string_view type = Attribute(c, "t");
         std::string value;
+        CellKind kind = CellKind::kText;
         if (type == "inlineStr") {
           AppendStringItem(value, Child(c, "is"));
         } else {
@@ -512,8 +627,21 @@ Result<bool> XlsxSheetReader::ReadRow(Record& record) {
             value = std::string((*shared_)[index]);
           } else if (type == "str") {
             AppendText(value, text);
-          } else {  // numbers, booleans ("0"/"1"), errors ("#N/A"), ISO dates: as written
+          } else if (type == "b") {
+            kind = CellKind::kBoolean;
+            const std::string_view flag(text);
+            // 是/否: what the template's yes-no columns and its 是/否 code lists both read.
+            value = flag == "1" ? "是" : flag == "0" ? "否" : text;
+          } else if (type == "e") {
+            kind = CellKind::kError;
             value = text;
+          } else if (type == "d") {  // an ISO 8601 date cell: "2024-03-01T00:00:00"
+            kind = CellKind::kDate;
+            value = text;
+            value = value.substr(0, value.find('T'));
+          } else {  // "n", or no type: a number
+            value =
+                NumberCellText(text, styles_->IsDate(Attribute(c, "s")), styles_->date1904, kind);
           }
         }
         if (value.empty()) continue;
@@ -528,8 +656,11 @@ Result<bool> XlsxSheetReader::ReadRow(Record& record) {
           } else {
             cells[used].clear();
           }
+          if (used >= kinds.size()) kinds.resize(used + 1);
+          kinds[used] = CellKind::kText;
         }
         cells[column] = std::move(value);
+        kinds[column] = kind;
       }
       if (used == 0) continue;  // every cell empty
       text_read_ += row_bytes;
@@ -537,6 +668,7 @@ Result<bool> XlsxSheetReader::ReadRow(Record& record) {
         return RowError(name_, number, "工作表的文本总量过大", "the sheet holds too much text");
       }
       cells.resize(used);
+      kinds.resize(used);
       record.line = number;
       row_ = NextSibling(row_, "row");
       return true;
@@ -549,7 +681,7 @@ class ZipBook : public XlsxBook {
   ZipBook(std::string path, zip_t* zip, uint64_t file_size)
       : path_(std::move(path)), zip_(zip, zip_discard), file_size_(file_size) {}
 
-  // Reads workbook.xml, its relationships and the shared strings.
+  // Reads workbook.xml, its relationships, the shared strings and the styles.
   Status Load();
 
   std::vector<std::string> SheetNames() const override {
@@ -571,12 +703,16 @@ class ZipBook : public XlsxBook {
   Result<std::string> ReadPart(const std::string& name);
   Result<std::unique_ptr<ParsedPart>> ParsePart(const std::string& name);
   Result<std::unique_ptr<TableReader>> OpenSheet(const std::string& sheet_name);
+  // Which cell styles of the part `name` are dates (into styles_), streamed twice: its
+  // custom number formats, then its cell styles.
+  Status LoadStyles(const std::string& name);
 
   std::string path_;
   std::shared_ptr<zip_t> zip_;  // shared with the sheet readers, which may outlive the book
   uint64_t file_size_;
   std::vector<SheetEntry> sheets_;
   std::shared_ptr<SharedStrings> shared_ = std::make_shared<SharedStrings>();
+  std::shared_ptr<Styles> styles_ = std::make_shared<Styles>();
 };
 
 Result<std::string> ZipBook::ReadPart(const std::string& name) {
@@ -624,11 +760,15 @@ Status ZipBook::Load() {
   if (!workbook.ok()) return workbook.error();
   pugi::xml_node sheets = Child(Child((*workbook)->doc, "workbook"), "sheets");
   if (!sheets) return NotAWorkbook(path_);
+  const std::string_view date1904 =
+      Attribute(Child(Child((*workbook)->doc, "workbook"), "workbookPr"), "date1904");
+  styles_->date1904 = date1904 == "1" || date1904 == "true";
 
   // Relationships: id → target. A workbook without them still lists its sheets, read at
   // the conventional part names.
   std::vector<std::pair<std::string, std::string>> targets;
   std::string shared_part = "xl/sharedStrings.xml";
+  std::string styles_part = "xl/styles.xml";
   if (zip_name_locate(zip_.get(), "xl/_rels/workbook.xml.rels", 0) >= 0) {
     Result<std::unique_ptr<ParsedPart>> rels = ParsePart("xl/_rels/workbook.xml.rels");
     if (!rels.ok()) return rels.error();
@@ -637,6 +777,7 @@ Status ZipBook::Load() {
       std::string target = ResolveTarget(Attribute(r, "Target"));
       std::string_view type = Attribute(r, "Type");
       if (type.ends_with("/sharedStrings")) shared_part = target;
+      if (type.ends_with("/styles")) styles_part = target;
       targets.emplace_back(Attribute(r, "Id"), std::move(target));
     }
   }
@@ -666,6 +807,47 @@ Status ZipBook::Load() {
     }
     shared_->Shrink();
   }
+  return LoadStyles(styles_part);
+}
+
+Status ZipBook::LoadStyles(const std::string& name) {
+  if (zip_name_locate(zip_.get(), name.c_str(), 0) < 0) return Status::Ok();
+  // Each element of `container` in turn, while `more()`.
+  auto each = [&](std::string_view container, std::string_view item, auto&& take,
+                  auto&& more) -> Status {
+    auto part = std::make_unique<PartStream>(zip_, path_, name);
+    FUPIN_RETURN_IF_ERROR(part->Open(file_size_));
+    ElementStream items(std::move(part), container, item);
+    while (more()) {
+      Result<pugi::xml_node> batch = items.NextBatch();
+      if (!batch.ok()) return batch.error();
+      if (!*batch) break;
+      for (pugi::xml_node n = *batch; n && more(); n = NextSibling(n, item)) take(n);
+    }
+    return Status::Ok();
+  };
+  auto number = [](pugi::xml_node node, std::string_view attribute) {
+    const char* text = Attribute(node, attribute);
+    char* end = nullptr;
+    const unsigned long value = std::strtoul(text, &end, 10);
+    return end == text ? ~0UL : value;
+  };
+  std::unordered_map<unsigned long, bool> custom;  // numFmtId → whether a date
+  FUPIN_RETURN_IF_ERROR(each(
+      "numFmts", "numFmt",
+      [&](pugi::xml_node n) {
+        custom[number(n, "numFmtId")] = IsDateFormatCode(Attribute(n, "formatCode"));
+      },
+      [&] { return custom.size() < kXlsxMaxStyles; }));
+  std::vector<bool>& date = styles_->date;
+  FUPIN_RETURN_IF_ERROR(each(
+      "cellXfs", "xf",
+      [&](pugi::xml_node n) {
+        const unsigned long id = number(n, "numFmtId");
+        const auto found = custom.find(id);
+        date.push_back(found != custom.end() ? found->second : IsBuiltInDateFormat(id));
+      },
+      [&] { return date.size() < kXlsxMaxStyles; }));
   return Status::Ok();
 }
 
@@ -685,7 +867,7 @@ Result<std::unique_ptr<TableReader>> ZipBook::OpenSheet(const std::string& sheet
     auto part = std::make_unique<PartStream>(zip_, path_, s.part);
     FUPIN_RETURN_IF_ERROR(part->Open(file_size_));
     return std::unique_ptr<TableReader>(
-        new XlsxSheetReader(path_ + ":" + sheet_name, shared_, std::move(part)));
+        new XlsxSheetReader(path_ + ":" + sheet_name, shared_, styles_, std::move(part)));
   }
   return Error::NotFound("工作簿 " + path_ + " 中没有工作表“" + sheet_name + "”",
                          "no sheet \"" + sheet_name + "\" in workbook " + path_);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -263,7 +264,7 @@ TEST_F(HandMadeXlsxTest, CellsOfEveryTypeReadAsText) {
   EXPECT_EQ(records[0].line, 1u);
   EXPECT_EQ(records[0].cells, (Cells{"户编号", "", "姓名"}));
   EXPECT_EQ(records[1].line, 4u);
-  EXPECT_EQ(records[1].cells, (Cells{"张三 ", "1234.5000000001", "", "1", "张三"}));
+  EXPECT_EQ(records[1].cells, (Cells{"张三 ", "1234.5000000001", "", "是", "张三"}));
   EXPECT_EQ(records[2].line, 5u);
   EXPECT_EQ(records[2].cells, (Cells{"", "42", " ", "一\r二"}));
 }
@@ -274,6 +275,271 @@ TEST_F(HandMadeXlsxTest, AbsoluteTargetAndRichInlineStringAreRead) {
   std::vector<Record> records = ReadSheet(**book, "说明");
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].cells, (Cells{"填表说明"}));
+}
+
+// ---- cells as spreadsheet programs store them (issue 10) ----
+
+// A workbook of one sheet "户表" with the rows `sheet_data` (the inside of <sheetData>),
+// the styles below and, when `date1904`, the 1904 date system.
+void WriteStyledBook(const std::string& path, const std::string& sheet_data,
+                     bool date1904 = false) {
+  WriteZip(
+      path,
+      {
+          {"xl/workbook.xml",
+           std::string(
+               R"(<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">)") +
+               (date1904 ? R"(<workbookPr date1904="1"/>)" : R"(<workbookPr/>)") +
+               R"(<sheets><sheet name="户表" sheetId="1" r:id="rId1"/></sheets></workbook>)"},
+          {"xl/_rels/workbook.xml.rels",
+           R"(<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+  <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
+  <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
+</Relationships>)"},
+          // cellXfs: 0 General, 1 built-in 14 (m/d/yyyy), 2 a custom 年月日 date, 3 a custom
+          // number with [Red] and a quoted "d", 4 built-in 4 (#,##0.00), 5 built-in 58 (a
+          // CJK date), 6 built-in 49 (text), 7 built-in 22 (date and time).
+          {"xl/styles.xml",
+           R"(<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+  <numFmts count="2">
+    <numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;;@"/>
+    <numFmt numFmtId="165" formatCode="0.00_);[Red]\(0.00\)&quot; days&quot;"/>
+  </numFmts>
+  <cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs>
+  <cellXfs count="8">
+    <xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/><xf numFmtId="164"/>
+    <xf numFmtId="165"/><xf numFmtId="4"/><xf numFmtId="58"/><xf numFmtId="49"/>
+    <xf numFmtId="22"/>
+  </cellXfs>
+  <dxfs count="1"><dxf><numFmt numFmtId="166" formatCode="yyyy"/></dxf></dxfs>
+</styleSheet>)"},
+          {"xl/worksheets/sheet1.xml",
+           R"(<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>)" +
+               sheet_data + "</sheetData></worksheet>"},
+      });
+}
+
+struct CellRead {
+  std::string text;
+  CellKind kind;
+  friend bool operator==(const CellRead&, const CellRead&) = default;
+  friend std::ostream& operator<<(std::ostream& out, const CellRead& c) {
+    return out << '"' << c.text << "\" kind " << static_cast<int>(c.kind);
+  }
+};
+
+// The cells of the single row of a styled book made of `cells` (the inside of <row>).
+std::vector<CellRead> ReadStyledRow(const std::string& path, const std::string& cells,
+                                    bool date1904 = false) {
+  WriteStyledBook(path, R"(<row r="3">)" + cells + "</row>", date1904);
+  std::vector<CellRead> out;
+  auto book = XlsxBook::Open(path);
+  EXPECT_TRUE(book.ok()) << (book.ok() ? "" : book.error().en);
+  if (!book.ok()) return out;
+  std::vector<Record> records = ReadSheet(**book, "户表");
+  EXPECT_EQ(records.size(), 1u);
+  if (records.size() != 1) return out;
+  EXPECT_EQ(records[0].line, 3u);
+  EXPECT_EQ(records[0].kinds.size(), records[0].cells.size());
+  for (size_t i = 0; i < records[0].cells.size(); ++i) {
+    out.push_back({records[0].cells[i], records[0].kind(i)});
+  }
+  std::remove(path.c_str());
+  return out;
+}
+
+constexpr CellKind kText = CellKind::kText;
+constexpr CellKind kNumber = CellKind::kNumber;
+constexpr CellKind kDate = CellKind::kDate;
+
+TEST(XlsxCellTest, NumbersAreReadAsTheDecimalTheClerkTypedWithoutTheDoublesTail) {
+  EXPECT_EQ(ReadStyledRow(TempPath("n.xlsx"), R"(<c r="A3" s="4"><v>884.6900000000001</v></c>)"
+                                              R"(<c r="B3"><v>9202.129999999999</v></c>)"
+                                              R"(<c r="C3" t="n"><v>0.30000000000000004</v></c>)"
+                                              R"(<c r="D3"><v>16767.82</v></c>)"
+                                              R"(<c r="E3"><v>1.5E-3</v></c>)"
+                                              R"(<c r="F3"><v>-12.5</v></c>)"
+                                              R"(<c r="G3"><v>1E-7</v></c>)"),
+            (std::vector<CellRead>{{"884.69", kNumber},
+                                   {"9202.13", kNumber},
+                                   {"0.3", kNumber},
+                                   {"16767.82", kNumber},
+                                   {"0.0015", kNumber},
+                                   {"-12.5", kNumber},
+                                   {"0.0000001", kNumber}}));
+}
+
+TEST(XlsxCellTest, CodesTypedAsNumbersAreReadAsTheirDigits) {
+  EXPECT_EQ(ReadStyledRow(TempPath("codes.xlsx"), R"(<c r="A3"><v>620422101205</v></c>)"
+                                                  R"(<c r="B3"><v>2016</v></c>)"
+                                                  R"(<c r="C3"><v>2016.0</v></c>)"
+                                                  R"(<c r="D3"><v>4.11525199001011E+17</v></c>)"
+                                                  R"(<c r="E3"><v>411525199001011234</v></c>)"
+                                                  R"(<c r="F3"><v>1E+20</v></c>)"
+                                                  R"(<c r="G3"><v>-0</v></c>)"),
+            (std::vector<CellRead>{{"620422101205", kNumber},
+                                   {"2016", kNumber},
+                                   {"2016", kNumber},
+                                   {"411525199001011000", kNumber},
+                                   {"411525199001011000", kNumber},
+                                   {"100000000000000000000", kNumber},
+                                   {"0", kNumber}}));
+}
+
+TEST(XlsxCellTest, ANumberCellThatIsNotANumberIsKeptAsWritten) {
+  EXPECT_EQ(ReadStyledRow(TempPath("nan.xlsx"), R"(<c r="A3"><v>abc</v></c>)"
+                                                R"(<c r="B3" s="1"><v>NaN</v></c>)"
+                                                R"(<c r="C3"><v>1e999</v></c>)"
+                                                R"(<c r="D3"><v>+5</v></c>)"),
+            (std::vector<CellRead>{
+                {"abc", kNumber}, {"NaN", kNumber}, {"1e999", kNumber}, {"+5", kNumber}}));
+}
+
+TEST(XlsxCellTest, DateStyledNumbersAreDatesInThe1900System) {
+  EXPECT_EQ(ReadStyledRow(TempPath("d1900.xlsx"),
+                          R"(<c r="A3" s="1"><v>23617</v></c>)"     // 出生日期
+                          R"(<c r="B3" s="2"><v>45717</v></c>)"     // 纳入监测日期, 年月日
+                          R"(<c r="C3" s="5"><v>45717</v></c>)"     // built-in CJK date
+                          R"(<c r="D3" s="7"><v>45717.75</v></c>)"  // with a time
+                          R"(<c r="E3" s="3"><v>45717</v></c>)"     // a number format
+                          R"(<c r="F3"><v>45717</v></c>)"           // General
+                          R"(<c r="G3" s="6"><v>45717</v></c>)"),   // a text format
+            (std::vector<CellRead>{{"1964-08-28", kDate},
+                                   {"2025-03-01", kDate},
+                                   {"2025-03-01", kDate},
+                                   {"2025-03-01", kDate},
+                                   {"45717", kNumber},
+                                   {"45717", kNumber},
+                                   {"45717", kNumber}}));
+}
+
+TEST(XlsxCellTest, The1900SystemCountsExcelsLeapDayThatNeverWas) {
+  EXPECT_EQ(ReadStyledRow(TempPath("leap.xlsx"), R"(<c r="A3" s="1"><v>1</v></c>)"
+                                                 R"(<c r="B3" s="1"><v>59</v></c>)"
+                                                 R"(<c r="C3" s="1"><v>60</v></c>)"
+                                                 R"(<c r="D3" s="1"><v>61</v></c>)"
+                                                 R"(<c r="E3" s="1"><v>2958465</v></c>)"
+                                                 R"(<c r="F3" s="1"><v>0</v></c>)"
+                                                 R"(<c r="G3" s="1"><v>2958466</v></c>)"
+                                                 R"(<c r="H3" s="1"><v>-1</v></c>)"),
+            (std::vector<CellRead>{{"1900-01-01", kDate},
+                                   {"1900-02-28", kDate},
+                                   {"1900-02-29", kDate},  // refused as a date later
+                                   {"1900-03-01", kDate},
+                                   {"9999-12-31", kDate},
+                                   {"0", kNumber},  // Excel shows 1900-01-00
+                                   {"2958466", kNumber},
+                                   {"-1", kNumber}}));
+}
+
+TEST(XlsxCellTest, DateStyledNumbersAreDatesInThe1904System) {
+  EXPECT_EQ(ReadStyledRow(TempPath("d1904.xlsx"),
+                          R"(<c r="A3" s="1"><v>0</v></c>)"
+                          R"(<c r="B3" s="1"><v>59</v></c>)"
+                          R"(<c r="C3" s="1"><v>60</v></c>)"
+                          R"(<c r="D3" s="1"><v>22155</v></c>)"
+                          R"(<c r="E3" s="1"><v>2957003</v></c>)"
+                          R"(<c r="F3" s="1"><v>2957004</v></c>)",
+                          /*date1904=*/true),
+            (std::vector<CellRead>{{"1904-01-01", kDate},
+                                   {"1904-02-29", kDate},
+                                   {"1904-03-01", kDate},
+                                   {"1964-08-28", kDate},
+                                   {"9999-12-31", kDate},
+                                   {"2957004", kNumber}}));
+}
+
+TEST(XlsxCellTest, BooleansErrorsIsoDatesAndFormulasReadAsASpreadsheetShowsThem) {
+  EXPECT_EQ(
+      ReadStyledRow(TempPath("kinds.xlsx"),
+                    R"(<c r="A3" t="b"><v>1</v></c>)"
+                    R"(<c r="B3" t="b"><v>0</v></c>)"
+                    R"(<c r="C3" t="e"><f>VLOOKUP(A1,B:C,2,0)</f><v>#N/A</v></c>)"
+                    R"(<c r="D3" t="d"><v>2024-03-01T00:00:00</v></c>)"
+                    R"(<c r="E3"><f>D9*1.1</f><v>10122.343000000001</v></c>)"
+                    R"(<c r="F3" t="str"><f>"H"&amp;1</f><v>H1</v></c>)"
+                    R"(<c r="G3"><f>A1</f></c>)"  // no cached value: empty
+                    R"(<c r="H3" s="1"><f>TODAY()</f><v>45717</v></c>)"
+                    R"(<c r="I3" t="inlineStr"><is><r><t>张</t></r><r><t>三</t></r></is></c>)"),
+      (std::vector<CellRead>{{"是", CellKind::kBoolean},
+                             {"否", CellKind::kBoolean},
+                             {"#N/A", CellKind::kError},
+                             {"2024-03-01", kDate},
+                             {"10122.343", kNumber},
+                             {"H1", kText},
+                             {"", kText},
+                             {"2025-03-01", kDate},
+                             {"张三", kText}}));
+}
+
+TEST(XlsxCellTest, AWorkbookWithoutStylesReadsNumbersAsNumbers) {
+  // The hand-made book above has no styles part: its numbers are still numbers.
+  const std::string path = TempPath("nostyles.xlsx");
+  WriteZip(
+      path,
+      {{"xl/workbook.xml",
+        R"(<workbook><sheets><sheet name="S" sheetId="1"/></sheets></workbook>)"},
+       {"xl/worksheets/sheet1.xml",
+        R"(<worksheet><sheetData><row><c s="1"><v>45717</v></c></row></sheetData></worksheet>)"}});
+  auto book = XlsxBook::Open(path);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  auto records = ReadSheet(**book, "S");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].cells, (Cells{"45717"}));
+  EXPECT_EQ(records[0].kind(0), kNumber);
+  std::remove(path.c_str());
+}
+
+TEST(XlsxCellTest, KindsFollowTheCellsOfASparseRowAndAreReplacedEachRow) {
+  const std::string path = TempPath("sparse.xlsx");
+  WriteStyledBook(path, R"(<row r="2"><c r="C2" s="1"><v>45717</v></c></row>)"
+                        R"(<row r="9"><c r="A9" t="inlineStr"><is><t>x</t></is></c></row>)");
+  auto book = XlsxBook::Open(path);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  auto reader = (*book)->Sheet("户表");
+  ASSERT_TRUE(reader.ok());
+  Record record;
+  ASSERT_TRUE(*(*reader)->Next(record));
+  EXPECT_EQ(record.cells, (Cells{"", "", "2025-03-01"}));
+  EXPECT_EQ(record.kinds, (std::vector<CellKind>{kText, kText, kDate}));
+  ASSERT_TRUE(*(*reader)->Next(record));
+  EXPECT_EQ(record.line, 9u);
+  EXPECT_EQ(record.kinds, (std::vector<CellKind>{kText}));
+  std::remove(path.c_str());
+}
+
+TEST(XlsxCellTest, MalformedStylesAreAFormatError) {
+  const std::string path = TempPath("badstyles.xlsx");
+  WriteZip(path, {{"xl/workbook.xml",
+                   R"(<workbook><sheets><sheet name="S" sheetId="1"/></sheets></workbook>)"},
+                  {"xl/styles.xml", R"(<styleSheet><cellXfs><xf numFmtId="14">)"},
+                  {"xl/worksheets/sheet1.xml", R"(<worksheet><sheetData/></worksheet>)"}});
+  auto book = XlsxBook::Open(path);
+  ASSERT_FALSE(book.ok());
+  EXPECT_EQ(book.error().code, "E_FORMAT");
+  std::remove(path.c_str());
+}
+
+TEST(XlsxCellTest, CellStylesPastTheLimitAreNotRead) {
+  std::string xfs;
+  for (size_t i = 0; i < kXlsxMaxStyles + 10; ++i) {
+    xfs += i + 20 < kXlsxMaxStyles ? "<xf/>" : R"(<xf numFmtId="14"/>)";  // small, under the floor
+  }
+  const std::string path = TempPath("manystyles.xlsx");
+  WriteZip(
+      path,
+      {{"xl/workbook.xml",
+        R"(<workbook><sheets><sheet name="S" sheetId="1"/></sheets></workbook>)"},
+       {"xl/styles.xml", "<styleSheet><cellXfs>" + xfs + "</cellXfs></styleSheet>"},
+       {"xl/worksheets/sheet1.xml",
+        R"(<worksheet><sheetData><row><c s="65535"><v>1</v></c><c s="65536"><v>1</v></c></row></sheetData></worksheet>)"}});
+  auto book = XlsxBook::Open(path);
+  ASSERT_TRUE(book.ok()) << book.error().en;
+  auto records = ReadSheet(**book, "S");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].cells, (Cells{"1900-01-01", "1"}));
+  std::remove(path.c_str());
 }
 
 // ---- hostile workbooks (issue 9, fault 4): claimed sizes are never trusted ----

@@ -728,6 +728,7 @@ bool Importer::OpenSources() {
 HeaderResult Importer::ReadHeader(Source& src, TemplateTable table) {
   HeaderResult header;
   Record record;
+  src.reader = SkipTitleRows(std::move(src.reader), table);  // a title above the header
   auto first = src.reader->Next(record);
   if (!first.ok()) {
     header.error = first.error();
@@ -1460,7 +1461,10 @@ Status Importer::WriteRejects() {
       if (!sheet.ok()) return sheet.error();
       auto out = (*writer)->AddSheet(sheet_name);
       if (!out.ok()) return out.error();
-      FUPIN_RETURN_IF_ERROR(copy(**sheet, src->file, **out, *lines, *fallback));
+      auto table = SkipTitleRows(std::move(sheet).value(), src == &households_src_
+                                                               ? TemplateTable::kHouseholds
+                                                               : TemplateTable::kMembers);
+      FUPIN_RETURN_IF_ERROR(copy(*table, src->file, **out, *lines, *fallback));
     }
     return (*writer)->Close();
   }
@@ -1469,10 +1473,13 @@ Status Importer::WriteRejects() {
         std::tuple{&members_src_, &member_lines, &member_fallback, "members.csv"}}) {
     auto reader = OpenCsv(src->file, src->reader->encoding());
     if (!reader.ok()) return reader.error();
+    auto table = SkipTitleRows(std::move(reader).value(), src == &households_src_
+                                                              ? TemplateTable::kHouseholds
+                                                              : TemplateTable::kMembers);
     auto path = (std::filesystem::path(options_.rejects_dir) / name).string();
     auto out = CsvWriter::Create(path, src->reader->encoding(), false);
     if (!out.ok()) return out.error();
-    FUPIN_RETURN_IF_ERROR(copy(**reader, src->file, **out, *lines, *fallback));
+    FUPIN_RETURN_IF_ERROR(copy(*table, src->file, **out, *lines, *fallback));
     FUPIN_RETURN_IF_ERROR((*out)->Close());
   }
   return Status::Ok();
