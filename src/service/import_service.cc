@@ -1054,13 +1054,16 @@ Status Importer::CheckRegions() {
 bool Importer::SameAsStored(const Household& stored, const Household& file) {
   if (stored.members.size() != file.members.size()) return false;
   // Every field but the members, then each member with the stored one of its ID number
-  // (an order of members alone is no change, as DiffHouseholds records none).
+  // (an order of members alone is no change, as DiffHouseholds records none). 家庭人口数
+  // is not compared: when given it equals the member rows (E_SIZE otherwise), and an export
+  // writes the member count where none was given, so "not given" and the count are the same
+  // household (as in the history, which records no change between them).
   const auto same_fields = [](const Household& x, const Household& y) {
     return x.household_code == y.household_code && x.village_code == y.village_code &&
            x.kind == y.kind && x.poverty_status == y.poverty_status &&
            x.registered_year == y.registered_year && x.exit_year == y.exit_year &&
            x.attribute == y.attribute && x.main_cause == y.main_cause &&
-           x.other_causes == y.other_causes && x.size == y.size && x.wage_income == y.wage_income &&
+           x.other_causes == y.other_causes && x.wage_income == y.wage_income &&
            x.business_income == y.business_income && x.business_cost == y.business_cost &&
            x.property_income == y.property_income && x.transfer_income == y.transfer_income &&
            x.medical_out_of_pocket == y.medical_out_of_pocket &&

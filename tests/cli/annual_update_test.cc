@@ -182,6 +182,17 @@ TEST_F(AnnualUpdateTest, TheSameFilesAgainAreAllUnchangedWriteNoHistoryAndBumpNo
             200);
 }
 
+TEST_F(AnnualUpdateTest, AnOmittedHouseholdSizeIsNoChangeAndTheExportImportsUnchanged) {
+  // Files without 家庭人口数 (it is optional): the export writes the member count there.
+  for (auto& row : households_.rows) row[households_.Column("家庭人口数")] = "";
+  WriteYear2();
+  ASSERT_EQ(ImportJson("year2")["households_unchanged"], 200);
+  ASSERT_EQ(Fupin({"--db", db_, "export", "--out", Path("exported")}).exit_code, 0);
+  json report = ImportJson("exported");
+  EXPECT_EQ(report["households_updated"], 0) << report.dump();
+  EXPECT_EQ(report["households_unchanged"], 200);
+}
+
 TEST_F(AnnualUpdateTest, TheHumanReportCountsTheUnchangedHouseholds) {
   RunResult zh =
       Fupin({"--db", db_, "import", Path("year1/households.csv"), Path("year1/members.csv")});

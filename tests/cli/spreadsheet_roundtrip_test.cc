@@ -34,9 +34,10 @@ class SpreadsheetRoundTripTest : public ::testing::Test {
     dir_ = MakeTempDir("fupin_roundtrip");
     db_ = (dir_ / "t.db").string();
     ASSERT_EQ(RunFupin({"--db", db_, "init"}).exit_code, 0);
-    ASSERT_EQ(RunFupin({"--db", db_, "regions", "load", "--from", (kDataDir / "regions.csv").string()})
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        RunFupin({"--db", db_, "regions", "load", "--from", (kDataDir / "regions.csv").string()})
+            .exit_code,
+        0);
     RunResult imported = RunFupin({"--db", db_, "import", (kBase / "households.csv").string(),
                                    (kBase / "members.csv").string(), "--json"});
     ASSERT_EQ(imported.exit_code, 0) << imported.err;
@@ -75,10 +76,12 @@ TEST_F(SpreadsheetRoundTripTest, AnExportSavedAgainByOpenpyxlImportsWithNothingC
   const fs::path book = ExportWorkbook();
   const fs::path saved = dir_ / "saved.xlsx";
   std::string out;
-  ASSERT_EQ(Shell("/usr/bin/python3 -c \"import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]);"
-                  " wb.save(sys.argv[2])\" '" + book.string() + "' '" + saved.string() + "'",
-                  &out, dir_),
-            0)
+  ASSERT_EQ(
+      Shell("/usr/bin/python3 -c \"import openpyxl,sys; wb=openpyxl.load_workbook(sys.argv[1]);"
+            " wb.save(sys.argv[2])\" '" +
+                book.string() + "' '" + saved.string() + "'",
+            &out, dir_),
+      0)
       << out;
   json report = Import(saved);
   EXPECT_TRUE(report["errors"].empty()) << report.dump();
@@ -155,12 +158,15 @@ TEST_F(SpreadsheetRoundTripTest, TheEmptyTemplateFilledInOpenpyxlImports) {
       "        if '户编号' in [c.value for c in row]: head=row[0].row; break\n"
       "    names=[c.value for c in ws[head]]\n"
       "    for k,v in values.items(): ws.cell(head+1, names.index(k)+1).value=v\n"
-      "fill(wb['户表'], {'户编号':'HT0000000001','行政区划代码':'620422102201','户类型':'建档立卡户',"
-      "'贫困状态':'未脱贫','识别年度':2016,'户属性':'一般户','主要致贫原因':'因病','工资性收入':3000.5,"
+      "fill(wb['户表'], "
+      "{'户编号':'HT0000000001','行政区划代码':'620422102201','户类型':'建档立卡户',"
+      "'贫困状态':'未脱贫','识别年度':2016,'户属性':'一般户','主要致贫原因':'因病','工资性收入':"
+      "3000.5,"
       "'生产经营性收入':1000,'生产经营性支出':0,'财产性收入':0,'转移性收入':500.25,'不愁吃':'是',"
       "'不愁穿':'是','住房安全等级':'A','饮水安全':'是'})\n"
       "fill(wb['人表'], {'户编号':'HT0000000001','姓名':'模板户主','证件号码':'620422198001010377',"
-      "'与户主关系':'户主','出生日期':datetime.date(1980,1,1),'在校生状况':'非在校生','健康状况':'健康',"
+      "'与户主关系':'户主','出生日期':datetime.date(1980,1,1),'在校生状况':'非在校生','健康状况':'"
+      "健康',"
       "'劳动能力':'普通劳动力','参加城乡居民基本医疗保险':'是'})\n"
       "wb.save(sys.argv[2])\n";
   WriteFile(dir_ / "fill.py", script);
