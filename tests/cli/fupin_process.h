@@ -3,6 +3,7 @@
 // POSIX only (fork/exec, pipes, poll). Not thread-safe: one test thread at a time.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -82,6 +83,31 @@ void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path
 // A file's bytes ("" when it cannot be read), and a file written with `bytes`.
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, std::string_view bytes);
+
+// A test with a temporary folder of its own (`dir_`), removed when the test ends.
+class TempDirTest : public ::testing::Test {
+ protected:
+  explicit TempDirTest(const char* prefix = "fupin_test") : prefix_(prefix) {}
+  void SetUp() override {
+    dir_ = MakeTempDir(prefix_);
+    ASSERT_FALSE(dir_.empty());
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  // A path inside the folder.
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::filesystem::path dir_;
+
+ private:
+  const char* prefix_;
+};
+
+// Runs `command` with /bin/sh to its end (the tests' other programs: Debian's python3 with
+// openpyxl, LibreOffice): its exit status, and stdout and stderr together in `out`.
+RunResult RunShell(const std::string& command);
 
 // Runs `fupin args...` to its end (see FupinProcess).
 RunResult RunFupin(const std::vector<std::string>& args, const std::vector<std::string>& env = {},

@@ -23,18 +23,9 @@ const fs::path kDataDir = FUPIN_TESTDATA_DIR;
 const fs::path kBase = kDataDir / "import" / "base";
 const fs::path kDescribe = fs::path(FUPIN_SOURCE_DIR) / "scripts" / "describe_workbook.py";
 
-class SpreadsheetExportTest : public ::testing::Test {
+class SpreadsheetExportTest : public TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = MakeTempDir("fupin_spreadsheet_test");
-    ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  SpreadsheetExportTest() : TempDirTest("fupin_spreadsheet_test") {}
   RunResult Fupin(const std::vector<std::string>& args) {
     return RunFupin(args, {}, dir_.string());
   }
@@ -64,14 +55,9 @@ class SpreadsheetExportTest : public ::testing::Test {
     argv.insert(argv.end(), args.begin(), args.end());
     std::string command = "/usr/bin/python3";
     for (const auto& a : argv) command += " '" + a + "'";
-    command += " 2>&1";
-    std::string out;
-    if (FILE* pipe = popen(command.c_str(), "r")) {
-      char buffer[4096];
-      while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
-      EXPECT_EQ(pclose(pipe), 0) << out;
-    }
-    return out;
+    RunResult r = RunShell(command);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    return r.out;
   }
 
   std::vector<std::string> Describe(const std::string& book) {
@@ -80,8 +66,6 @@ class SpreadsheetExportTest : public ::testing::Test {
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     return lines;
   }
-
-  fs::path dir_;
 };
 
 bool Has(const std::vector<std::string>& lines, const std::string& line) {

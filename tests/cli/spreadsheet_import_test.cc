@@ -37,21 +37,15 @@ const fs::path& RegionsDb() {
   return path;
 }
 
-class SpreadsheetImportTest : public ::testing::Test {
+class SpreadsheetImportTest : public TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = MakeTempDir("fupin_spreadsheet_test");
-    ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  SpreadsheetImportTest() : TempDirTest("fupin_spreadsheet_test") {}
 
   // Runs a shell command (the paths here hold no spaces) and expects it to succeed.
-  void Shell(const std::string& command) { ASSERT_EQ(std::system(command.c_str()), 0) << command; }
+  void Shell(const std::string& command) {
+    RunResult r = RunShell(command);
+    ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.out;
+  }
 
   // /usr/bin/python3 make_workbook.py ARGS... (Debian's python, which has openpyxl).
   void MakeWorkbook(const std::vector<std::string>& args) {
@@ -123,8 +117,6 @@ class SpreadsheetImportTest : public ::testing::Test {
     EXPECT_EQ(report["households_created"], 4);
     return Exported(db);
   }
-
-  fs::path dir_;
 };
 
 TEST_F(SpreadsheetImportTest, AWorkbookTypedWithOpenpyxlImportsWithNoErrorAndTheSameRegister) {

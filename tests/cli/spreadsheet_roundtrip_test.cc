@@ -20,19 +20,20 @@ using nlohmann::json;
 const fs::path kDataDir = FUPIN_TESTDATA_DIR;
 const fs::path kBase = kDataDir / "import" / "base";
 
-// Runs a shell command; its exit status, and its stdout in `out`.
-int Shell(const std::string& command, std::string* out = nullptr, const fs::path& dir = {}) {
-  const fs::path log = (dir.empty() ? fs::temp_directory_path() : dir) / "shell.out";
-  const int status = std::system((command + " > '" + log.string() + "' 2>&1").c_str());
-  if (out) *out = ReadFile(log);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+// Runs a shell command; its exit status, and its output in `out`.
+int Shell(const std::string& command, std::string* out = nullptr, const fs::path& = {}) {
+  RunResult r = RunShell(command);
+  if (out) *out = r.out;
+  return r.exit_code;
 }
 
-class SpreadsheetRoundTripTest : public ::testing::Test {
+class SpreadsheetRoundTripTest : public TempDirTest {
  protected:
+  SpreadsheetRoundTripTest() : TempDirTest("fupin_roundtrip") {}
   void SetUp() override {
-    dir_ = MakeTempDir("fupin_roundtrip");
-    db_ = (dir_ / "t.db").string();
+    TempDirTest::SetUp();
+    if (HasFatalFailure()) return;
+    db_ = Path("t.db");
     ASSERT_EQ(RunFupin({"--db", db_, "init"}).exit_code, 0);
     ASSERT_EQ(
         RunFupin({"--db", db_, "regions", "load", "--from", (kDataDir / "regions.csv").string()})
@@ -44,8 +45,6 @@ class SpreadsheetRoundTripTest : public ::testing::Test {
     households_ = json::parse(imported.out)["households_created"].get<int>();
     ASSERT_GT(households_, 1);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // The register as two CSV files' text (the export is deterministic).
   std::string Register() {
     const fs::path out = dir_ / ("register-" + std::to_string(++exports_));
@@ -65,7 +64,6 @@ class SpreadsheetRoundTripTest : public ::testing::Test {
     return r.out.empty() ? json::object() : json::parse(r.out);
   }
 
-  fs::path dir_;
   std::string db_;
   int households_ = 0;
   int exports_ = 0;
