@@ -100,6 +100,48 @@ TEST_F(ImportServiceTest, APersonMayMoveBetweenHouseholdsReplacedInOneImport) {
   EXPECT_EQ(**store_->FindPerson(1, "620422198001010027"), "H2");
 }
 
+TEST_F(ImportServiceTest, APersonMayMoveIntoAHouseholdThatComesBeforeHersInTheFile) {
+  // H1 is written first and takes 丙 from H2, which comes after it.
+  Import(kHouseholds, kMembers);
+  std::string members =
+      "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
+      "H1,甲,620422198001010019,户主,非在校生,健康,普通劳动力,是\n"
+      "H1,乙,620422198001010027,配偶,非在校生,健康,普通劳动力,是\n"
+      "H1,丙,620422198001010035,之子,非在校生,健康,普通劳动力,是\n"
+      "H2,丁,620422198001010043,户主,非在校生,健康,普通劳动力,是\n";
+  ImportReport r = Import(kHouseholds, members);
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.households_updated, 2);
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010035"), "H1");
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010043"), "H2");
+  EXPECT_EQ((*store_->FindHousehold("H1"))->household.members.size(), 3u);
+  EXPECT_EQ((*store_->FindHousehold("H2"))->household.members[0].name, "丁");
+  std::vector<std::string> fields;
+  auto history = store_->History("H2");
+  ASSERT_TRUE(history.ok());
+  for (const auto& e : *history) fields.push_back(e.field + "=" + e.new_value);
+  EXPECT_EQ(fields, (std::vector<std::string>{"created=", "member_added=620422198001010043 丁",
+                                              "member_removed="}));
+}
+
+TEST_F(ImportServiceTest, TwoHouseholdsMayExchangeMembersInOneImport) {
+  Import(kHouseholds, kMembers);
+  std::string members =
+      "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
+      "H1,丙,620422198001010035,户主,非在校生,健康,普通劳动力,是\n"
+      "H2,甲,620422198001010019,户主,非在校生,健康,普通劳动力,是\n"
+      "H2,乙,620422198001010027,配偶,非在校生,健康,普通劳动力,是\n";
+  ImportReport r = Import(kHouseholds, members);
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.households_updated, 2);
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010035"), "H1");
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010019"), "H2");
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010027"), "H2");
+  EXPECT_EQ((*store_->FindHousehold("H1"))->version, 2);
+  // The counts moved with the persons: H1's village has one person now.
+  EXPECT_EQ(Count(620422101205, "persons"), 1);
+}
+
 TEST_F(ImportServiceTest, APersonOfAHouseholdOutsideTheImportIsADuplicate) {
   Import(kHouseholds, kMembers);
   std::string households =
