@@ -142,6 +142,41 @@ TEST_F(ImportServiceTest, TwoHouseholdsMayExchangeMembersInOneImport) {
   EXPECT_EQ(Count(620422101205, "persons"), 1);
 }
 
+TEST_F(ImportServiceTest, AHouseholdChangedByAnotherWriterAfterTheCheckIsReadAgain) {
+  Import(kHouseholds, kMembers);
+  std::string households = kHouseholds;
+  households.replace(households.find("缺资金,3000"), std::string("缺资金,3000").size(),
+                     "缺资金,4500");
+  ImportOptions options;
+  options.files = {Write("h.csv", households), Write("m.csv", kMembers)};
+  // Between the check and the write, another connection gives H1 a phone number.
+  options.progress = [&](const std::string& text) {
+    if (text.find("写入数据库") == std::string::npos) return;
+    auto other = Store::Open(dir_ + "/t.db", Store::OpenMode::kExisting);
+    ASSERT_TRUE(other.ok());
+    auto stored = (*other)->FindHousehold("H1");
+    Household h = (*stored)->household;
+    h.phone = "13800000000";
+    ASSERT_TRUE((*other)->Begin().ok());
+    ASSERT_TRUE((*other)->UpdateHousehold(**stored, h, 2, "").ok());
+    ASSERT_TRUE((*other)->Commit().ok());
+  };
+  auto r = RunImport(*store_, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->households_updated, 1);
+  EXPECT_EQ(r->households_unchanged, 1);
+  auto stored = store_->FindHousehold("H1");
+  EXPECT_EQ((*stored)->version, 3);
+  EXPECT_EQ((*stored)->household.phone, "");
+  EXPECT_EQ((*stored)->household.wage_income, Money::FromYuan(4500));
+  auto history = store_->History("H1");
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> fields;
+  for (const auto& e : *history) fields.push_back(e.field + ":" + e.old_value + ">" + e.new_value);
+  EXPECT_EQ(fields, (std::vector<std::string>{"created:>", "wage_income:3000.00>4500.00",
+                                              "phone:13800000000>"}));
+}
+
 TEST_F(ImportServiceTest, APersonOfAHouseholdOutsideTheImportIsADuplicate) {
   Import(kHouseholds, kMembers);
   std::string households =
