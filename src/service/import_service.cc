@@ -624,6 +624,20 @@ class Importer {
   enum StoredState : uint8_t { kNotStored, kUnchanged, kChanged };
   std::vector<StoredState> stored_;
   std::string stored_stamp_;  // empty: not looked up
+  // The registered record of each changed entry, packed as the entries are (members in
+  // members_, text in text_), so that Write need not look it up again: stored_at_[entry]
+  // is its index in stored_households_ and stored_versions_, or kNoEntry.
+  BlockVector<PackedHousehold> stored_households_;
+  std::vector<int64_t> stored_versions_;
+  std::vector<uint32_t> stored_at_;
+  void ForgetStored() {
+    stored_.assign(entries_.size(), kNotStored);
+    stored_households_ = {};
+    stored_versions_.clear();
+    stored_at_.assign(entries_.size(), kNoEntry);
+  }
+  void KeepStored(uint32_t entry, const StoredHousehold& stored);
+  void UnpackStored(uint32_t entry, StoredHousehold& stored) const;
 
   // The open transaction.
   bool writing_ = false;
@@ -987,6 +1001,27 @@ void Importer::Unpack(uint32_t entry, Household& h) const {
   }
 }
 
+void Importer::KeepStored(uint32_t entry, const StoredHousehold& stored) {
+  PackedHousehold p = PackHousehold(stored.household, text_);
+  for (const Member& m : stored.household.members) AddMember(p, m, 0);
+  stored_at_[entry] = static_cast<uint32_t>(stored_households_.size());
+  stored_households_.push_back(p);
+  stored_versions_.push_back(stored.version);
+}
+
+void Importer::UnpackStored(uint32_t entry, StoredHousehold& stored) const {
+  const uint32_t at = stored_at_[entry];
+  const PackedHousehold& e = stored_households_[at];
+  UnpackHousehold(e, index_.Code(entry), text_, stored.household);
+  stored.household.members.resize(e.member_count);
+  uint32_t m = e.first_member;
+  for (auto& member : stored.household.members) {
+    UnpackMember(members_[m], text_, ethnicities_, member);
+    m = members_[m].next;
+  }
+  stored.version = stored_versions_[at];
+}
+
 size_t Importer::MemberLine(const PackedHousehold& e, int member) const {
   uint32_t m = e.first_member;
   for (int i = 0; i < member; ++i) m = members_[m].next;
@@ -1100,7 +1135,8 @@ Status Importer::CheckRegister() {
   // Each household of the files is looked up once, by its key: a household whose every
   // field and member is the same as registered is left alone (Write), and its members
   // need no look-up in the person index (they are registered in it, to this household).
-  stored_.assign(entries_.size(), kNotStored);
+  // A changed household's record is kept for Write.
+  ForgetStored();
   Household h;
   for (uint32_t i = 0; i < entries_.size(); ++i) {
     PackedHousehold& e = entries_[i];
@@ -1123,6 +1159,7 @@ Status Importer::CheckRegister() {
     const Household& registered = (*old)->household;
     stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
     if (stored_[i] == kUnchanged) continue;
+    KeepStored(i, **old);
     // The members registered in this same household need no look-up in the person index.
     for (uint32_t m = e.first_member, k = 0; m != kNoEntry; m = members_[m].next, ++k) {
       const Member& member = h.members[k];
@@ -1266,10 +1303,9 @@ Status Importer::Write() {
   if (!has_persons.ok()) return has_persons.error();
   const bool empty_register = !*has_persons;
   FUPIN_RETURN_IF_ERROR(BeginWrite());
-  // 0: the household is registered as it is in the files, and left alone.
-  std::vector<int64_t> versions(entries_.size(), 1);
-  // Replaced households go first, so a person may move into a household written earlier.
-  if (!empty_register) {
+  if (empty_register) {
+    ForgetStored();
+  } else {
     // What CheckRegister found holds if nothing was committed since; else each household
     // is looked up again, now inside the transaction.
     bool looked_up = !stored_stamp_.empty();
@@ -1278,39 +1314,55 @@ Status Importer::Write() {
       if (!stamp.ok()) return fail(stamp.error());
       looked_up = *stamp == stored_stamp_;
     }
-    for (uint32_t i = 0; i < entries_.size(); ++i) {
-      if (!entries_[i].valid) continue;
-      if (looked_up && stored_[i] == kNotStored) continue;
-      if (looked_up && stored_[i] == kUnchanged) {
-        versions[i] = 0;
-        ++report_.households_unchanged;
-        continue;
+    if (!looked_up) {
+      ForgetStored();
+      for (uint32_t i = 0; i < entries_.size(); ++i) {
+        if (!entries_[i].valid) continue;
+        if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
+        auto old = store_.FindHousehold(std::string(index_.Code(i)));
+        if (!old.ok()) return fail(old.error());
+        if (!old->has_value()) continue;
+        Unpack(i, h);
+        stored_[i] = SameAsStored((*old)->household, h) ? kUnchanged : kChanged;
+        if (stored_[i] == kChanged) KeepStored(i, **old);
       }
-      if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
-      auto old = store_.FindHousehold(std::string(index_.Code(i)));
-      if (!old.ok()) return fail(old.error());
-      if (!old->has_value()) continue;
-      const StoredHousehold& stored = **old;
-      Unpack(i, h);
-      if (!looked_up && SameAsStored(stored.household, h)) {
-        versions[i] = 0;
-        ++report_.households_unchanged;
-        continue;
-      }
-      versions[i] = stored.version + 1;
-      Status s = store_.DeleteHousehold(stored.household.village_code.county(),
-                                        stored.household.household_code);
-      if (!s.ok()) return fail(s);
-      aggregates_.Add(stored.household, -1);
-      DiffHouseholds(stored.household, h, history_);
-      ++report_.households_updated;
     }
   }
+  // A changed household is updated in place (Store::UpdateHousehold). The ID numbers that
+  // leave changed households are removed from the person index first, so that a person
+  // may move into a household updated or created before the one they leave.
+  StoredHousehold old;
   for (uint32_t i = 0; i < entries_.size(); ++i) {
-    if (!entries_[i].valid || versions[i] == 0) continue;
+    if (!entries_[i].valid || stored_[i] != kChanged) continue;
+    if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
+    UnpackStored(i, old);
+    Unpack(i, h);
+    if (Status s = store_.RemovePersons(old.household, h); !s.ok()) return fail(s);
+  }
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    if (!entries_[i].valid) continue;
+    if (stored_[i] == kUnchanged) {
+      ++report_.households_unchanged;
+      continue;
+    }
+    if (stored_[i] != kChanged) continue;
+    if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
+    UnpackStored(i, old);
+    Unpack(i, h);
+    Status s = store_.UpdateHousehold(old, h, old.version + 1, batch_);
+    if (!s.ok()) return fail(s);
+    aggregates_.Add(old.household, -1);
+    aggregates_.Add(h, +1);
+    DiffHouseholds(old.household, h, history_);
+    ++report_.households_updated;
+    report_.members += static_cast<int64_t>(h.members.size());
+    if (s = AppendHistory(false); !s.ok()) return fail(s);
+  }
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    if (!entries_[i].valid || stored_[i] != kNotStored) continue;
     if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
     Unpack(i, h);
-    if (Status s = WriteHousehold(h, versions[i]); !s.ok()) return fail(s);
+    if (Status s = WriteHousehold(h, 1); !s.ok()) return fail(s);
   }
   Status s = FinishWrite();
   return s.ok() ? s : fail(s);

@@ -100,6 +100,83 @@ TEST_F(ImportServiceTest, APersonMayMoveBetweenHouseholdsReplacedInOneImport) {
   EXPECT_EQ(**store_->FindPerson(1, "620422198001010027"), "H2");
 }
 
+TEST_F(ImportServiceTest, APersonMayMoveIntoAHouseholdThatComesBeforeHersInTheFile) {
+  // H1 is written first and takes 丙 from H2, which comes after it.
+  Import(kHouseholds, kMembers);
+  std::string members =
+      "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
+      "H1,甲,620422198001010019,户主,非在校生,健康,普通劳动力,是\n"
+      "H1,乙,620422198001010027,配偶,非在校生,健康,普通劳动力,是\n"
+      "H1,丙,620422198001010035,之子,非在校生,健康,普通劳动力,是\n"
+      "H2,丁,620422198001010043,户主,非在校生,健康,普通劳动力,是\n";
+  ImportReport r = Import(kHouseholds, members);
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.households_updated, 2);
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010035"), "H1");
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010043"), "H2");
+  EXPECT_EQ((*store_->FindHousehold("H1"))->household.members.size(), 3u);
+  EXPECT_EQ((*store_->FindHousehold("H2"))->household.members[0].name, "丁");
+  std::vector<std::string> fields;
+  auto history = store_->History("H2");
+  ASSERT_TRUE(history.ok());
+  for (const auto& e : *history) fields.push_back(e.field + "=" + e.new_value);
+  EXPECT_EQ(fields, (std::vector<std::string>{"created=", "member_added=620422198001010043 丁",
+                                              "member_removed="}));
+}
+
+TEST_F(ImportServiceTest, TwoHouseholdsMayExchangeMembersInOneImport) {
+  Import(kHouseholds, kMembers);
+  std::string members =
+      "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
+      "H1,丙,620422198001010035,户主,非在校生,健康,普通劳动力,是\n"
+      "H2,甲,620422198001010019,户主,非在校生,健康,普通劳动力,是\n"
+      "H2,乙,620422198001010027,配偶,非在校生,健康,普通劳动力,是\n";
+  ImportReport r = Import(kHouseholds, members);
+  ASSERT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.households_updated, 2);
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010035"), "H1");
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010019"), "H2");
+  EXPECT_EQ(**store_->FindPerson(1, "620422198001010027"), "H2");
+  EXPECT_EQ((*store_->FindHousehold("H1"))->version, 2);
+  // The counts moved with the persons: H1's village has one person now.
+  EXPECT_EQ(Count(620422101205, "persons"), 1);
+}
+
+TEST_F(ImportServiceTest, AHouseholdChangedByAnotherWriterAfterTheCheckIsReadAgain) {
+  Import(kHouseholds, kMembers);
+  std::string households = kHouseholds;
+  households.replace(households.find("缺资金,3000"), std::string("缺资金,3000").size(),
+                     "缺资金,4500");
+  ImportOptions options;
+  options.files = {Write("h.csv", households), Write("m.csv", kMembers)};
+  // Between the check and the write, another connection gives H1 a phone number.
+  options.progress = [&](const std::string& text) {
+    if (text.find("写入数据库") == std::string::npos) return;
+    auto other = Store::Open(dir_ + "/t.db", Store::OpenMode::kExisting);
+    ASSERT_TRUE(other.ok());
+    auto stored = (*other)->FindHousehold("H1");
+    Household h = (*stored)->household;
+    h.phone = "13800000000";
+    ASSERT_TRUE((*other)->Begin().ok());
+    ASSERT_TRUE((*other)->UpdateHousehold(**stored, h, 2, "").ok());
+    ASSERT_TRUE((*other)->Commit().ok());
+  };
+  auto r = RunImport(*store_, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->households_updated, 1);
+  EXPECT_EQ(r->households_unchanged, 1);
+  auto stored = store_->FindHousehold("H1");
+  EXPECT_EQ((*stored)->version, 3);
+  EXPECT_EQ((*stored)->household.phone, "");
+  EXPECT_EQ((*stored)->household.wage_income, Money::FromYuan(4500));
+  auto history = store_->History("H1");
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> fields;
+  for (const auto& e : *history) fields.push_back(e.field + ":" + e.old_value + ">" + e.new_value);
+  EXPECT_EQ(fields, (std::vector<std::string>{"created:>", "wage_income:3000.00>4500.00",
+                                              "phone:13800000000>"}));
+}
+
 TEST_F(ImportServiceTest, APersonOfAHouseholdOutsideTheImportIsADuplicate) {
   Import(kHouseholds, kMembers);
   std::string households =

@@ -158,8 +158,25 @@ class Store {
   virtual Status InsertHousehold(const Household& household, int64_t version,
                                  const std::string& batch_id) = 0;
   // Deletes a household, its members and their person_index entries (in a transaction).
-  // To replace a household, delete it and insert the new record with version + 1.
+  // To replace a household, UpdateHousehold writes less; or delete it and insert the new
+  // record with version + 1.
   virtual Status DeleteHousehold(RegionCode county, const std::string& household_code) = 0;
+  // Rewrites the registered household `stored` as `household` (same 户编号) with
+  // `version` and `batch_id`, in a transaction, writing only what differs: the household
+  // row in place; a member row, by its position (seq), only when that member changed;
+  // rows added or removed at the end; person_index entries only for the ID numbers added
+  // (E_CONFLICT when one is registered to another household) or removed. `stored` must be
+  // what FindHousehold reads now (members in their stored order): read in this
+  // transaction, or before it while RegisterStamp has not changed, and not written since.
+  // A household moved to another county is deleted and inserted. On failure the
+  // transaction is to be rolled back (part of the household may be written).
+  virtual Status UpdateHousehold(const StoredHousehold& stored, const Household& household,
+                                 int64_t version, const std::string& batch_id) = 0;
+  // Removes the person_index entries of the ID numbers that `stored` (as for
+  // UpdateHousehold) has and `household` has not, in a transaction: a person leaving this
+  // household for another may then be written there before this household is updated.
+  // UpdateHousehold removes them as well (a second removal finds nothing).
+  virtual Status RemovePersons(const Household& stored, const Household& household) = 0;
   virtual Status AppendHistory(const std::vector<HistoryEntry>& entries) = 0;
   virtual Result<std::vector<HistoryEntry>> History(const std::string& household_code) = 0;
   // Calls `fn` for every household under `region` with its members, ordered by county

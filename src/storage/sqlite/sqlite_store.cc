@@ -61,14 +61,48 @@ const std::string kDeleteMembersSql =
     "DELETE FROM members WHERE county_code = ? AND household_code = ?";
 const std::string kDeleteHouseholdSql =
     "DELETE FROM households WHERE county_code = ? AND household_code = ?";
+// UpdateHousehold: the columns in no secondary index, and those in one (written only when
+// one of them changed, so that an unchanged index is not touched).
+const std::string kUpdateHouseholdSql =
+    "UPDATE households SET registered_year = ?1, exit_year = ?2, attribute = ?3, "
+    "main_cause = ?4, other_causes = ?5, declared_size = ?6, member_count = ?7, "
+    "wage_income = ?8, business_income = ?9, business_cost = ?10, property_income = ?11, "
+    "transfer_income = ?12, medical_out_of_pocket = ?13, education_cost = ?14, "
+    "disaster_loss = ?15, food_secure = ?16, clothing_secure = ?17, housing_grade = ?18, "
+    "renovation = ?19, relocation = ?20, water_safe = ?21, monitor_type = ?22, "
+    "monitor_since = ?23, risk_types = ?24, phone = ?25, version = ?26, batch_id = ?27 "
+    "WHERE county_code = ?28 AND household_code = ?29";
+const std::string kUpdateHouseholdIndexedSql =
+    "UPDATE households SET village_code = ?1, kind = ?2, poverty_status = ?3, "
+    "monitor_status = ?4 WHERE county_code = ?5 AND household_code = ?6";
+const std::string kUpdateMemberSql =
+    "UPDATE members SET name = ?1, id_type = ?2, id_number = ?3, relation = ?4, sex = ?5, "
+    "birth_date = ?6, ethnicity = ?7, education = ?8, school_status = ?9, health = ?10, "
+    "disability_grade = ?11, labor = ?12, months_worked = ?13, "
+    "resident_medical_insurance = ?14, employee_medical_insurance = ?15, "
+    "pension_insurance = ?16, dibao = ?17, tekun = ?18 "
+    "WHERE county_code = ?19 AND household_code = ?20 AND seq = ?21";
+const std::string kDeleteMembersAfterSql =
+    "DELETE FROM members WHERE county_code = ? AND household_code = ? AND seq > ?";
 const std::string kApplyDeltaSql =
     "INSERT INTO region_aggregates(region_code, metric, value) VALUES (?,?,?) "
     "ON CONFLICT(region_code, metric) DO UPDATE SET value = value + excluded.value";
 
 std::vector<std::string> HouseholdUpdateStatements() {
-  return {kFindHouseholdSql,   kFindMembersSql, kFindPersonSql,   kHouseholdExistsSql,
-          kPersonExistsSql,    kMemberIdsSql,   kDeletePersonSql, kDeleteMembersSql,
-          kDeleteHouseholdSql, kApplyDeltaSql};
+  return {kFindHouseholdSql,
+          kFindMembersSql,
+          kFindPersonSql,
+          kHouseholdExistsSql,
+          kPersonExistsSql,
+          kMemberIdsSql,
+          kDeletePersonSql,
+          kDeleteMembersSql,
+          kDeleteHouseholdSql,
+          kUpdateHouseholdSql,
+          kUpdateHouseholdIndexedSql,
+          kUpdateMemberSql,
+          kDeleteMembersAfterSql,
+          kApplyDeltaSql};
 }
 
 }  // namespace sqlite
@@ -95,6 +129,28 @@ void PutOptionalText(sqlite::BatchInsert& row, std::string_view text) {
     row.Null();
   } else {
     row.Text(text);
+  }
+}
+// The same for a bound parameter.
+void BindOptional(Statement& s, int index, int value) {
+  if (value == kNone) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, value);
+  }
+}
+void BindDate(Statement& s, int index, const std::optional<Date>& date) {
+  if (date) {
+    s.Bind(index, date->ToString());
+  } else {
+    s.BindNull(index);
+  }
+}
+void BindOptionalText(Statement& s, int index, std::string_view text) {
+  if (text.empty()) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, text);
   }
 }
 int OptionalInt(const Statement& s, int column) {
@@ -692,25 +748,131 @@ class SqliteStore final : public Store {
     PutOptionalText(s, batch_id);
     FUPIN_RETURN_IF_ERROR(s.EndRow(db_));
 
-    auto& m = members_rows_;
-    int seq = 0;
     persons_.AddOwner(county, h.household_code);
     for (size_t i = 0; i < h.members.size(); ++i) {
       const Member& x = h.members[i];
-      m.Int(county).Text(h.household_code).Int(++seq).Text(x.name);
-      m.Int(x.id_type).Text(x.id_number).Int(x.relation);
-      PutOptional(m, x.sex);
-      PutDate(m, x.birth_date);
-      PutOptionalText(m, x.ethnicity);
-      PutOptional(m, x.education);
-      m.Int(x.school_status).Int(static_cast<int64_t>(x.health.bits()));
-      PutOptional(m, x.disability_grade);
-      m.Int(x.labor);
-      PutOptional(m, x.months_worked);
-      m.Int(x.resident_medical_insurance ? 1 : 0).Int(x.employee_medical_insurance ? 1 : 0);
-      m.Int(x.pension_insurance ? 1 : 0).Int(x.dibao ? 1 : 0).Int(x.tekun ? 1 : 0);
-      FUPIN_RETURN_IF_ERROR(m.EndRow(db_));
+      FUPIN_RETURN_IF_ERROR(AddMemberRow(county, h.household_code, static_cast<int>(i + 1), x));
       persons_.Add(x.id_type, x.id_number, person_keys_in_[i].packed);
+    }
+    return Status::Ok();
+  }
+
+  Status UpdateHousehold(const StoredHousehold& stored, const Household& h, int64_t version,
+                         const std::string& batch_id) override {
+    assert(in_transaction_);
+    assert(stored.household.household_code == h.household_code);
+    const Household& old = stored.household;
+    const RegionCode old_county = old.village_code.county();
+    const int64_t county = h.village_code.county().value();
+    if (old_county.value() != county) {
+      // The key changes: the household moves to another county's rows.
+      FUPIN_RETURN_IF_ERROR(DeleteHousehold(old_county, old.household_code));
+      return InsertHousehold(h, version, batch_id);
+    }
+    register_changed_ = true;
+    // Rows of this household still waiting in a batch (inserted in this transaction)
+    // must reach the tables before they are updated.
+    if (household_keys_.Contains(HashText(county, h.household_code))) {
+      FUPIN_RETURN_IF_ERROR(FlushWrites());
+    }
+    const std::string& code = h.household_code;
+    FUPIN_RETURN_IF_ERROR(RemovePersons(old, h));
+
+    // ID numbers the household gains: checked as for a new household, then indexed.
+    bool owner_added = false;
+    for (size_t i = 0; i < h.members.size(); ++i) {
+      const Member& x = h.members[i];
+      if (HasId(old.members, x)) continue;
+      std::optional<uint64_t> packed;
+      if (x.id_type == code::kResidentId) packed = PackIdNumber(x.id_number);
+      const uint64_t fingerprint = packed ? *packed : HashText(x.id_type, x.id_number);
+      FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i, fingerprint));
+      if (!owner_added) persons_.AddOwner(county, code);
+      owner_added = true;
+      persons_.Add(x.id_type, x.id_number, packed);
+    }
+
+    // The household row, in place.
+    auto* u = Cached(update_household_, sqlite::kUpdateHouseholdSql);
+    if (!u) return last_error_;
+    int k = 0;
+    BindOptional(*u, ++k, h.registered_year ? h.registered_year : kNone);
+    BindOptional(*u, ++k, h.exit_year ? h.exit_year : kNone);
+    u->Bind(++k, h.attribute);
+    BindOptional(*u, ++k, h.main_cause);
+    u->Bind(++k, static_cast<int64_t>(h.other_causes.bits()));
+    BindOptional(*u, ++k, h.size ? h.size : kNone);
+    u->Bind(++k, static_cast<int64_t>(h.members.size()));
+    for (const Money& money :
+         {h.wage_income, h.business_income, h.business_cost, h.property_income, h.transfer_income,
+          h.medical_out_of_pocket, h.education_cost, h.disaster_loss}) {
+      u->Bind(++k, money.fen());
+    }
+    u->Bind(++k, h.food_secure ? 1 : 0).Bind(++k, h.clothing_secure ? 1 : 0);
+    u->Bind(++k, h.housing_grade).Bind(++k, h.renovation).Bind(++k, h.relocation);
+    u->Bind(++k, h.water_safe ? 1 : 0).Bind(++k, h.monitor_type);
+    BindDate(*u, ++k, h.monitor_since);
+    u->Bind(++k, static_cast<int64_t>(h.risk_types.bits()));
+    BindOptionalText(*u, ++k, h.phone);
+    u->Bind(++k, version);
+    BindOptionalText(*u, ++k, batch_id);
+    u->Bind(++k, county).Bind(++k, code);
+    FUPIN_RETURN_IF_ERROR(u->Run());
+    if (h.village_code != old.village_code || h.kind != old.kind ||
+        h.poverty_status != old.poverty_status || h.monitor_status != old.monitor_status) {
+      auto* x = Cached(update_household_indexed_, sqlite::kUpdateHouseholdIndexedSql);
+      if (!x) return last_error_;
+      x->Bind(1, h.village_code.value()).Bind(2, h.kind);
+      BindOptional(*x, 3, h.poverty_status);
+      x->Bind(4, h.monitor_status).Bind(5, county).Bind(6, code);
+      FUPIN_RETURN_IF_ERROR(x->Run());
+    }
+
+    // Members by position: changed rows updated, the rest added or removed at the end.
+    const size_t common = std::min(old.members.size(), h.members.size());
+    for (size_t i = 0; i < common; ++i) {
+      if (old.members[i] == h.members[i]) continue;
+      auto* m = Cached(update_member_, sqlite::kUpdateMemberSql);
+      if (!m) return last_error_;
+      const Member& x = h.members[i];
+      m->Bind(1, x.name).Bind(2, x.id_type).Bind(3, x.id_number).Bind(4, x.relation);
+      BindOptional(*m, 5, x.sex);
+      BindDate(*m, 6, x.birth_date);
+      BindOptionalText(*m, 7, x.ethnicity);
+      BindOptional(*m, 8, x.education);
+      m->Bind(9, x.school_status).Bind(10, static_cast<int64_t>(x.health.bits()));
+      BindOptional(*m, 11, x.disability_grade);
+      m->Bind(12, x.labor);
+      BindOptional(*m, 13, x.months_worked);
+      m->Bind(14, x.resident_medical_insurance ? 1 : 0);
+      m->Bind(15, x.employee_medical_insurance ? 1 : 0);
+      m->Bind(16, x.pension_insurance ? 1 : 0).Bind(17, x.dibao ? 1 : 0);
+      m->Bind(18, x.tekun ? 1 : 0).Bind(19, county).Bind(20, code);
+      m->Bind(21, static_cast<int64_t>(i + 1));
+      FUPIN_RETURN_IF_ERROR(m->Run());
+    }
+    if (old.members.size() > common) {
+      auto* d = Cached(delete_members_after_, sqlite::kDeleteMembersAfterSql);
+      if (!d) return last_error_;
+      d->Bind(1, county).Bind(2, code).Bind(3, static_cast<int64_t>(common));
+      FUPIN_RETURN_IF_ERROR(d->Run());
+    }
+    for (size_t i = common; i < h.members.size(); ++i) {
+      FUPIN_RETURN_IF_ERROR(AddMemberRow(county, code, static_cast<int>(i + 1), h.members[i]));
+    }
+    return Status::Ok();
+  }
+
+  Status RemovePersons(const Household& old, const Household& h) override {
+    assert(in_transaction_);
+    auto* p = Cached(delete_person_, sqlite::kDeletePersonSql);
+    if (!p) return last_error_;
+    const int64_t county = old.village_code.county().value();
+    for (const Member& x : old.members) {
+      if (HasId(h.members, x)) continue;
+      register_changed_ = true;
+      p->Bind(1, x.id_type).Bind(2, x.id_number).Bind(3, county).Bind(4, old.household_code);
+      FUPIN_RETURN_IF_ERROR(p->Run());
     }
     return Status::Ok();
   }
@@ -1230,6 +1392,32 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // Whether `members` has a member with the ID number of `x`.
+  static bool HasId(const std::vector<Member>& members, const Member& x) {
+    for (const Member& m : members) {
+      if (m.id_type == x.id_type && m.id_number == x.id_number) return true;
+    }
+    return false;
+  }
+
+  // A members row into the batch.
+  Status AddMemberRow(int64_t county, const std::string& code, int seq, const Member& x) {
+    auto& m = members_rows_;
+    m.Int(county).Text(code).Int(seq).Text(x.name);
+    m.Int(x.id_type).Text(x.id_number).Int(x.relation);
+    PutOptional(m, x.sex);
+    PutDate(m, x.birth_date);
+    PutOptionalText(m, x.ethnicity);
+    PutOptional(m, x.education);
+    m.Int(x.school_status).Int(static_cast<int64_t>(x.health.bits()));
+    PutOptional(m, x.disability_grade);
+    m.Int(x.labor);
+    PutOptional(m, x.months_worked);
+    m.Int(x.resident_medical_insurance ? 1 : 0).Int(x.employee_medical_insurance ? 1 : 0);
+    m.Int(x.pension_insurance ? 1 : 0).Int(x.dibao ? 1 : 0).Int(x.tekun ? 1 : 0);
+    return m.EndRow(db_);
+  }
+
   Status FlushPersons() {
     if (persons_.empty()) return Status::Ok();
     return persons_.Flush(db_, person_rows_);
@@ -1262,7 +1450,8 @@ class SqliteStore final : public Store {
   Error last_error_;
   std::unique_ptr<Statement> upsert_region_, set_population_, get_region_, find_household_,
       find_members_, find_person_, household_exists_, person_exists_, member_ids_, delete_person_,
-      delete_members_, delete_household_, apply_delta_, aggregates_;
+      delete_members_, delete_household_, apply_delta_, aggregates_, update_household_,
+      update_household_indexed_, update_member_, delete_members_after_;
   std::vector<std::pair<int, std::string>> deleted_ids_;  // DeleteHousehold's
 
   // Writes of the transaction that have not reached the tables yet.
@@ -1294,7 +1483,8 @@ class SqliteStore final : public Store {
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
           &find_person_, &household_exists_, &person_exists_, &member_ids_, &delete_person_,
-          &delete_members_, &delete_household_, &apply_delta_, &aggregates_}) {
+          &delete_members_, &delete_household_, &apply_delta_, &aggregates_, &update_household_,
+          &update_household_indexed_, &update_member_, &delete_members_after_}) {
       slot->reset();
     }
     for (auto* rows : {&households_rows_, &members_rows_, &history_rows_, &person_rows_}) {

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
@@ -449,6 +451,165 @@ TEST_F(StoreTest, DeletingAHouseholdRemovesItsPersonsFromTheIndexAndNoOneElse) {
   EXPECT_FALSE(store->FindPerson(1, "620422198001010027")->has_value());
   EXPECT_EQ(store->FindPerson(1, "620422198001010035")->value_or(""), "H2");
   EXPECT_FALSE(store->FindHousehold("H1")->has_value());
+}
+
+// Counts the rows each statement of a store's writes touches, by triggers written into
+// the database through a connection of its own.
+std::map<std::string, int64_t> CountWrites(const std::string& path,
+                                           const std::function<void()>& write) {
+  auto db = sqlite::Database::Open(path, false);
+  EXPECT_TRUE(db.ok());
+  EXPECT_TRUE(db->Exec("CREATE TABLE write_log (what TEXT NOT NULL);"
+                       "CREATE TRIGGER h_u AFTER UPDATE ON households BEGIN "
+                       "  INSERT INTO write_log VALUES ('households updated'); END;"
+                       "CREATE TRIGGER h_d AFTER DELETE ON households BEGIN "
+                       "  INSERT INTO write_log VALUES ('households deleted'); END;"
+                       "CREATE TRIGGER h_i AFTER INSERT ON households BEGIN "
+                       "  INSERT INTO write_log VALUES ('households inserted'); END;"
+                       "CREATE TRIGGER m_u AFTER UPDATE ON members BEGIN "
+                       "  INSERT INTO write_log VALUES ('members updated'); END;"
+                       "CREATE TRIGGER m_d AFTER DELETE ON members BEGIN "
+                       "  INSERT INTO write_log VALUES ('members deleted'); END;"
+                       "CREATE TRIGGER m_i AFTER INSERT ON members BEGIN "
+                       "  INSERT INTO write_log VALUES ('members inserted'); END;"
+                       "CREATE TRIGGER p_d AFTER DELETE ON person_index BEGIN "
+                       "  INSERT INTO write_log VALUES ('persons deleted'); END;"
+                       "CREATE TRIGGER p_i AFTER INSERT ON person_index BEGIN "
+                       "  INSERT INTO write_log VALUES ('persons inserted'); END;")
+                  .ok());
+  write();
+  std::map<std::string, int64_t> out;
+  auto rows = db->Prepare("SELECT what, count(*) FROM write_log GROUP BY what");
+  EXPECT_TRUE(rows.ok());
+  EXPECT_TRUE(
+      rows->ForEachRow([&](const sqlite::Statement& r) { out[r.Text(0)] = r.Int(1); }).ok());
+  return out;
+}
+
+TEST_F(StoreTest, UpdatingAHouseholdWritesOnlyTheMembersAndIdNumbersThatChanged) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  const Household before = MakeHousehold(
+      "H1", 620422101205, {"620422198001010011", "620422198001010027", "620422198001010035"});
+  ASSERT_TRUE(store->InsertHousehold(before, 1, "b1").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto stored = store->FindHousehold("H1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+
+  // The second member renamed, the third gone, a fourth with a new ID number, an income.
+  Household after = before;
+  after.members[1].name = "改名";
+  after.members[2] = MakeHousehold("x", 620422101205, {"620422198001010043"}).members[0];
+  after.members[2].relation = 3;
+  after.members.push_back(MakeHousehold("x", 620422101205, {"620422198001010051"}).members[0]);
+  after.members[3].relation = 3;
+  after.wage_income = Money::FromYuan(4000);
+  auto writes = CountWrites(path_, [&] {
+    ASSERT_TRUE(store->Begin().ok());
+    ASSERT_TRUE(store->UpdateHousehold(**stored, after, 2, "b2").ok());
+    ASSERT_TRUE(store->Commit().ok());
+  });
+  EXPECT_EQ(writes, (std::map<std::string, int64_t>{{"households updated", 1},
+                                                    {"members updated", 2},
+                                                    {"members inserted", 1},
+                                                    {"persons deleted", 1},
+                                                    {"persons inserted", 2}}));
+  auto now = store->FindHousehold("H1");
+  ASSERT_TRUE(now.ok() && now->has_value());
+  EXPECT_EQ((*now)->household, after);
+  EXPECT_EQ((*now)->version, 2);
+  EXPECT_FALSE(store->FindPerson(1, "620422198001010035")->has_value());
+  EXPECT_EQ(store->FindPerson(1, "620422198001010043")->value_or(""), "H1");
+  EXPECT_EQ(store->FindPerson(1, "620422198001010051")->value_or(""), "H1");
+  EXPECT_EQ(store->FindPerson(1, "620422198001010011")->value_or(""), "H1");
+}
+
+TEST_F(StoreTest, UpdatingAHouseholdWithFewerMembersDeletesTheLastRows) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  const Household before =
+      MakeHousehold("H1", 620422101205, {"620422198001010011", "620422198001010027"});
+  ASSERT_TRUE(store->InsertHousehold(before, 1, "b1").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto stored = store->FindHousehold("H1");
+  Household after = before;
+  after.members.erase(after.members.begin());  // the second moves up to the first row
+  after.village_code = RegionCode::FromInt(620422102201);
+  after.poverty_status = kNone;
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->UpdateHousehold(**stored, after, 2, "b2").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto now = store->FindHousehold("H1");
+  EXPECT_EQ((*now)->household, after);
+  EXPECT_FALSE(store->FindPerson(1, "620422198001010011")->has_value());
+  EXPECT_EQ(store->FindPerson(1, "620422198001010027")->value_or(""), "H1");
+}
+
+TEST_F(StoreTest, UpdatingAHouseholdRefusesAnIdNumberOfAnotherHousehold) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  const Household h1 = MakeHousehold("H1", 620422101205, {"620422198001010011"});
+  ASSERT_TRUE(store->InsertHousehold(h1, 1, "b1").ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("H2", 620422101205, {"620422198001010027"}), 1, "b1")
+          .ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto stored = store->FindHousehold("H1");
+  Household after = h1;
+  after.members.push_back(MakeHousehold("x", 620422101205, {"620422198001010027"}).members[0]);
+  ASSERT_TRUE(store->Begin().ok());
+  Status s = store->UpdateHousehold(**stored, after, 2, "b2");
+  store->Rollback();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "E_CONFLICT");
+}
+
+TEST_F(StoreTest, TwoHouseholdsExchangeMembersWhenTheirLeavingIdNumbersAreRemovedFirst) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  const Household a =
+      MakeHousehold("A", 620422101205, {"620422198001010011", "620422198001010027"});
+  const Household b =
+      MakeHousehold("B", 620422102201, {"620422198001010035", "620422198001010043"});
+  ASSERT_TRUE(store->InsertHousehold(a, 1, "b1").ok());
+  ASSERT_TRUE(store->InsertHousehold(b, 1, "b1").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto stored_a = store->FindHousehold("A");
+  auto stored_b = store->FindHousehold("B");
+  Household a2 = a, b2 = b;
+  std::swap(a2.members[1], b2.members[1]);
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->RemovePersons(a, a2).ok());
+  ASSERT_TRUE(store->RemovePersons(b, b2).ok());
+  ASSERT_TRUE(store->UpdateHousehold(**stored_b, b2, 2, "b2").ok());
+  ASSERT_TRUE(store->UpdateHousehold(**stored_a, a2, 2, "b2").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(store->FindPerson(1, "620422198001010027")->value_or(""), "B");
+  EXPECT_EQ(store->FindPerson(1, "620422198001010043")->value_or(""), "A");
+  EXPECT_EQ((*store->FindHousehold("A"))->household, a2);
+  EXPECT_EQ((*store->FindHousehold("B"))->household, b2);
+}
+
+TEST_F(StoreTest, UpdatingAHouseholdIntoAnotherCountyMovesItsRows) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store
+                  ->UpsertRegions({{RegionCode::FromInt(620421000000), "靖远县", std::nullopt},
+                                   {RegionCode::FromInt(620421100201), "丙村", std::nullopt}})
+                  .ok());
+  const Household h = MakeHousehold("H1", 620422101205, {"620422198001010011"});
+  ASSERT_TRUE(store->InsertHousehold(h, 1, "b1").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto stored = store->FindHousehold("H1");
+  Household moved = h;
+  moved.village_code = RegionCode::FromInt(620421100201);
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->UpdateHousehold(**stored, moved, 2, "b2").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto now = store->FindHousehold("H1");
+  EXPECT_EQ((*now)->household, moved);
+  EXPECT_EQ((*now)->version, 2);
+  EXPECT_EQ(store->FindPerson(1, "620422198001010011")->value_or(""), "H1");
 }
 
 }  // namespace
