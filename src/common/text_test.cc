@@ -453,7 +453,8 @@ TEST(EscapeControlsTest, KeepsOtherTextAsItIs) {
 }
 
 TEST(CheckNoControlsTest, NamesTheFieldAndTheCharacter) {
-  EXPECT_TRUE(CheckNoControls("重复登记，已核实\n见附件", "理由", "reason", LineBreaks::kAllowed).ok());
+  EXPECT_TRUE(
+      CheckNoControls("重复登记，已核实\n见附件", "理由", "reason", LineBreaks::kAllowed).ok());
   Status bad = CheckNoControls("已核实\u202E", "理由", "reason", LineBreaks::kAllowed);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().code, "E_FORMAT");

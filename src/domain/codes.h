@@ -35,9 +35,9 @@ enum class CodeList {
 };
 
 struct CodeEntry {
-  int code;               // numeric value (housing grades: A=1 … D=4)
-  std::string_view text;  // the code as listed: "01", "1", "A"
-  std::string_view label; // Chinese label: "因病"
+  int code;                // numeric value (housing grades: A=1 … D=4)
+  std::string_view text;   // the code as listed: "01", "1", "A"
+  std::string_view label;  // Chinese label: "因病"
 };
 
 // Every entry of a list, in the order of codes.md.
@@ -88,16 +88,16 @@ inline std::string_view YesNoLabel(bool value) { return value ? "是" : "否"; }
 
 // Named codes used by rules.
 namespace code {
-inline constexpr int kRegistered = 1, kOrdinary = 2;                 // 户类型
-inline constexpr int kPoor = 0, kExited = 1, kReturned = 3, kRemoved = 9;  // 贫困状态
-inline constexpr int kNotMonitored = 0;                              // 监测对象类型
+inline constexpr int kRegistered = 1, kOrdinary = 2;                          // 户类型
+inline constexpr int kPoor = 0, kExited = 1, kReturned = 3, kRemoved = 9;     // 贫困状态
+inline constexpr int kNotMonitored = 0;                                       // 监测对象类型
 inline constexpr int kMonitorNone = 0, kMonitoring = 1, kRiskEliminated = 2;  // 监测状态
-inline constexpr int kHead = 1;                                      // 与户主关系 户主
+inline constexpr int kHead = 1;  // 与户主关系 户主
 inline constexpr int kHealthy = 1, kChronic = 2, kSerious = 3, kDisabled = 4;  // 健康状况
 inline constexpr int kCauseIllness = 1, kCauseDisability = 2, kCauseSchooling = 3;
-inline constexpr int kResidentId = 1;                                // 证件类型
-inline constexpr int kRenovationDone = 2;                            // 危房改造 已竣工
-inline constexpr int kRelocatedMovedIn = 2;                          // 易地搬迁 已搬迁入住
+inline constexpr int kResidentId = 1;        // 证件类型
+inline constexpr int kRenovationDone = 2;    // 危房改造 已竣工
+inline constexpr int kRelocatedMovedIn = 2;  // 易地搬迁 已搬迁入住
 }  // namespace code
 
 }  // namespace fupin

@@ -61,8 +61,10 @@ TEST(ParseCodeSetTest, EmptyTextIsTheEmptySet) {
 }
 
 TEST(ParseYesNoTest, AcceptsEveryListedSpelling) {
-  for (const char* yes : {"是", "Y", "y", "1", "true", "TRUE", "yes"}) EXPECT_EQ(ParseYesNo(yes), true) << yes;
-  for (const char* no : {"否", "N", "n", "0", "false", "False", "no"}) EXPECT_EQ(ParseYesNo(no), false) << no;
+  for (const char* yes : {"是", "Y", "y", "1", "true", "TRUE", "yes"})
+    EXPECT_EQ(ParseYesNo(yes), true) << yes;
+  for (const char* no : {"否", "N", "n", "0", "false", "False", "no"})
+    EXPECT_EQ(ParseYesNo(no), false) << no;
   EXPECT_FALSE(ParseYesNo("有"));
   EXPECT_FALSE(ParseYesNo(""));
 }

@@ -7,8 +7,8 @@ namespace {
 
 void Add(std::vector<RuleIssue>& issues, std::string code, int member, std::string column,
          std::string value, std::string zh, std::string en) {
-  issues.push_back({std::move(code), member, std::move(column), std::move(value), std::move(zh),
-                    std::move(en)});
+  issues.push_back(
+      {std::move(code), member, std::move(column), std::move(value), std::move(zh), std::move(en)});
 }
 
 std::string Label(CodeList list, int code) {
@@ -54,8 +54,9 @@ void CheckHouseholdRow(Household& h, Date today, std::vector<RuleIssue>& issues)
     }
   } else {
     if (h.poverty_status != kNone) {
-      Add(issues, "E_CONSISTENCY", -1, "贫困状态", Label(CodeList::kPovertyStatus, h.poverty_status),
-          "普通农户不应填写贫困状态", "an ordinary household has no poverty status");
+      Add(issues, "E_CONSISTENCY", -1, "贫困状态",
+          Label(CodeList::kPovertyStatus, h.poverty_status), "普通农户不应填写贫困状态",
+          "an ordinary household has no poverty status");
     }
     if (h.registered_year != 0) {
       Add(issues, "E_CONSISTENCY", -1, "识别年度", std::to_string(h.registered_year),
@@ -91,7 +92,8 @@ void CheckHouseholdRow(Household& h, Date today, std::vector<RuleIssue>& issues)
   } else {
     if (h.monitor_status == kNone) h.monitor_status = code::kMonitorNone;
     if (h.monitor_status != code::kMonitorNone) {
-      Add(issues, "E_CONSISTENCY", -1, "监测状态", Label(CodeList::kMonitorStatus, h.monitor_status),
+      Add(issues, "E_CONSISTENCY", -1, "监测状态",
+          Label(CodeList::kMonitorStatus, h.monitor_status),
           "非监测对象不能有监测状态“" + Label(CodeList::kMonitorStatus, h.monitor_status) + "”",
           "a household that is not monitored cannot be " +
               std::string(h.monitor_status == code::kMonitoring ? "under monitoring"
@@ -112,8 +114,9 @@ void CheckMemberRow(const Member& m, int index, std::vector<RuleIssue>& issues) 
         "a disabled member needs a disability grade");
   }
   if (!m.IsDisabled() && m.disability_grade != kNone) {
-    Add(issues, "E_CONSISTENCY", index, "残疾等级", Label(CodeList::kDisabilityGrade, m.disability_grade),
-        "健康状况不含残疾，不应填写残疾等级", "a disability grade without 残疾 in health");
+    Add(issues, "E_CONSISTENCY", index, "残疾等级",
+        Label(CodeList::kDisabilityGrade, m.disability_grade), "健康状况不含残疾，不应填写残疾等级",
+        "a disability grade without 残疾 in health");
   }
 }
 
@@ -164,7 +167,8 @@ void CheckHouseholdMembers(const Household& h, std::vector<RuleIssue>& issues) {
   if (per_capita <= Money() || per_capita > Money::FromYuan(100000)) {
     Add(issues, "W_INCOME_OUTLIER", -1, "人均纯收入", per_capita.ToString(),
         "人均纯收入 " + per_capita.ToString() + " 元异常（≤0 或超过 100,000 元）",
-        "per-capita net income " + per_capita.ToString() + " yuan is unusual (≤ 0 or over 100,000)");
+        "per-capita net income " + per_capita.ToString() +
+            " yuan is unusual (≤ 0 or over 100,000)");
   }
 }
 

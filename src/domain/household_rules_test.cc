@@ -72,8 +72,9 @@ TEST(CheckHouseholdRowTest, AnOrdinaryHouseholdHasNoStatusYearOrCause) {
   h.kind = code::kOrdinary;
   std::vector<RuleIssue> issues;
   CheckHouseholdRow(h, Today(), issues);
-  EXPECT_EQ(Codes(issues), (std::vector<std::string>{"E_CONSISTENCY@贫困状态", "E_CONSISTENCY@识别年度",
-                                                     "E_CONSISTENCY@主要致贫原因"}));
+  EXPECT_EQ(Codes(issues),
+            (std::vector<std::string>{"E_CONSISTENCY@贫困状态", "E_CONSISTENCY@识别年度",
+                                      "E_CONSISTENCY@主要致贫原因"}));
 }
 
 TEST(CheckHouseholdRowTest, MonitoringStatusDefaultsByType) {
@@ -99,8 +100,9 @@ TEST(CheckHouseholdRowTest, AMonitoredHouseholdNeedsADateAndRiskTypesAndCannotBe
   h.monitor_status = code::kMonitorNone;
   std::vector<RuleIssue> issues;
   CheckHouseholdRow(h, Today(), issues);
-  EXPECT_EQ(Codes(issues), (std::vector<std::string>{"E_CONSISTENCY@监测状态", "E_REQUIRED@纳入监测日期",
-                                                     "E_REQUIRED@风险类型"}));
+  EXPECT_EQ(Codes(issues),
+            (std::vector<std::string>{"E_CONSISTENCY@监测状态", "E_REQUIRED@纳入监测日期",
+                                      "E_REQUIRED@风险类型"}));
 }
 
 TEST(CheckHouseholdRowTest, AHouseholdThatIsNotMonitoredCannotBeUnderMonitoring) {
@@ -116,7 +118,8 @@ TEST(CheckMemberRowTest, HealthyCannotBeCombinedAndDisabilityNeedsAGrade) {
   Member m = Person(code::kHead);
   m.health.Add(code::kDisabled);
   CheckMemberRow(m, 0, issues);
-  EXPECT_EQ(Codes(issues), (std::vector<std::string>{"E_CONSISTENCY@健康状况", "E_CONSISTENCY@残疾等级"}));
+  EXPECT_EQ(Codes(issues),
+            (std::vector<std::string>{"E_CONSISTENCY@健康状况", "E_CONSISTENCY@残疾等级"}));
   issues.clear();
   m.health = CodeSet();
   m.health.Add(code::kChronic);

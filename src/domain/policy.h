@@ -106,8 +106,9 @@ class PolicySet {
 
  private:
   std::shared_ptr<PolicyValue> merged_;
-  std::shared_ptr<PolicyValue> base_;                           // without the overrides
-  std::vector<std::pair<std::string, PolicyValue>> overrides_;  // prefix (12 digits cut), shortest first
+  std::shared_ptr<PolicyValue> base_;  // without the overrides
+  std::vector<std::pair<std::string, PolicyValue>>
+      overrides_;  // prefix (12 digits cut), shortest first
   mutable std::unordered_map<int64_t, const Policy*> by_region_;
   mutable std::map<std::string, std::unique_ptr<Policy>> by_prefixes_;
 };

@@ -98,9 +98,11 @@ TEST_P(BadPolicyFileTest, IsRefusedNamingTheFileLineAndKey) {
 INSTANTIATE_TEST_SUITE_P(
     Layers, BadPolicyFileTest,
     ::testing::Values(
-        BadLayer{"[exit]\nnotice_days = 7\nschool_ages = [6, 15]\n", "county.toml:3 exit.school_ages"},
+        BadLayer{"[exit]\nnotice_days = 7\nschool_ages = [6, 15]\n",
+                 "county.toml:3 exit.school_ages"},
         BadLayer{"[poverty_line]\n2021 = -100\n", "county.toml:2 poverty_line.2021"},
-        BadLayer{"[village_exit]\nmax_incidence = 1.5\n", "county.toml:2 village_exit.max_incidence"},
+        BadLayer{"[village_exit]\nmax_incidence = 1.5\n",
+                 "county.toml:2 village_exit.max_incidence"},
         BadLayer{"[override.\"3\"]\npoverty_line = { 2020 = 5000 }\n", "override.3"},
         BadLayer{"[override.\"3201\"]\npoverty_lines = { 2020 = 5000 }\n",
                  "override.3201.poverty_lines"},

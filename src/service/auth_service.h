@@ -93,7 +93,7 @@ Status AddUser(Store& store, const Caller& by, const std::string& username, Role
 // A user as `fupin user list` shows them.
 struct UserInfo {
   User user;
-  std::string created_at;    // ISO 8601 UTC
+  std::string created_at;     // ISO 8601 UTC
   int64_t failed_logins = 0;  // consecutive failed logins (the account is never locked)
 };
 // Every user within `by`'s scope, by name.

@@ -19,8 +19,9 @@ namespace sqlite {
 // The statements that importing into a register which already has households runs once
 // per household or member: looking up the stored household, its members and the owners
 // of ID numbers, checking new keys, updating a household in place (UpdateHousehold,
-// RemovePersons), replacing one (DeleteHousehold) and moving the aggregates. Each must reach its rows through a key or an index, so that its cost grows
-// with the household and not with the register; sqlite_store_test checks their query plans.
+// RemovePersons), replacing one (DeleteHousehold) and moving the aggregates. Each must reach its
+// rows through a key or an index, so that its cost grows with the household and not with the
+// register; sqlite_store_test checks their query plans.
 std::vector<std::string> HouseholdUpdateStatements();
 
 }  // namespace sqlite
