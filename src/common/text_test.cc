@@ -5,16 +5,27 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace fupin {
 namespace {
 
 constexpr size_t kMiB = size_t{1} << 20;
 
+// The files the tests wrote, removed when the test program ends.
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const auto& p : paths) std::remove(p.c_str());
+  }
+};
+TempFiles g_temp_files;
+
 // Writes `bytes` to a new file under the test's temporary directory and returns its path.
 std::string WriteTempFile(const std::string& name, std::string_view bytes) {
   const std::string path =
       ::testing::TempDir() + "fupin_text_test_" + std::to_string(getpid()) + "_" + name;
+  g_temp_files.paths.push_back(path);
   std::FILE* file = std::fopen(path.c_str(), "wb");
   EXPECT_NE(file, nullptr) << path;
   if (file == nullptr) return path;

@@ -22,11 +22,22 @@ namespace {
 
 using Cells = std::vector<std::string>;
 
+// The workbooks the tests wrote, removed when the test program ends.
+struct TempFiles {
+  std::vector<std::string> paths;
+  ~TempFiles() {
+    for (const auto& p : paths) std::filesystem::remove(p);
+  }
+};
+TempFiles g_temp_files;
+
 std::string TempPath(const std::string& name) {
-  return (std::filesystem::path(::testing::TempDir()) /
-          (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
-           name))
-      .string();
+  const std::string path =
+      (std::filesystem::path(::testing::TempDir()) /
+       (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" + name))
+          .string();
+  g_temp_files.paths.push_back(path);
+  return path;
 }
 
 // The lines scripts/describe_workbook.py prints for `path`.
