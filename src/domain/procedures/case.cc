@@ -7,10 +7,10 @@ namespace {
 
 bool MayActAt(Level actor, Level step) { return actor == Level::kAdmin || actor == step; }
 
-Error StepLevelError(Step step, Level step_level, Level actor) {
+Error StepLevelError(ProcedureKind kind, Step step, Level step_level, Level actor) {
   const std::string s(StepKey(step)), need(LevelKey(step_level)), have(LevelKey(actor));
   return {"E_STEP_LEVEL",
-          "步骤“" + std::string(StepLabel(step)) + "”须由" + need + "级账号办理，当前账号为" +
+          "步骤“" + std::string(StepLabel(kind, step)) + "”须由" + need + "级账号办理，当前账号为" +
               have + "级",
           "step " + s + " is done by an account of level " + need + ", not " + have};
 }
@@ -48,7 +48,7 @@ StepRecord Record(Step step, const Action& a, Date today) {
 Result<Case> Advance(const Case& c, const Action& a, Date today,
                      const ProcedureSettings& settings) {
   const StepSpec spec = Steps(c.kind)[c.step_index];
-  if (!MayActAt(a.level, spec.level)) return StepLevelError(spec.step, spec.level, a.level);
+  if (!MayActAt(a.level, spec.level)) return StepLevelError(c.kind, spec.step, spec.level, a.level);
   if (spec.step == Step::kApprove) {
     bool checked = false;
     for (const StepRecord& r : c.steps) {
@@ -69,7 +69,8 @@ Result<Case> Advance(const Case& c, const Action& a, Date today,
                  "the notice is still running; it may be closed from " + date + " on"};
   }
   if (TakesEvidence(spec.step) && settings.require_evidence && a.attachments <= 0) {
-    return Error{"E_EVIDENCE", "步骤“" + std::string(StepLabel(spec.step)) + "”须附佐证材料",
+    return Error{"E_EVIDENCE",
+                 "步骤“" + std::string(StepLabel(c.kind, spec.step)) + "”须附佐证材料",
                  "step " + std::string(StepKey(spec.step)) + " needs evidence (an attachment)"};
   }
   Case next = c;
@@ -101,7 +102,7 @@ Result<Case> Return(const Case& c, const Action& a, Date today, const ProcedureS
     return Error{"E_STATE", "只有乡镇或县级步骤可以退回",
                  "only a township or county step may return a case"};
   }
-  if (!MayActAt(a.level, spec.level)) return StepLevelError(spec.step, spec.level, a.level);
+  if (!MayActAt(a.level, spec.level)) return StepLevelError(c.kind, spec.step, spec.level, a.level);
   const std::optional<size_t> to = a.to ? IndexOf(c.kind, *a.to) : std::nullopt;
   if (!to || *to >= c.step_index) {
     const std::string named = a.to ? std::string(StepKey(*a.to)) : "";
@@ -116,7 +117,7 @@ Result<Case> Return(const Case& c, const Action& a, Date today, const ProcedureS
 
 Result<Case> Reject(const Case& c, const Action& a, Date today) {
   const StepSpec spec = Steps(c.kind)[c.step_index];
-  if (!MayActAt(a.level, spec.level)) return StepLevelError(spec.step, spec.level, a.level);
+  if (!MayActAt(a.level, spec.level)) return StepLevelError(c.kind, spec.step, spec.level, a.level);
   Case next = c;
   next.steps.push_back(Record(spec.step, a, today));
   next.state = CaseState::kRejected;
@@ -164,7 +165,7 @@ Result<Case> Open(const OpenRequest& request, const Household& household, Date t
   if (!failed.empty()) return ConditionsError(failed);
   const StepSpec first = Steps(request.kind)[0];
   if (!MayActAt(request.level, first.level)) {
-    return StepLevelError(first.step, first.level, request.level);
+    return StepLevelError(request.kind, first.step, first.level, request.level);
   }
   Case c;
   c.kind = request.kind;

@@ -85,6 +85,11 @@ std::optional<ProcedureKind> ParseProcedureKind(std::string_view key) {
 
 std::string_view StepKey(Step step) { return kStepNames[static_cast<int>(step)].key; }
 std::string_view StepLabel(Step step) { return kStepNames[static_cast<int>(step)].label; }
+std::string_view StepLabel(ProcedureKind kind, Step step) {
+  if (kind == ProcedureKind::kExit && step == Step::kVerify) return "村两委和驻村工作队核实";
+  if (kind != ProcedureKind::kIdentify && step == Step::kApprove) return "县审定";
+  return StepLabel(step);
+}
 std::optional<Step> ParseStep(std::string_view key) {
   for (const StepName& s : kStepNames) {
     if (s.key == key) return s.step;

@@ -42,7 +42,10 @@ enum class Step {
 // "apply", "propose", "verify", "review", "consent", "notice", "check", "second_notice",
 // "approve".
 std::string_view StepKey(Step step);
+// The Chinese name of a step: "入户核实" …; a kind's own wording where the spec gives one
+// (exit's verify 村两委和驻村工作队核实, approve 县审批 for identify and 县审定 otherwise).
 std::string_view StepLabel(Step step);
+std::string_view StepLabel(ProcedureKind kind, Step step);
 std::optional<Step> ParseStep(std::string_view key);
 
 // The level of a step (V, T, C) or of an actor. kAdmin is an actor's level only: admin

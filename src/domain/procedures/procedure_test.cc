@@ -116,6 +116,10 @@ TEST(ProcedureTable, KeysReadBackAndEvidenceStepsAreReviewVerifyConsent) {
   EXPECT_TRUE(TakesEvidence(Step::kConsent));
   EXPECT_FALSE(TakesEvidence(Step::kNotice));
   EXPECT_FALSE(TakesEvidence(Step::kApprove));
+  EXPECT_EQ(StepLabel(ProcedureKind::kIdentify, Step::kApprove), "县审批");
+  EXPECT_EQ(StepLabel(ProcedureKind::kExit, Step::kApprove), "县审定");
+  EXPECT_EQ(StepLabel(ProcedureKind::kExit, Step::kVerify), "村两委和驻村工作队核实");
+  EXPECT_EQ(StepLabel(ProcedureKind::kMonitor, Step::kVerify), "入户核实");
 }
 
 TEST(ProcedureTable, NoticeDaysComeFromTheSettingsOfEachKind) {
