@@ -212,8 +212,13 @@ Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std
   return view;
 }
 
+static Error MayNotWrite() {
+  return Error{"E_FORBIDDEN", "您的角色无权修改户的数据", "your role may not write households"};
+}
+
 Result<StoredHousehold> CreateHousehold(Store& store, const Caller& caller, Household h,
                                         std::vector<CellIssue>& issues) {
+  if (!RoleMay(caller.user.role, Permission::kWriteHousehold)) return MayNotWrite();
   auto existing = store.FindHousehold(h.household_code);
   if (!existing.ok()) return existing.error();
   if (existing->has_value()) {
@@ -230,6 +235,7 @@ Result<StoredHousehold> CreateHousehold(Store& store, const Caller& caller, Hous
 
 Result<StoredHousehold> UpdateHousehold(Store& store, const Caller& caller, Household h,
                                         int64_t expected_version, std::vector<CellIssue>& issues) {
+  if (!RoleMay(caller.user.role, Permission::kWriteHousehold)) return MayNotWrite();
   auto existing = store.FindHousehold(h.household_code);
   if (!existing.ok()) return existing.error();
   if (!existing->has_value()) return NotFound(h.household_code);

@@ -28,7 +28,8 @@ Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, House
 // outside the caller's scope. An unmasked read (a role that sees personal data) is audited.
 Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std::string& code);
 
-// Creates a household (E_CONFLICT when the 户编号 exists) or replaces one whose stored
+// Both need a role that may write households (E_FORBIDDEN first, before anything is looked
+// up). Creates a household (E_CONFLICT when the 户编号 exists) or replaces one whose stored
 // version is `expected_version` (E_VERSION_CONFLICT otherwise; E_NOT_FOUND outside scope).
 // Problems of the record are appended to `issues` with the import's codes and the call
 // fails with the first one's code; nothing is written then.

@@ -158,5 +158,15 @@ TEST_F(HouseholdServiceTest, AnImportInARegionSaysNothingOfHouseholdsOutsideIt) 
   EXPECT_EQ(report->scope_conflicts, (std::vector<std::string>{"H1", "H8"}));
 }
 
+TEST_F(HouseholdServiceTest, ARoleThatMayNotWriteIsRefusedBeforeAnythingIsLookedUp) {
+  Caller viewer = OperatorOf(620422102201);
+  viewer.user.role = Role::kViewer;
+  std::vector<CellIssue> issues;
+  Household h = StoredH2();
+  EXPECT_EQ(CreateHousehold(*store_, viewer, h, issues).error().code, "E_FORBIDDEN");
+  EXPECT_EQ(UpdateHousehold(*store_, viewer, h, 1, issues).error().code, "E_FORBIDDEN");
+  EXPECT_TRUE(Conflicts().empty());
+}
+
 }  // namespace
 }  // namespace fupin
