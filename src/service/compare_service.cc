@@ -728,4 +728,26 @@ Status AssignHelper(Store& store, const Caller& caller, const std::string& usern
   return store.Commit();
 }
 
+Result<std::vector<FindingRow>> FindingsForExport(Store& store, const Caller& caller,
+                                                  FindingQuery query) {
+  if (!RoleMay(caller.user.role, Permission::kExport)) return Forbidden();
+  const bool masked = RoleSeesMaskedData(caller.user.role);
+  query.offset = 0;
+  query.limit = 0;
+  auto page = SearchFindings(store, caller, query);
+  if (!page.ok()) return page.error();
+  if (masked) {
+    for (FindingRow& f : page->items) {
+      f.id_number = MaskIdNumber(f.id_number);
+      f.name = MaskPersonalNumbers(f.name);
+      f.detail = MaskPersonalNumbers(f.detail);
+      f.reason = MaskPersonalNumbers(f.reason);
+    }
+  }
+  FUPIN_RETURN_IF_ERROR(
+      AppendAudit(store, caller, query.region, "export.findings", query.region.ToString(),
+                  std::to_string(page->items.size()) + " findings" + (masked ? " masked" : "")));
+  return std::move(page->items);
+}
+
 }  // namespace fupin

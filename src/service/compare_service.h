@@ -73,6 +73,13 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
 // `query.assigned_to` is ignored (set for a helper, cleared otherwise). A page with ID
 // numbers for a role that sees them whole is audited ("findings.read").
 Result<FindingPage> SearchFindings(Store& store, const Caller& caller, FindingQuery query);
+
+// Every finding of `query` (its paging ignored), as an export shows them to the caller:
+// E_FORBIDDEN unless the role may export; the scope of SearchFindings; for the roles that see
+// masked data, ID numbers masked and numbers inside the name, detail and reason masked.
+// Leaves the audit record "export.findings" (the query's region, the count, "masked").
+Result<std::vector<FindingRow>> FindingsForExport(Store& store, const Caller& caller,
+                                                  FindingQuery query);
 Result<std::vector<FindingCount>> CountFindings(Store& store, const Caller& caller,
                                                 RegionCode region);
 

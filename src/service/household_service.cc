@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "common/id_number.h"
 #include "domain/household_rules.h"
 #include "service/aggregates.h"
 #include "service/audit_service.h"
@@ -247,6 +248,37 @@ Result<StoredHousehold> UpdateHousehold(Store& store, const Caller& caller, Hous
   FUPIN_RETURN_IF_ERROR(Validate(store, caller, h, issues));
   if (HasErrors(issues)) return FirstError(issues);
   return Write(store, caller, h, expected_version);
+}
+
+Result<std::vector<Household>> HouseholdsForExport(Store& store, const Caller& caller,
+                                                   HouseholdQuery query) {
+  if (!RoleMay(caller.user.role, Permission::kExport)) {
+    return Error{"E_FORBIDDEN", "您的角色无权导出", "your role may not export"};
+  }
+  const bool masked = RoleSeesMaskedData(caller.user.role);
+  query.offset = 0;
+  query.limit = 1000000;
+  auto page = SearchHouseholds(store, caller, query);
+  if (!page.ok()) return page.error();
+  std::vector<Household> out;
+  out.reserve(page->items.size());
+  for (auto& item : page->items) {
+    Household& h = item.household;
+    FUPIN_RETURN_IF_ERROR(store.LoadMembers(h));
+    if (masked) {
+      if (!h.phone.empty()) h.phone = "***";
+      for (Member& m : h.members) {
+        m.id_number = MaskIdNumber(m.id_number);
+        m.name = MaskPersonalNumbers(m.name);
+        m.ethnicity = MaskPersonalNumbers(m.ethnicity);
+      }
+    }
+    out.push_back(std::move(h));
+  }
+  FUPIN_RETURN_IF_ERROR(
+      AppendAudit(store, caller, query.region, "export.households", query.region.ToString(),
+                  std::to_string(out.size()) + " households" + (masked ? " masked" : "")));
+  return out;
 }
 
 }  // namespace fupin

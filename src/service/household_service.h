@@ -24,6 +24,14 @@ struct HouseholdView {
 // yields E_NOT_FOUND, as if it did not exist). Members are not loaded.
 Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, HouseholdQuery query);
 
+// Every household of `query` (its paging ignored) with its members, as an export shows them
+// to the caller: E_FORBIDDEN unless the role may export; the scope of SearchHouseholds; for
+// the roles that see masked data, ID numbers masked, a phone as "***" and numbers inside
+// names and 民族 masked. Leaves the audit record "export.households" (the query's region,
+// the count, "masked" when masked).
+Result<std::vector<Household>> HouseholdsForExport(Store& store, const Caller& caller,
+                                                   HouseholdQuery query);
+
 // One household with its members and history; E_NOT_FOUND when it does not exist or lies
 // outside the caller's scope. An unmasked read (a role that sees personal data) is audited.
 Result<HouseholdView> GetHousehold(Store& store, const Caller& caller, const std::string& code);

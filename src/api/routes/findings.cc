@@ -2,8 +2,6 @@
 // XLSX export.
 #include "api/reply.h"
 #include "api/routes/routes.h"
-#include "common/id_number.h"
-#include "service/audit_service.h"
 #include "service/compare_service.h"
 #include "views/json_views.h"
 
@@ -11,12 +9,11 @@ namespace fupin {
 namespace {
 
 // The filters of GET /findings and GET /exports/findings.xlsx: region (default: the
-// caller's; outside the scope 404), rule, status, list, page and size.
+// caller's; the service answers 404 outside the scope), rule, status, list, page and size.
 Result<FindingQuery> FindingQueryFrom(const Query& q, const Caller& caller) {
   FindingQuery query;
   auto region = RegionParam(q.Get("region"), caller);
   if (!region.ok()) return region.error();
-  if (!caller.InScope(*region)) return RegionNotFound(*region);
   query.region = *region;
   if (q.Has("rule")) query.rule = std::string(q.Get("rule").substr(0, 64));
   if (q.Has("status")) {
@@ -50,21 +47,12 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
   return Data(Json{{"total", page->total}, {"items", items}});
 }
 
-// Every match, one sheet.
+// Every match, one sheet (the service checks the role, masks and audits).
 Reply Export(RouteContext& ctx, const HttpRequest& req) {
-  const Caller& caller = req.caller;
-  if (!RoleMay(caller.user.role, Permission::kExport)) return Failure(Forbidden(), req.lang);
-  auto query = FindingQueryFrom(req.query, caller);
+  auto query = FindingQueryFrom(req.query, req.caller);
   if (!query.ok()) return Failure(query.error(), req.lang);
-  const bool masked = RoleSeesMaskedData(caller.user.role);
-  query->offset = 0;
-  query->limit = 0;
-  auto page = SearchFindings(ctx.store, caller, *query);
-  if (!page.ok()) return Failure(page.error(), req.lang);
-  // Free text may hold numbers too (a remark with an ID number): masked inside the text.
-  auto shown = [masked](const std::string& text) {
-    return masked ? MaskPersonalNumbers(text) : text;
-  };
+  auto findings = FindingsForExport(ctx.store, req.caller, *query);
+  if (!findings.ok()) return Failure(findings.error(), req.lang);
   auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
     // A header to freeze and filter; numbers as numbers, codes and ID numbers as text.
     SheetLayout layout;
@@ -73,26 +61,20 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
     layout.columns[9].format = CellFormat::kWhole;  // 名单编号
     auto sheet = book.AddSheet("核查发现", layout);
     if (!sheet.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
-    Status status = (*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村", "说明",
-                                        "状态", "理由", "名单编号", "发现时间"});
-    for (const auto& f : page->items) {
-      if (!status.ok()) break;
+    FUPIN_RETURN_IF_ERROR((*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村",
+                                              "说明", "状态", "理由", "名单编号", "发现时间"}));
+    for (const auto& f : *findings) {
       const char* state = f.status == "confirmed"   ? "已确认"
                           : f.status == "dismissed" ? "已驳回"
                                                     : "待核实";
-      status = (*sheet)->WriteRow({std::to_string(f.id), f.rule, f.household_code,
-                                   masked ? MaskIdNumber(f.id_number) : f.id_number, shown(f.name),
-                                   RegionCode::FromInt(f.village_code).ToString(), shown(f.detail),
-                                   state, shown(f.reason),
-                                   f.list_id ? std::to_string(f.list_id) : "", f.created_at});
+      FUPIN_RETURN_IF_ERROR(
+          (*sheet)->WriteRow({std::to_string(f.id), f.rule, f.household_code, f.id_number, f.name,
+                              RegionCode::FromInt(f.village_code).ToString(), f.detail, state,
+                              f.reason, f.list_id ? std::to_string(f.list_id) : "", f.created_at}));
     }
-    return status;
+    return Status::Ok();
   });
   if (!bytes.ok()) return Failure(bytes.error(), req.lang);
-  Status audit =
-      AppendAudit(ctx.store, caller, query->region, "export.findings", query->region.ToString(),
-                  std::to_string(page->items.size()) + " findings" + (masked ? " masked" : ""));
-  if (!audit.ok()) return Failure(audit.error(), req.lang);
   return Workbook(std::move(*bytes), "findings.xlsx");
 }
 
