@@ -60,4 +60,19 @@ class CompareCommands {
   int64_t list_id_ = 0;
 };
 
+// `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
+struct AssessArgs {
+  int year = 0;
+  std::string region;
+  std::string level;  // village | county (assess regions)
+  std::string xlsx;   // a workbook to write the list to, when given
+};
+int CmdAssessExit(const Globals& g, const AssessArgs& a);
+int CmdAssessMonitor(const Globals& g, const AssessArgs& a);
+int CmdAssessRegions(const Globals& g, const AssessArgs& a);
+// Enters a county's third-party assessment (贫困县退出专项评估) for a year.
+int CmdRegionsAssessment(const Globals& g, const std::string& code_text, int year,
+                         const std::string& wrong_exit, const std::string& missed,
+                         const std::string& satisfaction);
+
 }  // namespace fupin
