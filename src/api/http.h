@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "service/auth_service.h"
+#include "service/accounts/auth_service.h"
 
 namespace fupin {
 

@@ -15,7 +15,7 @@
 #include "common/region_code.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
-#include "service/auth_service.h"
+#include "service/accounts/auth_service.h"
 #include "storage/store.h"
 
 namespace fupin {

@@ -39,9 +39,9 @@
 #include "api/routes/routes.h"
 #include "api/work_queue.h"
 #include "exchange/policy_file.h"
-#include "service/audit_service.h"
-#include "service/auth_service.h"
-#include "service/login_throttle.h"
+#include "service/accounts/audit_service.h"
+#include "service/accounts/auth_service.h"
+#include "service/accounts/login_throttle.h"
 #include "service/scratch.h"
 
 namespace fupin {

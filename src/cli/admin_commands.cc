@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
-#include "service/audit_service.h"
-#include "service/auth_service.h"
+#include "service/accounts/audit_service.h"
+#include "service/accounts/auth_service.h"
 
 namespace fupin {
 namespace {

@@ -12,18 +12,19 @@
 #include "api/server.h"
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "domain/criteria.h"
 #include "exchange/policy_file.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
 #include "exchange/template_workbook.h"
-#include "service/assess_service.h"
-#include "service/audit_service.h"
-#include "service/export_service.h"
-#include "service/generator.h"
-#include "service/import_service.h"
-#include "service/region_service.h"
-#include "service/report_service.h"
+#include "service/accounts/audit_service.h"
+#include "service/policy/assess_service.h"
+#include "service/register/export_service.h"
+#include "service/register/generator.h"
+#include "service/register/import_service.h"
+#include "service/register/region_service.h"
+#include "service/register/report_service.h"
 #include "service/scratch.h"
 #include "views/json_views.h"
 
@@ -411,6 +412,12 @@ int CmdServe(const Globals& g, ServerConfig config, const std::string& config_fi
     config.database = DbUrl(g);
   }
   if (!g.policy.empty()) config.policy = g.policy;
+  if (ClockPinned()) {
+    std::cerr << Say(g,
+                     "fupin: 警告：时间取自 FUPIN_NOW=", "fupin: warning: the time is FUPIN_NOW=")
+              << std::getenv("FUPIN_NOW")
+              << Say(g, "（仅用于培训和测试）", " (for training and tests only)") << "\n";
+  }
   Status s = RunServer(config, [&](const std::string& address) {
     std::cout << Say(g, "fupin 服务已启动：", "fupin is serving at ") << "http://" << address
               << "\n"
@@ -552,6 +559,7 @@ int RunCli(int argc, char** argv) {
     return 2;
   }
   g.lang = ParseLang(g.lang_text).value_or(Lang::kZh);
+  if (Status clock = CheckClockEnvironment(); !clock.ok()) return Fail(g, clock.error(), 2);
   if (auto code = admin.Run()) return *code;
   if (auto code = compare.Run()) return *code;
 

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "service/audit_service.h"
-#include "service/auth_service.h"
+#include "service/accounts/audit_service.h"
+#include "service/accounts/auth_service.h"
 
 namespace fupin {
 

@@ -6,8 +6,8 @@
 #include "cli/commands.h"
 #include "common/date.h"
 #include "exchange/policy_file.h"
-#include "service/compare_service.h"
-#include "service/department_list.h"
+#include "service/crosscheck/compare_service.h"
+#include "service/crosscheck/department_list.h"
 #include "views/json_views.h"
 
 namespace fupin {

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "common/clock.h"
+
 namespace fupin {
 namespace {
 
@@ -127,16 +129,7 @@ Result<Date> Date::Parse(std::string_view text) {
   return Date(DaysFromCivil(year, month, day));
 }
 
-Date Date::Today() {
-  // A malformed FUPIN_TODAY is ignored: Today() cannot fail, and the pin is for tests.
-  if (const char* pinned = std::getenv("FUPIN_TODAY"); pinned != nullptr && *pinned != '\0') {
-    if (Result<Date> date = Parse(pinned); date.ok()) return *date;
-  }
-  std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  return Date(DaysFromCivil(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday));
-}
+Date Date::Today() { return LocalDateOf(NowSeconds()); }
 
 int Date::year() const { return CivilFromDays(days_).year; }
 int Date::month() const { return CivilFromDays(days_).month; }

@@ -23,7 +23,8 @@ class Date {
   static bool IsValidYmd(int year, int month, int day);
   static constexpr Date FromDays(int32_t days) { return Date(days); }
 
-  // Today in the local time zone, unless FUPIN_TODAY=YYYY-MM-DD is set (tests pin it).
+  // Today in China Standard Time (UTC+8), at the time of common/clock.h NowSeconds
+  // (FUPIN_NOW when set).
   static Date Today();
 
   int year() const;

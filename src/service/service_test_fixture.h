@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "service/audit_service.h"
+#include "service/accounts/audit_service.h"
 #include "storage/store.h"
 
 namespace fupin {

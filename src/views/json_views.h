@@ -7,10 +7,10 @@
 
 #include "common/error.h"
 #include "domain/policy.h"
-#include "service/assess_service.h"
-#include "service/compare_service.h"
-#include "service/import_service.h"
-#include "service/report_service.h"
+#include "service/policy/assess_service.h"
+#include "service/crosscheck/compare_service.h"
+#include "service/register/import_service.h"
+#include "service/register/report_service.h"
 #include "storage/store.h"
 
 namespace fupin {

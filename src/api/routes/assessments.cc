@@ -1,7 +1,7 @@
 // The policy engine's assessments: exit, monitoring candidates, village and county exit.
 #include "api/reply.h"
 #include "api/routes/routes.h"
-#include "service/assess_service.h"
+#include "service/policy/assess_service.h"
 #include "views/json_views.h"
 
 namespace fupin {

@@ -2,7 +2,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "common/id_number.h"
-#include "service/audit_service.h"
+#include "service/accounts/audit_service.h"
 
 namespace fupin {
 namespace {

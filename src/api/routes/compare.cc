@@ -9,7 +9,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "common/text.h"
-#include "service/compare_service.h"
+#include "service/crosscheck/compare_service.h"
 #include "service/scratch.h"
 #include "views/json_views.h"
 

@@ -2,7 +2,7 @@
 // XLSX export.
 #include "api/reply.h"
 #include "api/routes/routes.h"
-#include "service/compare_service.h"
+#include "service/crosscheck/compare_service.h"
 #include "views/json_views.h"
 
 namespace fupin {

@@ -5,7 +5,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "exchange/template_workbook.h"
-#include "service/household_service.h"
+#include "service/register/household_service.h"
 #include "views/json_views.h"
 
 namespace fupin {

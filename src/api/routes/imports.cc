@@ -6,8 +6,8 @@
 
 #include "api/reply.h"
 #include "api/routes/routes.h"
-#include "service/audit_service.h"
-#include "service/import_service.h"
+#include "service/accounts/audit_service.h"
+#include "service/register/import_service.h"
 #include "service/scratch.h"
 #include "views/json_views.h"
 

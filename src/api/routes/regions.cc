@@ -1,7 +1,7 @@
 // Regions: one region, its children, its summary (spec/api.md).
 #include "api/reply.h"
 #include "api/routes/routes.h"
-#include "service/report_service.h"
+#include "service/register/report_service.h"
 #include "views/json_views.h"
 
 namespace fupin {

@@ -12,7 +12,7 @@
 #include "api/http.h"
 #include "api/server.h"
 #include "domain/policy.h"
-#include "service/login_throttle.h"
+#include "service/accounts/login_throttle.h"
 #include "storage/store.h"
 
 namespace fupin {

@@ -808,15 +808,19 @@ class SqliteStore final : public Store {
           h.medical_out_of_pocket, h.education_cost, h.disaster_loss}) {
       u->Bind(++k, money.fen());
     }
-    u->Bind(++k, h.food_secure ? 1 : 0).Bind(++k, h.clothing_secure ? 1 : 0);
-    u->Bind(++k, h.housing_grade).Bind(++k, h.renovation).Bind(++k, h.relocation);
-    u->Bind(++k, h.water_safe ? 1 : 0).Bind(++k, h.monitor_type);
+    // One Bind per statement: each `++k` in its own full expression.
+    for (int64_t value : {int64_t{h.food_secure}, int64_t{h.clothing_secure},
+                          int64_t{h.housing_grade}, int64_t{h.renovation}, int64_t{h.relocation},
+                          int64_t{h.water_safe}, int64_t{h.monitor_type}}) {
+      u->Bind(++k, value);
+    }
     BindDate(*u, ++k, h.monitor_since);
     u->Bind(++k, static_cast<int64_t>(h.risk_types.bits()));
     BindOptionalText(*u, ++k, h.phone);
     u->Bind(++k, version);
     BindOptionalText(*u, ++k, batch_id);
-    u->Bind(++k, county).Bind(++k, code);
+    u->Bind(++k, county);
+    u->Bind(++k, code);
     FUPIN_RETURN_IF_ERROR(u->Run());
     if (h.village_code != old.village_code || h.kind != old.kind ||
         h.poverty_status != old.poverty_status || h.monitor_status != old.monitor_status) {
