@@ -301,7 +301,8 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
                 << ")\n";
     }
   }
-  for (const char* section : {"exit", "village_exit", "county_exit", "monitoring", "compare"}) {
+  for (const char* section :
+       {"exit", "village_exit", "county_exit", "monitoring", "procedures", "compare"}) {
     for (const auto& [key, value] : doc[section].items()) {
       line((std::string(section) + "." + key).c_str(), value);
     }

@@ -16,7 +16,18 @@ Error PolicyError(const PolicyValue& where, const std::string& key, const std::s
 }
 
 // What a key holds.
-enum class Type { kMoney, kRatio, kCount, kAgeRange, kGrades, kProvinces, kYearTable, kSection };
+enum class Type {
+  kMoney,
+  kRatio,
+  kCount,
+  kYear,
+  kBool,
+  kAgeRange,
+  kGrades,
+  kProvinces,
+  kYearTable,
+  kSection
+};
 
 struct KeySpec {
   const char* name;
@@ -51,6 +62,15 @@ const std::vector<KeySpec>& Schema() {
         {"medical_alert_other", Type::kMoney, {}},
         {"min_months_before_elimination", Type::kCount, {}},
         {"notice_days", Type::kCount, {}}}},
+      {"procedures",
+       Type::kSection,
+       {{"identify_until", Type::kYear, {}},
+        {"return_until", Type::kYear, {}},
+        {"identify_notice_days", Type::kCount, {}},
+        {"remove_notice_days", Type::kCount, {}},
+        {"monitor_max_days", Type::kCount, {}},
+        {"monitor_working_days", Type::kBool, {}},
+        {"require_evidence", Type::kBool, {}}}},
       {"compare", Type::kSection, {{"vehicle_price", Type::kMoney, {}}}},
   };
   return schema;
@@ -150,6 +170,16 @@ Status Validate(const PolicyValue& table, const std::vector<KeySpec>& schema,
         break;
       case Type::kCount:
         FUPIN_RETURN_IF_ERROR(ToCount(value, path, 1000).status());
+        break;
+      case Type::kYear:
+        if (value.kind != Kind::kInteger || value.integer < 1978 || value.integer > 2100) {
+          return PolicyError(value, path, "应为年份（1978–2100）", "must be a year (1978–2100)");
+        }
+        break;
+      case Type::kBool:
+        if (value.kind != Kind::kBoolean) {
+          return PolicyError(value, path, "应为 true 或 false", "must be true or false");
+        }
         break;
       case Type::kAgeRange:
         if (value.kind != Kind::kArray || value.items.size() != 2) {
@@ -275,6 +305,15 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   p->monitoring.min_months_before_elimination =
       static_cast<int>(at("monitoring", "min_months_before_elimination").integer);
   p->monitoring.notice_days = static_cast<int>(at("monitoring", "notice_days").integer);
+  p->procedures.identify_until = static_cast<int>(at("procedures", "identify_until").integer);
+  p->procedures.return_until = static_cast<int>(at("procedures", "return_until").integer);
+  p->procedures.identify_notice_days =
+      static_cast<int>(at("procedures", "identify_notice_days").integer);
+  p->procedures.remove_notice_days =
+      static_cast<int>(at("procedures", "remove_notice_days").integer);
+  p->procedures.monitor_max_days = static_cast<int>(at("procedures", "monitor_max_days").integer);
+  p->procedures.monitor_working_days = at("procedures", "monitor_working_days").integer != 0;
+  p->procedures.require_evidence = at("procedures", "require_evidence").integer != 0;
   p->compare.vehicle_price = *ToMoney(at("compare", "vehicle_price"), "");
   return p;
 }

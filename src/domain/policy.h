@@ -75,6 +75,12 @@ struct Policy {
     int min_months_before_elimination = 6;
     int notice_days = 5;
   } monitoring;
+  struct {  // spec/procedures.md
+    int identify_until = 2020, return_until = 2020;
+    int identify_notice_days = 7, remove_notice_days = 7;
+    int monitor_max_days = 15;
+    bool monitor_working_days = false, require_evidence = false;
+  } procedures;
   struct {
     Money vehicle_price;
   } compare;

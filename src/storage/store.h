@@ -18,6 +18,7 @@
 #include "domain/criteria.h"
 #include "domain/household.h"
 #include "storage/accounts.h"
+#include "storage/case_store.h"
 #include "storage/compare_store.h"
 
 namespace fupin {
@@ -224,6 +225,8 @@ class Store {
   virtual const StoreOptions& options() const = 0;
   // Department lists, findings and helper assignments, on the same connection.
   virtual CompareStore& compare() = 0;
+  // Cases (办件) and their steps, on the same connection.
+  virtual CaseStore& cases() = 0;
 
   // Changes with every committed change of households or members: "<database id>:<generation>",
   // the generation a random value written in the same commit, never repeated (not even by a

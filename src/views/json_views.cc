@@ -174,6 +174,14 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
                 {"medical_alert_other", p.monitoring.medical_alert_other.ToString()},
                 {"min_months_before_elimination", p.monitoring.min_months_before_elimination},
                 {"notice_days", p.monitoring.notice_days}}},
+              {"procedures",
+               {{"identify_until", p.procedures.identify_until},
+                {"return_until", p.procedures.return_until},
+                {"identify_notice_days", p.procedures.identify_notice_days},
+                {"remove_notice_days", p.procedures.remove_notice_days},
+                {"monitor_max_days", p.procedures.monitor_max_days},
+                {"monitor_working_days", p.procedures.monitor_working_days},
+                {"require_evidence", p.procedures.require_evidence}}},
               {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
               {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
                                     (monitoring.ok() && monitoring->earlier))}};

@@ -251,8 +251,60 @@ constexpr std::string_view kMigration7 = R"sql(
 ALTER TABLE import_batches ADD COLUMN households_unchanged INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Procedures (issue 11, spec/procedures.md): cases and the steps done. `step` and `level`
+// are the current step's, NULL once the case is closed; at most one open case per household.
+constexpr std::string_view kMigrationCases = R"sql(
+CREATE TABLE cases (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  household_code TEXT NOT NULL,
+  village_code INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  step_index INTEGER NOT NULL,
+  step TEXT,
+  level TEXT,
+  notice_start TEXT,
+  notice_closes_on TEXT,
+  opened_by TEXT NOT NULL,
+  opened_on TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  checked_by TEXT NOT NULL,
+  clue_date TEXT,
+  due_on TEXT,
+  cause INTEGER,
+  reason TEXT NOT NULL,
+  finding INTEGER,
+  monitor_type INTEGER,
+  risk_types INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  labor_override TEXT NOT NULL,
+  method INTEGER,
+  closed_at TEXT
+);
+CREATE UNIQUE INDEX cases_one_open ON cases(household_code) WHERE state = 'open';
+CREATE INDEX cases_household ON cases(household_code);
+CREATE INDEX cases_village ON cases(village_code);
+CREATE INDEX cases_waiting ON cases(level, village_code) WHERE state = 'open';
+CREATE TABLE case_steps (
+  case_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  step TEXT NOT NULL,
+  action TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  level TEXT NOT NULL,
+  role TEXT NOT NULL,
+  at TEXT NOT NULL,
+  date TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  attachments INTEGER NOT NULL,
+  to_step TEXT,
+  PRIMARY KEY (case_id, seq)
+) WITHOUT ROWID;
+)sql";
+
 constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7};
+                                            kMigration5, kMigration6, kMigration7, kMigrationCases};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -1,0 +1,29 @@
+// What opening a case needs of the household (spec/procedures.md "What opening needs"),
+// checked with the policy engine's criteria: every failing condition, with the criterion
+// keys of the assessments (income, food, clothing, education, medical, housing, water) and
+// rigid_expense, months, measure, labor, year for the others.
+#pragma once
+
+#include <vector>
+
+#include "common/date.h"
+#include "domain/policy.h"
+#include "domain/procedures/procedure.h"
+#include "storage/store.h"
+
+namespace fupin {
+
+// The failing conditions for a case of `kind` about `household` (with its members) for
+// `year` on `today`; empty when they hold. E_POLICY_YEAR when the policy has no line.
+Result<std::vector<FailedCondition>> OpeningConditions(Store& store, ProcedureKind kind,
+                                                       const Household& household,
+                                                       const Policy& policy, int year, Date today,
+                                                       const CaseParams& params);
+
+// The categories of the assistance measures recorded for a household.
+Result<std::vector<int>> MeasureCategoriesOf(Store& store, const std::string& household_code);
+
+// 风险消除方式: 1 帮扶消除 when a development-type measure (01–04) was given, else 2 自然消除.
+Result<int> EliminationMethod(Store& store, const std::string& household_code);
+
+}  // namespace fupin
