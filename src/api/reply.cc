@@ -36,10 +36,17 @@ std::string_view HttpRequest::Param(std::string_view name) const {
 
 int HttpStatusFor(std::string_view code) {
   if (code == "E_AUTH") return 401;
-  if (code == "E_DISABLED" || code == "E_FORBIDDEN") return 403;
+  if (code == "E_DISABLED" || code == "E_FORBIDDEN" || code == "E_STEP_LEVEL" ||
+      code == "E_SEPARATION") {
+    return 403;
+  }
   if (code == "E_NOT_FOUND") return 404;
   if (code == "E_METHOD") return 405;
-  if (code == "E_CONFLICT" || code == "E_VERSION_CONFLICT") return 409;
+  if (code == "E_CONFLICT" || code == "E_VERSION_CONFLICT" || code == "E_CASE_OPEN" ||
+      code == "E_STATE" || code == "E_NOTICE_OPEN") {
+    return 409;
+  }
+  if (code == "E_CONDITIONS" || code == "E_EVIDENCE") return 422;
   if (code == "E_TOO_LARGE") return 413;
   if (code == "E_URI_TOO_LONG") return 414;
   if (code == "E_THROTTLED") return 429;
@@ -74,6 +81,10 @@ const char* ReasonFor(int status) {
       return "Payload Too Large";
     case 414:
       return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
     case 429:
       return "Too Many Requests";
     case 431:
