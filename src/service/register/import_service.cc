@@ -21,8 +21,8 @@
 #include "domain/household_rules.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
-#include "service/register/aggregates.h"
 #include "service/clock.h"
+#include "service/register/aggregates.h"
 #include "service/register/history.h"
 
 namespace fupin {
@@ -1124,6 +1124,13 @@ bool Importer::SameAsStored(const Household& stored, const Household& file) {
   return true;
 }
 
+// Whether `after` changes what procedures decide: 户类型, 贫困状态, the years, 监测.
+static bool ChangesStatus(const Household& before, const Household& after) {
+  return before.kind != after.kind || before.poverty_status != after.poverty_status ||
+         before.registered_year != after.registered_year || before.exit_year != after.exit_year ||
+         before.monitor_status != after.monitor_status || before.monitor_type != after.monitor_type;
+}
+
 Status Importer::CheckRegister() {
   // While writing early, the register was empty when the transaction began.
   if (writing_) return Status::Ok();
@@ -1159,6 +1166,20 @@ Status Importer::CheckRegister() {
     const Household& registered = (*old)->household;
     stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
     if (stored_[i] == kUnchanged) continue;
+    if (ChangesStatus(registered, h)) {
+      // A status moves through its case while one is open (spec/procedures.md).
+      auto open = store_.cases().OpenCaseOf(code);
+      if (!open.ok()) return open.error();
+      if (open->has_value()) {
+        e.valid = false;
+        stored_[i] = kNotStored;
+        const std::string id = std::to_string(**open);
+        AddIssue(households_src_.file, e.line, "贫困状态", code, "E_CASE_OPEN",
+                 "该户有未办结的办件 " + id + "，导入不能改变其状态",
+                 "the household has an open case (" + id + "): an import cannot change its status");
+        continue;
+      }
+    }
     KeepStored(i, **old);
     // The members registered in this same household need no look-up in the person index.
     for (uint32_t m = e.first_member, k = 0; m != kNoEntry; m = members_[m].next, ++k) {
