@@ -18,6 +18,7 @@
 #include "domain/criteria.h"
 #include "domain/household.h"
 #include "storage/accounts.h"
+#include "storage/care_store.h"
 #include "storage/compare_store.h"
 
 namespace fupin {
@@ -224,6 +225,8 @@ class Store {
   virtual const StoreOptions& options() const = 0;
   // Department lists, findings and helper assignments, on the same connection.
   virtual CompareStore& compare() = 0;
+  // Measures, visits and attachments (帮扶措施, 走访, 附件), on the same connection.
+  virtual CareStore& care() = 0;
 
   // Changes with every committed change of households or members: "<database id>:<generation>",
   // the generation a random value written in the same commit, never repeated (not even by a

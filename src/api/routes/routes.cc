@@ -43,6 +43,8 @@ Routes AllRoutes() {
   AddAuditRoutes(routes);
   AddCompareRoutes(routes);
   AddFindingRoutes(routes);
+  AddMeasureRoutes(routes);
+  AddAttachmentRoutes(routes);
   return routes;
 }
 

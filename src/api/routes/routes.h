@@ -57,6 +57,8 @@ void AddAssessmentRoutes(Routes& routes);  // routes/assessments.cc
 void AddAuditRoutes(Routes& routes);       // routes/audit.cc
 void AddCompareRoutes(Routes& routes);     // routes/compare.cc: department lists, quality checks
 void AddFindingRoutes(Routes& routes);     // routes/findings.cc
+void AddMeasureRoutes(Routes& routes);     // routes/measures.cc: measures, visits, timeline
+void AddAttachmentRoutes(Routes& routes);  // routes/attachments.cc
 
 // Every route of the API.
 Routes AllRoutes();

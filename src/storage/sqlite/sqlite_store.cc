@@ -14,6 +14,7 @@
 #include "common/id_number.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_accounts.h"
+#include "storage/sqlite/sqlite_care.h"
 #include "storage/sqlite/sqlite_compare.h"
 
 namespace fupin {
@@ -389,7 +390,10 @@ class PendingPersons {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Database db, StoreOptions options)
-      : db_(std::move(db)), options_(std::move(options)), compare_(NewSqliteCompareStore(db_)) {}
+      : db_(std::move(db)),
+        options_(std::move(options)),
+        compare_(NewSqliteCompareStore(db_)),
+        care_(NewSqliteCareStore(db_)) {}
 
   void SetAccounts(std::unique_ptr<SqliteAccountStore> accounts) {
     accounts_ = std::move(accounts);
@@ -534,6 +538,7 @@ class SqliteStore final : public Store {
   bool in_transaction() const override { return in_transaction_; }
   AccountStore& accounts() override { return *accounts_; }
   CompareStore& compare() override { return *compare_; }
+  CareStore& care() override { return *care_; }
 
   Result<std::string> RegisterStamp() override {
     auto stmt = db_.Prepare(
@@ -1449,6 +1454,7 @@ class SqliteStore final : public Store {
   StoreOptions options_;
   std::unique_ptr<SqliteAccountStore> accounts_;  // its own file; destroyed first
   std::unique_ptr<CompareStore> compare_;         // on db_; destroyed first
+  std::unique_ptr<CareStore> care_;               // on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
@@ -1483,6 +1489,7 @@ class SqliteStore final : public Store {
     Rollback();
     accounts_.reset();
     compare_.reset();
+    care_.reset();
     // Statements must be finalised before the connection closes.
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
