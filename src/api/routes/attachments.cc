@@ -33,7 +33,7 @@ Reply Download(RouteContext& ctx, const HttpRequest& req) {
   // Not an attachment's number is no attachment: 404 as for one that does not exist.
   if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos ||
       std::stoll(id) <= 0) {
-    return Failure(Error::NotFound("附件不存在：" + id, "no such attachment: " + id), req.lang);
+    return Failure(Error::NotFound("附件不存在", "no such attachment"), req.lang);
   }
   auto file = ReadAttachment(ctx.store, req.caller, std::stoll(id));
   if (!file.ok()) return Failure(file.error(), req.lang);

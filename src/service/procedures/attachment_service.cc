@@ -11,10 +11,8 @@
 namespace fupin {
 namespace {
 
-Error NoSuchAttachment(int64_t id) {
-  const std::string n = std::to_string(id);
-  return Error::NotFound("附件不存在：" + n, "no such attachment: " + n);
-}
+// The same words for every id: one outside the scope reads as one that does not exist.
+Error NoSuchAttachment() { return Error::NotFound("附件不存在", "no such attachment"); }
 
 Error CannotClaim(int64_t id) {
   const std::string n = std::to_string(id);
@@ -146,18 +144,18 @@ Result<std::vector<AttachmentRow>> AttachmentsOf(Store& store, const std::string
 }
 
 Result<AttachmentFile> ReadAttachment(Store& store, const Caller& caller, int64_t id) {
-  if (!RoleMay(caller.user.role, Permission::kRead)) return NoSuchAttachment(id);
+  if (!RoleMay(caller.user.role, Permission::kRead)) return NoSuchAttachment();
   auto found = store.care().GetAttachment(id);
   if (!found.ok()) return found.error();
-  if (!found->has_value()) return NoSuchAttachment(id);
+  if (!found->has_value()) return NoSuchAttachment();
   AttachmentFile file{std::move(**found), {}};
   RegionCode region = caller.user.region;
   if (file.row.owner.empty()) {
-    if (file.row.uploaded_by != caller.user.username) return NoSuchAttachment(id);
+    if (file.row.uploaded_by != caller.user.username) return NoSuchAttachment();
   } else {
     auto household = HouseholdInReadScope(store, caller, file.row.household_code);
     if (!household.ok()) {
-      if (household.error().code == "E_NOT_FOUND") return NoSuchAttachment(id);
+      if (household.error().code == "E_NOT_FOUND") return NoSuchAttachment();
       return household.error();
     }
     region = household->household.village_code;
