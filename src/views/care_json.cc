@@ -59,19 +59,22 @@ Json TimelineJson(const std::vector<TimelineItem>& items, bool masked) {
       j["type"] = "history";
       j["actor"] = h->actor;
       Json changes = Json::array();
-      for (auto& c : HistoryJson(h->changes, masked)) {
+      const Json history = HistoryJson(h->changes, masked);
+      for (const auto& c : history) {
         if (j.find("source") == j.end()) j["source"] = c["source"];
         changes.push_back(Json{{"field", c["field"]}, {"old", c["old"]}, {"new", c["new"]}});
       }
       j["changes"] = changes;
     } else if (const auto* m = std::get_if<MeasureRow>(&item.event)) {
       j["type"] = "measure";
-      for (auto& [key, value] : MeasureJson(*m, masked).items()) {
+      const Json fields = MeasureJson(*m, masked);  // kept alive through the loop
+      for (const auto& [key, value] : fields.items()) {
         if (!j.contains(key)) j[key] = value;
       }
     } else if (const auto* v = std::get_if<VisitView>(&item.event)) {
       j["type"] = "visit";
-      for (auto& [key, value] : VisitJson(*v, masked).items()) {
+      const Json fields = VisitJson(*v, masked);
+      for (const auto& [key, value] : fields.items()) {
         if (!j.contains(key)) j[key] = value;
       }
     }

@@ -59,7 +59,7 @@ TEST(AttachmentLabelTest, OnlyTheBaseNameIsKeptWithoutControlCharacters) {
 
 class AttachmentTest : public ServiceTest {
  protected:
-  AttachmentTest() : ServiceTest({{620422, "县"}, {kOther, "甲村"}, {kVillage, "乙村"}}) {}
+  AttachmentTest() : ServiceTest({{620422000000, "县"}, {kOther, "甲村"}, {kVillage, "乙村"}}) {}
   void SetUp() override {
     ServiceTest::SetUp();
     if (HasFatalFailure()) return;
@@ -74,7 +74,7 @@ class AttachmentTest : public ServiceTest {
                const std::string& owner = "case:1:2", const std::string& household = "H1") {
     FUPIN_RETURN_IF_ERROR(store_->Begin());
     Status s =
-        ClaimAttachments(*store_, caller, ids, owner, RegionCode::FromInt(620422), household);
+        ClaimAttachments(*store_, caller, ids, owner, RegionCode::FromInt(620422000000), household);
     if (!s.ok()) {
       store_->Rollback();
       return s;
@@ -128,7 +128,7 @@ TEST_F(AttachmentTest, EmptyAndOversizedFilesAreRefused) {
 
 TEST_F(AttachmentTest, RolesThatDoNotRecordMayNotUpload) {
   for (Role role : {Role::kViewer, Role::kAuditor, Role::kDepartment}) {
-    EXPECT_EQ(UploadAttachment(*store_, As("x", role, 620422), "a.png", kPng).error().code,
+    EXPECT_EQ(UploadAttachment(*store_, As("x", role, 620422000000), "a.png", kPng).error().code,
               "E_FORBIDDEN");
   }
 }
@@ -165,10 +165,10 @@ TEST_F(AttachmentTest, AnOwnerHoldsAtMostNineAttachments) {
 }
 
 TEST_F(AttachmentTest, ClaimingOutsideATransactionIsABug) {
-  EXPECT_EQ(
-      ClaimAttachments(*store_, op_, {Upload(op_)}, "visit:1", RegionCode::FromInt(620422), "H1")
-          .code(),
-      "E_INTERNAL");
+  const Status s = ClaimAttachments(*store_, op_, {Upload(op_)}, "visit:1",
+                                    RegionCode::FromInt(620422000000), "H1");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "E_INTERNAL");
 }
 
 TEST_F(AttachmentTest, AnUnclaimedFileIsReadByItsUploaderAlone) {
@@ -182,7 +182,8 @@ TEST_F(AttachmentTest, AClaimedFileIsReadWithinItsHouseholdsScopeAndAudited) {
   const int64_t id = Upload(op_);
   ASSERT_TRUE(Claim(op_, {id}).ok());
   EXPECT_TRUE(ReadAttachment(*store_, other_op_, id).ok()) << "another operator of the village";
-  EXPECT_TRUE(ReadAttachment(*store_, As("viewer", Role::kViewer, 620422), id).ok());
+  auto viewer = ReadAttachment(*store_, As("viewer", Role::kViewer, 620422000000), id);
+  EXPECT_TRUE(viewer.ok()) << viewer.error().en;
   auto outside = ReadAttachment(*store_, As("op3", Role::kVillageOperator, kOther), id);
   auto missing = ReadAttachment(*store_, As("op3", Role::kVillageOperator, kOther), 99999);
   EXPECT_EQ(outside.error().code, "E_NOT_FOUND");

@@ -18,12 +18,12 @@ namespace {
 const char* kHouseholds =
     "户编号,行政区划代码,户类型,贫困状态,识别年度,主要致贫原因,工资性收入,生产经营性收入,"
     "生产经营性支出,财产性收入,转移性收入,不愁吃,不愁穿,住房安全等级,饮水安全,监测对象类型,"
-    "监测状态,纳入监测日期,风险类型\n"
-    "H1,620422102201,建档立卡户,未脱贫,2016,缺资金,3000,0,0,0,0,是,是,A,是,,,,\n"
+    "监测状态,纳入监测日期,风险类型,脱贫年度\n"
+    "H1,620422102201,建档立卡户,未脱贫,2016,缺资金,3000,0,0,0,0,是,是,A,是,,,,,\n"
     "H2,620422102201,建档立卡户,已脱贫,2016,缺资金,3000,0,0,0,0,是,是,A,是,脱贫不稳定户,监测中,"
-    "2025-03-01,因病\n"
+    "2025-03-01,因病,2019\n"
     "H3,620422101205,建档立卡户,已脱贫,2016,缺资金,3000,0,0,0,0,是,是,A,是,脱贫不稳定户,监测中,"
-    "2025-03-01,因病\n";
+    "2025-03-01,因病,2019\n";
 const char* kMembers =
     "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
     "H1,甲,620422198001010019,户主,非在校生,健康,普通劳动力,是\n"
@@ -45,7 +45,7 @@ MeasureInput Measure(std::string category = "01", std::string date = "2026-06-01
 
 class CareTest : public ServiceTest {
  protected:
-  CareTest() : ServiceTest({{620422, "县"}, {kOther, "甲村"}, {kVillage, "乙村"}}) {}
+  CareTest() : ServiceTest({{620422000000, "县"}, {kOther, "甲村"}, {kVillage, "乙村"}}) {}
   void SetUp() override {
     ServiceTest::SetUp();
     if (HasFatalFailure()) return;
@@ -82,7 +82,7 @@ TEST_F(CareTest, AVillageOperatorRecordsAMeasureWithItsAmountInFen) {
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0].description, "发放鸡苗 200 只");
-  EXPECT_EQ((*list)[0].county_code, 620422);
+  EXPECT_EQ((*list)[0].county_code, 620422000000);
   EXPECT_EQ(AuditCount("measure.add"), 1);
 }
 
@@ -95,7 +95,7 @@ TEST_F(CareTest, MeasuresAreListedNewestFirst) {
   ASSERT_EQ(list->size(), 3u);
   EXPECT_EQ((*list)[0].date, "2026-05-05");
   EXPECT_EQ((*list)[2].date, "2025-12-31");
-  auto latest = store_->care().LatestMeasureDate(620422, "H1");
+  auto latest = store_->care().LatestMeasureDate(620422000000, "H1");
   ASSERT_TRUE(latest.ok());
   EXPECT_EQ(*latest, "2026-05-05");
 }
@@ -138,7 +138,7 @@ TEST_F(CareTest, TwoThousandChineseCharactersAndLineBreaksAreAccepted) {
 
 TEST_F(CareTest, RolesThatDoNotRecordAssistanceAreForbiddenBeforeTheHouseholdIsLookedUp) {
   for (Role role : {Role::kViewer, Role::kAuditor, Role::kDepartment}) {
-    const Caller c = As("x", role, 620422);
+    const Caller c = As("x", role, 620422000000);
     EXPECT_EQ(AddMeasure(*store_, c, "H1", Measure()).error().code, "E_FORBIDDEN");
     EXPECT_EQ(AddMeasure(*store_, c, "HNOSUCH", Measure()).error().code, "E_FORBIDDEN");
     EXPECT_EQ(AddVisit(*store_, c, "H1", {"2026-06-01", std::nullopt, "好", {}}).error().code,
