@@ -220,6 +220,21 @@ TEST_F(CareTest, TheWorklistNamesMonitoredHouseholdsWithoutAMeasureInTheLastDays
       "E_NOT_FOUND");
 }
 
+TEST_F(CareTest, AHelpersWorklistHoldsItsOwnHouseholdsOnly) {
+  // helper1 is assigned H2 (monitored, no measure); H3 is monitored too, elsewhere.
+  auto mine =
+      MonitoredWithoutRecentMeasure(*store_, helper_, RegionCode::FromInt(kVillage), 30, 0, 50);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->total, 1);
+  EXPECT_EQ(mine->items[0].household_code, "H2");
+  EXPECT_EQ(mine->items[0].latest_measure_date, "") << "never had one";
+  const Caller other_helper = As("helper2", Role::kHelper, kVillage);
+  auto none = MonitoredWithoutRecentMeasure(*store_, other_helper, RegionCode::FromInt(kVillage),
+                                            30, 0, 50);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->total, 0);
+}
+
 TEST_F(CareTest, TheTimelineMergesHistoryMeasuresAndVisitsNewestFirst) {
   ASSERT_TRUE(AddMeasure(*store_, admin_, "H1", Measure("01", "2026-03-01")).ok());
   ASSERT_TRUE(AddVisit(*store_, admin_, "H1", {"2026-06-29", std::nullopt, "走访", {}}).ok());
