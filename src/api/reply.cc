@@ -48,6 +48,7 @@ int HttpStatusFor(std::string_view code) {
   }
   if (code == "E_CONDITIONS" || code == "E_EVIDENCE") return 422;
   if (code == "E_TOO_LARGE") return 413;
+  if (code == "E_ATTACHMENT_TYPE") return 415;
   if (code == "E_URI_TOO_LONG") return 414;
   if (code == "E_THROTTLED") return 429;
   if (code == "E_HEADERS_TOO_LARGE") return 431;
@@ -57,6 +58,28 @@ int HttpStatusFor(std::string_view code) {
     return 500;
   }
   return 400;
+}
+
+std::string ContentDisposition(std::string_view filename) {
+  std::string fallback, encoded;
+  bool plain = true;
+  for (unsigned char c : filename) {
+    const bool safe = (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                      c == '.' || c == '-' || c == '_' || c == ' ';
+    plain = plain && (safe || (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '%'));
+    fallback += (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') ? static_cast<char>(c) : '_';
+    if (safe && c != ' ') {
+      encoded += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  std::string out = "attachment; filename=\"" + fallback + "\"";
+  if (!plain) out += "; filename*=UTF-8''" + encoded;
+  return out;
 }
 
 const char* ReasonFor(int status) {

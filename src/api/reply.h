@@ -23,10 +23,14 @@ namespace fupin {
 using Json = nlohmann::ordered_json;  // as views/json_views.h
 
 // The HTTP status of an error code: E_AUTH 401, E_FORBIDDEN/E_DISABLED 403, E_NOT_FOUND 404,
-// E_CONFLICT 409, E_TOO_LARGE 413, E_URI_TOO_LONG 414, E_THROTTLED 429,
+// E_CONFLICT 409, E_TOO_LARGE 413, E_ATTACHMENT_TYPE 415, E_URI_TOO_LONG 414, E_THROTTLED 429,
 // E_HEADERS_TOO_LARGE 431, E_BUSY 503, server-side failures 500, every other code 400.
 int HttpStatusFor(std::string_view code);
 const char* ReasonFor(int status);
+// The Content-Disposition of a download named `filename`: `attachment; filename="…"` with
+// quotes, backslashes and bytes outside printable ASCII as '_', and, when the name is not
+// plain ASCII, the exact UTF-8 name as `filename*=UTF-8''…` (RFC 6266, percent-encoded).
+std::string ContentDisposition(std::string_view filename);
 
 // {"data": data}.
 Reply Data(const Json& data, int status = 200);

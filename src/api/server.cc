@@ -553,7 +553,7 @@ void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std
   response.append_header("X-Content-Type-Options", "nosniff");
   if (!reply.filename.empty()) {
     response.append_header(restinio::http_field::content_disposition,
-                           "attachment; filename=\"" + reply.filename + "\"");
+                           ContentDisposition(reply.filename));
   }
   if (reply.retry_after > 0) {
     response.append_header(restinio::http_field::retry_after, std::to_string(reply.retry_after));

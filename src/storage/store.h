@@ -18,6 +18,7 @@
 #include "domain/criteria.h"
 #include "domain/household.h"
 #include "storage/accounts.h"
+#include "storage/care_store.h"
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
 
@@ -227,6 +228,8 @@ class Store {
   virtual CompareStore& compare() = 0;
   // Cases (办件) and their steps, on the same connection.
   virtual CaseStore& cases() = 0;
+  // Measures, visits and attachments (帮扶措施, 走访, 附件), on the same connection.
+  virtual CareStore& care() = 0;
 
   // Changes with every committed change of households or members: "<database id>:<generation>",
   // the generation a random value written in the same commit, never repeated (not even by a

@@ -82,14 +82,16 @@ export const MATRIX_USERS = USERS.filter((u) => !['lockme', 'disableme', 'passwd
 // What each role may do (service/auth_service.h Permission), within its region subtree.
 // `read` covers regions, summaries, households, findings and department lists; `compare`
 // is uploading a department list (kCompare), `decide` confirming or dismissing findings
-// and running the quality checks (kDecideFindings). ID numbers and phones are masked for
+// and running the quality checks (kDecideFindings), `care` recording measures and visits
+// and uploading attachments (kRecordAssistance; a helper for its assigned households
+// only, which ASSIGNED makes the target inside its scope). ID numbers and phones are masked for
 // the roles in MASKED.
 export const PERMISSIONS = {
-  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide'],
-  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide'],
-  township_operator: ['read', 'write', 'import', 'assess', 'export'],
-  village_operator: ['read', 'write', 'assess', 'export'],
-  helper: ['read', 'assess'],
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care'],
+  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care'],
+  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care'],
+  village_operator: ['read', 'write', 'assess', 'export', 'care'],
+  helper: ['read', 'assess', 'care'],
   department: ['read', 'compare'],
   auditor: ['read', 'assess', 'export', 'audit'],
   viewer: ['read', 'assess'],
@@ -314,6 +316,69 @@ export const ENDPOINTS = [
     check: (res, { assert }) => {
       assert.equal(typeof res.body.data.total, 'number');
       assert.ok(Array.isArray(res.body.data.items));
+    },
+  },
+  // ---- measures, visits, attachments and the timeline (issue 11, measures-and-visits.md) ----
+  ...['measures', 'visits', 'timeline'].map((what) => ({
+    method: 'GET', path: `/api/v1/households/{household_code}/${what}`, perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { household_code: target.household } }),
+    check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
+  })),
+  {
+    method: 'POST', path: '/api/v1/households/{household_code}/measures', perm: 'care', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({
+      params: { household_code: target.household },
+      body: { category: '02', date: '2026-06-01', amount: '800.00', description: '介绍到县城务工' },
+    }),
+    check: (res, { assert, user, target }) => {
+      const m = res.body.data;
+      assert.deepEqual([m.household_code, m.category, m.amount, m.recorded_by], [target.household, '02', '800.00', user.name]);
+    },
+  },
+  {
+    // With a photo the caller uploads first (none when it may not upload).
+    method: 'POST', path: '/api/v1/households/{household_code}/visits', perm: 'care', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ target, user, h }) => ({
+      params: { household_code: target.household },
+      body: { date: '2026-06-29', findings: '家中均好，房屋安全', attachments: await h.uploadAs(user) },
+    }),
+    check: (res, { assert, user }) => {
+      assert.equal(res.body.data.visitor, user.name);
+      assert.equal(res.body.data.attachments.length, 1);
+      assert.equal(res.body.data.attachments[0].media_type, 'image/png');
+    },
+  },
+  {
+    method: 'GET', path: '/api/v1/measure-categories', perm: null, ok: 200,
+    build: () => ({}),
+    check: (res, { assert }) => assert.deepEqual(res.body.data[0], { code: '01', label: '产业帮扶', development: true }),
+  },
+  {
+    method: 'GET', path: '/api/v1/measures/due', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region, days: 30 } }),
+    check: (res, { assert }) => assert.equal(typeof res.body.data.total, 'number'),
+  },
+  {
+    method: 'POST', path: '/api/v1/attachments', perm: 'care', ok: 201,
+    build: ({ h }) => ({ form: h.photoForm('门前.png') }),
+    check: (res, { assert }) => {
+      assert.equal(res.body.data.media_type, 'image/png');
+      assert.match(res.body.data.sha256, /^[0-9a-f]{64}$/);
+    },
+  },
+  {
+    // A photo of a visit to the target household (recorded by root; none for a missing one).
+    method: 'GET', path: '/api/v1/attachments/{id}', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ target, h }) => ({ params: { id: await h.photoOf(target.household) } }),
+    check: (res, { assert }) => {
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(res.bytes.subarray(1, 4).toString('latin1'), 'PNG');
     },
   },
 ];

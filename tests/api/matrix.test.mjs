@@ -34,7 +34,35 @@ const h = {
     assert.equal(res.status, 200, `root reads the findings of ${village}: ${res.text}`);
     return res.body.data.items[0]?.id ?? 99999999;
   },
+  // Measures and visits (matrix.mjs, issue 11): a form holding a small PNG.
+  photoForm: (name) => {
+    const f = new FormData();
+    f.append('file', new Blob([PNG], { type: 'application/octet-stream' }), name);
+    return f;
+  },
+  // The ids of a photo `user` uploads, [] when it may not upload.
+  uploadAs: async (user) => {
+    if (!user) return [];
+    const res = await api(srv, 'POST', '/api/v1/attachments', { token: await srv.token(user.name), form: h.photoForm('走访.png') });
+    return res.status === 201 ? [res.body.data.id] : [];
+  },
+  // The id of a photo of a visit root records to `household` (once), or one no file has.
+  photos: new Map(),
+  photoOf: async (household) => {
+    if (household.startsWith('HNOSUCH')) return 99999999;
+    if (!h.photos.has(household)) {
+      const token = await srv.token('root');
+      const [id] = await h.uploadAs({ name: 'root' });
+      const res = await api(srv, 'POST', `/api/v1/households/${household}/visits`, {
+        token, body: { date: '2026-06-28', findings: '拍照存档', attachments: [id] },
+      });
+      assert.equal(res.status, 201, `root records a visit to ${household}: ${res.text}`);
+      h.photos.set(household, id);
+    }
+    return h.photos.get(household);
+  },
 };
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 before(async () => {
   srv = await startServer();

@@ -5,6 +5,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "service/procedures/case_service.h"
+#include "views/care_json.h"
 #include "views/case_json.h"
 
 namespace fupin {
@@ -71,6 +72,19 @@ Result<std::vector<int64_t>> AttachmentIds(const Json& body) {
     ids.push_back(id.get<int64_t>());
   }
   return ids;
+}
+
+// The case with its steps' attachments (file name, media type, size, SHA-256).
+Reply CaseReply(RouteContext& ctx, const CaseView& view, Lang lang, int status = 200) {
+  auto attachments = CaseAttachments(ctx.store, view.stored);
+  if (!attachments.ok()) return Failure(attachments.error(), lang);
+  std::vector<Json> by_step;
+  for (const auto& rows : *attachments) {
+    Json list = Json::array();
+    for (const AttachmentRow& row : rows) list.push_back(AttachmentJson(row));
+    by_step.push_back(std::move(list));
+  }
+  return Data(CaseJson(view, &by_step), status);
 }
 
 Reply Refused(const Error& error, const CaseRefusal& refusal, Lang lang) {
@@ -154,7 +168,7 @@ Reply Create(RouteContext& ctx, const HttpRequest& req) {
   CaseRefusal refusal;
   auto view = OpenCase(ctx.store, ctx.policy, req.caller, r, &refusal);
   if (!view.ok()) return Refused(view.error(), refusal, lang);
-  return Data(CaseJson(*view), 201);
+  return CaseReply(ctx, *view, lang, 201);
 }
 
 Reply List(RouteContext& ctx, const HttpRequest& req) {
@@ -209,7 +223,7 @@ Reply Show(RouteContext& ctx, const HttpRequest& req) {
   if (!id.ok()) return Failure(id.error(), req.lang);
   auto view = GetCase(ctx.store, ctx.policy, req.caller, *id);
   if (!view.ok()) return Failure(view.error(), req.lang);
-  return Data(CaseJson(*view));
+  return CaseReply(ctx, *view, req.lang);
 }
 
 // advance, objections, return, reject: a body, the service's move, the case after it.
@@ -225,7 +239,7 @@ Reply Advance(RouteContext& ctx, const HttpRequest& req) {
   CaseRefusal refusal;
   auto view = AdvanceCase(ctx.store, ctx.policy, req.caller, *id, *comment, *attachments, &refusal);
   if (!view.ok()) return Refused(view.error(), refusal, req.lang);
-  return Data(CaseJson(*view));
+  return CaseReply(ctx, *view, req.lang);
 }
 
 Reply Object(RouteContext& ctx, const HttpRequest& req) {
@@ -238,7 +252,7 @@ Reply Object(RouteContext& ctx, const HttpRequest& req) {
   CaseRefusal refusal;
   auto view = ObjectToCase(ctx.store, ctx.policy, req.caller, *id, *text, &refusal);
   if (!view.ok()) return Refused(view.error(), refusal, req.lang);
-  return Data(CaseJson(*view), 201);
+  return CaseReply(ctx, *view, req.lang, 201);
 }
 
 Reply Return(RouteContext& ctx, const HttpRequest& req) {
@@ -253,7 +267,7 @@ Reply Return(RouteContext& ctx, const HttpRequest& req) {
   CaseRefusal refusal;
   auto view = ReturnCase(ctx.store, ctx.policy, req.caller, *id, *to, *reason, &refusal);
   if (!view.ok()) return Refused(view.error(), refusal, req.lang);
-  return Data(CaseJson(*view));
+  return CaseReply(ctx, *view, req.lang);
 }
 
 Reply Reject(RouteContext& ctx, const HttpRequest& req) {
@@ -266,7 +280,7 @@ Reply Reject(RouteContext& ctx, const HttpRequest& req) {
   CaseRefusal refusal;
   auto view = RejectCase(ctx.store, ctx.policy, req.caller, *id, *reason, &refusal);
   if (!view.ok()) return Refused(view.error(), refusal, req.lang);
-  return Data(CaseJson(*view));
+  return CaseReply(ctx, *view, req.lang);
 }
 
 }  // namespace

@@ -44,6 +44,8 @@ Routes AllRoutes() {
   AddCompareRoutes(routes);
   AddFindingRoutes(routes);
   AddCaseRoutes(routes);
+  AddMeasureRoutes(routes);
+  AddAttachmentRoutes(routes);
   return routes;
 }
 

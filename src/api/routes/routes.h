@@ -58,6 +58,8 @@ void AddAuditRoutes(Routes& routes);       // routes/audit.cc
 void AddCompareRoutes(Routes& routes);     // routes/compare.cc: department lists, quality checks
 void AddFindingRoutes(Routes& routes);     // routes/findings.cc
 void AddCaseRoutes(Routes& routes);        // routes/cases.cc: 办件 and their moves
+void AddMeasureRoutes(Routes& routes);     // routes/measures.cc: measures, visits, timeline
+void AddAttachmentRoutes(Routes& routes);  // routes/attachments.cc
 
 // Every route of the API.
 Routes AllRoutes();

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "service/accounts/audit_service.h"
-#include "service/clock.h"
 #include "service/accounts/crypto.h"
+#include "service/clock.h"
 
 namespace fupin {
 namespace {
@@ -135,13 +135,15 @@ bool RoleMay(Role role, Permission p) {
     case Role::kCountyAdmin:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
              p == P::kExport || p == P::kCompare || p == P::kDecideFindings ||
-             p == P::kAssignHelpers;
+             p == P::kAssignHelpers || p == P::kRecordAssistance;
     case Role::kTownshipOperator:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
-             p == P::kExport;
+             p == P::kExport || p == P::kRecordAssistance;
     case Role::kVillageOperator:
-      return p == P::kRead || p == P::kWriteHousehold || p == P::kAssess || p == P::kExport;
+      return p == P::kRead || p == P::kWriteHousehold || p == P::kAssess || p == P::kExport ||
+             p == P::kRecordAssistance;
     case Role::kHelper:
+      return p == P::kRead || p == P::kAssess || p == P::kRecordAssistance;
     case Role::kViewer:
       return p == P::kRead || p == P::kAssess;
     case Role::kDepartment:

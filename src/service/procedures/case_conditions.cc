@@ -44,14 +44,17 @@ FailedCondition EliminationCondition(const std::string& unmet, const Household& 
 
 }  // namespace
 
-Result<std::vector<int>> MeasureCategoriesOf(Store& store, const std::string& household_code) {
-  (void)store;
-  (void)household_code;
-  return std::vector<int>{};
+Result<std::vector<int>> MeasureCategoriesOf(Store& store, const Household& household) {
+  auto measures =
+      store.care().Measures(household.village_code.county().value(), household.household_code);
+  if (!measures.ok()) return measures.error();
+  std::vector<int> categories;
+  for (const MeasureRow& m : *measures) categories.push_back(m.category);
+  return categories;
 }
 
-Result<int> EliminationMethod(Store& store, const std::string& household_code) {
-  auto categories = MeasureCategoriesOf(store, household_code);
+Result<int> EliminationMethod(Store& store, const Household& household) {
+  auto categories = MeasureCategoriesOf(store, household);
   if (!categories.ok()) return categories.error();
   const bool development =
       std::any_of(categories->begin(), categories->end(), [](int c) { return c >= 1 && c <= 4; });
@@ -108,7 +111,7 @@ Result<std::vector<FailedCondition>> OpeningConditions(Store& store, ProcedureKi
     case ProcedureKind::kEliminate: {
       auto line = policy.MonitoringLine(year);
       if (!line.ok()) return line.error();
-      auto categories = MeasureCategoriesOf(store, h.household_code);
+      auto categories = MeasureCategoriesOf(store, h);
       if (!categories.ok()) return categories.error();
       const EliminationDecision d =
           AssessElimination(h, policy, year, line->amount, today, *categories);

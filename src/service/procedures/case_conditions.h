@@ -21,9 +21,9 @@ Result<std::vector<FailedCondition>> OpeningConditions(Store& store, ProcedureKi
                                                        const CaseParams& params);
 
 // The categories of the assistance measures recorded for a household.
-Result<std::vector<int>> MeasureCategoriesOf(Store& store, const std::string& household_code);
+Result<std::vector<int>> MeasureCategoriesOf(Store& store, const Household& household);
 
 // 风险消除方式: 1 帮扶消除 when a development-type measure (01–04) was given, else 2 自然消除.
-Result<int> EliminationMethod(Store& store, const std::string& household_code);
+Result<int> EliminationMethod(Store& store, const Household& household);
 
 }  // namespace fupin

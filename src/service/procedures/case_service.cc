@@ -6,6 +6,7 @@
 #include "domain/criteria.h"
 #include "service/accounts/audit_service.h"
 #include "service/clock.h"
+#include "service/procedures/attachment_service.h"
 #include "service/procedures/case_conditions.h"
 #include "service/register/aggregates.h"
 #include "service/register/history.h"
@@ -240,12 +241,16 @@ Result<CaseView> Move(Store& store, const PolicySet& policy, const Caller& calle
         return ConditionsError(*failed);
       }
       if (c.value.kind == ProcedureKind::kEliminate) {
-        auto method = EliminationMethod(store, c.household_code);
+        auto method = EliminationMethod(store, (*household)->household);
         if (!method.ok()) return method.error();
         c.params.method = *method;
       }
     }
     const size_t first_new = c.value.steps.size();
+    if (!attachments.empty()) {
+      FUPIN_RETURN_IF_ERROR(ClaimAttachments(store, caller, attachments, StepOwner(c.id, first_new),
+                                             c.village_code.county(), c.household_code));
+    }
     c.value = std::move(*next);
     while (c.meta.size() < c.value.steps.size()) c.meta.push_back(MetaOf(caller));
     std::string audit_action = "case." + std::string(ActionKindKey(action.kind));
@@ -262,6 +267,24 @@ Result<CaseView> Move(Store& store, const PolicySet& policy, const Caller& calle
 }
 
 }  // namespace
+
+std::string StepOwner(int64_t case_id, size_t step) {
+  return "case:" + std::to_string(case_id) + ":" + std::to_string(step);
+}
+
+Result<std::vector<std::vector<AttachmentRow>>> CaseAttachments(Store& store, const StoredCase& c) {
+  std::vector<std::vector<AttachmentRow>> out;
+  for (size_t i = 0; i < c.value.steps.size(); ++i) {
+    if (c.value.steps[i].attachments == 0) {
+      out.emplace_back();
+      continue;
+    }
+    auto rows = AttachmentsOf(store, StepOwner(c.id, i));
+    if (!rows.ok()) return rows.error();
+    out.push_back(std::move(*rows));
+  }
+  return out;
+}
 
 ProcedureSettings SettingsOf(const Policy& p) {
   ProcedureSettings s;
@@ -353,6 +376,10 @@ Result<CaseView> OpenCase(Store& store, const PolicySet& policy, const Caller& c
       c.due_on = MonitorDueDate(*c.value.clue_date, settings);
     }
     FUPIN_RETURN_IF_ERROR(store.cases().InsertCase(c));
+    if (!request.attachments.empty()) {
+      FUPIN_RETURN_IF_ERROR(ClaimAttachments(store, caller, request.attachments, StepOwner(c.id, 0),
+                                             c.village_code.county(), c.household_code));
+    }
     FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, c.village_code, "case.open",
                                       "case:" + std::to_string(c.id), Describe(c)));
     return ViewOf(std::move(c), policy, today);

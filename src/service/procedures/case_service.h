@@ -84,6 +84,11 @@ Result<CaseView> ReturnCase(Store& store, const PolicySet& policy, const Caller&
 Result<CaseView> RejectCase(Store& store, const PolicySet& policy, const Caller& caller, int64_t id,
                             const std::string& reason, CaseRefusal* refusal = nullptr);
 
+// The owner of the attachments of step `step` of a case: "case:<id>:<step>".
+std::string StepOwner(int64_t case_id, size_t step);
+// The attachments of every step of a case the caller has read, by step position.
+Result<std::vector<std::vector<AttachmentRow>>> CaseAttachments(Store& store, const StoredCase& c);
+
 // One case with its steps; E_NOT_FOUND outside the caller's scope.
 Result<CaseView> GetCase(Store& store, const PolicySet& policy, const Caller& caller, int64_t id);
 

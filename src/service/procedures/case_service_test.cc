@@ -6,6 +6,9 @@
 #include <stdlib.h>
 
 #include "exchange/policy_file.h"
+#include "service/crosscheck/compare_service.h"
+#include "service/procedures/attachment_service.h"
+#include "service/procedures/measure_service.h"
 #include "service/register/household_service.h"
 #include "service/register/import_service.h"
 #include "service/register/report_service.h"
@@ -200,8 +203,87 @@ TEST_F(CaseServiceTest, AHouseholdIsIdentifiedExitsReturnsExitsAgainAndIsMonitor
   auto summary = SummarizeRegion(*store_, RegionCode::FromInt(kVillage));
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->monitored_households, 1);
-  EXPECT_EQ(AuditCount("case.decide"), 5);
-  EXPECT_EQ(AuditCount("case.open"), 5);
+
+  // Helped while monitored (先帮后认): an industry measure (产业帮扶, development-type).
+  auto measure = AddMeasure(*store_, village_, "H9",
+                            {.category = "01", .date = "2022-05-12", .amount = "3000.00"});
+  ASSERT_TRUE(measure.ok()) << measure.error().en;
+
+  // 2023: the risk is eliminated (风险消除) by assistance, the income above the line.
+  SetNow("2023-01-16");
+  SetWage(20000);
+  auto eliminate = OpenAs(village_, {.kind = "eliminate", .year = 2023});
+  ASSERT_TRUE(eliminate.ok()) << eliminate.error().en;
+  CaseView eliminated = Decide(eliminate->stored.id);
+  EXPECT_EQ(eliminated.stored.params.method, 1);  // 帮扶消除
+  h = H();
+  EXPECT_EQ(h.monitor_status, code::kRiskEliminated);
+  EXPECT_EQ(HistoryOf(eliminate->stored.id).count("monitor_status"), 1u);
+  summary = SummarizeRegion(*store_, RegionCode::FromInt(kVillage));
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->monitored_households, 0);
+  EXPECT_EQ(AuditCount("case.decide"), 6);
+  EXPECT_EQ(AuditCount("case.open"), 6);
+  auto all = store_->cases().CasesOf("H9");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 6u);
+}
+
+TEST_F(CaseServiceTest, AWronglyRegisteredHouseholdIsRemovedFromAConfirmedFinding) {
+  std::deque<FindingRow> rows(1);
+  rows[0].rule = "vehicle_owner";
+  rows[0].subject = "620422198001010035";
+  rows[0].village_code = kVillage;
+  rows[0].household_code = "H8";
+  rows[0].id_number = "620422198001010035";
+  rows[0].name = "丙";
+  rows[0].detail = "名下有小型汽车";
+  rows[0].created_at = "2016-02-01T00:00:00Z";
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->compare().InsertFindings(rows).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  const int64_t finding = rows[0].id;
+  CaseRefusal refusal;
+  auto unconfirmed = OpenAs(
+      village_, {.kind = "remove", .household_code = "H8", .reason = "02", .finding = finding});
+  ASSERT_FALSE(unconfirmed.ok());
+  EXPECT_EQ(unconfirmed.error().code, "E_VALIDATION");
+  ASSERT_TRUE(DecideFinding(*store_, county_, finding, true, "").ok());
+  auto remove = OpenAs(
+      village_, {.kind = "remove", .household_code = "H8", .reason = "02", .finding = finding});
+  ASSERT_TRUE(remove.ok()) << remove.error().en;
+  EXPECT_EQ(Status("未脱贫"), 1);
+  CaseView removed = Decide(remove->stored.id);
+  EXPECT_EQ(removed.stored.params.finding, finding);
+  EXPECT_EQ(H("H8").poverty_status, code::kRemoved);
+  EXPECT_EQ(HistoryOf(remove->stored.id, "H8").at("poverty_status"), "已剔除");
+  EXPECT_EQ(Status("未脱贫"), 0);  // 已剔除 is not counted
+}
+
+TEST_F(CaseServiceTest, EvidenceStepsTakeAttachmentsAndBytesThatAreNoImageAreRefused) {
+  auto c = OpenAs(village_, {.kind = "identify", .year = 2016});
+  ASSERT_TRUE(c.ok());
+  auto text = UploadAttachment(*store_, village_, "minutes.jpg", "this is not a picture");
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.error().code, "E_ATTACHMENT_TYPE");
+  const std::string png("\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16);
+  auto minutes = UploadAttachment(*store_, village_, "minutes.png", png);
+  ASSERT_TRUE(minutes.ok()) << minutes.error().en;
+  auto verified = AdvanceCase(*store_, *policy_, village_, c->stored.id, "入户核实", {minutes->id});
+  ASSERT_TRUE(verified.ok()) << verified.error().en;
+  auto files = CaseAttachments(*store_, verified->stored);
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 2u);
+  ASSERT_EQ((*files)[1].size(), 1u);
+  EXPECT_EQ((*files)[1][0].media_type, "image/png");
+  EXPECT_EQ((*files)[1][0].sha256.size(), 64u);
+  // The same file cannot be claimed twice: nothing of that move is written.
+  auto again = AdvanceCase(*store_, *policy_, village_, c->stored.id, "评议", {minutes->id});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "E_ATTACHMENT");
+  auto unchanged = GetCase(*store_, *policy_, village_, c->stored.id);
+  ASSERT_TRUE(unchanged.ok());
+  EXPECT_EQ(unchanged->stored.value.current_step(), Step::kReview);
 }
 
 TEST_F(CaseServiceTest, ANoticeCannotBeClosedTheDayBeforeItsClosingDateButCanOnIt) {

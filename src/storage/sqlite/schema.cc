@@ -303,8 +303,54 @@ CREATE TABLE case_steps (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7, kMigrationCases};
+// Measures, visits and attachments (issue 11): what is done for a household. Attachments
+// are kept in the database with their SHA-256, never at a path a client named; owner is
+// NULL until a visit or a case step claims the file, which also records its household.
+constexpr std::string_view kMigrationCare = R"sql(
+CREATE TABLE measures (
+  id INTEGER PRIMARY KEY,
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  category TEXT NOT NULL,
+  date TEXT NOT NULL,
+  amount_fen INTEGER,
+  description TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX measures_household ON measures(county_code, household_code, date);
+
+CREATE TABLE visits (
+  id INTEGER PRIMARY KEY,
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  date TEXT NOT NULL,
+  helper_id INTEGER,
+  visitor TEXT NOT NULL,
+  findings TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX visits_household ON visits(county_code, household_code, date);
+
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  owner TEXT,
+  county_code INTEGER,
+  household_code TEXT,
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  content BLOB NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL
+);
+CREATE INDEX attachments_owner ON attachments(owner);
+)sql";
+
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2,     kMigration3,
+                                            kMigration4, kMigration5,     kMigration6,
+                                            kMigration7, kMigrationCases, kMigrationCare};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

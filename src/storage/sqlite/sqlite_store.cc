@@ -14,6 +14,7 @@
 #include "common/id_number.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_accounts.h"
+#include "storage/sqlite/sqlite_care.h"
 #include "storage/sqlite/sqlite_cases.h"
 #include "storage/sqlite/sqlite_compare.h"
 
@@ -393,7 +394,8 @@ class SqliteStore final : public Store {
       : db_(std::move(db)),
         options_(std::move(options)),
         compare_(NewSqliteCompareStore(db_)),
-        cases_(NewSqliteCaseStore(db_)) {}
+        cases_(NewSqliteCaseStore(db_)),
+        care_(NewSqliteCareStore(db_)) {}
 
   void SetAccounts(std::unique_ptr<SqliteAccountStore> accounts) {
     accounts_ = std::move(accounts);
@@ -539,6 +541,7 @@ class SqliteStore final : public Store {
   AccountStore& accounts() override { return *accounts_; }
   CompareStore& compare() override { return *compare_; }
   CaseStore& cases() override { return *cases_; }
+  CareStore& care() override { return *care_; }
 
   Result<std::string> RegisterStamp() override {
     auto stmt = db_.Prepare(
@@ -1455,6 +1458,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<SqliteAccountStore> accounts_;  // its own file; destroyed first
   std::unique_ptr<CompareStore> compare_;         // on db_; destroyed first
   std::unique_ptr<CaseStore> cases_;              // on db_; destroyed first
+  std::unique_ptr<CareStore> care_;               // on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
@@ -1490,6 +1494,7 @@ class SqliteStore final : public Store {
     accounts_.reset();
     compare_.reset();
     cases_.reset();
+    care_.reset();
     // Statements must be finalised before the connection closes.
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
