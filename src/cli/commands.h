@@ -60,6 +60,23 @@ class CompareCommands {
   int64_t list_id_ = 0;
 };
 
+// `fupin cases list|show` (case_commands.cc).
+class CaseCommands {
+ public:
+  CaseCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int List() const;
+  int Show() const;
+
+  Globals& g_;
+  CLI::App *list_ = nullptr, *show_ = nullptr;
+  std::string kind_, state_, region_;
+  bool overdue_ = false;
+  int64_t id_ = 0;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

@@ -44,6 +44,7 @@ Routes AllRoutes() {
   AddCompareRoutes(routes);
   AddFindingRoutes(routes);
   AddCaseRoutes(routes);
+  AddWorklistRoutes(routes);
   AddMeasureRoutes(routes);
   AddAttachmentRoutes(routes);
   return routes;
