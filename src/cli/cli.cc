@@ -545,6 +545,7 @@ int RunCli(int argc, char** argv) {
 
   AdminCommands admin(app, g);
   CompareCommands compare(app, g);
+  HelperCommands helpers(app, g);
 
   try {
     app.parse(argc, argv);
@@ -562,6 +563,7 @@ int RunCli(int argc, char** argv) {
   if (Status clock = CheckClockEnvironment(); !clock.ok()) return Fail(g, clock.error(), 2);
   if (auto code = admin.Run()) return *code;
   if (auto code = compare.Run()) return *code;
+  if (auto code = helpers.Run()) return *code;
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

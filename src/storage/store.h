@@ -19,6 +19,7 @@
 #include "domain/household.h"
 #include "storage/accounts.h"
 #include "storage/compare_store.h"
+#include "storage/helper_store.h"
 
 namespace fupin {
 
@@ -224,6 +225,8 @@ class Store {
   virtual const StoreOptions& options() const = 0;
   // Department lists, findings and helper assignments, on the same connection.
   virtual CompareStore& compare() = 0;
+  // Helpers (帮扶责任人), their assignments and the village work teams, on the same connection.
+  virtual HelperStore& helpers() = 0;
 
   // Changes with every committed change of households or members: "<database id>:<generation>",
   // the generation a random value written in the same commit, never repeated (not even by a

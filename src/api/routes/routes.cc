@@ -43,6 +43,7 @@ Routes AllRoutes() {
   AddAuditRoutes(routes);
   AddCompareRoutes(routes);
   AddFindingRoutes(routes);
+  AddHelperRoutes(routes);
   return routes;
 }
 

@@ -45,7 +45,8 @@ enum class Permission {
   kManageUsers,     // add, list, disable users and set their passwords (admin only)
   kCompare,         // load a department list and compare it (比对核查)
   kDecideFindings,  // confirm or dismiss findings, run the quality checks
-  kAssignHelpers,   // assign helpers (帮扶责任人) to households
+  kAssignHelpers,   // assign helper accounts (帮扶责任人) to households (`fupin user assign`)
+  kManageHelpers,   // add and change helpers as people, assign them, and the work teams
 };
 bool RoleMay(Role role, Permission permission);
 // ID numbers and phones are masked for viewer, auditor and department (spec/api.md).

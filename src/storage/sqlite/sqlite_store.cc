@@ -15,6 +15,7 @@
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_compare.h"
+#include "storage/sqlite/sqlite_helpers.h"
 
 namespace fupin {
 namespace {
@@ -389,7 +390,8 @@ class PendingPersons {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Database db, StoreOptions options)
-      : db_(std::move(db)), options_(std::move(options)), compare_(NewSqliteCompareStore(db_)) {}
+      : db_(std::move(db)), options_(std::move(options)), compare_(NewSqliteCompareStore(db_)),
+        helpers_(NewSqliteHelperStore(db_)) {}
 
   void SetAccounts(std::unique_ptr<SqliteAccountStore> accounts) {
     accounts_ = std::move(accounts);
@@ -534,6 +536,7 @@ class SqliteStore final : public Store {
   bool in_transaction() const override { return in_transaction_; }
   AccountStore& accounts() override { return *accounts_; }
   CompareStore& compare() override { return *compare_; }
+  HelperStore& helpers() override { return *helpers_; }
 
   Result<std::string> RegisterStamp() override {
     auto stmt = db_.Prepare(
@@ -1449,6 +1452,7 @@ class SqliteStore final : public Store {
   StoreOptions options_;
   std::unique_ptr<SqliteAccountStore> accounts_;  // its own file; destroyed first
   std::unique_ptr<CompareStore> compare_;         // on db_; destroyed first
+  std::unique_ptr<HelperStore> helpers_;          // on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
@@ -1483,6 +1487,7 @@ class SqliteStore final : public Store {
     Rollback();
     accounts_.reset();
     compare_.reset();
+    helpers_.reset();
     // Statements must be finalised before the connection closes.
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
