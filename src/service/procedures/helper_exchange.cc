@@ -1,4 +1,5 @@
 // The annual re-assignment of helpers from a table, and its export (helper_service.h).
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -192,7 +193,11 @@ Result<HelperImportReport> ImportHelperAssignments(Store& store, const Caller& c
     if (!twice) it->second.helpers.push_back(&row);
   }
   report.households = static_cast<int64_t>(households.size());
-  if (!report.errors.empty()) return report;
+  if (!report.errors.empty()) {
+    std::stable_sort(report.errors.begin(), report.errors.end(),
+                     [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
+    return report;
+  }
 
   const std::string today = Date::Today().ToString();
   const std::string now = NowIso8601();

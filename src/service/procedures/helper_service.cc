@@ -299,13 +299,12 @@ Result<HelperRow> GetHelper(Store& store, const Caller& caller, int64_t id) {
 }
 
 Result<HelperPage> ListHelpers(Store& store, const Caller& caller, HelperQuery query) {
-  query.seen_by_helper.clear();
-  if (caller.user.role == Role::kHelper) {
-    query.seen_by_helper = caller.user.username;
-  } else if (!caller.InScope(query.region)) {
+  if (!caller.InScope(query.region)) {
     return Error::NotFound("区划不存在：" + query.region.ToString(),
                            "no such region: " + query.region.ToString());
   }
+  query.seen_by_helper.clear();
+  if (caller.user.role == Role::kHelper) query.seen_by_helper = caller.user.username;
   auto page = store.helpers().SearchHelpers(query);
   if (!page.ok()) return page.error();
   const bool masked = RoleSeesMaskedData(caller.user.role);

@@ -62,7 +62,7 @@ Result<HelperRow> UpdateHelper(Store& store, const Caller& caller, int64_t id,
 // One helper (E_NOT_FOUND when the caller may not see it).
 Result<HelperRow> GetHelper(Store& store, const Caller& caller, int64_t id);
 // Helpers managed under query.region (E_NOT_FOUND outside the caller's scope); for the
-// `helper` role, itself and the helpers of its households (query.region ignored).
+// `helper` role, itself and the helpers of its households, wherever they are managed.
 Result<HelperPage> ListHelpers(Store& store, const Caller& caller, HelperQuery query);
 
 // Assigns the helper to each household from `since` (default: today), or ends its current
