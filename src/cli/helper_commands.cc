@@ -24,7 +24,8 @@ bool EndsWithCsv(const std::string& path) {
 Result<int64_t> HelperId(const std::string& text) {
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != text.npos ||
       std::stoll(text) <= 0) {
-    return Error::Usage("帮扶责任人编号应为正整数：" + text, "a helper id is a positive number: " + text);
+    return Error::Usage("帮扶责任人编号应为正整数：" + text,
+                        "a helper id is a positive number: " + text);
   }
   return std::stoll(text);
 }
@@ -56,7 +57,8 @@ Status WriteTable(const std::string& path, const std::vector<HelperExportRow>& r
 }  // namespace
 
 HelperCommands::HelperCommands(CLI::App& app, Globals& g) : g_(g) {
-  auto* helpers = app.add_subcommand("helpers", "帮扶责任人 / helpers (people who help households)");
+  auto* helpers =
+      app.add_subcommand("helpers", "帮扶责任人 / helpers (people who help households)");
   helpers->require_subcommand(1);
   list_ = helpers->add_subcommand("list", "列出帮扶责任人 / list helpers");
   list_->add_option("--region", region_, "管理区划（默认全部）/ managing region (default: all)");

@@ -141,8 +141,8 @@ TEST_F(HelpersCliTest, AddAssignAndUnassignAHelperByItsNumber) {
   RunResult unknown = Fupin({"helpers", "assign", id, "C99"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("E_NOT_FOUND"), std::string::npos) << unknown.err;
-  RunResult bad_phone = Fupin({"helpers", "add", "--name", "李", "--phone", "12345", "--region",
-                               "620422102201"});
+  RunResult bad_phone =
+      Fupin({"helpers", "add", "--name", "李", "--phone", "12345", "--region", "620422102201"});
   EXPECT_EQ(bad_phone.exit_code, 2);
   EXPECT_NE(bad_phone.err.find("E_PHONE"), std::string::npos) << bad_phone.err;
   RunResult exported = Fupin({"helpers", "export", "--region", "620422", "--out", Path("o.csv")});

@@ -60,7 +60,8 @@ Result<RegionCode> BodyRegion(const std::string& text) {
 Result<RegionCode> VillageParam(std::string_view text) {
   auto region = RegionCode::Parse(text);
   if (!region.ok()) {
-    return Error::NotFound("村不存在：" + std::string(text), "no such village: " + std::string(text));
+    return Error::NotFound("村不存在：" + std::string(text),
+                           "no such village: " + std::string(text));
   }
   return region;
 }
@@ -135,8 +136,8 @@ Reply Patch(RouteContext& ctx, const HttpRequest& req) {
   auto body = ParseBody(req.body, {"name", "work_unit", "phone", "region_code", "username"});
   if (!body.ok()) return Failure(body.error(), req.lang);
   HelperPatch patch;
-  for (auto [name, target] : {std::pair{"name", &patch.name}, {"work_unit", &patch.work_unit},
-                              {"phone", &patch.phone}}) {
+  for (auto [name, target] :
+       {std::pair{"name", &patch.name}, {"work_unit", &patch.work_unit}, {"phone", &patch.phone}}) {
     auto v = StringField(*body, name);
     if (!v.ok()) return Failure(v.error(), req.lang);
     *target = std::move(*v);
@@ -182,8 +183,9 @@ Reply HouseholdAssign(RouteContext& ctx, const HttpRequest& req) {
   if (*since_text) {
     auto d = Date::Parse(**since_text);
     if (!d.ok()) {
-      return Failure(Error{"E_DATE", "since 不是日期（YYYY-MM-DD）", "since is not a date (YYYY-MM-DD)"},
-                     req.lang);
+      return Failure(
+          Error{"E_DATE", "since 不是日期（YYYY-MM-DD）", "since is not a date (YYYY-MM-DD)"},
+          req.lang);
     }
     since = *d;
   }
@@ -214,7 +216,8 @@ Reply Team(RouteContext& ctx, const HttpRequest& req) {
   auto rows = WorkTeam(ctx.store, req.caller, *village);
   if (!rows.ok()) return Failure(rows.error(), req.lang);
   Json current = Json::array(), past = Json::array();
-  for (const auto& m : *rows) (m.ended_on.empty() ? current : past).push_back(WorkTeamMemberJson(m));
+  for (const auto& m : *rows)
+    (m.ended_on.empty() ? current : past).push_back(WorkTeamMemberJson(m));
   return Data(Json{{"village_code", village->ToString()}, {"current", current}, {"past", past}});
 }
 

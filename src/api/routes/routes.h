@@ -57,7 +57,7 @@ void AddAssessmentRoutes(Routes& routes);  // routes/assessments.cc
 void AddAuditRoutes(Routes& routes);       // routes/audit.cc
 void AddCompareRoutes(Routes& routes);     // routes/compare.cc: department lists, quality checks
 void AddFindingRoutes(Routes& routes);     // routes/findings.cc
-void AddHelperRoutes(Routes& routes);      // routes/helpers.cc: helpers, their households, work teams
+void AddHelperRoutes(Routes& routes);  // routes/helpers.cc: helpers, their households, work teams
 
 // Every route of the API.
 Routes AllRoutes();

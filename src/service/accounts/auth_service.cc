@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "service/accounts/audit_service.h"
-#include "service/clock.h"
 #include "service/accounts/crypto.h"
+#include "service/clock.h"
 
 namespace fupin {
 namespace {

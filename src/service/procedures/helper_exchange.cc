@@ -42,8 +42,7 @@ bool EndsWith(std::string_view s, std::string_view tail) {
 
 // Reads the rows of the file: the header (found among the first 10 records, below title
 // lines) and every row after it, checked cell by cell.
-Status ReadRows(const std::string& path, std::vector<Row>& rows,
-                std::vector<ImportIssue>& errors) {
+Status ReadRows(const std::string& path, std::vector<Row>& rows, std::vector<ImportIssue>& errors) {
   const std::string file = std::filesystem::path(path).filename().string();
   std::unique_ptr<XlsxBook> book;
   std::unique_ptr<TableReader> reader;
@@ -278,8 +277,7 @@ Result<HelperImportReport> ImportHelperAssignments(Store& store, const Caller& c
   return report;
 }
 
-Result<std::vector<HelperExportRow>> HelperAssignmentsForExport(Store& store,
-                                                                const Caller& caller,
+Result<std::vector<HelperExportRow>> HelperAssignmentsForExport(Store& store, const Caller& caller,
                                                                 RegionCode region) {
   if (!RoleMay(caller.user.role, Permission::kExport)) {
     return Error{"E_FORBIDDEN", "您的角色无权导出", "your role may not export"};
@@ -303,9 +301,9 @@ Result<std::vector<HelperExportRow>> HelperAssignmentsForExport(Store& store,
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.household_code < b.household_code;
   });
-  FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, region, "export.helpers", region.ToString(),
-                                    std::to_string(out.size()) + " rows" +
-                                        (masked ? " masked" : "")));
+  FUPIN_RETURN_IF_ERROR(
+      AppendAudit(store, caller, region, "export.helpers", region.ToString(),
+                  std::to_string(out.size()) + " rows" + (masked ? " masked" : "")));
   return out;
 }
 

@@ -233,7 +233,8 @@ Result<HelperRow> AddHelper(Store& store, const Caller& caller, HelperInput inpu
   row.created_at = NowIso8601();
   row.created_by = caller.user.username;
   return InTransaction<HelperRow>(store, [&]() -> Result<HelperRow> {
-    if (!row.username.empty()) FUPIN_RETURN_IF_ERROR(LinkableAccount(store, caller, row.username, 0));
+    if (!row.username.empty())
+      FUPIN_RETURN_IF_ERROR(LinkableAccount(store, caller, row.username, 0));
     FUPIN_RETURN_IF_ERROR(store.helpers().InsertHelper(row));
     FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, RegionCode::FromInt(row.region_code),
                                       "helper.add", std::to_string(row.id),
@@ -309,8 +310,8 @@ Result<HelperPage> ListHelpers(Store& store, const Caller& caller, HelperQuery q
   if (!page.ok()) return page.error();
   const bool masked = RoleSeesMaskedData(caller.user.role);
   for (auto& h : page->items) h = Shown(std::move(h), masked);
-  FUPIN_RETURN_IF_ERROR(AuditRead(store, caller, query.region,
-                                  "helpers:" + query.region.ToString(), page->items.size()));
+  FUPIN_RETURN_IF_ERROR(AuditRead(store, caller, query.region, "helpers:" + query.region.ToString(),
+                                  page->items.size()));
   return page;
 }
 
@@ -356,9 +357,9 @@ Status UnassignHelperFromHouseholds(Store& store, const Caller& caller, int64_t 
       auto ended = store.helpers().EndAssignment(helper_id, code, today);
       if (!ended.ok()) return ended.error();
       if (*ended) {
-        FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, household->household.village_code,
-                                          "helper.unassign", code,
-                                          "helper " + std::to_string(helper_id) + " until " + today));
+        FUPIN_RETURN_IF_ERROR(
+            AppendAudit(store, caller, household->household.village_code, "helper.unassign", code,
+                        "helper " + std::to_string(helper_id) + " until " + today));
       }
     }
     return true;
@@ -375,8 +376,8 @@ Result<std::vector<HelperAssignmentRow>> HouseholdHelpers(Store& store, const Ca
   if (!rows.ok()) return rows.error();
   const bool masked = RoleSeesMaskedData(caller.user.role);
   for (auto& r : *rows) r.helper = Shown(std::move(r.helper), masked);
-  FUPIN_RETURN_IF_ERROR(AuditRead(store, caller, household->household.village_code,
-                                  household_code, rows->size()));
+  FUPIN_RETURN_IF_ERROR(
+      AuditRead(store, caller, household->household.village_code, household_code, rows->size()));
   return rows;
 }
 

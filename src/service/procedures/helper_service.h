@@ -126,8 +126,7 @@ Result<HelperImportReport> ImportHelperAssignments(Store& store, const Caller& c
 struct HelperExportRow {
   std::string household_code, name, work_unit, phone;
 };
-Result<std::vector<HelperExportRow>> HelperAssignmentsForExport(Store& store,
-                                                                const Caller& caller,
+Result<std::vector<HelperExportRow>> HelperAssignmentsForExport(Store& store, const Caller& caller,
                                                                 RegionCode region);
 // The header of the import and export: 户编号, 帮扶责任人, 工作单位, 联系电话.
 const std::vector<std::string>& HelperTableHeader();

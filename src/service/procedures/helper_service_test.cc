@@ -33,9 +33,9 @@ const char* kMembers =
     "H9,丁,620423198001010016,户主,非在校生,健康,普通劳动力,是\n";
 
 constexpr int64_t kCounty = 620422000000;
-constexpr int64_t kVillage = 620422102201;  // H1, H2
+constexpr int64_t kVillage = 620422102201;       // H1, H2
 constexpr int64_t kOtherVillage = 620422101205;  // H3
-constexpr int64_t kOtherCounty = 620423000000;  // H9
+constexpr int64_t kOtherCounty = 620423000000;   // H9
 
 Caller As(const std::string& name, Role role, int64_t region) {
   return Caller{User{name, role, RegionCode::FromInt(region), false}, "test"};
@@ -70,7 +70,8 @@ class HelperServiceTest : public ServiceTest {
 
   HelperRow Add(const std::string& name, const std::string& phone, int64_t region,
                 const Caller& by = kCountyAdmin) {
-    auto row = AddHelper(*store_, by, {name, "县农业农村局", phone, RegionCode::FromInt(region), ""});
+    auto row =
+        AddHelper(*store_, by, {name, "县农业农村局", phone, RegionCode::FromInt(region), ""});
     EXPECT_TRUE(row.ok()) << (row.ok() ? "" : row.error().en);
     return row.ok() ? *row : HelperRow{};
   }
@@ -108,8 +109,8 @@ TEST(NormalizePhoneTest, MobilesAndLandlinesAreAcceptedAndWrittenOneWay) {
 }
 
 TEST(NormalizePhoneTest, AnythingElseIsEPhone) {
-  for (const char* bad : {"", "12800138000", "1380013800", "138001380001", "0931-123", "+8613800138000",
-                          "0931-0123456", "电话13800138000"}) {
+  for (const char* bad : {"", "12800138000", "1380013800", "138001380001", "0931-123",
+                          "+8613800138000", "0931-0123456", "电话13800138000"}) {
     auto r = NormalizePhone(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, "E_PHONE") << bad;
@@ -122,7 +123,8 @@ TEST_F(HelperServiceTest, AnOperatorAddsAHelperInItsRegionAndTheAdditionIsAudite
   EXPECT_GT(h.id, 0);
   EXPECT_EQ(h.phone, "13800138000");
   EXPECT_EQ(h.created_by, "vop");
-  EXPECT_EQ(AuditActions("helper.add"), std::vector<std::string>{"helper.add " + std::to_string(h.id)});
+  EXPECT_EQ(AuditActions("helper.add"),
+            std::vector<std::string>{"helper.add " + std::to_string(h.id)});
 }
 
 TEST_F(HelperServiceTest, ReadingRolesMayNotAddAssignOrChangeHelpers) {
@@ -173,10 +175,9 @@ TEST_F(HelperServiceTest, OutsideItsRegionACallerFindsNoHelperAndNoHousehold) {
   const Caller other_county = As("c2", Role::kCountyAdmin, kOtherCounty);
   EXPECT_EQ(GetHelper(*store_, other_county, h.id).error().code, "E_NOT_FOUND");
   EXPECT_EQ(GetHelper(*store_, other_county, 999).error().code, "E_NOT_FOUND");
-  EXPECT_EQ(ListHelpers(*store_, other_county, {.region = RegionCode::FromInt(kCounty)})
-                .error()
-                .code,
-            "E_NOT_FOUND");
+  EXPECT_EQ(
+      ListHelpers(*store_, other_county, {.region = RegionCode::FromInt(kCounty)}).error().code,
+      "E_NOT_FOUND");
   EXPECT_EQ(HouseholdHelpers(*store_, other_county, "H1").error().code, "E_NOT_FOUND");
   // A county admin assigning its helper to a household of another county: not found, and
   // the whole call changes nothing (H1 came before it in the list).
@@ -259,10 +260,9 @@ TEST_F(HelperServiceTest, AWorkTeamMemberServesFromAStartDateUntilEndedOnce) {
       AddTeamMember(*store_, township, village,
                     {"first_secretary", "刘书记", "省财政厅", "0931-8123456", "2025-03-01"});
   ASSERT_TRUE(secretary.ok()) << secretary.error().en;
-  EXPECT_EQ(AddTeamMember(*store_, township, village, {"chief", "某", "", "", "2025-03-01"})
-                .error()
-                .code,
-            "E_CODE");
+  EXPECT_EQ(
+      AddTeamMember(*store_, township, village, {"chief", "某", "", "", "2025-03-01"}).error().code,
+      "E_CODE");
   EXPECT_EQ(AddTeamMember(*store_, township, RegionCode::FromInt(kOtherVillage),
                           {"member", "某", "", "", "2025-03-01"})
                 .error()

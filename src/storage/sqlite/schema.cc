@@ -311,9 +311,9 @@ CREATE VIEW helper_assignments(county_code, household_code, username, assigned_a
   WHERE a.until IS NULL AND h.username IS NOT NULL;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
-                                            kMigration5, kMigration6, kMigration7,
-                                            kMigrationHelpers};
+constexpr std::string_view kMigrations[] = {kMigration1, kMigration2,      kMigration3,
+                                            kMigration4, kMigration5,      kMigration6,
+                                            kMigration7, kMigrationHelpers};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -290,8 +290,8 @@ class SqliteCompareStore final : public CompareStore {
 
   Status ForEachAssignedHousehold(const std::function<void(std::string_view)>& fn) override {
     // Any helper counts, linked to an account or not.
-    auto s = db_.Prepare(
-        "SELECT DISTINCT household_code FROM helper_households WHERE until IS NULL");
+    auto s =
+        db_.Prepare("SELECT DISTINCT household_code FROM helper_households WHERE until IS NULL");
     if (!s.ok()) return s.error();
     FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { fn(st.TextView(0)); }));
     return Status::Ok();

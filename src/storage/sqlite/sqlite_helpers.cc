@@ -268,15 +268,16 @@ class SqliteHelperStore final : public HelperStore {
 
   Result<std::vector<UnhelpedHousehold>> Unhelped(RegionCode region, int64_t offset,
                                                   int64_t limit) override {
-    auto s = db_.Prepare("SELECT hh.county_code, hh.village_code, hh.household_code" +
-                         std::string(kUnhelpedWhere) +
-                         " ORDER BY hh.household_code LIMIT ?3 OFFSET ?4");
+    auto s =
+        db_.Prepare("SELECT hh.county_code, hh.village_code, hh.household_code" +
+                    std::string(kUnhelpedWhere) + " ORDER BY hh.household_code LIMIT ?3 OFFSET ?4");
     if (!s.ok()) return s.error();
     s->Bind(1, region.subtree_lo()).Bind(2, region.subtree_hi());
     s->Bind(3, limit > 0 ? limit : int64_t{-1}).Bind(4, offset);
     std::vector<UnhelpedHousehold> out;
-    FUPIN_RETURN_IF_ERROR(s->ForEachRow(
-        [&](Statement& st) { out.push_back({st.Int(0), st.Int(1), st.Text(2)}); }));
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
+      out.push_back({st.Int(0), st.Int(1), st.Text(2)});
+    }));
     return out;
   }
 
@@ -319,15 +320,15 @@ class SqliteHelperStore final : public HelperStore {
     if (!s.ok()) return s.error();
     s->Bind(1, village_code);
     std::vector<WorkTeamMemberRow> out;
-    FUPIN_RETURN_IF_ERROR(
-        s->ForEachRow([&](Statement& st) { out.push_back(ReadTeamMember(st)); }));
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { out.push_back(ReadTeamMember(st)); }));
     return out;
   }
 
  private:
   template <typename BindFn>
   Result<std::optional<HelperRow>> OneHelper(const std::string& where, BindFn bind) {
-    auto s = db_.Prepare("SELECT " + std::string(kHelperColumns) + " FROM helpers h WHERE " + where);
+    auto s =
+        db_.Prepare("SELECT " + std::string(kHelperColumns) + " FROM helpers h WHERE " + where);
     if (!s.ok()) return s.error();
     bind(*s);
     auto row = s->Step();
@@ -343,8 +344,7 @@ class SqliteHelperStore final : public HelperStore {
     if (!s.ok()) return s.error();
     bind(*s);
     std::vector<HelperAssignmentRow> out;
-    FUPIN_RETURN_IF_ERROR(
-        s->ForEachRow([&](Statement& st) { out.push_back(ReadAssignment(st)); }));
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { out.push_back(ReadAssignment(st)); }));
     return out;
   }
 

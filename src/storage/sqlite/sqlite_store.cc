@@ -390,7 +390,9 @@ class PendingPersons {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Database db, StoreOptions options)
-      : db_(std::move(db)), options_(std::move(options)), compare_(NewSqliteCompareStore(db_)),
+      : db_(std::move(db)),
+        options_(std::move(options)),
+        compare_(NewSqliteCompareStore(db_)),
         helpers_(NewSqliteHelperStore(db_)) {}
 
   void SetAccounts(std::unique_ptr<SqliteAccountStore> accounts) {
