@@ -69,7 +69,7 @@ TEST_F(HelpersCliTest, AnImportWithBadRowsReportsEachOfThemAndWritesNothing) {
                                                "C99,李帮扶,县财政局,13900002222\n"
                                                "C03,赵帮扶,县财政局,12345\n"
                                                "C05,,县财政局,13900003333\n");
-  RunResult r = Fupin({"helpers", "import", file, "--json", "--lang", "en"});
+  RunResult r = Fupin({"--lang", "en", "helpers", "import", file, "--json"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   json report = json::parse(r.out);
   EXPECT_EQ(report["written"], false);

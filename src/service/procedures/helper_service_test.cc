@@ -11,6 +11,7 @@
 
 #include "service/accounts/audit_service.h"
 #include "service/crosscheck/compare_service.h"
+#include "service/register/household_service.h"
 #include "service/register/import_service.h"
 #include "service/service_test_fixture.h"
 #include "storage/sqlite/schema.h"
@@ -30,7 +31,7 @@ const char* kMembers =
     "H1,甲,620422198001010019,户主,非在校生,健康,普通劳动力,是\n"
     "H2,乙,620422198001010027,户主,非在校生,健康,普通劳动力,是\n"
     "H3,丙,620422198001010035,户主,非在校生,健康,普通劳动力,是\n"
-    "H9,丁,620423198001010016,户主,非在校生,健康,普通劳动力,是\n";
+    "H9,丁,620423198001010015,户主,非在校生,健康,普通劳动力,是\n";
 
 constexpr int64_t kCounty = 620422000000;
 constexpr int64_t kVillage = 620422102201;       // H1, H2
@@ -41,6 +42,22 @@ Caller As(const std::string& name, Role role, int64_t region) {
   return Caller{User{name, role, RegionCode::FromInt(region), false}, "test"};
 }
 const Caller kCountyAdmin = As("county1", Role::kCountyAdmin, kCounty);
+
+HelperPatch Rename(const std::string& name) {
+  HelperPatch p;
+  p.name = name;
+  return p;
+}
+HelperPatch Link(const std::string& username) {
+  HelperPatch p;
+  p.username = username;
+  return p;
+}
+HelperQuery Under(int64_t region) {
+  HelperQuery q;
+  q.region = RegionCode::FromInt(region);
+  return q;
+}
 
 class HelperServiceTest : public ServiceTest {
  protected:
@@ -85,7 +102,11 @@ class HelperServiceTest : public ServiceTest {
   // A `helper` account of the village, "helper1".
   void AddHelperAccount() {
     ASSERT_TRUE(store_->accounts().Begin().ok());
-    ASSERT_TRUE(store_->accounts().InsertUser({"helper1", "helper", kVillage}).ok());
+    UserRow user;
+    user.username = "helper1";
+    user.role = "helper";
+    user.region_code = kVillage;
+    ASSERT_TRUE(store_->accounts().InsertUser(user).ok());
     ASSERT_TRUE(store_->accounts().Commit().ok());
   }
   std::vector<std::string> AuditActions(const std::string& prefix) {
@@ -134,7 +155,7 @@ TEST_F(HelperServiceTest, ReadingRolesMayNotAddAssignOrChangeHelpers) {
     auto add = AddHelper(*store_, c, {"李", "", "13800138001", RegionCode::FromInt(kVillage), ""});
     EXPECT_EQ(add.error().code, "E_FORBIDDEN");
     EXPECT_EQ(AssignHelperToHouseholds(*store_, c, h.id, {"H1"}).error().code, "E_FORBIDDEN");
-    EXPECT_EQ(UpdateHelper(*store_, c, h.id, {.name = "改"}).error().code, "E_FORBIDDEN");
+    EXPECT_EQ(UpdateHelper(*store_, c, h.id, Rename("改")).error().code, "E_FORBIDDEN");
     auto team = AddTeamMember(*store_, c, RegionCode::FromInt(kVillage),
                               {"member", "赵", "", "", "2026-01-01"});
     EXPECT_EQ(team.error().code, "E_FORBIDDEN");
@@ -162,8 +183,7 @@ TEST_F(HelperServiceTest, PhonesAreMaskedForTheRolesThatSeeMaskedData) {
   ASSERT_TRUE(AssignHelperToHouseholds(*store_, kCountyAdmin, h.id, {"H1"}).ok());
   const Caller viewer = As("viewer", Role::kViewer, kCounty);
   EXPECT_EQ(GetHelper(*store_, viewer, h.id)->phone, "138****8000");
-  EXPECT_EQ(ListHelpers(*store_, viewer, {.region = RegionCode::FromInt(kCounty)})->items[0].phone,
-            "138****8000");
+  EXPECT_EQ(ListHelpers(*store_, viewer, Under(kCounty))->items[0].phone, "138****8000");
   EXPECT_EQ((*HouseholdHelpers(*store_, viewer, "H1"))[0].helper.phone, "138****8000");
   EXPECT_EQ(GetHelper(*store_, kCountyAdmin, h.id)->phone, "13800138000");
   // The unmasked read is audited; the masked one is not.
@@ -175,9 +195,7 @@ TEST_F(HelperServiceTest, OutsideItsRegionACallerFindsNoHelperAndNoHousehold) {
   const Caller other_county = As("c2", Role::kCountyAdmin, kOtherCounty);
   EXPECT_EQ(GetHelper(*store_, other_county, h.id).error().code, "E_NOT_FOUND");
   EXPECT_EQ(GetHelper(*store_, other_county, 999).error().code, "E_NOT_FOUND");
-  EXPECT_EQ(
-      ListHelpers(*store_, other_county, {.region = RegionCode::FromInt(kCounty)}).error().code,
-      "E_NOT_FOUND");
+  EXPECT_EQ(ListHelpers(*store_, other_county, Under(kCounty)).error().code, "E_NOT_FOUND");
   EXPECT_EQ(HouseholdHelpers(*store_, other_county, "H1").error().code, "E_NOT_FOUND");
   // A county admin assigning its helper to a household of another county: not found, and
   // the whole call changes nothing (H1 came before it in the list).
@@ -191,7 +209,7 @@ TEST_F(HelperServiceTest, AVillageOperatorSeesAHelperOfTheCountyButMayNotChangeI
   ASSERT_TRUE(AssignHelperToHouseholds(*store_, kCountyAdmin, h.id, {"H1"}).ok());
   const Caller village_op = As("vop", Role::kVillageOperator, kVillage);
   EXPECT_TRUE(GetHelper(*store_, village_op, h.id).ok());  // it helps a household here
-  EXPECT_EQ(UpdateHelper(*store_, village_op, h.id, {.name = "改"}).error().code, "E_FORBIDDEN");
+  EXPECT_EQ(UpdateHelper(*store_, village_op, h.id, Rename("改")).error().code, "E_FORBIDDEN");
   const Caller elsewhere = As("vop2", Role::kVillageOperator, kOtherVillage);
   EXPECT_EQ(GetHelper(*store_, elsewhere, h.id).error().code, "E_NOT_FOUND");
 }
@@ -199,7 +217,7 @@ TEST_F(HelperServiceTest, AVillageOperatorSeesAHelperOfTheCountyButMayNotChangeI
 TEST_F(HelperServiceTest, AHelperAccountSeesItselfAndTheHelpersOfItsOwnHouseholdsOnly) {
   AddHelperAccount();
   HelperRow mine = Add("帮扶一", "13800138001", kVillage);
-  ASSERT_TRUE(UpdateHelper(*store_, kCountyAdmin, mine.id, {.username = "helper1"}).ok());
+  ASSERT_TRUE(UpdateHelper(*store_, kCountyAdmin, mine.id, Link("helper1")).ok());
   HelperRow partner = Add("搭档", "13800138002", kVillage);
   HelperRow stranger = Add("别人", "13800138003", kVillage);
   ASSERT_TRUE(AssignHelperToHouseholds(*store_, kCountyAdmin, mine.id, {"H1"}).ok());
@@ -207,7 +225,7 @@ TEST_F(HelperServiceTest, AHelperAccountSeesItselfAndTheHelpersOfItsOwnHousehold
   ASSERT_TRUE(AssignHelperToHouseholds(*store_, kCountyAdmin, stranger.id, {"H2"}).ok());
 
   const Caller helper = As("helper1", Role::kHelper, kVillage);
-  auto page = ListHelpers(*store_, helper, {.region = RegionCode::FromInt(kVillage)});
+  auto page = ListHelpers(*store_, helper, Under(kVillage));
   ASSERT_TRUE(page.ok());
   std::set<std::string> names;
   for (const auto& h : page->items) names.insert(h.name);
@@ -236,7 +254,8 @@ TEST_F(HelperServiceTest, UnassigningKeepsTheAssignmentAsHistoryWithItsDates) {
   EXPECT_EQ((*rows)[0].since, "2026-03-01");
   EXPECT_EQ((*rows)[0].until, "2026-06-30");
   EXPECT_TRUE(Current("H1").empty());
-  EXPECT_EQ(AuditActions("helper.").size(), 3u);  // add, assign, unassign
+  EXPECT_EQ(AuditActions("helper.assign"), std::vector<std::string>{"helper.assign H1"});
+  EXPECT_EQ(AuditActions("helper.unassign"), std::vector<std::string>{"helper.unassign H1"});
 
   auto future = Date::Parse("2026-07-01");
   EXPECT_EQ(AssignHelperToHouseholds(*store_, kCountyAdmin, h.id, {"H1"}, *future).error().code,
