@@ -352,7 +352,7 @@ export const ENDPOINTS = [
     outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
     build: async ({ target, user, h }) => ({
       params: { household_code: target.household },
-      body: { helper_id: await h.helperIn(SCOPES[user.region].inside) },
+      body: { helper_id: await h.helperIn(SCOPES[user?.region ?? '0'].inside) },
     }),
     check: (res, { assert }) => assert.ok(res.body.data.some((a) => a.current)),
   },
@@ -361,7 +361,7 @@ export const ENDPOINTS = [
     outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
     // A helper of its own, so that the others' assignments stay.
     build: async ({ target, user, h }) => ({
-      params: { household_code: target.household, id: await h.helperIn(SCOPES[user.region].inside, 'unassign') },
+      params: { household_code: target.household, id: await h.helperIn(SCOPES[user?.region ?? '0'].inside, 'unassign') },
     }),
     check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
   },
