@@ -547,6 +547,7 @@ int RunCli(int argc, char** argv) {
   AdminCommands admin(app, g);
   CompareCommands compare(app, g);
   CaseCommands cases(app, g);
+  HelperCommands helpers(app, g);
 
   try {
     app.parse(argc, argv);
@@ -565,6 +566,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = admin.Run()) return *code;
   if (auto code = compare.Run()) return *code;
   if (auto code = cases.Run()) return *code;
+  if (auto code = helpers.Run()) return *code;
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

@@ -77,6 +77,27 @@ class CaseCommands {
   int64_t id_ = 0;
 };
 
+// `fupin helpers list|add|assign|unassign|import|export` (helper_commands.cc): helpers
+// (帮扶责任人) as people and the annual re-assignment.
+class HelperCommands {
+ public:
+  HelperCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int List() const;
+  int Add() const;
+  int Assign(bool assign) const;
+  int Import() const;
+  int Export() const;
+
+  Globals& g_;
+  CLI::App *list_, *add_, *assign_, *unassign_, *import_, *export_;
+  std::string region_, name_, unit_, phone_, account_, id_, since_, file_;
+  std::vector<std::string> households_;
+  bool dry_run_ = false;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

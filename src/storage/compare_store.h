@@ -98,14 +98,18 @@ class CompareStore {
   virtual Result<std::vector<FindingCount>> CountFindings(RegionCode region,
                                                           const std::string& assigned_to) = 0;
 
-  // Helper assignments (帮扶责任人 → 户): who helps which households.
+  // Helper assignments (帮扶责任人 → 户) of `helper` accounts, kept in the tables of
+  // storage/helper_store.h: Assign begins one (from the local date of `at`, an ISO 8601
+  // instant) unless it is current already; Unassign ends the current one on that date.
   virtual Status Assign(const std::string& username, const std::string& household_code,
                         const std::string& at) = 0;
-  virtual Status Unassign(const std::string& username, const std::string& household_code) = 0;
+  virtual Status Unassign(const std::string& username, const std::string& household_code,
+                          const std::string& at) = 0;
   virtual Result<std::vector<std::string>> AssignedHouseholds(const std::string& username) = 0;
   virtual Result<bool> IsAssigned(const std::string& username,
                                   const std::string& household_code) = 0;
-  // Calls `fn` for every household code that has at least one helper.
+  // Calls `fn` for every household code that has at least one current helper (any helper,
+  // linked to an account or not).
   virtual Status ForEachAssignedHousehold(const std::function<void(std::string_view)>& fn) = 0;
 };
 

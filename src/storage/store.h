@@ -21,6 +21,7 @@
 #include "storage/care_store.h"
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
+#include "storage/helper_store.h"
 
 namespace fupin {
 
@@ -230,6 +231,8 @@ class Store {
   virtual CaseStore& cases() = 0;
   // Measures, visits and attachments (帮扶措施, 走访, 附件), on the same connection.
   virtual CareStore& care() = 0;
+  // Helpers (帮扶责任人), their assignments and the village work teams, on the same connection.
+  virtual HelperStore& helpers() = 0;
 
   // Changes with every committed change of households or members: "<database id>:<generation>",
   // the generation a random value written in the same commit, never repeated (not even by a

@@ -84,13 +84,14 @@ export const MATRIX_USERS = USERS.filter((u) => !['lockme', 'disableme', 'passwd
 // is uploading a department list (kCompare), `decide` confirming or dismissing findings
 // and running the quality checks (kDecideFindings), `care` recording measures and visits
 // and uploading attachments (kRecordAssistance; a helper for its assigned households
-// only, which ASSIGNED makes the target inside its scope). ID numbers and phones are masked for
-// the roles in MASKED.
+// only, which ASSIGNED makes the target inside its scope), `helpers` adding and changing
+// helpers, assigning them and the village work teams (kManageHelpers). ID numbers and
+// phones are masked for the roles in MASKED.
 export const PERMISSIONS = {
-  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care'],
-  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care'],
-  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care'],
-  village_operator: ['read', 'write', 'assess', 'export', 'care'],
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers'],
+  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care', 'helpers'],
+  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care', 'helpers'],
+  village_operator: ['read', 'write', 'assess', 'export', 'care', 'helpers'],
   helper: ['read', 'assess', 'care'],
   department: ['read', 'compare'],
   auditor: ['read', 'assess', 'export', 'audit'],
@@ -309,6 +310,80 @@ export const ENDPOINTS = [
     outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
     build: ({ target }) => ({ body: { region: target.region } }),
     check: (res, { assert }) => assert.equal(res.body.data.kind, 'quality'),
+  },
+  // ---- helpers (帮扶责任人) and village work teams (驻村工作队), issue 11 ----
+  // h.helperIn(village) is a helper managed by that village and assigned to its household
+  // of SCOPES (so that helper1 sees the one of 620422102201 and no other); a write names the
+  // helper of the caller's own inside village, so that outside only the household differs.
+  {
+    method: 'GET', path: '/api/v1/helpers', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert }) => assert.equal(typeof res.body.data.total, 'number'),
+  },
+  {
+    method: 'POST', path: '/api/v1/helpers', perm: 'helpers', ok: 201, scoped: true,
+    // A managing region outside the scope is refused as one not in the tree.
+    outside: [400, 'E_REGION'], sameAsMissing: true,
+    build: ({ target }) => ({ body: { name: '矩阵帮扶人', work_unit: '县农业农村局', phone: '13900001111', region_code: target.village } }),
+    check: (res, { assert, target }) => assert.equal(res.body.data.region_code, target.village),
+  },
+  {
+    method: 'GET', path: '/api/v1/helpers/{id}', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: async ({ target, h }) => ({ params: { id: await h.helperIn(target) } }),
+    check: (res, { assert, user }) => {
+      assert.ok(Array.isArray(res.body.data.households));
+      assert.match(res.body.data.phone, MASKED.includes(user.role) ? /^139\*{4}\d{4}$/ : /^139\d{8}$/);
+    },
+  },
+  {
+    method: 'PATCH', path: '/api/v1/helpers/{id}', perm: 'helpers', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: async ({ target, h }) => ({ params: { id: await h.helperIn(target) }, body: { work_unit: '乡镇人民政府' } }),
+    check: (res, { assert }) => assert.equal(res.body.data.work_unit, '乡镇人民政府'),
+  },
+  {
+    method: 'GET', path: '/api/v1/households/{household_code}/helpers', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { household_code: target.household } }),
+    check: (res, { assert }) => assert.ok(res.body.data.some((a) => a.current)),
+  },
+  {
+    method: 'POST', path: '/api/v1/households/{household_code}/helpers', perm: 'helpers', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ target, user, h }) => ({
+      params: { household_code: target.household },
+      body: { helper_id: await h.helperIn(SCOPES[user?.region ?? '0'].inside) },
+    }),
+    check: (res, { assert }) => assert.ok(res.body.data.some((a) => a.current)),
+  },
+  {
+    method: 'DELETE', path: '/api/v1/households/{household_code}/helpers/{id}', perm: 'helpers', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    // A helper of its own, so that the others' assignments stay.
+    build: async ({ target, user, h }) => ({
+      params: { household_code: target.household, id: await h.helperIn(SCOPES[user?.region ?? '0'].inside, 'unassign') },
+    }),
+    check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
+  },
+  {
+    method: 'GET', path: '/api/v1/regions/{code}/work-team', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { code: target.village } }),
+    check: (res, { assert, target }) => assert.equal(res.body.data.village_code, target.village),
+  },
+  {
+    method: 'POST', path: '/api/v1/regions/{code}/work-team', perm: 'helpers', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { code: target.village }, body: { role: 'member', name: '驻村队员', started_on: '2026-01-01' } }),
+    check: (res, { assert }) => assert.equal(res.body.data.current, true),
+  },
+  {
+    method: 'POST', path: '/api/v1/regions/{code}/work-team/{id}/end', perm: 'helpers', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ target, h }) => ({ params: { code: target.village, id: await h.teamMember(target.village) }, body: { ended_on: '2026-06-01' } }),
+    check: (res, { assert }) => assert.equal(res.body.data.ended_on, '2026-06-01'),
   },
   {
     method: 'GET', path: '/api/v1/audit', perm: 'audit', ok: 200,

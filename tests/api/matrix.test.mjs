@@ -60,6 +60,31 @@ const h = {
       h.photos.set(household, id);
     }
     return h.photos.get(household);
+  // Helpers and work teams (matrix.mjs): a helper managed by the target's village and
+  // assigned to its household, made once per village and tag by root; a number no helper
+  // has where the village does not exist.
+  helpers: new Map(),
+  helperIn: (target, tag = '') => {
+    const key = `${target.village} ${tag}`;
+    if (!h.helpers.has(key)) h.helpers.set(key, (async () => {
+      const token = await srv.token('root');
+      const made = await api(srv, 'POST', '/api/v1/helpers', {
+        token, body: { name: `帮扶人${tag}`, phone: '13900002222', region_code: target.village },
+      });
+      if (made.status !== 201) return 99999999;
+      const id = made.body.data.id;
+      const res = await api(srv, 'POST', `/api/v1/households/${target.household}/helpers`, { token, body: { helper_id: id } });
+      assert.equal(res.status, 201, `root assigns helper ${id} to ${target.household}: ${res.text}`);
+      return id;
+    })());
+    return h.helpers.get(key);
+  },
+  // A member of the village's work team, new for each call (ending one is done once).
+  teamMember: async (village) => {
+    const res = await api(srv, 'POST', `/api/v1/regions/${village}/work-team`, {
+      token: await srv.token('root'), body: { role: 'leader', name: '队长', started_on: '2026-01-01' },
+    });
+    return res.status === 201 ? res.body.data.id : 99999999;
   },
 };
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

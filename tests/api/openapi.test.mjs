@@ -32,7 +32,7 @@ function serverRoutes() {
   let understood = 0, calls = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cc'))) {
     const src = readFileSync(path.join(dir, file), 'utf8');
-    for (const m of src.matchAll(/routes\.push_back\(\s*\{\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)"/g)) {
+    for (const m of src.matchAll(/routes\.push_back\(\s*\{\s*"(GET|POST|PUT|PATCH|DELETE)",\s*"([^"]+)"/g)) {
       routes.push(`${m[1]} ${m[2]}`);
       understood++;
     }
@@ -147,7 +147,7 @@ describe('the routes', () => {
       // DELETE /session ends the session it is called with: use a session of its own.
       const token = route.method === 'DELETE' ? await login(srv, 'root') : await srv.token('root');
       const opts = { token, query: { lang: 'en', year: 2025 } };
-      if (route.method === 'POST' || route.method === 'PUT') opts.body = {};
+      if (['POST', 'PUT', 'PATCH'].includes(route.method)) opts.body = {};
       const res = await api(srv, route.method, fillPath(route.path, samples), opts);
       assert.ok(!(res.status === 404 && res.body?.error?.message === 'no such resource'),
         `${route.method} ${route.path}: the router does not know it`);

@@ -47,6 +47,7 @@ Routes AllRoutes() {
   AddWorklistRoutes(routes);
   AddMeasureRoutes(routes);
   AddAttachmentRoutes(routes);
+  AddHelperRoutes(routes);
   return routes;
 }
 

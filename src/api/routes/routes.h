@@ -61,6 +61,7 @@ void AddWorklistRoutes(Routes& routes);    // routes/worklist.cc
 void AddCaseRoutes(Routes& routes);        // routes/cases.cc: 办件 and their moves
 void AddMeasureRoutes(Routes& routes);     // routes/measures.cc: measures, visits, timeline
 void AddAttachmentRoutes(Routes& routes);  // routes/attachments.cc
+void AddHelperRoutes(Routes& routes);  // routes/helpers.cc: helpers, their households, work teams
 
 // Every route of the API.
 Routes AllRoutes();

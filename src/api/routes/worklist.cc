@@ -15,10 +15,17 @@ Reply Get(RouteContext& ctx, const HttpRequest& req) {
   if (!size.ok()) return Failure(size.error(), req.lang);
   auto list = WorklistOf(ctx.store, ctx.policy, req.caller, *size);
   if (!list.ok()) return Failure(list.error(), req.lang);
-  return Data(Json{{"waiting", CaseListJson(list->waiting)},
-                   {"closable", CaseListJson(list->closable)},
-                   {"overdue", CaseListJson(list->overdue)},
-                   {"without_measure", StaleMonitoredJson(list->without_measure)}});
+  Json unhelped = Json::array();
+  for (const UnhelpedHousehold& h : list->without_helper) {
+    unhelped.push_back({{"household_code", h.household_code},
+                        {"village_code", RegionCode::FromInt(h.village_code).ToString()}});
+  }
+  return Data(
+      Json{{"waiting", CaseListJson(list->waiting)},
+           {"closable", CaseListJson(list->closable)},
+           {"overdue", CaseListJson(list->overdue)},
+           {"without_measure", StaleMonitoredJson(list->without_measure)},
+           {"without_helper", {{"total", list->without_helper_total}, {"items", unhelped}}}});
 }
 
 }  // namespace

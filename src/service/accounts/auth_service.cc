@@ -135,13 +135,13 @@ bool RoleMay(Role role, Permission p) {
     case Role::kCountyAdmin:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
              p == P::kExport || p == P::kCompare || p == P::kDecideFindings ||
-             p == P::kAssignHelpers || p == P::kRecordAssistance;
+             p == P::kAssignHelpers || p == P::kRecordAssistance || p == P::kManageHelpers;
     case Role::kTownshipOperator:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
-             p == P::kExport || p == P::kRecordAssistance;
+             p == P::kExport || p == P::kRecordAssistance || p == P::kManageHelpers;
     case Role::kVillageOperator:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kAssess || p == P::kExport ||
-             p == P::kRecordAssistance;
+             p == P::kRecordAssistance || p == P::kManageHelpers;
     case Role::kHelper:
       return p == P::kRead || p == P::kAssess || p == P::kRecordAssistance;
     case Role::kViewer:

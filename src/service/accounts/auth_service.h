@@ -45,10 +45,11 @@ enum class Permission {
   kManageUsers,     // add, list, disable users and set their passwords (admin only)
   kCompare,         // load a department list and compare it (比对核查)
   kDecideFindings,  // confirm or dismiss findings, run the quality checks
-  kAssignHelpers,   // assign helpers (帮扶责任人) to households
   // Record assistance measures and visits (帮扶措施, 走访) and upload their files; a helper
   // only for the households it is assigned to.
   kRecordAssistance,
+  kAssignHelpers,  // assign helper accounts (帮扶责任人) to households (`fupin user assign`)
+  kManageHelpers,  // add and change helpers as people, assign them, and the work teams
 };
 bool RoleMay(Role role, Permission permission);
 // ID numbers and phones are masked for viewer, auditor and department (spec/api.md).

@@ -709,6 +709,11 @@ Status AssignHelper(Store& store, const Caller& caller, const std::string& usern
     return e;
   };
   const std::string now = NowIso8601();
+  // The account's helper (storage/helper_store.h), managed by the account's region.
+  if (assign) {
+    auto helper = store.helpers().EnsureAccountHelper(username, user_region.value(), now);
+    if (!helper.ok()) return fail(helper.error());
+  }
   for (const auto& code : household_codes) {
     auto household = store.FindHousehold(code);
     if (!household.ok()) return fail(household.error());
@@ -718,7 +723,7 @@ Status AssignHelper(Store& store, const Caller& caller, const std::string& usern
                                   "no such household within the helper's region: " + code));
     }
     Status s = assign ? store.compare().Assign(username, code, now)
-                      : store.compare().Unassign(username, code);
+                      : store.compare().Unassign(username, code, now);
     if (s.ok()) {
       s = AppendAudit(store, caller, (*household)->household.village_code,
                       assign ? "helper.assign" : "helper.unassign", code, username);

@@ -31,6 +31,14 @@ Result<Worklist> WorklistOf(Store& store, const PolicySet& policy, const Caller&
       MonitoredWithoutRecentMeasure(store, caller, caller.user.region, 30, 0, items_per_part);
   if (!stale.ok()) return stale.error();
   out.without_measure = std::move(*stale);
+  if (caller.user.role != Role::kHelper) {
+    auto count = store.helpers().CountUnhelped(caller.user.region);
+    if (!count.ok()) return count.error();
+    out.without_helper_total = *count;
+    auto unhelped = store.helpers().Unhelped(caller.user.region, 0, items_per_part);
+    if (!unhelped.ok()) return unhelped.error();
+    out.without_helper = std::move(*unhelped);
+  }
   return out;
 }
 

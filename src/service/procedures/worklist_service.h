@@ -21,6 +21,9 @@ struct Worklist {
   CaseList closable;                   // of those, notices whose closing date has come
   CaseList overdue;                    // open monitor cases past procedures.monitor_max_days
   StaleMonitoredPage without_measure;  // 监测中, no measure within the last 30 days
+  // 建档立卡户 not 已剔除, or 监测中, without a current helper (not for the helper role).
+  int64_t without_helper_total = 0;
+  std::vector<UnhelpedHousehold> without_helper;
 };
 
 // The worklist of `caller` in its region (a helper: its households; the roles that do not

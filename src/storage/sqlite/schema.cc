@@ -348,9 +348,69 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_owner ON attachments(owner);
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigration2,     kMigration3,
-                                            kMigration4, kMigration5,     kMigration6,
-                                            kMigration7, kMigrationCases, kMigrationCare};
+// Helpers as people (issue 11): helpers (帮扶责任人) with their work unit and phone, managed
+// by a region and optionally linked to a `helper` account; their assignments to households
+// with dates (history kept: an ended one has `until`); the village work teams (驻村工作队,
+// 第一书记). The rows of helper_assignments become one helper per account (name = the user
+// name, region 0) with its assignments from the local date they were made, and
+// helper_assignments becomes a view of the current assignments of linked helpers, so the
+// scope queries of the `helper` role read it as before.
+constexpr std::string_view kMigrationHelpers = R"sql(
+CREATE TABLE helpers (
+  id INTEGER PRIMARY KEY,
+  region_code INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  work_unit TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  username TEXT UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX helpers_region ON helpers(region_code);
+CREATE INDEX helpers_name_phone ON helpers(name, phone);
+
+CREATE TABLE helper_households (
+  helper_id INTEGER NOT NULL REFERENCES helpers(id),
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  since TEXT NOT NULL,
+  until TEXT
+);
+CREATE UNIQUE INDEX helper_households_current
+  ON helper_households(helper_id, county_code, household_code) WHERE until IS NULL;
+CREATE INDEX helper_households_household ON helper_households(county_code, household_code);
+CREATE INDEX helper_households_helper ON helper_households(helper_id, household_code);
+
+CREATE TABLE work_team_members (
+  id INTEGER PRIMARY KEY,
+  village_code INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('first_secretary', 'leader', 'member')),
+  name TEXT NOT NULL,
+  work_unit TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  started_on TEXT NOT NULL,
+  ended_on TEXT
+);
+CREATE INDEX work_team_members_village ON work_team_members(village_code, id);
+
+INSERT INTO helpers(region_code, name, work_unit, phone, username, created_at, created_by)
+  SELECT 0, username, '', '', username, min(assigned_at), 'migration'
+  FROM helper_assignments GROUP BY username ORDER BY username;
+INSERT INTO helper_households(helper_id, county_code, household_code, since, until)
+  SELECT h.id, a.county_code, a.household_code,
+         coalesce(date(a.assigned_at, '+8 hours'), substr(a.assigned_at, 1, 10)), NULL
+  FROM helper_assignments a JOIN helpers h ON h.username = a.username
+  ORDER BY a.county_code, a.household_code, h.id;
+DROP TABLE helper_assignments;
+CREATE VIEW helper_assignments(county_code, household_code, username, assigned_at) AS
+  SELECT a.county_code, a.household_code, h.username, a.since
+  FROM helper_households a JOIN helpers h ON h.id = a.helper_id
+  WHERE a.until IS NULL AND h.username IS NOT NULL;
+)sql";
+
+constexpr std::string_view kMigrations[] = {
+    kMigration1, kMigration2, kMigration3,     kMigration4,    kMigration5,
+    kMigration6, kMigration7, kMigrationCases, kMigrationCare, kMigrationHelpers};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -232,22 +232,37 @@ class SqliteCompareStore final : public CompareStore {
     return out;
   }
 
+  // Through the helpers' tables (storage/helper_store.h): the account's helper (created,
+  // region 0, when there is none) gets a current assignment from the local date of `at`.
   Status Assign(const std::string& username, const std::string& household_code,
                 const std::string& at) override {
+    auto helper = db_.Prepare(
+        "INSERT OR IGNORE INTO helpers(region_code, name, work_unit, phone, username, "
+        "created_at, created_by) VALUES (0, ?1, '', '', ?1, ?2, 'account')");
+    if (!helper.ok()) return helper.error();
+    helper->Bind(1, username).Bind(2, at);
+    FUPIN_RETURN_IF_ERROR(helper->Run());
     auto s = db_.Prepare(
-        "INSERT OR IGNORE INTO helper_assignments(county_code, household_code, username, "
-        "assigned_at) SELECT county_code, household_code, ?2, ?3 FROM households WHERE "
-        "household_code = ?1");
+        "INSERT INTO helper_households(helper_id, county_code, household_code, since, until) "
+        "SELECT h.id, hh.county_code, hh.household_code, "
+        "coalesce(date(?3, '+8 hours'), substr(?3, 1, 10)), NULL FROM helpers h, households hh "
+        "WHERE h.username = ?2 AND hh.household_code = ?1 AND NOT EXISTS (SELECT 1 FROM "
+        "helper_households x WHERE x.helper_id = h.id AND x.county_code = hh.county_code AND "
+        "x.household_code = hh.household_code AND x.until IS NULL)");
     if (!s.ok()) return s.error();
     s->Bind(1, household_code).Bind(2, username).Bind(3, at);
     return s->Run();
   }
 
-  Status Unassign(const std::string& username, const std::string& household_code) override {
-    auto s =
-        db_.Prepare("DELETE FROM helper_assignments WHERE username = ? AND household_code = ?");
+  // Ends the account's current assignment to the household on the local date of `at`.
+  Status Unassign(const std::string& username, const std::string& household_code,
+                  const std::string& at) override {
+    auto s = db_.Prepare(
+        "UPDATE helper_households SET until = coalesce(date(?3, '+8 hours'), substr(?3, 1, 10)) "
+        "WHERE household_code = ?2 AND until IS NULL AND helper_id = (SELECT id FROM helpers "
+        "WHERE username = ?1)");
     if (!s.ok()) return s.error();
-    s->Bind(1, username).Bind(2, household_code);
+    s->Bind(1, username).Bind(2, household_code).Bind(3, at);
     return s->Run();
   }
 
@@ -274,7 +289,9 @@ class SqliteCompareStore final : public CompareStore {
   }
 
   Status ForEachAssignedHousehold(const std::function<void(std::string_view)>& fn) override {
-    auto s = db_.Prepare("SELECT DISTINCT household_code FROM helper_assignments");
+    // Any helper counts, linked to an account or not.
+    auto s =
+        db_.Prepare("SELECT DISTINCT household_code FROM helper_households WHERE until IS NULL");
     if (!s.ok()) return s.error();
     FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { fn(st.TextView(0)); }));
     return Status::Ok();

@@ -17,6 +17,7 @@
 #include "storage/sqlite/sqlite_care.h"
 #include "storage/sqlite/sqlite_cases.h"
 #include "storage/sqlite/sqlite_compare.h"
+#include "storage/sqlite/sqlite_helpers.h"
 
 namespace fupin {
 namespace {
@@ -395,7 +396,8 @@ class SqliteStore final : public Store {
         options_(std::move(options)),
         compare_(NewSqliteCompareStore(db_)),
         cases_(NewSqliteCaseStore(db_)),
-        care_(NewSqliteCareStore(db_)) {}
+        care_(NewSqliteCareStore(db_)),
+        helpers_(NewSqliteHelperStore(db_)) {}
 
   void SetAccounts(std::unique_ptr<SqliteAccountStore> accounts) {
     accounts_ = std::move(accounts);
@@ -542,6 +544,7 @@ class SqliteStore final : public Store {
   CompareStore& compare() override { return *compare_; }
   CaseStore& cases() override { return *cases_; }
   CareStore& care() override { return *care_; }
+  HelperStore& helpers() override { return *helpers_; }
 
   Result<std::string> RegisterStamp() override {
     auto stmt = db_.Prepare(
@@ -1459,6 +1462,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<CompareStore> compare_;         // on db_; destroyed first
   std::unique_ptr<CaseStore> cases_;              // on db_; destroyed first
   std::unique_ptr<CareStore> care_;               // on db_; destroyed first
+  std::unique_ptr<HelperStore> helpers_;          // on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
@@ -1495,6 +1499,7 @@ class SqliteStore final : public Store {
     compare_.reset();
     cases_.reset();
     care_.reset();
+    helpers_.reset();
     // Statements must be finalised before the connection closes.
     for (auto* slot :
          {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
