@@ -551,6 +551,11 @@ void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std
   response.append_header(restinio::http_field::content_type, reply.content_type);
   response.append_header(restinio::http_field::cache_control, "no-store");
   response.append_header("X-Content-Type-Options", "nosniff");
+  if (reply.content_type.starts_with("text/html")) {
+    // The print views: nothing but their own inline style may load or run.
+    response.append_header("Content-Security-Policy",
+                           "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  }
   if (!reply.filename.empty()) {
     response.append_header(restinio::http_field::content_disposition,
                            ContentDisposition(reply.filename));

@@ -393,6 +393,35 @@ export const ENDPOINTS = [
       assert.ok(Array.isArray(res.body.data.items));
     },
   },
+  // ---- the worklist and the print views (issue 11) ----
+  {
+    method: 'GET', path: '/api/v1/worklist', perm: null, ok: 200,
+    build: () => ({}),
+    check: (res, { assert }) => {
+      for (const part of ['waiting', 'closable', 'overdue', 'without_measure', 'without_helper']) {
+        assert.equal(typeof res.body.data[part].total, 'number', part);
+      }
+    },
+  },
+  {
+    method: 'GET', path: '/api/v1/print/policy-card/{household_code}', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { household_code: target.household } }),
+    check: (res, { assert }) => {
+      assert.match(res.headers.get('content-type'), /^text\/html/);
+      assert.match(res.text, /扶贫政策明白卡/);
+      assert.doesNotMatch(res.text, /\d{17}[0-9X]/, 'no whole ID number on the card');
+    },
+  },
+  {
+    method: 'GET', path: '/api/v1/print/notice', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ query: { village: target.village, kind: 'exit' } }),
+    check: (res, { assert }) => {
+      assert.match(res.headers.get('content-type'), /^text\/html/);
+      assert.match(res.text, /脱贫退出公示公告/);
+    },
+  },
   // ---- measures, visits, attachments and the timeline (issue 11, measures-and-visits.md) ----
   ...['measures', 'visits', 'timeline'].map((what) => ({
     method: 'GET', path: `/api/v1/households/{household_code}/${what}`, perm: 'read', ok: 200, scoped: true,

@@ -60,6 +60,7 @@ const h = {
       h.photos.set(household, id);
     }
     return h.photos.get(household);
+  },
   // Helpers and work teams (matrix.mjs): a helper managed by the target's village and
   // assigned to its household, made once per village and tag by root; a number no helper
   // has where the village does not exist.

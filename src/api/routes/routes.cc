@@ -45,6 +45,7 @@ Routes AllRoutes() {
   AddFindingRoutes(routes);
   AddCaseRoutes(routes);
   AddWorklistRoutes(routes);
+  AddPrintRoutes(routes);
   AddMeasureRoutes(routes);
   AddAttachmentRoutes(routes);
   AddHelperRoutes(routes);

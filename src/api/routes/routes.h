@@ -57,6 +57,7 @@ void AddAssessmentRoutes(Routes& routes);  // routes/assessments.cc
 void AddAuditRoutes(Routes& routes);       // routes/audit.cc
 void AddCompareRoutes(Routes& routes);     // routes/compare.cc: department lists, quality checks
 void AddFindingRoutes(Routes& routes);     // routes/findings.cc
+void AddPrintRoutes(Routes& routes);       // routes/print.cc: policy card, notices
 void AddWorklistRoutes(Routes& routes);    // routes/worklist.cc
 void AddCaseRoutes(Routes& routes);        // routes/cases.cc: 办件 and their moves
 void AddMeasureRoutes(Routes& routes);     // routes/measures.cc: measures, visits, timeline
