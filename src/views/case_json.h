@@ -15,8 +15,8 @@ using Json = nlohmann::ordered_json;
 Json CaseJson(const CaseView& view, const std::vector<Json>* attachments = nullptr);
 // {"total", "items"} of a list (without steps).
 Json CaseListJson(const CaseList& list);
-// The `details` of a refused move: E_CONDITIONS the failing conditions, E_NOTICE_OPEN the
-// first date the notice may be closed, E_CASE_OPEN the open case.
+// The `details` of a refused move, always an array: E_CONDITIONS the failing conditions
+// [{criterion, message}], E_NOTICE_OPEN [{"closes_on"}], E_CASE_OPEN [{"case"}].
 Json RefusalDetails(const CaseRefusal& refusal, Lang lang);
 
 }  // namespace fupin
