@@ -9,6 +9,7 @@
 #include "service/crosscheck/compare_service.h"
 #include "service/procedures/attachment_service.h"
 #include "service/procedures/measure_service.h"
+#include "service/procedures/timeline_service.h"
 #include "service/register/household_service.h"
 #include "service/register/import_service.h"
 #include "service/register/report_service.h"
@@ -459,6 +460,95 @@ TEST_F(CaseServiceTest, RolesThatDoNotMoveCasesAreRefusedAndReadersOutsideSeeNot
   auto for_township = ListCases(*store_, *policy_, township_, query, true);
   ASSERT_TRUE(for_township.ok());
   EXPECT_EQ(for_township->total, 0);
+}
+
+TEST_F(CaseServiceTest, EliminationOfAHouseholdWithNoLabourCapacityNeedsTheCountysWrittenReason) {
+  SetNow("2022-05-10");
+  auto monitor = OpenAs(
+      village_, {.kind = "monitor", .household_code = "H8", .type = 1, .source = "application"});
+  // H8 is 建档立卡户 未脱贫: not in the monitoring pool.
+  ASSERT_FALSE(monitor.ok());
+  EXPECT_EQ(monitor.error().code, "E_STATE");
+  // H9 (普通农户): its members unable to work, then monitored and helped.
+  auto found = store_->FindHousehold("H9");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  Household h = (*found)->household;
+  for (Member& m : h.members) m.labor = 4;  // 丧失劳动力
+  h.wage_income = Money::FromYuan(20000);
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(UpdateHousehold(*store_, county_, h, (*found)->version, issues).ok());
+  auto opened = OpenAs(village_, {.kind = "monitor", .type = 3, .source = "hotline"});
+  ASSERT_TRUE(opened.ok()) << opened.error().en;
+  Decide(opened->stored.id);
+  ASSERT_TRUE(AddMeasure(*store_, village_, "H9", {.category = "08", .date = "2022-05-15"}).ok());
+  SetNow("2023-01-16");
+  CaseRefusal refusal;
+  auto refused = OpenAs(village_, {.kind = "eliminate"}, &refusal);
+  ASSERT_FALSE(refused.ok());
+  ASSERT_EQ(refusal.conditions.size(), 1u);
+  EXPECT_EQ(refusal.conditions[0].criterion, "labor");
+  auto overridden =
+      OpenAs(village_, {.kind = "eliminate", .labor_override = "县乡村振兴局〔2023〕3号"});
+  ASSERT_TRUE(overridden.ok()) << overridden.error().en;
+  CaseView done = Decide(overridden->stored.id);
+  EXPECT_EQ(done.stored.value.state, CaseState::kDone);
+  EXPECT_EQ(done.stored.params.labor_override, "县乡村振兴局〔2023〕3号");
+  EXPECT_EQ(done.stored.params.method, 2);  // 自然消除: 综合保障 is not development-type
+  EXPECT_EQ(H().monitor_status, code::kRiskEliminated);
+}
+
+TEST_F(CaseServiceTest, MonitoringFromTheAssessmentNeedsACandidateAndFromAFindingAConfirmedOne) {
+  SetNow("2022-05-10");
+  SetWage(40000);  // 20,000 a head: the assessment suggests nothing
+  CaseRefusal refusal;
+  auto not_candidate =
+      OpenAs(village_, {.kind = "monitor", .type = 2, .source = "assessment"}, &refusal);
+  ASSERT_FALSE(not_candidate.ok());
+  EXPECT_EQ(not_candidate.error().code, "E_CONDITIONS");
+  EXPECT_EQ(refusal.conditions.front().criterion, "income");
+  SetWage(2000);  // 1,000 a head, below the monitoring line of 6,000
+  auto candidate = OpenAs(village_, {.kind = "monitor", .type = 2, .source = "assessment"});
+  ASSERT_TRUE(candidate.ok()) << candidate.error().en;
+  EXPECT_EQ(candidate->stored.params.source, "assessment");
+  auto no_finding = RejectCase(*store_, *policy_, village_, candidate->stored.id, "重新核实");
+  ASSERT_TRUE(no_finding.ok());
+  auto without_id = OpenAs(village_, {.kind = "monitor", .type = 2, .source = "finding"});
+  ASSERT_FALSE(without_id.ok());
+  EXPECT_EQ(without_id.error().code, "E_VALIDATION");
+}
+
+TEST_F(CaseServiceTest, AMonitorCaseUndecidedFifteenDaysAfterItsClueIsOverdueButNotBlocked) {
+  SetNow("2022-05-10");
+  Date clue = *Date::Parse("2022-05-01");
+  auto c = OpenAs(village_, {.kind = "monitor", .type = 2, .source = "hotline", .clue_date = clue});
+  ASSERT_TRUE(c.ok()) << c.error().en;
+  EXPECT_EQ(c->stored.due_on->ToString(), "2022-05-16");
+  EXPECT_FALSE(c->overdue);
+  CaseQuery overdue;
+  SetNow("2022-05-16");
+  overdue.overdue_on = Date::Today();
+  auto on_time = ListCases(*store_, *policy_, county_, overdue, false);
+  ASSERT_TRUE(on_time.ok());
+  EXPECT_EQ(on_time->total, 0);
+  SetNow("2022-05-17");
+  overdue.overdue_on = Date::Today();
+  auto late = ListCases(*store_, *policy_, county_, overdue, false);
+  ASSERT_TRUE(late.ok());
+  ASSERT_EQ(late->total, 1);
+  EXPECT_TRUE(late->items[0].overdue);
+  EXPECT_TRUE(AdvanceCase(*store_, *policy_, village_, c->stored.id, "", {}).ok());
+}
+
+TEST_F(CaseServiceTest, TheHouseholdsTimelineShowsItsCases) {
+  auto c = OpenAs(village_, {.kind = "identify", .year = 2016});
+  ASSERT_TRUE(c.ok());
+  auto timeline = HouseholdTimeline(*store_, county_, "H9");
+  ASSERT_TRUE(timeline.ok()) << timeline.error().en;
+  const bool has_case = std::any_of(timeline->begin(), timeline->end(), [&](const TimelineItem& i) {
+    const auto* shown = std::get_if<StoredCase>(&i.event);
+    return shown != nullptr && shown->id == c->stored.id;
+  });
+  EXPECT_TRUE(has_case);
 }
 
 }  // namespace
