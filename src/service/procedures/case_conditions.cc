@@ -13,7 +13,7 @@ void AddCriterion(std::vector<FailedCondition>& out, const CriterionResult& r) {
 
 // The words for an unmet elimination condition of AssessElimination.
 FailedCondition EliminationCondition(const std::string& unmet, const Household& h,
-                                     const Policy& policy, Money line) {
+                                     const Policy& policy, int year, Money line) {
   if (unmet == "income") {
     return {
         "income",
@@ -38,8 +38,12 @@ FailedCondition EliminationCondition(const std::string& unmet, const Household& 
             "no member has labour capacity: guaranteed support continues (a county may "
             "override with a written reason)"};
   }
-  // education, medical, housing, water: the criterion keys themselves.
-  return {unmet, "“" + unmet + "”保障尚未达到", "the " + unmet + " criterion does not hold"};
+  // education, medical, housing, water: the exit criterion's own words.
+  const CriterionResult r = unmet == "education" ? CheckEducation(h, policy, year)
+                            : unmet == "medical" ? CheckMedical(h)
+                            : unmet == "housing" ? CheckHousing(h, policy)
+                                                 : CheckWater(h);
+  return {unmet, r.zh, r.en};
 }
 
 }  // namespace
@@ -117,7 +121,7 @@ Result<std::vector<FailedCondition>> OpeningConditions(Store& store, ProcedureKi
           AssessElimination(h, policy, year, line->amount, today, *categories);
       for (const std::string& unmet : d.unmet) {
         if (unmet == "no_labour" && !params.labor_override.empty()) continue;
-        failed.push_back(EliminationCondition(unmet, h, policy, line->amount));
+        failed.push_back(EliminationCondition(unmet, h, policy, year, line->amount));
       }
       break;
     }
