@@ -54,15 +54,4 @@ std::string FormatIso8601(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-Status InTransaction(Store& store, const std::function<Status()>& fn) {
-  if (store.in_transaction()) return fn();
-  FUPIN_RETURN_IF_ERROR(store.Begin());
-  Status s = fn();
-  if (!s.ok()) {
-    store.Rollback();
-    return s;
-  }
-  return store.Commit();
-}
-
 }  // namespace fupin

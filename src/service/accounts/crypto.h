@@ -31,9 +31,4 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b);
 // "2026-11-25T12:30:00Z" (UTC, whole seconds): such strings compare as the times do.
 std::string FormatIso8601(std::chrono::system_clock::time_point t);
 
-// Runs `fn` in the store's open transaction, or in one of its own that is committed when
-// `fn` succeeds and rolled back otherwise. A failure inside a joined transaction is left
-// to its owner to roll back.
-Status InTransaction(Store& store, const std::function<Status()>& fn);
-
 }  // namespace fupin

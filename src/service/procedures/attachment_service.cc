@@ -7,6 +7,7 @@
 #include "service/accounts/crypto.h"
 #include "service/clock.h"
 #include "service/procedures/care_scope.h"
+#include "service/transaction.h"
 
 namespace fupin {
 namespace {

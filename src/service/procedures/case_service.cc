@@ -10,6 +10,7 @@
 #include "service/procedures/case_conditions.h"
 #include "service/register/aggregates.h"
 #include "service/register/history.h"
+#include "service/transaction.h"
 
 namespace fupin {
 namespace {
@@ -67,22 +68,6 @@ Result<StoredCase> ReadableCase(Store& store, const Caller& caller, int64_t id) 
 CaseView ViewOf(StoredCase c, const PolicySet& policy, Date today) {
   const bool overdue = c.value.IsOverdue(today, SettingsOf(policy.For(c.village_code)));
   return CaseView{std::move(c), overdue};
-}
-
-// Runs `body` in a transaction: commits when it succeeds, rolls back when it fails.
-template <class Fn>
-auto InTransaction(Store& store, Fn&& body) -> decltype(body()) {
-  if (Status s = store.Begin(); !s.ok()) return s.error();
-  auto result = body();
-  if (!result.ok()) {
-    store.Rollback();
-    return result;
-  }
-  if (Status s = store.Commit(); !s.ok()) {
-    store.Rollback();
-    return s.error();
-  }
-  return result;
 }
 
 // Validates the parameters of `request` for `kind` into `params`.

@@ -8,6 +8,7 @@
 #include "exchange/table.h"
 #include "service/accounts/audit_service.h"
 #include "service/clock.h"
+#include "service/transaction.h"
 
 namespace fupin {
 namespace {
@@ -165,19 +166,6 @@ Status LinkableAccount(Store& store, const Caller& caller, const std::string& us
   return Status::Ok();
 }
 
-// Runs `fn` in a transaction: committed when it succeeds, rolled back otherwise.
-template <typename T, typename Fn>
-Result<T> InTransaction(Store& store, Fn fn) {
-  FUPIN_RETURN_IF_ERROR(store.Begin());
-  Result<T> out = fn();
-  if (!out.ok()) {
-    store.Rollback();
-    return out;
-  }
-  if (Status s = store.Commit(); !s.ok()) return s.error();
-  return out;
-}
-
 // Audits a read that showed phones unmasked.
 Status AuditRead(Store& store, const Caller& caller, RegionCode region, const std::string& target,
                  size_t count) {
@@ -232,7 +220,7 @@ Result<HelperRow> AddHelper(Store& store, const Caller& caller, HelperInput inpu
   row.username = input.username;
   row.created_at = NowIso8601();
   row.created_by = caller.user.username;
-  return InTransaction<HelperRow>(store, [&]() -> Result<HelperRow> {
+  return InTransaction(store, [&]() -> Result<HelperRow> {
     if (!row.username.empty())
       FUPIN_RETURN_IF_ERROR(LinkableAccount(store, caller, row.username, 0));
     FUPIN_RETURN_IF_ERROR(store.helpers().InsertHelper(row));
@@ -246,7 +234,7 @@ Result<HelperRow> AddHelper(Store& store, const Caller& caller, HelperInput inpu
 Result<HelperRow> UpdateHelper(Store& store, const Caller& caller, int64_t id,
                                const HelperPatch& patch) {
   if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
-  return InTransaction<HelperRow>(store, [&]() -> Result<HelperRow> {
+  return InTransaction(store, [&]() -> Result<HelperRow> {
     auto row = ManagedHelper(store, caller, id);
     if (!row.ok()) return row.error();
     std::vector<std::string> changed;
@@ -323,7 +311,7 @@ Status AssignHelperToHouseholds(Store& store, const Caller& caller, int64_t help
   if (since && *since > Date::Today()) {
     return Error{"E_DATE", "开始日期不能晚于今天", "the start date is after today"};
   }
-  auto done = InTransaction<bool>(store, [&]() -> Result<bool> {
+  auto done = InTransaction(store, [&]() -> Result<bool> {
     auto helper = ManagedHelper(store, caller, helper_id);
     if (!helper.ok()) return helper.error();
     for (const auto& code : household_codes) {
@@ -348,7 +336,7 @@ Status UnassignHelperFromHouseholds(Store& store, const Caller& caller, int64_t 
                                     const std::vector<std::string>& household_codes) {
   if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
   const std::string today = Date::Today().ToString();
-  auto done = InTransaction<bool>(store, [&]() -> Result<bool> {
+  auto done = InTransaction(store, [&]() -> Result<bool> {
     auto helper = ManagedHelper(store, caller, helper_id);
     if (!helper.ok()) return helper.error();
     for (const auto& code : household_codes) {
@@ -441,7 +429,7 @@ Result<WorkTeamMemberRow> AddTeamMember(Store& store, const Caller& caller, Regi
   auto started = PastDate(input.started_on, "到任日期", "started_on");
   if (!started.ok()) return started.error();
   row.started_on = started->ToString();
-  return InTransaction<WorkTeamMemberRow>(store, [&]() -> Result<WorkTeamMemberRow> {
+  return InTransaction(store, [&]() -> Result<WorkTeamMemberRow> {
     FUPIN_RETURN_IF_ERROR(store.helpers().InsertTeamMember(row));
     FUPIN_RETURN_IF_ERROR(AppendAudit(store, caller, village, "team.add", std::to_string(row.id),
                                       row.role + " from " + row.started_on));
@@ -459,7 +447,7 @@ Result<WorkTeamMemberRow> EndTeamMember(Store& store, const Caller& caller, Regi
     if (!d.ok()) return d.error();
     end = *d;
   }
-  return InTransaction<WorkTeamMemberRow>(store, [&]() -> Result<WorkTeamMemberRow> {
+  return InTransaction(store, [&]() -> Result<WorkTeamMemberRow> {
     auto row = store.helpers().GetTeamMember(id);
     if (!row.ok()) return row.error();
     if (!row->has_value() || (*row)->village_code != village.value()) {

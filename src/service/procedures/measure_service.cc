@@ -8,6 +8,7 @@
 #include "service/clock.h"
 #include "service/procedures/attachment_service.h"
 #include "service/procedures/care_scope.h"
+#include "service/transaction.h"
 
 namespace fupin {
 namespace {
@@ -35,17 +36,6 @@ size_t CharacterCount(std::string_view text) {
   size_t n = 0;
   for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
-}
-
-// Runs `fn` in a transaction of its own: committed when it succeeds, rolled back otherwise.
-Status InOwnTransaction(Store& store, const std::function<Status()>& fn) {
-  FUPIN_RETURN_IF_ERROR(store.Begin());
-  Status s = fn();
-  if (!s.ok()) {
-    store.Rollback();
-    return s;
-  }
-  return store.Commit();
 }
 
 }  // namespace
@@ -95,7 +85,7 @@ Result<MeasureRow> AddMeasure(Store& store, const Caller& caller, const std::str
   row.household_code = household_code;
   row.recorded_by = caller.user.username;
   row.recorded_at = NowIso8601();
-  FUPIN_RETURN_IF_ERROR(InOwnTransaction(store, [&]() -> Status {
+  FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
     FUPIN_RETURN_IF_ERROR(store.care().InsertMeasure(row));
     return AppendAudit(store, caller, village, "measure.add", household_code,
                        "measure:" + std::to_string(row.id) + " category " +
@@ -129,7 +119,7 @@ Result<VisitView> AddVisit(Store& store, const Caller& caller, const std::string
   row.household_code = household_code;
   row.visitor = caller.user.username;
   row.recorded_at = NowIso8601();
-  FUPIN_RETURN_IF_ERROR(InOwnTransaction(store, [&]() -> Status {
+  FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
     FUPIN_RETURN_IF_ERROR(store.care().InsertVisit(row));
     const std::string owner = "visit:" + std::to_string(row.id);
     FUPIN_RETURN_IF_ERROR(ClaimAttachments(store, caller, input.attachments, owner,
