@@ -553,3 +553,40 @@ TEST_F(CaseServiceTest, TheHouseholdsTimelineShowsItsCases) {
 
 }  // namespace
 }  // namespace fupin
+
+namespace fupin {
+namespace {
+
+TEST_F(CaseServiceTest, MonitoringStartsFromAConfirmedFindingOfTheHousehold) {
+  std::deque<FindingRow> rows(1);
+  rows[0].rule = "medical_expense";
+  rows[0].subject = "620422198001010019";
+  rows[0].village_code = kVillage;
+  rows[0].household_code = "H9";
+  rows[0].id_number = "620422198001010019";
+  rows[0].name = "甲";
+  rows[0].detail = "自付医疗费用超过预警线";
+  rows[0].created_at = "2016-02-01T00:00:00Z";
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->compare().InsertFindings(rows).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  ASSERT_TRUE(DecideFinding(*store_, county_, rows[0].id, true, "").ok());
+  auto other = OpenAs(village_, {.kind = "monitor",
+                                 .household_code = "H8",
+                                 .finding = rows[0].id,
+                                 .type = 1,
+                                 .source = "finding"});
+  ASSERT_FALSE(other.ok());  // H8 is not in the monitoring pool (E_STATE) …
+  auto c = OpenAs(village_, {.kind = "monitor",
+                             .finding = rows[0].id,
+                             .type = 3,
+                             .source = "finding",
+                             .clue_date = *Date::Parse("2016-02-01")});
+  ASSERT_TRUE(c.ok()) << c.error().en;  // … H9 is, and the finding is its own
+  EXPECT_EQ(c->stored.params.finding, rows[0].id);
+  EXPECT_EQ(c->stored.value.clue_date->ToString(), "2016-02-01");
+  EXPECT_TRUE(c->overdue);  // more than 15 days after the finding
+}
+
+}  // namespace
+}  // namespace fupin
