@@ -90,8 +90,11 @@ Json RefusalDetails(const CaseRefusal& refusal, Lang lang) {
     }
     return out;
   }
-  if (refusal.closes_on) return Json{{"closes_on", refusal.closes_on->ToString()}};
-  if (refusal.open_case) return Json{{"case", *refusal.open_case}};
+  // Every error's details is an array: [{"closes_on": …}], [{"case": …}].
+  if (refusal.closes_on) {
+    return Json::array({Json{{"closes_on", refusal.closes_on->ToString()}}});
+  }
+  if (refusal.open_case) return Json::array({Json{{"case", *refusal.open_case}}});
   return Json::array();
 }
 
