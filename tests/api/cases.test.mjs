@@ -67,12 +67,11 @@ const EXIT = 'HC2026061000001'; //    建档立卡户 未脱贫, 4,500 yuan a he
 const POOR = 'HC2026061000002'; //    未脱贫, 1,500 yuan, 危房 D, unsafe water: may not exit
 const MONITORED = 'HC2026061000003'; // 已脱贫, monitored since 2024-03-15, 8,000 yuan, a worker
 const OBJECTED = 'HC2026061000004'; // 建档立卡户 to be removed (空挂户), objected to
-let exitCase, eliminateCase, objectedCase, photo, before10;
+let exitCase, eliminateCase, objectedCase, photo;
 
 describe('on 2026-06-10', () => {
   it('the village operator opens an exit for 2020; the case stands at review (V) and is audited case.open', async () => {
     await addHousehold(EXIT);
-    before10 = await summary();
     const res = await open('cases_v', { kind: 'exit', household_code: EXIT, year: 2020, comment: '收入稳定超过标准' });
     assert.equal(res.status, 201, res.text);
     exitCase = res.body.data;
@@ -207,8 +206,9 @@ describe('on 2026-06-16', () => {
     assert.equal(res.status, 200, res.text);
     assert.deepEqual([res.body.data.state, res.body.data.step, res.body.data.params.method], ['done', null, 1]);
     const h = (await call('root', 'GET', `/api/v1/households/${MONITORED}`)).body.data;
-    assert.equal(h.monitor_status, '风险已消除');
-    assert.ok(h.history.some((e) => e.source === `case:${eliminateCase.id}` && e.new === '风险已消除'), JSON.stringify(h.history));
+    assert.equal(h.monitor_status, 2, '2 风险已消除 (codes.md)');
+    assert.ok(h.history.some((e) => e.source === `case:${eliminateCase.id}` && e.field === 'monitor_status'),
+      JSON.stringify(h.history));
     const audit = await call('root', 'GET', '/api/v1/audit', undefined, { action: 'case.decide', target: `case:${eliminateCase.id}` });
     assert.equal(audit.body.data.total, 1, audit.text);
     assert.equal(audit.body.data.items[0].actor, 'cases_c');
@@ -231,19 +231,20 @@ describe('on 2026-06-17', () => {
   });
 
   it('the county approves: the household is 已脱贫 in 2020, its history names the case, the summary counts it', async () => {
+    const before = await summary();
     const res = await advance('cases_c', exitCase.id, { comment: '县级审定，同意退出' });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual([res.body.data.state, res.body.data.step, res.body.data.steps.length], ['done', null, 7]);
     assert.deepEqual(res.body.data.steps.map((s) => s.by),
       ['cases_v', 'cases_v', 'cases_v', 'cases_v', 'cases_v', 'cases_t', 'cases_c']);
     const h = (await call('root', 'GET', `/api/v1/households/${EXIT}`)).body.data;
-    assert.deepEqual([h.poverty_status, String(h.exit_year)], ['已脱贫', '2020']);
+    assert.deepEqual([h.poverty_status, h.exit_year], [1, 2020], '1 已脱贫 (codes.md)');
     const entries = h.history.filter((e) => e.source === `case:${exitCase.id}`);
-    assert.ok(entries.some((e) => e.old === '未脱贫' && e.new === '已脱贫'), JSON.stringify(h.history));
+    assert.deepEqual(entries.map((e) => e.field).sort(), ['exit_year', 'poverty_status'], JSON.stringify(h.history));
     assert.ok(entries.every((e) => e.actor === 'cases_c'));
     const now = await summary();
-    assert.equal(now.by_status['已脱贫'] ?? 0, (before10.by_status['已脱贫'] ?? 0) + 1);
-    assert.equal(now.by_status['未脱贫'] ?? 0, (before10.by_status['未脱贫'] ?? 0) - 1);
+    assert.equal(now.by_status['已脱贫'] ?? 0, (before.by_status['已脱贫'] ?? 0) + 1);
+    assert.equal(now.by_status['未脱贫'] ?? 0, (before.by_status['未脱贫'] ?? 0) - 1);
     assert.ok(!(await waiting('cases_c')).includes(exitCase.id));
   });
 
