@@ -90,8 +90,87 @@ const h = {
 };
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
+// ---- cases (issue 11): fresh households and cases, opened and moved by root ----
+const NO_CASE = 99999999;
+let householdCounter = 0;
+// A request as root that must succeed; its data.
+async function asRoot(method, pathname, body, status = 200) {
+  const res = await api(srv, method, pathname, { token: await srv.token('root'), body });
+  assert.equal(res.status, status, `root ${method} ${pathname}: ${res.text.slice(0, 500)}`);
+  return res.body.data;
+}
+Object.assign(h, {
+  // A new household in the target's village (digits in its code, as messages are compared
+  // with the codes taken out); the missing household itself for a missing target.
+  freshHousehold: async (target) => {
+    if (target.household.startsWith('HNOSUCH')) return target.household;
+    const code = `HC${String(process.pid).padStart(7, '0')}${String(++householdCounter).padStart(5, '0')}`;
+    await asRoot('POST', '/api/v1/households', newHousehold(target.village, { code }), 201);
+    return code;
+  },
+  openCase: async (household) => (await asRoot('POST', '/api/v1/cases',
+    { kind: 'remove', household_code: household, reason: '05', comment: '空挂户' }, 201)).id,
+  // A new case at verify on a new household of the target's village.
+  freshCase: async (target) => {
+    if (target.household.startsWith('HNOSUCH')) return NO_CASE;
+    return h.openCase(await h.freshHousehold(target));
+  },
+  // The case of the target household itself (opened once).
+  cases: new Map(),
+  caseOf: async (target) => {
+    if (target.household.startsWith('HNOSUCH')) return NO_CASE;
+    if (!h.cases.has(target.household)) h.cases.set(target.household, await h.openCase(target.household));
+    return h.cases.get(target.household);
+  },
+  // That case with its notice running: root advances it to its notice step.
+  noticeCase: async (target) => {
+    const id = await h.caseOf(target);
+    if (id === NO_CASE) return id;
+    for (let i = 0; i < 5; i++) {
+      const c = await asRoot('GET', `/api/v1/cases/${id}`);
+      if (c.step === 'notice') return id;
+      await asRoot('POST', `/api/v1/cases/${id}/advance`, { comment: '办理' });
+    }
+    throw new Error(`case ${id} never reached its notice`);
+  },
+  // A case of the target's village at the township's check (made before the matrix ran),
+  // or the target household's case when there is none.
+  atCheck: {},
+  caseAtCheck: async (target) => {
+    for (const id of h.atCheck[target.village] ?? []) {
+      if ((await asRoot('GET', `/api/v1/cases/${id}`)).step === 'check') return id;
+    }
+    return h.caseOf(target);
+  },
+});
+// Cases at check need their notice (7 days for a removal) over: open them and take them to
+// their notice on 2026-06-20 on a server of their own, then continue on a copy of its
+// register (today 2026-06-30) and advance them to check.
+const CHECK_VILLAGES = ['620422102201', '620422102201', '620422102201', '620422101205', '620422101205'];
+async function casesAtCheck() {
+  const ids = [];
+  for (const village of CHECK_VILLAGES) {
+    const id = await h.freshCase({ village, household: '' });
+    for (let i = 0; i < 2; i++) await asRoot('POST', `/api/v1/cases/${id}/advance`, { comment: '办理' });
+    ids.push([village, id]);
+  }
+  return ids;
+}
+
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { FUPIN_NOW: '2026-06-20T10:00:00+08:00' } });
+  const early = srv;
+  const atNotice = await casesAtCheck();
+  await early.stop();
+  try {
+    srv = await startServer({ db: early.db });
+  } finally {
+    await early.cleanup();
+  }
+  for (const [village, id] of atNotice) {
+    assert.equal((await asRoot('POST', `/api/v1/cases/${id}/advance`, { comment: '公示无异议' })).step, 'check');
+    (h.atCheck[village] ??= []).push(id);
+  }
   // Findings inside and outside every scope (matrix.mjs DEATHS_CSV), loaded with the CLI.
   writeFileSync(path.join(srv.dir, 'deaths.csv'), DEATHS_CSV);
   const r = await srv.cli(['compare', 'deaths', path.join(srv.dir, 'deaths.csv'), '--as-of', '2026-06-30']);

@@ -296,8 +296,11 @@ async function cachedRegister(seed, users) {
 }
 
 // Options: seed (import the base register and the second county's household; default
-// true), config (TOML text for --config), users (default: USERS of matrix.mjs).
-export async function startServer({ seed = true, config, users = USERS } = {}) {
+// true), config (TOML text for --config), users (default: USERS of matrix.mjs), env
+// (variables added to the server's environment, e.g. FUPIN_NOW to move the clock), db (a
+// database to start from — another server's, stopped first — copied instead of the
+// cached register).
+export async function startServer({ seed = true, config, users = USERS, env, db: from } = {}) {
   if (!existsSync(BIN)) throw new Error(`FUPIN_BIN ${BIN} does not exist: build the fupin target first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'fupin-api-'));
   const db = path.join(dir, 'fupin.db');
@@ -307,13 +310,13 @@ export async function startServer({ seed = true, config, users = USERS } = {}) {
   let stdout = '', stderr = '';
   let exit;
   const base = await (async () => {
-    copyDb(await cachedRegister(seed, users), db);
+    copyDb(from ?? await cachedRegister(seed, users), db);
     const args = [...g, 'serve', '--listen', '127.0.0.1:0'];
     if (config) {
       writeFileSync(path.join(dir, 'server.toml'), config);
       args.push('--config', path.join(dir, 'server.toml'));
     }
-    child = spawn(BIN, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // A server is never left behind by a test process that ends.
     process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
     exit = new Promise((resolve) => {
