@@ -47,11 +47,13 @@ struct HttpRequest {
   // form that could not be read).
   bool is_form = false;
   std::vector<FormPart> form;
-  std::string bearer_token;    // from Authorization: Bearer …; "" when absent
-  std::string remote;          // "127.0.0.1:53422"
-  std::string remote_address;  // "127.0.0.1"
-  Lang lang = Lang::kZh;       // ?lang=en, else Accept-Language, else Chinese
-  Caller caller;               // the authenticated user on routes that need a session
+  std::string bearer_token;     // from Authorization: Bearer …; "" when absent
+  std::string remote;           // "127.0.0.1:53422"
+  std::string remote_address;   // "127.0.0.1"
+  Lang lang = Lang::kZh;        // ?lang=en, else Accept-Language, else Chinese
+  std::string accept_encoding;  // the Accept-Encoding header ("" when absent)
+  std::string if_none_match;    // the If-None-Match header ("" when absent)
+  Caller caller;                // the authenticated user on routes that need a session
 
   // The value of the route parameter `name` ("" when the route has none).
   std::string_view Param(std::string_view name) const;
@@ -65,6 +67,8 @@ struct Reply {
   std::string filename;  // a download's name (Content-Disposition: attachment)
   int retry_after = 0;   // seconds; sent as Retry-After when > 0
   bool close = false;    // Connection: close after this answer
+  // More headers (Cache-Control replaces the default no-store; ETag, Content-Encoding, …).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 }  // namespace fupin

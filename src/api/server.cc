@@ -37,6 +37,7 @@
 #include "api/head_filter.h"
 #include "api/reply.h"
 #include "api/routes/routes.h"
+#include "api/static_files.h"
 #include "api/work_queue.h"
 #include "exchange/policy_file.h"
 #include "service/accounts/audit_service.h"
@@ -295,10 +296,11 @@ struct ThreadContext {
 
 class Api {
  public:
-  Api(const ServerConfig& config, std::string database_path, asio::io_context& io)
+  Api(const ServerConfig& config, std::string database_path, StaticFiles web, asio::io_context& io)
       : config_(config),
         io_(io),
         database_path_(std::move(database_path)),
+        web_(std::move(web)),
         routes_(AllRoutes()),
         readers_({.threads = std::max(1, config.threads),
                   .capacity = 1024,
@@ -341,6 +343,7 @@ class Api {
   const ServerConfig& config_;
   asio::io_context& io_;
   const std::string database_path_;
+  const StaticFiles web_;  // the web app (web/dist), when it is built
   const Routes routes_;
   LoginThrottle throttle_;
   Log log_;
@@ -465,6 +468,16 @@ restinio::request_handling_status_t Api::Handle(const RestRequest& req) {
     http.is_form = ReadForm(req, http.form);
   }
 
+  if (!web_.empty() && StaticFiles::IsFor(http)) {
+    if (auto v = req->header().opt_value_of(restinio::http_field::accept_encoding)) {
+      http.accept_encoding = std::string(v->substr(0, 256));
+    }
+    if (auto v = req->header().opt_value_of(restinio::http_field::if_none_match)) {
+      http.if_none_match = std::string(v->substr(0, 128));
+    }
+    AnswerLater(pending, web_.Serve(http));
+    return restinio::request_accepted();
+  }
   bool path_known = false;
   const Route* route = MatchRoute(routes_, http.method, http.path, http.params, path_known);
   if (!route) {
@@ -549,13 +562,13 @@ void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std
       restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)},
       ReasonFor(reply.status)});
   response.append_header(restinio::http_field::content_type, reply.content_type);
-  response.append_header(restinio::http_field::cache_control, "no-store");
-  response.append_header("X-Content-Type-Options", "nosniff");
-  if (reply.content_type.starts_with("text/html")) {
-    // The print views: nothing but their own inline style may load or run.
-    response.append_header("Content-Security-Policy",
-                           "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+  bool cache_control = false;
+  for (const auto& [name, value] : reply.headers) {
+    response.append_header(name, value);
+    cache_control |= name == "Cache-Control";
   }
+  if (!cache_control) response.append_header(restinio::http_field::cache_control, "no-store");
+  response.append_header("X-Content-Type-Options", "nosniff");
   if (!reply.filename.empty()) {
     response.append_header(restinio::http_field::content_disposition,
                            ContentDisposition(reply.filename));
@@ -593,12 +606,13 @@ Status ReadServerConfig(const std::string& path, ServerConfig& config) {
     };
     using Kind = PolicyValue::Kind;
     if (key == "listen" || key == "database" || key == "policy" || key == "log_level" ||
-        key == "audit_key") {
+        key == "audit_key" || key == "web_root") {
       if (value.kind != Kind::kString) return bad("应为字符串", "must be a string");
       if (key == "listen") config.listen = value.text;
       if (key == "database") config.database = value.text;
       if (key == "policy") config.policy = value.text;
       if (key == "audit_key") config.audit_key = value.text;
+      if (key == "web_root") config.web_root = value.text;
       if (key == "log_level") {
         if (value.text != "debug" && value.text != "info" && value.text != "warn" &&
             value.text != "error" && value.text != "off") {
@@ -660,7 +674,9 @@ Status RunServer(const ServerConfig& config,
   using Pool =
       restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>;
   Pool pool(static_cast<std::size_t>(std::clamp(config.threads, 1, 2)));
-  Api api(config, database_path, pool.io_context());
+  auto web = StaticFiles::Load(config.web_root);
+  if (!web.ok()) return web.error();
+  Api api(config, database_path, std::move(*web), pool.io_context());
   auto network = std::make_shared<NetworkState>();
   network->limits.body = config.upload_limit;
   network->budget = std::make_unique<UploadBudget>(config.upload_memory, 2);

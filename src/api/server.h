@@ -2,6 +2,10 @@
 // of RESTinio or JSON: RESTinio lives in server.cc alone, the handlers in routes/.
 #pragma once
 
+#ifndef FUPIN_WEB_ROOT
+#define FUPIN_WEB_ROOT ""
+#endif
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -27,12 +31,14 @@ struct ServerConfig {
   uint64_t upload_memory = 256ull << 20;  // bytes of large request bodies held at once
   std::size_t max_connections = 4096;
   std::size_t max_connections_per_address = 256;
+  // The web app's built files (web/dist), served beside the API; none when empty or absent.
+  std::string web_root = FUPIN_WEB_ROOT;
 };
 
 // Reads a TOML config file (keys: listen, database, policy, audit_key, session_lifetime (seconds),
 // upload_limit (bytes), log_level, threads, write_wait (seconds), upload_memory (bytes),
-// max_connections, max_connections_per_address) over `config`. E_CONFIG with the file, line
-// and key for an unknown key or a wrong type.
+// max_connections, max_connections_per_address, web_root) over `config`. E_CONFIG with the file,
+// line and key for an unknown key or a wrong type.
 Status ReadServerConfig(const std::string& path, ServerConfig& config);
 
 // Serves until SIGINT or SIGTERM: requests in flight finish, then the database is closed.

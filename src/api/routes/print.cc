@@ -12,6 +12,10 @@ Reply Html(std::string body) {
   Reply reply;
   reply.body = std::move(body);
   reply.content_type = "text/html; charset=utf-8";
+  // Nothing but the page's own inline style may load or run.
+  reply.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   return reply;
 }
 
