@@ -63,7 +63,7 @@ std::pair<int64_t, int64_t> SubtreeRange(RegionCode region) {
 }
 
 // The condition that keeps the findings of households helper ?N is assigned to (the same
-// as HouseholdQuery::assigned_to in sqlite_store.cc).
+// as HouseholdQuery::assigned_to in sqlite_search.cc).
 std::string AssignedTo(int parameter) {
   return " AND EXISTS (SELECT 1 FROM helper_assignments a WHERE a.county_code = "
          "findings.county_code AND a.household_code = findings.household_code AND "
