@@ -15,6 +15,7 @@ $(BUILD)/CMakeCache.txt:
 
 build: setup $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
+	cd web && npm run --silent build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
