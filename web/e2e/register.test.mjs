@@ -52,7 +52,7 @@ test('a clerk finds a household by its head\'s name, and the query stays in the 
   await page.click('[data-test=menu-register]');
   await page.waitForSelector('[data-test=households-table] [data-test=household-link]');
   await shot(page, 'register-list');
-  await page.fill('[data-test=f-name] input', head);
+  await page.fill('[data-test=f-name]', head);
   await page.waitForURL((url) => url.searchParams.get('name') === head);
   await page.waitForFunction((code) => {
     const links = [...document.querySelectorAll('[data-test=household-link]')].map((a) => a.textContent.trim());
@@ -113,14 +113,14 @@ test('an edit refused by the rules shows the message under its field, then the c
   await page.goto(`${server.base}/households/${h.户编号}`);
   await page.click('[data-test=edit]');
   await page.waitForURL(/\/edit$/);
-  await page.waitForSelector('[data-test=i-wage_income] input');
-  await page.fill('[data-test=i-wage_income] input', 'abc');
-  await page.press('[data-test=i-wage_income] input', 'Enter');
+  await page.waitForSelector('[data-test=i-wage_income]');
+  await page.fill('[data-test=i-wage_income]', 'abc');
+  await page.press('[data-test=i-wage_income]', 'Enter');
   const item = page.locator('.el-form-item', { has: page.locator('[data-test=i-wage_income]') });
   await item.locator('.el-form-item__error').waitFor();
   assert.match(await item.locator('.el-form-item__error').innerText(), /金额|数/);
   await shot(page, 'household-edit-refused');
-  await page.fill('[data-test=i-wage_income] input', '88888');
+  await page.fill('[data-test=i-wage_income]', '88888');
   await page.click('[data-test=save]');
   await page.waitForURL(new RegExp(`/households/${h.户编号}$`));
   await page.waitForSelector('[data-test=income]');
