@@ -40,6 +40,7 @@ function showcase() {
   const names = new Map();
   for (const m of members) names.set(m.姓名, (names.get(m.姓名) ?? 0) + 1);
   const h = households.find((x) => x.行政区划代码 === reg.village && x.联系电话 && membersOf(x.户编号).length >= 3
+    && x.户类型 === '建档立卡户'
     && headOf(x.户编号) && names.get(headOf(x.户编号).姓名) === 1);
   assert.ok(h, 'the generated register has such a household');
   return h;
@@ -100,6 +101,24 @@ test('the household page shows members, income, the criteria and the timeline', 
   assert.match(await page.innerText('[data-test=household-title]'), new RegExp(headOf(h.户编号).姓名));
   assert.equal(await page.locator('[data-test=members] tbody tr').count(), membersOf(h.户编号).length);
   assert.match(await page.innerText('[data-test=timeline]'), /变更|建档/);
+  // A helper, a measure and a visit, recorded through the API, appear on the page.
+  await page.evaluate(async (code) => {
+    const { token } = JSON.parse(sessionStorage.getItem('fupin.session'));
+    const call = async (method, url, body) => {
+      const res = await fetch(`/api/v1${url}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${url}: ${await res.text()}`);
+      return (await res.json()).data;
+    };
+    const helper = await call('POST', '/helpers', { name: '李文娟', work_unit: '会宁县农业农村局', phone: '13900001111' });
+    await call('POST', `/households/${code}/helpers`, { helper_id: helper.id, since: '2026-03-01' });
+    await call('POST', `/households/${code}/measures`, { category: '02', date: '2026-04-10', amount: '800.00', description: '介绍到县城建筑工地务工' });
+    await call('POST', `/households/${code}/visits`, { date: '2026-06-12', helper_id: helper.id, findings: '家中生活正常，长子务工收入稳定' });
+  }, h.户编号);
+  await page.reload();
+  await page.waitForSelector('[data-test=criteria-verdict]');
+  assert.match(await page.innerText('[data-test=helpers]'), /李文娟/);
+  assert.match(await page.innerText('[data-test=timeline]'), /就业帮扶/);
+  assert.match(await page.innerText('[data-test=timeline]'), /长子务工/);
   // A county clerk sees the members' ID numbers whole.
   assert.match(await page.innerText('[data-test=members]'), new RegExp(membersOf(h.户编号)[0].证件号码));
   await page.setViewportSize({ width: 1366, height: 900 });
