@@ -78,12 +78,15 @@ struct HouseholdQuery {
   bool descending = false;
   int64_t offset = 0;
   int64_t limit = 50;
+  bool count = true;  // false: the total is not counted (a next page of the same query)
 };
 
 struct HouseholdPage {
-  int64_t total = 0;                   // matches in all
-  std::vector<StoredHousehold> items;  // this page, members not loaded
-  std::vector<int64_t> member_counts;  // per item
+  int64_t total = -1;                      // matches in all; -1 when not counted
+  std::vector<StoredHousehold> items;      // this page, members not loaded
+  std::vector<int64_t> member_counts;      // per item
+  std::vector<std::string> head_names;     // per item: the 户主's name ("" when none)
+  std::vector<std::string> village_names;  // per item: the village's name ("" when unknown)
 };
 
 // A member with a resident ID in a household that is not 已剔除, as the register index

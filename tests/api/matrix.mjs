@@ -567,6 +567,17 @@ export const ENDPOINTS = [
       assert.deepEqual([res.body.data.state, res.body.data.step], ['rejected', null]);
     },
   },
+  // ---- the household page of the web app (issue 12, register): the exit criteria ----
+  {
+    method: 'GET', path: '/api/v1/households/{household_code}/criteria', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ params: { household_code: target.household }, query: { year: 2020 } }),
+    check: (res, { assert, target }) => {
+      assert.equal(res.body.data.household_code, target.household);
+      assert.deepEqual(res.body.data.criteria.map((c) => c.criterion),
+        ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water']);
+    },
+  },
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`

@@ -22,11 +22,11 @@ after(async () => {
 
 // The menus each role sees (of the screens built so far: a menu appears with its screen).
 const MENUS = {
-  county: ['dashboard'],
-  village: ['dashboard'],
-  helper: ['dashboard'],
-  auditor: ['dashboard'],
-  admin: ['dashboard'],
+  county: ['dashboard', 'register', 'imports'],
+  village: ['dashboard', 'register'],
+  helper: ['dashboard', 'register'],
+  auditor: ['dashboard', 'register'],
+  admin: ['dashboard', 'register', 'imports'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {

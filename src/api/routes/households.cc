@@ -4,7 +4,9 @@
 
 #include "api/reply.h"
 #include "api/routes/routes.h"
+#include "common/id_number.h"
 #include "exchange/template_workbook.h"
+#include "service/register/criteria_service.h"
 #include "service/register/household_service.h"
 #include "views/json_views.h"
 
@@ -151,6 +153,8 @@ Result<HouseholdQuery> QueryFrom(const Query& q, const Caller& caller) {
     }
   }
   query.descending = q.Get("order") == "desc";
+  // count=0: the next page of a query already counted; the total is not counted again.
+  query.count = !(q.Get("count") == "0" || q.Get("count") == "false");
   auto page = IntParam(q, "page", 1, 1, 100000000);
   if (!page.ok()) return page.error();
   auto size = IntParam(q, "size", 50, 1, 500);
@@ -169,10 +173,14 @@ Reply Search(RouteContext& ctx, const HttpRequest& req) {
   // detail of one household does, and leaves an audit record.
   Json items = Json::array();
   for (size_t i = 0; i < page->items.size(); ++i) {
-    items.push_back(HouseholdJson(page->items[i].household, page->items[i].version,
-                                  page->member_counts[i], /*masked=*/true));
+    Json item = HouseholdJson(page->items[i].household, page->items[i].version,
+                              page->member_counts[i], /*masked=*/true);
+    item["head_name"] = MaskPersonalNumbers(page->head_names[i]);
+    item["village_name"] = page->village_names[i];
+    items.push_back(std::move(item));
   }
-  return Data(Json{{"total", page->total}, {"items", items}});
+  return Data(
+      Json{{"total", page->total < 0 ? Json(nullptr) : Json(page->total)}, {"items", items}});
 }
 
 // Every match, in the import template, as one workbook (the service checks the role,
@@ -207,6 +215,37 @@ Reply Detail(RouteContext& ctx, const HttpRequest& req) {
   const Household& h = view->stored.household;
   Json out = HouseholdJson(h, view->stored.version, static_cast<int64_t>(h.members.size()), masked);
   out["history"] = HistoryJson(view->history, masked);
+  return Data(out);
+}
+
+// The exit standard for one household and year: each criterion with pass or fail and why.
+Reply Criteria(RouteContext& ctx, const HttpRequest& req) {
+  int year = Date::Today().year();
+  if (req.query.Has("year")) {
+    auto y = YearParam(req.query);
+    if (!y.ok()) return Failure(y.error(), req.lang);
+    year = *y;
+  }
+  const std::string code(req.Param("code").substr(0, 64));
+  auto result = CriteriaOf(ctx.store, ctx.policy, req.caller, code, year);
+  if (!result.ok()) return Failure(result.error(), req.lang);
+  const bool masked = RoleSeesMaskedData(req.caller.user.role);
+  Json criteria = Json::array();
+  for (const CriterionResult& c : result->criteria) {
+    const std::string& reason = req.lang == Lang::kEn ? c.en : c.zh;
+    criteria.push_back(Json{
+        {"criterion", std::string(CriterionKey(c.criterion))},
+        {"pass", c.pass},
+        {"reason", c.pass ? Json(nullptr) : Json(masked ? MaskPersonalNumbers(reason) : reason)}});
+  }
+  Json out{{"household_code", result->household_code},
+           {"year", result->year},
+           {"poverty_line", result->poverty_line.ToString()},
+           {"per_capita_income", result->per_capita_income.ToString()},
+           {"exit_candidate", result->exit_candidate},
+           {"meets", result->meets},
+           {"criteria", criteria}};
+  if (result->earlier_year_line) out["warnings"] = Json::array({"W_POLICY_YEAR"});
   return Data(out);
 }
 
@@ -262,6 +301,8 @@ void AddHouseholdRoutes(Routes& routes) {
   routes.push_back({"POST", "/api/v1/households", true, Work::kWrite, Write, nullptr});
   routes.push_back({"GET", "/api/v1/households/:code", true, Work::kRead, Detail, nullptr});
   routes.push_back({"PUT", "/api/v1/households/:code", true, Work::kWrite, Write, nullptr});
+  routes.push_back(
+      {"GET", "/api/v1/households/:code/criteria", true, Work::kRead, Criteria, nullptr});
 }
 
 }  // namespace fupin

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "api/reply.h"
 #include "api/routes/routes.h"
@@ -15,6 +16,45 @@ namespace fupin {
 namespace {
 
 bool Flag(const Query& q, const char* name) { return q.Get(name) == "1" || q.Get(name) == "true"; }
+
+std::string Base64(const std::string& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const uint32_t n =
+        (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    uint32_t n = uint8_t(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) n |= uint8_t(bytes[i + 1]) << 8;
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// The rejected rows an import with skip_invalid wrote (households.csv and members.csv, or
+// rejects.xlsx, each with an added 错误 column), as files the browser can save.
+Result<Json> RejectFiles(const std::filesystem::path& dir) {
+  Json files = Json::array();
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) return files;
+  for (const char* name : {"households.csv", "members.csv", "rejects.xlsx"}) {
+    const auto path = dir / name;
+    if (!std::filesystem::exists(path, ec)) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) return Error::Io("无法读取被拒绝的行", "cannot read the rejects");
+    files.push_back(Json{{"name", name}, {"base64", Base64(bytes)}});
+  }
+  return files;
+}
 
 Reply Import(RouteContext& ctx, const HttpRequest& req) {
   const Caller& caller = req.caller;
@@ -52,6 +92,7 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
   options.files = files;
   options.dry_run = Flag(req.query, "dry_run");
   options.skip_invalid = Flag(req.query, "skip_invalid");
+  if (options.skip_invalid && !options.dry_run) options.rejects_dir = (dir / "rejects").string();
   options.actor = caller.user.username;
   options.scope = caller.user.region;
   auto report = RunImport(ctx.store, options);
@@ -77,6 +118,11 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
                       "import: taken outside the region");
   }
   Json data = ImportReportJson(*report, lang, options.dry_run);
+  if (!options.rejects_dir.empty()) {
+    auto rejects = RejectFiles(options.rejects_dir);
+    if (!rejects.ok()) return Failure(rejects.error(), lang);
+    data["rejects"] = std::move(*rejects);
+  }
   if (!report->errors.empty() && !options.skip_invalid) {
     const auto& first = report->errors.front();
     return Failure(Error{first.code, first.zh, first.en}, lang, data["errors"]);

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/sqlite/sqlite_store_impl.h"
@@ -211,16 +212,16 @@ Result<HouseholdPage> SqliteStore::SearchHouseholds(const HouseholdQuery& q) {
         "a.username = ?)";
     binds.push_back([&](Statement& s, int& i) { s.Bind(i++, q.assigned_to); });
   }
-  auto count = db_.Prepare("SELECT count(*) FROM households" + where);
-  if (!count.ok()) return count.error();
-  {
+  HouseholdPage page;
+  if (q.count) {
+    auto count = db_.Prepare("SELECT count(*) FROM households" + where);
+    if (!count.ok()) return count.error();
     int i = 1;
     for (auto& b : binds) b(*count, i);
+    auto counted = count->Step();
+    if (!counted.ok()) return counted.error();
+    page.total = count->Int(0);
   }
-  auto counted = count->Step();
-  if (!counted.ok()) return counted.error();
-  HouseholdPage page;
-  page.total = count->Int(0);
   std::string order;
   switch (q.sort) {
     case HouseholdQuery::Sort::kCode:
@@ -263,7 +264,39 @@ Result<HouseholdPage> SqliteStore::SearchHouseholds(const HouseholdQuery& q) {
     page.items.push_back(std::move(item));
     page.member_counts.push_back(rows->Int(11));
   }
+  FUPIN_RETURN_IF_ERROR(NameHeadsAndVillages(page));
   return page;
+}
+
+// What a clerk knows a household by: the 户主's name (the first member whose relation is
+// 户主) and the village's name, looked up for the page only — a few primary-key reads per
+// row, whatever the size of the register.
+Status SqliteStore::NameHeadsAndVillages(HouseholdPage& page) {
+  auto head = db_.Prepare(
+      "SELECT name FROM members WHERE county_code = ?1 AND household_code = ?2 AND "
+      "relation = ?3 ORDER BY seq LIMIT 1");
+  if (!head.ok()) return head.error();
+  auto village = db_.Prepare("SELECT name FROM regions WHERE code = ?1");
+  if (!village.ok()) return village.error();
+  std::unordered_map<int64_t, std::string> villages;
+  for (const StoredHousehold& item : page.items) {
+    const Household& h = item.household;
+    head->Reset();
+    head->Bind(1, h.village_code.county().value()).Bind(2, h.household_code).Bind(3, code::kHead);
+    auto row = head->Step();
+    if (!row.ok()) return row.error();
+    page.head_names.push_back(*row ? std::string(head->TextView(0)) : std::string());
+    auto [it, fresh] = villages.try_emplace(h.village_code.value());
+    if (fresh) {
+      village->Reset();
+      village->Bind(1, h.village_code.value());
+      auto found = village->Step();
+      if (!found.ok()) return found.error();
+      if (*found) it->second = std::string(village->TextView(0));
+    }
+    page.village_names.push_back(it->second);
+  }
+  return Status::Ok();
 }
 
 }  // namespace fupin::sqlite

@@ -173,6 +173,8 @@ class SqliteStore final : public Store {
   Result<HouseholdPage> SearchHouseholds(const HouseholdQuery& q) override;
 
  private:
+  // Fills the page's head_names and village_names (sqlite_search.cc).
+  Status NameHeadsAndVillages(HouseholdPage& page);
   // The migration that drops users, sessions and audit_log from the register file.
   static constexpr size_t kAccountsMovedOut = 6;
 

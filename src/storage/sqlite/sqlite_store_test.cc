@@ -292,6 +292,33 @@ TEST_F(StoreTest, SearchMatchesNamesAsTextNeverAsPatterns) {
   EXPECT_EQ(store->SearchHouseholds(by_id)->items.at(0).household.household_code, "N2");
 }
 
+TEST_F(StoreTest, SearchNamesEachHouseholdByItsHeadAndVillageAndCountsOnlyWhenAsked) {
+  auto store = Create();
+  ASSERT_TRUE(store->Begin().ok());
+  Household first = MakeHousehold("K1", 620422101205, {"620422198001010019", "620422200501010012"});
+  first.members[0].relation = 3;  // the head is listed second
+  first.members[1].relation = 1;
+  first.members[1].name = "张三";
+  ASSERT_TRUE(store->InsertHousehold(first, 1, "").ok());
+  ASSERT_TRUE(
+      store->InsertHousehold(MakeHousehold("K2", 620422102201, {"620422198001010027"}), 1, "")
+          .ok());
+  ASSERT_TRUE(store->Commit().ok());
+  HouseholdQuery query;
+  auto page = store->SearchHouseholds(query);
+  ASSERT_TRUE(page.ok()) << page.error().en;
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->total, 2);
+  EXPECT_EQ(page->head_names, (std::vector<std::string>{"张三", "成员0"}));
+  EXPECT_EQ(page->village_names, (std::vector<std::string>{"甲村", "乙村"}));
+  query.count = false;
+  query.offset = 1;
+  auto next = store->SearchHouseholds(query);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->total, -1);
+  EXPECT_EQ(next->head_names, (std::vector<std::string>{"成员0"}));
+}
+
 AuditRow ReadRecord(const std::string& target) {
   AuditRow row;
   row.at = "2026-06-30T00:00:00Z";

@@ -1,0 +1,3 @@
+export default [
+  { path: 'imports', name: 'imports', component: () => import('./ImportView.vue'), meta: { perm: 'import' } },
+];
