@@ -22,11 +22,11 @@ after(async () => {
 
 // The menus each role sees (of the screens built so far: a menu appears with its screen).
 const MENUS = {
-  county: ['dashboard'],
-  village: ['dashboard'],
-  helper: ['dashboard'],
-  auditor: ['dashboard'],
-  admin: ['dashboard'],
+  county: ['dashboard', 'assessments', 'crosscheck', 'worklist', 'cases'],
+  village: ['dashboard', 'assessments', 'crosscheck', 'worklist', 'cases'],
+  helper: ['dashboard', 'assessments', 'crosscheck', 'cases'],
+  auditor: ['dashboard', 'assessments', 'crosscheck', 'cases'],
+  admin: ['dashboard', 'assessments', 'crosscheck', 'worklist', 'cases'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {
