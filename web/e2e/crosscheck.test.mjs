@@ -42,7 +42,7 @@ test('a department list is uploaded, a finding confirmed and turned into a remov
   let page = await signIn(browser, server.base, 'county');
   await page.goto(`${server.base}/findings`);
   await page.waitForSelector('[data-test=upload-form]');
-  await page.fill('[data-test=upload-as-of] input', '2026-06-30');
+  await page.fill('[data-test=upload-form] input[placeholder="截止日期"]', '2026-06-30');
   await page.keyboard.press('Enter');
   await page.setInputFiles('[data-test=upload-file]', list);
   await page.click('[data-test=upload-submit]');
@@ -64,7 +64,7 @@ test('a department list is uploaded, a finding confirmed and turned into a remov
   await page.goto(`${server.base}/findings`);
   await page.click(`[data-test=remove-${id}]`);
   assert.match(await page.innerText('[data-test=open-households]'), new RegExp(member['户编号']));
-  await page.fill('[data-test=open-comment] input', '整户核实死亡');
+  await page.fill('[data-test=open-comment]', '整户核实死亡');
   await page.click('[data-test=open-submit]');
   const result = await page.waitForSelector(`[data-test=open-result-${member['户编号']}]`);
   assert.match(await result.innerText(), /已发起：\d+ 号办件/);

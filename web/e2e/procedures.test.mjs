@@ -26,7 +26,7 @@ after(async () => {
 
 // Advances the case shown with `comment` (and `files`) and waits for the step `next`.
 async function advance(page, comment, next, files = []) {
-  await page.fill('[data-test=advance-comment] input', comment);
+  await page.fill('[data-test=advance-comment]', comment);
   if (files.length) await page.setInputFiles('[data-test=advance-files]', files);
   await page.click('[data-test=advance]');
   await page.waitForFunction((text) => document.querySelector('[data-test=case-step]')?.innerText.includes(text), next);
@@ -51,7 +51,7 @@ test('an exit case goes from the village\'s proposal to 已脱贫 through the to
   await page.click('[data-test=assessment-rows] .el-table__body tr >> nth=0 >> .el-checkbox');
   await page.click('[data-test=open-cases]');
   assert.match(await page.innerText('[data-test=open-households]'), new RegExp(code));
-  await page.fill('[data-test=open-comment] input', '收入稳定超过标准');
+  await page.fill('[data-test=open-comment]', '收入稳定超过标准');
   await page.click('[data-test=open-submit]');
   const result = await page.waitForSelector(`[data-test=open-result-${code}] a`);
   assert.match(await result.innerText(), /已发起/);
@@ -76,7 +76,7 @@ test('an exit case goes from the village\'s proposal to 已脱贫 through the to
   const notice = await page.innerText('[data-test=notice]');
   const closesOn = /(\d{4}-\d{2}-\d{2}) 起可结束/.exec(notice)[1];
   assert.match(await page.innerText('[data-test=countdown]'), /还有 \d+ 天可结束公示/);
-  await page.fill('[data-test=advance-comment] input', '公示期满无异议');
+  await page.fill('[data-test=advance-comment]', '公示期满无异议');
   await page.click('[data-test=advance]');
   const refusal = await page.waitForSelector('[data-test=refusal]');
   assert.match(await refusal.innerText(), new RegExp(`${closesOn} 起方可结束公示`));
@@ -111,7 +111,7 @@ test('an exit case goes from the village\'s proposal to 已脱贫 through the to
   await page.goto(`${server.base}/worklist`);
   await page.click(`[data-test=worklist-waiting] [data-test=case-link-${id}]`);
   await page.waitForSelector('[data-test=advance]');
-  await page.fill('[data-test=advance-comment] input', '县级审定，同意退出');
+  await page.fill('[data-test=advance-comment]', '县级审定，同意退出');
   await page.click('[data-test=advance]');
   await page.waitForFunction(() => document.querySelector('[data-test=case-state]')?.innerText.includes('已办结'));
   await shot(page, 'case-done');
