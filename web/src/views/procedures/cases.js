@@ -87,3 +87,40 @@ export function stepLabel(t, kind, step) {
   if (kind === 'identify' && step === 'approve') return t('procedures.steps.approveIdentify');
   return t(`procedures.steps.${step}`);
 }
+
+// The body of POST /cases for `household` from the opening form: only what its kind needs
+// (spec/procedures.md "What opening needs"); for monitoring, a household's own suggested
+// type and risk types where the form leaves them blank.
+export function openingBody(form, household, own = {}) {
+  const b = { kind: form.kind, household_code: household, comment: (form.comment ?? '').trim() };
+  if (['identify', 'exit'].includes(form.kind)) b.year = Number(form.year);
+  if (form.kind === 'return' && form.cause) b.cause = form.cause;
+  if (form.kind === 'remove' && form.reason) b.reason = form.reason;
+  if ((form.kind === 'remove' || (form.kind === 'monitor' && form.source === 'finding')) && form.finding) {
+    b.finding = Number(form.finding);
+  }
+  if (form.kind === 'monitor') {
+    const type = form.type || own.type;
+    const risks = form.risk_types?.length ? form.risk_types : own.risk_types ?? [];
+    if (type) b.type = Number(type);
+    if (risks.length) b.risk_types = risks;
+    if (form.source) b.source = form.source;
+    if (form.clue_date) b.clue_date = form.clue_date;
+  }
+  if (form.kind === 'eliminate' && form.labor_override?.trim()) b.labor_override = form.labor_override.trim();
+  return b;
+}
+
+// Opens one case per household with `open` (POST /cases), one after the other: for each,
+// the case's id or the refusal in words.
+export async function openEach(households, bodyFor, open, t) {
+  const out = [];
+  for (const h of households) {
+    try {
+      out.push({ household: h, ok: true, id: (await open(bodyFor(h))).id });
+    } catch (e) {
+      out.push({ household: h, ok: false, ...refusal(e, t) });
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { actionsFor, daysUntil, fileSize, refusal, returnTargets } from './cases';
+import { actionsFor, daysUntil, fileSize, openEach, openingBody, refusal, returnTargets } from './cases';
 
 const t = (key, args) => `${key} ${JSON.stringify(args)}`;
 const exitAt = (step, level, extra = {}) => ({ kind: 'exit', state: 'open', step, level, notice: null, ...extra });
@@ -57,5 +57,31 @@ describe('dates and sizes', () => {
 
   it('writes sizes for people', () => {
     expect([fileSize(532), fileSize(12700), fileSize(3250000)]).toEqual(['532 B', '12.4 KB', '3.1 MB']);
+  });
+});
+
+describe('opening cases', () => {
+  it('sends only what the kind needs', () => {
+    const form = { kind: 'exit', year: 2020, reason: '07', finding: 3, comment: ' 达标 ' };
+    expect(openingBody(form, 'H1')).toEqual({ kind: 'exit', household_code: 'H1', year: 2020, comment: '达标' });
+    expect(openingBody({ ...form, kind: 'remove' }, 'H1')).toEqual({ kind: 'remove', household_code: 'H1', reason: '07', finding: 3, comment: '达标' });
+  });
+
+  it('uses each household\'s suggested monitoring type where the form leaves it blank', () => {
+    const form = { kind: 'monitor', type: null, risk_types: [], source: 'assessment' };
+    expect(openingBody(form, 'H1', { type: 2, risk_types: ['01'] })).toMatchObject({ type: 2, risk_types: ['01'], source: 'assessment' });
+    expect(openingBody({ ...form, type: 3 }, 'H1', { type: 2 }).type).toBe(3);
+  });
+
+  it('reports per household what was opened and what was refused, and why', async () => {
+    const open = async (b) => {
+      if (b.household_code === 'H2') throw Object.assign(new Error('不符合退出条件'), { code: 'E_CONDITIONS', details: [{ criterion: 'housing', message: '住房不安全' }] });
+      return { id: 41 };
+    };
+    const out = await openEach(['H1', 'H2'], (h) => ({ household_code: h }), open, t);
+    expect(out).toEqual([
+      { household: 'H1', ok: true, id: 41 },
+      { household: 'H2', ok: false, message: '不符合退出条件', lines: ['住房不安全'] },
+    ]);
   });
 });
