@@ -1,6 +1,6 @@
 // Assessments in the browser: the county's exit candidates, monitoring candidates and
-// village exit for a year, each exported to XLSX; and opening monitoring cases for
-// candidates reports, per household, what succeeded and what was refused.
+// village exit for a year, each exported to XLSX. (Opening cases from the assessment is in
+// procedures.test.mjs.)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -47,22 +47,5 @@ test('the county exports the exit, monitoring and village lists to XLSX', async 
     assert.equal((await exported(page)).subarray(0, 2).toString('latin1'), 'PK');
   }
   assert.match(await page.innerText('[data-test=assessment-rows]'), /贫困发生率/);
-  await page.context().close();
-});
-
-test('the village opens monitoring cases for candidates and sees what succeeded and what was refused', async () => {
-  const page = await signIn(browser, server.base, 'village');
-  await page.goto(`${server.base}/assessments`);
-  await page.click('.el-tabs__item:has-text("监测对象")');
-  await pickYear(page, 2024);
-  await page.click('[data-test=assessment-run]');
-  const first = await page.waitForSelector('[data-test=assessment-rows] .el-table__body tr', { timeout: 15000 }).catch(() => null);
-  if (!first) return; // no candidate in this register's village for the year
-  await page.click('[data-test=assessment-rows] .el-table__body tr >> nth=0 >> .el-checkbox');
-  await page.click('[data-test=open-cases]');
-  await page.click('[data-test=open-submit]');
-  const results = await page.waitForSelector('[data-test=open-results]');
-  assert.match(await results.innerText(), /已发起 \d+ 件|未能发起/);
-  await shot(page, 'assessments-open-monitor');
   await page.context().close();
 });

@@ -4,17 +4,44 @@
 // date, the server served again past the notice's closing day, the township's check from
 // its worklist and the county's decision.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { buildRegister, launch, removeDir, serve, shot, signIn, tempDir } from './harness.mjs';
+import { BIN, buildRegister, launch, removeDir, serve, shot, signIn, tempDir } from './harness.mjs';
 
-let dir, reg, server, browser;
+let dir, reg, server, browser, exiting;
+
+// The generated village's poor households fall short of the 2020 line on income alone: one
+// of them earns more in the annual update (a re-import of the county with its wage raised),
+// so that it meets the exit standard. Its code.
+function meetExitStandard() {
+  const gen = path.join(dir, 'gen');
+  const [head, ...lines] = readFileSync(path.join(gen, 'households.csv'), 'utf8').split('\n');
+  const names = head.replace(/^\uFEFF/, '').split(',');
+  const col = (n) => names.indexOf(n);
+  const at = lines.findIndex((l) => {
+    const v = l.split(',');
+    return v[col('行政区划代码')] === reg.village && v[col('户类型')] === '建档立卡户' && v[col('贫困状态')] === '未脱贫';
+  });
+  assert.ok(at >= 0, 'a poor household in the village');
+  const v = lines[at].split(',');
+  v[col('工资性收入')] = '60000.00';
+  lines[at] = v.join(',');
+  const update = path.join(dir, 'update');
+  mkdirSync(update);
+  writeFileSync(path.join(update, 'households.csv'), [head, ...lines].join('\n'));
+  copyFileSync(path.join(gen, 'members.csv'), path.join(update, 'members.csv'));
+  const r = spawnSync(BIN, ['--db', reg.db, 'import', path.join(update, 'households.csv'), path.join(update, 'members.csv')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return v[col('户编号')];
+}
 
 before(async () => {
   dir = tempDir();
   reg = buildRegister(dir);
+  exiting = meetExitStandard();
   server = await serve(reg.db);
   browser = await launch();
 });
@@ -44,10 +71,11 @@ test('an exit case goes from the village\'s proposal to 已脱贫 through the to
   let page = await signIn(browser, server.base, 'village');
   await page.goto(`${server.base}/assessments`);
   await page.click('[data-test=assessment-year]');
-  await page.click('.el-select-dropdown__item:has-text("2020")');
+  await page.click('.el-select-dropdown__item:visible:has-text("2020")');
   await page.click('[data-test=assessment-run]');
   await page.waitForSelector('[data-test=assessment-rows] .el-table__body tr');
   const code = (await page.innerText('[data-test=assessment-rows] .el-table__body tr >> nth=0 >> a')).trim();
+  assert.equal(code, exiting);
   await page.click('[data-test=assessment-rows] .el-table__body tr >> nth=0 >> .el-checkbox');
   await page.click('[data-test=open-cases]');
   assert.match(await page.innerText('[data-test=open-households]'), new RegExp(code));
@@ -116,7 +144,7 @@ test('an exit case goes from the village\'s proposal to 已脱贫 through the to
   await page.waitForFunction(() => document.querySelector('[data-test=case-state]')?.innerText.includes('已办结'));
   await shot(page, 'case-done');
   const h = await household(page, code);
-  assert.equal(h.poverty_status, '已脱贫');
+  assert.equal(h.poverty_status, 1); // 已脱贫 (spec/codes.md)
   assert.equal(Number(h.exit_year), 2020);
   await page.context().close();
 });

@@ -56,7 +56,7 @@ export default {
         title: '发起办件', households: '户', kind: '办件类型', submit: '发起', comment: '说明', succeeded: '已发起 {n} 件',
         refused: '未能发起 {n} 件', result: '发起结果', ok: '已发起：{id} 号办件', close: '关闭',
       },
-      download: '下载', steps: '办理经过', back: '返回列表', noSteps: '尚无办理记录',
+      download: '下载', stepsTitle: '办理经过', back: '返回列表', noSteps: '尚无办理记录',
     },
   },
   en: {
@@ -117,7 +117,7 @@ export default {
         title: 'Open a case', households: 'Households', kind: 'Kind', submit: 'Open', comment: 'Comment', succeeded: '{n} opened',
         refused: '{n} refused', result: 'Result', ok: 'Opened case {id}', close: 'Close',
       },
-      download: 'Download', steps: 'Steps', back: 'Back to the list', noSteps: 'No steps yet',
+      download: 'Download', stepsTitle: 'Steps', back: 'Back to the list', noSteps: 'No steps yet',
     },
   },
 };
