@@ -41,9 +41,12 @@ test('the county exports the exit, monitoring and village lists to XLSX', async 
   await shot(page, 'assessments-exit');
   assert.equal((await exported(page)).subarray(0, 2).toString('latin1'), 'PK');
 
-  for (const tab of ['监测对象', '贫困村退出']) {
+  for (const [tab, year] of [['监测对象', 2024], ['贫困村退出', 2020]]) {
     await page.click(`.el-tabs__item:has-text("${tab}")`);
-    await page.waitForSelector('[data-test=assessment-rows], [data-test=empty]');
+    await pickYear(page, year);
+    await page.click('[data-test=assessment-run]');
+    await page.waitForSelector('[data-test=assessment-rows], [data-test=empty], [data-test=load-error]');
+    assert.equal(await page.$('[data-test=load-error]'), null, `the ${tab} list of ${year} loads`);
     assert.equal((await exported(page)).subarray(0, 2).toString('latin1'), 'PK');
   }
   assert.match(await page.innerText('[data-test=assessment-rows]'), /贫困发生率/);
