@@ -35,7 +35,7 @@ export default {
         waiting: '仅待我办理', all: '全部',
       },
       field: {
-        id: '办件号', kind: '类型', household: '户编号', village: '村', year: '年度', state: '状态', step: '当前环节',
+        id: '办件号', stepName: '环节', kind: '类型', household: '户编号', village: '村', year: '年度', state: '状态', step: '当前环节',
         level: '办理层级', openedBy: '提出人', openedAt: '提出时间', closedAt: '办结时间', params: '办件参数',
         overdue: '逾期', due: '应审定日期', by: '经办人', role: '角色', at: '时间', comment: '意见', action: '动作',
         attachments: '附件', to: '退回至', reason: '理由', cause: '致贫原因', finding: '核查发现编号', type: '监测类型',
@@ -96,7 +96,7 @@ export default {
         waiting: 'Waiting for me only', all: 'All',
       },
       field: {
-        id: 'Case', kind: 'Kind', household: 'Household', village: 'Village', year: 'Year', state: 'State', step: 'Current step',
+        id: 'Case', stepName: 'Step', kind: 'Kind', household: 'Household', village: 'Village', year: 'Year', state: 'State', step: 'Current step',
         level: 'Level', openedBy: 'Opened by', openedAt: 'Opened at', closedAt: 'Closed at', params: 'Parameters',
         overdue: 'Overdue', due: 'Due on', by: 'By', role: 'Role', at: 'Time', comment: 'Comment', action: 'Action',
         attachments: 'Attachments', to: 'Back to', reason: 'Reason', cause: 'Cause', finding: 'Finding', type: 'Monitoring type',
