@@ -257,6 +257,13 @@ export const ENDPOINTS = [
     build: ({ target }) => ({ query: { year: 2025, region: target.region, ...(kind === 'regions' ? { level: 'village' } : {}) } }),
     check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
   })),
+  // The assessments as workbooks (web app, issue 12: assessments exported to XLSX).
+  ...['exit', 'monitor', 'regions'].map((kind) => ({
+    method: 'GET', path: `/api/v1/exports/assessments/${kind}.xlsx`, perm: 'export', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: ({ target }) => ({ query: { year: 2025, region: target.region, ...(kind === 'regions' ? { level: 'village' } : {}) } }),
+    check: (res, { assert }) => assert.equal(res.bytes.subarray(0, 2).toString('latin1'), 'PK'),
+  })),
   {
     method: 'POST', path: '/api/v1/compare/lists', perm: 'compare', ok: 200, scoped: true,
     outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,

@@ -22,11 +22,11 @@ after(async () => {
 
 // The menus each role sees (of the screens built so far: a menu appears with its screen).
 const MENUS = {
-  county: ['dashboard', 'register', 'imports'],
-  village: ['dashboard', 'register'],
-  helper: ['dashboard', 'register'],
-  auditor: ['dashboard', 'register'],
-  admin: ['dashboard', 'register', 'imports'],
+  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases'],
+  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases'],
+  helper: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases'],
+  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases'],
+  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {

@@ -84,7 +84,9 @@ Reply CaseReply(RouteContext& ctx, const CaseView& view, Lang lang, int status =
     for (const AttachmentRow& row : rows) list.push_back(AttachmentJson(row));
     by_step.push_back(std::move(list));
   }
-  return Data(CaseJson(view, &by_step), status);
+  Json out = CaseJson(view, &by_step);
+  out["today"] = Date::Today().ToString();  // the server's local date, for the notice's countdown
+  return Data(out, status);
 }
 
 Reply Refused(const Error& error, const CaseRefusal& refusal, Lang lang) {
