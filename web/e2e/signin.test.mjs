@@ -22,11 +22,11 @@ after(async () => {
 
 // The menus each role sees (of the screens built so far: a menu appears with its screen).
 const MENUS = {
-  county: ['dashboard'],
-  village: ['dashboard'],
-  helper: ['dashboard'],
-  auditor: ['dashboard'],
-  admin: ['dashboard'],
+  county: ['dashboard', 'helpers'],
+  village: ['dashboard', 'helpers'],
+  helper: ['dashboard', 'mine', 'helpers'],
+  auditor: ['dashboard', 'helpers', 'audit'],
+  admin: ['dashboard', 'helpers', 'audit', 'users'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {
