@@ -12,6 +12,7 @@ export default {
       submit: '保存', saved: '已保存', visitor: '走访人', recordedBy: '录入人', files: '{n} 个附件',
       development: '开发式', back: '返回我帮扶的户', findingsRequired: '请填写走访情况', categoryRequired: '请选择类别',
       dateRequired: '请选择日期',
+      statuses: { 0: '未脱贫', 1: '已脱贫', 3: '返贫', 9: '已剔除' },
     },
   },
   en: {
@@ -27,6 +28,7 @@ export default {
       submit: 'Save', saved: 'Saved', visitor: 'Visitor', recordedBy: 'Recorded by', files: '{n} files',
       development: 'development', back: 'Back to my households', findingsRequired: 'Please write the findings', categoryRequired: 'Please choose a category',
       dateRequired: 'Please choose a date',
+      statuses: { 0: 'Not out of poverty', 1: 'Out of poverty', 3: 'Returned to poverty', 9: 'Removed' },
     },
   },
 };
