@@ -48,7 +48,9 @@ test('a helper on a phone records a visit with a photo and a measure, and sees b
   assert.ok(await fitsTheScreen(page), 'no horizontal scrolling at 375 px');
   await page.click(`[data-test=household-${mine[0]}]`);
   await page.waitForSelector('[data-test=care-household]');
-  assert.match(await page.innerText('[data-test=care-household]'), new RegExp(mine[0]));
+  const head = await page.innerText('[data-test=care-household]');
+  assert.match(head, new RegExp(mine[0]));
+  assert.match(head, /户主 \S+ · [^\d\s]+ · \d+ 人/, 'the householder, the status in words and the size');
 
   // A visit: a text file passed off as a photo is refused with the API's own message, the
   // real photo is uploaded, then the visit is saved with it.
