@@ -45,5 +45,6 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname, 'src') } },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   build: { outDir: 'dist', assetsDir: 'assets', chunkSizeWarningLimit: 700, reportCompressedSize: false },
-  test: { environment: 'jsdom', include: ['src/**/*.spec.js'] },
+  // Element Plus is inlined in tests so that the styles its components import are handled.
+  test: { environment: 'jsdom', include: ['src/**/*.spec.js'], server: { deps: { inline: ['element-plus'] } } },
 });

@@ -85,11 +85,12 @@ export const MATRIX_USERS = USERS.filter((u) => !['lockme', 'disableme', 'passwd
 // and running the quality checks (kDecideFindings), `care` recording measures and visits
 // and uploading attachments (kRecordAssistance; a helper for its assigned households
 // only, which ASSIGNED makes the target inside its scope), `helpers` adding and changing
-// helpers, assigning them and the village work teams (kManageHelpers), `cases` opening and
+// helpers, assigning them and the village work teams (kManageHelpers), `users` managing
+// the accounts of one's region (kManageUsers, admins only), `cases` opening and
 // moving cases (办件, spec/procedures.md; each step at its level: see `refuse` in the rows).
 // ID numbers and phones are masked for the roles in MASKED.
 export const PERMISSIONS = {
-  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers', 'cases'],
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers', 'cases', 'users'],
   county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care', 'helpers', 'cases'],
   township_operator: ['read', 'write', 'import', 'assess', 'export', 'care', 'helpers', 'cases'],
   village_operator: ['read', 'write', 'assess', 'export', 'care', 'helpers', 'cases'],
@@ -402,6 +403,40 @@ export const ENDPOINTS = [
       assert.equal(typeof res.body.data.total, 'number');
       assert.ok(Array.isArray(res.body.data.items));
     },
+  },
+  // ---- user administration (issue 12, web-care: GET/POST /users, disable, password) ----
+  // h.freshUser(target) is a new viewer root adds in the target's village (a name no user
+  // has for a missing target), so that each request has its own account to change.
+  {
+    method: 'GET', path: '/api/v1/users', perm: 'users', ok: 200,
+    build: () => ({}),
+    check: (res, { assert, user }) => {
+      const names = res.body.data.items.map((u) => u.username);
+      assert.ok(names.includes(user.name), 'an admin sees itself');
+      if (user.region !== '0') assert.ok(!names.includes('root'), 'and no one above its region');
+      for (const u of res.body.data.items) assert.equal(u.password_hash, undefined);
+    },
+  },
+  {
+    // Outside its region an admin may not add a user (the service's E_FORBIDDEN).
+    method: 'POST', path: '/api/v1/users', perm: 'users', ok: 201, scoped: true,
+    outside: [403, 'E_FORBIDDEN'],
+    build: ({ target, h }) => ({ body: { username: h.newUserName(), role: 'viewer', region_code: target.village, password: PASSWORD } }),
+    check: (res, { assert, target }) => {
+      assert.deepEqual([res.body.data.role, res.body.data.region_code], ['viewer', target.village]);
+    },
+  },
+  {
+    method: 'POST', path: '/api/v1/users/{name}/disable', perm: 'users', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ target, h }) => ({ params: { name: await h.freshUser(target) } }),
+    check: (res, { assert }) => assert.equal(res.body.data.disabled, true),
+  },
+  {
+    method: 'PUT', path: '/api/v1/users/{name}/password', perm: 'users', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ target, h }) => ({ params: { name: await h.freshUser(target) }, body: { password: 'Another-pass-2027' } }),
+    check: (res, { assert }) => assert.equal(res.body.data.password_set, true),
   },
   // ---- the worklist and the print views (issue 11) ----
   {

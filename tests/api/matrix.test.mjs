@@ -11,7 +11,7 @@ import {
   ROOT, startServer, api, login, baseBodies, csvFor, newHousehold, assertStopsCleanly,
 } from './server.mjs';
 import {
-  ENDPOINTS, MATRIX_USERS, SCOPES, PERMISSIONS, USERS, DEATHS_CSV, expected, fillPath,
+  ENDPOINTS, MATRIX_USERS, SCOPES, PERMISSIONS, USERS, DEATHS_CSV, PASSWORD, expected, fillPath,
 } from './matrix.mjs';
 
 let srv;
@@ -141,6 +141,18 @@ Object.assign(h, {
       if ((await asRoot('GET', `/api/v1/cases/${id}`)).step === 'check') return id;
     }
     return h.caseOf(target);
+  },
+});
+// User administration (issue 12, web-care): new user names (u + digits, so that messages
+// compare with the digits taken out) and a viewer root adds in the target's village.
+let userCounter = 0;
+Object.assign(h, {
+  newUserName: () => `u${process.pid}${String(++userCounter).padStart(5, '0')}`,
+  freshUser: async (target) => {
+    const name = h.newUserName();
+    if (target.household.startsWith('HNOSUCH')) return name;
+    await asRoot('POST', '/api/v1/users', { username: name, role: 'viewer', region_code: target.village, password: PASSWORD }, 201);
+    return name;
   },
 });
 // Cases at check need their notice (7 days for a removal) over: open them and take them to

@@ -100,7 +100,7 @@ describe('the document', () => {
       'income_min', 'income_max', 'name', 'id_number', 'sort', 'order', 'page', 'size', 'lang']) {
       assert.ok(search.includes(n), `GET /api/v1/households does not document ${n}`);
     }
-    assert.deepEqual(names(DOC.paths['/api/v1/audit'].get).filter((n) => n !== 'lang').sort(), ['action', 'actor', 'page', 'size', 'target']);
+    assert.deepEqual(names(DOC.paths['/api/v1/audit'].get).filter((n) => n !== 'lang').sort(), ['action', 'actor', 'page', 'since', 'size', 'target', 'until']);
   });
 
   it('documents every status the authorisation matrix expects', () => {
@@ -141,7 +141,7 @@ describe('the routes', () => {
     assert.equal(res.body.error.message, 'no such resource');
   });
 
-  const samples = { code: '620422', household_code: 'H2210220100002', id: '1' };
+  const samples = { code: '620422', household_code: 'H2210220100002', id: '1', name: 'nobody' };
   for (const route of documentedRoutes()) {
     it(`${route.method} ${route.path} exists: an admin gets something other than "no such resource"`, async () => {
       // DELETE /session ends the session it is called with: use a session of its own.

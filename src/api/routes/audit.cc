@@ -7,6 +7,25 @@
 namespace fupin {
 namespace {
 
+// ?since= / ?until=: an instant of ISO 8601 in UTC as the trail keeps it
+// (2026-06-29T16:00:00Z) or a date (2026-06-29, its start in UTC); E_FORMAT otherwise.
+Result<std::string> InstantParam(const Query& q, const char* name) {
+  if (!q.Has(name)) return std::string();
+  const std::string_view v = q.Get(name);
+  const std::string_view shape = v.size() == 10   ? "dddd-dd-dd"
+                                 : v.size() == 20 ? "dddd-dd-ddTdd:dd:ddZ"
+                                                  : "";
+  bool ok = !shape.empty();
+  for (std::size_t i = 0; ok && i < v.size(); ++i) {
+    ok = shape[i] == 'd' ? (v[i] >= '0' && v[i] <= '9') : v[i] == shape[i];
+  }
+  if (!ok) {
+    return Error{"E_FORMAT", std::string(name) + " 应为 2026-06-29 或 2026-06-29T16:00:00Z",
+                 std::string(name) + " must be like 2026-06-29 or 2026-06-29T16:00:00Z"};
+  }
+  return std::string(v);
+}
+
 Reply Audit(RouteContext& ctx, const HttpRequest& req) {
   const Lang lang = req.lang;
   if (!RoleMay(req.caller.user.role, Permission::kReadAudit)) return Failure(Forbidden(), lang);
@@ -18,6 +37,12 @@ Reply Audit(RouteContext& ctx, const HttpRequest& req) {
   if (req.query.Has("target")) {
     query.target_prefix = std::string(req.query.Get("target").substr(0, 128));
   }
+  auto since = InstantParam(req.query, "since");
+  if (!since.ok()) return Failure(since.error(), lang);
+  query.since = *since;
+  auto until = InstantParam(req.query, "until");
+  if (!until.ok()) return Failure(until.error(), lang);
+  query.until = *until;
   auto page = IntParam(req.query, "page", 1, 1, 100000000);
   if (!page.ok()) return Failure(page.error(), lang);
   auto size = IntParam(req.query, "size", 50, 1, 500);

@@ -49,6 +49,7 @@ Routes AllRoutes() {
   AddMeasureRoutes(routes);
   AddAttachmentRoutes(routes);
   AddHelperRoutes(routes);
+  AddUserRoutes(routes);
   return routes;
 }
 

@@ -63,6 +63,7 @@ void AddCaseRoutes(Routes& routes);        // routes/cases.cc: 办件 and their 
 void AddMeasureRoutes(Routes& routes);     // routes/measures.cc: measures, visits, timeline
 void AddAttachmentRoutes(Routes& routes);  // routes/attachments.cc
 void AddHelperRoutes(Routes& routes);  // routes/helpers.cc: helpers, their households, work teams
+void AddUserRoutes(Routes& routes);    // routes/users.cc: user administration (admins)
 
 // Every route of the API.
 Routes AllRoutes();

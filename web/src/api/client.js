@@ -75,3 +75,31 @@ export function download(blob, name) {
   a.click();
   setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
 }
+
+// upload('/attachments', form, (fraction) => …): a multipart POST through XMLHttpRequest,
+// which reports the upload's progress (fetch cannot); the same token, language, 401
+// interceptor and ApiError as `request`.
+export function upload(path, form, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1${path}`);
+    xhr.setRequestHeader('Accept-Language', state.lang() === 'en' ? 'en' : 'zh-CN');
+    const token = state.token();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
+    xhr.onerror = () => reject(new ApiError(0, 'E_NETWORK', state.lang() === 'en' ? 'The server cannot be reached' : '无法连接服务器，请检查网络'));
+    xhr.onload = () => {
+      let parsed = null;
+      try { parsed = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+      if (xhr.status === 401) state.onUnauthorized();
+      if (xhr.status < 200 || xhr.status >= 300) {
+        const error = parsed?.error ?? { code: 'E_HTTP', message: `HTTP ${xhr.status}`, details: [] };
+        reject(new ApiError(xhr.status, error.code, error.message, error.details ?? []));
+        return;
+      }
+      onProgress(1);
+      resolve(parsed?.data ?? null);
+    };
+    xhr.send(form);
+  });
+}
