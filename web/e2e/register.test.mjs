@@ -172,3 +172,16 @@ test('a viewer sees no ID number or phone whole on the list or the household pag
   await shot(page, 'household-page-viewer');
   await page.context().close();
 });
+
+test('on a phone the list and the household page fit the screen\'s width', async () => {
+  const h = showcase();
+  const page = await signIn(browser, server.base, 'village', { width: 375, height: 740 });
+  for (const url of ['/households', `/households/${h.户编号}`]) {
+    await page.goto(`${server.base}${url}`);
+    await page.waitForSelector(url === '/households' ? '[data-test=household-link]' : '[data-test=criteria-verdict]');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 376, `${url} is ${width} px wide`);
+  }
+  await shot(page, 'household-page-phone');
+  await page.context().close();
+});
