@@ -134,12 +134,20 @@ test('an edit refused by the rules shows the message under its field, then the c
   await page.waitForURL(/\/edit$/);
   await page.waitForSelector('[data-test=i-wage_income]');
   await page.fill('[data-test=i-wage_income]', 'abc');
+  // A member's ID number with a wrong check digit: its message goes under that member's field.
+  const id = await page.inputValue('[data-test=m-0-id_number]');
+  const wrong = id.slice(0, 17) + (id[17] === '1' ? '2' : '1');
+  await page.fill('[data-test=m-0-id_number]', wrong);
   await page.press('[data-test=i-wage_income]', 'Enter');
+  const idItem = page.locator('.el-form-item', { has: page.locator('[data-test=m-0-id_number]') });
+  await idItem.locator('.el-form-item__error').waitFor();
+  assert.match(await idItem.locator('.el-form-item__error').innerText(), /校验/);
   const item = page.locator('.el-form-item', { has: page.locator('[data-test=i-wage_income]') });
   await item.locator('.el-form-item__error').waitFor();
   assert.match(await item.locator('.el-form-item__error').innerText(), /金额|数/);
   await shot(page, 'household-edit-refused');
   await page.fill('[data-test=i-wage_income]', '88888');
+  await page.fill('[data-test=m-0-id_number]', id);
   await page.click('[data-test=save]');
   await page.waitForURL(new RegExp(`/households/${h.户编号}$`));
   await page.waitForSelector('[data-test=income]');
@@ -170,5 +178,18 @@ test('a viewer sees no ID number or phone whole on the list or the household pag
   assert.match(await page.innerText('[data-test=members]'), /\*{4,}/);
   assert.equal(await page.locator('[data-test=edit]').count(), 0, 'a viewer may not edit');
   await shot(page, 'household-page-viewer');
+  await page.context().close();
+});
+
+test('on a phone the list and the household page fit the screen\'s width', async () => {
+  const h = showcase();
+  const page = await signIn(browser, server.base, 'village', { width: 375, height: 740 });
+  for (const url of ['/households', `/households/${h.户编号}`]) {
+    await page.goto(`${server.base}${url}`);
+    await page.waitForSelector(url === '/households' ? '[data-test=household-link]' : '[data-test=criteria-verdict]');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 376, `${url} is ${width} px wide`);
+  }
+  await shot(page, 'household-page-phone');
   await page.context().close();
 });
