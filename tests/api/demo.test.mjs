@@ -44,6 +44,9 @@ async function at(when) {
   await stop();
   server = serve(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0'], { FUPIN_NOW: `${when}T09:00:00+08:00` });
   const base = await server.ready;
+  // The warning is written to stderr before the address to stdout; the pipes may deliver
+  // them in either order.
+  for (let i = 0; i < 50 && !/FUPIN_NOW/.test(server.err()); i++) await new Promise((r) => setTimeout(r, 20));
   assert.match(server.err(), /FUPIN_NOW/, 'the server warns that the clock is pinned');
   const srv = { base };
   const tokens = {};

@@ -18,6 +18,7 @@ export default {
       c: { income: '收入', food: '不愁吃', clothing: '不愁穿', education: '义务教育', medical: '基本医疗', housing: '住房安全', water: '饮水安全' },
       noHelpers: '暂无帮扶责任人', noTimeline: '暂无记录',
       t: { history: '变更', case: '办件', measure: '帮扶措施', visit: '走访' },
+      caseState: { open: '办理中', done: '已办结', rejected: '不予通过' },
       form: {
         newTitle: '新增户', editTitle: '修改户 {code}', basics: '基本信息', incomes: '收入与支出', security: '两不愁三保障',
         monitor: '监测', addMember: '添加成员', remove: '删除', saved: '已保存', invalid: '请按提示修改后再保存',
@@ -46,6 +47,7 @@ export default {
       c: { income: 'Income', food: 'Food', clothing: 'Clothing', education: 'Schooling', medical: 'Medical care', housing: 'Safe housing', water: 'Safe water' },
       noHelpers: 'No helper yet', noTimeline: 'Nothing recorded',
       t: { history: 'Change', case: 'Case', measure: 'Measure', visit: 'Visit' },
+      caseState: { open: 'open', done: 'decided', rejected: 'rejected' },
       form: {
         newTitle: 'New household', editTitle: 'Edit household {code}', basics: 'Basics', incomes: 'Income and costs', security: 'Food, clothing and the three guarantees',
         monitor: 'Monitoring', addMember: 'Add a member', remove: 'Remove', saved: 'Saved', invalid: 'Correct the marked fields, then save',
