@@ -49,10 +49,12 @@ test('the county dashboard shows its figures, incidence against the standard and
   assert.equal(households, summary(reg.db, '620422').households);
   assert.match(await page.innerText('[data-test=incidence]'), /贫困发生率 · \d{4}/);
   assert.match(await page.innerText('[data-test=region-name]'), /会宁县/);
+  await page.waitForSelector('canvas');
+  await shot(page, 'dashboard-county');
   await page.click('[data-test=children] a >> nth=0');
   await page.waitForURL(/\/regions\/\d{9}/);
   await page.waitForSelector('[data-test=households]');
-  await shot(page, 'dashboard-county');
+  await shot(page, 'dashboard-township');
   await page.context().close();
 });
 
