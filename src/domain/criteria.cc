@@ -223,6 +223,7 @@ EliminationDecision AssessElimination(const Household& h, const Policy& policy, 
 
 IncidenceDecision AssessIncidence(int64_t poor, std::optional<int64_t> population, Ratio max) {
   IncidenceDecision d;
+  d.max_incidence = max;
   d.poor_persons = poor;
   d.rural_population = population;
   if (!population || *population <= 0) {

@@ -107,6 +107,7 @@ struct IncidenceDecision {
   std::optional<int64_t> rural_population;  // unknown: cannot be assessed
   std::optional<std::string> incidence;     // 4 places, half away from zero
   std::optional<bool> meets;                // incidence < max, compared exactly
+  Ratio max_incidence;                      // the threshold it was compared with
 };
 IncidenceDecision AssessIncidence(int64_t poor_persons, std::optional<int64_t> rural_population,
                                   Ratio max_incidence);

@@ -129,6 +129,7 @@ Json RegionResultsJson(const std::vector<RegionResult>& results, bool county) {
               {"rural_population", OptionalInt(d.incidence.rural_population)},
               {"incidence", d.incidence.incidence ? Json(*d.incidence.incidence) : Json(nullptr)},
               {"meets", d.meets ? Json(*d.meets) : Json(nullptr)},
+              {"max_incidence", d.incidence.max_incidence.ToString()},
               {"name", r.name},
               {"failed", d.failed}};
     if (county) {

@@ -48,6 +48,7 @@ test('the county dashboard shows its figures, incidence against the standard and
   const households = Number((await page.innerText('[data-test=households]')).replace(/,/g, ''));
   assert.equal(households, summary(reg.db, '620422').households);
   assert.match(await page.innerText('[data-test=incidence]'), /贫困发生率 · \d{4}/);
+  assert.match(await page.innerText('[data-test=threshold]'), /退出标准 3\.00%/, 'the western county threshold');
   assert.match(await page.innerText('[data-test=region-name]'), /会宁县/);
   await page.waitForSelector('canvas');
   await shot(page, 'dashboard-county');
