@@ -11,8 +11,8 @@
 #include <sstream>
 #include <utility>
 
-#include "service/clock.h"
 #include "service/accounts/crypto.h"
+#include "service/clock.h"
 
 namespace fupin {
 namespace {

@@ -4,9 +4,9 @@
 
 #include "common/id_number.h"
 #include "domain/household_rules.h"
-#include "service/register/aggregates.h"
 #include "service/accounts/audit_service.h"
 #include "service/clock.h"
+#include "service/register/aggregates.h"
 #include "service/register/history.h"
 
 namespace fupin {
