@@ -193,3 +193,33 @@ test('on a phone the list and the household page fit the screen\'s width', async
   await shot(page, 'household-page-phone');
   await page.context().close();
 });
+
+// 17 digits and their check digit (GB 11643).
+function idNumber(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let s = 0;
+  for (let i = 0; i < 17; i++) s += Number(first17[i]) * w[i];
+  return first17 + '10X98765432'[s % 11];
+}
+
+test('a new household refused for a missing cause shows it under that field, then is created', async () => {
+  const page = await signIn(browser, server.base, 'village');
+  await page.goto(`${server.base}/households/new`);
+  await page.waitForSelector('[data-test=i-household_code]');
+  const code = `W${Date.now().toString(36).toUpperCase()}`;
+  await page.fill('[data-test=i-household_code]', code);
+  await page.fill('[data-test=i-wage_income]', '20000');
+  await page.fill('[data-test=m-0-name]', '新立户');
+  await page.fill('[data-test=m-0-id_number]', idNumber(`${reg.village.slice(0, 6)}19800101123`));
+  await page.click('[data-test=save]');
+  const cause = page.locator('.el-form-item', { has: page.locator('[data-test=i-main_cause]') });
+  await cause.locator('.el-form-item__error').waitFor();
+  assert.match(await cause.locator('.el-form-item__error').innerText(), /致贫原因/);
+  await shot(page, 'household-new-refused');
+  await page.click('[data-test=i-main_cause]');
+  await page.click('.el-select-dropdown__item:has-text("因病")');
+  await page.click('[data-test=save]');
+  await page.waitForURL(new RegExp(`/households/${code}$`));
+  assert.match(await page.innerText('[data-test=household-title]'), /新立户/);
+  await page.context().close();
+});
