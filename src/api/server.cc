@@ -43,6 +43,8 @@
 #include "service/accounts/audit_service.h"
 #include "service/accounts/auth_service.h"
 #include "service/accounts/login_throttle.h"
+#include "service/accounts/session_cache.h"
+#include "service/register/report_service.h"
 #include "service/scratch.h"
 
 namespace fupin {
@@ -346,6 +348,10 @@ class Api {
   const StaticFiles web_;  // the web app (web/dist), when it is built
   const Routes routes_;
   LoginThrottle throttle_;
+  // Sessions checked against the accounts file's generation on every request.
+  SessionCache sessions_;
+  // Region summaries, checked against Store::RegisterStamp on every request.
+  SummaryCache summaries_;
   Log log_;
   // Last, so that they stop (and finish their jobs) before anything above goes.
   WorkQueue readers_, writer_, hasher_;
@@ -367,7 +373,7 @@ Result<ThreadContext*> Api::Context() {
 bool Api::Authorized(std::string_view token) {
   auto ctx = Context();
   if (!ctx.ok()) return false;
-  return Authenticate(*(*ctx)->store, std::string(token)).ok();
+  return sessions_.Authenticate(*(*ctx)->store, std::string(token)).ok();
 }
 
 WorkQueue& Api::QueueFor(Work work) {
@@ -525,7 +531,7 @@ void Api::Run(const std::shared_ptr<Pending>& pending, const Route& route) {
       if (route.needs_session) {
         auto who = http.bearer_token.empty()
                        ? Result<User>(Error{"E_AUTH", "请先登录", "log in first"})
-                       : Authenticate(*(*ctx)->store, http.bearer_token);
+                       : sessions_.Authenticate(*(*ctx)->store, http.bearer_token);
         if (!who.ok()) {
           reply = who.error().code == "E_BUSY"
                       ? Failure(who.error(), http.lang)
@@ -539,7 +545,8 @@ void Api::Run(const std::shared_ptr<Pending>& pending, const Route& route) {
         }
       }
       if (ok) {
-        RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_, throttle_, database_path_};
+        RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_,
+                             throttle_,      database_path_,  &summaries_};
         reply = route.handle(context, http);
       }
     }

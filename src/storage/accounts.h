@@ -104,6 +104,9 @@ class AccountStore {
   virtual Status DeleteUserSessions(const std::string& username) = 0;
   // Deletes the sessions that expired at or before `now` (ISO 8601).
   virtual Status DeleteExpiredSessions(const std::string& now) = 0;
+  // A value that changes in the commit of every change of a user or a session, by any
+  // process (never back to a value it had): what a cache of sessions is checked against.
+  virtual Result<int64_t> Generation() = 0;
 
   // The audit trail. AppendAudit fills in row.seq (the last seq + 1, 1 for the first),
   // row.prev_hash (the last record's hash, 64 zeros for the first) and row.hash =

@@ -237,7 +237,8 @@ class Store {
   // Helpers (帮扶责任人), their assignments and the village work teams, on the same connection.
   virtual HelperStore& helpers() = 0;
 
-  // Changes with every committed change of households or members: "<database id>:<generation>",
+  // Changes with every committed change of households, members or the region aggregates:
+  // "<database id>:<generation>",
   // the generation a random value written in the same commit, never repeated (not even by a
   // copy of the database restored over it).
   virtual Result<std::string> RegisterStamp() = 0;

@@ -44,7 +44,8 @@ Reply Summary(RouteContext& ctx, const HttpRequest& req) {
   auto code = RegionParam(req.Param("code"), req.caller);
   if (!code.ok()) return Failure(code.error(), req.lang);
   if (!req.caller.InScope(*code)) return Failure(RegionNotFound(*code), req.lang);
-  auto summary = SummarizeRegion(ctx.store, *code);
+  auto summary = ctx.summaries ? ctx.summaries->Summarize(ctx.store, *code)
+                               : SummarizeRegion(ctx.store, *code);
   if (!summary.ok()) {
     return Failure(summary.error().code == "E_REGION" ? RegionNotFound(*code) : summary.error(),
                    req.lang);

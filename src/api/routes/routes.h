@@ -13,6 +13,7 @@
 #include "api/server.h"
 #include "domain/policy.h"
 #include "service/accounts/login_throttle.h"
+#include "service/register/report_service.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -27,6 +28,9 @@ struct RouteContext {
   // The register's file: temporary files (uploads, exports) are scratch entries beside it
   // (service/scratch.h), removed when done and swept after a crash.
   std::string database_path;
+  // The server's cache of region summaries (service/register/report_service.h); none: read
+  // the aggregates each time.
+  SummaryCache* summaries = nullptr;
 };
 
 // Where a route runs: kRead on the reader threads; kWrite on the one writer thread, in

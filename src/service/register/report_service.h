@@ -1,7 +1,10 @@
 // Reports read from the region aggregates, never from the register itself.
 #pragma once
 
+#include <cstdint>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,5 +34,22 @@ struct RegionSummary {
 
 // E_REGION when the region is not in the tree.
 Result<RegionSummary> SummarizeRegion(Store& store, RegionCode region);
+
+// SummarizeRegion for a server: a process-wide cache of the aggregates of each region, kept
+// while Store::RegisterStamp is what it was when they were read (every committed write of
+// the register, by any process, replaces the stamp); the region's name is read each time.
+// The same answers as SummarizeRegion. Thread-safe; each thread passes its own Store.
+class SummaryCache {
+ public:
+  Result<RegionSummary> Summarize(Store& store, RegionCode region);
+
+ private:
+  struct Entry {
+    std::string stamp;
+    RegionSummary summary;
+  };
+  std::mutex mutex_;
+  std::unordered_map<int64_t, Entry> entries_;  // by region code
+};
 
 }  // namespace fupin

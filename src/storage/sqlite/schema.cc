@@ -477,7 +477,33 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view kAccountsMigrations[] = {kAccountsMigration1};
+// The generation of the users and sessions (AccountStore::Generation): a random value
+// rewritten by triggers in the commit of every change of a user or a session, whichever
+// process makes it, so that a server's cache of sessions sees a logout, a disabled account
+// or a new password at once. Random rather than counted: a copy of the file restored over
+// it does not bring back a generation already seen.
+constexpr std::string_view kAccountsMigrationGeneration = R"sql(
+CREATE TABLE account_generation (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+);
+INSERT INTO account_generation VALUES (1, random());
+CREATE TRIGGER users_generation_insert AFTER INSERT ON users
+  BEGIN UPDATE account_generation SET value = random(); END;
+CREATE TRIGGER users_generation_update AFTER UPDATE ON users
+  BEGIN UPDATE account_generation SET value = random(); END;
+CREATE TRIGGER users_generation_delete AFTER DELETE ON users
+  BEGIN UPDATE account_generation SET value = random(); END;
+CREATE TRIGGER sessions_generation_insert AFTER INSERT ON sessions
+  BEGIN UPDATE account_generation SET value = random(); END;
+CREATE TRIGGER sessions_generation_update AFTER UPDATE ON sessions
+  BEGIN UPDATE account_generation SET value = random(); END;
+CREATE TRIGGER sessions_generation_delete AFTER DELETE ON sessions
+  BEGIN UPDATE account_generation SET value = random(); END;
+)sql";
+
+constexpr std::string_view kAccountsMigrations[] = {kAccountsMigration1,
+                                                    kAccountsMigrationGeneration};
 
 }  // namespace
 

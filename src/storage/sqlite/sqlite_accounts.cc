@@ -68,8 +68,9 @@ Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::Open(
 SqliteAccountStore::~SqliteAccountStore() {
   Rollback();
   // Statements must be finalised before the connection closes.
-  for (auto* slot : {&insert_user_, &get_user_, &update_user_, &insert_session_, &get_session_,
-                     &delete_session_, &delete_expired_, &append_audit_, &last_audit_}) {
+  for (auto* slot :
+       {&insert_user_, &get_user_, &update_user_, &insert_session_, &get_session_, &delete_session_,
+        &delete_expired_, &append_audit_, &last_audit_, &generation_}) {
     slot->reset();
   }
 }
@@ -176,6 +177,16 @@ Result<std::optional<SessionRow>> SqliteAccountStore::GetSession(const std::stri
   s->Reset();
   if (!row.ok()) return row.error();
   return out;
+}
+
+Result<int64_t> SqliteAccountStore::Generation() {
+  auto* s = Cached(generation_, "SELECT value FROM account_generation WHERE id = 1");
+  if (!s) return last_error_;
+  auto row = s->Step();
+  const int64_t value = row.ok() && *row ? s->Int(0) : 0;
+  s->Reset();
+  if (!row.ok()) return row.error();
+  return value;
 }
 
 Status SqliteAccountStore::DeleteSession(const std::string& token_hash) {

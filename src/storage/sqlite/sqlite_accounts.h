@@ -54,6 +54,7 @@ class SqliteAccountStore final : public AccountStore {
   Status DeleteSession(const std::string& token_hash) override;
   Status DeleteUserSessions(const std::string& username) override;
   Status DeleteExpiredSessions(const std::string& now) override;
+  Result<int64_t> Generation() override;
   Status AppendAudit(AuditRow row, AuditSeal seal) override;
   Result<std::optional<AuditRow>> LastAudit() override;
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
@@ -74,7 +75,7 @@ class SqliteAccountStore final : public AccountStore {
   std::vector<std::pair<AuditRow, AuditSeal>> staged_;
   Error last_error_;
   std::unique_ptr<sqlite::Statement> insert_user_, get_user_, update_user_, insert_session_,
-      get_session_, delete_session_, delete_expired_, append_audit_, last_audit_;
+      get_session_, delete_session_, delete_expired_, append_audit_, last_audit_, generation_;
 };
 
 }  // namespace fupin

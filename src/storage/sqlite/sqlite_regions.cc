@@ -162,6 +162,7 @@ Status SqliteStore::ApplyAggregateDeltas(const AggregateDeltas& deltas) {
     if (delta == 0) continue;
     s->Bind(1, key.first).Bind(2, key.second).Bind(3, delta);
     FUPIN_RETURN_IF_ERROR(s->Run());
+    register_changed_ = true;  // RegisterStamp covers the aggregates (cached summaries)
   }
   return Status::Ok();
 }
