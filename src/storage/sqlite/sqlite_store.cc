@@ -132,12 +132,19 @@ Status SqliteStore::Begin() {
   }
   households_were_empty_ = *households == 0;
   persons_were_empty_ = *persons == 0;
+  if (rollback_journal_ && households_were_empty_ && persons_were_empty_) {
+    if (Status s = DeferIndexes(); !s.ok()) {
+      Rollback();
+      return s;
+    }
+  }
   return Status::Ok();
 }
 
 Status SqliteStore::Commit() {
   assert(in_transaction_);
   Status s = FlushWrites();
+  if (s.ok()) s = RestoreIndexes();
   // The register index (service/register_index) is rebuilt when this value changes: a
   // fresh random one with every change, so that a restored copy of the database can never
   // repeat it (a counter could).
@@ -169,6 +176,7 @@ Status SqliteStore::Commit() {
 
 void SqliteStore::Rollback() {
   if (accounts_) accounts_->DropStaged();
+  deferred_indexes_.clear();  // the rollback brings them back
   ClearWrites();
   register_changed_ = false;
   if (in_transaction_) (void)db_.Exec("ROLLBACK");
@@ -217,6 +225,35 @@ bool SqliteStore::UseRollbackJournal() {
     return false;
   }
   return changed;
+}
+
+Status SqliteStore::DeferIndexes() {
+  deferred_indexes_.clear();
+  std::vector<std::string> names;
+  {
+    auto stmt = db_.Prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+        "tbl_name IN ('households', 'household_history') ORDER BY name");
+    if (!stmt.ok()) return stmt.error();
+    FUPIN_RETURN_IF_ERROR(stmt->ForEachRow([&](const Statement& row) {
+      names.push_back(row.Text(0));
+      deferred_indexes_.push_back(row.Text(1));
+    }));
+  }
+  for (const auto& name : names) {
+    if (Status s = db_.Exec("DROP INDEX \"" + name + "\""); !s.ok()) {
+      deferred_indexes_.clear();
+      return s;
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::RestoreIndexes() {
+  std::vector<std::string> indexes = std::move(deferred_indexes_);
+  deferred_indexes_.clear();
+  for (const auto& sql : indexes) FUPIN_RETURN_IF_ERROR(db_.Exec(sql));
+  return Status::Ok();
 }
 
 void SqliteStore::UseWal() {

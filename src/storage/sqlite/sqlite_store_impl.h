@@ -203,6 +203,18 @@ class SqliteStore final : public Store {
   // connection has the database open, the mode cannot change and the WAL is used.
   bool UseRollbackJournal();
   void UseWal();
+  // A transaction that begins with no household and no person (the first import: the
+  // bulk load of an empty register) and holds the database alone (the rollback journal
+  // above) defers the secondary indexes of households and household_history: they are
+  // dropped when it begins and created again, from the loaded rows, sorted, just before
+  // it commits — with the same names and SQL, so the schema and every query plan after
+  // the commit are as before. Creating an index from a sorted run of its keys costs a
+  // fraction of inserting each key into its B-tree as the rows come (six B-trees per
+  // household). Rows are read only by their primary key while the indexes are away
+  // (nothing in such a transaction looks households up otherwise). A rollback or a crash
+  // restores the indexes with the rest of the schema.
+  Status DeferIndexes();
+  Status RestoreIndexes();
   // Writes the rows waiting in batches; before anything reads the tables, and at commit.
   Status FlushWrites();
   void ClearWrites();
@@ -257,7 +269,8 @@ class SqliteStore final : public Store {
   };
   std::vector<PersonKey> person_keys_in_;  // InsertHousehold's, for each member
   bool households_were_empty_ = false, persons_were_empty_ = false;
-  bool rollback_journal_ = false;  // this transaction's (see UseRollbackJournal)
+  bool rollback_journal_ = false;              // this transaction's (see UseRollbackJournal)
+  std::vector<std::string> deferred_indexes_;  // their CREATE INDEX statements (DeferIndexes)
 };
 
 }  // namespace fupin::sqlite
