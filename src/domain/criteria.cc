@@ -215,10 +215,14 @@ EliminationDecision AssessElimination(const Household& h, const Policy& policy, 
                                            [](const Member& m) { return m.HasLabourCapacity(); });
   if (!anyone_can_work) d.unmet.emplace_back("no_labour");
   d.eligible = d.unmet.empty();
-  const bool development = std::any_of(measures.begin(), measures.end(),
-                                       [](int category) { return category >= 1 && category <= 4; });
-  d.method = development ? 1 : 2;
+  d.method = EliminationMethod(measures);
   return d;
+}
+
+int EliminationMethod(std::span<const int> measure_categories) {
+  const bool development = std::any_of(measure_categories.begin(), measure_categories.end(),
+                                       [](int category) { return category >= 1 && category <= 4; });
+  return development ? 1 : 2;
 }
 
 IncidenceDecision AssessIncidence(int64_t poor, std::optional<int64_t> population, Ratio max) {

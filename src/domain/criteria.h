@@ -97,6 +97,9 @@ struct EliminationDecision {
   std::vector<std::string> unmet;
   int method = 0;  // 1 帮扶消除 when a development-type measure (01–04) was given, else 2 自然消除
 };
+// 风险消除方式 of policy.md: 1 帮扶消除 when any development-type measure (01–04) was given,
+// else 2 自然消除.
+int EliminationMethod(std::span<const int> measure_categories);
 EliminationDecision AssessElimination(const Household& household, const Policy& policy, int year,
                                       Money monitoring_line, Date as_of,
                                       std::span<const int> measure_categories);

@@ -84,6 +84,13 @@ struct Household {
   std::vector<Member> members;
 
   bool IsRegistered() const { return kind == code::kRegistered; }
+  // The household head (与户主关系 户主), nullptr when there is none.
+  const Member* Head() const {
+    for (const Member& m : members) {
+      if (m.relation == code::kHead) return &m;
+    }
+    return nullptr;
+  }
   bool IsMonitored() const { return monitor_type != code::kNotMonitored; }
   // 家庭纯收入 = 工资性 + 生产经营性 − 生产经营性支出 + 财产性 + 转移性.
   Money NetIncome() const {

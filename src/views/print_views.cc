@@ -97,10 +97,7 @@ std::string HtmlEscape(std::string_view text) {
 
 std::string PolicyCardHtml(const PolicyCard& card) {
   const Household& h = card.household;
-  std::string head_name;
-  for (const Member& m : h.members) {
-    if (m.relation == code::kHead) head_name = m.name;
-  }
+  const std::string head_name = h.Head() ? h.Head()->name : "";
   std::string b = "<h1>扶贫政策明白卡</h1><p class=\"meta\">" + HtmlEscape(card.county_name) + " " +
                   HtmlEscape(card.township_name) + " " + HtmlEscape(card.village_name) +
                   "　户编号 " + HtmlEscape(h.household_code) + "</p>";

@@ -129,9 +129,7 @@ Reply Show(RouteContext& ctx, const HttpRequest& req) {
 
 Reply Patch(RouteContext& ctx, const HttpRequest& req) {
   auto id = IdParam(req.Param("id"));
-  if (!RoleMay(req.caller.user.role, Permission::kManageHelpers)) {
-    return Failure(Forbidden(), req.lang);
-  }
+  if (Status may = MayManageHelpers(req.caller); !may.ok()) return Failure(may.error(), req.lang);
   if (!id) return Failure(NoSuchHelper(req.Param("id")), req.lang);
   auto body = ParseBody(req.body, {"name", "work_unit", "phone", "region_code", "username"});
   if (!body.ok()) return Failure(body.error(), req.lang);
@@ -198,9 +196,7 @@ Reply HouseholdAssign(RouteContext& ctx, const HttpRequest& req) {
 
 Reply HouseholdUnassign(RouteContext& ctx, const HttpRequest& req) {
   const std::string code(req.Param("code").substr(0, 64));
-  if (!RoleMay(req.caller.user.role, Permission::kManageHelpers)) {
-    return Failure(Forbidden(), req.lang);
-  }
+  if (Status may = MayManageHelpers(req.caller); !may.ok()) return Failure(may.error(), req.lang);
   auto id = IdParam(req.Param("helper_id"));
   if (!id) return Failure(NoSuchHelper(req.Param("helper_id")), req.lang);
   Status s = UnassignHelperFromHouseholds(ctx.store, req.caller, *id, {code});
@@ -222,9 +218,7 @@ Reply Team(RouteContext& ctx, const HttpRequest& req) {
 }
 
 Reply TeamAdd(RouteContext& ctx, const HttpRequest& req) {
-  if (!RoleMay(req.caller.user.role, Permission::kManageHelpers)) {
-    return Failure(Forbidden(), req.lang);
-  }
+  if (Status may = MayManageHelpers(req.caller); !may.ok()) return Failure(may.error(), req.lang);
   auto village = VillageParam(req.Param("code"));
   if (!village.ok()) return Failure(village.error(), req.lang);
   auto body = ParseBody(req.body, {"role", "name", "work_unit", "phone", "started_on"});
@@ -242,9 +236,7 @@ Reply TeamAdd(RouteContext& ctx, const HttpRequest& req) {
 }
 
 Reply TeamEnd(RouteContext& ctx, const HttpRequest& req) {
-  if (!RoleMay(req.caller.user.role, Permission::kManageHelpers)) {
-    return Failure(Forbidden(), req.lang);
-  }
+  if (Status may = MayManageHelpers(req.caller); !may.ok()) return Failure(may.error(), req.lang);
   auto village = VillageParam(req.Param("code"));
   if (!village.ok()) return Failure(village.error(), req.lang);
   auto id = IdParam(req.Param("id"));

@@ -40,7 +40,7 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
 // {"username", "role", "region_code", "password"} → 201 with the user.
 Reply Create(RouteContext& ctx, const HttpRequest& req) {
   const Lang lang = req.lang;
-  if (!RoleMay(req.caller.user.role, Permission::kManageUsers)) return Failure(Forbidden(), lang);
+  if (Status may = MayManageUsers(req.caller); !may.ok()) return Failure(may.error(), lang);
   auto body = ParseBody(req.body, {"username", "role", "region_code", "password"});
   if (!body.ok()) return Failure(body.error(), lang);
   std::string fields[4];

@@ -94,7 +94,7 @@ Result<User> ToUser(const UserRow& row) {
 // The user `username` as `by` may manage it: E_FORBIDDEN without the permission,
 // E_NOT_FOUND when it does not exist or lies outside `by`'s scope.
 Result<UserRow> ManagedUser(Store& store, const Caller& by, const std::string& username) {
-  if (!RoleMay(by.user.role, Permission::kManageUsers)) return Forbidden();
+  FUPIN_RETURN_IF_ERROR(MayManageUsers(by));
   auto found = store.accounts().GetUser(username);
   if (!found.ok()) return found.error();
   if (!found->has_value() || !by.InScope(RegionCode::FromInt((*found)->region_code))) {
@@ -117,6 +117,11 @@ Status InAccountsTransaction(Store& store, const std::function<Status()>& fn) {
 }
 
 }  // namespace
+
+Status MayManageUsers(const Caller& by) {
+  if (!RoleMay(by.user.role, Permission::kManageUsers)) return Forbidden();
+  return Status::Ok();
+}
 
 std::string_view RoleName(Role role) { return kRoleNames[static_cast<int>(role)]; }
 
@@ -227,7 +232,7 @@ Status AddUser(Store& store, const Caller& by, const std::string& username, Role
 Result<std::vector<UserInfo>> ListUsers(Store& store, const Caller& by,
                                         const AuthSettings& settings) {
   (void)settings;
-  if (!RoleMay(by.user.role, Permission::kManageUsers)) return Forbidden();
+  FUPIN_RETURN_IF_ERROR(MayManageUsers(by));
   auto rows = store.accounts().ListUsers();
   if (!rows.ok()) return rows.error();
   std::vector<UserInfo> out;

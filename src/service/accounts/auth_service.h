@@ -84,6 +84,10 @@ struct AuthSettings {
 // the rule broken.
 Status CheckPasswordRules(std::string_view username, std::string_view password);
 
+// Ok, or E_FORBIDDEN unless `by` may manage users (kManageUsers): the first check of
+// every user change, and of the routes before they read a body.
+Status MayManageUsers(const Caller& by);
+
 // User management: `by` must hold kManageUsers (E_FORBIDDEN) and have the user's region in
 // its scope (E_FORBIDDEN). Each change is one transaction with its audit record
 // ("user.add", "user.disable", "user.passwd"); passwords never reach the audit trail.

@@ -534,9 +534,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
       f->subject = h.household_code;
       f->village_code = h.village_code.value();
       f->household_code = h.household_code;
-      for (const auto& m : h.members) {
-        if (m.relation == code::kHead) f->name = m.name;
-      }
+      if (const Member* head = h.Head()) f->name = head->name;
       f->detail = std::move(detail);
     }
   };

@@ -57,12 +57,10 @@ Result<std::vector<int>> MeasureCategoriesOf(Store& store, const Household& hous
   return categories;
 }
 
-Result<int> EliminationMethod(Store& store, const Household& household) {
+Result<int> EliminationMethodOf(Store& store, const Household& household) {
   auto categories = MeasureCategoriesOf(store, household);
   if (!categories.ok()) return categories.error();
-  const bool development =
-      std::any_of(categories->begin(), categories->end(), [](int c) { return c >= 1 && c <= 4; });
-  return development ? 1 : 2;
+  return EliminationMethod(*categories);
 }
 
 Result<std::vector<FailedCondition>> OpeningConditions(Store& store, ProcedureKind kind,

@@ -23,7 +23,7 @@ Result<std::vector<FailedCondition>> OpeningConditions(Store& store, ProcedureKi
 // The categories of the assistance measures recorded for a household.
 Result<std::vector<int>> MeasureCategoriesOf(Store& store, const Household& household);
 
-// 风险消除方式: 1 帮扶消除 when a development-type measure (01–04) was given, else 2 自然消除.
-Result<int> EliminationMethod(Store& store, const Household& household);
+// 风险消除方式 (domain/criteria.h EliminationMethod) of the measures recorded for a household.
+Result<int> EliminationMethodOf(Store& store, const Household& household);
 
 }  // namespace fupin

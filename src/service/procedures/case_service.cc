@@ -226,7 +226,7 @@ Result<CaseView> Move(Store& store, const PolicySet& policy, const Caller& calle
         return ConditionsError(*failed);
       }
       if (c.value.kind == ProcedureKind::kEliminate) {
-        auto method = EliminationMethod(store, (*household)->household);
+        auto method = EliminationMethodOf(store, (*household)->household);
         if (!method.ok()) return method.error();
         c.params.method = *method;
       }

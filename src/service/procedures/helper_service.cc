@@ -176,6 +176,11 @@ Status AuditRead(Store& store, const Caller& caller, RegionCode region, const st
 
 }  // namespace
 
+Status MayManageHelpers(const Caller& caller) {
+  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  return Status::Ok();
+}
+
 Result<std::string> NormalizePhone(std::string_view text) {
   std::string digits;
   for (char c : text) {
@@ -202,7 +207,7 @@ Result<std::string> NormalizePhone(std::string_view text) {
 }
 
 Result<HelperRow> AddHelper(Store& store, const Caller& caller, HelperInput input) {
-  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  FUPIN_RETURN_IF_ERROR(MayManageHelpers(caller));
   HelperRow row;
   auto name = Text(input.name, kMaxNameChars, "姓名", "the name");
   if (!name.ok()) return name.error();
@@ -233,7 +238,7 @@ Result<HelperRow> AddHelper(Store& store, const Caller& caller, HelperInput inpu
 
 Result<HelperRow> UpdateHelper(Store& store, const Caller& caller, int64_t id,
                                const HelperPatch& patch) {
-  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  FUPIN_RETURN_IF_ERROR(MayManageHelpers(caller));
   return InTransaction(store, [&]() -> Result<HelperRow> {
     auto row = ManagedHelper(store, caller, id);
     if (!row.ok()) return row.error();
@@ -306,7 +311,7 @@ Result<HelperPage> ListHelpers(Store& store, const Caller& caller, HelperQuery q
 Status AssignHelperToHouseholds(Store& store, const Caller& caller, int64_t helper_id,
                                 const std::vector<std::string>& household_codes,
                                 std::optional<Date> since) {
-  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  FUPIN_RETURN_IF_ERROR(MayManageHelpers(caller));
   const std::string from = (since ? *since : Date::Today()).ToString();
   if (since && *since > Date::Today()) {
     return Error{"E_DATE", "开始日期不能晚于今天", "the start date is after today"};
@@ -334,7 +339,7 @@ Status AssignHelperToHouseholds(Store& store, const Caller& caller, int64_t help
 
 Status UnassignHelperFromHouseholds(Store& store, const Caller& caller, int64_t helper_id,
                                     const std::vector<std::string>& household_codes) {
-  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  FUPIN_RETURN_IF_ERROR(MayManageHelpers(caller));
   const std::string today = Date::Today().ToString();
   auto done = InTransaction(store, [&]() -> Result<bool> {
     auto helper = ManagedHelper(store, caller, helper_id);
@@ -403,7 +408,7 @@ Result<std::vector<HelperRow>> CurrentHelpers(Store& store, const std::string& h
 
 Result<WorkTeamMemberRow> AddTeamMember(Store& store, const Caller& caller, RegionCode village,
                                         const TeamMemberInput& input) {
-  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  FUPIN_RETURN_IF_ERROR(MayManageHelpers(caller));
   FUPIN_RETURN_IF_ERROR(KnownVillage(store, caller, village));
   WorkTeamMemberRow row;
   row.village_code = village.value();
@@ -439,7 +444,7 @@ Result<WorkTeamMemberRow> AddTeamMember(Store& store, const Caller& caller, Regi
 
 Result<WorkTeamMemberRow> EndTeamMember(Store& store, const Caller& caller, RegionCode village,
                                         int64_t id, const std::string& ended_on) {
-  if (!RoleMay(caller.user.role, Permission::kManageHelpers)) return MayNotManage();
+  FUPIN_RETURN_IF_ERROR(MayManageHelpers(caller));
   FUPIN_RETURN_IF_ERROR(KnownVillage(store, caller, village));
   Date end = Date::Today();
   if (!ended_on.empty()) {

@@ -56,6 +56,11 @@ struct HelperPatch {
   std::optional<RegionCode> region;
 };
 
+// Ok, or E_FORBIDDEN for a role that may not manage helpers and work teams
+// (Permission::kManageHelpers): the first check of every write here, and of the routes
+// before they read a body.
+Status MayManageHelpers(const Caller& caller);
+
 Result<HelperRow> AddHelper(Store& store, const Caller& caller, HelperInput input);
 Result<HelperRow> UpdateHelper(Store& store, const Caller& caller, int64_t id,
                                const HelperPatch& patch);

@@ -115,9 +115,7 @@ Result<NoticeSheet> NoticeOf(Store& store, const PolicySet& policy, const Caller
     const Household& h = (*found)->household;
     NoticeLine line;
     line.case_id = c.id;
-    for (const Member& m : h.members) {
-      if (m.relation == code::kHead) line.head_name = m.name;
-    }
+    if (const Member* head = h.Head()) line.head_name = head->name;
     line.size = static_cast<int64_t>(h.members.size());
     line.decision = Decision(kind, decided);
     if (running) {
