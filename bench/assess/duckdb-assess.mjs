@@ -95,7 +95,6 @@ if (dbFile) {
 }
 lap('attach');
 await db.run(sql('common.sql'));
-lap('members');
 const written = await db.run(sql(`${command}.sql`));
-lap('households');
+lap('query');
 console.log(JSON.stringify({ times, listed: Number(written.rowsChanged) }));

@@ -4,27 +4,26 @@
 -- ({{line_fen}} fen: the register is one county, which no [override] of the policy touches).
 COPY (
   WITH pool AS (
-    SELECT h."户编号" AS household_code, h."行政区划代码" AS village_code,
-           per_capita(fen(h."工资性收入") + fen(h."生产经营性收入") - fen(h."生产经营性支出")
-                        + fen(h."财产性收入") + fen(h."转移性收入"), coalesce(m.n, 0)) AS pc,
-           h."不愁吃" = '是' AS food, h."不愁穿" = '是' AS clothing,
-           NOT coalesce(m.education_fails, false) AS education,
-           NOT coalesce(m.medical_fails, false) AS medical,
-           coalesce(h."住房安全等级" IN ({{safe_grades}}), false) OR h."危房改造" = '已竣工'
-             OR h."易地搬迁" = '已搬迁入住' AS housing,
-           h."饮水安全" = '是' AS water
-    FROM households h LEFT JOIN member_facts m ON m.code = h."户编号"
-    WHERE h."户类型" = '建档立卡户' AND h."贫困状态" IN ('未脱贫', '返贫')
+    SELECT * FROM households WHERE "户类型" = '建档立卡户' AND "贫困状态" IN ('未脱贫', '返贫')
+  ), member_facts AS (  -- the members of those households only
+    SELECT "户编号" AS code, count(*) AS n,
+           bool_or(out_of_school("出生日期", "在校生状况")) AS education_fails,
+           bool_or(uninsured("参加城乡居民基本医疗保险", "参加职工基本医疗保险")) AS medical_fails
+    FROM members WHERE "户编号" IN (SELECT "户编号" FROM pool)
+    GROUP BY ALL
   ), decided AS (
-    SELECT household_code, village_code, pc,
+    SELECT h."户编号" AS household_code, h."行政区划代码" AS village_code,
+           per_capita(net_income(h), coalesce(m.n, 0)) AS pc,
            list_filter([CASE WHEN pc <= {{line_fen}} THEN 'income' END,
-                        CASE WHEN NOT coalesce(food, false) THEN 'food' END,
-                        CASE WHEN NOT coalesce(clothing, false) THEN 'clothing' END,
-                        CASE WHEN NOT education THEN 'education' END,
-                        CASE WHEN NOT medical THEN 'medical' END,
-                        CASE WHEN NOT housing THEN 'housing' END,
-                        CASE WHEN NOT coalesce(water, false) THEN 'water' END], x -> x IS NOT NULL) AS failed
-    FROM pool
+                        CASE WHEN h."不愁吃" IS DISTINCT FROM '是' THEN 'food' END,
+                        CASE WHEN h."不愁穿" IS DISTINCT FROM '是' THEN 'clothing' END,
+                        CASE WHEN coalesce(m.education_fails, false) THEN 'education' END,
+                        CASE WHEN coalesce(m.medical_fails, false) THEN 'medical' END,
+                        CASE WHEN NOT housing_safe(h."住房安全等级", h."危房改造", h."易地搬迁")
+                             THEN 'housing' END,
+                        CASE WHEN h."饮水安全" IS DISTINCT FROM '是' THEN 'water' END],
+                       x -> x IS NOT NULL) AS failed
+    FROM pool h LEFT JOIN member_facts m ON m.code = h."户编号"
   )
   SELECT household_code, village_code, yuan(pc) AS per_capita_income,
          len(failed) = 0 AS meets, failed
