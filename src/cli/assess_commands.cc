@@ -133,7 +133,7 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
     }
   }
   if (g.json) {
-    std::cout << ExitResultsJson(*results).dump() << "\n";
+    std::cout << ExitResultsText(*results) << "\n";
   } else {
     PrintTable(table);
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
@@ -180,7 +180,7 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
     }
   }
   if (g.json) {
-    std::cout << MonitorResultsJson(*results).dump() << "\n";
+    std::cout << MonitorResultsText(*results) << "\n";
   } else {
     PrintTable(table);
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";

@@ -1,6 +1,8 @@
 #include "views/json_views.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "common/id_number.h"
 #include "exchange/template.h"
@@ -98,6 +100,83 @@ Json ExitResultsJson(const std::vector<ExitResult>& results) {
     if (r.earlier_year_line) item["warnings"] = Warnings(true);
     out.push_back(std::move(item));
   }
+  return out;
+}
+
+namespace {
+
+// Appends `text` as a JSON string, as Json::dump() writes it: plain printable ASCII as it
+// is, anything else through the library.
+void AppendString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += Json(std::string(text)).dump();
+  }
+}
+
+}  // namespace
+
+std::string ExitResultsText(const std::vector<ExitResult>& results) {
+  std::string out = "[";
+  out.reserve(results.size() * 128 + 2);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ExitResult& r = results[i];
+    if (i) out += ',';
+    out += "{\"household_code\":";
+    AppendString(out, r.household_code);
+    out += ",\"village_code\":";
+    AppendString(out, r.village.ToString());
+    out += ",\"per_capita_income\":";
+    AppendString(out, r.per_capita_income.ToString());
+    out += r.meets ? ",\"meets\":true,\"failed\":[" : ",\"meets\":false,\"failed\":[";
+    for (size_t j = 0; j < r.failed.size(); ++j) {
+      if (j) out += ',';
+      AppendString(out, CriterionKey(r.failed[j].criterion));
+    }
+    out += ']';
+    if (r.earlier_year_line) out += ",\"warnings\":[\"W_POLICY_YEAR\"]";
+    out += '}';
+  }
+  out += ']';
+  return out;
+}
+
+std::string MonitorResultsText(const std::vector<MonitorResult>& results) {
+  std::string out = "[";
+  out.reserve(results.size() * 160 + 2);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const MonitorResult& r = results[i];
+    if (i) out += ',';
+    out += "{\"household_code\":";
+    AppendString(out, r.household_code);
+    out += ",\"type\":";
+    out += std::to_string(r.decision.type);
+    out += ",\"rules\":[";
+    for (size_t j = 0; j < r.decision.rules.size(); ++j) {
+      if (j) out += ',';
+      AppendString(out, r.decision.rules[j]);
+    }
+    out += "],\"risk_types\":[";
+    bool first = true;
+    for (int code : r.decision.risk_types.Codes()) {
+      if (!first) out += ',';
+      first = false;
+      AppendString(out, CodeText(CodeList::kRiskType, code));
+    }
+    out += "],\"per_capita_income\":";
+    AppendString(out, r.decision.per_capita_income.ToString());
+    out += ",\"village_code\":";
+    AppendString(out, r.village.ToString());
+    if (r.earlier_year_line) out += ",\"warnings\":[\"W_POLICY_YEAR\"]";
+    out += '}';
+  }
+  out += ']';
   return out;
 }
 
