@@ -1,7 +1,9 @@
 #include "views/json_views.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string_view>
 
 #include "common/id_number.h"
@@ -120,12 +122,14 @@ void AppendString(std::string& out, std::string_view text) {
   }
 }
 
-}  // namespace
-
-std::string ExitResultsText(const std::vector<ExitResult>& results) {
-  std::string out = "[";
-  out.reserve(results.size() * 128 + 2);
+// Writes into `out`, handing it to `flush` (which empties it) whenever it grows past
+// `chunk` bytes, and at the end.
+template <typename Flush>
+void ExitResultsChunks(const std::vector<ExitResult>& results, std::string& out, size_t chunk,
+                       Flush flush) {
+  out += '[';
   for (size_t i = 0; i < results.size(); ++i) {
+    if (out.size() > chunk) flush(out);
     const ExitResult& r = results[i];
     if (i) out += ',';
     out += "{\"household_code\":";
@@ -144,13 +148,15 @@ std::string ExitResultsText(const std::vector<ExitResult>& results) {
     out += '}';
   }
   out += ']';
-  return out;
+  flush(out);
 }
 
-std::string MonitorResultsText(const std::vector<MonitorResult>& results) {
-  std::string out = "[";
-  out.reserve(results.size() * 160 + 2);
+template <typename Flush>
+void MonitorResultsChunks(const std::vector<MonitorResult>& results, std::string& out, size_t chunk,
+                          Flush flush) {
+  out += '[';
   for (size_t i = 0; i < results.size(); ++i) {
+    if (out.size() > chunk) flush(out);
     const MonitorResult& r = results[i];
     if (i) out += ',';
     out += "{\"household_code\":";
@@ -177,7 +183,42 @@ std::string MonitorResultsText(const std::vector<MonitorResult>& results) {
     out += '}';
   }
   out += ']';
+  flush(out);
+}
+
+constexpr size_t kChunk = 1 << 20;
+
+void Write(std::ostream& stream, std::string& out) {
+  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+  out.clear();
+}
+
+}  // namespace
+
+std::string ExitResultsText(const std::vector<ExitResult>& results) {
+  std::string out;
+  out.reserve(results.size() * 128 + 2);
+  ExitResultsChunks(results, out, SIZE_MAX, [](std::string&) {});
   return out;
+}
+
+std::string MonitorResultsText(const std::vector<MonitorResult>& results) {
+  std::string out;
+  out.reserve(results.size() * 160 + 2);
+  MonitorResultsChunks(results, out, SIZE_MAX, [](std::string&) {});
+  return out;
+}
+
+void WriteExitResultsJson(const std::vector<ExitResult>& results, std::ostream& stream) {
+  std::string out;
+  out.reserve(kChunk + 4096);
+  ExitResultsChunks(results, out, kChunk, [&](std::string& text) { Write(stream, text); });
+}
+
+void WriteMonitorResultsJson(const std::vector<MonitorResult>& results, std::ostream& stream) {
+  std::string out;
+  out.reserve(kChunk + 4096);
+  MonitorResultsChunks(results, out, kChunk, [&](std::string& text) { Write(stream, text); });
 }
 
 Json MonitorResultsJson(const std::vector<MonitorResult>& results) {

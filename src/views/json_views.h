@@ -2,6 +2,7 @@
 // API so that both print exactly the same keys: one formatter for each kind of result.
 #pragma once
 
+#include <iosfwd>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ Json MonitorResultsJson(const std::vector<MonitorResult>& results);
 // byte for byte, written straight to text (a national list is ~200,000 results).
 std::string ExitResultsText(const std::vector<ExitResult>& results);
 std::string MonitorResultsText(const std::vector<MonitorResult>& results);
+// The same, written to `stream` a megabyte at a time (the command line).
+void WriteExitResultsJson(const std::vector<ExitResult>& results, std::ostream& stream);
+void WriteMonitorResultsJson(const std::vector<MonitorResult>& results, std::ostream& stream);
 Json RegionResultsJson(const std::vector<RegionResult>& results, bool county);
 // `policy show --json`.
 Json PolicyJson(const Policy& policy, RegionCode region, int year);

@@ -25,7 +25,12 @@ Result<std::vector<ExitResult>> AssessExits(Store& store, const PolicySet& polic
 Result<std::vector<ExitResult>> AssessExits(const AssessView& view, const PolicySet& policy,
                                             int year, RegionCode region) {
   if (auto line = policy.For(region).PovertyLine(year); !line.ok()) return line.error();
+  // Room for every candidate up front: growing a vector of 200,000 results copies it and
+  // touches twice the memory.
+  size_t candidates = 0;
+  view.Scan(region, HouseholdPool::kExitCandidates, [&](const AssessHousehold&) { ++candidates; });
   std::vector<ExitResult> results;
+  results.reserve(candidates);
   std::optional<Error> error;
   Household h;
   view.Scan(region, HouseholdPool::kExitCandidates, [&](const AssessHousehold& e) {
@@ -80,7 +85,11 @@ Result<std::vector<MonitorResult>> AssessMonitoringCandidates(const AssessView& 
                                                               const PolicySet& policy, int year,
                                                               RegionCode region) {
   if (auto line = policy.For(region).MonitoringLine(year); !line.ok()) return line.error();
+  // An upper bound (the pool): only the pages the candidates fill are touched.
+  size_t pool = 0;
+  view.Scan(region, HouseholdPool::kMonitoringPool, [&](const AssessHousehold&) { ++pool; });
   std::vector<MonitorResult> results;
+  results.reserve(pool);
   std::optional<Error> error;
   Household h;
   view.Scan(region, HouseholdPool::kMonitoringPool, [&](const AssessHousehold& e) {
