@@ -142,7 +142,7 @@ Result<std::unique_ptr<ViewData>> BuildData(Store& store) {
   auto stamp = store.RegisterStamp();
   if (!stamp.ok()) return stamp.error();
   auto data = std::make_unique<ViewData>();
-  Status scan = store.ForEachHousehold(RegionCode::Nation(), [&](const Household& h) -> Status {
+  Status scan = store.ScanForAssessment([&](const Household& h) -> Status {
     AssessHousehold e;
     e.village_code = h.village_code.value();
     e.net_income = h.NetIncome().fen();
