@@ -112,13 +112,16 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
        Say(g, "人均纯收入", "per-capita income"), Say(g, "是否达标", "meets"),
        Say(g, "未达标项", "failed"), Say(g, "说明", "reasons")}};
   bool earlier = false;
+  for (const auto& r : *results) earlier |= r.earlier_year_line;
+  // The table is for people and --xlsx; --json alone writes the results as they are.
+  const bool tabulate = !g.json || !a.xlsx.empty();
   for (const auto& r : *results) {
+    if (!tabulate) break;
     std::string keys, reasons;
     for (const auto& f : r.failed) {
       keys += (keys.empty() ? "" : ",") + std::string(CriterionKey(f.criterion));
       reasons += (reasons.empty() ? "" : "；") + (g.lang == Lang::kEn ? f.en : f.zh);
     }
-    earlier |= r.earlier_year_line;
     table.push_back({r.household_code, r.village.ToString(), r.per_capita_income.ToString(),
                      r.meets ? Say(g, "达标", "yes") : Say(g, "未达标", "no"), keys, reasons});
   }
@@ -133,7 +136,8 @@ int CmdAssessExit(const Globals& g, const AssessArgs& a) {
     }
   }
   if (g.json) {
-    std::cout << ExitResultsJson(*results).dump() << "\n";
+    WriteExitResultsJson(*results, std::cout);
+    std::cout << "\n";
   } else {
     PrintTable(table);
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";
@@ -156,14 +160,16 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
        Say(g, "建议监测类型", "type"), Say(g, "触发规则", "rules"),
        Say(g, "风险类型", "risk types"), Say(g, "人均纯收入", "per-capita income")}};
   bool earlier = false;
+  for (const auto& r : *results) earlier |= r.earlier_year_line;
+  const bool tabulate = !g.json || !a.xlsx.empty();
   for (const auto& r : *results) {
+    if (!tabulate) break;
     std::string rule_text, risk_text;
     for (const auto& rule : r.decision.rules) rule_text += (rule_text.empty() ? "" : ",") + rule;
     for (int code : r.decision.risk_types.Codes()) {
       risk_text +=
           (risk_text.empty() ? "" : "；") + std::string(CodeLabel(CodeList::kRiskType, code));
     }
-    earlier |= r.earlier_year_line;
     table.push_back({r.household_code, r.village.ToString(),
                      std::string(CodeLabel(CodeList::kMonitorType, r.decision.type)), rule_text,
                      risk_text, r.decision.per_capita_income.ToString()});
@@ -180,7 +186,8 @@ int CmdAssessMonitor(const Globals& g, const AssessArgs& a) {
     }
   }
   if (g.json) {
-    std::cout << MonitorResultsJson(*results).dump() << "\n";
+    WriteMonitorResultsJson(*results, std::cout);
+    std::cout << "\n";
   } else {
     PrintTable(table);
     std::cout << Say(g, "共 ", "") << results->size() << Say(g, " 户", " households") << "\n";

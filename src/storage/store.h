@@ -197,6 +197,17 @@ class Store {
       const std::function<Status(Household&, int64_t member_count)>& fn) = 0;
   // Replaces household.members with the stored members of that household.
   virtual Status LoadMembers(Household& household) = 0;
+  // For the assessment view (service/policy/assess_view.h): every household of the
+  // register, ordered by county and 户编号, with only the fields the exit and monitoring
+  // rules read set (household_code, village_code, kind, poverty_status, the income and
+  // expense figures, food_secure, clothing_secure, housing_grade, renovation, relocation,
+  // water_safe, monitor_status) and its members, in order, with only name, birth_date,
+  // school_status and the two medical insurances; the other fields are unspecified. The
+  // household passed is reused from call to call. Stops early, returning its Status, when
+  // `fn` fails. By default ForEachHousehold over the nation (which sets every field).
+  virtual Status ScanForAssessment(const std::function<Status(const Household&)>& fn) {
+    return ForEachHousehold(RegionCode::Nation(), fn);
+  }
 
   // Every region of the subtree of `region` (itself included), ordered by code.
   virtual Result<std::vector<RegionRow>> RegionsUnder(RegionCode region) = 0;

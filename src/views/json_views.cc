@@ -1,6 +1,10 @@
 #include "views/json_views.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <ostream>
+#include <string_view>
 
 #include "common/id_number.h"
 #include "exchange/template.h"
@@ -99,6 +103,122 @@ Json ExitResultsJson(const std::vector<ExitResult>& results) {
     out.push_back(std::move(item));
   }
   return out;
+}
+
+namespace {
+
+// Appends `text` as a JSON string, as Json::dump() writes it: plain printable ASCII as it
+// is, anything else through the library.
+void AppendString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += Json(std::string(text)).dump();
+  }
+}
+
+// Writes into `out`, handing it to `flush` (which empties it) whenever it grows past
+// `chunk` bytes, and at the end.
+template <typename Flush>
+void ExitResultsChunks(const std::vector<ExitResult>& results, std::string& out, size_t chunk,
+                       Flush flush) {
+  out += '[';
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (out.size() > chunk) flush(out);
+    const ExitResult& r = results[i];
+    if (i) out += ',';
+    out += "{\"household_code\":";
+    AppendString(out, r.household_code);
+    out += ",\"village_code\":";
+    AppendString(out, r.village.ToString());
+    out += ",\"per_capita_income\":";
+    AppendString(out, r.per_capita_income.ToString());
+    out += r.meets ? ",\"meets\":true,\"failed\":[" : ",\"meets\":false,\"failed\":[";
+    for (size_t j = 0; j < r.failed.size(); ++j) {
+      if (j) out += ',';
+      AppendString(out, CriterionKey(r.failed[j].criterion));
+    }
+    out += ']';
+    if (r.earlier_year_line) out += ",\"warnings\":[\"W_POLICY_YEAR\"]";
+    out += '}';
+  }
+  out += ']';
+  flush(out);
+}
+
+template <typename Flush>
+void MonitorResultsChunks(const std::vector<MonitorResult>& results, std::string& out, size_t chunk,
+                          Flush flush) {
+  out += '[';
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (out.size() > chunk) flush(out);
+    const MonitorResult& r = results[i];
+    if (i) out += ',';
+    out += "{\"household_code\":";
+    AppendString(out, r.household_code);
+    out += ",\"type\":";
+    out += std::to_string(r.decision.type);
+    out += ",\"rules\":[";
+    for (size_t j = 0; j < r.decision.rules.size(); ++j) {
+      if (j) out += ',';
+      AppendString(out, r.decision.rules[j]);
+    }
+    out += "],\"risk_types\":[";
+    bool first = true;
+    for (int code : r.decision.risk_types.Codes()) {
+      if (!first) out += ',';
+      first = false;
+      AppendString(out, CodeText(CodeList::kRiskType, code));
+    }
+    out += "],\"per_capita_income\":";
+    AppendString(out, r.decision.per_capita_income.ToString());
+    out += ",\"village_code\":";
+    AppendString(out, r.village.ToString());
+    if (r.earlier_year_line) out += ",\"warnings\":[\"W_POLICY_YEAR\"]";
+    out += '}';
+  }
+  out += ']';
+  flush(out);
+}
+
+constexpr size_t kChunk = 1 << 20;
+
+void Write(std::ostream& stream, std::string& out) {
+  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+  out.clear();
+}
+
+}  // namespace
+
+std::string ExitResultsText(const std::vector<ExitResult>& results) {
+  std::string out;
+  out.reserve(results.size() * 128 + 2);
+  ExitResultsChunks(results, out, SIZE_MAX, [](std::string&) {});
+  return out;
+}
+
+std::string MonitorResultsText(const std::vector<MonitorResult>& results) {
+  std::string out;
+  out.reserve(results.size() * 160 + 2);
+  MonitorResultsChunks(results, out, SIZE_MAX, [](std::string&) {});
+  return out;
+}
+
+void WriteExitResultsJson(const std::vector<ExitResult>& results, std::ostream& stream) {
+  std::string out;
+  out.reserve(kChunk + 4096);
+  ExitResultsChunks(results, out, kChunk, [&](std::string& text) { Write(stream, text); });
+}
+
+void WriteMonitorResultsJson(const std::vector<MonitorResult>& results, std::ostream& stream) {
+  std::string out;
+  out.reserve(kChunk + 4096);
+  MonitorResultsChunks(results, out, kChunk, [&](std::string& text) { Write(stream, text); });
 }
 
 Json MonitorResultsJson(const std::vector<MonitorResult>& results) {

@@ -2,7 +2,9 @@
 // API so that both print exactly the same keys: one formatter for each kind of result.
 #pragma once
 
+#include <iosfwd>
 #include <nlohmann/json_fwd.hpp>
+#include <string>
 #include <vector>
 
 #include "common/error.h"
@@ -26,6 +28,13 @@ Json ImportReportJson(const ImportReport& report, Lang lang, bool dry_run);
 // `assess exit --json`, `assess monitor --json`, `assess regions --json`.
 Json ExitResultsJson(const std::vector<ExitResult>& results);
 Json MonitorResultsJson(const std::vector<MonitorResult>& results);
+// The same documents as ExitResultsJson(results).dump() and MonitorResultsJson(…).dump(),
+// byte for byte, written straight to text (a national list is ~200,000 results).
+std::string ExitResultsText(const std::vector<ExitResult>& results);
+std::string MonitorResultsText(const std::vector<MonitorResult>& results);
+// The same, written to `stream` a megabyte at a time (the command line).
+void WriteExitResultsJson(const std::vector<ExitResult>& results, std::ostream& stream);
+void WriteMonitorResultsJson(const std::vector<MonitorResult>& results, std::ostream& stream);
 Json RegionResultsJson(const std::vector<RegionResult>& results, bool county);
 // `policy show --json`.
 Json PolicyJson(const Policy& policy, RegionCode region, int year);

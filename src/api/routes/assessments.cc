@@ -23,7 +23,7 @@ Reply Assess(RouteContext& ctx, const HttpRequest& req, const std::string& kind)
     if (Status s = KeepVisible(ctx.store, caller, *results); !s.ok()) {
       return Failure(s.error(), lang);
     }
-    return Data(ExitResultsJson(*results));
+    return DataText(ExitResultsText(*results));
   }
   if (kind == "monitor") {
     auto results = AssessMonitoringCandidates(ctx.store, ctx.policy, *year, *region);
@@ -31,7 +31,7 @@ Reply Assess(RouteContext& ctx, const HttpRequest& req, const std::string& kind)
     if (Status s = KeepVisible(ctx.store, caller, *results); !s.ok()) {
       return Failure(s.error(), lang);
     }
-    return Data(MonitorResultsJson(*results));
+    return DataText(MonitorResultsText(*results));
   }
   const std::string level =
       req.query.Has("level") ? std::string(req.query.Get("level")) : "village";

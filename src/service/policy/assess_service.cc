@@ -6,8 +6,52 @@
 
 namespace fupin {
 
+bool UsesAssessView(Store& store, RegionCode region) {
+  const std::string db = store.file_path();
+  return !store.in_transaction() && !db.empty() && db != ":memory:" && !db.starts_with("file:") &&
+         region.level() <= RegionLevel::kCounty;
+}
+
 Result<std::vector<ExitResult>> AssessExits(Store& store, const PolicySet& policy, int year,
                                             RegionCode region) {
+  if (!UsesAssessView(store, region)) return AssessExitsFromStore(store, policy, year, region);
+  // A year without a line fails before any view is opened (or built).
+  if (auto line = policy.For(region).PovertyLine(year); !line.ok()) return line.error();
+  auto view = AssessView::Open(store);
+  if (!view.ok()) return view.error();
+  return AssessExits(**view, policy, year, region);
+}
+
+Result<std::vector<ExitResult>> AssessExits(const AssessView& view, const PolicySet& policy,
+                                            int year, RegionCode region) {
+  if (auto line = policy.For(region).PovertyLine(year); !line.ok()) return line.error();
+  // Room for every candidate up front: growing a vector of 200,000 results copies it and
+  // touches twice the memory.
+  size_t candidates = 0;
+  view.Scan(region, HouseholdPool::kExitCandidates, [&](const AssessHousehold&) { ++candidates; });
+  std::vector<ExitResult> results;
+  results.reserve(candidates);
+  std::optional<Error> error;
+  Household h;
+  view.Scan(region, HouseholdPool::kExitCandidates, [&](const AssessHousehold& e) {
+    if (error) return;
+    view.Fill(e, true, h);
+    const Policy& p = policy.For(h.village_code);
+    auto line = p.PovertyLine(year);
+    if (!line.ok()) {
+      error = line.error();
+      return;
+    }
+    ExitDecision d = AssessExit(h, p, year, line->amount);
+    results.push_back({h.household_code, h.village_code, d.per_capita_income, d.meets,
+                       std::move(d.failed), line->earlier});
+  });
+  if (error) return *error;
+  return results;
+}
+
+Result<std::vector<ExitResult>> AssessExitsFromStore(Store& store, const PolicySet& policy,
+                                                     int year, RegionCode region) {
   // A year without a line fails whether or not any household is in scope.
   if (auto line = policy.For(region).PovertyLine(year); !line.ok()) return line.error();
   std::vector<ExitResult> results;
@@ -28,6 +72,52 @@ Result<std::vector<ExitResult>> AssessExits(Store& store, const PolicySet& polic
 
 Result<std::vector<MonitorResult>> AssessMonitoringCandidates(Store& store, const PolicySet& policy,
                                                               int year, RegionCode region) {
+  if (!UsesAssessView(store, region)) {
+    return AssessMonitoringCandidatesFromStore(store, policy, year, region);
+  }
+  if (auto line = policy.For(region).MonitoringLine(year); !line.ok()) return line.error();
+  auto view = AssessView::Open(store);
+  if (!view.ok()) return view.error();
+  return AssessMonitoringCandidates(**view, policy, year, region);
+}
+
+Result<std::vector<MonitorResult>> AssessMonitoringCandidates(const AssessView& view,
+                                                              const PolicySet& policy, int year,
+                                                              RegionCode region) {
+  if (auto line = policy.For(region).MonitoringLine(year); !line.ok()) return line.error();
+  // An upper bound (the pool): only the pages the candidates fill are touched.
+  size_t pool = 0;
+  view.Scan(region, HouseholdPool::kMonitoringPool, [&](const AssessHousehold&) { ++pool; });
+  std::vector<MonitorResult> results;
+  results.reserve(pool);
+  std::optional<Error> error;
+  Household h;
+  view.Scan(region, HouseholdPool::kMonitoringPool, [&](const AssessHousehold& e) {
+    if (error) return;
+    view.Fill(e, false, h);
+    const Policy& p = policy.For(h.village_code);
+    auto line = p.MonitoringLine(year);
+    if (!line.ok()) {
+      error = line.error();
+      return;
+    }
+    // The rules need only the household's figures; members are read for candidates.
+    MonitorDecision d = MonitoringRules(
+        h, IncomeFigures{h.NetIncome(), h.RigidExpenses(), static_cast<int64_t>(e.members)}, p,
+        line->amount);
+    if (!d.candidate) return;
+    view.Fill(e, true, h);
+    d.risk_types = RiskTypesOf(h, p, year);
+    results.push_back({h.household_code, h.village_code, std::move(d), line->earlier});
+  });
+  if (error) return *error;
+  return results;
+}
+
+Result<std::vector<MonitorResult>> AssessMonitoringCandidatesFromStore(Store& store,
+                                                                       const PolicySet& policy,
+                                                                       int year,
+                                                                       RegionCode region) {
   if (auto line = policy.For(region).MonitoringLine(year); !line.ok()) return line.error();
   std::vector<MonitorResult> results;
   Status s = store.ScanHouseholds(

@@ -12,6 +12,7 @@
 #include "domain/criteria.h"
 #include "domain/policy.h"
 #include "service/accounts/auth_service.h"
+#include "service/policy/assess_view.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -27,8 +28,15 @@ struct ExitResult {
 
 // Every 建档立卡户 with status 未脱贫 or 返贫 under `region`, by 户编号 within county.
 // E_POLICY_YEAR (and no results) when a place has no poverty line for `year` or before.
+// Read from the assessment view (service/policy/assess_view.h) when UsesAssessView, else
+// from the store; the results are the same.
 Result<std::vector<ExitResult>> AssessExits(Store& store, const PolicySet& policy, int year,
                                             RegionCode region);
+// The same over a view, and over the store's tables (the reference the view is held to).
+Result<std::vector<ExitResult>> AssessExits(const AssessView& view, const PolicySet& policy,
+                                            int year, RegionCode region);
+Result<std::vector<ExitResult>> AssessExitsFromStore(Store& store, const PolicySet& policy,
+                                                     int year, RegionCode region);
 
 struct MonitorResult {
   std::string household_code;
@@ -37,9 +45,22 @@ struct MonitorResult {
   bool earlier_year_line = false;
 };
 
-// The monitoring candidates under `region` (policy.md "Monitoring").
+// The monitoring candidates under `region` (policy.md "Monitoring"), from the view or the
+// store as for AssessExits.
 Result<std::vector<MonitorResult>> AssessMonitoringCandidates(Store& store, const PolicySet& policy,
                                                               int year, RegionCode region);
+Result<std::vector<MonitorResult>> AssessMonitoringCandidates(const AssessView& view,
+                                                              const PolicySet& policy, int year,
+                                                              RegionCode region);
+Result<std::vector<MonitorResult>> AssessMonitoringCandidatesFromStore(Store& store,
+                                                                       const PolicySet& policy,
+                                                                       int year, RegionCode region);
+
+// Whether the assessments of `region` read the view: the database is a file, no
+// transaction is open (its writes are not committed, so not in any view), and the region
+// is a county or larger (a town or village is a short index range of the store, and is
+// not worth rebuilding a stale view for).
+bool UsesAssessView(Store& store, RegionCode region);
 
 struct RegionResult {
   RegionCode code;

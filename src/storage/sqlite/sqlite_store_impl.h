@@ -155,6 +155,7 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> FindPerson(int id_type, const std::string& id) override;
   Result<bool> HasPersons() override;
   Status LoadMembers(Household& h) override;
+  Status ScanForAssessment(const std::function<Status(const Household&)>& fn) override;
   Status InsertHousehold(const Household& h, int64_t version, const std::string& batch_id) override;
   Status UpdateHousehold(const StoredHousehold& stored, const Household& h, int64_t version,
                          const std::string& batch_id) override;
