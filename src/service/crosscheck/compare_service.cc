@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -120,18 +122,33 @@ class FindingSink {
   // The caller fills it in: id_number for a person (the subject stored is then the ID
   // number), subject for anything else.
   FindingRow* Add(const char* rule, std::string_view subject) {
+    return AddTo(rows_, known_count_, rule, subject);
+  }
+  // The same into `rows` and `known` (a part of a comparison matched on another thread:
+  // the known findings are only read).
+  FindingRow* AddTo(std::deque<FindingRow>& rows, int64_t& known, const char* rule,
+                    std::string_view subject) const {
     // Within one run a rule meets each subject once, so only earlier findings can clash.
     if (any_known_) {
       if (auto it = known_.find(rule);
           it != known_.end() && it->second.contains(std::string(subject))) {
-        ++known_count_;
+        ++known;
         return nullptr;
       }
     }
-    FindingRow& f = rows_.emplace_back();
+    FindingRow& f = rows.emplace_back();
     f.rule = rule;
     f.list_id = list_id_;
     return &f;
+  }
+  // Appends the findings of a part, in order.
+  void Append(std::deque<FindingRow>&& rows, int64_t known) {
+    if (rows_.empty()) {
+      rows_ = std::move(rows);
+    } else {
+      for (auto& f : rows) rows_.push_back(std::move(f));
+    }
+    known_count_ += known;
   }
 
   std::deque<FindingRow>& rows() { return rows_; }
@@ -150,18 +167,38 @@ class FindingSink {
   bool any_known_ = false;
 };
 
-// Applies a kind's rules to the merge of the register index and the list.
+// Applies a kind's rules to the merge of the register index and the list: of the index
+// entries [begin, end), into its own findings (FindingSink::AddTo), so that two parts can
+// run on two threads. `policy_lock` guards the PolicySet, whose lookups fill a cache.
 class Matcher {
  public:
   Matcher(const PolicySet& policy, const RegisterIndex& index, const DepartmentList& list,
-          const CompareRequest& request, FindingSink& sink)
-      : policy_(policy), index_(index), list_(list), request_(request), sink_(sink) {}
+          const CompareRequest& request, const FindingSink& sink, size_t begin, size_t end,
+          std::mutex& policy_lock)
+      : policy_(policy),
+        index_(index),
+        list_(list),
+        request_(request),
+        sink_(sink),
+        begin_(begin),
+        end_(end),
+        policy_lock_(policy_lock) {}
+
+  std::deque<FindingRow>& rows() { return rows_; }
+  int64_t known() const { return known_; }
 
   int64_t Run() {
-    const auto entries = index_.entries();
+    const auto entries = index_.entries().subspan(begin_, end_ - begin_);
     const auto& rows = list_.rows;
     const int64_t lo = request_.region.subtree_lo(), hi = request_.region.subtree_hi();
-    size_t j = 0;
+    // The first list row at or after the part's first entry.
+    size_t j = entries.empty()
+                   ? rows.size()
+                   : static_cast<size_t>(std::lower_bound(rows.begin(), rows.end(), entries[0].key,
+                                                          [](const ListRow& r, uint64_t key) {
+                                                            return r.key < key;
+                                                          }) -
+                                         rows.begin());
     int64_t matched = 0;
     for (const IndexEntry& e : entries) {
       while (j < rows.size() && rows[j].key < e.key) ++j;
@@ -179,14 +216,17 @@ class Matcher {
  private:
   const Policy& PolicyAt(int64_t village) {
     auto [it, inserted] = policies_.try_emplace(village, nullptr);
-    if (inserted) it->second = &policy_.For(RegionCode::FromInt(village));
+    if (inserted) {
+      std::lock_guard<std::mutex> lock(policy_lock_);
+      it->second = &policy_.For(RegionCode::FromInt(village));
+    }
     return *it->second;
   }
 
   FindingRow* Raise(const char* rule, const IndexEntry& e, const ListRow* row) {
     char text[18];
     const std::string_view id = UnpackIdNumber(e.key, text);
-    FindingRow* f = sink_.Add(rule, id);
+    FindingRow* f = sink_.AddTo(rows_, known_, rule, id);
     if (!f) return nullptr;
     f->village_code = e.village_code;
     f->household_code = std::string(index_.HouseholdCode(e));
@@ -326,9 +366,40 @@ class Matcher {
   const RegisterIndex& index_;
   const DepartmentList& list_;
   const CompareRequest& request_;
-  FindingSink& sink_;
+  const FindingSink& sink_;
+  const size_t begin_, end_;
+  std::mutex& policy_lock_;
   std::unordered_map<int64_t, const Policy*> policies_;
+  std::deque<FindingRow> rows_;
+  int64_t known_ = 0;
 };
+
+// Below this many index entries a comparison is matched on one thread.
+constexpr size_t kParallelEntries = 200'000;
+
+// Matches the list against the whole index, on two threads for a large register (the
+// halves' findings appended in order, so the result is that of one pass); returns the
+// number of matched persons.
+int64_t MatchAll(const PolicySet& policy, const RegisterIndex& index, const DepartmentList& list,
+                 const CompareRequest& request, FindingSink& sink) {
+  const size_t n = index.entries().size();
+  std::mutex policy_lock;
+  if (n < kParallelEntries || std::thread::hardware_concurrency() < 2) {
+    Matcher one(policy, index, list, request, sink, 0, n, policy_lock);
+    const int64_t matched = one.Run();
+    sink.Append(std::move(one.rows()), one.known());
+    return matched;
+  }
+  Matcher first(policy, index, list, request, sink, 0, n / 2, policy_lock);
+  Matcher second(policy, index, list, request, sink, n / 2, n, policy_lock);
+  int64_t second_matched = 0;
+  std::thread other([&] { second_matched = second.Run(); });
+  const int64_t matched = first.Run();
+  other.join();
+  sink.Append(std::move(first.rows()), first.known());
+  sink.Append(std::move(second.rows()), second.known());
+  return matched + second_matched;
+}
 
 // The helper (帮扶责任人) whose assigned households bound what `caller` sees of the
 // findings; "" for every other role (the region scope alone bounds them).
@@ -437,8 +508,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   FindingSink sink(store, 0);
   const auto rules = RulesOf(kind->kind);
   FUPIN_RETURN_IF_ERROR(sink.LoadKnown(rules));
-  Matcher matcher(policy, **index, list, request, sink);
-  report.matched = matcher.Run();
+  report.matched = MatchAll(policy, **index, list, request, sink);
   report.known = sink.known();
   progress("比对完成，整理核查发现");
 
@@ -494,6 +564,14 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
                                  " findings=" + std::to_string(row.findings));
       !s.ok()) {
     return fail(s.error());
+  }
+  if (!request.out_file.empty()) {
+    if (Status s = AppendAudit(store, caller, RegionCode::FromInt(row.region_code),
+                               "export.findings", "list:" + std::to_string(row.id),
+                               std::to_string(row.findings) + " findings to " + request.out_file);
+        !s.ok()) {
+      return fail(s.error());
+    }
   }
   progress("提交");
   FUPIN_RETURN_IF_ERROR(store.Commit());
