@@ -76,6 +76,8 @@ std::string AssignedTo(int parameter) {
 // Batches of findings at least this large are stored the bulk way (InsertFindings).
 constexpr size_t kBulkRows = 1024;
 constexpr size_t kBulkStatementRows = 128;  // × 16 values, within SQLite's 32,766
+// The memory the index builds of a bulk insert may sort in (KiB): a few million findings.
+constexpr int64_t kSortKiB = 256 * 1024;
 constexpr std::string_view kInsertColumns =
     "id, rule, subject, list_id, county_code, village_code, household_code, id_number, name, "
     "detail, row, status, reason, decided_by, decided_at, created_at";
@@ -155,9 +157,9 @@ class SqliteCompareStore final : public CompareStore {
   // skipping those, as a small batch does. Either way the result is the same.
   Status InsertFindings(std::deque<FindingRow>& rows) override {
     if (rows.size() >= kBulkRows) {
-      FUPIN_RETURN_IF_ERROR(db_.Exec("SAVEPOINT findings_bulk"));
-      if (InsertBulk(rows).ok()) return db_.Exec("RELEASE findings_bulk");
-      FUPIN_RETURN_IF_ERROR(db_.Exec("ROLLBACK TO findings_bulk; RELEASE findings_bulk"));
+      auto stored = InsertBulk(rows);
+      if (!stored.ok()) return stored.error();
+      if (*stored) return Status::Ok();
       for (auto& r : rows) r.id = 0;
     }
     return InsertOneByOne(rows);
@@ -321,12 +323,16 @@ class SqliteCompareStore final : public CompareStore {
     return Status::Ok();
   }
 
-  // Inserts every row with a multi-row INSERT (no OR IGNORE: a clash fails it) and the ids
+  // Inserts every row with multi-row INSERTs (no OR IGNORE: a clash fails one) and the ids
   // SQLite would give them one by one (the largest plus one, in order). When the table
   // holds fewer findings than the batch brings, its indexes are dropped first and built
   // again from the loaded rows: one sort instead of millions of random B-tree inserts
-  // (a duplicate then fails the CREATE UNIQUE INDEX).
-  Status InsertBulk(std::deque<FindingRow>& rows) {
+  // (a duplicate then fails the CREATE UNIQUE INDEX). True when stored; false when it
+  // failed and was undone (its rows deleted, the indexes back), so that the caller can go
+  // row by row; an error when the undoing failed. No savepoint: an open one makes SQLite
+  // keep a sub-journal of the whole load (in memory with temp_store=MEMORY, a chunk list
+  // walked from its start at every write: 10 s for 2.5M findings).
+  Result<bool> InsertBulk(std::deque<FindingRow>& rows) {
     auto last = db_.Prepare("SELECT coalesce(max(id), 0) FROM findings");
     if (!last.ok()) return last.error();
     auto stepped = last->Step();
@@ -335,18 +341,31 @@ class SqliteCompareStore final : public CompareStore {
     last->Reset();
     // The largest id bounds the number of findings stored (none is ever deleted).
     const bool defer = static_cast<uint64_t>(first_id - 1) <= rows.size();
-    std::vector<std::string> indexes;
+    std::vector<std::pair<std::string, std::string>> indexes;  // name, CREATE statement
     if (defer) {
-      std::vector<std::string> names;
       auto list = db_.Prepare(
           "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'findings' "
           "AND sql IS NOT NULL ORDER BY name");
       if (!list.ok()) return list.error();
-      FUPIN_RETURN_IF_ERROR(list->ForEachRow([&](const Statement& row) {
-        names.push_back(row.Text(0));
-        indexes.push_back(row.Text(1));
-      }));
-      for (const auto& name : names) FUPIN_RETURN_IF_ERROR(db_.Exec("DROP INDEX \"" + name + "\""));
+      FUPIN_RETURN_IF_ERROR(list->ForEachRow(
+          [&](const Statement& row) { indexes.emplace_back(row.Text(0), row.Text(1)); }));
+    }
+    Status s = LoadRows(rows, first_id, indexes);
+    if (s.ok()) s = BuildIndexes(indexes);
+    if (!s.ok()) {
+      FUPIN_RETURN_IF_ERROR(Undo(first_id, indexes));
+      return false;
+    }
+    int64_t id = first_id;
+    for (auto& r : rows) r.id = id++;
+    return true;
+  }
+
+  // Drops `indexes` and inserts the rows with ids from `first_id` on.
+  Status LoadRows(const std::deque<FindingRow>& rows, int64_t first_id,
+                  const std::vector<std::pair<std::string, std::string>>& indexes) {
+    for (const auto& [name, sql] : indexes) {
+      FUPIN_RETURN_IF_ERROR(db_.Exec("DROP INDEX \"" + name + "\""));
     }
     // Statements of kBulkStatementRows rows (and one for the rest), bound straight from the
     // rows: nothing is copied on the way.
@@ -391,10 +410,50 @@ class SqliteCompareStore final : public CompareStore {
       }
       FUPIN_RETURN_IF_ERROR(st.RunKeepingBindings());
     }
-    for (const auto& sql : indexes) FUPIN_RETURN_IF_ERROR(db_.Exec(sql));
-    id = first_id;
-    for (auto& r : rows) r.id = id++;
     return Status::Ok();
+  }
+
+  // Back to the table before LoadRows: the rows from `first_id` on deleted (a failed
+  // statement has undone its own rows already), every index of `indexes` there again.
+  Status Undo(int64_t first_id, const std::vector<std::pair<std::string, std::string>>& indexes) {
+    auto remove = db_.Prepare("DELETE FROM findings WHERE id >= ?");
+    if (!remove.ok()) return remove.error();
+    remove->Bind(1, first_id);
+    FUPIN_RETURN_IF_ERROR(remove->Run());
+    for (const auto& [name, sql] : indexes) {
+      auto exists =
+          db_.Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?");
+      if (!exists.ok()) return exists.error();
+      exists->Bind(1, name);
+      auto row = exists->Step();
+      if (!row.ok()) return row.error();
+      const bool there = *row && exists->Int(0) > 0;
+      exists->Reset();
+      if (!there) FUPIN_RETURN_IF_ERROR(db_.Exec(sql));
+    }
+    return Status::Ok();
+  }
+
+  // Creates the indexes with room to sort their keys in memory. SQLite's sorter keeps at most
+  // the page cache's size in memory and spills the rest into temporary files, which
+  // temp_store=MEMORY holds as chunk lists that a merge reads from their start again and
+  // again.
+  Status BuildIndexes(const std::vector<std::pair<std::string, std::string>>& indexes) {
+    if (indexes.empty()) return Status::Ok();
+    auto size = db_.Prepare("PRAGMA cache_size");
+    if (!size.ok()) return size.error();
+    auto row = size->Step();
+    if (!row.ok()) return row.error();
+    const int64_t cache_size = *row ? size->Int(0) : -2000;
+    size->Reset();
+    FUPIN_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size=-" + std::to_string(kSortKiB)));
+    Status s = Status::Ok();
+    for (const auto& index : indexes) {
+      s = db_.Exec(index.second);
+      if (!s.ok()) break;
+    }
+    Status back = db_.Exec("PRAGMA cache_size=" + std::to_string(cache_size));
+    return s.ok() ? back : s;
   }
 
   Database& db_;
