@@ -137,11 +137,11 @@ TEST_F(BulkFindingsTest, AFindingAlreadyStoredIsSkippedWithIdZeroAsRowByRow) {
 TEST_F(BulkFindingsTest, TwoFindingsOfOneRuleAndSubjectInOneBatchKeepTheFirst) {
   auto batch = Findings("name_mismatch", 0, 3000);
   batch.push_back(Finding("name_mismatch", 42));
-  auto bulk = Create("bulk.db");
-  const auto ids = Insert(*bulk, {batch}, false);
+  auto store = Create("first.db");
+  const auto ids = Insert(*store, {batch}, false);
   EXPECT_EQ(ids.back(), 0);
   EXPECT_EQ(ids[2999], 3000);
-  EXPECT_EQ(Stored(*bulk).size(), 3000u);
+  EXPECT_EQ(Stored(*store).size(), 3000u);
   ExpectSameBothWays({batch});
 }
 
