@@ -124,6 +124,14 @@ TEST_F(CompareOutTest, TheFindingsGoToACsvFileWithTheColumnsOfTheFindingsExport)
   rows.erase(rows.begin());
   EXPECT_EQ(rows, Expected(report, listed));
   EXPECT_EQ(ReadFile(out).substr(0, 3), "\xEF\xBB\xBF");  // a BOM, for Excel
+  // The file is an export of personal data: audited with the list.
+  RunResult audit =
+      RunFupin({"--db", db_, "audit", "list", "--action", "export.findings", "--json"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  const json records = json::parse(audit.out)["items"];
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0]["target"], "list:" + std::to_string(report["list_id"].get<int64_t>()));
+  EXPECT_EQ(records[0]["detail"], "3 findings to " + out);
 }
 
 TEST_F(CompareOutTest, TheFindingsGoToAnXlsxSheetReadBackCellForCell) {
