@@ -2,7 +2,10 @@
 // written to a file, with the columns of the findings export, read back here; the report on
 // stdout unchanged; a name that is neither .csv nor .xlsx, or a path that cannot be written,
 // refused before anything is compared or stored, and no file left behind.
+#include <unistd.h>
+
 #include <filesystem>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -165,6 +168,25 @@ TEST_F(CompareOutTest, TheReportOnStdoutIsTheSameWithOrWithoutOut) {
   RunResult text = Compare({"--out", (dir_ / "g.xlsx").string()}, other);
   ASSERT_EQ(text.exit_code, 0);
   EXPECT_NE(text.err.find("已写出 0 条核查发现到"), std::string::npos) << text.err;  // all known
+}
+
+TEST_F(CompareOutTest, AFileOnAnotherFileSystemThanTheDatabaseIsCopiedIntoPlace) {
+  // The scratch folder is beside the database; /dev/shm is another file system, where a
+  // rename cannot go.
+  std::error_code ec;
+  if (!fs::is_directory("/dev/shm", ec) || ::access("/dev/shm", W_OK) != 0) {
+    GTEST_SKIP() << "no writable /dev/shm";
+  }
+  const fs::path folder = fs::path("/dev/shm") / dir_.filename();
+  fs::create_directories(folder);
+  const std::string out = (folder / "findings.csv").string();
+  RunResult r = Compare({"--json", "--out", out});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto csv = OpenCsv(out, Encoding::kAuto);
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(ReadAll(**csv).size(), 4u);  // the header and 3 findings
+  EXPECT_EQ(std::distance(fs::directory_iterator(folder), fs::directory_iterator()), 1);
+  fs::remove_all(folder, ec);
 }
 
 TEST_F(CompareOutTest, ANameThatIsNeitherCsvNorXlsxIsAUsageErrorAndNothingIsCompared) {
