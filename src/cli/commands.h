@@ -54,7 +54,7 @@ class CompareCommands {
   CLI::App *compare_, *quality_, *findings_list_, *findings_confirm_, *findings_dismiss_, *lists_;
   CLI::App *assign_ = nullptr, *unassign_ = nullptr;
   std::string kind_, file_, as_of_, region_, encoding_ = "auto", rule_, status_, reason_;
-  std::string username_;
+  std::string username_, out_;
   std::vector<std::string> households_;
   std::vector<int64_t> ids_;
   int64_t list_id_ = 0;

@@ -1,5 +1,10 @@
 // `fupin compare`, `fupin check quality`, `fupin findings list|confirm|dismiss`,
 // `fupin lists` and `fupin user assign|unassign` (spec/compare.md).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +13,8 @@
 #include "exchange/policy_file.h"
 #include "service/crosscheck/compare_service.h"
 #include "service/crosscheck/department_list.h"
+#include "service/scratch.h"
+#include "views/finding_table.h"
 #include "views/json_views.h"
 
 namespace fupin {
@@ -37,7 +44,10 @@ void PrintFindings(const Globals& g, const Findings& findings, size_t limit) {
 
 int PrintReport(const Globals& g, const CompareReport& r) {
   if (g.json) {
-    std::cout << CompareReportText(r, g.lang, false) << "\n";
+    // Written as it is formatted: millions of findings are never one string.
+    WriteCompareReport(r, g.lang, false,
+                       [](std::string_view piece) { std::cout.write(piece.data(), piece.size()); });
+    std::cout << "\n";
   } else {
     PrintIssues(g, r.errors, std::cerr);
     if (r.kind == "quality") {
@@ -62,6 +72,67 @@ int PrintReport(const Globals& g, const CompareReport& r) {
   return r.errors.empty() ? 0 : 2;
 }
 
+Error CannotWrite(const std::string& path) {
+  return Error::Io("无法写入 " + path, "cannot write " + path);
+}
+
+// Whether `path` can become a file: its folder exists and may be written, and it is not a
+// folder itself (checked before a comparison, so that none is stored for nothing).
+Status CheckWritable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(folder, ec) || ::access(folder.c_str(), W_OK | X_OK) != 0 ||
+      fs::is_directory(target, ec)) {
+    return CannotWrite(path);
+  }
+  return Status::Ok();
+}
+
+// Puts the finished scratch file at `out`: renamed, when the scratch folder (beside the
+// database) is on the same file system; otherwise copied into a new file beside `out` and
+// that renamed into place. Nothing is left at `out`, or beside it, on failure.
+Status PlaceFile(ScratchEntry& entry, const std::string& out) {
+  const std::string from = entry.path();
+  if (entry.MoveTo(out).ok()) return Status::Ok();  // else another file system, most likely
+  std::string temp = out + ".partXXXXXX";
+  const int to = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (to < 0) return CannotWrite(out);
+  bool ok = false;
+  if (const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC); in >= 0) {
+    std::vector<char> buffer(size_t{1} << 20);
+    ok = true;
+    for (;;) {
+      const ssize_t n = ::read(in, buffer.data(), buffer.size());
+      if (n == 0) break;
+      if (n < 0 || ::write(to, buffer.data(), static_cast<size_t>(n)) != n) {
+        ok = false;
+        break;
+      }
+    }
+    ::close(in);
+  }
+  ok = ::fchmod(to, 0644) == 0 && ::close(to) == 0 && ok;
+  if (ok && std::rename(temp.c_str(), out.c_str()) == 0) return Status::Ok();
+  ::unlink(temp.c_str());
+  return CannotWrite(out);
+}
+
+// Writes the report's findings to `out` (.csv or .xlsx) through the scratch folder.
+Status WriteFindingsFile(const Store& store, const CompareReport& r, const std::string& out) {
+  const bool csv = out.ends_with(".csv") || out.ends_with(".CSV");
+  auto entry = NewScratchFile(store.file_path(), "findings-", csv ? ".csv" : ".xlsx");
+  if (!entry.ok()) return entry.error();
+  {
+    auto writer = FindingTableWriter::Create(entry->path(), out);
+    if (!writer.ok()) return writer.error();
+    for (const auto& f : r.findings) FUPIN_RETURN_IF_ERROR((*writer)->Write(f));
+    FUPIN_RETURN_IF_ERROR((*writer)->Close());
+  }
+  return PlaceFile(*entry, out);
+}
+
 }  // namespace
 
 CompareCommands::CompareCommands(CLI::App& app, Globals& g) : g_(g) {
@@ -74,6 +145,8 @@ CompareCommands::CompareCommands(CLI::App& app, Globals& g) : g_(g) {
       ->required();
   compare_->add_option("--region", region_, "名单覆盖的区划（默认全部）/ region the list covers");
   compare_->add_option("--encoding", encoding_, "auto | utf-8 | gb18030");
+  compare_->add_option("--out", out_,
+                       "核查发现另写入 FILE.csv 或 FILE.xlsx / the findings also to FILE");
   compare_->add_flag("--json", g.json);
 
   auto* check = app.add_subcommand("check", "数据质量检查 / data-quality checks");
@@ -143,6 +216,14 @@ int CompareCommands::Compare() const {
                                  "--encoding must be auto, utf-8 or gb18030"));
   }
   request.encoding = *encoding;
+  if (!out_.empty()) {
+    if (!IsFindingTablePath(out_)) {
+      return Fail(g_, Error::Usage("--out 应为 .csv 或 .xlsx 文件：" + out_,
+                                   "--out must be a .csv or an .xlsx file: " + out_));
+    }
+    if (Status s = CheckWritable(out_); !s.ok()) return Fail(g_, s.error());
+    request.out_file = out_;
+  }
   request.progress = [](const std::string& line) { std::cerr << line << "\n"; };
   auto policy = LoadPolicy(g_.policy);
   if (!policy.ok()) return Fail(g_, policy.error());
@@ -153,6 +234,13 @@ int CompareCommands::Compare() const {
   if (report->index_rebuilt && !g_.json) {
     std::cerr << Say(g_, "（已重建登记库身份证号索引）", "(the register's ID index was rebuilt)")
               << "\n";
+  }
+  if (!out_.empty()) {
+    if (Status s = WriteFindingsFile(**store, *report, out_); !s.ok()) return Fail(g_, s.error());
+    if (!g_.json) {
+      std::cerr << Say(g_, "已写出 ", "wrote ") << report->findings.size()
+                << Say(g_, " 条核查发现到 ", " findings to ") << out_ << "\n";
+    }
   }
   return PrintReport(g_, *report);
 }

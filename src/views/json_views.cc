@@ -492,6 +492,14 @@ Json CompareReportJson(const CompareReport& r, Lang lang, bool masked) {
 }
 
 std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
+  std::string out;
+  out.reserve(r.findings.size() * 200 + 512);
+  WriteCompareReport(r, lang, masked, [&](std::string_view piece) { out.append(piece); });
+  return out;
+}
+
+void WriteCompareReport(const CompareReport& r, Lang lang, bool masked,
+                        const std::function<void(std::string_view)>& write) {
   const std::string head = CompareReportHead(r, lang, masked).dump();
   constexpr std::string_view kSlot = "\"findings\":[]";
   const size_t at = head.find(kSlot) + kSlot.size() - 1;  // just before the ']'
@@ -499,7 +507,7 @@ std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
   // can raise millions of findings, and a JSON tree of them would cost more than the
   // comparison.
   std::string out;
-  out.reserve(head.size() + r.findings.size() * 200);
+  out.reserve(kReportPieceBytes + 4096);
   out.append(head, 0, at);
   bool first = true;
   for (const auto& f : r.findings) {
@@ -520,9 +528,13 @@ std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
     out += ",\"village_code\":\"";
     out += RegionCode::FromInt(f.village_code).ToString();
     out += "\"}";
+    if (out.size() >= kReportPieceBytes) {
+      write(out);
+      out.clear();
+    }
   }
   out.append(head, at, std::string::npos);
-  return out;
+  write(out);
 }
 
 Json FindingCountsJson(const std::vector<FindingCount>& counts) {

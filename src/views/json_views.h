@@ -2,9 +2,11 @@
 // API so that both print exactly the same keys: one formatter for each kind of result.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -50,6 +52,11 @@ Json HistoryJson(const std::vector<HistoryEntry>& history, bool masked);
 Json CompareReportJson(const CompareReport& report, Lang lang, bool masked);
 // The same document as text, written without building a tree (for large reports).
 std::string CompareReportText(const CompareReport& report, Lang lang, bool masked);
+// The same bytes again, handed to `write` in pieces of about kReportPieceBytes as they are
+// formatted, so that a report of millions of findings is never one string in memory.
+inline constexpr size_t kReportPieceBytes = size_t{1} << 20;
+void WriteCompareReport(const CompareReport& report, Lang lang, bool masked,
+                        const std::function<void(std::string_view)>& write);
 Json FindingJson(const FindingRow& finding, bool masked);
 Json DepartmentListJson(const DepartmentListRow& list);
 Json FindingCountsJson(const std::vector<FindingCount>& counts);

@@ -3,6 +3,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "service/crosscheck/compare_service.h"
+#include "views/finding_table.h"
 #include "views/json_views.h"
 
 namespace fupin {
@@ -55,23 +56,10 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
   if (!findings.ok()) return Failure(findings.error(), req.lang);
   auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
     // A header to freeze and filter; numbers as numbers, codes and ID numbers as text.
-    SheetLayout layout;
-    layout.columns.resize(11);
-    layout.columns[0].format = CellFormat::kWhole;  // 编号
-    layout.columns[9].format = CellFormat::kWhole;  // 名单编号
-    auto sheet = book.AddSheet("核查发现", layout);
+    auto sheet = book.AddSheet("核查发现", FindingSheetLayout());
     if (!sheet.ok()) return Error::Io("无法写入工作簿", "cannot write the workbook");
-    FUPIN_RETURN_IF_ERROR((*sheet)->WriteRow({"编号", "规则", "户编号", "证件号码", "姓名", "村",
-                                              "说明", "状态", "理由", "名单编号", "发现时间"}));
-    for (const auto& f : *findings) {
-      const char* state = f.status == "confirmed"   ? "已确认"
-                          : f.status == "dismissed" ? "已驳回"
-                                                    : "待核实";
-      FUPIN_RETURN_IF_ERROR(
-          (*sheet)->WriteRow({std::to_string(f.id), f.rule, f.household_code, f.id_number, f.name,
-                              RegionCode::FromInt(f.village_code).ToString(), f.detail, state,
-                              f.reason, f.list_id ? std::to_string(f.list_id) : "", f.created_at}));
-    }
+    FUPIN_RETURN_IF_ERROR((*sheet)->WriteRow(FindingTableHeader()));
+    for (const auto& f : *findings) FUPIN_RETURN_IF_ERROR((*sheet)->WriteRow(FindingTableRow(f)));
     return Status::Ok();
   });
   if (!bytes.ok()) return Failure(bytes.error(), req.lang);

@@ -15,6 +15,7 @@
 #include "domain/household_rules.h"
 #include "service/accounts/audit_service.h"
 #include "service/clock.h"
+#include "service/crosscheck/compare_match.h"
 #include "service/crosscheck/department_list.h"
 #include "service/crosscheck/register_index.h"
 #include "service/scratch.h"
@@ -30,305 +31,6 @@ Error NoSuchRegion(RegionCode region) {
   return Error::NotFound("区划不存在：" + region.ToString(),
                          "no such region: " + region.ToString());
 }
-
-std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
-
-// The row's columns as a JSON object, extra columns included (they are kept and shown).
-std::string RowJson(const DepartmentList& list, const ListRow& row) {
-  std::string_view record = list.text.substr(row.offset, row.length);
-  std::string out = "{";
-  out.reserve(row.length + 16 * list.header.size());
-  for (size_t i = 0; i < list.header.size(); ++i) {
-    const size_t sep = record.find(list.separator);
-    const std::string_view cell = TrimSpaces(record.substr(0, sep));
-    record = sep == std::string_view::npos ? std::string_view() : record.substr(sep + 1);
-    if (list.header[i].empty()) continue;
-    if (out.size() > 1) out.push_back(',');
-    AppendJsonString(out, list.header[i]);
-    out.push_back(':');
-    AppendJsonString(out, cell);
-  }
-  out.push_back('}');
-  return out;
-}
-
-// The rules a kind can raise, in a fixed order (name_mismatch first for every kind).
-std::vector<std::string> RulesOf(ListKind kind) {
-  std::vector<std::string> rules = {"name_mismatch"};
-  switch (kind) {
-    case ListKind::kDeaths:
-      rules.push_back("deceased_member");
-      break;
-    case ListKind::kPublicEmployees:
-      rules.push_back("public_employee");
-      break;
-    case ListKind::kVehicles:
-      rules.push_back("vehicle");
-      break;
-    case ListKind::kBusinesses:
-      rules.push_back("business");
-      break;
-    case ListKind::kHousing:
-      rules.push_back("commercial_housing");
-      break;
-    case ListKind::kDibao:
-      rules.insert(rules.end(), {"dibao_not_recorded", "dibao_recorded_not_on_roll"});
-      break;
-    case ListKind::kStudents:
-      rules.insert(rules.end(), {"dropout", "school_roll_missing"});
-      break;
-    case ListKind::kMedicalInsurance:
-      rules.insert(rules.end(), {"not_insured", "medical_alert"});
-      break;
-    case ListKind::kDisability:
-      rules.push_back("disability_not_recorded");
-      break;
-  }
-  return rules;
-}
-
-// The birth date inside a packed (validated) ID number.
-Date BirthDateOf(uint64_t key) {
-  char text[18];
-  const std::string_view id = UnpackIdNumber(key, text);
-  auto digits = [&](size_t at, size_t n) {
-    int v = 0;
-    for (size_t i = at; i < at + n; ++i) v = v * 10 + (id[i] - '0');
-    return v;
-  };
-  auto date = Date::FromYmd(digits(6, 4), digits(10, 2), digits(12, 2));
-  return date.ok() ? *date : Date();
-}
-
-// Collects the findings of one run: skips those already on file, fills the common fields.
-class FindingSink {
- public:
-  FindingSink(Store& store, int64_t created_list) : store_(store), list_id_(created_list) {}
-
-  // `rules` must outlive the sink (its names key the sets).
-  Status LoadKnown(const std::vector<std::string>& rules) {
-    for (const auto& rule : rules) {
-      auto& set = known_[std::string_view(rule)];
-      FUPIN_RETURN_IF_ERROR(store_.compare().ForEachSubject(
-          rule, [&](std::string_view subject) { set.insert(std::string(subject)); }));
-      any_known_ = any_known_ || !set.empty();
-    }
-    return Status::Ok();
-  }
-
-  // Adds a finding unless one of the same rule and subject is on file (then counts it).
-  // The caller fills it in: id_number for a person (the subject stored is then the ID
-  // number), subject for anything else.
-  FindingRow* Add(const char* rule, std::string_view subject) {
-    // Within one run a rule meets each subject once, so only earlier findings can clash.
-    if (any_known_) {
-      if (auto it = known_.find(rule);
-          it != known_.end() && it->second.contains(std::string(subject))) {
-        ++known_count_;
-        return nullptr;
-      }
-    }
-    FindingRow& f = rows_.emplace_back();
-    f.rule = rule;
-    f.list_id = list_id_;
-    return &f;
-  }
-
-  std::deque<FindingRow>& rows() { return rows_; }
-  int64_t known() const { return known_count_; }
-  void set_list_id(int64_t id) {
-    list_id_ = id;
-    for (auto& f : rows()) f.list_id = id;
-  }
-
- private:
-  Store& store_;
-  int64_t list_id_;
-  std::unordered_map<std::string_view, std::unordered_set<std::string>> known_;  // by rule
-  std::deque<FindingRow> rows_;  // a deque: a list can raise millions, never moved
-  int64_t known_count_ = 0;
-  bool any_known_ = false;
-};
-
-// Applies a kind's rules to the merge of the register index and the list.
-class Matcher {
- public:
-  Matcher(const PolicySet& policy, const RegisterIndex& index, const DepartmentList& list,
-          const CompareRequest& request, FindingSink& sink)
-      : policy_(policy), index_(index), list_(list), request_(request), sink_(sink) {}
-
-  int64_t Run() {
-    const auto entries = index_.entries();
-    const auto& rows = list_.rows;
-    const int64_t lo = request_.region.subtree_lo(), hi = request_.region.subtree_hi();
-    size_t j = 0;
-    int64_t matched = 0;
-    for (const IndexEntry& e : entries) {
-      while (j < rows.size() && rows[j].key < e.key) ++j;
-      if (e.village_code < lo || e.village_code >= hi) continue;
-      if (j < rows.size() && rows[j].key == e.key) {
-        ++matched;
-        OnList(e, rows[j]);
-      } else {
-        Absent(e);
-      }
-    }
-    return matched;
-  }
-
- private:
-  const Policy& PolicyAt(int64_t village) {
-    auto [it, inserted] = policies_.try_emplace(village, nullptr);
-    if (inserted) it->second = &policy_.For(RegionCode::FromInt(village));
-    return *it->second;
-  }
-
-  FindingRow* Raise(const char* rule, const IndexEntry& e, const ListRow* row) {
-    char text[18];
-    const std::string_view id = UnpackIdNumber(e.key, text);
-    FindingRow* f = sink_.Add(rule, id);
-    if (!f) return nullptr;
-    f->village_code = e.village_code;
-    f->household_code = std::string(index_.HouseholdCode(e));
-    f->id_number = std::string(id);
-    f->name = std::string(index_.Name(e));
-    if (row) f->row = RowJson(list_, *row);
-    return f;
-  }
-
-  std::string_view Column(const ListRow& row, size_t kind_column) const {
-    return list_.Cell(row, list_.kind_columns[kind_column]);
-  }
-
-  bool OfSchoolAge(const IndexEntry& e) {
-    return IsOfSchoolAge(BirthDateOf(e.key), request_.as_of.year(), PolicyAt(e.village_code));
-  }
-
-  void OnList(const IndexEntry& e, const ListRow& row) {
-    const std::string_view listed_name = list_.Cell(row, list_.name_column);
-    if (listed_name != index_.Name(e)) {
-      if (auto* f = Raise("name_mismatch", e, &row)) {
-        f->detail = "名单姓名 " + std::string(listed_name) + "，登记姓名 " + f->name;
-      }
-    }
-    switch (list_.kind->kind) {
-      case ListKind::kDeaths:
-        if (row.value <= request_.as_of.days()) {
-          if (auto* f = Raise("deceased_member", e, &row)) {
-            f->detail = "死亡日期 " + Date::FromDays(static_cast<int32_t>(row.value)).ToString();
-          }
-        }
-        break;
-      case ListKind::kPublicEmployees:
-        if (auto* f = Raise("public_employee", e, &row)) {
-          f->detail = "单位 " + std::string(Column(row, 0));
-        }
-        break;
-      case ListKind::kVehicles: {
-        const Policy& policy = PolicyAt(e.village_code);
-        if (VehicleOverLimit(Money::FromFen(row.value), policy)) {
-          const Money limit = policy.compare.vehicle_price;
-          if (auto* f = Raise("vehicle", e, &row)) {
-            f->detail = "号牌 " + std::string(Column(row, 0)) + "，购置价格 " + Yuan(row.value) +
-                        " 元（超过 " + limit.ToString() + " 元）";
-          }
-        }
-        break;
-      }
-      case ListKind::kBusinesses:
-        if (auto* f = Raise("business", e, &row)) {
-          f->detail = "企业名称 " + std::string(Column(row, 0));
-        }
-        break;
-      case ListKind::kHousing:
-        if (auto* f = Raise("commercial_housing", e, &row)) {
-          f->detail = "房屋坐落 " + std::string(Column(row, 0));
-        }
-        break;
-      case ListKind::kDibao: {
-        const bool dibao = row.value == 0;
-        if (dibao ? !e.Has(IndexEntry::kDibao) : !e.Has(IndexEntry::kTekun)) {
-          if (auto* f = Raise("dibao_not_recorded", e, &row)) {
-            f->detail =
-                dibao ? "名单类别 低保，登记为未享受低保" : "名单类别 特困，登记为未享受特困供养";
-          }
-        }
-        break;
-      }
-      case ListKind::kStudents:
-        if (row.value == 1 && OfSchoolAge(e)) {
-          if (auto* f = Raise("dropout", e, &row)) {
-            const std::string_view stage = Column(row, 0);
-            f->detail =
-                "在校状态 辍学" + (stage.empty() ? std::string() : "，学段 " + std::string(stage));
-          }
-        }
-        break;
-      case ListKind::kMedicalInsurance: {
-        const Money limit =
-            MedicalAlertLimit(PolicyAt(e.village_code), e.Has(IndexEntry::kRegistered));
-        if (row.has_value && row.value > limit.fen()) {
-          if (auto* f = Raise("medical_alert", e, &row)) {
-            f->detail = "年度自付金额 " + Yuan(row.value) + " 元（超过 " + limit.ToString() +
-                        " 元" + (e.Has(IndexEntry::kRegistered) ? "，建档立卡户成员）" : "）");
-          }
-        }
-        break;
-      }
-      case ListKind::kDisability:
-        if (!e.Has(IndexEntry::kDisabled)) {
-          if (auto* f = Raise("disability_not_recorded", e, &row)) {
-            std::string what;
-            if (!Column(row, 0).empty()) what += "残疾类别 " + std::string(Column(row, 0));
-            if (!Column(row, 1).empty()) {
-              what += (what.empty() ? "" : "，") + std::string("残疾等级 ") +
-                      std::string(Column(row, 1));
-            }
-            f->detail = (what.empty() ? std::string("持证残疾人") : what) + "；登记健康状况无残疾";
-          }
-        }
-        break;
-    }
-  }
-
-  void Absent(const IndexEntry& e) {
-    switch (list_.kind->kind) {
-      case ListKind::kDibao:
-        if (e.Has(IndexEntry::kDibao) || e.Has(IndexEntry::kTekun)) {
-          if (auto* f = Raise("dibao_recorded_not_on_roll", e, nullptr)) {
-            f->detail = e.Has(IndexEntry::kDibao) ? "登记为享受低保，低保名单中没有"
-                                                  : "登记为享受特困供养，名单中没有";
-          }
-        }
-        break;
-      case ListKind::kStudents:
-        if (IsInSchool(e.school_status) && OfSchoolAge(e)) {
-          if (auto* f = Raise("school_roll_missing", e, nullptr)) {
-            f->detail = "登记在校生状况 " +
-                        std::string(CodeLabel(CodeList::kSchoolStatus, e.school_status)) +
-                        "，学籍名单中没有";
-          }
-        }
-        break;
-      case ListKind::kMedicalInsurance:
-        if (e.Has(IndexEntry::kResidentInsurance) || e.Has(IndexEntry::kEmployeeInsurance)) {
-          if (auto* f = Raise("not_insured", e, nullptr)) {
-            f->detail = "登记为已参保，医保名单中没有";
-          }
-        }
-        break;
-      default:
-        break;
-    }
-  }
-
-  const PolicySet& policy_;
-  const RegisterIndex& index_;
-  const DepartmentList& list_;
-  const CompareRequest& request_;
-  FindingSink& sink_;
-  std::unordered_map<int64_t, const Policy*> policies_;
-};
 
 // The helper (帮扶责任人) whose assigned households bound what `caller` sees of the
 // findings; "" for every other role (the region scope alone bounds them).
@@ -437,8 +139,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   FindingSink sink(store, 0);
   const auto rules = RulesOf(kind->kind);
   FUPIN_RETURN_IF_ERROR(sink.LoadKnown(rules));
-  Matcher matcher(policy, **index, list, request, sink);
-  report.matched = matcher.Run();
+  report.matched = MatchAll(policy, **index, list, request, sink);
   report.known = sink.known();
   progress("比对完成，整理核查发现");
 
@@ -494,6 +195,14 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
                                  " findings=" + std::to_string(row.findings));
       !s.ok()) {
     return fail(s.error());
+  }
+  if (!request.out_file.empty()) {
+    if (Status s = AppendAudit(store, caller, RegionCode::FromInt(row.region_code),
+                               "export.findings", "list:" + std::to_string(row.id),
+                               std::to_string(row.findings) + " findings to " + request.out_file);
+        !s.ok()) {
+      return fail(s.error());
+    }
   }
   progress("提交");
   FUPIN_RETURN_IF_ERROR(store.Commit());

@@ -28,6 +28,9 @@ struct CompareRequest {
   RegionCode region;  // the region the list covers (the nation = the whole register)
   Encoding encoding = Encoding::kAuto;
   Date today;
+  // The file the caller writes the new findings to ("" for none): audited with the list
+  // ("export.findings"), in the same transaction.
+  std::string out_file;
   // Progress lines for people (stderr), with the seconds since the start; may be empty.
   std::function<void(const std::string&)> progress;
 };
