@@ -67,7 +67,7 @@ void SearchView::Builder::AddHousehold(int64_t county, std::string_view code, in
                                        int monitor_status, int64_t member_count,
                                        int64_t net_income_fen) {
   SearchView& v = *view_;
-  v.county_.push_back(static_cast<int32_t>(county));
+  v.county_.push_back(county);
   v.village_.push_back(village);
   v.kind_.push_back(kind);
   v.status_.push_back(NullableCode(poverty_status));
@@ -79,7 +79,6 @@ void SearchView::Builder::AddHousehold(int64_t county, std::string_view code, in
   v.per_capita_.push_back(PerCapita(net_income_fen, member_count));
   v.codes_.append(code);
   v.code_offsets_.push_back(static_cast<uint32_t>(v.codes_.size()));
-  if (county != v.county_.back()) v.county_.back() = INT32_MIN;  // caught by Finish
 }
 
 void SearchView::Builder::AddMemberName(std::string_view name) {
@@ -102,7 +101,6 @@ Result<std::shared_ptr<const SearchView>> SearchView::Builder::Finish() && {
   v.name_offsets_.push_back(static_cast<uint32_t>(v.names_.size()));
   const uint32_t n = static_cast<uint32_t>(v.county_.size());
   for (uint32_t r = 0; r < n; ++r) {
-    if (v.county_[r] == INT32_MIN) return overflow;
     if (r > 0 &&
         !(std::pair(v.county_[r - 1], v.Code(r - 1)) < std::pair(v.county_[r], v.Code(r)))) {
       return Error{"E_INTERNAL", "检索视图的户不按键的顺序",
@@ -144,7 +142,6 @@ bool SearchView::CanAnswer(const HouseholdQuery& q) const {
 }
 
 int64_t SearchView::Find(int64_t county, std::string_view code) const {
-  if (county < INT32_MIN || county > INT32_MAX) return -1;
   size_t lo = 0, hi = county_.size();
   const std::pair<int64_t, std::string_view> key(county, code);
   while (lo < hi) {

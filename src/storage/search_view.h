@@ -77,7 +77,7 @@ class SearchView {
   static constexpr int32_t kNull = INT32_MIN;  // a NULL code: equal to no value
 
   std::string stamp_;
-  std::vector<int32_t> county_;
+  std::vector<int64_t> county_;
   std::vector<int64_t> village_;
   std::vector<int32_t> kind_, status_, attribute_, cause_, monitor_type_, monitor_status_;
   std::vector<int32_t> size_;        // member_count
