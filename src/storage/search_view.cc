@@ -271,17 +271,41 @@ SearchViewMatch SearchView::Match(const HouseholdQuery& q,
   }
   const int64_t first = std::max<int64_t>(q.offset, 0);
   const int64_t last = q.limit < 0 ? INT64_MAX : first + q.limit;  // LIMIT -1: no limit
+  // The rows of the counties in range (rows are in county order).
+  const uint32_t row_lo = static_cast<uint32_t>(
+      std::lower_bound(county_.begin(), county_.end(), county_lo) - county_.begin());
+  const uint32_t row_hi = static_cast<uint32_t>(
+      std::lower_bound(county_.begin(), county_.end(), county_hi) - county_.begin());
   int64_t seen = 0;
   std::vector<uint32_t> page;
-  if (!no_match) {
-    for (uint32_t i = 0; i < n; ++i) {
-      const uint32_t k = q.descending ? n - 1 - i : i;
-      const uint32_t r = order ? (*order)[k] : k;
+  if (no_match || row_lo >= row_hi) {
+    // nothing matches
+  } else if (!order) {
+    // In key order: one pass over the rows, stopping at the page when not counting.
+    for (uint32_t i = row_lo; i < row_hi; ++i) {
+      const uint32_t r = q.descending ? row_hi - 1 - (i - row_lo) : i;
       if (!matches(r)) continue;
       if (seen >= first && seen < last) page.push_back(r);
       ++seen;
       if (!q.count && seen >= last) break;
     }
+  } else {
+    // The filter in one sequential pass (and the count), then the sort's order walked
+    // until the page is full.
+    std::vector<uint8_t> matched(n, 0);
+    int64_t total = 0;
+    for (uint32_t r = row_lo; r < row_hi; ++r) {
+      const bool m = matches(r);
+      matched[r] = m;
+      total += m;
+    }
+    for (uint32_t i = 0; i < n && seen < last && seen < total; ++i) {
+      const uint32_t r = (*order)[q.descending ? n - 1 - i : i];
+      if (!matched[r]) continue;
+      if (seen >= first) page.push_back(r);
+      ++seen;
+    }
+    seen = total;
   }
   if (q.count) out.total = seen;
   out.page.reserve(page.size());
