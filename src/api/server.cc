@@ -304,6 +304,9 @@ class Api {
         database_path_(std::move(database_path)),
         web_(std::move(web)),
         routes_(AllRoutes()),
+        search_views_([this]() -> Result<std::unique_ptr<Store>> {
+          return Store::Open(config_.database, Store::OpenMode::kExisting, StoreOptionsOf(config_));
+        }),
         readers_({.threads = std::max(1, config.threads),
                   .capacity = 1024,
                   .per_key = 256,
@@ -322,6 +325,7 @@ class Api {
     for (auto [name, level] : kLevels) {
       if (config.log_level == name) log_.set_level(level);
     }
+    search_views_.Refresh();  // the household search's view, built while the server starts
   }
 
   Log& log() { return log_; }
@@ -352,6 +356,9 @@ class Api {
   SessionCache sessions_;
   // Region summaries, checked against Store::RegisterStamp on every request.
   SummaryCache summaries_;
+  // The household search's columnar view, checked against Store::RegisterStamp on every
+  // search and rebuilt by its own thread when stale (the SQL path answers meanwhile).
+  SearchViewCache search_views_;
   Log log_;
   // Last, so that they stop (and finish their jobs) before anything above goes.
   WorkQueue readers_, writer_, hasher_;
@@ -545,8 +552,8 @@ void Api::Run(const std::shared_ptr<Pending>& pending, const Route& route) {
         }
       }
       if (ok) {
-        RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_,
-                             throttle_,      database_path_,  &summaries_};
+        RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_,       throttle_,
+                             database_path_, &summaries_,     &search_views_};
         reply = route.handle(context, http);
       }
     }

@@ -81,6 +81,15 @@ struct HouseholdQuery {
   bool count = true;  // false: the total is not counted (a next page of the same query)
 };
 
+// A household's primary key.
+struct HouseholdKey {
+  int64_t county = 0;
+  std::string code;
+  friend bool operator==(const HouseholdKey&, const HouseholdKey&) = default;
+};
+
+class SearchView;  // storage/search_view.h
+
 struct HouseholdPage {
   int64_t total = -1;                      // matches in all; -1 when not counted
   std::vector<StoredHousehold> items;      // this page, members not loaded
@@ -220,6 +229,27 @@ class Store {
 
   // Households matching `query`, a page of them and the total; members are not loaded.
   virtual Result<HouseholdPage> SearchHouseholds(const HouseholdQuery& query) {
+    return Error{"E_INTERNAL", "此存储不支持查询", "this store cannot search"};
+  }
+
+  // The search's columnar view (storage/search_view.h) of every household, read in one
+  // read transaction together with the RegisterStamp it carries; nullptr when this store
+  // has none (the search then reads SearchHouseholds).
+  virtual Result<std::shared_ptr<const SearchView>> LoadSearchView() {
+    return std::shared_ptr<const SearchView>();
+  }
+  // The households of `keys` in that order, as SearchHouseholds gives a page (members not
+  // loaded; member counts, the heads' and the villages' names); a key not found is left out.
+  virtual Result<HouseholdPage> ReadHouseholdPage(const std::vector<HouseholdKey>& keys) {
+    return Error{"E_INTERNAL", "此存储不支持查询", "this store cannot search"};
+  }
+  // The 户编号 that person_index gives for this ID number (any ID type), as the search's
+  // id_number filter reads it.
+  virtual Result<std::vector<std::string>> HouseholdsOfIdNumber(const std::string& id_number) {
+    return Error{"E_INTERNAL", "此存储不支持查询", "this store cannot search"};
+  }
+  // The keys of the households assigned to the helper account `username`.
+  virtual Result<std::vector<HouseholdKey>> AssignedHouseholdKeys(const std::string& username) {
     return Error{"E_INTERNAL", "此存储不支持查询", "this store cannot search"};
   }
 

@@ -167,7 +167,7 @@ Result<HouseholdQuery> QueryFrom(const Query& q, const Caller& caller) {
 Reply Search(RouteContext& ctx, const HttpRequest& req) {
   auto query = QueryFrom(req.query, req.caller);
   if (!query.ok()) return Failure(query.error(), req.lang);
-  auto page = SearchHouseholds(ctx.store, req.caller, *query);
+  auto page = SearchHouseholds(ctx.store, req.caller, *query, ctx.search_views);
   if (!page.ok()) return Failure(page.error(), req.lang);
   // A list is not audited, so it shows no personal data whole, whatever the role: the
   // detail of one household does, and leaves an audit record.

@@ -14,6 +14,7 @@
 #include "domain/policy.h"
 #include "service/accounts/login_throttle.h"
 #include "service/register/report_service.h"
+#include "service/register/search_view_cache.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -31,6 +32,9 @@ struct RouteContext {
   // The server's cache of region summaries (service/register/report_service.h); none: read
   // the aggregates each time.
   SummaryCache* summaries = nullptr;
+  // The server's columnar view of the households for the search
+  // (service/register/search_view_cache.h); none: the search reads SQLite.
+  SearchViewCache* search_views = nullptr;
 };
 
 // Where a route runs: kRead on the reader threads; kWrite on the one writer thread, in

@@ -179,7 +179,8 @@ Result<StoredHousehold> Write(Store& store, const Caller& caller, const Househol
 
 }  // namespace
 
-Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, HouseholdQuery query) {
+Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, HouseholdQuery query,
+                                       SearchViewCache* views) {
   if (query.region == RegionCode::Nation()) query.region = caller.user.region;
   if (!caller.InScope(query.region)) {
     return Error::NotFound("区划不存在：" + query.region.ToString(),
@@ -187,6 +188,11 @@ Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, House
   }
   // A helper (帮扶责任人) sees the households assigned to it, no others.
   if (caller.user.role == Role::kHelper) query.assigned_to = caller.user.username;
+  if (views) {
+    auto page = views->Search(store, query);
+    if (!page.ok()) return page.error();
+    if (*page) return std::move(**page);
+  }
   return store.SearchHouseholds(query);
 }
 

@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "exchange/template.h"
 #include "service/accounts/auth_service.h"
+#include "service/register/search_view_cache.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -21,8 +22,10 @@ struct HouseholdView {
 };
 
 // Households matching `query` within the caller's scope (a query region outside the scope
-// yields E_NOT_FOUND, as if it did not exist). Members are not loaded.
-Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, HouseholdQuery query);
+// yields E_NOT_FOUND, as if it did not exist). Members are not loaded. With `views`, the
+// answer comes from its columnar view when that is current (the same answer).
+Result<HouseholdPage> SearchHouseholds(Store& store, const Caller& caller, HouseholdQuery query,
+                                       SearchViewCache* views = nullptr);
 
 // Every household of `query` (its paging ignored) with its members, as an export shows them
 // to the caller: E_FORBIDDEN unless the role may export; the scope of SearchHouseholds; for

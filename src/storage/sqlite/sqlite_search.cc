@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "storage/search_view.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 
 namespace fupin::sqlite {
@@ -266,6 +267,105 @@ Result<HouseholdPage> SqliteStore::SearchHouseholds(const HouseholdQuery& q) {
   }
   FUPIN_RETURN_IF_ERROR(NameHeadsAndVillages(page));
   return page;
+}
+
+Result<std::shared_ptr<const SearchView>> SqliteStore::LoadSearchView() {
+  // This connection's own pending writes would not be in the view.
+  if (in_transaction_) return std::shared_ptr<const SearchView>();
+  // One read transaction: the stamp and the rows of the same snapshot.
+  FUPIN_RETURN_IF_ERROR(db_.Exec("BEGIN"));
+  struct EndRead {
+    Database& db;
+    ~EndRead() { (void)db.Exec("ROLLBACK"); }
+  } end_read{db_};
+  auto stamp = RegisterStamp();
+  if (!stamp.ok()) return stamp.error();
+  SearchView::Builder view(*stamp);
+  auto hs = db_.Prepare(
+      "SELECT county_code, household_code, village_code, kind, poverty_status, attribute, "
+      "main_cause, monitor_type, monitor_status, member_count, wage_income + business_income - "
+      "business_cost + property_income + transfer_income FROM households "
+      "ORDER BY county_code, household_code");
+  if (!hs.ok()) return hs.error();
+  auto ms = db_.Prepare(
+      "SELECT county_code, household_code, name FROM members "
+      "ORDER BY county_code, household_code, seq");
+  if (!ms.ok()) return ms.error();
+  auto mrow = ms->Step();
+  if (!mrow.ok()) return mrow.error();
+  auto optional_code = [](const Statement& s, int column) -> std::optional<int> {
+    if (s.IsNull(column)) return std::nullopt;
+    return static_cast<int>(s.Int(column));
+  };
+  while (true) {
+    auto hrow = hs->Step();
+    if (!hrow.ok()) return hrow.error();
+    if (!*hrow) break;
+    const int64_t county = hs->Int(0);
+    const std::string_view code = hs->TextView(1);
+    view.AddHousehold(county, code, hs->Int(2), static_cast<int>(hs->Int(3)), optional_code(*hs, 4),
+                      static_cast<int>(hs->Int(5)), optional_code(*hs, 6),
+                      static_cast<int>(hs->Int(7)), static_cast<int>(hs->Int(8)), hs->Int(9),
+                      hs->Int(10));
+    // Members of no household are skipped; this household's names are taken.
+    while (*mrow) {
+      const int64_t mc = ms->Int(0);
+      const std::string_view mcode = ms->TextView(1);
+      if (mc > county || (mc == county && mcode > code)) break;
+      if (mc == county && mcode == code) view.AddMemberName(ms->TextView(2));
+      mrow = ms->Step();
+      if (!mrow.ok()) return mrow.error();
+    }
+  }
+  return std::move(view).Finish();
+}
+
+Result<HouseholdPage> SqliteStore::ReadHouseholdPage(const std::vector<HouseholdKey>& keys) {
+  auto stmt = db_.Prepare("SELECT " + std::string(kHouseholdColumns) +
+                          " FROM households WHERE county_code = ?1 AND household_code = ?2");
+  if (!stmt.ok()) return stmt.error();
+  HouseholdPage page;
+  for (const HouseholdKey& key : keys) {
+    stmt->Reset();
+    stmt->Bind(1, key.county).Bind(2, key.code);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) continue;
+    StoredHousehold item;
+    ReadHousehold(*stmt, item.household, &item.version);
+    page.items.push_back(std::move(item));
+    page.member_counts.push_back(stmt->Int(11));
+  }
+  FUPIN_RETURN_IF_ERROR(NameHeadsAndVillages(page));
+  return page;
+}
+
+Result<std::vector<std::string>> SqliteStore::HouseholdsOfIdNumber(const std::string& id_number) {
+  // person_index's key is (id_type, id_number): one seek per ID type present, the types
+  // found by skipping from one to the next.
+  auto stmt = db_.Prepare(
+      "WITH RECURSIVE types(t) AS (SELECT min(id_type) FROM person_index UNION ALL "
+      "SELECT (SELECT min(id_type) FROM person_index WHERE id_type > t) FROM types "
+      "WHERE t IS NOT NULL) "
+      "SELECT p.household_code FROM types, person_index p "
+      "WHERE p.id_type = types.t AND p.id_number = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->Bind(1, id_number);
+  std::vector<std::string> out;
+  FUPIN_RETURN_IF_ERROR(stmt->ForEachRow([&](Statement& s) { out.push_back(s.Text(0)); }));
+  return out;
+}
+
+Result<std::vector<HouseholdKey>> SqliteStore::AssignedHouseholdKeys(const std::string& username) {
+  auto stmt =
+      db_.Prepare("SELECT county_code, household_code FROM helper_assignments WHERE username = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->Bind(1, username);
+  std::vector<HouseholdKey> out;
+  FUPIN_RETURN_IF_ERROR(stmt->ForEachRow([&](Statement& s) {
+    out.push_back({s.Int(0), s.Text(1)});
+  }));
+  return out;
 }
 
 // What a clerk knows a household by: the 户主's name (the first member whose relation is

@@ -172,6 +172,10 @@ class SqliteStore final : public Store {
   Status ScanHouseholds(RegionCode region, HouseholdPool pool,
                         const std::function<Status(Household&, int64_t)>& fn) override;
   Result<HouseholdPage> SearchHouseholds(const HouseholdQuery& q) override;
+  Result<std::shared_ptr<const SearchView>> LoadSearchView() override;
+  Result<HouseholdPage> ReadHouseholdPage(const std::vector<HouseholdKey>& keys) override;
+  Result<std::vector<std::string>> HouseholdsOfIdNumber(const std::string& id_number) override;
+  Result<std::vector<HouseholdKey>> AssignedHouseholdKeys(const std::string& username) override;
 
  private:
   // Fills the page's head_names and village_names (sqlite_search.cc).
