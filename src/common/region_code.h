@@ -45,6 +45,14 @@ class RegionCode {
   // [lo, hi): every code of this region's subtree, itself included.
   int64_t subtree_lo() const;
   int64_t subtree_hi() const;
+  // [lo, hi): the county codes of this region's subtree — the county itself for a
+  // county or any region below it (households are stored under their county).
+  int64_t counties_lo() const {
+    return level() >= RegionLevel::kCounty ? county().value() : subtree_lo();
+  }
+  int64_t counties_hi() const {
+    return level() >= RegionLevel::kCounty ? county().value() + 1 : subtree_hi();
+  }
   bool Contains(RegionCode other) const {
     return other.code_ >= subtree_lo() && other.code_ < subtree_hi();
   }

@@ -16,10 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsFileDatabase(const std::string& path) {
-  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
-}
-
 Error CannotUse(const std::string& folder) {
   return Error::Io("无法使用临时文件夹 " + folder, "cannot use the scratch folder " + folder);
 }
@@ -92,8 +88,12 @@ std::vector<std::string> Names(const std::string& folder, bool* ok) {
 
 }  // namespace
 
+bool IsDatabaseFile(const std::string& path) {
+  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
+}
+
 std::string ScratchFolder(const std::string& database_path) {
-  if (IsFileDatabase(database_path)) return database_path + "-tmp";
+  if (IsDatabaseFile(database_path)) return database_path + "-tmp";
   std::error_code ec;
   fs::path system = fs::temp_directory_path(ec);
   if (ec) system = "/tmp";
@@ -181,7 +181,7 @@ Result<int> CleanStale(const std::string& database_path) {
   int removed = 0;
   std::error_code ec;
   // The register index's temporary files of earlier versions, beside the database.
-  if (IsFileDatabase(database_path)) {
+  if (IsDatabaseFile(database_path)) {
     const fs::path db(database_path);
     const fs::path parent = db.has_parent_path() ? db.parent_path() : fs::path(".");
     bool ok = false;

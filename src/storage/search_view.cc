@@ -181,14 +181,7 @@ SearchViewMatch SearchView::Match(const HouseholdQuery& q,
                                   const std::vector<HouseholdKey>* assigned) const {
   const uint32_t n = static_cast<uint32_t>(county_.size());
   // The region as the SQL path reads it: a range of counties, and of villages below a county.
-  int64_t county_lo, county_hi;
-  if (q.region.level() >= RegionLevel::kCounty) {
-    county_lo = q.region.county().value();
-    county_hi = county_lo + 1;
-  } else {
-    county_lo = q.region.subtree_lo();
-    county_hi = q.region.subtree_hi();
-  }
+  const int64_t county_lo = q.region.counties_lo(), county_hi = q.region.counties_hi();
   const bool below_county = q.region.level() > RegionLevel::kCounty;
   const int64_t village_lo = q.region.subtree_lo(), village_hi = q.region.subtree_hi();
 

@@ -1,17 +1,12 @@
 #include "service/crosscheck/register_index.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <vector>
 
 #include "common/id_number.h"
-#include "service/scratch.h"
+#include "service/mapped_file.h"
 
 namespace fupin {
 namespace {
@@ -51,23 +46,18 @@ class IndexData final : public RegisterIndex {
   }
 
   // Mapped data.
-  void* map = nullptr;
-  size_t map_size = 0;
-  ~IndexData() override {
-    if (map) ::munmap(map, map_size);
-  }
+  std::unique_ptr<MappedFile> map;
   bool PointAtMap(const std::string& stamp) {
-    if (map_size < sizeof(FileHeader)) return false;
     FileHeader h;
-    std::memcpy(&h, map, sizeof h);
+    std::memcpy(&h, map->data(), sizeof h);
     if (std::memcmp(h.magic, kMagic, 8) != 0 || h.version != kVersion ||
         h.entry_size != sizeof(IndexEntry) || stamp != std::string_view(h.stamp)) {
       return false;
     }
     const size_t need = sizeof(FileHeader) + h.entries * sizeof(IndexEntry) +
                         (h.households + 1) * sizeof(uint64_t) + h.names_bytes + h.codes_bytes;
-    if (need != map_size) return false;
-    const char* p = static_cast<const char*>(map) + sizeof(FileHeader);
+    if (need != map->size()) return false;
+    const char* p = map->data() + sizeof(FileHeader);
     entries_ = std::span<const IndexEntry>(reinterpret_cast<const IndexEntry*>(p), h.entries);
     p += h.entries * sizeof(IndexEntry);
     code_offsets_ = reinterpret_cast<const uint64_t*>(p);
@@ -80,15 +70,6 @@ class IndexData final : public RegisterIndex {
   // Writes the index to a scratch entry (service/scratch.h: removed whatever happens, even
   // after a kill -9) and renames it to PATH-ids for the database file `db`.
   Status Save(const std::string& db, const std::string& stamp) const {
-    const std::string path = RegisterIndexPath(db);
-    auto entry = NewScratchFile(db, "ids-");
-    if (!entry.ok()) return entry.error();
-    const int fd = ::dup(entry->fd());  // the entry's own descriptor keeps the lock
-    std::FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "wb");
-    if (!f) {
-      if (fd >= 0) ::close(fd);
-      return Error::Io("无法写入 " + path, "cannot write " + path);
-    }
     FileHeader h{};
     std::memcpy(h.magic, kMagic, 8);
     h.version = kVersion;
@@ -98,17 +79,12 @@ class IndexData final : public RegisterIndex {
     h.names_bytes = own_names.size();
     h.codes_bytes = own_codes.size();
     std::snprintf(h.stamp, sizeof h.stamp, "%s", stamp.c_str());
-    bool ok = std::fwrite(&h, sizeof h, 1, f) == 1;
-    auto write = [&](const void* data, size_t bytes) {
-      if (ok && bytes) ok = std::fwrite(data, 1, bytes, f) == bytes;
-    };
-    write(own_entries.data(), own_entries.size() * sizeof(IndexEntry));
-    write(own_offsets.data(), own_offsets.size() * sizeof(uint64_t));
-    write(own_names.data(), own_names.size());
-    write(own_codes.data(), own_codes.size());
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok) return Error::Io("无法写入 " + path, "cannot write " + path);
-    return entry->MoveTo(path);
+    return WriteSectionsFile(db, RegisterIndexPath(db), "ids-",
+                             {{&h, sizeof h},
+                              {own_entries.data(), own_entries.size() * sizeof(IndexEntry)},
+                              {own_offsets.data(), own_offsets.size() * sizeof(uint64_t)},
+                              {own_names.data(), own_names.size()},
+                              {own_codes.data(), own_codes.size()}});
   }
 
   void set_rebuilt() { rebuilt_ = true; }
@@ -160,23 +136,9 @@ Result<std::unique_ptr<IndexData>> BuildData(Store& store) {
 }
 
 std::unique_ptr<IndexData> MapFile(const std::string& path, const std::string& stamp) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(FileHeader))) {
-    ::close(fd);
-    return nullptr;
-  }
-  // MAP_POPULATE maps every page now, in one call: a merge touches them all anyway, and a
-  // fault per page costs more (much more on a virtual machine).
-  void* p =
-      ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return nullptr;
   auto data = std::make_unique<IndexData>();
-  data->map = p;
-  data->map_size = static_cast<size_t>(st.st_size);
-  if (!data->PointAtMap(stamp)) return nullptr;
+  data->map = MappedFile::Open(path, sizeof(FileHeader));
+  if (!data->map || !data->PointAtMap(stamp)) return nullptr;
   return data;
 }
 
@@ -194,7 +156,7 @@ Result<std::shared_ptr<const RegisterIndex>> RegisterIndex::Open(Store& store) {
   auto stamp = store.RegisterStamp();
   if (!stamp.ok()) return stamp.error();
   const std::string db = store.file_path();
-  const bool file = !db.empty() && db != ":memory:" && !db.starts_with("file:");
+  const bool file = IsDatabaseFile(db);
   if (file) {
     if (auto mapped = MapFile(RegisterIndexPath(db), *stamp)) {
       return std::shared_ptr<const RegisterIndex>(std::move(mapped));

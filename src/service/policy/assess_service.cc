@@ -4,11 +4,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "service/scratch.h"
+
 namespace fupin {
 
 bool UsesAssessView(Store& store, RegionCode region) {
-  const std::string db = store.file_path();
-  return !store.in_transaction() && !db.empty() && db != ":memory:" && !db.starts_with("file:") &&
+  return !store.in_transaction() && IsDatabaseFile(store.file_path()) &&
          region.level() <= RegionLevel::kCounty;
 }
 

@@ -1,10 +1,5 @@
 #include "service/policy/assess_view.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -13,7 +8,7 @@
 #include <vector>
 
 #include "domain/criteria.h"
-#include "service/scratch.h"
+#include "service/mapped_file.h"
 
 namespace fupin {
 namespace {
@@ -53,15 +48,10 @@ class ViewData final : public AssessView {
   }
 
   // Mapped data.
-  void* map = nullptr;
-  size_t map_size = 0;
-  ~ViewData() override {
-    if (map) ::munmap(map, map_size);
-  }
+  std::unique_ptr<MappedFile> map;
   bool PointAtMap(const std::string& stamp) {
-    if (map_size < sizeof(FileHeader)) return false;
     FileHeader h;
-    std::memcpy(&h, map, sizeof h);
+    std::memcpy(&h, map->data(), sizeof h);
     if (std::memcmp(h.magic, kMagic, 8) != 0 || h.version != kVersion ||
         h.household_size != sizeof(AssessHousehold) || h.member_size != sizeof(AssessMember) ||
         stamp != std::string_view(h.stamp, strnlen(h.stamp, sizeof h.stamp))) {
@@ -69,8 +59,8 @@ class ViewData final : public AssessView {
     }
     const size_t need = sizeof(FileHeader) + h.households * sizeof(AssessHousehold) +
                         h.members * sizeof(AssessMember) + h.codes_bytes + h.names_bytes;
-    if (need != map_size) return false;
-    const char* p = static_cast<const char*>(map) + sizeof(FileHeader);
+    if (need != map->size()) return false;
+    const char* p = map->data() + sizeof(FileHeader);
     households_ = {reinterpret_cast<const AssessHousehold*>(p), h.households};
     p += h.households * sizeof(AssessHousehold);
     members_ = {reinterpret_cast<const AssessMember*>(p), h.members};
@@ -85,12 +75,7 @@ class ViewData final : public AssessView {
   // PATH-assess for the database file `db`.
   Status Save(const std::string& db) const {
     const std::string path = AssessViewPath(db);
-    auto entry = NewScratchFile(db, "assess-");
-    if (!entry.ok()) return entry.error();
-    const int fd = ::dup(entry->fd());  // the entry's own descriptor keeps the lock
-    std::FILE* f = fd < 0 ? nullptr : ::fdopen(fd, "wb");
-    if (!f) {
-      if (fd >= 0) ::close(fd);
+    if (stamp_.size() >= sizeof(FileHeader::stamp)) {
       return Error::Io("无法写入 " + path, "cannot write " + path);
     }
     FileHeader h{};
@@ -103,17 +88,13 @@ class ViewData final : public AssessView {
     h.codes_bytes = own_codes.size();
     h.names_bytes = own_names.size();
     std::snprintf(h.stamp, sizeof h.stamp, "%s", stamp_.c_str());
-    bool ok = stamp_.size() < sizeof h.stamp && std::fwrite(&h, sizeof h, 1, f) == 1;
-    auto write = [&](const void* data, size_t bytes) {
-      if (ok && bytes) ok = std::fwrite(data, 1, bytes, f) == bytes;
-    };
-    write(own_households.data(), own_households.size() * sizeof(AssessHousehold));
-    write(own_members.data(), own_members.size() * sizeof(AssessMember));
-    write(own_codes.data(), own_codes.size());
-    write(own_names.data(), own_names.size());
-    ok = std::fclose(f) == 0 && ok;
-    if (!ok) return Error::Io("无法写入 " + path, "cannot write " + path);
-    return entry->MoveTo(path);
+    return WriteSectionsFile(
+        db, path, "assess-",
+        {{&h, sizeof h},
+         {own_households.data(), own_households.size() * sizeof(AssessHousehold)},
+         {own_members.data(), own_members.size() * sizeof(AssessMember)},
+         {own_codes.data(), own_codes.size()},
+         {own_names.data(), own_names.size()}});
   }
 
   void set_built(std::string stamp) {
@@ -203,23 +184,9 @@ Result<std::unique_ptr<ViewData>> BuildData(Store& store) {
 }
 
 std::unique_ptr<ViewData> MapFile(const std::string& path, const std::string& stamp) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nullptr;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(FileHeader))) {
-    ::close(fd);
-    return nullptr;
-  }
-  // MAP_POPULATE maps every page in one call: an assessment touches most of them, and a
-  // fault per page costs more (much more on a virtual machine).
-  void* p =
-      ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (p == MAP_FAILED) return nullptr;
   auto data = std::make_unique<ViewData>();
-  data->map = p;
-  data->map_size = static_cast<size_t>(st.st_size);
-  if (!data->PointAtMap(stamp)) return nullptr;
+  data->map = MappedFile::Open(path, sizeof(FileHeader));
+  if (!data->map || !data->PointAtMap(stamp)) return nullptr;
   return data;
 }
 
@@ -255,7 +222,7 @@ Result<std::shared_ptr<const AssessView>> AssessView::Open(Store& store) {
   auto stamp = store.RegisterStamp();
   if (!stamp.ok()) return stamp.error();
   const std::string db = store.file_path();
-  const bool file = !db.empty() && db != ":memory:" && !db.starts_with("file:");
+  const bool file = IsDatabaseFile(db);
   if (!file) return Build(store);
   Cache& cache = TheCache();
   {
@@ -286,9 +253,7 @@ void AssessView::Scan(RegionCode region, HouseholdPool pool,
   const auto all = households();
   const int64_t lo = region.subtree_lo(), hi = region.subtree_hi();
   // Households are ordered by county: those of the region's counties are one run.
-  const int64_t county_lo = region.level() >= RegionLevel::kCounty ? region.county().value() : lo;
-  const int64_t county_hi =
-      region.level() >= RegionLevel::kCounty ? region.county().value() + 1 : hi;
+  const int64_t county_lo = region.counties_lo(), county_hi = region.counties_hi();
   auto county_of = [](const AssessHousehold& h) {
     return RegionCode::FromInt(h.village_code).county().value();
   };

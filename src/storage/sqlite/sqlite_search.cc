@@ -144,14 +144,7 @@ Result<HouseholdPage> SqliteStore::SearchHouseholds(const HouseholdQuery& q) {
                                  " >= 0 THEN (2 * " + std::string(kNet) +
                                  " + member_count) / (2 * member_count) ELSE -((2 * -" +
                                  std::string(kNet) + " + member_count) / (2 * member_count)) END)";
-  int64_t county_lo, county_hi;
-  if (q.region.level() >= RegionLevel::kCounty) {
-    county_lo = q.region.county().value();
-    county_hi = county_lo + 1;
-  } else {
-    county_lo = q.region.subtree_lo();
-    county_hi = q.region.subtree_hi();
-  }
+  const int64_t county_lo = q.region.counties_lo(), county_hi = q.region.counties_hi();
   // One county is an equality, so the (county_code, …, household_code) indexes serve
   // both the filter and the order.
   const bool one_county = county_hi == county_lo + 1;
