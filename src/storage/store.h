@@ -148,6 +148,12 @@ class Store {
   // Transactions: Begin, then Commit or Rollback. Writes outside a transaction are
   // refused by the methods that need one (they assert).
   virtual Status Begin() = 0;
+  // Begin for a transaction that will add `findings` findings (CompareStore::InsertFindings)
+  // in one batch: a batch of kBulkFindings or more into a findings table holding fewer
+  // may be written through a rollback journal, each page once, instead of the WAL (see
+  // sqlite_store_impl.h UseRollbackJournal). The same transaction and results as Begin.
+  virtual Status BeginAddingFindings(int64_t findings) = 0;
+  static constexpr int64_t kBulkFindings = 100000;
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
   // Whether a transaction is open (services that write one record join it, or open one).

@@ -162,7 +162,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   for (const auto& r : list.rows) keys.push_back(r.key);
 
   progress("写入名单和核查发现");
-  FUPIN_RETURN_IF_ERROR(store.Begin());
+  FUPIN_RETURN_IF_ERROR(store.BeginAddingFindings(static_cast<int64_t>(sink.rows().size())));
   auto fail = [&](const Error& e) -> Error {
     store.Rollback();
     return e;
@@ -291,7 +291,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
     }
   }
   report.known = sink.known();
-  FUPIN_RETURN_IF_ERROR(store.Begin());
+  FUPIN_RETURN_IF_ERROR(store.BeginAddingFindings(static_cast<int64_t>(sink.rows().size())));
   if (Status s = StoreFindings(store, sink.rows()); !s.ok()) {
     store.Rollback();
     return s.error();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -154,6 +155,113 @@ TEST_F(BulkFindingsTest, ARolledBackBulkBatchLeavesNothingAndTheIndexesInPlace) 
   EXPECT_TRUE(Stored(*store).empty());
   auto fresh = Create("fresh.db");
   EXPECT_EQ(Indexes("bulk.db"), Indexes("fresh.db"));
+}
+
+// Store::BeginAddingFindings: a batch of kBulkFindings into an empty findings table goes
+// through a rollback journal while the connection is alone (a -journal file beside the
+// database, no -wal), and stores what Begin stores; the WAL is back after it.
+class FindingsJournalTest : public BulkFindingsTest {
+ protected:
+  bool Exists(const std::string& name) { return std::filesystem::exists(dir_ + "/" + name); }
+
+  std::string JournalMode(const std::string& name) {
+    auto db = sqlite::Database::Open(dir_ + "/" + name, false);
+    EXPECT_TRUE(db.ok());
+    auto s = db->Prepare("PRAGMA journal_mode");
+    EXPECT_TRUE(s.ok());
+    auto row = s->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return s->Text(0);
+  }
+
+  // Stores `batch` through BeginAddingFindings; `during` is called before the commit.
+  std::vector<int64_t> InsertAdding(Store& store, std::deque<FindingRow> batch,
+                                    const std::function<void()>& during) {
+    EXPECT_TRUE(store.BeginAddingFindings(static_cast<int64_t>(batch.size())).ok());
+    EXPECT_TRUE(store.compare().InsertFindings(batch).ok());
+    during();
+    EXPECT_TRUE(store.Commit().ok());
+    std::vector<int64_t> ids;
+    for (const auto& f : batch) ids.push_back(f.id);
+    return ids;
+  }
+
+  // Creates `name` with one household in it: a register that is not empty, so that
+  // the first import's rollback journal (Store::Begin) is not what a test sees.
+  std::unique_ptr<Store> CreateRegister(const std::string& name) {
+    auto store = Create(name);
+    Household h;
+    h.household_code = "H1";
+    h.village_code = RegionCode::FromInt(kVillage);
+    h.registered_year = 2016;
+    EXPECT_TRUE(store->Begin().ok());
+    EXPECT_TRUE(store
+                    ->UpsertRegions({{RegionCode::FromInt(620000000000), "甘肃省", std::nullopt},
+                                     {RegionCode::FromInt(620400000000), "白银市", std::nullopt},
+                                     {RegionCode::FromInt(620422000000), "会宁县", 500000},
+                                     {RegionCode::FromInt(620422102000), "乙镇", std::nullopt},
+                                     {RegionCode::FromInt(kVillage), "乙村", std::nullopt}})
+                    .ok());
+    EXPECT_TRUE(store->InsertHousehold(h, 1, "").ok());
+    EXPECT_TRUE(store->Commit().ok());
+    return store;
+  }
+
+  const int kCount = static_cast<int>(Store::kBulkFindings);
+};
+
+TEST_F(FindingsJournalTest, ALargeBatchAloneGoesThroughARollbackJournalAndStoresTheSame) {
+  auto adding = CreateRegister("adding.db");
+  auto plain = CreateRegister("plain.db");
+  const auto batch = Findings("deceased_member", 0, kCount);
+  bool journal = false, wal = true;
+  const auto ids = InsertAdding(*adding, batch, [&] {
+    journal = Exists("adding.db-journal");
+    wal = Exists("adding.db-wal");
+  });
+  EXPECT_TRUE(journal);
+  EXPECT_FALSE(wal);
+  EXPECT_EQ(ids, Insert(*plain, {batch}, false));
+  EXPECT_EQ(Stored(*adding), Stored(*plain));
+  EXPECT_EQ(Indexes("adding.db"), Indexes("plain.db"));
+  EXPECT_EQ(JournalMode("adding.db"), "wal");
+}
+
+TEST_F(FindingsJournalTest, ALargeBatchBesideAnotherConnectionKeepsTheWal) {
+  auto adding = CreateRegister("adding.db");
+  auto reader = sqlite::Database::Open(dir_ + "/adding.db", false);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE(reader->Exec("SELECT count(*) FROM findings").ok());
+  bool journal = true;
+  const auto ids = InsertAdding(*adding, Findings("deceased_member", 0, kCount),
+                                [&] { journal = Exists("adding.db-journal"); });
+  EXPECT_FALSE(journal);
+  EXPECT_EQ(ids.back(), kCount);
+  EXPECT_EQ(Stored(*adding).size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(JournalMode("adding.db"), "wal");
+}
+
+TEST_F(FindingsJournalTest, ABatchBesideMoreStoredFindingsKeepsTheWal) {
+  auto adding = CreateRegister("adding.db");
+  Insert(*adding, {Findings("vehicle", 0, kCount)}, false);
+  bool journal = true;
+  InsertAdding(*adding, Findings("deceased_member", 0, kCount),
+               [&] { journal = Exists("adding.db-journal"); });
+  EXPECT_FALSE(journal);
+  EXPECT_EQ(Stored(*adding).size(), 2u * kCount);
+}
+
+TEST_F(FindingsJournalTest, ARolledBackLargeBatchLeavesNothingAndTheWalBack) {
+  auto adding = CreateRegister("adding.db");
+  auto batch = Findings("deceased_member", 0, kCount);
+  ASSERT_TRUE(adding->BeginAddingFindings(kCount).ok());
+  ASSERT_TRUE(adding->compare().InsertFindings(batch).ok());
+  adding->Rollback();
+  EXPECT_TRUE(Stored(*adding).empty());
+  EXPECT_FALSE(Exists("adding.db-journal"));
+  EXPECT_EQ(JournalMode("adding.db"), "wal");
+  auto fresh = Create("fresh.db");
+  EXPECT_EQ(Indexes("adding.db"), Indexes("fresh.db"));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_accounts.h"
@@ -115,10 +116,11 @@ Status SqliteStore::MoveAccountsOut() {
 
 Status SqliteStore::Begin() {
   assert(!in_transaction_);
+  const bool findings_batch = std::exchange(findings_batch_, false);
   // While a table that was empty gets rows, only this transaction's keys can clash.
   auto households = ScalarInt("SELECT EXISTS (SELECT 1 FROM households)");
   if (!households.ok()) return households.error();
-  if (*households == 0) rollback_journal_ = UseRollbackJournal();
+  if (*households == 0 || findings_batch) rollback_journal_ = UseRollbackJournal();
   if (Status s = db_.Exec("BEGIN IMMEDIATE"); !s.ok()) {
     UseWal();
     return s;
@@ -139,6 +141,20 @@ Status SqliteStore::Begin() {
     }
   }
   return Status::Ok();
+}
+
+// A large batch of findings into a findings table that holds fewer (the first deaths list
+// of a register: millions of rows) is a bulk load like the first import: through the
+// rollback journal, when this connection is alone, its pages are written once instead of
+// into the WAL and again at the checkpoint. The largest id bounds the findings stored
+// (none is ever deleted).
+Status SqliteStore::BeginAddingFindings(int64_t findings) {
+  if (findings >= kBulkFindings) {
+    auto stored = ScalarInt("SELECT coalesce(max(id), 0) FROM findings");
+    if (!stored.ok()) return stored.error();
+    findings_batch_ = *stored < findings;
+  }
+  return Begin();
 }
 
 Status SqliteStore::Commit() {

@@ -122,6 +122,7 @@ class SqliteStore final : public Store {
   Result<int> SchemaVersion();
   Result<int> Migrate() override;
   Status Begin() override;
+  Status BeginAddingFindings(int64_t findings) override;
   Status Commit() override;
   void Rollback() override;
   bool in_transaction() const override { return in_transaction_; }
@@ -205,7 +206,9 @@ class SqliteStore final : public Store {
   // the cache, but an empty register has nothing to read. synchronous=FULL keeps the
   // rollback journal safe against a power cut (NORMAL would not, there); a crash or an
   // interruption leaves the register as it was, as with the WAL. When another
-  // connection has the database open, the mode cannot change and the WAL is used.
+  // connection has the database open, the mode cannot change and the WAL is used. A large
+  // batch of findings into a findings table holding fewer (BeginAddingFindings) goes the
+  // same way: a connection that opens the database meanwhile waits for it (busy timeout).
   bool UseRollbackJournal();
   void UseWal();
   // A transaction that begins with no household and no person (the first import: the
@@ -274,6 +277,7 @@ class SqliteStore final : public Store {
   };
   std::vector<PersonKey> person_keys_in_;  // InsertHousehold's, for each member
   bool households_were_empty_ = false, persons_were_empty_ = false;
+  bool findings_batch_ = false;                // Begin through BeginAddingFindings, large
   bool rollback_journal_ = false;              // this transaction's (see UseRollbackJournal)
   std::vector<std::string> deferred_indexes_;  // their CREATE INDEX statements (DeferIndexes)
 };
