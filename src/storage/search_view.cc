@@ -230,22 +230,9 @@ SearchViewMatch SearchView::Match(const HouseholdQuery& q,
   const int64_t kind = equals(q.kind), status = equals(q.poverty_status),
                 attribute = equals(q.attribute), cause = equals(q.main_cause),
                 monitor_type = equals(q.monitor_type), monitor_status = equals(q.monitor_status);
-  auto is = [](int64_t want, int32_t value) {
-    return want == INT64_MIN || (want == value && value != INT32_MIN);
-  };
   const bool no_match = kind == INT64_MIN + 1 || status == INT64_MIN + 1 ||
                         attribute == INT64_MIN + 1 || cause == INT64_MIN + 1 ||
                         monitor_type == INT64_MIN + 1 || monitor_status == INT64_MIN + 1;
-  const int64_t income_min = q.income_min ? q.income_min->fen() : INT64_MIN;
-  const int64_t income_max = q.income_max ? q.income_max->fen() : INT64_MAX;
-  auto matches = [&](uint32_t r) {
-    return county_[r] >= county_lo && county_[r] < county_hi &&
-           (!below_county || (village_[r] >= village_lo && village_[r] < village_hi)) &&
-           is(kind, kind_[r]) && is(status, status_[r]) && is(attribute, attribute_[r]) &&
-           is(cause, cause_[r]) && is(monitor_type, monitor_type_[r]) &&
-           is(monitor_status, monitor_status_[r]) && per_capita_[r] >= income_min &&
-           per_capita_[r] <= income_max && (mask.empty() || mask[r]);
-  };
 
   SearchViewMatch out;
   const std::vector<uint32_t>* order = nullptr;
@@ -269,36 +256,75 @@ SearchViewMatch SearchView::Match(const HouseholdQuery& q,
       std::lower_bound(county_.begin(), county_.end(), county_lo) - county_.begin());
   const uint32_t row_hi = static_cast<uint32_t>(
       std::lower_bound(county_.begin(), county_.end(), county_hi) - county_.begin());
-  int64_t seen = 0;
-  std::vector<uint32_t> page;
+
+  // The matching rows, ascending, one filter at a time over its own column (a tight loop
+  // per filter, reading only the columns filtered on): `all` while no filter has applied.
+  std::vector<uint32_t> rows;
+  bool all = true;
+  auto refine = [&](auto keep) {
+    if (all) {
+      for (uint32_t r = row_lo; r < row_hi; ++r) {
+        if (keep(r)) rows.push_back(r);
+      }
+      all = false;
+    } else {
+      size_t k = 0;
+      for (uint32_t r : rows) {
+        if (keep(r)) rows[k++] = r;
+      }
+      rows.resize(k);
+    }
+  };
+  auto refine_code = [&](int64_t want, const std::vector<int32_t>& column) {
+    if (want == INT64_MIN) return;
+    const int32_t value = static_cast<int32_t>(want);
+    const int32_t* c = column.data();
+    refine([c, value](uint32_t r) { return c[r] == value; });
+  };
   if (no_match || row_lo >= row_hi) {
-    // nothing matches
-  } else if (!order) {
-    // In key order: one pass over the rows, stopping at the page when not counting.
-    for (uint32_t i = row_lo; i < row_hi; ++i) {
-      const uint32_t r = q.descending ? row_hi - 1 - (i - row_lo) : i;
-      if (!matches(r)) continue;
-      if (seen >= first && seen < last) page.push_back(r);
-      ++seen;
-      if (!q.count && seen >= last) break;
-    }
+    all = false;  // nothing matches
   } else {
-    // The filter in one sequential pass (and the count), then the sort's order walked
-    // until the page is full.
-    std::vector<uint8_t> matched(n, 0);
-    int64_t total = 0;
-    for (uint32_t r = row_lo; r < row_hi; ++r) {
-      const bool m = matches(r);
-      matched[r] = m;
-      total += m;
+    if (below_county) {
+      const int64_t* v = village_.data();
+      refine([&](uint32_t r) { return v[r] >= village_lo && v[r] < village_hi; });
     }
-    for (uint32_t i = 0; i < n && seen < last && seen < total; ++i) {
+    refine_code(status, status_);
+    refine_code(kind, kind_);
+    refine_code(attribute, attribute_);
+    refine_code(cause, cause_);
+    refine_code(monitor_type, monitor_type_);
+    refine_code(monitor_status, monitor_status_);
+    if (q.income_min || q.income_max) {
+      const int64_t lo = q.income_min ? q.income_min->fen() : INT64_MIN;
+      const int64_t hi = q.income_max ? q.income_max->fen() : INT64_MAX;
+      const int64_t* pc = per_capita_.data();
+      refine([&](uint32_t r) { return pc[r] >= lo && pc[r] <= hi; });
+    }
+    if (!mask.empty()) refine([&](uint32_t r) { return mask[r] != 0; });
+  }
+  const int64_t total = all ? row_hi - row_lo : static_cast<int64_t>(rows.size());
+  auto row_at = [&](int64_t i) {  // the i-th matching row in key order
+    return all ? row_lo + static_cast<uint32_t>(i) : rows[static_cast<size_t>(i)];
+  };
+
+  int64_t seen = total;
+  std::vector<uint32_t> page;
+  if (!order) {
+    // In key order, or its reverse: the page is a slice.
+    for (int64_t i = first; i < std::min(last, total); ++i) {
+      page.push_back(row_at(q.descending ? total - 1 - i : i));
+    }
+  } else if (total > 0) {
+    // The sort's order walked until the page is full.
+    std::vector<uint8_t> matched(n, 0);
+    for (int64_t i = 0; i < total; ++i) matched[row_at(i)] = 1;
+    int64_t at = 0;
+    for (uint32_t i = 0; i < n && at < last && at < total; ++i) {
       const uint32_t r = (*order)[q.descending ? n - 1 - i : i];
       if (!matched[r]) continue;
-      if (seen >= first) page.push_back(r);
-      ++seen;
+      if (at >= first) page.push_back(r);
+      ++at;
     }
-    seen = total;
   }
   if (q.count) out.total = seen;
   out.page.reserve(page.size());
