@@ -223,6 +223,21 @@ class Store {
   virtual Status ScanForAssessment(const std::function<Status(const Household&)>& fn) {
     return ForEachHousehold(RegionCode::Nation(), fn);
   }
+  // The same for the households from `from` (included, or the first) to `to` (excluded,
+  // or past the last): a part of the register, so that two connections may read the two
+  // halves at once. By default the whole register when no bound is given, else E_INTERNAL.
+  virtual Status ScanForAssessment(const std::optional<HouseholdKey>& from,
+                                   const std::optional<HouseholdKey>& to,
+                                   const std::function<Status(const Household&)>& fn) {
+    if (!from && !to) return ScanForAssessment(fn);
+    return Error{"E_INTERNAL", "此存储不支持分段读取", "this store cannot read a part"};
+  }
+  // The key of the household in the middle of the register (by county and 户编号), or
+  // nothing when the register has fewer than `at_least` households (or the store cannot
+  // tell): where to split it for ScanForAssessment.
+  virtual Result<std::optional<HouseholdKey>> MiddleHousehold(int64_t at_least) {
+    return std::optional<HouseholdKey>();
+  }
 
   // Every region of the subtree of `region` (itself included), ordered by code.
   virtual Result<std::vector<RegionRow>> RegionsUnder(RegionCode region) = 0;

@@ -1,10 +1,13 @@
 #include "service/policy/assess_view.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "domain/criteria.h"
@@ -119,64 +122,130 @@ Error TooLarge() {
                "the register does not fit the assessment view"};
 }
 
+// Appends household `h` and its members to `data`'s owned arrays.
+Status Append(ViewData& data, const Household& h) {
+  AssessHousehold e;
+  e.village_code = h.village_code.value();
+  e.net_income = h.NetIncome().fen();
+  e.rigid_expenses = h.RigidExpenses().fen();
+  e.first_member = static_cast<uint32_t>(data.own_members.size());
+  e.members = static_cast<uint32_t>(h.members.size());
+  e.code = static_cast<uint32_t>(data.own_codes.size());
+  e.code_length = static_cast<uint8_t>(h.household_code.size());
+  for (int v :
+       {h.kind, h.poverty_status, h.monitor_status, h.housing_grade, h.renovation, h.relocation}) {
+    if (!Fits<int8_t>(v)) return TooLarge();
+  }
+  if (h.household_code.size() > std::numeric_limits<uint8_t>::max() ||
+      data.own_codes.size() + h.household_code.size() > std::numeric_limits<uint32_t>::max() ||
+      data.own_members.size() + h.members.size() > std::numeric_limits<uint32_t>::max()) {
+    return TooLarge();
+  }
+  e.kind = static_cast<int8_t>(h.kind);
+  e.poverty_status = static_cast<int8_t>(h.poverty_status);
+  e.monitor_status = static_cast<int8_t>(h.monitor_status);
+  e.housing_grade = static_cast<int8_t>(h.housing_grade);
+  e.renovation = static_cast<int8_t>(h.renovation);
+  e.relocation = static_cast<int8_t>(h.relocation);
+  uint8_t flags = 0;
+  if (h.food_secure) flags |= AssessHousehold::kFoodSecure;
+  if (h.clothing_secure) flags |= AssessHousehold::kClothingSecure;
+  if (h.water_safe) flags |= AssessHousehold::kWaterSafe;
+  if (IsExitCandidate(h)) flags |= AssessHousehold::kExitCandidate;
+  if (IsMonitoringPool(h)) flags |= AssessHousehold::kMonitoringPool;
+  e.flags = flags;
+  data.own_codes.append(h.household_code);
+  data.own_households.push_back(e);
+  for (const Member& m : h.members) {
+    if (m.name.size() > std::numeric_limits<uint16_t>::max() ||
+        data.own_names.size() + m.name.size() > std::numeric_limits<uint32_t>::max() ||
+        !Fits<int8_t>(m.school_status)) {
+      return TooLarge();
+    }
+    AssessMember x;
+    if (m.birth_date) {
+      x.birth_date = m.birth_date->days();
+      x.flags |= AssessMember::kBirthDate;
+    }
+    if (m.resident_medical_insurance) x.flags |= AssessMember::kResidentInsurance;
+    if (m.employee_medical_insurance) x.flags |= AssessMember::kEmployeeInsurance;
+    x.school_status = static_cast<int8_t>(m.school_status);
+    x.name = static_cast<uint32_t>(data.own_names.size());
+    x.name_length = static_cast<uint16_t>(m.name.size());
+    data.own_names.append(m.name);
+    data.own_members.push_back(x);
+  }
+  return Status::Ok();
+}
+
+// Appends `part` (the households after those of `data`) to `data`.
+Status Join(ViewData& data, const ViewData& part) {
+  const size_t members = data.own_members.size(), codes = data.own_codes.size(),
+               names = data.own_names.size();
+  if (members + part.own_members.size() > std::numeric_limits<uint32_t>::max() ||
+      codes + part.own_codes.size() > std::numeric_limits<uint32_t>::max() ||
+      names + part.own_names.size() > std::numeric_limits<uint32_t>::max()) {
+    return TooLarge();
+  }
+  data.own_households.reserve(data.own_households.size() + part.own_households.size());
+  for (AssessHousehold e : part.own_households) {
+    e.first_member += static_cast<uint32_t>(members);
+    e.code += static_cast<uint32_t>(codes);
+    data.own_households.push_back(e);
+  }
+  data.own_members.reserve(members + part.own_members.size());
+  for (AssessMember x : part.own_members) {
+    x.name += static_cast<uint32_t>(names);
+    data.own_members.push_back(x);
+  }
+  data.own_codes.append(part.own_codes);
+  data.own_names.append(part.own_names);
+  return Status::Ok();
+}
+
+// A register of this many households or more is read in two halves at once.
+std::atomic<int64_t> split_at{200000};
+
 Result<std::unique_ptr<ViewData>> BuildData(Store& store) {
   auto stamp = store.RegisterStamp();
   if (!stamp.ok()) return stamp.error();
   auto data = std::make_unique<ViewData>();
-  Status scan = store.ScanForAssessment([&](const Household& h) -> Status {
-    AssessHousehold e;
-    e.village_code = h.village_code.value();
-    e.net_income = h.NetIncome().fen();
-    e.rigid_expenses = h.RigidExpenses().fen();
-    e.first_member = static_cast<uint32_t>(data->own_members.size());
-    e.members = static_cast<uint32_t>(h.members.size());
-    e.code = static_cast<uint32_t>(data->own_codes.size());
-    e.code_length = static_cast<uint8_t>(h.household_code.size());
-    for (int v : {h.kind, h.poverty_status, h.monitor_status, h.housing_grade, h.renovation,
-                  h.relocation}) {
-      if (!Fits<int8_t>(v)) return TooLarge();
+  auto into = [](ViewData& d) { return [&d](const Household& h) { return Append(d, h); }; };
+  std::optional<HouseholdKey> middle;
+  const std::string db = store.file_path();
+  if (IsDatabaseFile(db) && !store.in_transaction()) {
+    auto m = store.MiddleHousehold(split_at.load());
+    if (!m.ok()) return m.error();
+    middle = std::move(*m);
+  }
+  Status scan = Status::Ok();
+  if (!middle) {
+    scan = store.ScanForAssessment(into(*data));
+  } else {
+    // The second half on a connection of its own, on the other core. Each half is one
+    // read transaction; a commit between their starts leaves halves of two moments, each
+    // household whole, under the stamp read before both: the next Open finds it stale.
+    // Should the second connection fail (the database locked by a bulk load), this one
+    // reads that half afterwards.
+    ViewData second;
+    Status second_scan = Status::Ok();
+    std::thread reader([&] {
+      auto other = Store::Open(db, Store::OpenMode::kExisting, store.options());
+      second_scan = other.ok() ? (*other)->ScanForAssessment(middle, std::nullopt, into(second))
+                               : Status(other.error());
+    });
+    scan = store.ScanForAssessment(std::nullopt, middle, into(*data));
+    reader.join();
+    if (scan.ok() && !second_scan.ok()) {
+      second.own_households.clear();
+      second.own_members.clear();
+      second.own_codes.clear();
+      second.own_names.clear();
+      second_scan = store.ScanForAssessment(middle, std::nullopt, into(second));
     }
-    if (h.household_code.size() > std::numeric_limits<uint8_t>::max() ||
-        data->own_codes.size() + h.household_code.size() > std::numeric_limits<uint32_t>::max() ||
-        data->own_members.size() + h.members.size() > std::numeric_limits<uint32_t>::max()) {
-      return TooLarge();
-    }
-    e.kind = static_cast<int8_t>(h.kind);
-    e.poverty_status = static_cast<int8_t>(h.poverty_status);
-    e.monitor_status = static_cast<int8_t>(h.monitor_status);
-    e.housing_grade = static_cast<int8_t>(h.housing_grade);
-    e.renovation = static_cast<int8_t>(h.renovation);
-    e.relocation = static_cast<int8_t>(h.relocation);
-    uint8_t flags = 0;
-    if (h.food_secure) flags |= AssessHousehold::kFoodSecure;
-    if (h.clothing_secure) flags |= AssessHousehold::kClothingSecure;
-    if (h.water_safe) flags |= AssessHousehold::kWaterSafe;
-    if (IsExitCandidate(h)) flags |= AssessHousehold::kExitCandidate;
-    if (IsMonitoringPool(h)) flags |= AssessHousehold::kMonitoringPool;
-    e.flags = flags;
-    data->own_codes.append(h.household_code);
-    data->own_households.push_back(e);
-    for (const Member& m : h.members) {
-      if (m.name.size() > std::numeric_limits<uint16_t>::max() ||
-          data->own_names.size() + m.name.size() > std::numeric_limits<uint32_t>::max() ||
-          !Fits<int8_t>(m.school_status)) {
-        return TooLarge();
-      }
-      AssessMember x;
-      if (m.birth_date) {
-        x.birth_date = m.birth_date->days();
-        x.flags |= AssessMember::kBirthDate;
-      }
-      if (m.resident_medical_insurance) x.flags |= AssessMember::kResidentInsurance;
-      if (m.employee_medical_insurance) x.flags |= AssessMember::kEmployeeInsurance;
-      x.school_status = static_cast<int8_t>(m.school_status);
-      x.name = static_cast<uint32_t>(data->own_names.size());
-      x.name_length = static_cast<uint16_t>(m.name.size());
-      data->own_names.append(m.name);
-      data->own_members.push_back(x);
-    }
-    return Status::Ok();
-  });
+    if (scan.ok()) scan = second_scan;
+    if (scan.ok()) scan = Join(*data, second);
+  }
   if (!scan.ok()) return scan.error();
   data->PointAtOwned();
   data->set_built(*stamp);
@@ -204,6 +273,8 @@ Cache& TheCache() {
 }  // namespace
 
 std::string AssessViewPath(const std::string& database_path) { return database_path + "-assess"; }
+
+void AssessView::SetSplitThreshold(int64_t households) { split_at.store(households); }
 
 void AssessView::ForgetCached() {
   Cache& cache = TheCache();

@@ -45,6 +45,7 @@ struct AssessHousehold {
   int8_t kind = 0, poverty_status = 0, monitor_status = 0;
   int8_t housing_grade = 0, renovation = 0, relocation = 0;
   uint8_t flags = 0;
+  uint8_t reserved[4] = {};  // no padding: the file holds no stray bytes
 
   bool Has(Flag f) const { return (flags & f) != 0; }
 };
@@ -71,6 +72,9 @@ class AssessView {
   // Open keeps the last view it returned, for the next Open at the same stamp (a server);
   // this drops it (tests).
   static void ForgetCached();
+  // A register (a database file) of at least this many households is read in two halves
+  // at once, the second on a connection of its own; 200,000 unless set (tests lower it).
+  static void SetSplitThreshold(int64_t households);
 
   virtual ~AssessView() = default;
   virtual std::span<const AssessHousehold> households() const = 0;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "exchange/policy_file.h"
@@ -154,6 +155,39 @@ TEST_F(AssessViewTest, GivesTheStoresExitAndMonitoringResultsForEveryYearAndRegi
   ASSERT_TRUE(view.ok()) << view.error().en;
   EXPECT_EQ((*view)->households().size(), 3000u);
   EXPECT_GT(ExpectSameAsStore(**view), 1000u);
+}
+
+// Every field of a household of the view.
+auto Fields(const AssessHousehold& h) {
+  return std::tuple(h.village_code, h.net_income, h.rigid_expenses, h.first_member, h.members,
+                    h.code, h.code_length, h.kind, h.poverty_status, h.monitor_status,
+                    h.housing_grade, h.renovation, h.relocation, h.flags);
+}
+
+TEST_F(AssessViewTest, ReadInTwoHalvesOnTwoConnectionsIsTheSameViewAsReadAtOnce) {
+  auto whole = AssessView::Build(*store_);
+  ASSERT_TRUE(whole.ok()) << whole.error().en;
+  AssessView::SetSplitThreshold(1);
+  auto halves = AssessView::Build(*store_);
+  AssessView::SetSplitThreshold(200000);
+  ASSERT_TRUE(halves.ok()) << halves.error().en;
+  const AssessView& a = **whole;
+  const AssessView& b = **halves;
+  ASSERT_EQ(a.households().size(), b.households().size());
+  ASSERT_EQ(a.members().size(), b.members().size());
+  for (size_t i = 0; i < a.households().size(); ++i) {
+    const AssessHousehold &x = a.households()[i], &y = b.households()[i];
+    ASSERT_EQ(a.Code(x), b.Code(y)) << i;
+    ASSERT_EQ(Fields(x), Fields(y)) << "household " << i;
+  }
+  for (size_t i = 0; i < a.members().size(); ++i) {
+    ASSERT_EQ(a.Name(a.members()[i]), b.Name(b.members()[i])) << i;
+    const AssessMember &x = a.members()[i], &y = b.members()[i];
+    ASSERT_EQ(std::tuple(x.birth_date, x.school_status, x.flags),
+              std::tuple(y.birth_date, y.school_status, y.flags))
+        << i;
+  }
+  EXPECT_GT(ExpectSameAsStore(b), 1000u);
 }
 
 TEST_F(AssessViewTest, IsSavedBesideTheDatabaseAndMappedWhileTheRegisterIsUnchanged) {

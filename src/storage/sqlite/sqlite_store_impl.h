@@ -157,6 +157,10 @@ class SqliteStore final : public Store {
   Result<bool> HasPersons() override;
   Status LoadMembers(Household& h) override;
   Status ScanForAssessment(const std::function<Status(const Household&)>& fn) override;
+  Status ScanForAssessment(const std::optional<HouseholdKey>& from,
+                           const std::optional<HouseholdKey>& to,
+                           const std::function<Status(const Household&)>& fn) override;
+  Result<std::optional<HouseholdKey>> MiddleHousehold(int64_t at_least) override;
   Status InsertHousehold(const Household& h, int64_t version, const std::string& batch_id) override;
   Status UpdateHousehold(const StoredHousehold& stored, const Household& h, int64_t version,
                          const std::string& batch_id) override;
