@@ -12,8 +12,8 @@
 #include "common/error.h"
 #include "domain/policy.h"
 #include "service/crosscheck/compare_service.h"
+#include "service/imports/import_service.h"
 #include "service/policy/assess_service.h"
-#include "service/register/import_service.h"
 #include "service/register/report_service.h"
 #include "storage/store.h"
 

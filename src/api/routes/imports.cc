@@ -8,7 +8,7 @@
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "service/accounts/audit_service.h"
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 #include "service/scratch.h"
 #include "views/json_views.h"
 

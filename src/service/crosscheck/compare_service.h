@@ -15,7 +15,7 @@
 #include "common/text.h"
 #include "domain/policy.h"
 #include "service/accounts/auth_service.h"
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 #include "storage/store.h"
 
 namespace fupin {

@@ -14,7 +14,7 @@
 #include "common/date.h"
 #include "common/error.h"
 #include "common/text.h"
-#include "service/register/import_service.h"  // ImportIssue
+#include "service/imports/import_service.h"  // ImportIssue
 
 namespace fupin {
 

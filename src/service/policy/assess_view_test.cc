@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "exchange/policy_file.h"
+#include "service/generator/generator.h"
 #include "service/policy/assess_service.h"
-#include "service/register/generator.h"
 #include "service/service_test_fixture.h"
 
 namespace fupin {

@@ -7,11 +7,11 @@
 
 #include "exchange/policy_file.h"
 #include "service/crosscheck/compare_service.h"
+#include "service/imports/import_service.h"
 #include "service/procedures/attachment_service.h"
 #include "service/procedures/measure_service.h"
 #include "service/procedures/timeline_service.h"
 #include "service/register/household_service.h"
-#include "service/register/import_service.h"
 #include "service/register/report_service.h"
 #include "service/service_test_fixture.h"
 

@@ -34,7 +34,7 @@
 #include "common/date.h"
 #include "common/error.h"
 #include "service/accounts/auth_service.h"
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 #include "storage/store.h"
 
 namespace fupin {

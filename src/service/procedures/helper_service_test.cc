@@ -11,8 +11,8 @@
 
 #include "service/accounts/audit_service.h"
 #include "service/crosscheck/compare_service.h"
+#include "service/imports/import_service.h"
 #include "service/register/household_service.h"
-#include "service/register/import_service.h"
 #include "service/service_test_fixture.h"
 #include "storage/sqlite/schema.h"
 

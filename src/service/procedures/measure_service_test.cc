@@ -6,9 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "service/accounts/audit_service.h"
+#include "service/imports/import_service.h"
 #include "service/procedures/attachment_service.h"
 #include "service/procedures/timeline_service.h"
-#include "service/register/import_service.h"
 #include "service/service_test_fixture.h"
 
 namespace fupin {

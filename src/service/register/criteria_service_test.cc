@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "exchange/policy_file.h"
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 #include "service/service_test_fixture.h"
 
 namespace fupin {

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "service/accounts/audit_service.h"
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 #include "service/service_test_fixture.h"
 
 namespace fupin {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 #include "storage/store.h"
 
 namespace fupin {

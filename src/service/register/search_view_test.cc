@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "service/register/generator.h"
+#include "service/generator/generator.h"
 #include "service/register/search_view_cache.h"
 #include "service/service_test_fixture.h"
 

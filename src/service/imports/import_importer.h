@@ -20,10 +20,10 @@
 #include "domain/household_rules.h"
 #include "exchange/table.h"
 #include "exchange/template.h"
+#include "service/imports/import_packed.h"
+#include "service/imports/import_service.h"
 #include "service/register/aggregates.h"
 #include "service/register/history.h"
-#include "service/register/import_packed.h"
-#include "service/register/import_service.h"
 
 namespace fupin::import_detail {
 

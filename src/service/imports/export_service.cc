@@ -1,4 +1,4 @@
-#include "service/register/export_service.h"
+#include "service/imports/export_service.h"
 
 #include <filesystem>
 

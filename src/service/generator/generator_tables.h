@@ -8,7 +8,7 @@
 
 #include "common/date.h"
 #include "domain/household.h"
-#include "service/register/generator_random.h"
+#include "service/generator/generator_random.h"
 
 namespace fupin::generator_detail {
 

@@ -17,9 +17,9 @@
 #include "common/id_number.h"
 #include "common/region_code.h"
 #include "domain/household.h"
-#include "service/register/generator.h"
-#include "service/register/generator_random.h"
-#include "service/register/generator_tables.h"
+#include "service/generator/generator.h"
+#include "service/generator/generator_random.h"
+#include "service/generator/generator_tables.h"
 
 namespace fupin::generator_detail {
 

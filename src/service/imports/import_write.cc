@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "service/clock.h"
-#include "service/register/import_importer.h"
+#include "service/imports/import_importer.h"
 
 namespace fupin::import_detail {
 

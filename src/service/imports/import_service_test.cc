@@ -1,4 +1,4 @@
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

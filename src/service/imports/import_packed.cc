@@ -1,5 +1,5 @@
 // Packing a Household and its Members into the import's compact rows, and back.
-#include "service/register/import_packed.h"
+#include "service/imports/import_packed.h"
 
 #include <string>
 #include <string_view>

@@ -6,7 +6,7 @@
 
 #include "common/id_number.h"
 #include "domain/codes.h"
-#include "service/register/generator_impl.h"
+#include "service/generator/generator_impl.h"
 
 namespace fupin::generator_detail {
 

@@ -18,7 +18,7 @@
 // women. When a day is full the birth date moves to the nearest day with a free code, so
 // numbers are distinct across the run; the space from 1900-01-01 to today holds about
 // 45 million people, far above any county. The counters take 4 bytes a day (about 180 kB).
-#include "service/register/generator.h"
+#include "service/generator/generator.h"
 
 #include <algorithm>
 #include <cassert>
@@ -27,7 +27,7 @@
 
 #include "common/money.h"
 #include "domain/codes.h"
-#include "service/register/generator_impl.h"
+#include "service/generator/generator_impl.h"
 
 namespace fupin {
 namespace generator_detail {

@@ -1,4 +1,4 @@
-#include "service/register/generator.h"
+#include "service/generator/generator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-#include "service/register/import_service.h"
+#include "service/imports/import_service.h"
 
-#include "service/register/import_importer.h"
+#include "service/imports/import_importer.h"
 
 namespace fupin {
 namespace import_detail {

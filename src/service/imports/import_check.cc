@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "service/register/import_importer.h"
+#include "service/imports/import_importer.h"
 
 namespace fupin::import_detail {
 

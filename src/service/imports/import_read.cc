@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/id_number.h"
-#include "service/register/import_importer.h"
+#include "service/imports/import_importer.h"
 
 namespace fupin::import_detail {
 
