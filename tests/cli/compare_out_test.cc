@@ -32,22 +32,7 @@ const std::string kDeaths =
 const std::vector<std::string> kHeader = {"编号", "规则", "户编号", "证件号码", "姓名",    "村",
                                           "说明", "状态", "理由",   "名单编号", "发现时间"};
 
-const fs::path& RegisterDb() {
-  static const fs::path path = [] {
-    const fs::path db = ProgramTempDir("fupin_compare_out_test") / "register.db";
-    EXPECT_EQ(RunFupin({"--db", db.string(), "init"}).exit_code, 0);
-    EXPECT_EQ(RunFupin({"--db", db.string(), "regions", "load", "--from",
-                        (kData / "regions.csv").string()})
-                  .exit_code,
-              0);
-    RunResult r =
-        RunFupin({"--db", db.string(), "import", (kData / "compare" / "households.csv").string(),
-                  (kData / "compare" / "members.csv").string()});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return db;
-  }();
-  return path;
-}
+const fs::path& RegisterDb() { return CompareRegisterDb("fupin_compare_out_test"); }
 
 class CompareOutTest : public ::testing::Test {
  protected:
@@ -213,7 +198,9 @@ TEST_F(CompareOutTest, APathThatCannotBeWrittenIsRefusedBeforeAnythingIsStored) 
   ExpectNothingStored();
   // And nothing was left in the scratch folder.
   const fs::path scratch = db_ + "-tmp";
-  if (fs::exists(scratch)) EXPECT_TRUE(fs::is_empty(scratch));
+  if (fs::exists(scratch)) {
+    EXPECT_TRUE(fs::is_empty(scratch));
+  }
 }
 
 }  // namespace

@@ -34,23 +34,7 @@ const std::map<std::string, std::string> kId = {
 };
 const std::string kOutsider = "110101199003070011";  // valid, not in the register
 
-// The regions of tests/data/regions.csv and the register of tests/data/compare/ (once).
-const fs::path& RegisterDb() {
-  static const fs::path path = [] {
-    const fs::path db = ProgramTempDir("fupin_compare_test") / "register.db";
-    EXPECT_EQ(RunFupin({"--db", db.string(), "init"}).exit_code, 0);
-    EXPECT_EQ(RunFupin({"--db", db.string(), "regions", "load", "--from",
-                        (kData / "regions.csv").string()})
-                  .exit_code,
-              0);
-    RunResult r =
-        RunFupin({"--db", db.string(), "import", (kData / "compare" / "households.csv").string(),
-                  (kData / "compare" / "members.csv").string()});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return db;
-  }();
-  return path;
-}
+const fs::path& RegisterDb() { return CompareRegisterDb("fupin_compare_test"); }
 
 class CompareTest : public ::testing::Test {
  protected:
@@ -425,7 +409,9 @@ TEST_F(CompareTest, AComparisonLeavesNothingInTheScratchFolderWhetherItSucceedsO
   RunResult r = Fupin({"compare", "deaths", list, "--as-of", "2027-01-01"});  // after today
   EXPECT_EQ(r.exit_code, 2);
   const fs::path scratch = db_ + "-tmp";
-  if (fs::exists(scratch)) EXPECT_TRUE(fs::is_empty(scratch));
+  if (fs::exists(scratch)) {
+    EXPECT_TRUE(fs::is_empty(scratch));
+  }
   for (const auto& e : fs::directory_iterator(dir_)) {
     EXPECT_FALSE(e.path().filename().string().starts_with("fupin.db-ids.")) << e.path().filename();
   }

@@ -174,6 +174,24 @@ std::string MakeTempDir(const char* prefix) {
   return pattern;
 }
 
+const std::filesystem::path& CompareRegisterDb(const char* prefix) {
+  static const std::filesystem::path path = [prefix] {
+    const std::filesystem::path data(FUPIN_TESTDATA_DIR);
+    const std::filesystem::path db = ProgramTempDir(prefix) / "register.db";
+    EXPECT_EQ(RunFupin({"--db", db.string(), "init"}).exit_code, 0);
+    EXPECT_EQ(RunFupin({"--db", db.string(), "regions", "load", "--from",
+                        (data / "regions.csv").string()})
+                  .exit_code,
+              0);
+    RunResult r =
+        RunFupin({"--db", db.string(), "import", (data / "compare" / "households.csv").string(),
+                  (data / "compare" / "members.csv").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return db;
+  }();
+  return path;
+}
+
 const std::filesystem::path& ProgramTempDir(const char* prefix) {
   static const std::filesystem::path dir = MakeTempDir(prefix);
   static const bool cleanup = [] {

@@ -80,6 +80,9 @@ const std::filesystem::path& ProgramTempDir(const char* prefix);
 // Copies a database: the register file and the files beside it (`-accounts`, the accounts
 // and audit trail; `-audit.key`, the audit key). Aborts the test on failure.
 void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path& to);
+// The regions of tests/data/regions.csv and the register of tests/data/compare/, built on
+// the first call in ProgramTempDir(prefix) (copy it with CopyDatabase before writing).
+const std::filesystem::path& CompareRegisterDb(const char* prefix);
 // A file's bytes ("" when it cannot be read), and a file written with `bytes`.
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, std::string_view bytes);

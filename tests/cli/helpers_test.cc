@@ -18,22 +18,7 @@ using nlohmann::json;
 
 const fs::path kData = fs::path(FUPIN_TESTDATA_DIR);
 
-const fs::path& RegisterDb() {
-  static const fs::path path = [] {
-    const fs::path db = ProgramTempDir("fupin_helpers_test") / "register.db";
-    EXPECT_EQ(RunFupin({"--db", db.string(), "init"}).exit_code, 0);
-    EXPECT_EQ(RunFupin({"--db", db.string(), "regions", "load", "--from",
-                        (kData / "regions.csv").string()})
-                  .exit_code,
-              0);
-    RunResult r =
-        RunFupin({"--db", db.string(), "import", (kData / "compare" / "households.csv").string(),
-                  (kData / "compare" / "members.csv").string()});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return db;
-  }();
-  return path;
-}
+const fs::path& RegisterDb() { return CompareRegisterDb("fupin_helpers_test"); }
 
 const char* kHeader = "户编号,帮扶责任人,工作单位,联系电话\n";
 
