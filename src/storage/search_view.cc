@@ -50,12 +50,6 @@ int32_t NullableCode(std::optional<int> value) {
 
 }  // namespace
 
-int64_t SearchView::PerCapita(int64_t net, int64_t members) {
-  if (members <= 0) return 0;
-  if (net >= 0) return (2 * net + members) / (2 * members);
-  return -((2 * -net + members) / (2 * members));
-}
-
 SearchView::Builder::Builder(std::string stamp) : view_(new SearchView()) {
   view_->stamp_ = std::move(stamp);
   view_->code_offsets_.push_back(0);
@@ -76,7 +70,9 @@ void SearchView::Builder::AddHousehold(int64_t county, std::string_view code, in
   v.monitor_type_.push_back(monitor_type);
   v.monitor_status_.push_back(monitor_status);
   v.size_.push_back(static_cast<int32_t>(member_count));
-  v.per_capita_.push_back(PerCapita(net_income_fen, member_count));
+  // 人均纯收入 by the domain's rule, which the search's SQL computes too.
+  v.per_capita_.push_back(
+      IncomeFigures{Money::FromFen(net_income_fen), Money(), member_count}.PerCapita().fen());
   v.codes_.append(code);
   v.code_offsets_.push_back(static_cast<uint32_t>(v.codes_.size()));
 }

@@ -60,9 +60,6 @@ class SearchView {
   SearchViewMatch Match(const HouseholdQuery& query, const std::vector<std::string>* id_households,
                         const std::vector<HouseholdKey>* assigned) const;
 
-  // Per-capita net income in fen as SqliteStore::SearchHouseholds computes it.
-  static int64_t PerCapita(int64_t net_fen, int64_t member_count);
-
  private:
   SearchView() = default;
   std::string_view Code(uint32_t row) const {
