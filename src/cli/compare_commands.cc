@@ -1,7 +1,5 @@
 // `fupin compare`, `fupin check quality`, `fupin findings list|confirm|dismiss`,
 // `fupin lists` and `fupin user assign|unassign` (spec/compare.md).
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -99,35 +97,6 @@ Status CheckWritable(const std::string& path) {
   return Status::Ok();
 }
 
-// Puts the finished scratch file at `out`: renamed, when the scratch folder (beside the
-// database) is on the same file system; otherwise copied into a new file beside `out` and
-// that renamed into place. Nothing is left at `out`, or beside it, on failure.
-Status PlaceFile(ScratchEntry& entry, const std::string& out) {
-  const std::string from = entry.path();
-  if (entry.MoveTo(out).ok()) return Status::Ok();  // else another file system, most likely
-  std::string temp = out + ".partXXXXXX";
-  const int to = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (to < 0) return CannotWrite(out);
-  bool ok = false;
-  if (const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC); in >= 0) {
-    std::vector<char> buffer(size_t{1} << 20);
-    ok = true;
-    for (;;) {
-      const ssize_t n = ::read(in, buffer.data(), buffer.size());
-      if (n == 0) break;
-      if (n < 0 || ::write(to, buffer.data(), static_cast<size_t>(n)) != n) {
-        ok = false;
-        break;
-      }
-    }
-    ::close(in);
-  }
-  ok = ::fchmod(to, 0644) == 0 && ::close(to) == 0 && ok;
-  if (ok && std::rename(temp.c_str(), out.c_str()) == 0) return Status::Ok();
-  ::unlink(temp.c_str());
-  return CannotWrite(out);
-}
-
 // Writes the report's findings to `out` (.csv or .xlsx) through the scratch folder.
 Status WriteFindingsFile(const Store& store, const CompareReport& r, const std::string& out) {
   const bool csv = out.ends_with(".csv") || out.ends_with(".CSV");
@@ -139,7 +108,7 @@ Status WriteFindingsFile(const Store& store, const CompareReport& r, const std::
     for (const auto& f : r.findings) FUPIN_RETURN_IF_ERROR((*writer)->Write(f));
     FUPIN_RETURN_IF_ERROR((*writer)->Close());
   }
-  return PlaceFile(*entry, out);
+  return entry->MoveTo(out);  // copied when `out` is on another file system
 }
 
 }  // namespace

@@ -135,9 +135,44 @@ void ScratchEntry::Release() {
   fd_ = -1;
 }
 
+namespace {
+
+// Copies the file `from` into a new file beside `to` and renames that into place (mode
+// 0644). Nothing is left beside `to` on failure.
+bool CopyInto(const std::string& from, const std::string& to) {
+  std::string temp = to + ".partXXXXXX";
+  const int out = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (out < 0) return false;
+  bool ok = false;
+  if (const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC); in >= 0) {
+    std::vector<char> buffer(size_t{1} << 20);
+    ok = true;
+    for (;;) {
+      const ssize_t n = ::read(in, buffer.data(), buffer.size());
+      if (n == 0) break;
+      if (n < 0 || ::write(out, buffer.data(), static_cast<size_t>(n)) != n) {
+        ok = false;
+        break;
+      }
+    }
+    ::close(in);
+  }
+  ok = ::fchmod(out, 0644) == 0 && ::close(out) == 0 && ok;
+  if (ok && std::rename(temp.c_str(), to.c_str()) == 0) return true;
+  ::unlink(temp.c_str());
+  return false;
+}
+
+}  // namespace
+
 Status ScratchEntry::MoveTo(const std::string& destination) {
-  if (path_.empty() || std::rename(path_.c_str(), destination.c_str()) != 0) {
-    return Error::Io("无法写入 " + destination, "cannot write " + destination);
+  const Error cannot = Error::Io("无法写入 " + destination, "cannot write " + destination);
+  if (path_.empty()) return cannot;
+  if (std::rename(path_.c_str(), destination.c_str()) != 0) {
+    // A destination on another file system (a file the user named): a copy, and the entry
+    // stays a scratch entry, removed as usual.
+    if (errno != EXDEV || folder_ || !CopyInto(path_, destination)) return cannot;
+    return Status::Ok();
   }
   path_.clear();
   Release();

@@ -49,9 +49,10 @@ class ScratchEntry {
   // any descriptor of the same open file lives, and closing the dup keeps it.
   int fd() const { return fd_; }
 
-  // Renames the entry to `destination` (on the same file system: beside the database) and
-  // gives it up: it is no longer locked or removed by this object. E_IO when the rename
-  // fails; the entry then stays a scratch entry and is removed as usual.
+  // Renames the entry to `destination` and gives it up: it is no longer locked or removed
+  // by this object. A file whose destination is on another file system is copied into a
+  // new file beside `destination`, renamed into place (the entry then stays, and is
+  // removed as usual). E_IO when that fails; nothing is left at or beside `destination`.
   Status MoveTo(const std::string& destination);
 
  private:
