@@ -76,8 +76,6 @@ std::string AssignedTo(int parameter) {
 // Batches of findings at least this large are stored the bulk way (InsertFindings).
 constexpr size_t kBulkRows = 1024;
 constexpr size_t kBulkStatementRows = 128;  // × 16 values, within SQLite's 32,766
-// The memory the index builds of a bulk insert may sort in (KiB): a few million findings.
-constexpr int64_t kSortKiB = 256 * 1024;
 constexpr std::string_view kInsertColumns =
     "id, rule, subject, list_id, county_code, village_code, household_code, id_number, name, "
     "detail, row, status, reason, decided_by, decided_at, created_at";
@@ -434,26 +432,10 @@ class SqliteCompareStore final : public CompareStore {
     return Status::Ok();
   }
 
-  // Creates the indexes with room to sort their keys in memory. SQLite's sorter keeps at most
-  // the page cache's size in memory and spills the rest into temporary files, which
-  // temp_store=MEMORY holds as chunk lists that a merge reads from their start again and
-  // again.
   Status BuildIndexes(const std::vector<std::pair<std::string, std::string>>& indexes) {
-    if (indexes.empty()) return Status::Ok();
-    auto size = db_.Prepare("PRAGMA cache_size");
-    if (!size.ok()) return size.error();
-    auto row = size->Step();
-    if (!row.ok()) return row.error();
-    const int64_t cache_size = *row ? size->Int(0) : -2000;
-    size->Reset();
-    FUPIN_RETURN_IF_ERROR(db_.Exec("PRAGMA cache_size=-" + std::to_string(kSortKiB)));
-    Status s = Status::Ok();
-    for (const auto& index : indexes) {
-      s = db_.Exec(index.second);
-      if (!s.ok()) break;
-    }
-    Status back = db_.Exec("PRAGMA cache_size=" + std::to_string(cache_size));
-    return s.ok() ? back : s;
+    std::vector<std::string> statements;
+    for (const auto& index : indexes) statements.push_back(index.second);
+    return db_.CreateIndexes(statements);
   }
 
   Database& db_;

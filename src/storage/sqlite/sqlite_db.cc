@@ -4,6 +4,7 @@
 
 #include <bit>
 #include <cassert>
+#include <filesystem>
 #include <type_traits>
 #include <utility>
 
@@ -133,8 +134,14 @@ std::string_view Statement::TextView(int column) const {
 Result<Database> Database::Open(const std::string& path, bool create, int busy_timeout_ms) {
   // Memory statistics cost a global mutex around every allocation; nothing reads them.
   // sqlite3_config must come before SQLite initialises, hence the first open.
-  static const bool configured = [] {
+  static const bool configured = [&] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    // Temporary files (the sorter's runs, see CreateIndexes) go beside the database, with
+    // its protection, rather than into /var/tmp; SQLite falls back to /var/tmp should the
+    // directory go away. Set once, before any connection exists: the variable is global.
+    std::error_code error;
+    const auto dir = std::filesystem::absolute(path, error).parent_path();
+    if (!error && !dir.empty()) sqlite3_temp_directory = sqlite3_mprintf("%s", dir.c_str());
     return true;
   }();
   (void)configured;
@@ -156,6 +163,29 @@ Result<Database> Database::Open(const std::string& path, bool create, int busy_t
   out.path_ = path;
   sqlite3_busy_timeout(db, busy_timeout_ms);
   return out;
+}
+
+Status Database::CreateIndexes(const std::vector<std::string>& statements) {
+  if (statements.empty()) return Status::Ok();
+  auto setting = [&](const char* name) -> Result<std::string> {
+    auto s = Prepare(std::string("PRAGMA ") + name);
+    if (!s.ok()) return s.error();
+    auto row = s->Step();
+    if (!row.ok()) return row.error();
+    return *row ? s->Text(0) : std::string();
+  };
+  auto cache_size = setting("cache_size");
+  if (!cache_size.ok()) return cache_size.error();
+  auto temp_store = setting("temp_store");
+  if (!temp_store.ok()) return temp_store.error();
+  auto threads = setting("threads");
+  if (!threads.ok()) return threads.error();
+  // Runs of 8 MB: each sorted on a worker while the next is filled.
+  Status s = Exec("PRAGMA cache_size=-8192; PRAGMA temp_store=FILE; PRAGMA threads=2");
+  for (size_t i = 0; s.ok() && i < statements.size(); ++i) s = Exec(statements[i]);
+  Status back = Exec("PRAGMA cache_size=" + *cache_size + "; PRAGMA temp_store=" + *temp_store +
+                     "; PRAGMA threads=" + *threads);
+  return s.ok() ? back : s;
 }
 
 Database::~Database() {

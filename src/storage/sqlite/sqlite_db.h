@@ -84,6 +84,13 @@ class Database {
 
   Status Exec(const std::string& sql);
   Result<Statement> Prepare(std::string_view sql);
+  // Runs CREATE INDEX statements over many rows the fast way: SQLite's sorter with two
+  // worker threads, sorting runs of a few MB that it spills to temporary files (unlinked
+  // when opened, in the directory of the first database the process opened). Kept in
+  // memory (temp_store=MEMORY, a big cache), the keys are sorted as one linked list on
+  // one thread, and spilled runs are read back from the start at every step of the merge:
+  // 2 to 3 times slower. The connection's settings are restored after.
+  Status CreateIndexes(const std::vector<std::string>& statements);
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
 

@@ -268,8 +268,7 @@ Status SqliteStore::DeferIndexes() {
 Status SqliteStore::RestoreIndexes() {
   std::vector<std::string> indexes = std::move(deferred_indexes_);
   deferred_indexes_.clear();
-  for (const auto& sql : indexes) FUPIN_RETURN_IF_ERROR(db_.Exec(sql));
-  return Status::Ok();
+  return db_.CreateIndexes(indexes);
 }
 
 void SqliteStore::UseWal() {

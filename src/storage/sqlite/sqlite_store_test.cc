@@ -639,5 +639,72 @@ TEST_F(StoreTest, UpdatingAHouseholdIntoAnotherCountyMovesItsRows) {
   EXPECT_EQ(store->FindPerson(1, "620422198001010011")->value_or(""), "H1");
 }
 
+// Database::CreateIndexes sorts with worker threads in runs spilled to temporary files:
+// the keys of 300,000 rows (about 20 MB) take several runs of its 8 MB.
+class BulkIndexTest : public StoreTest {
+ protected:
+  static constexpr int kRows = 300'000;
+
+  sqlite::Database Fill() {
+    auto db = sqlite::Database::Open(path_, true);
+    EXPECT_TRUE(db.ok());
+    EXPECT_TRUE(db->Exec("CREATE TABLE t(a INTEGER, b TEXT); BEGIN").ok());
+    auto insert = db->Prepare("INSERT INTO t(a, b) VALUES (?, ?)");
+    EXPECT_TRUE(insert.ok());
+    for (int i = 0; i < kRows; ++i) {
+      // Keys in an order far from the rows': the sorter does real work.
+      const int k = static_cast<int>((int64_t{i} * 7919) % kRows);
+      insert->Bind(1, k % 1000).Bind(2, "key-" + std::to_string(k) + "-padding-to-forty-bytes");
+      EXPECT_TRUE(insert->Run().ok());
+    }
+    EXPECT_TRUE(db->Exec("COMMIT; PRAGMA cache_size=-1234; PRAGMA temp_store=MEMORY; "
+                         "PRAGMA threads=0")
+                    .ok());
+    return std::move(db).value();
+  }
+
+  static std::string Pragma(sqlite::Database& db, const std::string& sql) {
+    auto s = db.Prepare(sql);
+    EXPECT_TRUE(s.ok());
+    auto row = s->Step();
+    EXPECT_TRUE(row.ok() && *row);
+    return s->Text(0);
+  }
+
+  static void ExpectSettingsBack(sqlite::Database& db) {
+    EXPECT_EQ(Pragma(db, "PRAGMA cache_size"), "-1234");
+    EXPECT_EQ(Pragma(db, "PRAGMA temp_store"), "2");
+    EXPECT_EQ(Pragma(db, "PRAGMA threads"), "0");
+  }
+};
+
+TEST_F(BulkIndexTest, IndexesBuiltInBulkHoldEveryRowInOrderAndTheSettingsComeBack) {
+  sqlite::Database db = Fill();
+  ASSERT_TRUE(
+      db.CreateIndexes({"CREATE INDEX t_a ON t(a)", "CREATE UNIQUE INDEX t_b ON t(b)"}).ok());
+  EXPECT_EQ(Pragma(db, "PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(Pragma(db, "SELECT count(*) FROM t INDEXED BY t_b WHERE b > ''"),
+            std::to_string(kRows));
+  EXPECT_EQ(Pragma(db, "SELECT count(*) FROM t INDEXED BY t_a WHERE a = 7"), "300");
+  EXPECT_EQ(Pragma(db, "SELECT b FROM t INDEXED BY t_b WHERE b > '' ORDER BY b LIMIT 1"),
+            "key-0-padding-to-forty-bytes");
+  ExpectSettingsBack(db);
+}
+
+TEST_F(BulkIndexTest, AUniqueIndexOverDuplicatesFailsAsAConflictAndTheSettingsComeBack) {
+  sqlite::Database db = Fill();
+  auto built = db.CreateIndexes({"CREATE INDEX t_b ON t(b)", "CREATE UNIQUE INDEX t_a ON t(a)"});
+  ASSERT_FALSE(built.ok());
+  EXPECT_EQ(built.error().code, "E_CONFLICT");
+  ExpectSettingsBack(db);
+  // Nothing is left in the folder but the database itself: the sorter's files are unlinked.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 1);
+}
+
 }  // namespace
 }  // namespace fupin
