@@ -20,19 +20,6 @@ Error CannotUse(const std::string& folder) {
   return Error::Io("无法使用临时文件夹 " + folder, "cannot use the scratch folder " + folder);
 }
 
-// The folder, created when missing; refused unless it is a real folder of this user
-// (never a symlink: the name beside the database could have been planted). Mode 0700.
-Result<std::string> EnsureFolder(const std::string& database_path) {
-  const std::string folder = ScratchFolder(database_path);
-  if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) return CannotUse(folder);
-  struct stat st {};
-  if (::lstat(folder.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) {
-    return CannotUse(folder);
-  }
-  if ((st.st_mode & 077) != 0 && ::chmod(folder.c_str(), 0700) != 0) return CannotUse(folder);
-  return folder;
-}
-
 // A lock on the folder itself: shared while an entry is made and locked, exclusive while
 // CleanStale sweeps, so that a sweep never takes an entry made but not yet locked.
 class FolderLock {
@@ -87,18 +74,6 @@ std::vector<std::string> Names(const std::string& folder, bool* ok) {
 }
 
 }  // namespace
-
-bool IsDatabaseFile(const std::string& path) {
-  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
-}
-
-std::string ScratchFolder(const std::string& database_path) {
-  if (IsDatabaseFile(database_path)) return database_path + "-tmp";
-  std::error_code ec;
-  fs::path system = fs::temp_directory_path(ec);
-  if (ec) system = "/tmp";
-  return (system / ("fupin-" + std::to_string(::geteuid()) + "-tmp")).string();
-}
 
 ScratchEntry::ScratchEntry(ScratchEntry&& other) noexcept
     : path_(std::move(other.path_)), fd_(other.fd_), folder_(other.folder_) {
@@ -181,7 +156,7 @@ Status ScratchEntry::MoveTo(const std::string& destination) {
 
 Result<ScratchEntry> NewScratchFile(const std::string& database_path, std::string_view prefix,
                                     std::string_view suffix) {
-  auto folder = EnsureFolder(database_path);
+  auto folder = EnsureScratchFolder(database_path);
   if (!folder.ok()) return folder.error();
   FolderLock shared(*folder, LOCK_SH);
   if (!shared.ok()) return CannotUse(*folder);
@@ -197,7 +172,7 @@ Result<ScratchEntry> NewScratchFile(const std::string& database_path, std::strin
 }
 
 Result<ScratchEntry> NewScratchFolder(const std::string& database_path, std::string_view prefix) {
-  auto folder = EnsureFolder(database_path);
+  auto folder = EnsureScratchFolder(database_path);
   if (!folder.ok()) return folder.error();
   FolderLock shared(*folder, LOCK_SH);
   if (!shared.ok()) return CannotUse(*folder);
@@ -230,7 +205,7 @@ Result<int> CleanStale(const std::string& database_path) {
   const std::string folder = ScratchFolder(database_path);
   struct stat st {};
   if (::lstat(folder.c_str(), &st) != 0 && errno == ENOENT) return removed;
-  auto ensured = EnsureFolder(database_path);  // refuses a folder that is not ours
+  auto ensured = EnsureScratchFolder(database_path);  // refuses a folder that is not ours
   if (!ensured.ok()) return ensured.error();
   FolderLock exclusive(folder, LOCK_EX);
   if (!exclusive.ok()) return CannotUse(folder);

@@ -19,17 +19,9 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/scratch_folder.h"  // IsDatabaseFile, ScratchFolder
 
 namespace fupin {
-
-// Whether `database_path` names a file (not "", ":memory:" or a "file:" URI): only then
-// are the scratch folder and the derived files (the register index, the assessment view)
-// kept beside it.
-bool IsDatabaseFile(const std::string& database_path);
-
-// `<database_path>-tmp`. For a database that is not a file ("", ":memory:", "file:…"), a
-// folder of this user in the system's temporary folder (`fupin-<uid>-tmp`).
-std::string ScratchFolder(const std::string& database_path);
 
 // A file or a folder in the scratch folder, locked while this object lives and removed
 // (a folder with everything in it) when it is destroyed, unless MoveTo took it elsewhere.

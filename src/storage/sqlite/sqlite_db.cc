@@ -2,11 +2,15 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <bit>
 #include <cassert>
 #include <filesystem>
+#include <mutex>
 #include <type_traits>
 #include <utility>
+
+#include "common/scratch_folder.h"
 
 namespace fupin::sqlite {
 
@@ -134,14 +138,8 @@ std::string_view Statement::TextView(int column) const {
 Result<Database> Database::Open(const std::string& path, bool create, int busy_timeout_ms) {
   // Memory statistics cost a global mutex around every allocation; nothing reads them.
   // sqlite3_config must come before SQLite initialises, hence the first open.
-  static const bool configured = [&] {
+  static const bool configured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    // Temporary files (the sorter's runs, see CreateIndexes) go beside the database, with
-    // its protection, rather than into /var/tmp; SQLite falls back to /var/tmp should the
-    // directory go away. Set once, before any connection exists: the variable is global.
-    std::error_code error;
-    const auto dir = std::filesystem::absolute(path, error).parent_path();
-    if (!error && !dir.empty()) sqlite3_temp_directory = sqlite3_mprintf("%s", dir.c_str());
     return true;
   }();
   (void)configured;
@@ -165,6 +163,27 @@ Result<Database> Database::Open(const std::string& path, bool create, int busy_t
   return out;
 }
 
+namespace {
+
+std::atomic<bool> temporary_files_in_scratch{false};
+
+}  // namespace
+
+bool UseScratchFolderForTemporaryFiles(const std::string& database_path) {
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    if (!IsDatabaseFile(database_path)) return;
+    auto folder = EnsureScratchFolder(database_path);
+    if (!folder.ok()) return;
+    std::error_code error;
+    const std::string absolute = std::filesystem::absolute(*folder, error).string();
+    if (error) return;
+    sqlite3_temp_directory = sqlite3_mprintf("%s", absolute.c_str());
+    temporary_files_in_scratch = sqlite3_temp_directory != nullptr;
+  });
+  return temporary_files_in_scratch;
+}
+
 Status Database::CreateIndexes(const std::vector<std::string>& statements) {
   if (statements.empty()) return Status::Ok();
   auto setting = [&](const char* name) -> Result<std::string> {
@@ -180,8 +199,11 @@ Status Database::CreateIndexes(const std::vector<std::string>& statements) {
   if (!temp_store.ok()) return temp_store.error();
   auto threads = setting("threads");
   if (!threads.ok()) return threads.error();
-  // Runs of 8 MB: each sorted on a worker while the next is filled.
-  Status s = Exec("PRAGMA cache_size=-8192; PRAGMA temp_store=FILE; PRAGMA threads=2");
+  // Runs of 8 MB, each sorted on a worker while the next is filled. Without the scratch
+  // folder for its files, the sort stays in memory, in one run.
+  Status s = Exec(temporary_files_in_scratch
+                      ? "PRAGMA cache_size=-8192; PRAGMA temp_store=FILE; PRAGMA threads=2"
+                      : "PRAGMA cache_size=-262144; PRAGMA threads=2");
   for (size_t i = 0; s.ok() && i < statements.size(); ++i) s = Exec(statements[i]);
   Status back = Exec("PRAGMA cache_size=" + *cache_size + "; PRAGMA temp_store=" + *temp_store +
                      "; PRAGMA threads=" + *threads);

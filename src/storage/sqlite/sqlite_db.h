@@ -86,10 +86,10 @@ class Database {
   Result<Statement> Prepare(std::string_view sql);
   // Runs CREATE INDEX statements over many rows the fast way: SQLite's sorter with two
   // worker threads, sorting runs of a few MB that it spills to temporary files (unlinked
-  // when opened, in the directory of the first database the process opened). Kept in
-  // memory (temp_store=MEMORY, a big cache), the keys are sorted as one linked list on
-  // one thread, and spilled runs are read back from the start at every step of the merge:
-  // 2 to 3 times slower. The connection's settings are restored after.
+  // when opened, in the scratch folder: UseScratchFolderForTemporaryFiles). Kept in memory
+  // (temp_store=MEMORY, a big cache), the keys are sorted as one linked list on one
+  // thread, and spilled runs are read back from the start at every step of the merge: 2
+  // to 3 times slower. The connection's settings are restored after.
   Status CreateIndexes(const std::vector<std::string>& statements);
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
@@ -98,6 +98,13 @@ class Database {
   sqlite3* db_ = nullptr;
   std::string path_;
 };
+
+// SQLite's own temporary files (the sorter's runs of CreateIndexes) go into the scratch
+// folder of `database_path` (common/scratch_folder.h: mode 0700, this user's), never into
+// /var/tmp. Set once per process, by the first database opened, before its connection
+// exists (SQLite's setting is global). False when that folder cannot be used (or the
+// database is not a file): CreateIndexes then sorts in memory.
+bool UseScratchFolderForTemporaryFiles(const std::string& database_path);
 
 // The error for the connection's last failure, with `what` for context: E_CONFLICT for a
 // constraint, E_BUSY for SQLITE_BUSY/SQLITE_LOCKED, E_DATABASE otherwise.

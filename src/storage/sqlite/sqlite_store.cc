@@ -314,6 +314,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::O
   const bool create = mode == Store::OpenMode::kCreate;
   auto db = Database::Open(path, create, options.busy_timeout_ms);
   if (!db.ok()) return db.error();
+  // Before any other thread uses SQLite: the CLI and the server open their store first.
+  sqlite::UseScratchFolderForTemporaryFiles(path);
   auto store = std::make_unique<SqliteStore>(std::move(db).value(), options);
   if (Status s = store->Configure(); !s.ok()) return s.error();
   if (!create) {

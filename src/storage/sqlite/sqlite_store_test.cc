@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -646,6 +647,9 @@ class BulkIndexTest : public StoreTest {
   static constexpr int kRows = 300'000;
 
   sqlite::Database Fill() {
+    // Each test runs in a process of its own (gtest_discover_tests): this is the first
+    // database it opens, as `fupin` opens its register first.
+    EXPECT_TRUE(sqlite::UseScratchFolderForTemporaryFiles(path_));
     auto db = sqlite::Database::Open(path_, true);
     EXPECT_TRUE(db.ok());
     EXPECT_TRUE(db->Exec("CREATE TABLE t(a INTEGER, b TEXT); BEGIN").ok());
@@ -697,13 +701,17 @@ TEST_F(BulkIndexTest, AUniqueIndexOverDuplicatesFailsAsAConflictAndTheSettingsCo
   ASSERT_FALSE(built.ok());
   EXPECT_EQ(built.error().code, "E_CONFLICT");
   ExpectSettingsBack(db);
-  // Nothing is left in the folder but the database itself: the sorter's files are unlinked.
-  int files = 0;
+  // Nothing is left but the database and its empty scratch folder (mode 0700), where the
+  // sorter's files were, unlinked as soon as made.
+  std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-    (void)entry;
-    ++files;
+    names.push_back(entry.path().filename().string());
   }
-  EXPECT_EQ(files, 1);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"t.db", "t.db-tmp"}));
+  EXPECT_TRUE(std::filesystem::is_empty(path_ + "-tmp"));
+  EXPECT_EQ(std::filesystem::status(path_ + "-tmp").permissions(),
+            std::filesystem::perms::owner_all);
 }
 
 }  // namespace
