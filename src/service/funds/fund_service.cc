@@ -317,7 +317,9 @@ Result<FundProgress> Progress(Store& store, const PolicySet& policy, const Calle
   p.allocation_ratio = FourDecimals(p.allocated_fen, p.funds_fen);
   const Ratio& min = policy.For(region).funds.min_spending_ratio;
   p.min_spending_ratio = min.ToString();
-  p.meets = p.funds_fen > 0 && !min.Exceeds(p.disbursed_fen, p.funds_fen);
+  // disbursed ÷ funds ≥ micros ÷ 1,000,000, in integers.
+  p.meets = p.funds_fen > 0 && static_cast<__int128>(p.disbursed_fen) * 1000000 >=
+                                   static_cast<__int128>(min.micros) * p.funds_fen;
   return p;
 }
 
