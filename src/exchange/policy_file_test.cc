@@ -129,8 +129,8 @@ TEST(LoadPolicyTest, AMissingFileIsAnIoError) {
 TEST(PolicySetTest, AProvinceMayRaiseTheSpendingRatioOfItsFunds) {
   auto set = WithLayer("[override.\"6204\"]\nfunds = { min_spending_ratio = 0.95 }\n");
   ASSERT_TRUE(set.ok()) << set.error().en;
-  EXPECT_EQ(set->For(RegionCode::FromInt(620422)).funds.min_spending_ratio.micros, 950000);
-  EXPECT_EQ(set->For(RegionCode::FromInt(620102)).funds.min_spending_ratio.micros, 900000);
+  EXPECT_EQ(set->For(RegionCode::FromInt(620422000000)).funds.min_spending_ratio.micros, 950000);
+  EXPECT_EQ(set->For(RegionCode::FromInt(620102000000)).funds.min_spending_ratio.micros, 900000);
 }
 
 TEST(PolicySetTest, ASpendingRatioAboveOneIsRefused) {
