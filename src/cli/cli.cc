@@ -308,7 +308,7 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
     }
   }
   for (const char* section :
-       {"exit", "village_exit", "county_exit", "monitoring", "procedures", "compare"}) {
+       {"exit", "village_exit", "county_exit", "monitoring", "procedures", "compare", "funds"}) {
     for (const auto& [key, value] : doc[section].items()) {
       line((std::string(section) + "." + key).c_str(), value);
     }
@@ -554,6 +554,7 @@ int RunCli(int argc, char** argv) {
   CompareCommands compare(app, g);
   CaseCommands cases(app, g);
   HelperCommands helpers(app, g);
+  FundCommands funds(app, g);
 
   try {
     app.parse(argc, argv);
@@ -573,6 +574,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = compare.Run()) return *code;
   if (auto code = cases.Run()) return *code;
   if (auto code = helpers.Run()) return *code;
+  if (auto code = funds.Run()) return *code;
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

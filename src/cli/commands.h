@@ -98,6 +98,28 @@ class HelperCommands {
   bool dry_run_ = false;
 };
 
+// `fupin funds add|allocate|disburse|list|progress` (funds_commands.cc): the funds ledger
+// (扶贫资金, spec/funds.md), written as "cli".
+class FundCommands {
+ public:
+  FundCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int Add() const;
+  int Allocate() const;
+  int Disburse() const;
+  int List() const;
+  int Progress() const;
+
+  Globals& g_;
+  CLI::App *add_, *allocate_, *disburse_, *list_, *progress_;
+  std::string level_, kind_, region_, amount_, name_, household_, date_, voucher_, as_of_;
+  int year_ = 0;
+  int64_t fund_ = 0, project_ = 0, allocation_ = 0;
+  bool allocations_ = false, disbursements_ = false;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

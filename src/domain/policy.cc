@@ -72,6 +72,7 @@ const std::vector<KeySpec>& Schema() {
         {"monitor_working_days", Type::kBool, {}},
         {"require_evidence", Type::kBool, {}}}},
       {"compare", Type::kSection, {{"vehicle_price", Type::kMoney, {}}}},
+      {"funds", Type::kSection, {{"min_spending_ratio", Type::kRatio, {}}}},
   };
   return schema;
 }
@@ -315,6 +316,7 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   p->procedures.monitor_working_days = at("procedures", "monitor_working_days").integer != 0;
   p->procedures.require_evidence = at("procedures", "require_evidence").integer != 0;
   p->compare.vehicle_price = *ToMoney(at("compare", "vehicle_price"), "");
+  p->funds.min_spending_ratio = *ToRatio(at("funds", "min_spending_ratio"), "");
   return p;
 }
 

@@ -84,6 +84,9 @@ struct Policy {
   struct {
     Money vehicle_price;
   } compare;
+  struct {                     // spec/funds.md
+    Ratio min_spending_ratio;  // 资金支出进度 meets the rule at or above this
+  } funds;
   // Where each yearly table was last written, for the "no line for year" message.
   std::string poverty_line_source, monitoring_line_source;
 

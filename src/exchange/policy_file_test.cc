@@ -28,6 +28,7 @@ TEST(NationalPolicyTest, HasEveryKeyOfTheSpec) {
   EXPECT_EQ(p.monitoring.rigid_expense_ratio.micros, 400000);
   EXPECT_EQ(p.monitoring.medical_alert_other, Money::FromYuan(20000));
   EXPECT_EQ(p.compare.vehicle_price, Money::FromYuan(30000));
+  EXPECT_EQ(p.funds.min_spending_ratio.micros, 900000);
   EXPECT_EQ(p.west_provinces.size(), 12u);
 }
 
@@ -123,6 +124,20 @@ TEST(LoadPolicyTest, AMissingFileIsAnIoError) {
   auto set = LoadPolicy("/nonexistent/policy.toml");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().code, "E_IO");
+}
+
+TEST(PolicySetTest, AProvinceMayRaiseTheSpendingRatioOfItsFunds) {
+  auto set = WithLayer("[override.\"6204\"]\nfunds = { min_spending_ratio = 0.95 }\n");
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  EXPECT_EQ(set->For(RegionCode::FromInt(620422000000)).funds.min_spending_ratio.micros, 950000);
+  EXPECT_EQ(set->For(RegionCode::FromInt(620102000000)).funds.min_spending_ratio.micros, 900000);
+}
+
+TEST(PolicySetTest, ASpendingRatioAboveOneIsRefused) {
+  auto set = WithLayer("[funds]\nmin_spending_ratio = 1.5\n");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().code, "E_POLICY");
+  EXPECT_NE(set.error().en.find("funds.min_spending_ratio"), std::string::npos) << set.error().en;
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "storage/care_store.h"
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
+#include "storage/fund_store.h"
 #include "storage/helper_store.h"
 
 namespace fupin {
@@ -298,6 +299,8 @@ class Store {
   virtual CareStore& care() = 0;
   // Helpers (帮扶责任人), their assignments and the village work teams, on the same connection.
   virtual HelperStore& helpers() = 0;
+  // The funds ledger (扶贫资金: funds, allocations, disbursements), on the same connection.
+  virtual FundStore& funds() = 0;
 
   // Changes with every committed change of households, members or the region aggregates:
   // "<database id>:<generation>",

@@ -304,6 +304,7 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
                 {"monitor_working_days", p.procedures.monitor_working_days},
                 {"require_evidence", p.procedures.require_evidence}}},
               {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
+              {"funds", {{"min_spending_ratio", p.funds.min_spending_ratio.ToString()}}},
               {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
                                     (monitoring.ok() && monitoring->earlier))}};
 }

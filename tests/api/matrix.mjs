@@ -88,11 +88,13 @@ export const MATRIX_USERS = USERS.filter((u) => !['lockme', 'disableme', 'passwd
 // helpers, assigning them and the village work teams (kManageHelpers), `users` managing
 // the accounts of one's region (kManageUsers, admins only), `cases` opening and
 // moving cases (办件, spec/procedures.md; each step at its level: see `refuse` in the rows).
+// `funds` is recording funds received (kRecordFunds, spec/funds.md), `allocate` allocating
+// them to households and disbursing them (kAllocateFunds).
 // ID numbers and phones are masked for the roles in MASKED.
 export const PERMISSIONS = {
-  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers', 'cases', 'users'],
-  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care', 'helpers', 'cases'],
-  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care', 'helpers', 'cases'],
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers', 'cases', 'users', 'funds', 'allocate'],
+  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care', 'helpers', 'cases', 'funds', 'allocate'],
+  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care', 'helpers', 'cases', 'allocate'],
   village_operator: ['read', 'write', 'assess', 'export', 'care', 'helpers', 'cases'],
   helper: ['read', 'assess', 'care'],
   department: ['read', 'compare'],
@@ -620,6 +622,57 @@ export const ENDPOINTS = [
         ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water']);
     },
   },
+  // ---- the funds ledger (issue 14, spec/funds.md: funds, allocations, disbursements) ----
+  // Root records a fund of the target's county (and allocates it to the target household)
+  // for each request; the caller allocates or pays from it.
+  {
+    method: 'POST', path: '/api/v1/funds', perm: 'funds', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({
+      body: { level: '县', kind: '财政衔接推进乡村振兴补助资金', year: 2026, region: target.region, amount: '1000.00', name: '县级第一批' },
+    }),
+    check: (res, { assert, user, target }) => {
+      const f = res.body.data;
+      assert.deepEqual([f.level, f.amount, f.left, f.region, f.created_by], ['县', '1000.00', '1000.00', target.region.padEnd(12, '0'), user.name]);
+    },
+  },
+  ...['/api/v1/funds', '/api/v1/allocations', '/api/v1/disbursements'].map((path) => ({
+    method: 'GET', path, perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ query: { region: target.region } }),
+    check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
+  })),
+  {
+    method: 'GET', path: '/api/v1/funds/progress', perm: 'read', ok: 200, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: ({ target }) => ({ query: { region: target.region, year: 2026, as_of: '2026-06-30' } }),
+    check: (res, { assert }) => {
+      assert.match(res.body.data.ratio, /^\d\.\d{4}$/);
+      assert.equal(typeof res.body.data.meets, 'boolean');
+    },
+  },
+  {
+    method: 'POST', path: '/api/v1/allocations', perm: 'allocate', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+    build: async ({ srv, target }) => ({
+      body: { fund_id: await fundOf(srv, target), household_code: target.household, amount: '100.00' },
+    }),
+    check: (res, { assert, user, target }) => {
+      const a = res.body.data;
+      assert.deepEqual([a.household_code, a.amount, a.region, a.created_by], [target.household, '100.00', target.village, user.name]);
+    },
+  },
+  {
+    method: 'POST', path: '/api/v1/disbursements', perm: 'allocate', ok: 201, scoped: true,
+    outside: [404, 'E_NOT_FOUND'],
+    build: async ({ srv, target }) => ({
+      body: { allocation_id: await allocationOf(srv, target), amount: '10.00', date: '2026-06-01', voucher: '记-06-001' },
+    }),
+    check: (res, { assert, user }) => {
+      const d = res.body.data;
+      assert.deepEqual([d.amount, d.date, d.voucher, d.created_by], ['10.00', '2026-06-01', '记-06-001', user.name]);
+    },
+  },
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
@@ -640,4 +693,24 @@ export function fillPath(template, params = {}) {
     if (!(k in params)) throw new Error(`no value for {${k}} in ${template}`);
     return encodeURIComponent(params[k]);
   });
+}
+
+// ---- the funds ledger (issue 14): what root records for the rows above ----
+async function asRootFunds(srv, pathname, body) {
+  const { api } = await import('./server.mjs');
+  const res = await api(srv, 'POST', pathname, { token: await srv.token('root'), body });
+  if (res.status !== 201) throw new Error(`root POST ${pathname}: ${res.text.slice(0, 300)}`);
+  return res.body.data.id;
+}
+// A new fund of 1000 yuan received by the county of the target's village.
+function fundOf(srv, target) {
+  return asRootFunds(srv, '/api/v1/funds', {
+    level: '中央', kind: '中央财政专项扶贫资金', year: 2026, region: target.village.slice(0, 6), amount: '1000.00', name: '测试资金',
+  });
+}
+// A new allocation of 100 yuan of such a fund to the target household, or a number no
+// allocation has for a missing household.
+async function allocationOf(srv, target) {
+  if (target.household.startsWith('HNOSUCH')) return 99999999;
+  return asRootFunds(srv, '/api/v1/allocations', { fund_id: await fundOf(srv, target), household_code: target.household, amount: '100.00' });
 }

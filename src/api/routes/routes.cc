@@ -50,6 +50,7 @@ Routes AllRoutes() {
   AddAttachmentRoutes(routes);
   AddHelperRoutes(routes);
   AddUserRoutes(routes);
+  AddFundRoutes(routes);
   return routes;
 }
 

@@ -72,6 +72,7 @@ void AddMeasureRoutes(Routes& routes);     // routes/measures.cc: measures, visi
 void AddAttachmentRoutes(Routes& routes);  // routes/attachments.cc
 void AddHelperRoutes(Routes& routes);  // routes/helpers.cc: helpers, their households, work teams
 void AddUserRoutes(Routes& routes);    // routes/users.cc: user administration (admins)
+void AddFundRoutes(Routes& routes);    // routes/funds.cc: funds, allocations, disbursements
 
 // Every route of the API.
 Routes AllRoutes();

@@ -140,10 +140,12 @@ bool RoleMay(Role role, Permission p) {
     case Role::kCountyAdmin:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
              p == P::kExport || p == P::kCompare || p == P::kDecideFindings ||
-             p == P::kAssignHelpers || p == P::kRecordAssistance || p == P::kManageHelpers;
+             p == P::kAssignHelpers || p == P::kRecordAssistance || p == P::kManageHelpers ||
+             p == P::kRecordFunds || p == P::kAllocateFunds;
     case Role::kTownshipOperator:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kImport || p == P::kAssess ||
-             p == P::kExport || p == P::kRecordAssistance || p == P::kManageHelpers;
+             p == P::kExport || p == P::kRecordAssistance || p == P::kManageHelpers ||
+             p == P::kAllocateFunds;
     case Role::kVillageOperator:
       return p == P::kRead || p == P::kWriteHousehold || p == P::kAssess || p == P::kExport ||
              p == P::kRecordAssistance || p == P::kManageHelpers;

@@ -50,6 +50,8 @@ enum class Permission {
   kRecordAssistance,
   kAssignHelpers,  // assign helper accounts (帮扶责任人) to households (`fupin user assign`)
   kManageHelpers,  // add and change helpers as people, assign them, and the work teams
+  kRecordFunds,    // record funds received (扶贫资金, spec/funds.md): county offices and admins
+  kAllocateFunds,  // allocate funds to households and disburse them (and township offices)
 };
 bool RoleMay(Role role, Permission permission);
 // ID numbers and phones are masked for viewer, auditor and department (spec/api.md).

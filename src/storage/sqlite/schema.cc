@@ -415,6 +415,56 @@ constexpr std::string_view kMigrationMonitoredIndex = R"sql(
 CREATE INDEX households_monitored ON households(village_code) WHERE monitor_status = 1;
 )sql";
 
+// The funds ledger (issue 14, spec/funds.md): funds received by a region for a year, their
+// allocations — to a household (直补到户: county_code + household_code) or to a project
+// (project_id, once the project library exists) — and the disbursements of each
+// allocation. Amounts in fen; level 1 中央, 2 省, 3 市, 4 县. region_code of an allocation
+// is where the money went (the household's village). The spending progress of a region
+// and year reads funds by (year, region_code), allocations by fund, disbursements by
+// allocation and date.
+constexpr std::string_view kMigrationFunds = R"sql(
+CREATE TABLE funds (
+  id INTEGER PRIMARY KEY,
+  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 4),
+  kind TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  region_code INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  name TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX funds_year_region ON funds(year, region_code);
+CREATE INDEX funds_region ON funds(region_code);
+
+CREATE TABLE fund_allocations (
+  id INTEGER PRIMARY KEY,
+  fund_id INTEGER NOT NULL REFERENCES funds(id),
+  county_code INTEGER,
+  household_code TEXT,
+  project_id INTEGER,
+  region_code INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  CHECK ((household_code IS NULL) <> (project_id IS NULL))
+);
+CREATE INDEX fund_allocations_fund ON fund_allocations(fund_id);
+CREATE INDEX fund_allocations_region ON fund_allocations(region_code);
+CREATE INDEX fund_allocations_household ON fund_allocations(county_code, household_code);
+
+CREATE TABLE fund_disbursements (
+  id INTEGER PRIMARY KEY,
+  allocation_id INTEGER NOT NULL REFERENCES fund_allocations(id),
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  date TEXT NOT NULL,
+  voucher TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX fund_disbursements_allocation ON fund_disbursements(allocation_id, date);
+)sql";
+
 constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigration2,
                                             kMigration3,
@@ -425,7 +475,8 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationCases,
                                             kMigrationCare,
                                             kMigrationHelpers,
-                                            kMigrationMonitoredIndex};
+                                            kMigrationMonitoredIndex,
+                                            kMigrationFunds};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no
