@@ -2,7 +2,7 @@
 export default {
   'zh-CN': {
     funds: {
-      title: '扶贫资金', region: '区划代码（默认本辖区）', year: '年度',
+      title: '扶贫资金', region: '区划代码（默认本辖区）', refused: '{code}：{message}', year: '年度',
       progress: '资金支出进度', asOf: '截至 {date}', funds: '资金总额', allocated: '已分配', disbursed: '已支出', left: '未分配',
       ratio: '支出进度', allocationRatio: '分配率', meets: '达到支出进度要求（不低于 {min}）', misses: '未达到支出进度要求（应不低于 {min}）',
       noFunds: '本区划该年度没有登记资金',
@@ -28,7 +28,7 @@ export default {
   },
   en: {
     funds: {
-      title: 'Poverty alleviation funds', region: 'Region code (default: yours)', year: 'Year',
+      title: 'Poverty alleviation funds', region: 'Region (default: yours)', refused: '{code}: {message}', year: 'Year',
       progress: 'Spending progress', asOf: 'as of {date}', funds: 'Funds', allocated: 'Allocated', disbursed: 'Disbursed', left: 'Left',
       ratio: 'Spent', allocationRatio: 'Allocated share', meets: 'Meets the spending rule (at least {min})', misses: 'Does not meet the spending rule (at least {min})',
       noFunds: 'No funds recorded for this region and year',
@@ -39,7 +39,7 @@ export default {
       showAll: 'All allocations', household: 'Household', project: 'Project', allocRegion: 'Went to', createdBy: 'Recorded by', createdAt: 'Recorded at',
       allocate: 'Allocate to a household', allocateHint: 'Fund {id} has {left} yuan left', allocatedOk: '{amount} yuan allocated to {household}',
       details: 'Details', pay: 'Pay', payments: 'Payments of allocation {id} ({household})', date: 'Date paid', voucher: 'Voucher no.',
-      paid: 'Payment of {amount} yuan recorded', pick: 'Click a fund for its allocations, and an allocation’s “Details” for its payments',
+      paid: 'Payment of {amount} yuan recorded', pick: 'Click a fund for its allocations, and Details on an allocation for its payments',
       required: 'Please fill in every field',
       hints: {
         E_OVER_FUND: 'The amount is more than the fund has left to allocate: nothing was allocated. Lower the amount or use another fund.',
