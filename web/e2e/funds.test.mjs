@@ -1,8 +1,9 @@
 // The funds ledger (扶贫资金) in the browser: a county office records a fund, allocates part
 // of it to a household of the village, pays part of that, and sees the spending progress
 // go from missing the rule to meeting it; an allocation over what the fund has left shows
-// E_OVER_FUND's message and changes nothing; the village reads what went to its households
-// but sees none of the forms. The server's clock is 2026-06-30 (harness), so the payment
+// E_OVER_FUND's message and changes nothing; the township, which does not see the county's
+// fund in its list, allocates from it by number; the village reads what went to its
+// households but sees none of the forms. The server's clock is 2026-06-30 (harness), so the payment
 // is dated before it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -101,6 +102,18 @@ test('a county office records, allocates and pays a fund and the progress follow
   assert.match(await text(page, 'progress-verdict'), /^达到支出进度要求（不低于 90%）$/);
   assert.doesNotMatch(await page.getAttribute('[data-test=progress]', 'class'), /misses/);
   await shot(page, 'funds-county');
+  await page.context().close();
+
+  // The township does not see the county's fund in its list, but allocates from it by number.
+  page = await signIn(browser, server.base, 'township');
+  await page.goto(`${server.base}/funds`);
+  await page.waitForSelector('[data-test=allocate-form]');
+  assert.equal(await page.$('[data-test=fund-form]'), null, 'a township records no fund');
+  await page.fill('[data-test=allocate-fund]', fundId);
+  await page.fill('[data-test=allocate-household]', household);
+  await page.fill('[data-test=allocate-amount]', '100.00');
+  await page.click('[data-test=allocate-submit]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=allocations] .el-table__body tr').length === 2);
   await page.context().close();
 
   // The village reads what went to its household and its payment, and has no form.

@@ -84,14 +84,28 @@ describe('the funds screen', () => {
     expect(error).toContain('最多两位小数');
   });
 
-  it('allocates from the fund picked and explains E_OVER_FUND when it is more than the fund has left', async () => {
+  it('allocates from a fund given by its number when none is picked (a township and a county fund)', async () => {
+    api.allocate.mockResolvedValue({ id: 8 });
+    const wrapper = mountAs('township_operator');
+    await flushPromises();
+    for (const [name, value] of [['allocate-fund', '12'], ['allocate-household', 'H2210120500001'], ['allocate-amount', '100.00']]) {
+      await wrapper.find(`input[data-test=${name}], [data-test=${name}] input`).setValue(value);
+    }
+    await wrapper.find('[data-test=allocate-form]').trigger('submit');
+    await flushPromises();
+    expect(api.allocate).toHaveBeenCalledWith({ fund_id: '12', household_code: 'H2210120500001', amount: '100.00' });
+    expect(wrapper.find('[data-test=allocate-error]').exists()).toBe(false);
+  });
+
+  it('allocates from the fund picked, or one given by number, and explains E_OVER_FUND when it is more than the fund has left', async () => {
     api.allocate.mockRejectedValue(new ApiError(422, 'E_OVER_FUND', '分配金额 400.01 元超过资金 3 的剩余额度 400.00 元'));
     const wrapper = mountAs('township_operator');
     await flushPromises();
-    expect(wrapper.find('[data-test=allocate-form]').exists()).toBe(false);
+    expect(wrapper.find('[data-test=allocate-fund]').exists()).toBe(true);
     await wrapper.find('[data-test=fund-3]').trigger('click');
     await flushPromises();
     expect(api.listAllocations).toHaveBeenLastCalledWith({ region: '', fund_id: 3 });
+    expect(wrapper.find('[data-test=allocate-fund]').exists()).toBe(false);
     await wrapper.find('[data-test=allocate-household] input, input[data-test=allocate-household]').setValue('h2210120500001');
     await wrapper.find('[data-test=allocate-amount] input, input[data-test=allocate-amount]').setValue('400.01');
     await wrapper.find('[data-test=allocate-form]').trigger('submit');
