@@ -131,4 +131,22 @@ describe('the funds screen', () => {
     expect(wrapper.find('[data-test=allocate-form]').exists()).toBe(false);
     expect(wrapper.find('[data-test=pay-form]').exists()).toBe(false);
   });
+
+  it('pays an allocation and explains E_OVER_ALLOCATION when it is more than the allocation has left', async () => {
+    api.listAllocations.mockResolvedValue([{ id: 5, fund_id: 3, household_code: 'H1', project_id: null, region: '620422101205', amount: '600.00' }]);
+    api.listDisbursements.mockResolvedValue([]);
+    api.disburse.mockRejectedValue(new ApiError(422, 'E_OVER_ALLOCATION', '支付金额 600.01 元超过分配 5 的未付余额 600.00 元'));
+    const wrapper = mountAs('county_admin');
+    await flushPromises();
+    await wrapper.find('[data-test=allocation-5]').trigger('click');
+    await flushPromises();
+    await wrapper.find('[data-test=pay-amount] input, input[data-test=pay-amount]').setValue('600.01');
+    await wrapper.find('[data-test=pay-voucher] input, input[data-test=pay-voucher]').setValue('记-01');
+    await wrapper.find('[data-test=pay-form]').trigger('submit');
+    await flushPromises();
+    expect(api.disburse).toHaveBeenCalledWith({ allocation_id: 5, amount: '600.01', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), voucher: '记-01' });
+    const error = wrapper.find('[data-test=pay-error]').text();
+    expect(error).toContain('E_OVER_ALLOCATION：支付金额 600.01 元超过分配 5 的未付余额 600.00 元');
+    expect(error).toContain('没有登记任何支付');
+  });
 });
