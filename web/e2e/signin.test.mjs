@@ -22,11 +22,11 @@ after(async () => {
 
 // The menus each role sees (of the screens built so far: a menu appears with its screen).
 const MENUS = {
-  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers'],
-  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers'],
-  helper: ['dashboard', 'mine', 'register', 'assessments', 'crosscheck', 'cases', 'helpers'],
-  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'audit'],
-  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'audit', 'users'],
+  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds'],
+  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds'],
+  helper: ['dashboard', 'mine', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds'],
+  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'audit'],
+  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'audit', 'users'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {

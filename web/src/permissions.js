@@ -1,10 +1,11 @@
 // What each role may do (the server's service/accounts/auth_service.cc RoleMay), to show
 // only the menus a role can use. The server checks every request itself; this only hides
-// what would be refused.
+// what would be refused. The funds ledger: record_funds (kRecordFunds, 登记资金) and
+// allocate_funds (kAllocateFunds, 分配到户 and 支付).
 export const PERMISSIONS = {
-  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers', 'cases', 'users'],
-  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care', 'helpers', 'cases'],
-  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care', 'helpers', 'cases'],
+  admin: ['read', 'write', 'import', 'assess', 'export', 'audit', 'compare', 'decide', 'care', 'helpers', 'cases', 'users', 'record_funds', 'allocate_funds'],
+  county_admin: ['read', 'write', 'import', 'assess', 'export', 'compare', 'decide', 'care', 'helpers', 'cases', 'record_funds', 'allocate_funds'],
+  township_operator: ['read', 'write', 'import', 'assess', 'export', 'care', 'helpers', 'cases', 'allocate_funds'],
   village_operator: ['read', 'write', 'assess', 'export', 'care', 'helpers', 'cases'],
   helper: ['read', 'assess', 'care', 'mine'],
   department: ['read', 'compare'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { levelOf, MASKED_ROLES, may } from './permissions';
+import { levelOf, MASKED_ROLES, may, PERMISSIONS } from './permissions';
 
 describe('permissions', () => {
   it('lets each role use only what the server lets it do', () => {
@@ -11,6 +11,12 @@ describe('permissions', () => {
     expect(may('viewer', 'write')).toBe(false);
     expect(may('admin', 'users')).toBe(true);
     expect(may('county_admin', 'users')).toBe(false);
+  });
+  it('lets county offices record funds and county and township offices allocate and pay, as the server does', () => {
+    const roles = Object.keys(PERMISSIONS);
+    expect(roles.filter((r) => may(r, 'record_funds'))).toEqual(['admin', 'county_admin']);
+    expect(roles.filter((r) => may(r, 'allocate_funds'))).toEqual(['admin', 'county_admin', 'township_operator']);
+    expect(roles.filter((r) => !may(r, 'read'))).toEqual([]);
   });
   it('needs no permission for a menu without one, and none for an unknown role', () => {
     expect(may('viewer', undefined)).toBe(true);

@@ -7,7 +7,7 @@ export default {
   menu: {
     dashboard: 'Home', register: 'Register', imports: 'Import', assessments: 'Assessments', crosscheck: 'Cross-check',
     procedures: 'Procedures', worklist: 'My worklist', cases: 'Cases', helpers: 'Helpers', mine: 'My households',
-    audit: 'Audit trail', users: 'Users',
+    audit: 'Audit trail', users: 'Users', funds: 'Funds',
   },
   common: {
     search: 'Search', reset: 'Reset', loading: 'Loading…', empty: 'Nothing here', retry: 'Retry', save: 'Save', cancel: 'Cancel',

@@ -18,6 +18,7 @@ export const MENU = [
   { path: '/worklist', name: 'worklist', perm: 'cases' },
   { path: '/cases', name: 'cases', perm: 'read' },
   { path: '/helpers', name: 'helpers', perm: 'read' },
+  { path: '/funds', name: 'funds', perm: 'read' },
   { path: '/audit', name: 'audit', perm: 'audit' },
   { path: '/users', name: 'users', perm: 'users' },
 ];

@@ -1,0 +1,3 @@
+export default [
+  { path: 'funds', name: 'funds', component: () => import('./FundsView.vue'), meta: { perm: 'read' } },
+];
