@@ -554,6 +554,7 @@ int RunCli(int argc, char** argv) {
   CompareCommands compare(app, g);
   CaseCommands cases(app, g);
   HelperCommands helpers(app, g);
+  ComplaintCommands complaints(app, g);  // 12317 complaints
 
   try {
     app.parse(argc, argv);
@@ -573,6 +574,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = compare.Run()) return *code;
   if (auto code = cases.Run()) return *code;
   if (auto code = helpers.Run()) return *code;
+  if (auto code = complaints.Run()) return *code;  // 12317 complaints
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

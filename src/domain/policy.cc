@@ -72,6 +72,10 @@ const std::vector<KeySpec>& Schema() {
         {"monitor_working_days", Type::kBool, {}},
         {"require_evidence", Type::kBool, {}}}},
       {"compare", Type::kSection, {{"vehicle_price", Type::kMoney, {}}}},
+      // 12317 complaints
+      {"complaints",
+       Type::kSection,
+       {{"answer_days", Type::kCount, {}}, {"answer_working_days", Type::kBool, {}}}},
   };
   return schema;
 }
@@ -315,6 +319,9 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   p->procedures.monitor_working_days = at("procedures", "monitor_working_days").integer != 0;
   p->procedures.require_evidence = at("procedures", "require_evidence").integer != 0;
   p->compare.vehicle_price = *ToMoney(at("compare", "vehicle_price"), "");
+  // 12317 complaints
+  p->complaints.answer_days = static_cast<int>(at("complaints", "answer_days").integer);
+  p->complaints.answer_working_days = at("complaints", "answer_working_days").integer != 0;
   return p;
 }
 

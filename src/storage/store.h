@@ -21,6 +21,7 @@
 #include "storage/care_store.h"
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
+#include "storage/complaint_store.h"  // 12317 complaints
 #include "storage/helper_store.h"
 
 namespace fupin {
@@ -298,6 +299,8 @@ class Store {
   virtual CareStore& care() = 0;
   // Helpers (帮扶责任人), their assignments and the village work teams, on the same connection.
   virtual HelperStore& helpers() = 0;
+  // 12317 complaints (投诉举报), on the same connection.
+  virtual ComplaintStore& complaints() = 0;
 
   // Changes with every committed change of households, members or the region aggregates:
   // "<database id>:<generation>",

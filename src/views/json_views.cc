@@ -304,6 +304,10 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
                 {"monitor_working_days", p.procedures.monitor_working_days},
                 {"require_evidence", p.procedures.require_evidence}}},
               {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
+              // 12317 complaints
+              {"complaints",
+               {{"answer_days", p.complaints.answer_days},
+                {"answer_working_days", p.complaints.answer_working_days}}},
               {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
                                     (monitoring.ok() && monitoring->earlier))}};
 }

@@ -50,6 +50,7 @@ Routes AllRoutes() {
   AddAttachmentRoutes(routes);
   AddHelperRoutes(routes);
   AddUserRoutes(routes);
+  AddComplaintRoutes(routes);  // 12317 complaints
   return routes;
 }
 

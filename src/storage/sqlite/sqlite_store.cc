@@ -12,6 +12,7 @@
 #include "storage/sqlite/sqlite_care.h"
 #include "storage/sqlite/sqlite_cases.h"
 #include "storage/sqlite/sqlite_compare.h"
+#include "storage/sqlite/sqlite_complaints.h"  // 12317 complaints
 #include "storage/sqlite/sqlite_helpers.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 
@@ -24,7 +25,8 @@ SqliteStore::SqliteStore(Database db, StoreOptions options)
       compare_(NewSqliteCompareStore(db_)),
       cases_(NewSqliteCaseStore(db_)),
       care_(NewSqliteCareStore(db_)),
-      helpers_(NewSqliteHelperStore(db_)) {}
+      helpers_(NewSqliteHelperStore(db_)),
+      complaints_(NewSqliteComplaintStore(db_)) {}  // 12317 complaints
 
 SqliteStore::~SqliteStore() {
   Rollback();
@@ -33,6 +35,7 @@ SqliteStore::~SqliteStore() {
   cases_.reset();
   care_.reset();
   helpers_.reset();
+  complaints_.reset();  // 12317 complaints
   // Statements must be finalised before the connection closes.
   for (auto* slot :
        {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,
