@@ -313,6 +313,10 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
       line((std::string(section) + "." + key).c_str(), value);
     }
   }
+  // 12317 complaints
+  for (const auto& [key, value] : doc["complaints"].items()) {
+    line(("complaints." + key).c_str(), value);
+  }
   for (const auto& w : doc["warnings"]) {
     std::cerr << w.get<std::string>() << " "
               << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force")

@@ -110,5 +110,12 @@ TEST_F(ComplaintsCliTest, RefusalsExitWith2AndWriteNothing) {
   EXPECT_EQ(Json({"complaints", "list"})["total"], 0);
 }
 
+TEST_F(ComplaintsCliTest, PolicyShowPrintsTheAnswerLimit) {
+  RunResult r = Fupin({"policy", "show", "--year", "2026"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("complaints.answer_days = 15\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("complaints.answer_working_days = false\n"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace fupin::testing
