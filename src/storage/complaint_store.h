@@ -58,7 +58,9 @@ class ComplaintStore {
  public:
   virtual ~ComplaintStore() = default;
 
-  // Writes (in a transaction). Insert sets row.id.
+  // Writes (in a transaction). Insert writes a new open complaint (the intake fields,
+  // state, level_code and case_id; not the escalation, answer or confirmation) and sets
+  // row.id.
   virtual Status InsertComplaint(ComplaintRow& row) = 0;
   // Rewrites the mutable fields of complaint `row.id`: state, level_code, escalated_to and
   // escalated_at, the answer and evidence, answered_by/at, confirmed_at, satisfied, case_id.

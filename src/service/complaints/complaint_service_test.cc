@@ -299,6 +299,10 @@ TEST_F(ComplaintServiceTest, AHotlineCallNamingAHouseholdMayOpenAMonitorCase) {
   ASSERT_TRUE(filed.ok()) << filed.error().en;
   EXPECT_GT(filed->row.case_id, 0);
   EXPECT_EQ(filed->row.household_code, "H9");
+  // A second call while the case is open: the case is refused, and so is the complaint.
+  call.channel = "hotline";
+  EXPECT_EQ(File(village_, call).error().code, "E_CASE_OPEN");
+  EXPECT_EQ(Listed(county_).size(), 1u) << "nothing written";
   call.channel = "phone";
   EXPECT_EQ(File(village_, call).error().code, "E_VALIDATION");
 }
