@@ -88,6 +88,17 @@ Result<ComplaintRow> Load(Store& store, const Caller& caller, int64_t id) {
   return std::move(**row);
 }
 
+// The region a list or the statistics cover: the caller's when `text` is empty, the
+// nation for "0"; E_NOT_FOUND for text that is not a code or lies outside the scope.
+Result<RegionCode> ScopeRegion(const Caller& caller, const std::string& text) {
+  if (text.empty()) return caller.user.region;
+  auto parsed = text == "0" ? Result<RegionCode>(RegionCode::Nation()) : RegionCode::Parse(text);
+  if (!parsed.ok() || !caller.InScope(*parsed)) {
+    return Error::NotFound("区划不存在：" + text, "no such region: " + text);
+  }
+  return *parsed;
+}
+
 Status CheckLength(const std::string& value, size_t max, const char* key) {
   if (value.size() > max) {
     return Invalid(std::string(key) + " 过长（最多 " + std::to_string(max) + " 字节）",
@@ -267,16 +278,9 @@ Result<ComplaintView> GetComplaint(Store& store, const Caller& caller, int64_t i
 Result<ComplaintList> ListComplaints(Store& store, const Caller& caller,
                                      const ComplaintListQuery& q) {
   if (!MayRead(caller.user.role)) return Forbidden();
-  RegionCode region = caller.user.region;
-  if (!q.region.empty() && q.region != "0") {
-    auto parsed = RegionCode::Parse(q.region);
-    if (!parsed.ok() || !caller.InScope(*parsed)) {
-      return Error::NotFound("区划不存在：" + q.region, "no such region: " + q.region);
-    }
-    region = *parsed;
-  } else if (q.region == "0" && caller.user.region.value() != 0) {
-    return Error::NotFound("区划不存在：0", "no such region: 0");
-  }
+  auto scope = ScopeRegion(caller, q.region);
+  if (!scope.ok()) return scope.error();
+  const RegionCode region = *scope;
   if (!q.state.empty() && q.state != "open" && q.state != "answered" && q.state != "confirmed") {
     return Invalid("state 应为 open、answered 或 confirmed",
                    "state must be open, answered or confirmed");
@@ -363,14 +367,9 @@ Result<ComplaintView> ConfirmComplaint(Store& store, const Caller& caller, int64
 Result<ComplaintStats> ComplaintStatistics(Store& store, const Caller& caller,
                                            const std::string& region_text) {
   if (!MayRead(caller.user.role)) return Forbidden();
-  RegionCode region = caller.user.region;
-  if (!region_text.empty() && region_text != "0") {
-    auto parsed = RegionCode::Parse(region_text);
-    if (!parsed.ok() || !caller.InScope(*parsed)) {
-      return Error::NotFound("区划不存在：" + region_text, "no such region: " + region_text);
-    }
-    region = *parsed;
-  }
+  auto scope = ScopeRegion(caller, region_text);
+  if (!scope.ok()) return scope.error();
+  const RegionCode region = *scope;
   auto escalated = EscalateOverdue(store, caller);
   if (!escalated.ok()) return escalated.error();
   auto rows = store.complaints().ComplaintsUnder(region);
