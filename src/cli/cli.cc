@@ -313,6 +313,10 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
       line((std::string(section) + "." + key).c_str(), value);
     }
   }
+  // 12317 complaints
+  for (const auto& [key, value] : doc["complaints"].items()) {
+    line(("complaints." + key).c_str(), value);
+  }
   for (const auto& w : doc["warnings"]) {
     std::cerr << w.get<std::string>() << " "
               << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force")
@@ -555,6 +559,7 @@ int RunCli(int argc, char** argv) {
   CaseCommands cases(app, g);
   HelperCommands helpers(app, g);
   FundCommands funds(app, g);
+  ComplaintCommands complaints(app, g);  // 12317 complaints
 
   try {
     app.parse(argc, argv);
@@ -575,6 +580,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = cases.Run()) return *code;
   if (auto code = helpers.Run()) return *code;
   if (auto code = funds.Run()) return *code;
+  if (auto code = complaints.Run()) return *code;  // 12317 complaints
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

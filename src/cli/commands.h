@@ -120,6 +120,32 @@ class FundCommands {
   bool allocations_ = false, disbursements_ = false;
 };
 
+// `fupin complaints add|list|show|answer|confirm|stats|escalate` (complaints_commands.cc):
+// the 12317 complaint ledger.
+class ComplaintCommands {
+ public:
+  ComplaintCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int Add() const;
+  int List() const;
+  int Show() const;
+  int Answer() const;
+  int Confirm() const;
+  int Stats() const;
+  int Escalate() const;
+
+  Globals& g_;
+  CLI::App *add_ = nullptr, *list_ = nullptr, *show_ = nullptr, *answer_ = nullptr;
+  CLI::App *confirm_ = nullptr, *stats_ = nullptr, *escalate_ = nullptr;
+  std::string channel_, region_, subject_, text_, name_, phone_, household_, received_;
+  std::string state_, answer_text_, evidence_;
+  bool open_case_ = false, overdue_ = false, satisfied_ = false, unsatisfied_ = false;
+  int monitor_type_ = 0;
+  int64_t id_ = 0;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

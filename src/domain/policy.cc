@@ -73,6 +73,10 @@ const std::vector<KeySpec>& Schema() {
         {"require_evidence", Type::kBool, {}}}},
       {"compare", Type::kSection, {{"vehicle_price", Type::kMoney, {}}}},
       {"funds", Type::kSection, {{"min_spending_ratio", Type::kRatio, {}}}},
+      // 12317 complaints
+      {"complaints",
+       Type::kSection,
+       {{"answer_days", Type::kCount, {}}, {"answer_working_days", Type::kBool, {}}}},
   };
   return schema;
 }
@@ -317,6 +321,9 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   p->procedures.require_evidence = at("procedures", "require_evidence").integer != 0;
   p->compare.vehicle_price = *ToMoney(at("compare", "vehicle_price"), "");
   p->funds.min_spending_ratio = *ToRatio(at("funds", "min_spending_ratio"), "");
+  // 12317 complaints
+  p->complaints.answer_days = static_cast<int>(at("complaints", "answer_days").integer);
+  p->complaints.answer_working_days = at("complaints", "answer_working_days").integer != 0;
   return p;
 }
 

@@ -87,6 +87,12 @@ struct Policy {
   struct {                     // spec/funds.md
     Ratio min_spending_ratio;  // 资金支出进度 meets the rule at or above this
   } funds;
+  // 12317 complaints (spec/funds.md): the answer limit, in calendar days or, with
+  // answer_working_days, in working days (Monday–Friday; fupin keeps no holiday calendar).
+  struct {
+    int answer_days = 15;
+    bool answer_working_days = false;
+  } complaints;
   // Where each yearly table was last written, for the "no line for year" message.
   std::string poverty_line_source, monitoring_line_source;
 

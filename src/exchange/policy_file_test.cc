@@ -59,6 +59,25 @@ TEST(PolicySetTest, TheDeepestOverrideWinsAndTablesMergeKeyByKey) {
   EXPECT_EQ(set->For(RegionCode::Nation()).monitoring_line.count(2022), 0u);
 }
 
+// 12317 complaints
+TEST(ComplaintsPolicyTest, AnswersAreDueIn15CalendarDaysUnlessARegionCountsWorkingDays) {
+  auto set = WithLayer(
+      "[override.\"52\"]\ncomplaints = { answer_days = 10, answer_working_days = true }\n");
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const Policy& nation = set->For(RegionCode::Nation());
+  EXPECT_EQ(nation.complaints.answer_days, 15);
+  EXPECT_FALSE(nation.complaints.answer_working_days);
+  const Policy& guizhou = set->For(RegionCode::FromInt(520102001001));
+  EXPECT_EQ(guizhou.complaints.answer_days, 10);
+  EXPECT_TRUE(guizhou.complaints.answer_working_days);
+}
+
+TEST(ComplaintsPolicyTest, AnAnswerLimitThatIsNotACountIsRefused) {
+  auto set = WithLayer("[complaints]\nanswer_days = \"fifteen\"\n");
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.error().en.find("complaints.answer_days"), std::string::npos) << set.error().en;
+}
+
 TEST(PolicyYearRuleTest, ALaterYearUsesTheLatestEarlierEntryWithAWarning) {
   auto set = PolicySet::Build({National()});
   const Policy& p = set->For(RegionCode::Nation());

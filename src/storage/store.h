@@ -22,6 +22,7 @@
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
 #include "storage/fund_store.h"
+#include "storage/complaint_store.h"  // 12317 complaints
 #include "storage/helper_store.h"
 
 namespace fupin {
@@ -301,6 +302,8 @@ class Store {
   virtual HelperStore& helpers() = 0;
   // The funds ledger (扶贫资金: funds, allocations, disbursements), on the same connection.
   virtual FundStore& funds() = 0;
+  // 12317 complaints (投诉举报), on the same connection.
+  virtual ComplaintStore& complaints() = 0;
 
   // Changes with every committed change of households, members or the region aggregates:
   // "<database id>:<generation>",

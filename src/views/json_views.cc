@@ -305,6 +305,10 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
                 {"require_evidence", p.procedures.require_evidence}}},
               {"compare", {{"vehicle_price", p.compare.vehicle_price.ToString()}}},
               {"funds", {{"min_spending_ratio", p.funds.min_spending_ratio.ToString()}}},
+              // 12317 complaints
+              {"complaints",
+               {{"answer_days", p.complaints.answer_days},
+                {"answer_working_days", p.complaints.answer_working_days}}},
               {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
                                     (monitoring.ok() && monitoring->earlier))}};
 }

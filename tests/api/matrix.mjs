@@ -102,6 +102,11 @@ export const PERMISSIONS = {
   viewer: ['read', 'assess'],
 };
 export const MASKED = ['viewer', 'auditor', 'department'];
+// 12317 complaints (投诉举报): `complaints` is reading the complaint ledger — the offices,
+// auditor and viewer (not helper or department); filing, answering and confirming is `write`.
+for (const role of ['admin', 'county_admin', 'township_operator', 'village_operator', 'auditor', 'viewer']) {
+  PERMISSIONS[role].push('complaints');
+}
 
 // ---- findings (spec/compare.md) ----
 
@@ -673,6 +678,11 @@ export const ENDPOINTS = [
       assert.deepEqual([d.amount, d.date, d.voucher, d.created_by], ['10.00', '2026-06-01', '记-06-001', user.name]);
     },
   },
+  // ---- 12317 complaints (issue 14, complaints) ----
+  // Each complaint is filed by root for the target region itself (a county, township or
+  // village: the handler's own desk, so a township office sees its township's complaint);
+  // a missing target is a number no complaint has.
+  ...complaintRows(),
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
@@ -713,4 +723,89 @@ function fundOf(srv, target) {
 async function allocationOf(srv, target) {
   if (target.household.startsWith('HNOSUCH')) return 99999999;
   return asRootFunds(srv, '/api/v1/allocations', { fund_id: await fundOf(srv, target), household_code: target.household, amount: '100.00' });
+}
+
+// ---- 12317 complaints (issue 14, complaints) ----
+async function rootCall(srv, method, pathname, body) {
+  const res = await fetch(srv.base + pathname, {
+    method,
+    headers: { authorization: `Bearer ${await srv.token('root')}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status >= 300) throw new Error(`root ${method} ${pathname}: ${res.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+// A new open complaint of the target region (by root), or a number no complaint has.
+async function complaintOf(srv, target, { answered = false } = {}) {
+  if (target.household.startsWith('HNOSUCH')) return 999999999;
+  const c = await rootCall(srv, 'POST', '/api/v1/complaints', {
+    channel: 'phone', region: target.region, subject: '低保评定', text: '评定结果未公示',
+    name: '王小明', phone: '13812345678',
+  });
+  if (answered) await rootCall(srv, 'POST', `/api/v1/complaints/${c.id}/answer`, { answer: '已公示' });
+  return c.id;
+}
+
+function complaintRows() {
+  return [
+    {
+      method: 'POST', path: '/api/v1/complaints', perm: 'write', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: ({ target }) => ({
+        body: { channel: 'web', region: target.region, subject: '危房改造', text: '补助未到户', name: '李四', phone: '13912345678' },
+      }),
+      check: (res, { assert, target }) => {
+        assert.deepEqual(Object.keys(res.body.data).sort(), ['due_on', 'id', 'level', 'overdue', 'region', 'state']);
+        assert.equal(res.body.data.region, target.region.padEnd(12, '0'));
+        assert.equal(res.body.data.state, 'open');
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/complaints', perm: 'complaints', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: ({ target }) => ({ query: { region: target.region } }),
+      check: (res, { assert }) => {
+        assert.equal(typeof res.body.data.total, 'number');
+        assert.ok(Array.isArray(res.body.data.items));
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/complaints/stats', perm: 'complaints', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: ({ target }) => ({ query: { region: target.region } }),
+      check: (res, { assert }) => assert.equal(typeof res.body.data.all.total, 'number'),
+    },
+    {
+      method: 'GET', path: '/api/v1/complaints/{id}', perm: 'complaints', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await complaintOf(srv, target) } }),
+      check: (res, { assert, user, target }) => {
+        assert.equal(res.body.data.region, target.region.padEnd(12, '0'));
+        // Only the handler (an office of the complaint's own region) sees the phone whole.
+        const handler = ['county_admin', 'township_operator', 'village_operator', 'admin'].includes(user.role) &&
+          user.region.padEnd(12, '0') === target.region.padEnd(12, '0');
+        assert.equal(res.body.data.phone, handler ? '13812345678' : '138****5678');
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/complaints/{id}/answer', perm: 'write', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await complaintOf(srv, target) }, body: { answer: '已入户核实并公示', evidence: '公示照片' } }),
+      check: (res, { assert, user }) => {
+        assert.equal(res.body.data.state, 'answered');
+        assert.equal(res.body.data.answered_by, user.name);
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/complaints/{id}/confirm', perm: 'write', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await complaintOf(srv, target, { answered: true }) }, body: { satisfied: true } }),
+      check: (res, { assert }) => {
+        assert.equal(res.body.data.state, 'confirmed');
+        assert.equal(res.body.data.satisfied, true);
+      },
+    },
+  ];
 }

@@ -51,6 +51,7 @@ Routes AllRoutes() {
   AddHelperRoutes(routes);
   AddUserRoutes(routes);
   AddFundRoutes(routes);
+  AddComplaintRoutes(routes);  // 12317 complaints
   return routes;
 }
 

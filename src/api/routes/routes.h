@@ -13,9 +13,11 @@
 #include "api/server.h"
 #include "domain/policy.h"
 #include "service/accounts/login_throttle.h"
+#include "service/complaints/complaint_service.h"  // 12317 complaints
 #include "service/register/report_service.h"
 #include "service/register/search_view_cache.h"
 #include "storage/store.h"
+#include "views/json_views.h"  // 12317 complaints: Json
 
 namespace fupin {
 
@@ -73,6 +75,12 @@ void AddAttachmentRoutes(Routes& routes);  // routes/attachments.cc
 void AddHelperRoutes(Routes& routes);  // routes/helpers.cc: helpers, their households, work teams
 void AddUserRoutes(Routes& routes);    // routes/users.cc: user administration (admins)
 void AddFundRoutes(Routes& routes);    // routes/funds.cc: funds, allocations, disbursements
+void AddComplaintRoutes(Routes& routes);  // routes/complaints.cc: 12317 complaints
+// 12317 complaints as JSON (routes/complaints.cc; also `fupin complaints … --json`): the
+// fixed reply of POST /complaints, a whole complaint, the statistics.
+Json ComplaintSummaryJson(const ComplaintView& view);
+Json ComplaintJson(const ComplaintView& view);
+Json ComplaintStatsJson(const ComplaintStats& stats);
 
 // Every route of the API.
 Routes AllRoutes();

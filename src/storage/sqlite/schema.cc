@@ -463,6 +463,39 @@ CREATE TABLE fund_disbursements (
   created_at TEXT NOT NULL
 );
 CREATE INDEX fund_disbursements_allocation ON fund_disbursements(allocation_id, date);
+// 12317 complaints (投诉举报, spec/funds.md): storage/complaint_store.h. region_code is the
+// responsible region, level_code the region handling it now (the parent region once
+// escalated); name and phone are the complainant's personal data.
+constexpr std::string_view kMigrationComplaints = R"sql(
+CREATE TABLE complaints (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  region_code INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  text TEXT NOT NULL,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  county_code INTEGER NOT NULL DEFAULT 0,
+  household_code TEXT NOT NULL DEFAULT '',
+  received_on TEXT NOT NULL,
+  due_on TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'open',
+  level_code INTEGER NOT NULL,
+  escalated_to INTEGER NOT NULL DEFAULT 0,
+  escalated_at TEXT NOT NULL DEFAULT '',
+  answer TEXT NOT NULL DEFAULT '',
+  evidence TEXT NOT NULL DEFAULT '',
+  answered_by TEXT NOT NULL DEFAULT '',
+  answered_at TEXT NOT NULL DEFAULT '',
+  confirmed_at TEXT NOT NULL DEFAULT '',
+  satisfied INTEGER,
+  case_id INTEGER NOT NULL DEFAULT 0,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX complaints_region ON complaints(region_code);
+CREATE INDEX complaints_level ON complaints(level_code);
+CREATE INDEX complaints_due ON complaints(state, escalated_to, due_on);
 )sql";
 
 constexpr std::string_view kMigrations[] = {kMigration1,
@@ -476,7 +509,8 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationCare,
                                             kMigrationHelpers,
                                             kMigrationMonitoredIndex,
-                                            kMigrationFunds};
+                                            kMigrationFunds,
+                                            kMigrationComplaints};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

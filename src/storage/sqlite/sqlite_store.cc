@@ -13,6 +13,7 @@
 #include "storage/sqlite/sqlite_cases.h"
 #include "storage/sqlite/sqlite_compare.h"
 #include "storage/sqlite/sqlite_funds.h"
+#include "storage/sqlite/sqlite_complaints.h"  // 12317 complaints
 #include "storage/sqlite/sqlite_helpers.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 
@@ -27,6 +28,7 @@ SqliteStore::SqliteStore(Database db, StoreOptions options)
       care_(NewSqliteCareStore(db_)),
       helpers_(NewSqliteHelperStore(db_)),
       funds_(NewSqliteFundStore(db_)) {}
+      complaints_(NewSqliteComplaintStore(db_)) {}  // 12317 complaints
 
 SqliteStore::~SqliteStore() {
   Rollback();
@@ -36,6 +38,7 @@ SqliteStore::~SqliteStore() {
   care_.reset();
   helpers_.reset();
   funds_.reset();
+  complaints_.reset();  // 12317 complaints
   // Statements must be finalised before the connection closes.
   for (auto* slot :
        {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,

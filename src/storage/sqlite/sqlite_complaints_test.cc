@@ -1,0 +1,125 @@
+// ComplaintStore on SQLite (12317 complaints): a complaint reads back as written, the desk
+// of an office holds its region's complaints and those handled by it now, and only open,
+// never escalated complaints past their due date are due for escalation.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace fupin {
+namespace {
+
+constexpr int64_t kVillage = 620422102201, kOther = 620422102202, kTownship = 620422102000;
+
+ComplaintRow Complaint(int64_t region, const std::string& due_on) {
+  ComplaintRow r;
+  r.channel = "phone";
+  r.region_code = region;
+  r.level_code = region;
+  r.subject = "低保";
+  r.text = "评定不公开";
+  r.name = "王小明";
+  r.phone = "13812345678";
+  r.received_on = "2026-06-01";
+  r.due_on = due_on;
+  r.created_by = "v1";
+  r.created_at = "2026-06-01T02:00:00Z";
+  return r;
+}
+
+class ComplaintStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/fupin-complaints-XXXXXX";
+    dir_ = mkdtemp(dir);
+    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Migrate().ok());
+    store_ = std::move(store).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  int64_t Insert(ComplaintRow row) {
+    EXPECT_TRUE(store_->Begin().ok());
+    EXPECT_TRUE(store_->complaints().InsertComplaint(row).ok());
+    EXPECT_TRUE(store_->Commit().ok());
+    return row.id;
+  }
+  std::vector<int64_t> Ids(const ComplaintQuery& q) {
+    auto page = store_->complaints().SearchComplaints(q);
+    EXPECT_TRUE(page.ok());
+    std::vector<int64_t> ids;
+    for (const auto& c : page->items) ids.push_back(c.id);
+    return ids;
+  }
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ComplaintStoreTest, AComplaintReadsBackAsWrittenAndUpdated) {
+  const int64_t id = Insert(Complaint(kVillage, "2026-06-16"));
+  auto got = store_->complaints().GetComplaint(id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->phone, "13812345678");
+  EXPECT_EQ((*got)->state, "open");
+  EXPECT_FALSE((*got)->satisfied.has_value());
+  ComplaintRow row = **got;
+  row.state = "confirmed";
+  row.answer = "已公示";
+  row.satisfied = false;
+  row.escalated_to = kTownship;
+  row.level_code = kTownship;
+  ASSERT_TRUE(store_->complaints().UpdateComplaint(row).ok());
+  auto after = store_->complaints().GetComplaint(id);
+  EXPECT_EQ((*after)->state, "confirmed");
+  EXPECT_EQ((*after)->satisfied, std::optional<bool>(false));
+  EXPECT_EQ((*after)->level_code, kTownship);
+  EXPECT_FALSE(store_->complaints().GetComplaint(id + 1)->has_value());
+}
+
+TEST_F(ComplaintStoreTest, ADeskHoldsItsRegionsComplaintsAndThoseEscalatedToIt) {
+  const int64_t own = Insert(Complaint(kVillage, "2026-06-16"));
+  ComplaintRow escalated = Complaint(kOther, "2026-06-10");
+  const int64_t up = escalated.id = Insert(escalated);
+  escalated.level_code = kTownship;
+  escalated.escalated_to = kTownship;
+  ASSERT_TRUE(store_->complaints().UpdateComplaint(escalated).ok());
+  ComplaintQuery q;
+  q.region = RegionCode::FromInt(620422000000);
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{own, up}));
+  q.desk = kTownship;
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{up});
+  q.desk = kVillage;
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{own});
+  q.desk = 0;
+  q.overdue_on = "2026-06-12";
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{up});
+}
+
+TEST_F(ComplaintStoreTest, OnlyOpenNeverEscalatedComplaintsPastDueAreDueForEscalation) {
+  const int64_t late = Insert(Complaint(kVillage, "2026-06-10"));
+  Insert(Complaint(kVillage, "2026-06-20"));  // not due yet
+  ComplaintRow answered = Complaint(kVillage, "2026-06-10");
+  answered.state = "answered";
+  Insert(answered);
+  ComplaintRow done = Complaint(kOther, "2026-06-10");
+  done.id = Insert(done);
+  done.escalated_to = kTownship;  // escalated already
+  done.level_code = kTownship;
+  ASSERT_TRUE(store_->complaints().UpdateComplaint(done).ok());
+  auto due = store_->complaints().DueForEscalation("2026-06-12");
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, late);
+  EXPECT_TRUE(store_->complaints().DueForEscalation("2026-06-10")->empty())
+      << "due today is not late";
+}
+
+}  // namespace
+}  // namespace fupin
