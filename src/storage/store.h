@@ -21,8 +21,8 @@
 #include "storage/care_store.h"
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
-#include "storage/fund_store.h"
 #include "storage/complaint_store.h"  // 12317 complaints
+#include "storage/fund_store.h"
 #include "storage/helper_store.h"
 
 namespace fupin {

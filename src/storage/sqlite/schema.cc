@@ -463,6 +463,8 @@ CREATE TABLE fund_disbursements (
   created_at TEXT NOT NULL
 );
 CREATE INDEX fund_disbursements_allocation ON fund_disbursements(allocation_id, date);
+)sql";
+
 // 12317 complaints (投诉举报, spec/funds.md): storage/complaint_store.h. region_code is the
 // responsible region, level_code the region handling it now (the parent region once
 // escalated); name and phone are the complainant's personal data.

@@ -12,8 +12,8 @@
 #include "storage/sqlite/sqlite_care.h"
 #include "storage/sqlite/sqlite_cases.h"
 #include "storage/sqlite/sqlite_compare.h"
-#include "storage/sqlite/sqlite_funds.h"
 #include "storage/sqlite/sqlite_complaints.h"  // 12317 complaints
+#include "storage/sqlite/sqlite_funds.h"
 #include "storage/sqlite/sqlite_helpers.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 
@@ -27,8 +27,8 @@ SqliteStore::SqliteStore(Database db, StoreOptions options)
       cases_(NewSqliteCaseStore(db_)),
       care_(NewSqliteCareStore(db_)),
       helpers_(NewSqliteHelperStore(db_)),
-      funds_(NewSqliteFundStore(db_)) {}
-      complaints_(NewSqliteComplaintStore(db_)) {}  // 12317 complaints
+      funds_(NewSqliteFundStore(db_)),
+      complaints_(NewSqliteComplaintStore(db_)) {}
 
 SqliteStore::~SqliteStore() {
   Rollback();
