@@ -2,7 +2,7 @@
 export default {
   'zh-CN': {
     complaints: {
-      title: '12317 投诉举报', refused: '{code}：{message}', required: '请填写所有必填项',
+      title: '12317 投诉举报', regionFilter: '区划代码（默认本辖区）', refused: '{code}：{message}', required: '请填写所有必填项',
       state: '状态', allStates: '全部状态', overdueOnly: '只看逾期', file: '登记投诉', hideFile: '收起',
       states: { open: '待答复', answered: '已答复', confirmed: '已确认' },
       channels: { phone: '电话记录', web: '网上', notice: '公示异议', hotline: '12317 热线' },
@@ -29,7 +29,7 @@ export default {
   },
   en: {
     complaints: {
-      title: '12317 complaints', refused: '{code}: {message}', required: 'Please fill in every required field',
+      title: '12317 complaints', regionFilter: 'Region (default: yours)', refused: '{code}: {message}', required: 'Please fill in every required field',
       state: 'State', allStates: 'All states', overdueOnly: 'Overdue only', file: 'File a complaint', hideFile: 'Hide',
       states: { open: 'Open', answered: 'Answered', confirmed: 'Confirmed' },
       channels: { phone: 'Phone call', web: 'Web', notice: 'Notice objection', hotline: '12317 hotline' },
