@@ -91,9 +91,10 @@ describe('the 12317 complaints screen', () => {
     expect(wrapper.find('[data-test=detail-whole]').exists()).toBe(true);
   });
 
-  it('files a complaint transcribed from a call and opens it', async () => {
+  it('files a complaint transcribed from a call and opens it once the list shows it', async () => {
     api.fileComplaint.mockResolvedValue({ id: 9, due_on: '2026-07-15', state: 'open', level: 'village', region: VILLAGE, overdue: false });
     api.getComplaint.mockResolvedValue(complaint(9));
+    api.listComplaints.mockResolvedValueOnce({ total: 0, items: [] }).mockResolvedValueOnce({ total: 1, items: [complaint(9)] });
     const wrapper = mountAs('village_operator');
     await flushPromises();
     await wrapper.find('[data-test=file-toggle]').trigger('click');
@@ -105,6 +106,22 @@ describe('the 12317 complaints screen', () => {
     expect(api.fileComplaint).toHaveBeenCalledWith({ channel: 'phone', region: VILLAGE, subject: '低保', text: '没有公示', name: '王小明', phone: '13812345678', household_code: 'H1' });
     expect(wrapper.find('[data-test=file-form]').exists()).toBe(false);
     expect(api.getComplaint).toHaveBeenCalledWith(9);
+    expect(wrapper.find('[data-test=detail]').exists()).toBe(true);
+  });
+
+  it('files a complaint for a village from the township without opening what the township does not see', async () => {
+    api.fileComplaint.mockResolvedValue({ id: 9, due_on: '2026-07-15', state: 'open', level: 'village', region: VILLAGE, overdue: false });
+    const wrapper = mountAs('township_operator');
+    await flushPromises();
+    await wrapper.find('[data-test=file-toggle]').trigger('click');
+    for (const [name, value] of [['file-subject', '低保'], ['file-text', '没有公示'], ['file-name', '王小明'], ['file-phone', '13812345678']]) {
+      await wrapper.find(`[data-test=${name}] input, [data-test=${name}] textarea, input[data-test=${name}], textarea[data-test=${name}]`).setValue(value);
+    }
+    await wrapper.find('[data-test=file-form]').trigger('submit');
+    await flushPromises();
+    expect(api.fileComplaint).toHaveBeenCalledTimes(1);
+    expect(api.getComplaint).not.toHaveBeenCalled();
+    expect(wrapper.find('[data-test=detail]').exists()).toBe(false);
   });
 
   it('explains E_COMPLAINT_STATE when the complaint was answered meanwhile, and shows it as it is now', async () => {
