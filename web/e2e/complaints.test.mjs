@@ -99,7 +99,7 @@ test('the county files a call for a village, the village answers it and the call
   assert.equal(await text(page, 'detail-name'), '王小明');
   await page.waitForSelector('[data-test=detail-whole]');
   assert.match(await text(page, 'detail'), new RegExp(household));
-  const stale = await page.context().newPage();
+  const stale = await signIn(browser, server.base, 'village');
   await openComplaint(stale, answered);
   await page.fill('[data-test=answer-text]', '已在村务公开栏补充公示低保评定结果');
   await page.fill('[data-test=answer-evidence]', '公示照片 2026-06-30');
@@ -115,7 +115,7 @@ test('the county files a call for a village, the village answers it and the call
   await waitText(stale, 'detail-state', '已答复');
   assert.match(await text(stale, 'detail-answer'), /已在村务公开栏补充公示/, 'the first answer stands');
   await shot(stale, 'complaints-state-refused');
-  await stale.close();
+  await stale.context().close();
 
   // The call-back: the complainant is satisfied.
   await page.click('[data-test=confirm-satisfied]');
