@@ -26,7 +26,18 @@ export function timelinessChart(t, rows, label) {
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: rows.map(label) },
     series: TIMELINESS.map(([key, name, color]) => ({
-      name: t(`complaints.${name}`), type: 'bar', stack: 'all', itemStyle: { color }, data: rows.map((r) => r[key]),
+      name: t(`complaints.${name}`), type: 'bar', stack: 'all', barMaxWidth: 28, itemStyle: { color }, data: rows.map((r) => r[key]),
     })),
   };
+}
+
+// A timestamp of the API (ISO 8601, UTC) as the clock on a Beijing office's wall reads it:
+// "2026-06-30 09:00"; anything else as it is.
+export function beijingTime(iso) {
+  const when = new Date(iso ?? '');
+  if (!iso || Number.isNaN(when.getTime())) return iso ?? '';
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(when).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
