@@ -39,7 +39,7 @@ for (const [name, menus] of Object.entries(MENUS)) {
     assert.deepEqual(shown, menus);
     // The dashboard's complaints panel goes with the complaints menu (issue 14).
     await page.waitForSelector('[data-test=panel-funds]');
-    if (menus.includes('complaints')) await page.waitForSelector('[data-test=panel-complaints]');
+    if (menus.includes('complaints')) await page.waitForSelector('[data-test=panel-complaints-open]');
     else assert.equal(await page.$('[data-test=panel-complaints]'), null);
     await shot(page, `signin-${name}`);
     await page.context().close();

@@ -61,6 +61,13 @@ describe('the dashboard\'s panels', () => {
     expect(panel.text()).toContain('共 7 件');
   });
 
+  it('ask the complaints of the nation without a region (the API refuses 000000000000)', async () => {
+    complaints.complaintStats.mockResolvedValue({ region: '0', by_region: [], by_subject: [], all: { total: 0, answered_on_time: 0, answered_late: 0, open: 0, open_overdue: 0 } });
+    mountPanel(ComplaintsPanel, { region: '000000000000', year: 2026 });
+    await flushPromises();
+    expect(complaints.complaintStats).toHaveBeenCalledWith({ region: undefined });
+  });
+
   it('are shown to the roles that may read what they show', () => {
     expect(PANELS.map((p) => [p.name, p.perm])).toEqual([['funds', 'read'], ['complaints', 'read_complaints']]);
   });
