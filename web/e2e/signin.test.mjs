@@ -22,11 +22,11 @@ after(async () => {
 
 // The menus each role sees (of the screens built so far: a menu appears with its screen).
 const MENUS = {
-  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds'],
-  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds'],
+  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'complaints'],
+  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'complaints'],
   helper: ['dashboard', 'mine', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds'],
-  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'audit'],
-  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'audit', 'users'],
+  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'complaints', 'audit'],
+  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'complaints', 'audit', 'users'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {
@@ -37,6 +37,10 @@ for (const [name, menus] of Object.entries(MENUS)) {
     assert.match(who, new RegExp(name));
     const shown = await page.$$eval('.el-aside [data-test^=menu-]', (els) => els.map((e) => e.dataset.test.slice(5)));
     assert.deepEqual(shown, menus);
+    // The dashboard's complaints panel goes with the complaints menu (issue 14).
+    await page.waitForSelector('[data-test=panel-funds]');
+    if (menus.includes('complaints')) await page.waitForSelector('[data-test=panel-complaints-open]');
+    else assert.equal(await page.$('[data-test=panel-complaints]'), null);
     await shot(page, `signin-${name}`);
     await page.context().close();
   });
@@ -50,6 +54,10 @@ test('the county dashboard shows its figures, incidence against the standard and
   assert.match(await page.innerText('[data-test=incidence]'), /贫困发生率 · \d{4}/);
   assert.match(await page.innerText('[data-test=threshold]'), /退出标准 3\.00%/, 'the western county threshold');
   assert.match(await page.innerText('[data-test=region-name]'), /会宁县/);
+  // The panels of issue 14: the funds' spending progress and the complaints by timeliness.
+  await page.waitForSelector('[data-test=panel-funds-ratio]');
+  assert.match(await page.innerText('[data-test=panel-funds]'), /资金支出进度[\s\S]*\d+(\.\d+)?%/);
+  await page.waitForSelector('[data-test=panel-complaints-open_overdue]');
   await page.waitForSelector('canvas');
   await shot(page, 'dashboard-county');
   await page.click('[data-test=children] a >> nth=0');

@@ -18,6 +18,11 @@ describe('permissions', () => {
     expect(roles.filter((r) => may(r, 'allocate_funds'))).toEqual(['admin', 'county_admin', 'township_operator']);
     expect(roles.filter((r) => !may(r, 'read'))).toEqual([]);
   });
+  it('lets the offices, auditors and viewers read 12317 complaints and only the offices file and answer them, as the server does', () => {
+    const roles = Object.keys(PERMISSIONS);
+    expect(roles.filter((r) => may(r, 'read_complaints'))).toEqual(['admin', 'county_admin', 'township_operator', 'village_operator', 'auditor', 'viewer']);
+    expect(roles.filter((r) => may(r, 'handle_complaints'))).toEqual(['admin', 'county_admin', 'township_operator', 'village_operator']);
+  });
   it('needs no permission for a menu without one, and none for an unknown role', () => {
     expect(may('viewer', undefined)).toBe(true);
     expect(may('stranger', 'read')).toBe(false);

@@ -22,6 +22,8 @@ export const MENU = [
   { path: '/audit', name: 'audit', perm: 'audit' },
   { path: '/users', name: 'users', perm: 'users' },
 ];
+// 12317 complaints (issue 14, web14): after the funds ledger, for the roles that read them.
+MENU.splice(MENU.findIndex((m) => m.name === 'funds') + 1, 0, { path: '/complaints', name: 'complaints', perm: 'read_complaints' });
 
 // Each area declares its own routes in views/<area>/routes.js (path, name, component as a
 // lazy import, meta.perm); they all live under the layout.

@@ -1,0 +1,3 @@
+export default [
+  { path: 'complaints', name: 'complaints', component: () => import('./ComplaintsView.vue'), meta: { perm: 'read_complaints' } },
+];
