@@ -100,6 +100,15 @@ describe('a complaint from intake to the complainant\'s confirmation', () => {
     assert.deepEqual(stats.body.data.by_subject.map((s) => [s.subject, s.total]), [['低保', 1]]);
   });
 
+  it('gives the nation\'s statistics to the admin for region 0 and for its twelve zeros alike', async () => {
+    const short = await call('root', 'GET', '/api/v1/complaints/stats', undefined, { region: '0' });
+    const long = await call('root', 'GET', '/api/v1/complaints/stats', undefined, { region: '000000000000' });
+    assert.equal(short.status, 200, short.text);
+    assert.equal(long.status, 200, long.text);
+    assert.deepEqual(long.body.data.all, short.body.data.all);
+    assert.equal(long.body.data.all.total, 1);
+  });
+
   it('leaves one audit record per write and one for the escalation', async () => {
     const res = await call('root', 'GET', '/api/v1/audit', undefined, { action: 'complaint.', size: 100 });
     assert.equal(res.status, 200, res.text);

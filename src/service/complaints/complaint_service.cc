@@ -92,7 +92,9 @@ Result<ComplaintRow> Load(Store& store, const Caller& caller, int64_t id) {
 // nation for "0"; E_NOT_FOUND for text that is not a code or lies outside the scope.
 Result<RegionCode> ScopeRegion(const Caller& caller, const std::string& text) {
   if (text.empty()) return caller.user.region;
-  auto parsed = text == "0" ? Result<RegionCode>(RegionCode::Nation()) : RegionCode::Parse(text);
+  // The nation is "0" or its twelve zeros, as for every other route (api RegionParam).
+  auto parsed = text == "0" || text == "000000000000" ? Result<RegionCode>(RegionCode::Nation())
+                                                      : RegionCode::Parse(text);
   if (!parsed.ok() || !caller.InScope(*parsed)) {
     return Error::NotFound("区划不存在：" + text, "no such region: " + text);
   }
