@@ -82,9 +82,9 @@ describe('the funds report', () => {
     const workbook = files.get('xl/workbook.xml').toString('utf8');
     for (const sheet of ['资金进度表', '资金明细', '支出滞后预警', '说明']) assert.match(workbook, new RegExp(`name="${sheet}"`));
     const table = files.get('xl/worksheets/sheet1.xml').toString('utf8');
-    // Row 2 is 本级: C2 its 中央 funds, L2 its disbursed — numbers (<v>), not strings.
+    // Row 2 is 本级: C2 its 中央 funds, K2 its disbursed (two kinds: G, H) — numbers, not strings.
     assert.match(table, /<c r="C2"[^>]*><v>100000<\/v><\/c>/);
-    assert.match(table, /<c r="L2"[^>]*><v>74000<\/v><\/c>/);
+    assert.match(table, /<c r="K2"[^>]*><v>74000<\/v><\/c>/);
     const styles = files.get('xl/styles.xml').toString('utf8');
     assert.match(styles, /formatCode="0\.00"/);
     const audit = await call('root', '/api/v1/audit', { action: 'fund.report', size: 10 });

@@ -184,16 +184,20 @@ TEST_F(FundReportTest, TheProgressEqualsTheLedgerAddedUpLineByLine) {
       const RegionCode code = RegionCode::FromInt(region);
       int64_t funds = 0, allocated = 0, disbursed = 0;
       std::set<int64_t> fund_ids, allocation_ids;
-      for (const FundRow& f : *store_->funds().Funds(code, 2026)) {
+      auto fund_rows = store_->funds().Funds(code, 2026);
+      auto allocation_rows = store_->funds().Allocations(RegionCode::Nation(), {});
+      auto payments = store_->funds().Disbursements(RegionCode::Nation(), {});
+      ASSERT_TRUE(fund_rows.ok() && allocation_rows.ok() && payments.ok());
+      for (const FundRow& f : *fund_rows) {
         funds += f.amount_fen;
         fund_ids.insert(f.id);
       }
-      for (const AllocationRow& a : *store_->funds().Allocations(RegionCode::Nation(), {})) {
+      for (const AllocationRow& a : *allocation_rows) {
         if (!fund_ids.count(a.fund_id)) continue;
         allocated += a.amount_fen;
         allocation_ids.insert(a.id);
       }
-      for (const DisbursementRow& d : *store_->funds().Disbursements(RegionCode::Nation(), {})) {
+      for (const DisbursementRow& d : *payments) {
         if (allocation_ids.count(d.allocation_id) && d.date <= as_of) disbursed += d.amount_fen;
       }
       auto p = Progress(*store_, policy_, county_, code, 2026, *Date::Parse(as_of));

@@ -215,15 +215,20 @@ class SqliteFundStore final : public FundStore {
     return t;
   }
 
-  // The region's own rows (depth, code) and its children's (depth + 1, code range).
-  static constexpr std::string_view kRegionAndChildren =
-      "year = ?1 AND ((depth = ?2 AND region_code = ?3) OR (depth = ?2 + 1 AND region_code >= ?4 "
-      "AND region_code < ?5))";
+  // The region's own rows (depth, code) and its children's (depth + 1, code range), as two
+  // searches of the primary key (an OR of the two would scan the whole year).
+  static std::string RegionAndChildren(const std::string& select, const std::string& more) {
+    return select + " WHERE year = ?1 AND depth = ?2 AND region_code = ?3" + more + " UNION ALL " +
+           select +
+           " WHERE year = ?1 AND depth = ?2 + 1 AND region_code >= ?4 AND region_code < ?5" + more;
+  }
 
   Result<std::vector<FundSumRow>> SumsByRegion(RegionCode region, int year) override {
     auto s = db_.Prepare(
-        "SELECT region_code, level, kind, funds_fen, allocated_fen FROM fund_sums WHERE " +
-        std::string(kRegionAndChildren) + " ORDER BY region_code, level, kind");
+        RegionAndChildren("SELECT region_code, level, kind, funds_fen, allocated_fen FROM "
+                          "fund_sums",
+                          "") +
+        " ORDER BY 1, 2, 3");
     if (!s.ok()) return s.error();
     s->Bind(1, int64_t{year}).Bind(2, Depth(region)).Bind(3, region.value());
     s->Bind(4, region.subtree_lo()).Bind(5, region.subtree_hi());
@@ -236,9 +241,8 @@ class SqliteFundStore final : public FundStore {
 
   Result<std::vector<std::pair<int64_t, int64_t>>> DisbursedByRegion(
       RegionCode region, int year, const std::string& as_of) override {
-    auto s = db_.Prepare("SELECT region_code, sum(disbursed_fen) FROM fund_daily WHERE " +
-                         std::string(kRegionAndChildren) +
-                         " AND date <= ?6 GROUP BY region_code ORDER BY region_code");
+    auto s = db_.Prepare(RegionAndChildren("SELECT region_code, sum(disbursed_fen) FROM fund_daily",
+                                           " AND date <= ?6 GROUP BY region_code"));
     if (!s.ok()) return s.error();
     s->Bind(1, int64_t{year}).Bind(2, Depth(region)).Bind(3, region.value());
     s->Bind(4, region.subtree_lo()).Bind(5, region.subtree_hi()).Bind(6, as_of);
