@@ -29,7 +29,8 @@ for (const region of regions) {
     const { body } = await time(path);
     const ms = [];
     for (let i = 0; i < runs; i++) ms.push((await time(path)).ms);
-    const funds = name === 'progress' ? body.funds : body.total.funds;
+    const t = name === 'progress' ? body : body.total;
+    const funds = `${t.funds} allocated ${t.allocated} disbursed ${t.disbursed}`;
     const rows = name === 'report' ? `, ${body.rows.length} rows` : '';
     console.log(`${name.padEnd(8)} ${String(region).padEnd(12)} median ${median(ms).toFixed(2)} ms ` +
       `(min ${Math.min(...ms).toFixed(2)}, max ${Math.max(...ms).toFixed(2)}); funds ${funds}${rows}`);
