@@ -10,6 +10,7 @@
 
 #include "exchange/policy_file.h"
 #include "service/accounts/audit_service.h"
+#include "service/funds/fund_generator.h"
 #include "service/funds/fund_service.h"
 #include "service/imports/import_service.h"
 #include "service/service_test_fixture.h"
@@ -178,34 +179,53 @@ TEST_F(FundReportTest, EveryRowIsTheProgressOfItsRegionOnAnyAsOfDate) {
 }
 
 // The sums the progress reads (kept by triggers) against the ledger itself, line by line.
+void ExpectProgressIsTheLedger(Store& store, const PolicySet& policy, const Caller& caller,
+                               int64_t region, int year, const char* as_of) {
+  const RegionCode code = RegionCode::FromInt(region);
+  int64_t funds = 0, allocated = 0, disbursed = 0;
+  std::set<int64_t> fund_ids, allocation_ids;
+  auto fund_rows = store.funds().Funds(code, year);
+  auto allocation_rows = store.funds().Allocations(RegionCode::Nation(), {});
+  auto payments = store.funds().Disbursements(RegionCode::Nation(), {});
+  ASSERT_TRUE(fund_rows.ok() && allocation_rows.ok() && payments.ok());
+  for (const FundRow& f : *fund_rows) {
+    funds += f.amount_fen;
+    fund_ids.insert(f.id);
+  }
+  for (const AllocationRow& a : *allocation_rows) {
+    if (!fund_ids.count(a.fund_id)) continue;
+    allocated += a.amount_fen;
+    allocation_ids.insert(a.id);
+  }
+  for (const DisbursementRow& d : *payments) {
+    if (allocation_ids.count(d.allocation_id) && d.date <= as_of) disbursed += d.amount_fen;
+  }
+  auto p = Progress(store, policy, caller, code, year, *Date::Parse(as_of));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->funds_fen, funds) << region << " " << as_of;
+  EXPECT_EQ(p->allocated_fen, allocated) << region << " " << as_of;
+  EXPECT_EQ(p->disbursed_fen, disbursed) << region << " " << as_of;
+}
+
 TEST_F(FundReportTest, TheProgressEqualsTheLedgerAddedUpLineByLine) {
   for (int64_t region : {kHuining, kJia, kYi, kYiVillage}) {
     for (const char* as_of : {"2026-10-10", "2026-12-31", "2027-01-05"}) {
-      const RegionCode code = RegionCode::FromInt(region);
-      int64_t funds = 0, allocated = 0, disbursed = 0;
-      std::set<int64_t> fund_ids, allocation_ids;
-      auto fund_rows = store_->funds().Funds(code, 2026);
-      auto allocation_rows = store_->funds().Allocations(RegionCode::Nation(), {});
-      auto payments = store_->funds().Disbursements(RegionCode::Nation(), {});
-      ASSERT_TRUE(fund_rows.ok() && allocation_rows.ok() && payments.ok());
-      for (const FundRow& f : *fund_rows) {
-        funds += f.amount_fen;
-        fund_ids.insert(f.id);
-      }
-      for (const AllocationRow& a : *allocation_rows) {
-        if (!fund_ids.count(a.fund_id)) continue;
-        allocated += a.amount_fen;
-        allocation_ids.insert(a.id);
-      }
-      for (const DisbursementRow& d : *payments) {
-        if (allocation_ids.count(d.allocation_id) && d.date <= as_of) disbursed += d.amount_fen;
-      }
-      auto p = Progress(*store_, policy_, county_, code, 2026, *Date::Parse(as_of));
-      ASSERT_TRUE(p.ok());
-      EXPECT_EQ(p->funds_fen, funds) << region << " " << as_of;
-      EXPECT_EQ(p->allocated_fen, allocated) << region << " " << as_of;
-      EXPECT_EQ(p->disbursed_fen, disbursed) << region << " " << as_of;
+      ExpectProgressIsTheLedger(*store_, policy_, county_, region, 2026, as_of);
     }
+  }
+}
+
+TEST_F(FundReportTest, TheGeneratorMakesExactlyTheLinesAskedAndTheSumsFollowThem) {
+  std::vector<RegionCode> villages = {RegionCode::FromInt(620422101205),
+                                      RegionCode::FromInt(kYiVillage)};
+  auto counts = GenerateFunds(*store_, {RegionCode::FromInt(kHuining), 2025, 500, 7}, villages);
+  ASSERT_TRUE(counts.ok()) << counts.error().en;
+  EXPECT_EQ(counts->funds + counts->allocations + counts->disbursements, 500);
+  EXPECT_GT(counts->funds, 10);
+  EXPECT_GT(counts->disbursements, counts->funds);
+  for (int64_t region : {kHuining, kJia, kYi, kYiVillage}) {
+    ExpectProgressIsTheLedger(*store_, policy_, county_, region, 2025, "2025-06-30");
+    ExpectProgressIsTheLedger(*store_, policy_, county_, region, 2025, "2025-12-31");
   }
 }
 
