@@ -111,9 +111,15 @@ class FundCommands {
   int Disburse() const;
   int List() const;
   int Progress() const;
+  int Report() const;    // funds reports
+  int Generate() const;  // funds reports: a synthetic ledger for the benchmarks
 
   Globals& g_;
   CLI::App *add_, *allocate_, *disburse_, *list_, *progress_;
+  CLI::App *report_ = nullptr, *generate_ = nullptr;  // funds reports
+  std::string out_;                                   // funds reports: --out FILE.xlsx
+  int64_t lines_ = 0;                                 // funds generate --lines
+  uint64_t seed_ = 1;                                 // funds generate --seed
   std::string level_, kind_, region_, amount_, name_, household_, date_, voucher_, as_of_;
   int year_ = 0;
   int64_t fund_ = 0, project_ = 0, allocation_ = 0;

@@ -8,8 +8,11 @@
 #include "common/money.h"
 #include "exchange/policy_file.h"
 #include "service/accounts/audit_service.h"
+#include "service/funds/fund_generator.h"
+#include "service/funds/fund_report.h"
 #include "service/funds/fund_service.h"
 #include "views/fund_json.h"
+#include "views/fund_report_json.h"
 
 namespace fupin {
 namespace {
@@ -22,6 +25,17 @@ Result<std::unique_ptr<Store>> OpenForWrite(const Globals& g) {
   if (!store.ok()) return store.error();
   if (Status key = CheckAuditKey(**store); !key.ok()) return key.error();
   return store;
+}
+
+// --as-of: nullopt (today) when empty; E_DATE when malformed.
+Result<std::optional<Date>> AsOfOption(const std::string& text) {
+  if (text.empty()) return std::optional<Date>();
+  auto date = Date::Parse(text);
+  if (!date.ok()) {
+    return Error{"E_DATE", "--as-of 应为日期 YYYY-MM-DD：" + text,
+                 "--as-of must be a date (YYYY-MM-DD): " + text};
+  }
+  return std::optional<Date>(*date);
 }
 
 }  // namespace
@@ -66,6 +80,22 @@ FundCommands::FundCommands(CLI::App& app, Globals& g) : g_(g) {
   progress_->add_option("--year", year_, "year")->required();
   progress_->add_option("--as-of", as_of_, "YYYY-MM-DD (default: today)");
   progress_->add_flag("--json", g.json);
+
+  report_ =
+      funds->add_subcommand("report", "资金报表（按下级区划）/ the funds table by child region");
+  report_->add_option("--region", region_, "region code")->required();
+  report_->add_option("--year", year_, "year")->required();
+  report_->add_option("--as-of", as_of_, "YYYY-MM-DD (default: today)");
+  report_->add_option("--out", out_, "also write the workbook FILE.xlsx");
+  report_->add_flag("--json", g.json);
+
+  generate_ = funds->add_subcommand(
+      "generate", "生成模拟资金台账（基准测试用）/ a synthetic ledger for the benchmarks");
+  generate_->add_option("--region", region_, "province (or any region) with villages")->required();
+  generate_->add_option("--year", year_, "year")->required();
+  generate_->add_option("--lines", lines_, "funds + allocations + disbursements")->required();
+  generate_->add_option("--seed", seed_, "random seed (default 1)");
+  generate_->add_flag("--json", g.json);
 }
 
 std::optional<int> FundCommands::Run() const {
@@ -74,6 +104,8 @@ std::optional<int> FundCommands::Run() const {
   if (*disburse_) return Disburse();
   if (*list_) return List();
   if (*progress_) return Progress();
+  if (*report_) return Report();
+  if (*generate_) return Generate();
   return std::nullopt;
 }
 
@@ -182,15 +214,9 @@ int FundCommands::List() const {
 int FundCommands::Progress() const {
   auto region = ParseRegionOption(region_);
   if (!region.ok()) return Fail(g_, region.error());
-  std::optional<Date> as_of;
-  if (!as_of_.empty()) {
-    auto date = Date::Parse(as_of_);
-    if (!date.ok()) {
-      return Fail(g_, Error{"E_DATE", "--as-of 应为日期 YYYY-MM-DD：" + as_of_,
-                            "--as-of must be a date (YYYY-MM-DD): " + as_of_});
-    }
-    as_of = *date;
-  }
+  auto parsed = AsOfOption(as_of_);
+  if (!parsed.ok()) return Fail(g_, parsed.error());
+  const std::optional<Date> as_of = *parsed;
   auto policy = LoadPolicy(g_.policy);
   if (!policy.ok()) return Fail(g_, policy.error());
   auto store = OpenStore(g_, Store::OpenMode::kExisting);
@@ -210,6 +236,92 @@ int FundCommands::Progress() const {
             << "\n"
             << (p->meets ? Say(g_, "达到", "meets") : Say(g_, "未达到", "below"))
             << Say(g_, " 支出进度要求 ", " the required ratio ") << p->min_spending_ratio << "\n";
+  return 0;
+}
+
+// Funds reports: the table by child region, printed or as JSON, and the workbook with
+// --out; audited "fund.report" as the CLI.
+int FundCommands::Report() const {
+  auto region = ParseRegionOption(region_);
+  if (!region.ok()) return Fail(g_, region.error());
+  auto as_of = AsOfOption(as_of_);
+  if (!as_of.ok()) return Fail(g_, as_of.error());
+  if (!out_.empty() && !(out_.ends_with(".xlsx") || out_.ends_with(".XLSX"))) {
+    return Fail(g_, Error::Usage("--out 应为 .xlsx 文件：" + out_,
+                                 "--out must name an .xlsx file: " + out_));
+  }
+  auto policy = LoadPolicy(g_.policy);
+  if (!policy.ok()) return Fail(g_, policy.error());
+  auto store = OpenForWrite(g_);
+  if (!store.ok()) return Fail(g_, store.error());
+  auto report = FundReportFor(**store, *policy, CliCaller(), *region, year_, *as_of,
+                              out_.empty() ? "json" : "xlsx");
+  if (!report.ok()) return Fail(g_, report.error());
+  if (!out_.empty()) {
+    auto book = XlsxWriter::Create(out_);
+    if (!book.ok()) return Fail(g_, book.error());
+    if (Status s = WriteFundReport(**store, *report, **book); !s.ok()) return Fail(g_, s.error());
+    if (Status s = (*book)->Close(); !s.ok()) return Fail(g_, s.error());
+  }
+  if (g_.json) {
+    std::cout << FundReportJson(*report).dump() << "\n";
+    return 0;
+  }
+  std::cout << Say(g_, "资金报表 ", "funds report ") << report->region.ToString() << " "
+            << report->region_name << " " << report->year << Say(g_, "（截至 ", " (as of ")
+            << report->as_of << Say(g_, "）", ")") << "\n";
+  std::vector<FundReportRow> rows = report->rows;
+  rows.push_back(report->total);
+  for (const FundReportRow& row : rows) {
+    std::cout << (row.total ? Say(g_, "合计", "total") : row.region.ToString()) << "\t" << row.name
+              << "\t" << Yuan(row.funds_fen) << "\t" << Yuan(row.allocated_fen) << "\t"
+              << Yuan(row.disbursed_fen) << "\t" << row.ratio << "\t" << row.allocation_ratio
+              << "\t" << (row.meets ? Say(g_, "达标", "meets") : Say(g_, "未达标", "below"))
+              << "\n";
+  }
+  if (!out_.empty()) std::cout << Say(g_, "已写入 ", "written: ") << out_ << "\n";
+  return 0;
+}
+
+// Funds reports: `fupin funds generate` writes a synthetic ledger (fund_generator.h) into
+// the register, audited as one "fund.generate" record.
+int FundCommands::Generate() const {
+  auto region = ParseRegionOption(region_);
+  if (!region.ok()) return Fail(g_, region.error());
+  if (lines_ <= 0 || year_ < 2000 || year_ > 2100) {
+    return Fail(g_, Error::Usage("--lines 应为正整数，--year 在 2000 至 2100 之间",
+                                 "--lines must be positive and --year 2000 to 2100"));
+  }
+  auto store = OpenForWrite(g_);
+  if (!store.ok()) return Fail(g_, store.error());
+  auto villages = (*store)->Villages(*region);
+  if (!villages.ok()) return Fail(g_, villages.error());
+  if (villages->empty()) {
+    return Fail(g_, Error{"E_REGION",
+                          "区划库中没有该区划的村：" + region->ToString() +
+                              "（请先运行 fupin regions load）",
+                          "the region tree has no villages in " + region->ToString() +
+                              " (run `fupin regions load`)"});
+  }
+  auto counts = GenerateFunds(**store, {*region, year_, lines_, seed_}, *villages);
+  if (!counts.ok()) return Fail(g_, counts.error());
+  const std::string made = std::to_string(counts->funds) + " funds, " +
+                           std::to_string(counts->allocations) + " allocations, " +
+                           std::to_string(counts->disbursements) + " disbursements";
+  if (Status s = AppendAudit(**store, CliCaller(), *region, "fund.generate", region->ToString(),
+                             "year " + std::to_string(year_) + ", " + made);
+      !s.ok()) {
+    return Fail(g_, s.error());
+  }
+  if (g_.json) {
+    std::cout << nlohmann::ordered_json{{"funds", counts->funds},
+                                        {"allocations", counts->allocations},
+                                        {"disbursements", counts->disbursements}}
+                     .dump()
+              << "\n";
+  } else {
+    std::cout << Say(g_, "已生成 ", "generated ") << made << "\n";
+  }
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -59,6 +60,24 @@ struct FundTotals {
   int64_t disbursed_fen = 0;  // the disbursements of those allocations dated on or before as-of
 };
 
+// Funds reports: the funds of a year received in the subtree of a region, of one level and
+// kind, with what has been allocated from them (the table fund_sums).
+struct FundSumRow {
+  int64_t region_code = 0;
+  int level = 0;
+  std::string kind;
+  int64_t funds_fen = 0;
+  int64_t allocated_fen = 0;
+};
+
+// Funds reports: a fund with what has been allocated from it and disbursed from those
+// allocations on or before an as-of date.
+struct FundLine {
+  FundRow fund;
+  int64_t allocated_fen = 0;
+  int64_t disbursed_fen = 0;
+};
+
 class FundStore {
  public:
   virtual ~FundStore() = default;
@@ -90,6 +109,19 @@ class FundStore {
   // The totals of the funds of `year` whose region lies in the subtree of `region`;
   // disbursements count when dated on or before `as_of` (YYYY-MM-DD).
   virtual Result<FundTotals> Totals(RegionCode region, int year, const std::string& as_of) = 0;
+
+  // Funds reports. The sums of the funds of `year` over the subtree of `region` and over the
+  // subtree of each of its children, by (region, level, kind), ordered so.
+  virtual Result<std::vector<FundSumRow>> SumsByRegion(RegionCode region, int year) = 0;
+  // What was disbursed on or before `as_of` from the funds of `year` of the subtree of
+  // `region` and of each of its children (by the fund's region, not where the money went),
+  // as (region_code, fen) by region.
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> DisbursedByRegion(
+      RegionCode region, int year, const std::string& as_of) = 0;
+  // The funds of `year` in the subtree of `region`, by region then id, with their
+  // allocations and their disbursements dated on or before `as_of`; at most `limit`.
+  virtual Result<std::vector<FundLine>> FundLines(RegionCode region, int year,
+                                                  const std::string& as_of, int64_t limit) = 0;
 };
 
 }  // namespace fupin

@@ -683,6 +683,8 @@ export const ENDPOINTS = [
   // village: the handler's own desk, so a township office sees its township's complaint);
   // a missing target is a number no complaint has.
   ...complaintRows(),
+  // ---- funds reports (issue 14, reports): the table by child region and the alerts ----
+  ...fundReportRows(),
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
@@ -806,6 +808,29 @@ function complaintRows() {
         assert.equal(res.body.data.state, 'confirmed');
         assert.equal(res.body.data.satisfied, true);
       },
+    },
+  ];
+}
+
+// ---- funds reports (issue 14, reports) ----
+function fundReportRows() {
+  const query = ({ target }) => ({ query: { region: target.region, year: 2026, as_of: '2026-06-30' } });
+  return [
+    {
+      method: 'GET', path: '/api/v1/funds/report', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true, build: query,
+      check: (res, { assert, target }) => {
+        const r = res.body.data;
+        assert.equal(r.region, target.region.padEnd(12, '0'));
+        assert.ok(Array.isArray(r.rows));
+        assert.equal(r.total.total, true);
+        assert.match(r.total.ratio, /^\d\.\d{4}$/);
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/funds/alerts', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true, build: query,
+      check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
     },
   ];
 }

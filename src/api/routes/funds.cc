@@ -3,8 +3,10 @@
 // in and out is a string of yuan with two decimals; refusals by the limits are 422.
 #include "api/reply.h"
 #include "api/routes/routes.h"
+#include "service/funds/fund_report.h"
 #include "service/funds/fund_service.h"
 #include "views/fund_json.h"
+#include "views/fund_report_json.h"
 
 namespace fupin {
 namespace {
@@ -96,26 +98,69 @@ Reply ListFundsRoute(RouteContext& ctx, const HttpRequest& req) {
   return Data(items);
 }
 
+// ?as_of=YYYY-MM-DD: nullopt (today) when absent; E_DATE when malformed.
+Result<std::optional<Date>> AsOfParam(const Query& query) {
+  if (!query.Has("as_of")) return std::optional<Date>();
+  const std::string text(query.Get("as_of").substr(0, 40));
+  auto date = Date::Parse(text);
+  if (!date.ok()) {
+    return Error{"E_DATE", "as_of 应为日期 YYYY-MM-DD：" + text,
+                 "as_of must be a date (YYYY-MM-DD): " + text};
+  }
+  return std::optional<Date>(*date);
+}
+
 // ?region=, year=, as_of=YYYY-MM-DD (default today).
 Reply ProgressRoute(RouteContext& ctx, const HttpRequest& req) {
   auto region = RegionParam(req.query.Get("region"), req.caller);
   if (!region.ok()) return Failure(region.error(), req.lang);
   auto year = YearParam(req.query);
   if (!year.ok()) return Failure(year.error(), req.lang);
-  std::optional<Date> as_of;
-  if (req.query.Has("as_of")) {
-    const std::string text(req.query.Get("as_of").substr(0, 40));
-    auto date = Date::Parse(text);
-    if (!date.ok()) {
-      return Failure(Error{"E_DATE", "as_of 应为日期 YYYY-MM-DD：" + text,
-                           "as_of must be a date (YYYY-MM-DD): " + text},
-                     req.lang);
-    }
-    as_of = *date;
-  }
-  auto progress = Progress(ctx.store, ctx.policy, req.caller, *region, *year, as_of);
+  auto as_of = AsOfParam(req.query);
+  if (!as_of.ok()) return Failure(as_of.error(), req.lang);
+  auto progress = Progress(ctx.store, ctx.policy, req.caller, *region, *year, *as_of);
   if (!progress.ok()) return Failure(progress.error(), req.lang);
   return Data(FundProgressJson(*progress));
+}
+
+// Funds reports. ?region= (default the caller's), year=, as_of=, format=json (default) or
+// xlsx: the table by child region (fund_report.h), audited "fund.report".
+Reply ReportRoute(RouteContext& ctx, const HttpRequest& req) {
+  auto region = RegionParam(req.query.Get("region"), req.caller);
+  if (!region.ok()) return Failure(region.error(), req.lang);
+  auto year = YearParam(req.query);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  auto as_of = AsOfParam(req.query);
+  if (!as_of.ok()) return Failure(as_of.error(), req.lang);
+  const std::string format =
+      req.query.Has("format") ? std::string(req.query.Get("format")) : "json";
+  if (format != "json" && format != "xlsx") {
+    return Failure(Error::Usage("format 只能是 json 或 xlsx", "format must be json or xlsx"),
+                   req.lang);
+  }
+  auto report = FundReportFor(ctx.store, ctx.policy, req.caller, *region, *year, *as_of, format);
+  if (!report.ok()) return Failure(report.error(), req.lang);
+  if (format == "json") return Data(FundReportJson(*report));
+  auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) {
+    return WriteFundReport(ctx.store, *report, book);
+  });
+  if (!bytes.ok()) return Failure(bytes.error(), req.lang);
+  return Workbook(std::move(*bytes), "funds-report.xlsx");
+}
+
+// ?region=, year=, as_of=: the slow-spending alerts (the report's rows below the rule).
+Reply AlertsRoute(RouteContext& ctx, const HttpRequest& req) {
+  auto region = RegionParam(req.query.Get("region"), req.caller);
+  if (!region.ok()) return Failure(region.error(), req.lang);
+  auto year = YearParam(req.query);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  auto as_of = AsOfParam(req.query);
+  if (!as_of.ok()) return Failure(as_of.error(), req.lang);
+  auto alerts = SlowSpending(ctx.store, ctx.policy, req.caller, *region, *year, *as_of);
+  if (!alerts.ok()) return Failure(alerts.error(), req.lang);
+  Json items = Json::array();
+  for (const FundReportRow& row : *alerts) items.push_back(FundReportRowJson(row, {}));
+  return Data(items);
 }
 
 Reply AllocateRoute(RouteContext& ctx, const HttpRequest& req) {
@@ -203,6 +248,9 @@ void AddFundRoutes(Routes& routes) {
   routes.push_back({"POST", "/api/v1/disbursements", true, Work::kWrite, DisburseRoute, nullptr});
   routes.push_back(
       {"GET", "/api/v1/disbursements", true, Work::kRead, ListDisbursementsRoute, nullptr});
+  // Funds reports.
+  routes.push_back({"GET", "/api/v1/funds/report", true, Work::kRead, ReportRoute, nullptr});
+  routes.push_back({"GET", "/api/v1/funds/alerts", true, Work::kRead, AlertsRoute, nullptr});
 }
 
 }  // namespace fupin

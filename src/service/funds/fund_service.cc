@@ -323,4 +323,9 @@ Result<FundProgress> Progress(Store& store, const PolicySet& policy, const Calle
   return p;
 }
 
+// Funds reports (fund_report.h).
+Status FundRegionInScope(Store& store, const Caller& caller, RegionCode region) {
+  return RegionInScope(store, caller, region);
+}
+
 }  // namespace fupin

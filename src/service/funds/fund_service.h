@@ -121,4 +121,8 @@ Result<FundProgress> Progress(Store& store, const PolicySet& policy, const Calle
 // denominator is 0 (amounts are never negative).
 std::string FourDecimals(int64_t numerator, int64_t denominator);
 
+// Funds reports (fund_report.h): Ok for a region the caller may read (kRead, in its scope)
+// that is in the tree, else E_NOT_FOUND as for a region that does not exist.
+Status FundRegionInScope(Store& store, const Caller& caller, RegionCode region);
+
 }  // namespace fupin

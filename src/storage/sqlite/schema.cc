@@ -500,6 +500,78 @@ CREATE INDEX complaints_level ON complaints(level_code);
 CREATE INDEX complaints_due ON complaints(state, escalated_to, due_on);
 )sql";
 
+// Funds reports and the funds summary at scale (issue 14, reports): the ledger summed over
+// each region's subtree, kept current by triggers on every insert into the ledger (which is
+// append-only: nothing updates or deletes its rows) and filled here from what is already
+// there. A fund counts in the row of its own region and of each region above it, at the
+// depth of that region (0 the nation, 1 province, 2 city, 3 county, 4 township, 5
+// village): fund_sums by (year, depth, region, level, kind) holds the funds and what was
+// allocated from them, fund_daily by (year, depth, region, date) what was disbursed from
+// them each day. The progress of a region reads its own rows, a report by child region
+// the rows one depth below: a few rows per region and date, whatever the number of ledger
+// lines (bench/funds/). fund_depths: the modulus that cuts a code to its region at a depth
+// (m) and the one above it (m_up: the region has that depth when its code is not a
+// multiple of m_up).
+constexpr std::string_view kMigrationFundSums = R"sql(
+CREATE TABLE fund_depths (depth INTEGER PRIMARY KEY, m INTEGER NOT NULL, m_up INTEGER NOT NULL);
+INSERT INTO fund_depths VALUES (0, 1000000000000, 1), (1, 10000000000, 1000000000000),
+  (2, 100000000, 10000000000), (3, 1000000, 100000000), (4, 1000, 1000000), (5, 1, 1000);
+CREATE TABLE fund_sums (
+  year INTEGER NOT NULL,
+  depth INTEGER NOT NULL,
+  region_code INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  funds_fen INTEGER NOT NULL,
+  allocated_fen INTEGER NOT NULL,
+  PRIMARY KEY (year, depth, region_code, level, kind)
+) WITHOUT ROWID;
+CREATE TABLE fund_daily (
+  year INTEGER NOT NULL,
+  depth INTEGER NOT NULL,
+  region_code INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  disbursed_fen INTEGER NOT NULL,
+  PRIMARY KEY (year, depth, region_code, date)
+) WITHOUT ROWID;
+INSERT INTO fund_sums
+  SELECT f.year, d.depth, f.region_code - f.region_code % d.m, f.level, f.kind, sum(f.amount_fen),
+    coalesce(sum((SELECT sum(a.amount_fen) FROM fund_allocations a WHERE a.fund_id = f.id)), 0)
+  FROM funds f, fund_depths d WHERE d.depth = 0 OR f.region_code % d.m_up != 0
+  GROUP BY 1, 2, 3, 4, 5;
+INSERT INTO fund_daily
+  SELECT f.year, d.depth, f.region_code - f.region_code % d.m, x.date, sum(x.amount_fen)
+  FROM fund_disbursements x, fund_allocations a, funds f, fund_depths d
+  WHERE a.id = x.allocation_id AND f.id = a.fund_id AND (d.depth = 0 OR f.region_code % d.m_up != 0)
+  GROUP BY 1, 2, 3, 4;
+CREATE TRIGGER fund_sums_on_fund AFTER INSERT ON funds BEGIN
+  INSERT INTO fund_sums
+    SELECT NEW.year, depth, NEW.region_code - NEW.region_code % m, NEW.level, NEW.kind,
+      NEW.amount_fen, 0
+    FROM fund_depths WHERE depth = 0 OR NEW.region_code % m_up != 0
+    ON CONFLICT (year, depth, region_code, level, kind)
+    DO UPDATE SET funds_fen = funds_fen + excluded.funds_fen;
+END;
+CREATE TRIGGER fund_sums_on_allocation AFTER INSERT ON fund_allocations BEGIN
+  INSERT INTO fund_sums
+    SELECT f.year, d.depth, f.region_code - f.region_code % d.m, f.level, f.kind, 0,
+      NEW.amount_fen
+    FROM funds f, fund_depths d
+    WHERE f.id = NEW.fund_id AND (d.depth = 0 OR f.region_code % d.m_up != 0)
+    ON CONFLICT (year, depth, region_code, level, kind)
+    DO UPDATE SET allocated_fen = allocated_fen + excluded.allocated_fen;
+END;
+CREATE TRIGGER fund_daily_on_disbursement AFTER INSERT ON fund_disbursements BEGIN
+  INSERT INTO fund_daily
+    SELECT f.year, d.depth, f.region_code - f.region_code % d.m, NEW.date, NEW.amount_fen
+    FROM fund_allocations a, funds f, fund_depths d
+    WHERE a.id = NEW.allocation_id AND f.id = a.fund_id
+      AND (d.depth = 0 OR f.region_code % d.m_up != 0)
+    ON CONFLICT (year, depth, region_code, date)
+    DO UPDATE SET disbursed_fen = disbursed_fen + excluded.disbursed_fen;
+END;
+)sql";
+
 constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigration2,
                                             kMigration3,
@@ -512,7 +584,8 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationHelpers,
                                             kMigrationMonitoredIndex,
                                             kMigrationFunds,
-                                            kMigrationComplaints};
+                                            kMigrationComplaints,
+                                            kMigrationFundSums};  // funds reports
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

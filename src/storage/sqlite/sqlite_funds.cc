@@ -60,6 +60,9 @@ DisbursementRow ReadDisbursement(const Statement& s) {
   return r;
 }
 
+// The depth of a region in fund_sums and fund_daily (kMigrationFundSums): its level.
+int64_t Depth(RegionCode region) { return static_cast<int64_t>(region.level()); }
+
 class SqliteFundStore final : public FundStore {
  public:
   explicit SqliteFundStore(Database& db) : db_(db) {}
@@ -190,20 +193,17 @@ class SqliteFundStore final : public FundStore {
   }
 
   Result<FundTotals> Totals(RegionCode region, int year, const std::string& as_of) override {
-    // The funds by (year, region_code) (index funds_year_region), their allocations by
-    // fund (fund_allocations_fund), their disbursements by allocation and date
-    // (fund_disbursements_allocation).
+    // The subtree sums kept by the triggers of kMigrationFundSums: the region's rows in
+    // fund_sums and its days in fund_daily, never the ledger's lines.
     auto s = db_.Prepare(
-        "WITH f AS (SELECT id, amount_fen FROM funds "
-        "  WHERE year = ?1 AND region_code >= ?2 AND region_code < ?3), "
-        "a AS (SELECT a.id, a.amount_fen FROM fund_allocations a JOIN f ON a.fund_id = f.id) "
-        "SELECT (SELECT coalesce(sum(amount_fen), 0) FROM f), "
-        "  (SELECT coalesce(sum(amount_fen), 0) FROM a), "
-        "  (SELECT coalesce(sum(d.amount_fen), 0) FROM fund_disbursements d JOIN a "
-        "     ON d.allocation_id = a.id WHERE d.date <= ?4)");
+        "SELECT (SELECT coalesce(sum(funds_fen), 0) FROM fund_sums "
+        "    WHERE year = ?1 AND depth = ?2 AND region_code = ?3), "
+        "  (SELECT coalesce(sum(allocated_fen), 0) FROM fund_sums "
+        "    WHERE year = ?1 AND depth = ?2 AND region_code = ?3), "
+        "  (SELECT coalesce(sum(disbursed_fen), 0) FROM fund_daily "
+        "    WHERE year = ?1 AND depth = ?2 AND region_code = ?3 AND date <= ?4)");
     if (!s.ok()) return s.error();
-    s->Bind(1, int64_t{year}).Bind(2, region.subtree_lo()).Bind(3, region.subtree_hi());
-    s->Bind(4, as_of);
+    s->Bind(1, int64_t{year}).Bind(2, Depth(region)).Bind(3, region.value()).Bind(4, as_of);
     auto row = s->Step();
     if (!row.ok()) return row.error();
     FundTotals t;
@@ -213,6 +213,62 @@ class SqliteFundStore final : public FundStore {
       t.disbursed_fen = s->Int(2);
     }
     return t;
+  }
+
+  // The region's own rows (depth, code) and its children's (depth + 1, code range), as two
+  // searches of the primary key (an OR of the two would scan the whole year).
+  static std::string RegionAndChildren(const std::string& select, const std::string& more) {
+    return select + " WHERE year = ?1 AND depth = ?2 AND region_code = ?3" + more + " UNION ALL " +
+           select +
+           " WHERE year = ?1 AND depth = ?2 + 1 AND region_code >= ?4 AND region_code < ?5" + more;
+  }
+
+  Result<std::vector<FundSumRow>> SumsByRegion(RegionCode region, int year) override {
+    auto s = db_.Prepare(
+        RegionAndChildren("SELECT region_code, level, kind, funds_fen, allocated_fen FROM "
+                          "fund_sums",
+                          "") +
+        " ORDER BY 1, 2, 3");
+    if (!s.ok()) return s.error();
+    s->Bind(1, int64_t{year}).Bind(2, Depth(region)).Bind(3, region.value());
+    s->Bind(4, region.subtree_lo()).Bind(5, region.subtree_hi());
+    std::vector<FundSumRow> out;
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
+      out.push_back({st.Int(0), static_cast<int>(st.Int(1)), st.Text(2), st.Int(3), st.Int(4)});
+    }));
+    return out;
+  }
+
+  Result<std::vector<std::pair<int64_t, int64_t>>> DisbursedByRegion(
+      RegionCode region, int year, const std::string& as_of) override {
+    auto s = db_.Prepare(RegionAndChildren("SELECT region_code, sum(disbursed_fen) FROM fund_daily",
+                                           " AND date <= ?6 GROUP BY region_code"));
+    if (!s.ok()) return s.error();
+    s->Bind(1, int64_t{year}).Bind(2, Depth(region)).Bind(3, region.value());
+    s->Bind(4, region.subtree_lo()).Bind(5, region.subtree_hi()).Bind(6, as_of);
+    std::vector<std::pair<int64_t, int64_t>> out;
+    FUPIN_RETURN_IF_ERROR(
+        s->ForEachRow([&](Statement& st) { out.emplace_back(st.Int(0), st.Int(1)); }));
+    return out;
+  }
+
+  Result<std::vector<FundLine>> FundLines(RegionCode region, int year, const std::string& as_of,
+                                          int64_t limit) override {
+    auto s = db_.Prepare(
+        "SELECT " + std::string(kFundColumns) +
+        ", (SELECT coalesce(sum(a.amount_fen), 0) FROM fund_allocations a WHERE a.fund_id = "
+        "funds.id), (SELECT coalesce(sum(d.amount_fen), 0) FROM fund_allocations a JOIN "
+        "fund_disbursements d ON d.allocation_id = a.id WHERE a.fund_id = funds.id AND d.date "
+        "<= ?4) FROM funds WHERE year = ?1 AND region_code >= ?2 AND region_code < ?3 "
+        "ORDER BY region_code, id LIMIT ?5");
+    if (!s.ok()) return s.error();
+    s->Bind(1, int64_t{year}).Bind(2, region.subtree_lo()).Bind(3, region.subtree_hi());
+    s->Bind(4, as_of).Bind(5, limit);
+    std::vector<FundLine> out;
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
+      out.push_back({ReadFund(st), st.Int(9), st.Int(10)});
+    }));
+    return out;
   }
 
  private:
