@@ -596,6 +596,11 @@ Result<ProjectList> ListProjects(Store& store, const Caller& caller, ProjectQuer
   if (!RoleMay(caller.user.role, Permission::kRead) || !caller.InScope(query.region)) {
     return NoSuchRegion(query.region);
   }
+  if (query.region != RegionCode::Nation()) {
+    auto region = store.GetRegion(query.region);
+    if (!region.ok()) return region.error();
+    if (!region->has_value()) return NoSuchRegion(query.region);
+  }
   auto page = store.projects().SearchProjects(query);
   if (!page.ok()) return page.error();
   ProjectList out;
