@@ -17,9 +17,9 @@ constexpr ProjectCode kSources[] = {{1, "central", "中央"},
                                     {2, "province", "省"},
                                     {3, "city", "市"},
                                     {4, "county", "县"},
-                                    {5, "integrated", "统筹整合涉农资金"},
+                                    {5, "integrated", "统筹整合涉农资金", "整合"},
                                     {6, "east_west", "东西部协作"},
-                                    {7, "social", "社会帮扶"},
+                                    {7, "social", "社会帮扶", "社会"},
                                     {9, "other", "其他"}};
 constexpr ProjectCode kAssetKinds[] = {
     {1, "operating", "经营性"}, {2, "public", "公益性"}, {3, "household", "到户类"}};
@@ -49,7 +49,10 @@ const ProjectCode* Find(ProjectCodeList list, int code) {
 
 std::optional<int> ParseProjectCode(ProjectCodeList list, std::string_view text) {
   for (const ProjectCode& c : ListOf(list)) {
-    if (text == std::to_string(c.code) || text == c.key || text == c.label) return c.code;
+    if (text == std::to_string(c.code) || text == c.key || text == c.label ||
+        (*c.alias != '\0' && text == c.alias)) {
+      return c.code;
+    }
   }
   return std::nullopt;
 }

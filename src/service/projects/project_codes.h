@@ -14,6 +14,7 @@ struct ProjectCode {
   int code;
   const char* key;
   const char* label;
+  const char* alias = "";  // a short label also accepted (整合, 社会)
 };
 
 enum class ProjectCodeList {
@@ -23,7 +24,8 @@ enum class ProjectCodeList {
   // 1 新建 new, 2 续建 continued, 3 改建 rebuilt, 4 扩建 extended.
   kNature,
   // 1 中央 central, 2 省 province, 3 市 city, 4 县 county (the funds ledger's levels),
-  // 5 统筹整合涉农资金 integrated, 6 东西部协作 east_west, 7 社会帮扶 social, 9 其他 other.
+  // 5 统筹整合涉农资金 (整合) integrated, 6 东西部协作 east_west, 7 社会帮扶 (社会) social,
+  // 9 其他 other.
   kBudgetSource,
   // 1 经营性 operating, 2 公益性 public, 3 到户类 household.
   kAssetKind,
