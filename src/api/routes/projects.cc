@@ -231,6 +231,20 @@ Status ReadProject(const Json& body, const Caller& caller, ProjectInput& in) {
   return Status::Ok();
 }
 
+}  // namespace
+
+Result<ProjectInput> ParseProjectInput(std::string_view text, const Caller& caller) {
+  auto body = ParseBody(text, {"name", "category", "nature", "region", "year", "start_on", "end_on",
+                               "unit", "person", "tasks", "budget", "households", "beneficiaries",
+                               "performance_targets", "poverty_linkage", "comment"});
+  if (!body.ok()) return body.error();
+  ProjectInput in;
+  FUPIN_RETURN_IF_ERROR(ReadProject(*body, caller, in));
+  return in;
+}
+
+namespace {
+
 Reply ProjectFailure(const Error& error, Lang lang, const ProjectRefusal& refusal = {}) {
   CaseRefusal details;
   details.conditions = refusal.conditions;
@@ -239,15 +253,9 @@ Reply ProjectFailure(const Error& error, Lang lang, const ProjectRefusal& refusa
 }
 
 Reply Create(RouteContext& ctx, const HttpRequest& req) {
-  auto body =
-      ParseBody(req.body, {"name", "category", "nature", "region", "year", "start_on", "end_on",
-                           "unit", "person", "tasks", "budget", "households", "beneficiaries",
-                           "performance_targets", "poverty_linkage", "comment"});
-  if (!body.ok()) return Failure(body.error(), req.lang);
-  ProjectInput in;
-  Status read = ReadProject(*body, req.caller, in);
-  if (!read.ok()) return Failure(read.error(), req.lang);
-  auto view = ProposeProject(ctx.store, ctx.policy, req.caller, in);
+  auto in = ParseProjectInput(req.body, req.caller);
+  if (!in.ok()) return Failure(in.error(), req.lang);
+  auto view = ProposeProject(ctx.store, ctx.policy, req.caller, *in);
   if (!view.ok()) return Failure(view.error(), req.lang);
   return Data(ProjectJson(*view, true), 201);
 }

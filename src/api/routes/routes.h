@@ -86,6 +86,8 @@ Json ComplaintStatsJson(const ComplaintStats& stats);
 // --json` (full: with steps, progress and assets).
 void AddProjectRoutes(Routes& routes);
 Json ProjectJson(const ProjectView& view, bool full);
+// The body of POST /projects (also `fupin projects add --file`), read for `caller`.
+Result<ProjectInput> ParseProjectInput(std::string_view body, const Caller& caller);
 
 // Every route of the API.
 Routes AllRoutes();
