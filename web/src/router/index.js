@@ -21,6 +21,8 @@ export const MENU = [
   { path: '/funds', name: 'funds', perm: 'read' },
   { path: '/audit', name: 'audit', perm: 'audit' },
   { path: '/users', name: 'users', perm: 'users' },
+  // Project library (扶贫项目库, issue 14)
+  { path: '/projects', name: 'projects', perm: 'read' },
 ];
 
 // Each area declares its own routes in views/<area>/routes.js (path, name, component as a
