@@ -20,13 +20,14 @@ after(async () => {
   removeDir(dir);
 });
 
-// The menus each role sees (of the screens built so far: a menu appears with its screen).
+// The menus each role sees (of the screens built so far: a menu appears with its screen;
+// the project library's is last).
 const MENUS = {
-  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds'],
-  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds'],
-  helper: ['dashboard', 'mine', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds'],
-  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'audit'],
-  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'audit', 'users'],
+  county: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'projects'],
+  village: ['dashboard', 'register', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'projects'],
+  helper: ['dashboard', 'mine', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'projects'],
+  auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'audit', 'projects'],
+  admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'audit', 'users', 'projects'],
 };
 
 for (const [name, menus] of Object.entries(MENUS)) {
