@@ -152,6 +152,29 @@ class ComplaintCommands {
   int64_t id_ = 0;
 };
 
+// Project library: `fupin projects add|list|show|advance|accept|objection|return|reject|
+// progress|asset` (projects_commands.cc), written as "cli" or as the account of `--as`.
+class ProjectCommands {
+ public:
+  ProjectCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int Add() const;
+  int List() const;
+  int Show() const;
+  int Move(const CLI::App* command) const;
+
+  Globals& g_;
+  CLI::App *add_ = nullptr, *list_ = nullptr, *show_ = nullptr, *advance_ = nullptr;
+  CLI::App *accept_ = nullptr, *objection_ = nullptr, *return_ = nullptr, *reject_ = nullptr;
+  CLI::App *progress_ = nullptr, *asset_ = nullptr;
+  std::string file_, as_, region_, stage_, category_, comment_, result_, date_, text_, to_;
+  std::string kind_, name_, value_, owner_, keeper_;
+  int year_ = 0, percent_ = 0;
+  int64_t id_ = 0;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

@@ -77,6 +77,8 @@ const std::vector<KeySpec>& Schema() {
       {"complaints",
        Type::kSection,
        {{"answer_days", Type::kCount, {}}, {"answer_working_days", Type::kBool, {}}}},
+      // Project library (扶贫项目库)
+      {"projects", Type::kSection, {{"notice_days", Type::kCount, {}}}},
   };
   return schema;
 }
@@ -324,6 +326,8 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   // 12317 complaints
   p->complaints.answer_days = static_cast<int>(at("complaints", "answer_days").integer);
   p->complaints.answer_working_days = at("complaints", "answer_working_days").integer != 0;
+  // Project library (扶贫项目库)
+  p->projects.notice_days = static_cast<int>(at("projects", "notice_days").integer);
   return p;
 }
 

@@ -93,6 +93,11 @@ struct Policy {
     int answer_days = 15;
     bool answer_working_days = false;
   } complaints;
+  // Project library (扶贫项目库, spec/funds.md "Projects"): the 村、乡公示 and the notices
+  // before work starts and after completion run at least this many days.
+  struct {
+    int notice_days = 10;
+  } projects;
   // Where each yearly table was last written, for the "no line for year" message.
   std::string poverty_line_source, monitoring_line_source;
 

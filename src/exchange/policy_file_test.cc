@@ -78,6 +78,21 @@ TEST(ComplaintsPolicyTest, AnAnswerLimitThatIsNotACountIsRefused) {
   EXPECT_NE(set.error().en.find("complaints.answer_days"), std::string::npos) << set.error().en;
 }
 
+// Project library (扶贫项目库)
+TEST(ProjectsPolicyTest, ProjectNoticesRunTenDaysUnlessARegionSetsItsOwn) {
+  auto set = WithLayer("[override.\"620422\"]\nprojects = { notice_days = 15 }\n");
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  EXPECT_EQ(set->For(RegionCode::Nation()).projects.notice_days, 10);
+  EXPECT_EQ(set->For(RegionCode::FromInt(620422102201)).projects.notice_days, 15);
+  EXPECT_EQ(set->For(RegionCode::FromInt(620102001001)).projects.notice_days, 10);
+}
+
+TEST(ProjectsPolicyTest, ANoticeLengthThatIsNotACountIsRefused) {
+  auto set = WithLayer("[projects]\nnotice_days = -3\n");
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.error().en.find("projects.notice_days"), std::string::npos) << set.error().en;
+}
+
 TEST(PolicyYearRuleTest, ALaterYearUsesTheLatestEarlierEntryWithAWarning) {
   auto set = PolicySet::Build({National()});
   const Policy& p = set->For(RegionCode::Nation());

@@ -24,6 +24,7 @@
 #include "storage/complaint_store.h"  // 12317 complaints
 #include "storage/fund_store.h"
 #include "storage/helper_store.h"
+#include "storage/project_store.h"  // project library
 
 namespace fupin {
 
@@ -304,6 +305,8 @@ class Store {
   virtual FundStore& funds() = 0;
   // 12317 complaints (投诉举报), on the same connection.
   virtual ComplaintStore& complaints() = 0;
+  // The project library (扶贫项目库), on the same connection.
+  virtual ProjectStore& projects() = 0;
 
   // Changes with every committed change of households, members or the region aggregates:
   // "<database id>:<generation>",

@@ -309,6 +309,8 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
               {"complaints",
                {{"answer_days", p.complaints.answer_days},
                 {"answer_working_days", p.complaints.answer_working_days}}},
+              // Project library (扶贫项目库)
+              {"projects", {{"notice_days", p.projects.notice_days}}},
               {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
                                     (monitoring.ok() && monitoring->earlier))}};
 }

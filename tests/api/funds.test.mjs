@@ -2,8 +2,8 @@
 // office records a fund, allocates it to a household (直补到户) and pays it out; the spending
 // progress at year end on both sides of [funds] min_spending_ratio (0.9); the two limits
 // answer 422 with nothing written; a payment after the as-of date is not counted; a
-// township allocates only inside its township; a project allocation is refused (no project
-// library yet). The clock is FUPIN_NOW = 2027-01-05, so payments dated in 2026 may be entered.
+// township allocates only inside its township; an allocation to a project that does not
+// exist is refused (projects.test.mjs allocates to one). The clock is FUPIN_NOW = 2027-01-05, so payments dated in 2026 may be entered.
 // Each test uses a year of its own, so their progress figures do not mix.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,7 +106,7 @@ describe('the funds ledger', () => {
     expectError(await call('township_op1', 'GET', '/api/v1/funds/progress', undefined, { region: COUNTY, year: 2022 }), 404, 'E_NOT_FOUND');
   });
 
-  it('a project allocation is refused: there is no project library yet', async () => {
+  it('an allocation to a project that does not exist is refused', async () => {
     const f = await fund(2021, '1000.00');
     const res = await call('county_admin1', 'POST', '/api/v1/allocations', { fund_id: f.id, project_id: 7, amount: '1.00' });
     expectError(res, 404, 'E_NOT_FOUND');

@@ -685,6 +685,8 @@ export const ENDPOINTS = [
   ...complaintRows(),
   // ---- funds reports (issue 14, reports): the table by child region and the alerts ----
   ...fundReportRows(),
+  // ---- the project library (issue 14, projects) ----
+  ...projectRows(),
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
@@ -832,5 +834,123 @@ function fundReportRows() {
       outside: [404, 'E_NOT_FOUND'], sameAsMissing: true, build: query,
       check: (res, { assert }) => assert.ok(Array.isArray(res.body.data)),
     },
+  ];
+}
+
+// ---- the project library (issue 14, projects) ----
+// A project of the target region itself (a county's, a township's or a village's own; a
+// number no project has for a missing target), proposed by an admin of the nation made for
+// these rows (so that root, another admin, may approve it) and moved by root: a county's
+// goes through approval (no notice) to `stage`; a township's and a village's stop at their
+// first notice, which the server's clock does not let close.
+async function projectAdmin(srv) {
+  srv.projectAdmin ??= rootCall(srv, 'POST', '/api/v1/users', {
+    username: 'project_admin', role: 'admin', region_code: '0', password: PASSWORD,
+  });
+  await srv.projectAdmin;
+  return srv.token('project_admin');
+}
+async function projectOf(srv, target, { stage = 'approve' } = {}) {
+  if (target.household.startsWith('HNOSUCH')) return 999999999;
+  const res = await fetch(`${srv.base}/api/v1/projects`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await projectAdmin(srv)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: '村道硬化', category: '乡村建设行动', nature: '新建', region: target.region, year: 2026,
+      start_on: '2026-07-01', end_on: '2026-10-31', unit: '县交通运输局', person: '张工', tasks: '硬化村道 2 公里',
+      budget: { central: '500000' }, performance_targets: [{ indicator: '新建道路', target: '2公里' }],
+      poverty_linkage: '方便脱贫户出行和农产品运输',
+    }),
+  });
+  const json = await res.json();
+  if (res.status !== 201) throw new Error(`POST /projects: ${res.status} ${JSON.stringify(json)}`);
+  let p = json.data;
+  while (p.stage !== stage && !p.notice && p.stage !== 'done') {
+    p = await rootCall(srv, 'POST', `/api/v1/projects/${p.id}/advance`, { comment: '同意' });
+  }
+  return p.id;
+}
+
+function projectRows() {
+  const noticeFirst = { township_operator: [409, 'E_NOTICE_OPEN'], village_operator: [409, 'E_NOTICE_OPEN'] };
+  return [
+    {
+      // The caller proposes a project of its own region: a county's, township's or village's.
+      method: 'POST', path: '/api/v1/projects', perm: 'cases', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: ({ target }) => ({
+        body: {
+          name: '肉牛养殖', category: 'industry', nature: 'new', region: target.region, year: 2026,
+          start_on: '2026-07-01', end_on: '2026-12-31', unit: '乡镇人民政府', person: '李某', tasks: '建牛舍',
+          budget: { county: '1000.00' },
+        },
+      }),
+      check: (res, { assert, user, target }) => {
+        const p = res.body.data;
+        assert.deepEqual([p.region, p.opened_by, p.budget_total], [target.region.padEnd(12, '0'), user.name, '1000.00']);
+        assert.equal(p.steps.length, 1);
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/projects', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: ({ target }) => ({ query: { region: target.region } }),
+      check: (res, { assert }) => {
+        assert.equal(typeof res.body.data.total, 'number');
+        assert.ok(Array.isArray(res.body.data.items));
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/projects/{id}', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) } }),
+      check: (res, { assert, target }) => assert.equal(res.body.data.region, target.region.padEnd(12, '0')),
+    },
+    {
+      // A county's project waits for approval; a township's and a village's notice runs.
+      method: 'POST', path: '/api/v1/projects/{id}/advance', perm: 'cases', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], refuse: noticeFirst,
+      build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) }, body: { comment: '同意入库' } }),
+      check: (res, { assert, user }) => {
+        assert.equal(res.body.data.stage, 'plan');
+        assert.deepEqual([res.body.data.steps.at(-1).by, res.body.data.in_library], [user.name, true]);
+      },
+    },
+    {
+      // Every notice: a county's before work starts, a township's and a village's first.
+      method: 'POST', path: '/api/v1/projects/{id}/objections', perm: 'read', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target, { stage: 'start_notice' }) }, body: { text: '选址有争议' } }),
+      check: (res, { assert, user }) => {
+        assert.ok(['plan', 'propose'].includes(res.body.data.stage));
+        assert.deepEqual([res.body.data.steps.at(-1).action, res.body.data.steps.at(-1).by], ['objection', user.name]);
+        assert.equal(res.body.data.notice, null);
+      },
+    },
+    {
+      // From a township or county stage only: a village's project is at its village notice.
+      method: 'POST', path: '/api/v1/projects/{id}/return', perm: 'cases', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], refuse: { village_operator: [409, 'E_STATE'] },
+      build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) }, body: { to: 'propose', reason: '预算不实' } }),
+      check: (res, { assert }) => {
+        assert.equal(res.body.data.stage, 'propose');
+        assert.deepEqual([res.body.data.steps.at(-1).action, res.body.data.steps.at(-1).to], ['return', 'propose']);
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/projects/{id}/reject', perm: 'cases', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) }, body: { reason: '不符合入库条件' } }),
+      check: (res, { assert }) => assert.deepEqual([res.body.data.state, res.body.data.stage], ['rejected', 'rejected']),
+    },
+    // Progress and assets come after notices the server's clock cannot close: every office
+    // that may write reaches the stage check (E_STATE); the API test walks the whole way.
+    ...[['progress', { percent: 50 }], ['assets', { kind: '公益性', name: '村道', value: '1.00', owner: '村集体', keeper: '村委会' }]]
+      .map(([name, body]) => ({
+        method: 'POST', path: `/api/v1/projects/{id}/${name}`, perm: 'cases', ok: 201, scoped: true,
+        outside: [404, 'E_NOT_FOUND'],
+        refuse: Object.fromEntries(['admin', 'county_admin', 'township_operator', 'village_operator'].map((r) => [r, [409, 'E_STATE']])),
+        build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) }, body }),
+      })),
   ];
 }

@@ -52,6 +52,7 @@ Routes AllRoutes() {
   AddUserRoutes(routes);
   AddFundRoutes(routes);
   AddComplaintRoutes(routes);  // 12317 complaints
+  AddProjectRoutes(routes);    // project library
   return routes;
 }
 

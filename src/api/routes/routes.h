@@ -14,6 +14,7 @@
 #include "domain/policy.h"
 #include "service/accounts/login_throttle.h"
 #include "service/complaints/complaint_service.h"  // 12317 complaints
+#include "service/projects/project_service.h"      // project library
 #include "service/register/report_service.h"
 #include "service/register/search_view_cache.h"
 #include "storage/store.h"
@@ -81,6 +82,12 @@ void AddComplaintRoutes(Routes& routes);  // routes/complaints.cc: 12317 complai
 Json ComplaintSummaryJson(const ComplaintView& view);
 Json ComplaintJson(const ComplaintView& view);
 Json ComplaintStatsJson(const ComplaintStats& stats);
+// Project library (扶贫项目库): routes/projects.cc; ProjectJson is also `fupin projects …
+// --json` (full: with steps, progress and assets).
+void AddProjectRoutes(Routes& routes);
+Json ProjectJson(const ProjectView& view, bool full);
+// The body of POST /projects (also `fupin projects add --file`), read for `caller`.
+Result<ProjectInput> ParseProjectInput(std::string_view body, const Caller& caller);
 
 // Every route of the API.
 Routes AllRoutes();

@@ -5,8 +5,6 @@
 namespace fupin {
 namespace {
 
-bool MayActAt(Level actor, Level step) { return actor == Level::kAdmin || actor == step; }
-
 Error StepLevelError(ProcedureKind kind, Step step, Level step_level, Level actor) {
   const std::string s(StepKey(step)), need(LevelKey(step_level)), have(LevelKey(actor));
   return {"E_STEP_LEVEL",
@@ -37,7 +35,7 @@ void MoveTo(Case& c, size_t index, Date today, const ProcedureSettings& settings
   c.notice.reset();
   const Step step = Steps(c.kind)[index].step;
   if (IsNoticeStep(step)) {
-    c.notice = Notice{today, Date::FromDays(today.days() + NoticeDays(c.kind, step, settings))};
+    c.notice = StartNotice(today, NoticeDays(c.kind, step, settings));
   }
 }
 
@@ -63,11 +61,7 @@ Result<Case> Advance(const Case& c, const Action& a, Date today,
                        ")"};
     }
   }
-  if (IsNoticeStep(spec.step) && c.notice && today < c.notice->closes_on) {
-    const std::string date = c.notice->closes_on.ToString();
-    return Error{"E_NOTICE_OPEN", "公示期未满，最早可于" + date + "结束公示",
-                 "the notice is still running; it may be closed from " + date + " on"};
-  }
+  if (IsNoticeStep(spec.step) && c.notice) FUPIN_RETURN_IF_ERROR(CheckNoticeOver(*c.notice, today));
   if (TakesEvidence(spec.step) && settings.require_evidence && a.attachments <= 0) {
     return Error{"E_EVIDENCE",
                  "步骤“" + std::string(StepLabel(c.kind, spec.step)) + "”须附佐证材料",
@@ -126,6 +120,19 @@ Result<Case> Reject(const Case& c, const Action& a, Date today) {
 }
 
 }  // namespace
+
+bool MayActAt(Level actor, Level step) { return actor == Level::kAdmin || actor == step; }
+
+Notice StartNotice(Date today, int days) {
+  return Notice{today, Date::FromDays(today.days() + days)};
+}
+
+Status CheckNoticeOver(const Notice& notice, Date today) {
+  if (today >= notice.closes_on) return Status::Ok();
+  const std::string date = notice.closes_on.ToString();
+  return Error{"E_NOTICE_OPEN", "公示期未满，最早可于" + date + "结束公示",
+               "the notice is still running; it may be closed from " + date + " on"};
+}
 
 std::string_view CaseStateKey(CaseState state) {
   switch (state) {

@@ -41,6 +41,14 @@ struct Notice {
   friend bool operator==(const Notice&, const Notice&) = default;
 };
 
+// The notice and level rules shared by cases and the project library (service/projects):
+// an account of `actor` level may act at a step of `step` level (admin at any); a notice
+// started on `today` runs `days` days; it may be closed from closes_on on, before that
+// E_NOTICE_OPEN names the date.
+bool MayActAt(Level actor, Level step);
+Notice StartNotice(Date today, int days);
+Status CheckNoticeOver(const Notice& notice, Date today);
+
 struct Case {
   ProcedureKind kind = ProcedureKind::kIdentify;
   int year = 0;

@@ -88,6 +88,72 @@ bool SeesFund(const Caller& caller, RegionCode region) {
   return caller.InScope(region) || region.Contains(caller.user.region);
 }
 
+// E_OVER_FUND when `amount` exceeds what fund `f` has left (in the open transaction).
+Status CheckFundLeft(Store& store, const FundRow& f, int64_t amount) {
+  auto allocated = store.funds().AllocatedFromFund(f.id);
+  if (!allocated.ok()) return allocated.error();
+  const int64_t left = f.amount_fen - *allocated;
+  if (amount > left) {
+    return Error{"E_OVER_FUND",
+                 "分配金额 " + Yuan(amount) + " 元超过资金 " + std::to_string(f.id) +
+                     " 的剩余额度 " + Yuan(left) + " 元",
+                 "the allocation of " + Yuan(amount) + " yuan exceeds what fund " +
+                     std::to_string(f.id) + " has left: " + Yuan(left) + " yuan"};
+  }
+  return Status::Ok();
+}
+
+// Project library: an allocation to a project of the library (扶贫项目库) in the caller's
+// scope, once the county approved it into the library; the fund's region holds the project.
+Result<AllocationRow> AllocateToProject(Store& store, const Caller& caller,
+                                        const AllocationInput& input) {
+  const int64_t project_id = *input.project_id;
+  auto found = store.projects().GetProject(project_id);
+  if (!found.ok()) return found.error();
+  if (!found->has_value() || !caller.InScope(RegionCode::FromInt((*found)->region_code))) {
+    return Error::NotFound("项目不存在：" + std::to_string(project_id),
+                           "no such project: " + std::to_string(project_id));
+  }
+  const ProjectRow& project = **found;
+  if (project.approved_on.empty() || project.state == "rejected") {
+    return Error{
+        "E_STATE", "项目尚未经县级审批入库，不能分配资金：" + std::to_string(project_id),
+        "the project has not been approved into the library: " + std::to_string(project_id)};
+  }
+  const RegionCode place = RegionCode::FromInt(project.region_code);
+  auto fund = store.funds().GetFund(input.fund_id);
+  if (!fund.ok()) return fund.error();
+  if (!fund->has_value() || !SeesFund(caller, RegionCode::FromInt((*fund)->region_code))) {
+    return NoSuchFund(input.fund_id);
+  }
+  const FundRow& f = **fund;
+  if (!RegionCode::FromInt(f.region_code).Contains(place)) {
+    return Error{
+        "E_REGION",
+        "项目不在资金 " + std::to_string(f.id) + " 的下达区划内：" + std::to_string(project_id),
+        "the project lies outside the region of fund " + std::to_string(f.id) + ": " +
+            std::to_string(project_id)};
+  }
+  auto amount = PositiveAmount(input.amount);
+  if (!amount.ok()) return amount.error();
+  AllocationRow row;
+  row.fund_id = f.id;
+  row.project_id = project_id;
+  row.region_code = place.value();
+  row.amount_fen = *amount;
+  row.created_by = caller.user.username;
+  row.created_at = NowIso8601();
+  FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
+    FUPIN_RETURN_IF_ERROR(CheckFundLeft(store, f, row.amount_fen));
+    FUPIN_RETURN_IF_ERROR(store.funds().InsertAllocation(row));
+    return AppendAudit(store, caller, place, "fund.allocate",
+                       "project:" + std::to_string(project_id),
+                       "allocation:" + std::to_string(row.id) + " fund:" + std::to_string(f.id) +
+                           " " + Yuan(row.amount_fen));
+  }));
+  return row;
+}
+
 }  // namespace
 
 std::optional<int> ParseFundLevel(const std::string& raw) {
@@ -164,13 +230,7 @@ Result<AllocationRow> Allocate(Store& store, const Caller& caller, const Allocat
     return Error::Usage("请给出 household_code 或 project_id 之一（不可同时给出）",
                         "give one of household_code and project_id (not both)");
   }
-  if (input.project_id) {
-    // The project library (扶贫项目库) comes in a later part of issue 14: no project exists.
-    return Error::NotFound(
-        "项目不存在：" + std::to_string(*input.project_id) + "（项目库尚未建立）",
-        "no such project: " + std::to_string(*input.project_id) +
-            " (there is no project library yet)");
-  }
+  if (input.project_id) return AllocateToProject(store, caller, input);
   auto household = HouseholdInReadScope(store, caller, household_code);
   if (!household.ok()) return household.error();
   const RegionCode village = household->household.village_code;
@@ -197,16 +257,7 @@ Result<AllocationRow> Allocate(Store& store, const Caller& caller, const Allocat
   row.created_by = caller.user.username;
   row.created_at = NowIso8601();
   FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
-    auto allocated = store.funds().AllocatedFromFund(f.id);
-    if (!allocated.ok()) return allocated.error();
-    const int64_t left = f.amount_fen - *allocated;
-    if (row.amount_fen > left) {
-      return Error{"E_OVER_FUND",
-                   "分配金额 " + Yuan(row.amount_fen) + " 元超过资金 " + std::to_string(f.id) +
-                       " 的剩余额度 " + Yuan(left) + " 元",
-                   "the allocation of " + Yuan(row.amount_fen) + " yuan exceeds what fund " +
-                       std::to_string(f.id) + " has left: " + Yuan(left) + " yuan"};
-    }
+    FUPIN_RETURN_IF_ERROR(CheckFundLeft(store, f, row.amount_fen));
     FUPIN_RETURN_IF_ERROR(store.funds().InsertAllocation(row));
     return AppendAudit(store, caller, village, "fund.allocate", household_code,
                        "allocation:" + std::to_string(row.id) + " fund:" + std::to_string(f.id) +

@@ -58,8 +58,9 @@ struct AllocationInput {
 };
 
 // E_FORBIDDEN unless kAllocateFunds; E_USAGE unless exactly one of household_code and
-// project_id is given; E_NOT_FOUND for a project (the project library does not exist yet:
-// every project_id is unknown), for a household outside the caller's scope or missing, and
+// project_id is given; E_NOT_FOUND for a project outside the caller's scope or missing
+// (E_STATE for one not yet approved into the library, E_REGION for one outside the fund's
+// region), for a household outside the caller's scope or missing, and
 // for a fund the caller cannot see (its region neither in the caller's scope nor holding
 // the caller's region); E_REGION for a household outside the fund's region; E_NUMBER
 // (amount); E_OVER_FUND when the amount exceeds what the fund has left. Audited

@@ -265,7 +265,7 @@ TEST_F(FundTest, AHouseholdOutsideTheFundsRegionAndAFundOutsideTheScopeAreRefuse
   EXPECT_EQ(Give(county_, 99999, "H1", "1.00").error().code, "E_NOT_FOUND");
 }
 
-TEST_F(FundTest, AProjectAllocationIsRefusedAsThereIsNoProjectLibraryYet) {
+TEST_F(FundTest, AnAllocationToAProjectThatDoesNotExistIsRefused) {
   const int64_t fund = Fund("1000.00");
   auto project = Allocate(*store_, county_, {fund, "", int64_t{7}, "100.00"});
   ASSERT_FALSE(project.ok());

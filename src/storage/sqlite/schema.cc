@@ -572,6 +572,99 @@ CREATE TRIGGER fund_daily_on_disbursement AFTER INSERT ON fund_disbursements BEG
 END;
 )sql";
 
+// Project library (扶贫项目库, spec/funds.md "Projects"): storage/project_store.h. A project
+// is located at region_code (a village, or a township's or county's own); its lists are
+// child tables rewritten with the project. fund_allocations.project_id refers to projects.id.
+constexpr std::string_view kMigrationProjects = R"sql(
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  region_code INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  category INTEGER NOT NULL,
+  nature INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  start_on TEXT NOT NULL,
+  end_on TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  person TEXT NOT NULL,
+  tasks TEXT NOT NULL,
+  budget_fen INTEGER NOT NULL,
+  households_count INTEGER NOT NULL,
+  people_count INTEGER NOT NULL,
+  poor_households INTEGER NOT NULL,
+  poor_people INTEGER NOT NULL,
+  linkage TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  state TEXT NOT NULL,
+  notice_start TEXT NOT NULL,
+  closes_on TEXT NOT NULL,
+  opened_by TEXT NOT NULL,
+  opened_at TEXT NOT NULL,
+  reviewed_by TEXT NOT NULL,
+  approved_on TEXT NOT NULL,
+  accepted_on TEXT NOT NULL,
+  acceptance_result TEXT NOT NULL,
+  accepted_by TEXT NOT NULL
+);
+CREATE INDEX projects_region ON projects(region_code);
+CREATE TABLE project_budget (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  source INTEGER NOT NULL,
+  amount_fen INTEGER NOT NULL,
+  PRIMARY KEY (project_id, source)
+) WITHOUT ROWID;
+CREATE TABLE project_households (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  household_code TEXT NOT NULL,
+  PRIMARY KEY (project_id, household_code)
+) WITHOUT ROWID;
+CREATE TABLE project_targets (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  seq INTEGER NOT NULL,
+  indicator TEXT NOT NULL,
+  target TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE project_steps (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  seq INTEGER NOT NULL,
+  step TEXT NOT NULL,
+  action TEXT NOT NULL,
+  by TEXT NOT NULL,
+  role TEXT NOT NULL,
+  level TEXT NOT NULL,
+  date TEXT NOT NULL,
+  at TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  to_step TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE project_progress (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  seq INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  percent INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE project_assets (
+  project_id INTEGER NOT NULL REFERENCES projects(id),
+  seq INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value_fen INTEGER NOT NULL,
+  owner TEXT NOT NULL,
+  keeper TEXT NOT NULL,
+  date TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX fund_allocations_project ON fund_allocations(project_id);
+)sql";
+
 constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigration2,
                                             kMigration3,
@@ -585,7 +678,8 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationMonitoredIndex,
                                             kMigrationFunds,
                                             kMigrationComplaints,
-                                            kMigrationFundSums};  // funds reports
+                                            kMigrationFundSums,   // funds reports
+                                            kMigrationProjects};  // project library
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

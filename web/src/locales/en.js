@@ -9,6 +9,7 @@ export default {
     procedures: 'Procedures', worklist: 'My worklist', cases: 'Cases', helpers: 'Helpers', mine: 'My households',
     audit: 'Audit trail', users: 'Users', funds: 'Funds',
     complaints: '12317 complaints', // issue 14, web14
+    projects: 'Projects', // project library (issue 14)
   },
   common: {
     search: 'Search', reset: 'Reset', loading: 'Loading…', empty: 'Nothing here', retry: 'Retry', save: 'Save', cancel: 'Cancel',

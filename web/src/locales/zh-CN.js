@@ -9,6 +9,7 @@ export default {
     procedures: '办件', worklist: '我的待办', cases: '办件查询', helpers: '帮扶责任人', mine: '我帮扶的户',
     audit: '审计记录', users: '用户管理', funds: '扶贫资金',
     complaints: '12317 投诉举报', // issue 14, web14
+    projects: '扶贫项目库', // project library (issue 14)
   },
   common: {
     search: '查询', reset: '重置', loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消',

@@ -21,6 +21,8 @@ export const MENU = [
   { path: '/funds', name: 'funds', perm: 'read' },
   { path: '/audit', name: 'audit', perm: 'audit' },
   { path: '/users', name: 'users', perm: 'users' },
+  // Project library (扶贫项目库, issue 14)
+  { path: '/projects', name: 'projects', perm: 'read' },
 ];
 // 12317 complaints (issue 14, web14): after the funds ledger, for the roles that read them.
 MENU.splice(MENU.findIndex((m) => m.name === 'funds') + 1, 0, { path: '/complaints', name: 'complaints', perm: 'read_complaints' });

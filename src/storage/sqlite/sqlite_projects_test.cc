@@ -1,0 +1,178 @@
+// ProjectStore on SQLite (the project library): a project reads back with every list as
+// written, an update replaces its lists, the search filters by subtree, stage, year and
+// category with a page, ProjectsAt keeps to one place, and FundsOf sums the funds ledger's
+// allocations to the project and their payments.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace fupin {
+namespace {
+
+constexpr int64_t kVillage = 620422102201, kOther = 620422101205, kCounty = 620422000000;
+
+ProjectRow Project(int64_t region, const std::string& stage, int category = 1) {
+  ProjectRow p;
+  p.region_code = region;
+  p.name = "肉牛养殖";
+  p.category = category;
+  p.nature = 1;
+  p.year = 2026;
+  p.start_on = "2026-04-01";
+  p.end_on = "2026-10-31";
+  p.unit = "乙镇人民政府";
+  p.person = "王某";
+  p.tasks = "建牛舍";
+  p.budget = {{1, 30000000}, {5, 15000050}};
+  p.households = {"H1", "H2"};
+  p.households_count = 2;
+  p.targets = {{"户均增收", "≥2000元"}, {"新建牛舍", "600平方米"}};
+  p.linkage = "入股分红";
+  p.stage = stage;
+  p.notice_start = "2026-03-02";
+  p.closes_on = "2026-03-12";
+  p.opened_by = "v1";
+  p.opened_at = "2026-03-02T02:00:00Z";
+  p.steps = {{"propose", "advance", "v1", "village_operator", "V", "2026-03-02",
+              "2026-03-02T02:00:00Z", "申报", ""}};
+  return p;
+}
+
+class ProjectStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/fupin-projects-XXXXXX";
+    dir_ = mkdtemp(dir);
+    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Migrate().ok());
+    store_ = std::move(store).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  int64_t Insert(ProjectRow row) {
+    EXPECT_TRUE(store_->Begin().ok());
+    EXPECT_TRUE(store_->projects().InsertProject(row).ok());
+    EXPECT_TRUE(store_->Commit().ok());
+    return row.id;
+  }
+  std::vector<int64_t> Ids(const ProjectQuery& q, int64_t* total = nullptr) {
+    auto page = store_->projects().SearchProjects(q);
+    EXPECT_TRUE(page.ok());
+    std::vector<int64_t> ids;
+    for (const auto& p : page->items) ids.push_back(p.id);
+    if (total != nullptr) *total = page->total;
+    return ids;
+  }
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ProjectStoreTest, AProjectReadsBackWithEveryListAndAnUpdateReplacesThem) {
+  const int64_t id = Insert(Project(kVillage, "village_notice"));
+  auto got = store_->projects().GetProject(id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  ProjectRow p = **got;
+  EXPECT_EQ(p.BudgetTotal(), 45000050);
+  EXPECT_EQ(p.households, (std::vector<std::string>{"H1", "H2"}));
+  ASSERT_EQ(p.targets.size(), 2u);
+  EXPECT_EQ(p.targets[1].indicator, "新建牛舍");
+  ASSERT_EQ(p.steps.size(), 1u);
+  EXPECT_EQ(p.steps[0].comment, "申报");
+  EXPECT_EQ(p.closes_on, "2026-03-12");
+
+  p.stage = "implement";
+  p.notice_start.clear();
+  p.closes_on.clear();
+  p.budget = {{4, 100}};
+  p.targets.pop_back();
+  p.steps.push_back({"village_notice", "objection", "w1", "viewer", "V", "2026-03-05",
+                     "2026-03-05T02:00:00Z", "选址有争议", ""});
+  p.progress = {{"2026-06-30", 100, "完工", "t1", "2026-06-30T02:00:00Z"}};
+  p.assets = {
+      {1, "圈舍", 45000050, "村集体", "村委会", "2026-07-01", "c1", "2026-07-01T02:00:00Z"}};
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->projects().UpdateProject(p).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  auto again = store_->projects().GetProject(id);
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->stage, "implement");
+  EXPECT_TRUE((*again)->closes_on.empty());
+  EXPECT_EQ((*again)->BudgetTotal(), 100);
+  EXPECT_EQ((*again)->targets.size(), 1u);
+  EXPECT_EQ((*again)->steps.size(), 2u);
+  ASSERT_EQ((*again)->progress.size(), 1u);
+  EXPECT_EQ((*again)->progress[0].percent, 100);
+  ASSERT_EQ((*again)->assets.size(), 1u);
+  EXPECT_EQ((*again)->assets[0].keeper, "村委会");
+  EXPECT_FALSE(store_->projects().GetProject(id + 1)->has_value());
+}
+
+TEST_F(ProjectStoreTest, TheSearchFiltersBySubtreeStageYearAndCategoryByPage) {
+  const int64_t a = Insert(Project(kVillage, "village_notice"));
+  const int64_t b = Insert(Project(kVillage, "approve", 3));
+  const int64_t c = Insert(Project(kOther, "village_notice"));
+  const int64_t d = Insert(Project(kCounty, "approve"));
+  ProjectQuery q;
+  q.region = RegionCode::FromInt(kCounty);
+  int64_t total = 0;
+  EXPECT_EQ(Ids(q, &total), (std::vector<int64_t>{a, b, c, d}));
+  EXPECT_EQ(total, 4);
+  q.region = RegionCode::FromInt(620422102000);
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{a, b}));
+  q.region = RegionCode::FromInt(kCounty);
+  q.stage = "approve";
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{b, d}));
+  q.category = 3;
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{b}));
+  q = ProjectQuery{};
+  q.region = RegionCode::FromInt(kCounty);
+  q.year = 2025;
+  EXPECT_TRUE(Ids(q).empty());
+  q.year.reset();
+  q.limit = 2;
+  q.offset = 2;
+  EXPECT_EQ(Ids(q, &total), (std::vector<int64_t>{c, d}));
+  EXPECT_EQ(total, 4);
+  auto at = store_->projects().ProjectsAt(RegionCode::FromInt(kVillage));
+  ASSERT_TRUE(at.ok());
+  ASSERT_EQ(at->size(), 2u);
+  EXPECT_EQ((*at)[1].id, b);
+  EXPECT_EQ((*at)[1].BudgetTotal(), 45000050);
+}
+
+TEST_F(ProjectStoreTest, FundsOfSumsTheAllocationsToTheProjectAndTheirPayments) {
+  const int64_t id = Insert(Project(kVillage, "plan"));
+  ASSERT_TRUE(store_->Begin().ok());
+  FundRow fund{0, 1, "中央财政专项扶贫资金", 2026, kCounty, 100000000, "第一批", "c1", "t"};
+  ASSERT_TRUE(store_->funds().InsertFund(fund).ok());
+  AllocationRow one{0, fund.id, 0, "", id, kVillage, 30000000, "c1", "t"};
+  AllocationRow two{0, fund.id, 0, "", id, kVillage, 5000000, "c1", "t"};
+  AllocationRow other{0, fund.id, 0, "", id + 1, kVillage, 7000000, "c1", "t"};
+  for (AllocationRow* a : {&one, &two, &other}) {
+    ASSERT_TRUE(store_->funds().InsertAllocation(*a).ok());
+  }
+  DisbursementRow paid{0, one.id, 12000000, "2026-03-22", "记-01", "c1", "t"};
+  DisbursementRow elsewhere{0, other.id, 1000000, "2026-03-22", "记-02", "c1", "t"};
+  ASSERT_TRUE(store_->funds().InsertDisbursement(paid).ok());
+  ASSERT_TRUE(store_->funds().InsertDisbursement(elsewhere).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  auto funds = store_->projects().FundsOf(id);
+  ASSERT_TRUE(funds.ok());
+  EXPECT_EQ(funds->first, 35000000);
+  EXPECT_EQ(funds->second, 12000000);
+  auto none = store_->projects().FundsOf(id + 5);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->first, 0);
+  EXPECT_EQ(none->second, 0);
+}
+
+}  // namespace
+}  // namespace fupin

@@ -1,0 +1,3 @@
+export default [
+  { path: 'projects', name: 'projects', component: () => import('./ProjectsView.vue'), meta: { perm: 'read' } },
+];
