@@ -317,6 +317,10 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
   for (const auto& [key, value] : doc["complaints"].items()) {
     line(("complaints." + key).c_str(), value);
   }
+  // 扶贫小额信贷 microcredit
+  for (const auto& [key, value] : doc["microcredit"].items()) {
+    line(("microcredit." + key).c_str(), value);
+  }
   for (const auto& w : doc["warnings"]) {
     std::cerr << w.get<std::string>() << " "
               << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force")
@@ -560,6 +564,7 @@ int RunCli(int argc, char** argv) {
   HelperCommands helpers(app, g);
   FundCommands funds(app, g);
   ComplaintCommands complaints(app, g);  // 12317 complaints
+  LoanCommands loans(app, g);            // 扶贫小额信贷 microcredit
 
   try {
     app.parse(argc, argv);
@@ -581,6 +586,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = helpers.Run()) return *code;
   if (auto code = funds.Run()) return *code;
   if (auto code = complaints.Run()) return *code;  // 12317 complaints
+  if (auto code = loans.Run()) return *code;       // 扶贫小额信贷 microcredit
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

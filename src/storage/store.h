@@ -24,6 +24,7 @@
 #include "storage/complaint_store.h"  // 12317 complaints
 #include "storage/fund_store.h"
 #include "storage/helper_store.h"
+#include "storage/loan_store.h"  // 扶贫小额信贷 microcredit
 
 namespace fupin {
 
@@ -304,6 +305,8 @@ class Store {
   virtual FundStore& funds() = 0;
   // 12317 complaints (投诉举报), on the same connection.
   virtual ComplaintStore& complaints() = 0;
+  // 扶贫小额信贷 microcredit: loans, repayments, compensations, on the same connection.
+  virtual LoanStore& loans() = 0;
 
   // Changes with every committed change of households, members or the region aggregates:
   // "<database id>:<generation>",

@@ -52,6 +52,7 @@ Routes AllRoutes() {
   AddUserRoutes(routes);
   AddFundRoutes(routes);
   AddComplaintRoutes(routes);  // 12317 complaints
+  AddLoanRoutes(routes);       // 扶贫小额信贷 microcredit
   return routes;
 }
 

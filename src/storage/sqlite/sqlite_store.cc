@@ -15,6 +15,7 @@
 #include "storage/sqlite/sqlite_complaints.h"  // 12317 complaints
 #include "storage/sqlite/sqlite_funds.h"
 #include "storage/sqlite/sqlite_helpers.h"
+#include "storage/sqlite/sqlite_loans.h"  // 扶贫小额信贷 microcredit
 #include "storage/sqlite/sqlite_store_impl.h"
 
 namespace fupin {
@@ -28,7 +29,8 @@ SqliteStore::SqliteStore(Database db, StoreOptions options)
       care_(NewSqliteCareStore(db_)),
       helpers_(NewSqliteHelperStore(db_)),
       funds_(NewSqliteFundStore(db_)),
-      complaints_(NewSqliteComplaintStore(db_)) {}
+      complaints_(NewSqliteComplaintStore(db_)),
+      loans_(NewSqliteLoanStore(db_)) {}  // 扶贫小额信贷 microcredit
 
 SqliteStore::~SqliteStore() {
   Rollback();
@@ -39,6 +41,7 @@ SqliteStore::~SqliteStore() {
   helpers_.reset();
   funds_.reset();
   complaints_.reset();  // 12317 complaints
+  loans_.reset();       // 扶贫小额信贷 microcredit
   // Statements must be finalised before the connection closes.
   for (auto* slot :
        {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,

@@ -133,6 +133,7 @@ class SqliteStore final : public Store {
   HelperStore& helpers() override { return *helpers_; }
   FundStore& funds() override { return *funds_; }
   ComplaintStore& complaints() override { return *complaints_; }  // 12317 complaints
+  LoanStore& loans() override { return *loans_; }                 // 扶贫小额信贷 microcredit
   Result<std::string> RegisterStamp() override;
   std::string file_path() const override { return db_.path(); }
   const StoreOptions& options() const override { return options_; }
@@ -258,6 +259,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<HelperStore> helpers_;          // on db_; destroyed first
   std::unique_ptr<FundStore> funds_;              // on db_; destroyed first
   std::unique_ptr<ComplaintStore> complaints_;    // 12317 complaints; on db_; destroyed first
+  std::unique_ptr<LoanStore> loans_;  // 扶贫小额信贷 microcredit; on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;
