@@ -3,6 +3,8 @@
 // year. Money in and out is a string of yuan with two decimals; a refused loan is 422 with
 // every failing criterion in `details`. The borrower's ID number is masked for the roles that
 // see masked data.
+#include <charconv>
+
 #include "api/reply.h"
 #include "api/routes/routes.h"
 #include "service/loans/loan_service.h"
@@ -11,19 +13,16 @@
 namespace fupin {
 namespace {
 
-Error NoSuchLoanId(std::string_view id) {
-  const std::string text(id.substr(0, 32));
-  return Error::NotFound("贷款不存在：" + text, "no such loan: " + text);
-}
-
+// The loan number of the path: digits, > 0; else E_NOT_FOUND as a loan that does not exist.
 Result<int64_t> LoanId(const HttpRequest& req) {
-  const std::string_view id = req.Param("id");
-  if (id.empty() || id.size() > 15 || id.find_first_not_of("0123456789") != std::string::npos) {
-    return NoSuchLoanId(id);
+  const std::string_view text = req.Param("id");
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    const std::string shown(text.substr(0, 32));
+    return Error::NotFound("贷款不存在：" + shown, "no such loan: " + shown);
   }
-  const int64_t value = std::stoll(std::string(id));
-  if (value <= 0) return NoSuchLoanId(id);
-  return value;
+  return id;
 }
 
 // A member holding text: a string, or (for amounts and rates) a number taken as its text;

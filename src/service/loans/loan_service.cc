@@ -33,20 +33,19 @@ Error StateError(const std::string& zh, const std::string& en) { return Error{"E
 
 std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 
-// A date of the ledger: YYYY-MM-DD, not after today; `fallback` when the text is empty.
-Result<Date> LedgerDate(const std::string& raw, std::optional<Date> fallback = std::nullopt) {
+// A date of the ledger (`zh`/`en` name it): YYYY-MM-DD, not after today; `fallback` when
+// the text is empty.
+Result<Date> LedgerDate(const std::string& raw, const char* zh, const char* en,
+                        std::optional<Date> fallback = std::nullopt) {
   const std::string text(TrimSpaces(raw));
   if (text.empty() && fallback) return *fallback;
   auto date = Date::Parse(text);
-  if (!date.ok()) {
-    return Error{"E_DATE", "日期格式错误，应为 YYYY-MM-DD：" + text.substr(0, 40),
-                 "not a date (YYYY-MM-DD): " + text.substr(0, 40)};
-  }
-  if (*date > Date::Today()) {
-    return Error{"E_DATE", "日期不能晚于今天：" + date->ToString(),
-                 "the date is in the future: " + date->ToString()};
-  }
-  return *date;
+  const bool future = date.ok() && *date > Date::Today();
+  if (date.ok() && !future) return *date;
+  const std::string shown = text.substr(0, 40);
+  return Error{
+      "E_DATE", std::string(zh) + (future ? "不能晚于今天：" : "应为日期 YYYY-MM-DD：") + shown,
+      std::string(en) + (future ? " is after today: " : " must be a date (YYYY-MM-DD): ") + shown};
 }
 
 // Yuan with at most 2 decimals, ≥ 0 (> 0 when `positive`), in fen.
@@ -288,7 +287,7 @@ Result<LoanView> GrantLoan(Store& store, const PolicySet& policy, const Caller& 
                  "the term must be a whole number of months"};
   }
   t.term_months = input.term_months;
-  auto start = LedgerDate(input.start_date);
+  auto start = LedgerDate(input.start_date, "放款日期", "the start date");
   if (!start.ok()) return start.error();
   t.start = t.contract_start = *start;
   auto rate = ParseAnnualRate(input.annual_rate);
@@ -341,6 +340,11 @@ Result<LoanListPage> ListLoans(Store& store, const Caller& caller, const LoanLis
   if (!RoleMay(caller.user.role, Permission::kRead) || !caller.InScope(query.region)) {
     return NoSuchRegion(query.region);
   }
+  if (query.region != RegionCode::Nation()) {  // a region of the tree, as one outside the scope
+    auto region = store.GetRegion(query.region);
+    if (!region.ok()) return region.error();
+    if (!region->has_value()) return NoSuchRegion(query.region);
+  }
   LoanQuery q;
   q.region = query.region;
   q.offset = query.offset;
@@ -383,7 +387,7 @@ Result<LoanView> Repay(Store& store, const Caller& caller, int64_t id,
                         "your role may not record repayments");
   if (!v.ok()) return v.error();
   FUPIN_RETURN_IF_ERROR(MustBeActive(*v));
-  auto date = LedgerDate(input.date);
+  auto date = LedgerDate(input.date, "还款日期", "the date of repayment");
   if (!date.ok()) return date.error();
   if (date->ToString() < v->loan.start_date) {
     return Error{"E_DATE", "还款日期早于放款日期 " + v->loan.start_date,
@@ -428,7 +432,7 @@ Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& call
                         "your role may not renew loans");
   if (!v.ok()) return v.error();
   FUPIN_RETURN_IF_ERROR(MustBeActive(*v));
-  auto date = LedgerDate(input.date, Date::Today());
+  auto date = LedgerDate(input.date, "续贷日期", "the date of renewal", Date::Today());
   if (!date.ok()) return date.error();
   const LoanRow& old = v->loan;
   if (date->ToString() < old.start_date || date->ToString() > old.due_date) {
@@ -493,7 +497,7 @@ Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id,
     return StateError("贷款 " + std::to_string(id) + " 已展期一次，不能再次展期",
                       "loan " + std::to_string(id) + " has been extended once already");
   }
-  auto date = LedgerDate(input.date, Date::Today());
+  auto date = LedgerDate(input.date, "展期日期", "the date of extension", Date::Today());
   if (!date.ok()) return date.error();
   if (date->ToString() > loan.due_date || date->ToString() < loan.start_date) {
     return StateError(

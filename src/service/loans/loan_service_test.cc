@@ -33,8 +33,8 @@ const char* kHouseholds =
 const char* kMembers =
     "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
     "H1,甲,620422198001010035,户主,非在校生,健康,普通劳动力,是\n"
-    "H1,少,620422201005010010,子,非在校生,健康,普通劳动力,是\n"
-    "H1,老,620422195503010015,父亲,非在校生,健康,普通劳动力,是\n"
+    "H1,少,620422201005010010,之子,非在校生,健康,普通劳动力,是\n"
+    "H1,老,620422195503010015,之父,非在校生,健康,普通劳动力,是\n"
     "H2,乙,62042219750601001X,户主,非在校生,健康,普通劳动力,是\n"
     "H3,丙,620422198502020012,户主,非在校生,健康,普通劳动力,是\n"
     "H4,丁,620422199003030018,户主,非在校生,健康,普通劳动力,是\n"
@@ -99,7 +99,9 @@ class LoanTest : public ServiceTest {
     std::vector<FailedCondition> failed;
     auto loan = Grant(input, &failed);
     EXPECT_FALSE(loan.ok());
-    if (!loan.ok()) EXPECT_EQ(loan.error().code, "E_CONDITIONS");
+    if (!loan.ok()) {
+      EXPECT_EQ(loan.error().code, "E_CONDITIONS");
+    }
     std::vector<std::string> out;
     for (const auto& f : failed) out.push_back(f.criterion);
     return out;
@@ -312,6 +314,7 @@ TEST_F(LoanTest, RepayingTheWholePrincipalClosesTheLoanAndNoMore) {
   SetNow("2025-01-10");
   LoanInput in = Input();
   in.start_date = "2025-01-10";
+  in.annual_rate = "0.036";  // the 5-year LPR of 2024-10-21
   const int64_t id = Granted(in);
   auto over = Repay(*store_, county_, id, {"2025-01-10", "50000.01", "0"});
   ASSERT_FALSE(over.ok());
