@@ -41,7 +41,7 @@ describe('the microcredit ledger', () => {
   it('a loan with a 展期 earns the subsidy of each year by hand', async () => {
     const loan = await grant();
     assert.deepEqual([loan.amount, loan.due_date, loan.annual_rate, loan.purpose, loan.state],
-      ['30000.00', '2026-06-02', '0.036', '01', 'active']);
+      ['30000.00', '2026-06-02', '0.036', '01', 'overdue']); // 28 days past due on 2026-06-30
     const tooLong = await call('county_admin1', 'POST', `/api/v1/loans/${loan.id}/extension`,
       { months: 10, reason: '冰雹灾害', date: '2026-05-20' });
     expectError(tooLong, 422, 'E_CONDITIONS');
@@ -52,8 +52,8 @@ describe('the microcredit ledger', () => {
     const ok = await call('county_admin1', 'POST', `/api/v1/loans/${loan.id}/extension`,
       { months: 6, reason: '冰雹灾害', date: '2026-05-20' });
     assert.equal(ok.status, 200, ok.text);
-    assert.deepEqual([ok.body.data.due_date, ok.body.data.original_due_date, ok.body.data.start_date],
-      ['2026-12-02', '2026-06-02', '2024-12-02']);
+    assert.deepEqual([ok.body.data.due_date, ok.body.data.original_due_date, ok.body.data.start_date, ok.body.data.state],
+      ['2026-12-02', '2026-06-02', '2024-12-02', 'active']);
     expectError(await call('county_admin1', 'POST', `/api/v1/loans/${loan.id}/extension`,
       { months: 1, reason: '再次', date: '2026-05-21' }), 409, 'E_STATE');
     const subsidy = async (year) => {

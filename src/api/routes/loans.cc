@@ -170,8 +170,9 @@ Reply ExtendRoute(RouteContext& ctx, const HttpRequest& req) {
     if (!text.ok()) return Failure(text.error(), req.lang);
     *field = std::move(*text);
   }
-  auto loan = Extend(ctx.store, req.caller, *id, in);
-  if (!loan.ok()) return Failure(loan.error(), req.lang);
+  std::vector<FailedCondition> failed;
+  auto loan = Extend(ctx.store, req.caller, *id, in, &failed);
+  if (!loan.ok()) return Refusal(loan.error(), failed, req.lang);
   return Data(LoanJson(*loan, Masked(req)));
 }
 

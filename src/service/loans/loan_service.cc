@@ -486,8 +486,8 @@ Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& call
   return ReadLoan(store, caller, row.id);
 }
 
-Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id,
-                        const ExtensionInput& input) {
+Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id, const ExtensionInput& input,
+                        std::vector<FailedCondition>* failed) {
   auto v = WritableLoan(store, caller, id, Permission::kAllocateFunds, "您的角色无权办理展期",
                         "your role may not extend loans");
   if (!v.ok()) return v.error();
@@ -510,10 +510,11 @@ Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id,
                              loan.term_months <= 12 ? loan.term_months : loan.term_months / 2);
   if (input.months < 1 || input.months > limit) {
     const std::string n = std::to_string(input.months), max = std::to_string(limit);
-    std::vector<FailedCondition> failed{
+    std::vector<FailedCondition> too_long{
         {"extension_months", "展期 " + n + " 个月不在 1 至 " + max + " 个月之间",
          "an extension of " + n + " months is outside 1 to " + max + " months"}};
-    return ConditionsError(failed);
+    if (failed != nullptr) *failed = too_long;
+    return ConditionsError(too_long);
   }
   loan.extended_months = input.months;
   loan.extended_on = date->ToString();

@@ -125,8 +125,8 @@ struct ExtensionInput {
 // 展期: moves the due date by `months`, keeping rate, start and history. E_STATE unless
 // active, not extended before and applied for by the due date (《贷款通则》 第十二条);
 // E_CONDITIONS `extension_months` above the limit. Audited "loan.extend".
-Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id,
-                        const ExtensionInput& input);
+Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id, const ExtensionInput& input,
+                        std::vector<FailedCondition>* failed = nullptr);
 
 // The interest due in `year` at min(annual rate, the cap in force on the contract's start)
 // and the subsidy = interest × subsidy_share(year of the contract's start).
