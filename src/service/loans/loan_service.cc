@@ -220,6 +220,14 @@ const Member* FindBorrower(const Household& household, const std::string& raw) {
   return nullptr;
 }
 
+// The loan closed on a day: repaid, renewed or compensated (interest stops accruing).
+LoanRow Closed(const LoanRow& loan, const char* state, const std::string& on) {
+  LoanRow out = loan;
+  out.state = state;
+  out.closed_on = on;
+  return out;
+}
+
 // Writes a new loan and its 金融帮扶 measure; the audit record is the caller's.
 Status InsertLoanWithMeasure(Store& store, const Caller& caller, LoanRow& row, const char* kind) {
   FUPIN_RETURN_IF_ERROR(store.loans().InsertLoan(row));
@@ -410,11 +418,8 @@ Result<LoanView> Repay(Store& store, const Caller& caller, int64_t id,
   }
   RepaymentRow r{0,           id, date->ToString(), *principal, *interest, caller.user.username,
                  NowIso8601()};
-  LoanRow loan = v->loan;
-  if (*principal == v->outstanding_fen) {
-    loan.state = "repaid";
-    loan.closed_on = r.date;
-  }
+  const LoanRow loan =
+      *principal == v->outstanding_fen ? Closed(v->loan, "repaid", r.date) : v->loan;
   FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
     FUPIN_RETURN_IF_ERROR(store.loans().InsertRepayment(r));
     if (loan.state != v->loan.state) FUPIN_RETURN_IF_ERROR(store.loans().UpdateLoan(loan));
@@ -473,9 +478,7 @@ Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& call
   row.extension_reason.clear();
   row.created_by = caller.user.username;
   row.created_at = NowIso8601();
-  LoanRow closed = old;
-  closed.state = "renewed";
-  closed.closed_on = row.start_date;
+  const LoanRow closed = Closed(old, "renewed", row.start_date);
   FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
     FUPIN_RETURN_IF_ERROR(store.loans().UpdateLoan(closed));
     FUPIN_RETURN_IF_ERROR(InsertLoanWithMeasure(store, caller, row, "扶贫小额信贷续贷"));
@@ -612,9 +615,7 @@ Result<LoanView> Compensate(Store& store, const PolicySet& policy, const Caller&
   c.bank_fen = c.base_fen - c.fund_fen;
   c.created_by = caller.user.username;
   c.created_at = NowIso8601();
-  LoanRow closed = loan;
-  closed.state = "compensated";
-  closed.closed_on = c.date;
+  const LoanRow closed = Closed(loan, "compensated", c.date);
   FUPIN_RETURN_IF_ERROR(InTransaction(store, [&]() -> Status {
     FUPIN_RETURN_IF_ERROR(store.loans().InsertCompensation(c));
     FUPIN_RETURN_IF_ERROR(store.loans().UpdateLoan(closed));
