@@ -8,6 +8,7 @@ export default {
     dashboard: 'Home', register: 'Register', imports: 'Import', assessments: 'Assessments', crosscheck: 'Cross-check',
     procedures: 'Procedures', worklist: 'My worklist', cases: 'Cases', helpers: 'Helpers', mine: 'My households',
     audit: 'Audit trail', users: 'Users', funds: 'Funds',
+    loans: 'Microcredit', // 扶贫小额信贷
   },
   common: {
     search: 'Search', reset: 'Reset', loading: 'Loading…', empty: 'Nothing here', retry: 'Retry', save: 'Save', cancel: 'Cancel',

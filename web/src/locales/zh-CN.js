@@ -8,6 +8,7 @@ export default {
     dashboard: '首页', register: '建档立卡户', imports: '导入', assessments: '评估', crosscheck: '比对核查',
     procedures: '办件', worklist: '我的待办', cases: '办件查询', helpers: '帮扶责任人', mine: '我帮扶的户',
     audit: '审计记录', users: '用户管理', funds: '扶贫资金',
+    loans: '扶贫小额信贷', // microcredit
   },
   common: {
     search: '查询', reset: '重置', loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消',

@@ -19,6 +19,7 @@ export const MENU = [
   { path: '/cases', name: 'cases', perm: 'read' },
   { path: '/helpers', name: 'helpers', perm: 'read' },
   { path: '/funds', name: 'funds', perm: 'read' },
+  { path: '/loans', name: 'loans', perm: 'read' }, // 扶贫小额信贷 microcredit
   { path: '/audit', name: 'audit', perm: 'audit' },
   { path: '/users', name: 'users', perm: 'users' },
 ];
