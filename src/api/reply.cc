@@ -49,6 +49,7 @@ int HttpStatusFor(std::string_view code) {
   if (code == "E_CONDITIONS" || code == "E_EVIDENCE") return 422;
   if (code == "E_OVER_FUND" || code == "E_OVER_ALLOCATION") return 422;  // spec/funds.md
   if (code == "E_COMPLAINT_STATE") return 409;                           // 12317 complaints
+  if (code == "E_OVERDUE_DAYS") return 422;  // 扶贫小额信贷 microcredit: compensation too early
   if (code == "E_TOO_LARGE") return 413;
   if (code == "E_ATTACHMENT_TYPE") return 415;
   if (code == "E_URI_TOO_LONG") return 414;

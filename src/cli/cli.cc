@@ -321,6 +321,10 @@ int CmdPolicyShow(const Globals& g, const std::string& region_text, int year) {
   for (const auto& [key, value] : doc["projects"].items()) {
     line(("projects." + key).c_str(), value);
   }
+  // 扶贫小额信贷 microcredit
+  for (const auto& [key, value] : doc["microcredit"].items()) {
+    line(("microcredit." + key).c_str(), value);
+  }
   for (const auto& w : doc["warnings"]) {
     std::cerr << w.get<std::string>() << " "
               << Say(g, "所用标准来自较早的年份", "a line from an earlier year is in force")
@@ -565,6 +569,7 @@ int RunCli(int argc, char** argv) {
   FundCommands funds(app, g);
   ComplaintCommands complaints(app, g);  // 12317 complaints
   ProjectCommands projects(app, g);      // project library
+  LoanCommands loans(app, g);            // 扶贫小额信贷 microcredit
 
   try {
     app.parse(argc, argv);
@@ -587,6 +592,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = funds.Run()) return *code;
   if (auto code = complaints.Run()) return *code;  // 12317 complaints
   if (auto code = projects.Run()) return *code;    // project library
+  if (auto code = loans.Run()) return *code;       // 扶贫小额信贷 microcredit
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

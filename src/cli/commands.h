@@ -175,6 +175,34 @@ class ProjectCommands {
   int64_t id_ = 0;
 };
 
+// 扶贫小额信贷 microcredit: `fupin loans add|list|show|repay|renew|extend|subsidy|overdue|
+// compensate` (loans_commands.cc), written as "cli"; refusals exit 2.
+class LoanCommands {
+ public:
+  LoanCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int Add() const;
+  int List(bool overdue_only) const;
+  int Show() const;
+  int Repay() const;
+  int Renew() const;
+  int Extend() const;
+  int Subsidy() const;
+  int Compensate() const;
+
+  Globals& g_;
+  CLI::App *add_ = nullptr, *list_ = nullptr, *show_ = nullptr, *repay_ = nullptr;
+  CLI::App *renew_ = nullptr, *extend_ = nullptr, *subsidy_ = nullptr, *overdue_ = nullptr;
+  CLI::App* compensate_ = nullptr;
+  std::string household_, borrower_, amount_, start_, bank_, rate_, purpose_, region_, state_;
+  std::string date_, principal_ = "0", interest_ = "0", reason_;
+  int term_ = 0, months_ = 0, year_ = 0;
+  int64_t id_ = 0, page_ = 1, size_ = 50;
+  bool overdue_flag_ = false;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

@@ -26,7 +26,13 @@ enum class Type {
   kGrades,
   kProvinces,
   kYearTable,
-  kSection
+  kSection,
+  // 扶贫小额信贷 microcredit
+  kBorrowerAges,  // [min, max] full years, 0–120
+  kCodeList,      // an array of whole numbers 1–99 (monitoring types)
+  kBaseWord,      // "principal" or "principal_and_interest"
+  kYearRatios,    // year = ratio
+  kRateCapTable,  // "YYYY-MM-DD" = { short = ratio, long = ratio }, dates ascending
 };
 
 struct KeySpec {
@@ -79,6 +85,18 @@ const std::vector<KeySpec>& Schema() {
        {{"answer_days", Type::kCount, {}}, {"answer_working_days", Type::kBool, {}}}},
       // Project library (扶贫项目库)
       {"projects", Type::kSection, {{"notice_days", Type::kCount, {}}}},
+      // 扶贫小额信贷 microcredit
+      {"microcredit",
+       Type::kSection,
+       {{"max_amount", Type::kMoney, {}},
+        {"max_term_months", Type::kCount, {}},
+        {"borrower_age", Type::kBorrowerAges, {}},
+        {"eligible_monitor_types", Type::kCodeList, {}},
+        {"overdue_compensation_days", Type::kCount, {}},
+        {"risk_fund_share", Type::kRatio, {}},
+        {"compensation_base", Type::kBaseWord, {}},
+        {"subsidy_share", Type::kYearRatios, {}},
+        {"rate_cap", Type::kRateCapTable, {}}}},
   };
   return schema;
 }
@@ -135,6 +153,82 @@ Result<int> ToYear(const PolicyValue& where, const std::string& key, const std::
     return PolicyError(where, key + "." + text, "年份应为四位数字", "a year must be 4 digits");
   }
   return year;
+}
+
+// 扶贫小额信贷 microcredit: the keys of [microcredit] that are not plain amounts or counts.
+Status ValidateMicrocredit(const PolicyValue& value, Type type, const std::string& path) {
+  switch (type) {
+    case Type::kBorrowerAges: {
+      if (value.kind != Kind::kArray || value.items.size() != 2) {
+        return PolicyError(value, path, "应为 [最小年龄, 最大年龄]", "must be [min_age, max_age]");
+      }
+      auto lo = ToCount(value.items[0], path, 120);
+      if (!lo.ok()) return lo.error();
+      auto hi = ToCount(value.items[1], path, 120);
+      if (!hi.ok()) return hi.error();
+      if (*lo > *hi) {
+        return PolicyError(value, path, "最小年龄大于最大年龄", "min_age is above max_age");
+      }
+      return Status::Ok();
+    }
+    case Type::kCodeList:
+      if (value.kind != Kind::kArray) {
+        return PolicyError(value, path, "应为代码（整数）的数组", "must be an array of codes");
+      }
+      for (const auto& item : value.items) {
+        if (item.kind != Kind::kInteger || item.integer < 1 || item.integer > 99) {
+          return PolicyError(item, path, "代码应为 1 到 99 的整数",
+                             "codes are whole numbers from 1 to 99");
+        }
+      }
+      return Status::Ok();
+    case Type::kBaseWord:
+      if (value.kind != Kind::kString ||
+          (value.text != "principal" && value.text != "principal_and_interest")) {
+        return PolicyError(value, path, "应为 \"principal\" 或 \"principal_and_interest\"",
+                           "must be \"principal\" or \"principal_and_interest\"");
+      }
+      return Status::Ok();
+    case Type::kYearRatios:
+      if (value.kind != Kind::kTable) {
+        return PolicyError(value, path, "应为“年份 = 比例”的表", "must be a table of year = ratio");
+      }
+      for (const auto& [year, share] : value.table) {
+        FUPIN_RETURN_IF_ERROR(ToYear(share, path, year).status());
+        FUPIN_RETURN_IF_ERROR(ToRatio(share, path + "." + year).status());
+      }
+      return Status::Ok();
+    case Type::kRateCapTable: {
+      if (value.kind != Kind::kTable) {
+        return PolicyError(value, path, "应为“日期 = { short, long }”的表",
+                           "must be a table of date = { short, long }");
+      }
+      const PolicyValue* previous = nullptr;  // the entries in date order (the map's)
+      for (const auto& [text, entry] : value.table) {
+        const std::string key = path + ".\"" + text + "\"";
+        auto date = Date::Parse(text);
+        if (text.size() != 10 || !date.ok() || date->ToString() != text) {
+          return PolicyError(entry, key, "日期应为 YYYY-MM-DD", "a date must be YYYY-MM-DD");
+        }
+        if (entry.kind != Kind::kTable || entry.table.size() != 2 ||
+            !entry.table.contains("short") || !entry.table.contains("long")) {
+          return PolicyError(entry, key, "应为 { short = 年利率, long = 年利率 }",
+                             "must be { short = rate, long = rate }");
+        }
+        FUPIN_RETURN_IF_ERROR(ToRatio(entry.table.at("short"), key + ".short").status());
+        FUPIN_RETURN_IF_ERROR(ToRatio(entry.table.at("long"), key + ".long").status());
+        // Written in the file in ascending order of date.
+        if (previous != nullptr && previous->file == entry.file && entry.line < previous->line) {
+          return PolicyError(entry, key, "日期应按先后顺序排列",
+                             "the dates must be in ascending order");
+        }
+        previous = &entry;
+      }
+      return Status::Ok();
+    }
+    default:
+      return Status::Ok();
+  }
 }
 
 // Checks a table against the schema (`allow_override` only at the top of a file).
@@ -241,6 +335,14 @@ Status Validate(const PolicyValue& table, const std::vector<KeySpec>& schema,
           }
         }
         break;
+      // 扶贫小额信贷 microcredit
+      case Type::kBorrowerAges:
+      case Type::kCodeList:
+      case Type::kBaseWord:
+      case Type::kYearRatios:
+      case Type::kRateCapTable:
+        FUPIN_RETURN_IF_ERROR(ValidateMicrocredit(value, spec->type, path));
+        break;
     }
   }
   return Status::Ok();
@@ -328,6 +430,28 @@ std::unique_ptr<Policy> ToPolicy(const PolicyValue& t) {
   p->complaints.answer_working_days = at("complaints", "answer_working_days").integer != 0;
   // Project library (扶贫项目库)
   p->projects.notice_days = static_cast<int>(at("projects", "notice_days").integer);
+  // 扶贫小额信贷 microcredit
+  auto& mc = p->microcredit;
+  mc.max_amount = *ToMoney(at("microcredit", "max_amount"), "");
+  mc.max_term_months = static_cast<int>(at("microcredit", "max_term_months").integer);
+  const auto& borrower_ages = at("microcredit", "borrower_age").items;
+  mc.borrower_age_min = static_cast<int>(borrower_ages[0].integer);
+  mc.borrower_age_max = static_cast<int>(borrower_ages[1].integer);
+  for (const auto& item : at("microcredit", "eligible_monitor_types").items) {
+    mc.eligible_monitor_types.push_back(static_cast<int>(item.integer));
+  }
+  mc.overdue_compensation_days =
+      static_cast<int>(at("microcredit", "overdue_compensation_days").integer);
+  mc.risk_fund_share = *ToRatio(at("microcredit", "risk_fund_share"), "");
+  mc.compensation_with_interest =
+      at("microcredit", "compensation_base").text == "principal_and_interest";
+  for (const auto& [year, share] : at("microcredit", "subsidy_share").table) {
+    mc.subsidy_share[std::stoi(year)] = *ToRatio(share, "");
+  }
+  for (const auto& [date, entry] : at("microcredit", "rate_cap").table) {
+    mc.rate_cap[*Date::Parse(date)] = {*ToRatio(entry.table.at("short"), ""),
+                                       *ToRatio(entry.table.at("long"), "")};
+  }
   return p;
 }
 
@@ -365,6 +489,29 @@ Result<YearlyAmount> Policy::PovertyLine(int year) const {
 
 Result<YearlyAmount> Policy::MonitoringLine(int year) const {
   return YearRule(monitoring_line, year, "monitoring_line", monitoring_line_source);
+}
+
+// 扶贫小额信贷 microcredit
+Result<Ratio> Policy::SubsidyShare(int year) const {
+  auto it = microcredit.subsidy_share.upper_bound(year);
+  if (it == microcredit.subsidy_share.begin()) {
+    return Error{
+        "E_POLICY_YEAR",
+        "[microcredit.subsidy_share] 中没有 " + std::to_string(year) + " 年或更早年份的贴息比例",
+        "no microcredit.subsidy_share for " + std::to_string(year) + " or any earlier year"};
+  }
+  return std::prev(it)->second;
+}
+
+Result<Ratio> Policy::RateCapOn(Date date, int term_months) const {
+  auto it = microcredit.rate_cap.upper_bound(date);
+  if (it == microcredit.rate_cap.begin()) {
+    return Error{"E_POLICY_YEAR",
+                 "[microcredit.rate_cap] 中没有 " + date.ToString() + " 或更早发布的利率上限",
+                 "no microcredit.rate_cap published on or before " + date.ToString()};
+  }
+  const RateCap& cap = std::prev(it)->second;
+  return term_months <= 12 ? cap.short_term : cap.long_term;
 }
 
 Result<PolicySet> PolicySet::Build(const std::vector<PolicyValue>& layers) {

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/date.h"
 #include "common/error.h"
 #include "common/money.h"
 #include "common/region_code.h"
@@ -98,6 +99,21 @@ struct Policy {
   struct {
     int notice_days = 10;
   } projects;
+  // 扶贫小额信贷 microcredit (spec/funds.md [microcredit]).
+  struct RateCap {
+    Ratio short_term, long_term;  // terms ≤ 12 months, longer
+  };
+  struct {
+    Money max_amount;
+    int max_term_months = 36;
+    int borrower_age_min = 18, borrower_age_max = 65;  // full years on the start date
+    std::vector<int> eligible_monitor_types;
+    int overdue_compensation_days = 90;
+    Ratio risk_fund_share;
+    bool compensation_with_interest = false;  // compensation_base = "principal_and_interest"
+    std::map<int, Ratio> subsidy_share;       // by year of the contract's start
+    std::map<Date, RateCap> rate_cap;         // by date of publication
+  } microcredit;
   // Where each yearly table was last written, for the "no line for year" message.
   std::string poverty_line_source, monitoring_line_source;
 
@@ -106,6 +122,10 @@ struct Policy {
   // E_POLICY_YEAR naming the key and the file when there is none at or before `year`.
   Result<YearlyAmount> PovertyLine(int year) const;
   Result<YearlyAmount> MonitoringLine(int year) const;
+  // Microcredit: the share of a year by the year rule, and the cap in force on a date for
+  // a term (E_POLICY_YEAR when nothing is in force at or before it).
+  Result<Ratio> SubsidyShare(int year) const;
+  Result<Ratio> RateCapOn(Date date, int term_months) const;
 };
 
 // The defaults with every layer applied, and the overrides by region-code prefix.

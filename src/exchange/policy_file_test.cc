@@ -174,5 +174,86 @@ TEST(PolicySetTest, ASpendingRatioAboveOneIsRefused) {
   EXPECT_NE(set.error().en.find("funds.min_spending_ratio"), std::string::npos) << set.error().en;
 }
 
+// 扶贫小额信贷 microcredit
+TEST(MicrocreditPolicyTest, TheNationalKeysAreThoseOfTheSpec) {
+  auto set = PolicySet::Build({National()});
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const auto& mc = set->For(RegionCode::Nation()).microcredit;
+  EXPECT_EQ(mc.max_amount, Money::FromYuan(50000));
+  EXPECT_EQ(mc.max_term_months, 36);
+  EXPECT_EQ(mc.borrower_age_min, 18);
+  EXPECT_EQ(mc.borrower_age_max, 65);
+  EXPECT_EQ(mc.eligible_monitor_types, (std::vector<int>{2}));
+  EXPECT_EQ(mc.overdue_compensation_days, 90);
+  EXPECT_EQ(mc.risk_fund_share.micros, 800000);
+  EXPECT_FALSE(mc.compensation_with_interest);
+  EXPECT_EQ(mc.rate_cap.size(), 16u);
+}
+
+TEST(MicrocreditPolicyTest, TheRateCapInForceIsTheLatestPublishedOnOrBeforeTheDate) {
+  auto set = PolicySet::Build({National()});
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const Policy& p = set->For(RegionCode::Nation());
+  auto cap = [&](const char* date, int months) {
+    auto r = p.RateCapOn(*Date::Parse(date), months);
+    return r.ok() ? r->micros : -1;
+  };
+  EXPECT_EQ(cap("2019-08-19", 36), 47500);  // the 人民银行 benchmark of 2015-10-24, over 1 year
+  EXPECT_EQ(cap("2019-08-20", 36), 48500);  // the first LPR, 5 years and over
+  EXPECT_EQ(cap("2019-08-20", 12), 42500);  // 1 year
+  EXPECT_EQ(cap("2024-07-21", 12), 34500);
+  EXPECT_EQ(cap("2024-07-22", 12), 33500);
+  EXPECT_EQ(cap("2026-06-30", 36), 35000);
+  EXPECT_EQ(cap("2015-10-23", 12), -1);  // nothing in force before the first entry
+}
+
+TEST(MicrocreditPolicyTest, TheSubsidyShareOfAYearFollowsTheYearRule) {
+  auto set = WithLayer("[override.\"62\"]\nmicrocredit = { subsidy_share = { 2022 = 0.5 } }\n");
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const Policy& gansu = set->For(RegionCode::FromInt(620422102201));
+  EXPECT_EQ(gansu.SubsidyShare(2021)->micros, 1000000);  // the national entry of 2016
+  EXPECT_EQ(gansu.SubsidyShare(2022)->micros, 500000);
+  EXPECT_EQ(gansu.SubsidyShare(2025)->micros, 500000);  // 2022's until the next entry
+  const Policy& nation = set->For(RegionCode::Nation());
+  EXPECT_EQ(nation.SubsidyShare(2025)->micros, 1000000);
+  EXPECT_EQ(nation.SubsidyShare(2015).error().code, "E_POLICY_YEAR");
+}
+
+TEST(MicrocreditPolicyTest, ARegionMayLowerTheRiskFundShareAndAddARateCap) {
+  auto set = WithLayer(
+      "[override.\"6204\"]\nmicrocredit = { risk_fund_share = 0.7, compensation_base = "
+      "\"principal_and_interest\", rate_cap = { \"2026-01-01\" = { short = 0.029, long = 0.034 } "
+      "} }\n");
+  ASSERT_TRUE(set.ok()) << set.error().en;
+  const Policy& baiyin = set->For(RegionCode::FromInt(620422102201));
+  EXPECT_EQ(baiyin.microcredit.risk_fund_share.micros, 700000);
+  EXPECT_TRUE(baiyin.microcredit.compensation_with_interest);
+  EXPECT_EQ(baiyin.RateCapOn(*Date::Parse("2026-06-30"), 36)->micros, 34000);
+  EXPECT_EQ(baiyin.RateCapOn(*Date::Parse("2025-12-31"), 36)->micros, 35000);
+  EXPECT_EQ(set->For(RegionCode::Nation()).microcredit.risk_fund_share.micros, 800000);
+}
+
+TEST(MicrocreditPolicyTest, WrongMicrocreditKeysAreRefusedWithTheirName) {
+  for (auto [toml, key] : {
+           std::pair{"[microcredit]\nborrower_age = [70, 18]\n", "microcredit.borrower_age"},
+           std::pair{"[microcredit]\nrisk_fund_share = 1.2\n", "microcredit.risk_fund_share"},
+           std::pair{"[microcredit.subsidy_share]\n2020 = 1.5\n", "microcredit.subsidy_share.2020"},
+           std::pair{"[microcredit]\ncompensation_base = \"interest\"\n",
+                     "microcredit.compensation_base"},
+           std::pair{"[microcredit.rate_cap]\n\"2026-02-30\" = { short = 0.03, long = 0.035 }\n",
+                     "microcredit.rate_cap"},
+           std::pair{"[microcredit.rate_cap]\n\"2026-03-01\" = { short = 0.03, long = 0.035 }\n"
+                     "\"2026-01-01\" = { short = 0.03, long = 0.035 }\n",
+                     "ascending"},
+           std::pair{"[microcredit.rate_cap]\n\"2026-03-01\" = { short = 0.03 }\n",
+                     "microcredit.rate_cap"},
+       }) {
+    auto set = WithLayer(toml);
+    ASSERT_FALSE(set.ok()) << toml;
+    EXPECT_EQ(set.error().code, "E_POLICY");
+    EXPECT_NE(set.error().en.find(key), std::string::npos) << set.error().en;
+  }
+}
+
 }  // namespace
 }  // namespace fupin

@@ -25,6 +25,7 @@
 #include "storage/fund_store.h"
 #include "storage/helper_store.h"
 #include "storage/project_store.h"  // project library
+#include "storage/loan_store.h"  // 扶贫小额信贷 microcredit
 
 namespace fupin {
 
@@ -307,6 +308,8 @@ class Store {
   virtual ComplaintStore& complaints() = 0;
   // The project library (扶贫项目库), on the same connection.
   virtual ProjectStore& projects() = 0;
+  // 扶贫小额信贷 microcredit: loans, repayments, compensations, on the same connection.
+  virtual LoanStore& loans() = 0;
 
   // Changes with every committed change of households, members or the region aggregates:
   // "<database id>:<generation>",

@@ -264,6 +264,33 @@ Json RegionResultsJson(const std::vector<RegionResult>& results, bool county) {
   return out;
 }
 
+// 扶贫小额信贷 microcredit: the [microcredit] keys in force for `year`.
+static Json MicrocreditPolicyJson(const Policy& p, int year) {
+  const auto& mc = p.microcredit;
+  auto share = p.SubsidyShare(year);
+  auto end_of_year = Date::FromYmd(year, 12, 31);
+  Json cap = nullptr;
+  if (end_of_year.ok()) {
+    auto it = mc.rate_cap.upper_bound(*end_of_year);
+    if (it != mc.rate_cap.begin()) {
+      --it;
+      cap = {{"since", it->first.ToString()},
+             {"short", it->second.short_term.ToString()},
+             {"long", it->second.long_term.ToString()}};
+    }
+  }
+  return {
+      {"max_amount", mc.max_amount.ToString()},
+      {"max_term_months", mc.max_term_months},
+      {"borrower_age", {mc.borrower_age_min, mc.borrower_age_max}},
+      {"eligible_monitor_types", mc.eligible_monitor_types},
+      {"overdue_compensation_days", mc.overdue_compensation_days},
+      {"risk_fund_share", mc.risk_fund_share.ToString()},
+      {"compensation_base", mc.compensation_with_interest ? "principal_and_interest" : "principal"},
+      {"subsidy_share", share.ok() ? Json(share->ToString()) : Json(nullptr)},
+      {"rate_cap", cap}};
+}
+
 Json PolicyJson(const Policy& p, RegionCode region, int year) {
   auto poverty = p.PovertyLine(year);
   auto monitoring = p.MonitoringLine(year);
@@ -311,6 +338,8 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
                 {"answer_working_days", p.complaints.answer_working_days}}},
               // Project library (扶贫项目库)
               {"projects", {{"notice_days", p.projects.notice_days}}},
+              // 扶贫小额信贷 microcredit: the share of `year` and the cap in force at its end
+              {"microcredit", MicrocreditPolicyJson(p, year)},
               {"warnings", Warnings((poverty.ok() && poverty->earlier) ||
                                     (monitoring.ok() && monitoring->earlier))}};
 }

@@ -687,6 +687,10 @@ export const ENDPOINTS = [
   ...fundReportRows(),
   // ---- the project library (issue 14, projects) ----
   ...projectRows(),
+  // ---- 扶贫小额信贷 microcredit (issue 14, loans) ----
+  // Root registers a household of the target's village with a borrower born in 1981 and
+  // grants it a loan for each request; a missing target is a number no loan has.
+  ...loanRows(),
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
@@ -952,5 +956,116 @@ function projectRows() {
         refuse: Object.fromEntries(['admin', 'county_admin', 'township_operator', 'village_operator'].map((r) => [r, [409, 'E_STATE']])),
         build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) }, body }),
       })),
+  ];
+}
+
+// ---- 扶贫小额信贷 microcredit (issue 14, loans) ----
+let loanCounter = 0;
+// A new 建档立卡户 of `village` (by root) whose head was born in 1981: [code, ID number].
+async function loanHousehold(srv, village) {
+  const { newHousehold } = await import('./server.mjs');
+  loanCounter++;
+  const code = `HL${String(process.pid).padStart(7, '0')}${String(loanCounter).padStart(5, '0')}`;
+  const month = String(1 + (loanCounter % 12)).padStart(2, '0');
+  const day = String(1 + (Math.floor(loanCounter / 12) % 28)).padStart(2, '0');
+  const first17 = `110101${1981}${month}${day}${String((loanCounter * 2 + 1) % 1000).padStart(3, '0')}`;
+  const id = first17 + idChecksum(first17);
+  const body = newHousehold(village, { code });
+  body.members[0].id_number = id;
+  await rootCall(srv, 'POST', '/api/v1/households', body);
+  return [code, id];
+}
+// A loan body for the target: a new household's borrower when `household` is not given.
+async function loanBody(srv, target, { start = '2026-01-15', term = 12, rate = '0.03' } = {}) {
+  if (target.household.startsWith('HNOSUCH')) {
+    return { household_code: target.household, borrower_id_number: EXTRA_ID, amount: '10000', term_months: term, start_date: start, bank: '农商银行', annual_rate: rate, purpose: '02' };
+  }
+  const [code, id] = await loanHousehold(srv, target.village);
+  return { household_code: code, borrower_id_number: id, amount: '10000', term_months: term, start_date: start, bank: '农商银行', annual_rate: rate, purpose: '02' };
+}
+// A loan granted by root in the target's village (one overdue 180 days with `overdue`), or
+// a number no loan has.
+async function loanOf(srv, target, { overdue = false } = {}) {
+  if (target.household.startsWith('HNOSUCH')) return 99999999;
+  const body = overdue ? await loanBody(srv, target, { start: '2025-01-01', rate: '0.031' }) : await loanBody(srv, target);
+  return (await rootCall(srv, 'POST', '/api/v1/loans', body)).id;
+}
+
+function loanRows() {
+  // A helper reads the loans of its assigned households only: these are new households.
+  const helperRefuses = { helper: [404, 'E_NOT_FOUND'] };
+  return [
+    {
+      method: 'POST', path: '/api/v1/loans', perm: 'allocate', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: async ({ target, srv }) => ({ body: await loanBody(srv, target) }),
+      check: (res, { assert, user }) => {
+        const l = res.body.data;
+        assert.deepEqual([l.amount, l.due_date, l.state, l.purpose, l.created_by], ['10000.00', '2027-01-15', 'active', '02', user.name]);
+        assert.match(l.borrower_id_number, ID_SHOWN.whole);
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/loans', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: ({ target }) => ({ query: { region: target.region } }),
+      check: (res, { assert }) => {
+        assert.equal(typeof res.body.data.total, 'number');
+        assert.ok(Array.isArray(res.body.data.items));
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/loans/{id}', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], refuse: helperRefuses,
+      build: async ({ target, srv }) => ({ params: { id: await loanOf(srv, target) } }),
+      check: (res, { assert, user, target }) => {
+        assert.equal(res.body.data.region, target.village);
+        assert.match(res.body.data.borrower_id_number, MASKED.includes(user.role) ? ID_SHOWN.masked : ID_SHOWN.whole);
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/loans/{id}/repayments', perm: 'allocate', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await loanOf(srv, target) }, body: { date: '2026-06-30', principal: '1000.00', interest: '12.50' } }),
+      check: (res, { assert }) => {
+        assert.deepEqual([res.body.data.outstanding, res.body.data.repayments.length], ['9000.00', 1]);
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/loans/{id}/renewal', perm: 'allocate', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await loanOf(srv, target) }, body: { date: '2026-06-30' } }),
+      check: (res, { assert }) => {
+        assert.deepEqual([res.body.data.start_date, res.body.data.contract_start, res.body.data.amount], ['2026-06-30', '2026-01-15', '10000.00']);
+        assert.equal(typeof res.body.data.renewal_of, 'number');
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/loans/{id}/extension', perm: 'allocate', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await loanOf(srv, target) }, body: { months: 6, reason: '冰雹灾害，非主观原因' } }),
+      check: (res, { assert }) => {
+        assert.deepEqual([res.body.data.due_date, res.body.data.original_due_date, res.body.data.extended_months], ['2027-07-15', '2027-01-15', 6]);
+      },
+    },
+    {
+      method: 'POST', path: '/api/v1/loans/{id}/compensation', perm: 'funds', ok: 201, scoped: true,
+      outside: [404, 'E_NOT_FOUND'],
+      build: async ({ target, srv }) => ({ params: { id: await loanOf(srv, target, { overdue: true }) } }),
+      check: (res, { assert }) => {
+        const c = res.body.data.compensation;
+        assert.equal(res.body.data.state, 'compensated');
+        assert.deepEqual([c.days_overdue, c.base, c.fund, c.bank], [180, '10000.00', '8000.00', '2000.00']);
+      },
+    },
+    {
+      method: 'GET', path: '/api/v1/loans/{id}/subsidy', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], refuse: helperRefuses,
+      build: async ({ target, srv }) => ({ params: { id: await loanOf(srv, target) }, query: { year: 2026 } }),
+      check: (res, { assert }) => {
+        // 1,000,000 fen × 0.03 × 351 days (2026-01-15 → 2027-01-01) / 360 = 29,250.00 fen.
+        assert.deepEqual([res.body.data.interest, res.body.data.subsidy], ['292.50', '292.50']);
+      },
+    },
   ];
 }

@@ -28,8 +28,9 @@ const MENUS = {
   auditor: ['dashboard', 'register', 'assessments', 'crosscheck', 'cases', 'helpers', 'funds', 'complaints', 'audit'],
   admin: ['dashboard', 'register', 'imports', 'assessments', 'crosscheck', 'worklist', 'cases', 'helpers', 'funds', 'complaints', 'audit', 'users'],
 };
-// Project library (扶贫项目库, issue 14): its menu is the last, for every role (it needs `read`).
-for (const menus of Object.values(MENUS)) menus.push('projects');
+// The project library (扶贫项目库) and microcredit (扶贫小额信贷), issue 14: every role that
+// reads sees their menus, right after 扶贫资金 (and before 12317 complaints).
+for (const menus of Object.values(MENUS)) menus.splice(menus.indexOf('funds') + 1, 0, 'projects', 'loans');
 
 for (const [name, menus] of Object.entries(MENUS)) {
   test(`${name} signs in and sees who it is and only its menus`, async () => {

@@ -53,6 +53,7 @@ Routes AllRoutes() {
   AddFundRoutes(routes);
   AddComplaintRoutes(routes);  // 12317 complaints
   AddProjectRoutes(routes);    // project library
+  AddLoanRoutes(routes);       // 扶贫小额信贷 microcredit
   return routes;
 }
 

@@ -77,6 +77,7 @@ void AddHelperRoutes(Routes& routes);  // routes/helpers.cc: helpers, their hous
 void AddUserRoutes(Routes& routes);    // routes/users.cc: user administration (admins)
 void AddFundRoutes(Routes& routes);    // routes/funds.cc: funds, allocations, disbursements
 void AddComplaintRoutes(Routes& routes);  // routes/complaints.cc: 12317 complaints
+void AddLoanRoutes(Routes& routes);       // routes/loans.cc: 扶贫小额信贷 microcredit
 // 12317 complaints as JSON (routes/complaints.cc; also `fupin complaints … --json`): the
 // fixed reply of POST /complaints, a whole complaint, the statistics.
 Json ComplaintSummaryJson(const ComplaintView& view);

@@ -665,6 +665,68 @@ CREATE TABLE project_assets (
 CREATE INDEX fund_allocations_project ON fund_allocations(project_id);
 )sql";
 
+// 扶贫小额信贷 microcredit (issue 14, spec/funds.md): loans of households of the register,
+// their repayments and the risk-fund compensation of a loss. Amounts in fen; annual_rate in
+// millionths (0.0435 = 43500). state is what was written (active, repaid, renewed,
+// compensated); "overdue" is read from the clock (an active loan past due_date). A 续贷 is a
+// new loan with renewal_of = the original, whose contract_start it keeps; a 展期 moves
+// due_date (original_due_date keeps the contract's). closed_on: the day a loan was repaid
+// in full, renewed or compensated (interest stops accruing).
+constexpr std::string_view kMigrationLoans = R"sql(
+CREATE TABLE loans (
+  id INTEGER PRIMARY KEY,
+  county_code INTEGER NOT NULL,
+  household_code TEXT NOT NULL,
+  region_code INTEGER NOT NULL,
+  borrower_id_number TEXT NOT NULL,
+  borrower_name TEXT NOT NULL,
+  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+  term_months INTEGER NOT NULL CHECK (term_months > 0),
+  start_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  original_due_date TEXT NOT NULL,
+  contract_start TEXT NOT NULL,
+  bank TEXT NOT NULL,
+  annual_rate INTEGER NOT NULL CHECK (annual_rate >= 0),
+  purpose INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active', 'repaid', 'renewed', 'compensated')),
+  closed_on TEXT,
+  renewal_of INTEGER REFERENCES loans(id),
+  extended_months INTEGER NOT NULL DEFAULT 0,
+  extended_on TEXT,
+  extension_reason TEXT,
+  measure_id INTEGER,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX loans_region ON loans(region_code);
+CREATE INDEX loans_household ON loans(county_code, household_code);
+CREATE INDEX loans_due ON loans(state, due_date);
+
+CREATE TABLE loan_repayments (
+  id INTEGER PRIMARY KEY,
+  loan_id INTEGER NOT NULL REFERENCES loans(id),
+  date TEXT NOT NULL,
+  principal_fen INTEGER NOT NULL CHECK (principal_fen >= 0),
+  interest_fen INTEGER NOT NULL CHECK (interest_fen >= 0),
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX loan_repayments_loan ON loan_repayments(loan_id, date);
+
+CREATE TABLE loan_compensations (
+  id INTEGER PRIMARY KEY,
+  loan_id INTEGER NOT NULL UNIQUE REFERENCES loans(id),
+  date TEXT NOT NULL,
+  days_overdue INTEGER NOT NULL,
+  base_fen INTEGER NOT NULL,
+  fund_fen INTEGER NOT NULL,
+  bank_fen INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql";
+
 constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigration2,
                                             kMigration3,
@@ -679,7 +741,8 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationFunds,
                                             kMigrationComplaints,
                                             kMigrationFundSums,   // funds reports
-                                            kMigrationProjects};  // project library
+                                            kMigrationProjects,   // project library
+                                            kMigrationLoans};  // 扶贫小额信贷 microcredit
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -16,6 +16,7 @@
 #include "storage/sqlite/sqlite_funds.h"
 #include "storage/sqlite/sqlite_helpers.h"
 #include "storage/sqlite/sqlite_projects.h"  // project library
+#include "storage/sqlite/sqlite_loans.h"  // 扶贫小额信贷 microcredit
 #include "storage/sqlite/sqlite_store_impl.h"
 
 namespace fupin {
@@ -30,7 +31,8 @@ SqliteStore::SqliteStore(Database db, StoreOptions options)
       helpers_(NewSqliteHelperStore(db_)),
       funds_(NewSqliteFundStore(db_)),
       complaints_(NewSqliteComplaintStore(db_)),
-      projects_(NewSqliteProjectStore(db_)) {}  // project library
+      projects_(NewSqliteProjectStore(db_)),  // project library
+      loans_(NewSqliteLoanStore(db_)) {}  // 扶贫小额信贷 microcredit
 
 SqliteStore::~SqliteStore() {
   Rollback();
@@ -42,6 +44,7 @@ SqliteStore::~SqliteStore() {
   funds_.reset();
   complaints_.reset();  // 12317 complaints
   projects_.reset();    // project library
+  loans_.reset();       // 扶贫小额信贷 microcredit
   // Statements must be finalised before the connection closes.
   for (auto* slot :
        {&upsert_region_, &set_population_, &get_region_, &find_household_, &find_members_,

@@ -134,6 +134,7 @@ class SqliteStore final : public Store {
   FundStore& funds() override { return *funds_; }
   ComplaintStore& complaints() override { return *complaints_; }  // 12317 complaints
   ProjectStore& projects() override { return *projects_; }        // project library
+  LoanStore& loans() override { return *loans_; }                 // 扶贫小额信贷 microcredit
   Result<std::string> RegisterStamp() override;
   std::string file_path() const override { return db_.path(); }
   const StoreOptions& options() const override { return options_; }
@@ -260,6 +261,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<FundStore> funds_;              // on db_; destroyed first
   std::unique_ptr<ComplaintStore> complaints_;    // 12317 complaints; on db_; destroyed first
   std::unique_ptr<ProjectStore> projects_;        // project library; on db_; destroyed first
+  std::unique_ptr<LoanStore> loans_;  // 扶贫小额信贷 microcredit; on db_; destroyed first
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households written in this transaction
   Error last_error_;

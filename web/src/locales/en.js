@@ -10,6 +10,7 @@ export default {
     audit: 'Audit trail', users: 'Users', funds: 'Funds',
     complaints: '12317 complaints', // issue 14, web14
     projects: 'Projects', // project library (issue 14)
+    loans: 'Microcredit', // 扶贫小额信贷
   },
   common: {
     search: 'Search', reset: 'Reset', loading: 'Loading…', empty: 'Nothing here', retry: 'Retry', save: 'Save', cancel: 'Cancel',

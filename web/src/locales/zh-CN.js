@@ -10,6 +10,7 @@ export default {
     audit: '审计记录', users: '用户管理', funds: '扶贫资金',
     complaints: '12317 投诉举报', // issue 14, web14
     projects: '扶贫项目库', // project library (issue 14)
+    loans: '扶贫小额信贷', // microcredit
   },
   common: {
     search: '查询', reset: '重置', loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消',

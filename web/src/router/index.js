@@ -19,13 +19,14 @@ export const MENU = [
   { path: '/cases', name: 'cases', perm: 'read' },
   { path: '/helpers', name: 'helpers', perm: 'read' },
   { path: '/funds', name: 'funds', perm: 'read' },
+  // Project library (扶贫项目库) and microcredit (扶贫小额信贷), issue 14: beside the funds.
+  { path: '/projects', name: 'projects', perm: 'read' },
+  { path: '/loans', name: 'loans', perm: 'read' },
   { path: '/audit', name: 'audit', perm: 'audit' },
   { path: '/users', name: 'users', perm: 'users' },
-  // Project library (扶贫项目库, issue 14)
-  { path: '/projects', name: 'projects', perm: 'read' },
 ];
-// 12317 complaints (issue 14, web14): after the funds ledger, for the roles that read them.
-MENU.splice(MENU.findIndex((m) => m.name === 'funds') + 1, 0, { path: '/complaints', name: 'complaints', perm: 'read_complaints' });
+// 12317 complaints (issue 14, web14): after the money screens, for the roles that read them.
+MENU.splice(MENU.findIndex((m) => m.name === 'loans') + 1, 0, { path: '/complaints', name: 'complaints', perm: 'read_complaints' });
 
 // Each area declares its own routes in views/<area>/routes.js (path, name, component as a
 // lazy import, meta.perm); they all live under the layout.

@@ -1,0 +1,3 @@
+export default [
+  { path: 'loans', name: 'loans', component: () => import('./LoansView.vue'), meta: { perm: 'read' } },
+];
