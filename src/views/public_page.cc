@@ -168,7 +168,7 @@ std::string Form(const PublicVillagePage& p) {
 
 std::string Footer() {
   return "<footer><p>本页只公示姓名、村民小组、家庭人口、事项、结果、金额和日期，"
-         "不公开身份证号、电话、银行账户、健康和残疾状况等个人信息。</p>"
+         "不公开身份证号码、联系电话、银行账户和健康状况等个人信息。</p>"
          "<p>全国扶贫监督举报电话：<b>12317</b></p></footer>";
 }
 

@@ -25,15 +25,15 @@ const char* kHouseholds =
     "H51,620422101205,普通农户,,,,一般户,1500,0,0,0,0,是,是,A,是,13055556666\n"
     "H52,620422101205,建档立卡户,未脱贫,2015,因病,一般户,900,0,0,0,0,是,是,A,是,15177778888\n";
 const char* kMembers =
-    "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n"
-    "H51,赵<b>大</b>,620422197005050013,户主,非在校生,长期慢性病,普通劳动力,是\n"
-    "H51,钱二,620422197206060023,配偶,非在校生,健康,普通劳动力,是\n"
-    "H52,孙三,62042219650707001X,户主,非在校生,残疾,无劳动力,是\n";
+    "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,参加城乡居民基本医疗保险\n"
+    "H51,赵<b>大</b>,620422197005050013,户主,非在校生,长期慢性病,,普通劳动力,是\n"
+    "H51,钱二,620422197206060023,配偶,非在校生,健康,,普通劳动力,是\n"
+    "H52,孙三,62042219650707001X,户主,非在校生,残疾,二级,无劳动力,是\n";
 
 class PublicPageHtmlTest : public ServiceTest {
  protected:
   PublicPageHtmlTest()
-      : ServiceTest({{620422, "会宁县"}, {620422101, "甲镇"}, {kVillage, "甲村"}}) {}
+      : ServiceTest({{620422000000, "会宁县"}, {620422101000, "甲镇"}, {kVillage, "甲村"}}) {}
 
   void SetUp() override {
     ServiceTest::SetUp();
@@ -45,10 +45,13 @@ class PublicPageHtmlTest : public ServiceTest {
     ImportOptions options;
     options.files = {Write("h.csv", kHouseholds), Write("m.csv", kMembers)};
     auto report = RunImport(*store_, options);
-    ASSERT_TRUE(report.ok() && report->errors.empty());
+    ASSERT_TRUE(report.ok());
+    ASSERT_TRUE(report->errors.empty())
+        << report->errors.front().code << " " << report->errors.front().column << " "
+        << report->errors.front().en;
     const Caller office{User{"cun", Role::kVillageOperator, RegionCode::FromInt(kVillage), false},
                         "t"};
-    const Caller county{User{"xian", Role::kCountyAdmin, RegionCode::FromInt(620422), false}, "t"};
+    const Caller county{User{"xian", Role::kCountyAdmin, RegionCode::FromInt(620422000000), false}, "t"};
     auto c = OpenCase(*store_, *policy_, office,
                       {.kind = "identify", .household_code = "H51", .year = 2016});
     ASSERT_TRUE(c.ok()) << c.error().en;
@@ -58,7 +61,7 @@ class PublicPageHtmlTest : public ServiceTest {
                         {.level = "县",
                          .kind = "县级财政衔接资金",
                          .year = 2016,
-                         .region = RegionCode::FromInt(620422),
+                         .region = RegionCode::FromInt(620422000000),
                          .amount = "5000",
                          .name = "雨露计划"});
     ASSERT_TRUE(fund.ok());
@@ -126,8 +129,8 @@ TEST_F(PublicPageHtmlTest, TheArchiveAndThePrintViewShowNothingPersonalEither) {
 TEST(QrSvgTest, DrawsTheModulesOfAVersionThatFitsTheAddress) {
   auto svg = QrSvg("http://127.0.0.1:8080/public/villages/620422101205");
   ASSERT_TRUE(svg.ok());
-  // 49 characters at level M: version 3, 29 modules, 37 with the quiet zone.
-  EXPECT_TRUE(svg->starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 37 37\""))
+  // 49 bytes at level M: version 4, 33 modules, 41 with the quiet zone.
+  EXPECT_TRUE(svg->starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 41 41\""))
       << svg->substr(0, 120);
   EXPECT_NE(svg->find("<path fill=\"#000\" d=\"M4 4h7v1h-7z"), std::string::npos)
       << "the top-left finder pattern's first row";

@@ -44,11 +44,11 @@ before(async () => {
     return { status: res.status, body: await res.json() };
   };
   // A case of a household of the village taken to its notice: an exit where one may be
-  // proposed, else an identification (of 2020, the last year of identification).
+  // proposed, else a removal (reason 99, with a comment) of the first household that has one.
   let opened = null;
-  for (const [kind, year] of [['exit', 2026], ['identify', 2020]]) {
+  for (const kind of [{ kind: 'exit', year: 2026 }, { kind: 'remove', reason: '99', comment: '公示栏测试' }]) {
     for (const code of ours) {
-      opened = await call('POST', '/api/v1/cases', { kind, household_code: code, year });
+      opened = await call('POST', '/api/v1/cases', { ...kind, household_code: code });
       if (opened.status === 201) break;
     }
     if (opened.status === 201) break;
@@ -78,7 +78,7 @@ test('the public page opens with no sign-in and shows the head, and no ID number
   assert.match(await page.title(), /公示栏/);
   const text = await page.innerText('body');
   assert.ok(text.includes(head), `the head ${head} is shown`);
-  assert.match(text, /拟脱贫退出|拟识别为建档立卡贫困户/);
+  assert.match(text, /拟脱贫退出|拟剔除/);
   const html = await page.content();
   for (const s of secrets) assert.ok(!html.includes(s), `${s} is not on the page`);
   assert.doesNotMatch(html, /\d{17}[\dX]/);

@@ -41,8 +41,8 @@ Caller Account(const char* name, Role role, int64_t region) {
 class PublicPageTest : public ServiceTest {
  protected:
   PublicPageTest()
-      : ServiceTest({{kCounty, "会宁县"},
-                     {kTownship, "乙镇"},
+      : ServiceTest({{kCounty * 1000000, "会宁县"},
+                     {kTownship * 1000, "乙镇"},
                      {kVillage, "乙村"},
                      {kOtherVillage, "丙村"}}) {}
 
