@@ -149,9 +149,12 @@ std::string Form(const PublicVillagePage& p) {
       "/objections\" accept-charset=\"utf-8\">"
       "<label for=\"notice\">对哪项公示有异议</label><select id=\"notice\" name=\"notice\">"
       "<option value=\"\">其他（不针对某项公示）</option>";
-  for (const PublicNoticeItem& i : p.notices) {
-    b += "<option value=\"" + E(i.notice) + "\">" + E(i.notice + " " + i.name + " " + i.decision) +
-         "</option>";
+  for (const auto* list : {&p.notices, &p.projects}) {
+    for (const PublicNoticeItem& i : *list) {
+      if (i.notice.empty()) continue;
+      b += "<option value=\"" + E(i.notice) + "\">" +
+           E(i.notice + " " + i.name + " " + i.decision) + "</option>";
+    }
   }
   b += "</select>"
        "<label for=\"name\">您的姓名</label><input id=\"name\" name=\"name\" maxlength=\"50\" "

@@ -25,7 +25,8 @@ const char* kHouseholds =
     "H51,620422101205,普通农户,,,,一般户,1500,0,0,0,0,是,是,A,是,13055556666\n"
     "H52,620422101205,建档立卡户,未脱贫,2015,因病,一般户,900,0,0,0,0,是,是,A,是,15177778888\n";
 const char* kMembers =
-    "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,参加城乡居民基本医疗保险\n"
+    "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,"
+    "参加城乡居民基本医疗保险\n"
     "H51,赵<b>大</b>,620422197005050013,户主,非在校生,长期慢性病,,普通劳动力,是\n"
     "H51,钱二,620422197206060023,配偶,非在校生,健康,,普通劳动力,是\n"
     "H52,孙三,62042219650707001X,户主,非在校生,残疾,二级,无劳动力,是\n";
@@ -51,7 +52,8 @@ class PublicPageHtmlTest : public ServiceTest {
         << report->errors.front().en;
     const Caller office{User{"cun", Role::kVillageOperator, RegionCode::FromInt(kVillage), false},
                         "t"};
-    const Caller county{User{"xian", Role::kCountyAdmin, RegionCode::FromInt(620422000000), false}, "t"};
+    const Caller county{User{"xian", Role::kCountyAdmin, RegionCode::FromInt(620422000000), false},
+                        "t"};
     auto c = OpenCase(*store_, *policy_, office,
                       {.kind = "identify", .household_code = "H51", .year = 2016});
     ASSERT_TRUE(c.ok()) << c.error().en;
@@ -124,6 +126,18 @@ TEST_F(PublicPageHtmlTest, TheArchiveAndThePrintViewShowNothingPersonalEither) {
   EXPECT_NE(print.find("https://fupin.example.gov.cn/public/villages/620422101205"),
             std::string::npos);
   ExpectNothingPersonal(print);
+}
+
+TEST_F(PublicPageHtmlTest, AProjectNoticeFromTheProjectLibraryIsShownAndMayBeObjectedTo) {
+  PublicVillagePage page = page_;
+  page.projects.push_back(ProjectNoticeItem(3, "村道硬化", "乡村建设行动", "村内公示", 12000000,
+                                            "2016-05-01", "2016-05-11", true));
+  const std::string html = PublicPageHtml(page);
+  EXPECT_NE(html.find("<td>村道硬化</td><td>乡村建设行动</td><td>村内公示</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("120000.00"), std::string::npos);
+  EXPECT_NE(html.find("<option value=\"project:3\">"), std::string::npos);
+  EXPECT_EQ(html.find("目前没有公示中的项目"), std::string::npos);
 }
 
 TEST(QrSvgTest, DrawsTheModulesOfAVersionThatFitsTheAddress) {

@@ -239,15 +239,18 @@ Result<PublicObjectionResult> FilePublicObjection(Store& store, const PolicySet&
   }
   auto phone = NormalizePhone(o.phone);
   if (!phone.ok()) return phone.error();
-  std::optional<int64_t> named;
+  std::optional<int64_t> named;  // a case
   if (!o.notice.empty()) {
     std::string_view id = o.notice;
+    const bool project = id.starts_with("project:");  // a complaint only, naming the project
     if (id.starts_with("case:")) id.remove_prefix(5);
+    if (project) id.remove_prefix(8);
     if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != id.npos) {
-      return Invalid("所指公示不正确：" + o.notice.substr(0, 40),
-                     "notice must name a case (case:ID): " + o.notice.substr(0, 40));
+      return Invalid(
+          "所指公示不正确：" + o.notice.substr(0, 40),
+          "notice must name a case (case:ID) or a project (project:ID): " + o.notice.substr(0, 40));
     }
-    named = std::stoll(std::string(id));
+    if (!project) named = std::stoll(std::string(id));
   }
   // The public actor: the village's office, named "public" in the audit trail.
   const Caller actor{User{"public", Role::kVillageOperator, village, false}, remote};

@@ -98,9 +98,10 @@ struct PublicObjectionResult {
 
 // Files an objection for `village` from `remote` (the client's address). E_NOT_FOUND for an
 // unknown village; E_VALIDATION (Chinese and English messages) for a missing or too long
-// name, phone or text, or a `notice` that is not a case reference; E_PHONE for a phone that
-// is not a Chinese mobile or landline number. A `notice` naming a case that is not in its
-// notice period in this village files the complaint only (the text keeps the reference).
+// name, phone or text, or a `notice` that is neither "case:ID" (or "ID") nor "project:ID";
+// E_PHONE for a phone that is not a Chinese mobile or landline number. A `notice` naming a
+// project, or a case that is not in its notice period in this village, files the complaint
+// only (its text keeps the reference).
 Result<PublicObjectionResult> FilePublicObjection(Store& store, const PolicySet& policy,
                                                   RegionCode village, const PublicObjection& o,
                                                   const std::string& remote);

@@ -263,6 +263,11 @@ TEST_F(PublicPageTest, AnObjectionWithoutACaseOrOnAnotherVillagesCaseIsAComplain
       FilePublicObjection(*store_, *policy_, RegionCode::FromInt(kOtherVillage), o, "x");
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_FALSE(elsewhere->case_id);
+  o.notice = "project:7";
+  auto project = FilePublicObjection(*store_, *policy_, RegionCode::FromInt(kVillage), o, "x");
+  ASSERT_TRUE(project.ok());
+  EXPECT_FALSE(project->case_id);
+  EXPECT_EQ(project->complaint.row.text, "【project:7】公示栏没有按时更新");
   EXPECT_EQ(Page().notices.size(), 1u) << "the case in the first village is still in its notice";
 }
 
