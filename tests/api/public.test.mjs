@@ -166,9 +166,12 @@ describe('objections', () => {
   });
 });
 
-test('objections are limited to five an hour per client address (429 with Retry-After)', async () => {
-  const limited = await startServer();
+test('objections are limited to five an hour per client address (429 with Retry-After); public_url names the page', async () => {
+  const limited = await startServer({ config: 'public_url = "https://fupin.example.gov.cn/"\n' });
   try {
+    const print = await fetch(`${limited.base}/public/villages/${VILLAGE}/print`);
+    assert.ok((await print.text()).includes(`https://fupin.example.gov.cn/public/villages/${VILLAGE}<`),
+      'the configured address, not the Host');
     for (let i = 0; i < 5; i++) {
       const res = await object({ name: '刷屏', phone: OBJECTOR_PHONE, text: `第 ${i} 次` }, limited);
       assert.equal(res.status, 201, res.text);
