@@ -53,6 +53,7 @@ struct HttpRequest {
   Lang lang = Lang::kZh;        // ?lang=en, else Accept-Language, else Chinese
   std::string accept_encoding;  // the Accept-Encoding header ("" when absent)
   std::string if_none_match;    // the If-None-Match header ("" when absent)
+  std::string host;             // the Host header of a public page's request ("" otherwise)
   Caller caller;                // the authenticated user on routes that need a session
 
   // The value of the route parameter `name` ("" when the route has none).

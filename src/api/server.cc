@@ -303,7 +303,8 @@ class Api {
         io_(io),
         database_path_(std::move(database_path)),
         web_(std::move(web)),
-        routes_(AllRoutes()),
+        routes_(AllRoutesAndPublicPages()),
+        objection_limit_(config.public_objections_per_hour, std::chrono::hours(1)),
         search_views_([this]() -> Result<std::unique_ptr<Store>> {
           return Store::Open(config_.database, Store::OpenMode::kExisting, StoreOptionsOf(config_));
         }),
@@ -359,6 +360,9 @@ class Api {
   // The household search's columnar view, checked against Store::RegisterStamp on every
   // search and rebuilt by its own thread when stale (the SQL path answers meanwhile).
   SearchViewCache search_views_;
+  // The public village page: rendered pages, and the objections' limit per address.
+  PublicPageCache public_pages_;
+  RateLimiter objection_limit_;
   Log log_;
   // Last, so that they stop (and finish their jobs) before anything above goes.
   WorkQueue readers_, writer_, hasher_;
@@ -481,6 +485,11 @@ restinio::request_handling_status_t Api::Handle(const RestRequest& req) {
     http.is_form = ReadForm(req, http.form);
   }
 
+  if (http.path.starts_with("/public/")) {  // the public village page names its own address
+    if (auto v = req->header().opt_value_of(restinio::http_field::host)) {
+      http.host = std::string(v->substr(0, 256));
+    }
+  }
   if (!web_.empty() && StaticFiles::IsFor(http)) {
     if (auto v = req->header().opt_value_of(restinio::http_field::accept_encoding)) {
       http.accept_encoding = std::string(v->substr(0, 256));
@@ -554,6 +563,8 @@ void Api::Run(const std::shared_ptr<Pending>& pending, const Route& route) {
       if (ok) {
         RouteContext context{*(*ctx)->store, *(*ctx)->policy, config_,       throttle_,
                              database_path_, &summaries_,     &search_views_};
+        context.public_pages = &public_pages_;  // the public village page
+        context.objection_limit = &objection_limit_;
         reply = route.handle(context, http);
       }
     }
@@ -652,6 +663,18 @@ Status ReadServerConfig(const std::string& path, ServerConfig& config) {
       if (key == "max_connections_per_address") {
         config.max_connections_per_address = static_cast<std::size_t>(value.integer);
       }
+    } else if (key == "public_url") {  // the public village page
+      if (value.kind != Kind::kString) return bad("应为字符串", "must be a string");
+      if (!value.text.empty() && !value.text.starts_with("http://") &&
+          !value.text.starts_with("https://")) {
+        return bad("应以 http:// 或 https:// 开头", "must start with http:// or https://");
+      }
+      config.public_url = value.text;
+    } else if (key == "public_objections_per_hour") {
+      if (value.kind != Kind::kInteger || value.integer <= 0 || value.integer > 1000000) {
+        return bad("应为正整数", "must be a positive whole number");
+      }
+      config.public_objections_per_hour = static_cast<int>(value.integer);
     } else {
       return bad("未知的键", "unknown key");
     }

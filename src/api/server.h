@@ -33,11 +33,17 @@ struct ServerConfig {
   std::size_t max_connections_per_address = 256;
   // The web app's built files (web/dist), served beside the API; none when empty or absent.
   std::string web_root = FUPIN_WEB_ROOT;
+  // The public village page (公示栏, docs/public-page.md): the address the QR codes name
+  // ("https://fupin.example.gov.cn"; `--public-url`); when empty, http:// and the request's
+  // Host header. Objections from the page allowed per client address and hour.
+  std::string public_url;
+  int public_objections_per_hour = 5;
 };
 
 // Reads a TOML config file (keys: listen, database, policy, audit_key, session_lifetime (seconds),
 // upload_limit (bytes), log_level, threads, write_wait (seconds), upload_memory (bytes),
-// max_connections, max_connections_per_address, web_root) over `config`. E_CONFIG with the file,
+// max_connections, max_connections_per_address, web_root, public_url,
+// public_objections_per_hour) over `config`. E_CONFIG with the file,
 // line and key for an unknown key or a wrong type.
 Status ReadServerConfig(const std::string& path, ServerConfig& config);
 

@@ -117,7 +117,8 @@ Result<StaticFiles> StaticFiles::Load(const std::string& root) {
 
 bool StaticFiles::IsFor(const HttpRequest& request) {
   return (request.method == "GET" || request.method == "HEAD") && request.path != "/api" &&
-         !request.path.starts_with("/api/");
+         !request.path.starts_with("/api/") &&
+         !request.path.starts_with("/public/");  // the public village page
 }
 
 Reply StaticFiles::Serve(const HttpRequest& request) const {

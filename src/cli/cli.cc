@@ -419,12 +419,13 @@ int CmdGenerate(const Globals& g, const std::string& county_text, int64_t househ
 
 // ---- serve ----
 int CmdServe(const Globals& g, ServerConfig config, const std::string& config_file,
-             const std::string& listen) {
+             const std::string& listen, const std::string& public_url) {
   if (!config_file.empty()) {
     if (Status s = ReadServerConfig(config_file, config); !s.ok()) return Fail(g, s.error(), 2);
   }
   // Flags win over the config file, which wins over the defaults.
   if (!listen.empty()) config.listen = listen;
+  if (!public_url.empty()) config.public_url = public_url;  // the public village page
   if (!g.db.empty()) {
     config.database = g.db;
   } else if (config_file.empty()) {
@@ -543,13 +544,23 @@ int RunCli(int argc, char** argv) {
   policy_show->add_flag("--json", g.json);
 
   ServerConfig serve_config;
-  std::string serve_config_file, serve_listen;
+  std::string serve_config_file, serve_listen, serve_public_url;
   auto* serve = app.add_subcommand("serve", "启动 HTTP 服务 / serve the HTTP API");
   serve->add_option("--listen", serve_listen,
                     "host:port (default 127.0.0.1:8080; port 0 picks a free one)");
   serve->add_option("--config", serve_config_file,
                     "TOML: listen, database, policy, session_lifetime, upload_limit, log_level, "
                     "threads");
+  // The public village page: the address its QR codes name.
+  serve
+      ->add_option("--public-url", serve_public_url,
+                   "the public pages' address for QR codes, e.g. https://fupin.example.gov.cn "
+                   "(default: http:// and the request's Host)")
+      ->check([](const std::string& v) {
+        return v.starts_with("http://") || v.starts_with("https://")
+                   ? std::string()
+                   : std::string("must start with http:// or https://");
+      });
 
   std::string gen_county, gen_out, gen_encoding = "utf-8";
   int64_t gen_households = 0;
@@ -608,7 +619,7 @@ int RunCli(int argc, char** argv) {
     return CmdRegionsAssessment(g, assessment_code, assessment_year, wrong_exit_rate, missed_rate,
                                 satisfaction);
   }
-  if (*serve) return CmdServe(g, serve_config, serve_config_file, serve_listen);
+  if (*serve) return CmdServe(g, serve_config, serve_config_file, serve_listen, serve_public_url);
   if (*policy_show) return CmdPolicyShow(g, policy_region, policy_year);
   if (*gen) return CmdGenerate(g, gen_county, gen_households, gen_seed, gen_out, gen_encoding);
   return 2;

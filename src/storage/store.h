@@ -24,8 +24,8 @@
 #include "storage/complaint_store.h"  // 12317 complaints
 #include "storage/fund_store.h"
 #include "storage/helper_store.h"
+#include "storage/loan_store.h"     // 扶贫小额信贷 microcredit
 #include "storage/project_store.h"  // project library
-#include "storage/loan_store.h"  // 扶贫小额信贷 microcredit
 
 namespace fupin {
 

@@ -57,6 +57,12 @@ Routes AllRoutes() {
   return routes;
 }
 
+Routes AllRoutesAndPublicPages() {
+  Routes routes = AllRoutes();
+  AddPublicPageRoutes(routes);  // the public village page
+  return routes;
+}
+
 const Route* MatchRoute(const Routes& routes, std::string_view method, std::string_view path,
                         std::vector<std::pair<std::string, std::string>>& params,
                         bool& path_known) {

@@ -14,6 +14,7 @@
 #include "domain/policy.h"
 #include "service/accounts/login_throttle.h"
 #include "service/complaints/complaint_service.h"  // 12317 complaints
+#include "service/disclosure/public_page.h"        // the public village page
 #include "service/projects/project_service.h"      // project library
 #include "service/register/report_service.h"
 #include "service/register/search_view_cache.h"
@@ -38,6 +39,10 @@ struct RouteContext {
   // The server's columnar view of the households for the search
   // (service/register/search_view_cache.h); none: the search reads SQLite.
   SearchViewCache* search_views = nullptr;
+  // The public village page (routes/public.cc): the server's cache of its rendered pages
+  // and the limit of objections per client address; none: render each time, no limit.
+  PublicPageCache* public_pages = nullptr;
+  RateLimiter* objection_limit = nullptr;
 };
 
 // Where a route runs: kRead on the reader threads; kWrite on the one writer thread, in
@@ -92,6 +97,13 @@ Result<ProjectInput> ParseProjectInput(std::string_view body, const Caller& call
 
 // Every route of the API.
 Routes AllRoutes();
+
+// The public village page (公示栏, routes/public.cc): HTML pages without sign-in outside the
+// JSON API — /public/villages/:code, …/archive, …/print, …/qr.svg and POST …/objections —
+// so neither in openapi.json (whose paths are the API's, under /api/v1) nor in AllRoutes.
+void AddPublicPageRoutes(Routes& pages);
+// What the server serves: AllRoutes and the public pages.
+Routes AllRoutesAndPublicPages();
 
 // The route for a method and path, with its parameters; `path_known` tells whether some
 // route has this path with another method (405 rather than 404). nullptr when none matches.

@@ -16,8 +16,10 @@ std::string RegionName(Store& store, RegionCode code) {
   return (*row)->name;
 }
 
+}  // namespace
+
 // The decision a line of the notice announces, in the words of a notice.
-std::string Decision(ProcedureKind kind, bool decided) {
+std::string NoticeDecision(ProcedureKind kind, bool decided) {
   switch (kind) {
     case ProcedureKind::kIdentify:
       return decided ? "识别为建档立卡贫困户" : "拟识别为建档立卡贫困户";
@@ -34,8 +36,6 @@ std::string Decision(ProcedureKind kind, bool decided) {
   }
   return "";
 }
-
-}  // namespace
 
 Result<PolicyCard> PolicyCardOf(Store& store, const Caller& caller,
                                 const std::string& household_code) {
@@ -117,7 +117,7 @@ Result<NoticeSheet> NoticeOf(Store& store, const PolicySet& policy, const Caller
     line.case_id = c.id;
     if (const Member* head = h.Head()) line.head_name = head->name;
     line.size = static_cast<int64_t>(h.members.size());
-    line.decision = Decision(kind, decided);
+    line.decision = NoticeDecision(kind, decided);
     if (running) {
       line.start = c.value.notice->start.ToString();
       line.closes_on = c.value.notice->closes_on.ToString();

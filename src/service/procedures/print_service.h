@@ -44,6 +44,10 @@ struct NoticeLine {
   std::string start, closes_on;  // the notice's dates; the decision's date for a 公告
 };
 
+// The decision a line of a notice announces, in the words of a notice: "拟脱贫退出" while the
+// notice runs, "脱贫退出" once decided (also the village's public page, service/disclosure).
+std::string NoticeDecision(ProcedureKind kind, bool decided);
+
 struct NoticeSheet {
   std::string village_code, village_name, township_name, county_name;
   ProcedureKind kind = ProcedureKind::kExit;

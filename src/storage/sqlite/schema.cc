@@ -740,9 +740,9 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationMonitoredIndex,
                                             kMigrationFunds,
                                             kMigrationComplaints,
-                                            kMigrationFundSums,   // funds reports
-                                            kMigrationProjects,   // project library
-                                            kMigrationLoans};  // 扶贫小额信贷 microcredit
+                                            kMigrationFundSums,  // funds reports
+                                            kMigrationProjects,  // project library
+                                            kMigrationLoans};    // 扶贫小额信贷 microcredit
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -15,8 +15,8 @@
 #include "storage/sqlite/sqlite_complaints.h"  // 12317 complaints
 #include "storage/sqlite/sqlite_funds.h"
 #include "storage/sqlite/sqlite_helpers.h"
+#include "storage/sqlite/sqlite_loans.h"     // 扶贫小额信贷 microcredit
 #include "storage/sqlite/sqlite_projects.h"  // project library
-#include "storage/sqlite/sqlite_loans.h"  // 扶贫小额信贷 microcredit
 #include "storage/sqlite/sqlite_store_impl.h"
 
 namespace fupin {
@@ -32,7 +32,7 @@ SqliteStore::SqliteStore(Database db, StoreOptions options)
       funds_(NewSqliteFundStore(db_)),
       complaints_(NewSqliteComplaintStore(db_)),
       projects_(NewSqliteProjectStore(db_)),  // project library
-      loans_(NewSqliteLoanStore(db_)) {}  // 扶贫小额信贷 microcredit
+      loans_(NewSqliteLoanStore(db_)) {}      // 扶贫小额信贷 microcredit
 
 SqliteStore::~SqliteStore() {
   Rollback();
