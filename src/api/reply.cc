@@ -246,6 +246,34 @@ Result<RegionCode> KnownRegion(Store& store, std::string_view text, const Caller
   return *region;
 }
 
+Result<int64_t> PathId(const HttpRequest& req, const char* what_zh, const char* what_en) {
+  const std::string_view id = req.Param("id");
+  if (!id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos) {
+    const int64_t value = std::stoll(std::string(id));
+    if (value > 0) return value;
+  }
+  const std::string shown(id.substr(0, 32));
+  return Error::NotFound(std::string(what_zh) + "不存在：" + shown,
+                         std::string("no such ") + what_en + ": " + shown);
+}
+
+Result<bool> BoolParam(const Query& q, const char* name) {
+  const std::string_view value = q.Get(name);
+  if (q.Has(name) && value != "true" && value != "false") {
+    return Error::Usage(std::string(name) + " 应为 true 或 false",
+                        std::string(name) + " must be true or false");
+  }
+  return value == "true";
+}
+
+Result<PageParams> PageParam(const Query& q) {
+  auto page = IntParam(q, "page", 1, 1, 100000000);
+  if (!page.ok()) return page.error();
+  auto size = IntParam(q, "size", 50, 1, 500);
+  if (!size.ok()) return size.error();
+  return PageParams{*page, *size, (*page - 1) * *size};
+}
+
 Result<int64_t> IntParam(const Query& q, const char* name, int64_t fallback, int64_t lo,
                          int64_t hi) {
   if (!q.Has(name)) return fallback;

@@ -69,6 +69,16 @@ Result<RegionCode> KnownRegion(Store& store, std::string_view text, const Caller
 // otherwise.
 Result<int64_t> IntParam(const Query& q, const char* name, int64_t fallback, int64_t lo,
                          int64_t hi);
+// The positive whole number `:id` of the path; anything else is E_NOT_FOUND ("<what_zh>不存在：…",
+// "no such <what_en>: …"), as a missing record.
+Result<int64_t> PathId(const HttpRequest& req, const char* what_zh, const char* what_en);
+// ?name=true|false: false when absent; E_USAGE for any other text.
+Result<bool> BoolParam(const Query& q, const char* name);
+// ?page= (from 1) and ?size= (1–500, default 50) as the rows to skip and to read.
+struct PageParams {
+  int64_t page = 1, size = 50, offset = 0;
+};
+Result<PageParams> PageParam(const Query& q);
 Error RegionNotFound(RegionCode code);
 Error Forbidden();
 

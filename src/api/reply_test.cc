@@ -27,3 +27,49 @@ TEST(ContentDispositionTest, QuotesBackslashesAndLineBreaksCannotEndTheHeader) {
 
 }  // namespace
 }  // namespace fupin
+
+namespace fupin {
+namespace {
+
+Query Q(std::vector<std::pair<std::string, std::string>> items) { return Query(std::move(items)); }
+
+HttpRequest WithId(std::string id) {
+  HttpRequest req;
+  req.params = {{"id", std::move(id)}};
+  return req;
+}
+
+TEST(PathIdTest, APositiveNumberIsTheIdAndAnythingElseIsNoSuchRecord) {
+  EXPECT_EQ(*PathId(WithId("42"), "投诉", "complaint"), 42);
+  for (const char* bad : {"", "0", "-1", "4x", "1234567890123456789", "１２"}) {
+    auto id = PathId(WithId(bad), "投诉", "complaint");
+    ASSERT_FALSE(id.ok()) << bad;
+    EXPECT_EQ(id.error().code, "E_NOT_FOUND");
+    EXPECT_EQ(id.error().en, std::string("no such complaint: ") + bad);
+    EXPECT_EQ(id.error().zh, std::string("投诉不存在：") + bad);
+  }
+}
+
+TEST(BoolParamTest, OnlyTrueAndFalseAreFlagsAndAbsentIsFalse) {
+  EXPECT_FALSE(*BoolParam(Query(), "overdue"));
+  EXPECT_TRUE(*BoolParam(Q({{"overdue", "true"}}), "overdue"));
+  EXPECT_FALSE(*BoolParam(Q({{"overdue", "false"}}), "overdue"));
+  auto bad = BoolParam(Q({{"overdue", "1"}}), "overdue");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "E_USAGE");
+  EXPECT_EQ(bad.error().en, "overdue must be true or false");
+}
+
+TEST(PageParamTest, PagesOfFiftyByDefaultAndAtMostFiveHundredRows) {
+  auto first = PageParam(Query());
+  EXPECT_EQ(first->page, 1);
+  EXPECT_EQ(first->size, 50);
+  EXPECT_EQ(first->offset, 0);
+  auto third = PageParam(Q({{"page", "3"}, {"size", "20"}}));
+  EXPECT_EQ(third->offset, 40);
+  EXPECT_FALSE(PageParam(Q({{"size", "501"}})).ok());
+  EXPECT_FALSE(PageParam(Q({{"page", "0"}})).ok());
+}
+
+}  // namespace
+}  // namespace fupin

@@ -11,21 +11,7 @@
 namespace fupin {
 namespace {
 
-Error NoSuchCase(std::string_view id) {
-  const std::string text(id.substr(0, 32));
-  return Error::NotFound("办件不存在：" + text, "no such case: " + text);
-}
-
-// The case number of the path; anything else is no case (404).
-Result<int64_t> CaseId(const HttpRequest& req) {
-  const std::string_view id = req.Param("id");
-  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
-    return NoSuchCase(id);
-  }
-  const int64_t value = std::stoll(std::string(id));
-  if (value <= 0) return NoSuchCase(id);
-  return value;
-}
+Result<int64_t> CaseId(const HttpRequest& req) { return PathId(req, "办件", "case"); }
 
 Error Field(const char* name, const char* zh_type, const char* en_type) {
   return Error{"E_FORMAT", std::string(name) + " 应为" + zh_type,
@@ -209,12 +195,10 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
     return Failure(Error::Usage("waiting 只能是 me", "waiting can only be me"), lang);
   }
   if (q.Get("overdue") == "true") query.overdue_on = Date::Today();
-  auto page = IntParam(q, "page", 1, 1, 100000000);
-  if (!page.ok()) return Failure(page.error(), lang);
-  auto size = IntParam(q, "size", 50, 1, 500);
-  if (!size.ok()) return Failure(size.error(), lang);
-  query.limit = *size;
-  query.offset = (*page - 1) * *size;
+  auto paging = PageParam(q);
+  if (!paging.ok()) return Failure(paging.error(), lang);
+  query.limit = paging->size;
+  query.offset = paging->offset;
   auto list = ListCases(ctx.store, ctx.policy, req.caller, query, waiting);
   if (!list.ok()) return Failure(list.error(), lang);
   return Data(CaseListJson(*list));

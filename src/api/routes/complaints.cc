@@ -11,20 +11,7 @@
 namespace fupin {
 namespace {
 
-Error NoSuchComplaint(std::string_view id) {
-  const std::string text(id.substr(0, 32));
-  return Error::NotFound("投诉不存在：" + text, "no such complaint: " + text);
-}
-
-Result<int64_t> ComplaintId(const HttpRequest& req) {
-  const std::string_view id = req.Param("id");
-  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
-    return NoSuchComplaint(id);
-  }
-  const int64_t value = std::stoll(std::string(id));
-  if (value <= 0) return NoSuchComplaint(id);
-  return value;
-}
+Result<int64_t> ComplaintId(const HttpRequest& req) { return PathId(req, "投诉", "complaint"); }
 
 // The optional string `name` of `body`: "" when absent or null, E_FORMAT for another type.
 Result<std::string> Text(const Json& body, const char* name) {
@@ -129,17 +116,13 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
   ComplaintListQuery query;
   query.region = std::string(q.Get("region").substr(0, 16));
   query.state = std::string(q.Get("state").substr(0, 16));
-  if (q.Has("overdue") && q.Get("overdue") != "true" && q.Get("overdue") != "false") {
-    return Failure(Error::Usage("overdue 应为 true 或 false", "overdue must be true or false"),
-                   req.lang);
-  }
-  query.overdue = q.Get("overdue") == "true";
-  auto page = IntParam(q, "page", 1, 1, 100000000);
-  if (!page.ok()) return Failure(page.error(), req.lang);
-  auto size = IntParam(q, "size", 50, 1, 500);
-  if (!size.ok()) return Failure(size.error(), req.lang);
-  query.limit = *size;
-  query.offset = (*page - 1) * *size;
+  auto overdue = BoolParam(q, "overdue");
+  if (!overdue.ok()) return Failure(overdue.error(), req.lang);
+  query.overdue = *overdue;
+  auto paging = PageParam(q);
+  if (!paging.ok()) return Failure(paging.error(), req.lang);
+  query.limit = paging->size;
+  query.offset = paging->offset;
   auto list = ListComplaints(ctx.store, req.caller, query);
   if (!list.ok()) return Failure(list.error(), req.lang);
   Json items = Json::array();

@@ -13,17 +13,7 @@
 namespace fupin {
 namespace {
 
-// The loan number of the path: digits, > 0; else E_NOT_FOUND as a loan that does not exist.
-Result<int64_t> LoanId(const HttpRequest& req) {
-  const std::string_view text = req.Param("id");
-  int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
-    const std::string shown(text.substr(0, 32));
-    return Error::NotFound("贷款不存在：" + shown, "no such loan: " + shown);
-  }
-  return id;
-}
+Result<int64_t> LoanId(const HttpRequest& req) { return PathId(req, "贷款", "loan"); }
 
 // A member holding text: a string, or (for amounts and rates) a number taken as its text;
 // "" when absent or null. E_FORMAT for another type.
@@ -91,17 +81,13 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
   LoanListQuery query;
   query.region = *region;
   query.state = std::string(q.Get("state").substr(0, 16));
-  if (q.Has("overdue") && q.Get("overdue") != "true" && q.Get("overdue") != "false") {
-    return Failure(Error::Usage("overdue 应为 true 或 false", "overdue must be true or false"),
-                   req.lang);
-  }
-  query.overdue = q.Get("overdue") == "true";
-  auto page = IntParam(q, "page", 1, 1, 100000000);
-  if (!page.ok()) return Failure(page.error(), req.lang);
-  auto size = IntParam(q, "size", 50, 1, 500);
-  if (!size.ok()) return Failure(size.error(), req.lang);
-  query.limit = *size;
-  query.offset = (*page - 1) * *size;
+  auto overdue = BoolParam(q, "overdue");
+  if (!overdue.ok()) return Failure(overdue.error(), req.lang);
+  query.overdue = *overdue;
+  auto paging = PageParam(q);
+  if (!paging.ok()) return Failure(paging.error(), req.lang);
+  query.limit = paging->size;
+  query.offset = paging->offset;
   auto list = ListLoans(ctx.store, req.caller, query);
   if (!list.ok()) return Failure(list.error(), req.lang);
   Json items = Json::array();

@@ -114,20 +114,7 @@ Json ProjectJson(const ProjectView& v, bool full) {
 
 namespace {
 
-Error NoSuchProjectId(std::string_view id) {
-  const std::string text(id.substr(0, 32));
-  return Error::NotFound("项目不存在：" + text, "no such project: " + text);
-}
-
-Result<int64_t> ProjectId(const HttpRequest& req) {
-  const std::string_view id = req.Param("id");
-  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
-    return NoSuchProjectId(id);
-  }
-  const int64_t value = std::stoll(std::string(id));
-  if (value <= 0) return NoSuchProjectId(id);
-  return value;
-}
+Result<int64_t> ProjectId(const HttpRequest& req) { return PathId(req, "项目", "project"); }
 
 Error TypeError(const std::string& key, const char* zh, const char* en) {
   return Error{"E_FORMAT", key + zh, key + en};
@@ -286,17 +273,16 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
     }
     query.category = *category;
   }
-  auto page = IntParam(q, "page", 1, 1, 100000000);
-  if (!page.ok()) return Failure(page.error(), req.lang);
-  auto size = IntParam(q, "size", 50, 1, 500);
-  if (!size.ok()) return Failure(size.error(), req.lang);
-  query.limit = *size;
-  query.offset = (*page - 1) * *size;
+  auto paging = PageParam(q);
+  if (!paging.ok()) return Failure(paging.error(), req.lang);
+  query.limit = paging->size;
+  query.offset = paging->offset;
   auto list = ListProjects(ctx.store, req.caller, query);
   if (!list.ok()) return Failure(list.error(), req.lang);
   Json items = Json::array();
   for (const ProjectView& v : list->items) items.push_back(ProjectJson(v, false));
-  return Data(Json{{"total", list->total}, {"page", *page}, {"size", *size}, {"items", items}});
+  return Data(Json{
+      {"total", list->total}, {"page", paging->page}, {"size", paging->size}, {"items", items}});
 }
 
 Reply Show(RouteContext& ctx, const HttpRequest& req) {
