@@ -161,3 +161,23 @@ test('the demo accounts take a monitored household to 风险已消除', async ()
   const read = await api(s.srv, 'GET', `/api/v1/households/${h.household_code}`, { token: s.tokens.county });
   assert.equal(read.body.data.monitor_status, 2, '风险已消除');
 });
+
+test('the demo has projects, loans and 12317 complaints: one answered and confirmed, one overdue and escalated to the township', async () => {
+  const s = await at('2026-06-30');
+  const village = accounts.village.region;
+  const projects = await api(s.srv, 'GET', '/api/v1/projects', { token: s.tokens.county });
+  assert.equal(projects.status, 200, projects.text);
+  assert.ok(projects.body.data.total >= 3, projects.text);
+  const loans = await api(s.srv, 'GET', '/api/v1/loans', { token: s.tokens.county });
+  assert.equal(loans.status, 200, loans.text);
+  assert.ok(loans.body.data.total >= 1, loans.text);
+  const complaints = await api(s.srv, 'GET', '/api/v1/complaints', { token: s.tokens.township });
+  assert.equal(complaints.status, 200, complaints.text);
+  const overdue = complaints.body.data.items.filter((c) => c.overdue);
+  assert.equal(overdue.length, 1, complaints.text);
+  assert.equal(overdue[0].region, village);
+  assert.equal(overdue[0].escalated_to, `${accounts.township.region}000`);
+  const stats = await api(s.srv, 'GET', '/api/v1/complaints/stats', { token: s.tokens.county });
+  assert.equal(stats.status, 200, stats.text);
+  assert.deepEqual([stats.body.data.all.total, stats.body.data.all.satisfied], [2, 1]);
+});
