@@ -61,6 +61,9 @@ test('the county dashboard shows its figures, incidence against the standard and
   await page.waitForSelector('[data-test=panel-funds-ratio]');
   assert.match(await page.innerText('[data-test=panel-funds]'), /资金支出进度[\s\S]*\d+(\.\d+)?%/);
   await page.waitForSelector('[data-test=panel-complaints-open_overdue]');
+  // The project library by stage: a count for every stage, notices marked.
+  await page.waitForSelector('[data-test=panel-projects-done]');
+  assert.match(await page.innerText('[data-test=panel-projects]'), /扶贫项目进展[\s\S]*村内公示\s*\d+[\s\S]*已完成\s*\d+/);
   await page.waitForSelector('canvas');
   await shot(page, 'dashboard-county');
   await page.click('[data-test=children] a >> nth=0');

@@ -6,13 +6,17 @@ import zhCN from '@/locales/zh-CN';
 
 import ComplaintsPanel from './ComplaintsPanel.vue';
 import FundsProgressPanel from './FundsProgressPanel.vue';
+import ProjectsPanel from './ProjectsPanel.vue';
+import projectsLocale from '../projects/locale';
 import locale from './locale';
 import { PANELS } from './panels';
 
 vi.mock('@/api/funds', () => ({ fundProgress: vi.fn() }));
 vi.mock('@/api/complaints', () => ({ complaintStats: vi.fn() }));
+vi.mock('../projects/api', () => ({ listProjects: vi.fn() }));
 const funds = await import('@/api/funds');
 const complaints = await import('@/api/complaints');
+const projects = await import('../projects/api');
 
 const progress = (ratio, meets) => ({
   region: '620422000000', year: 2026, as_of: '2026-06-30', funds: '1000.00', allocated: '950.00', disbursed: '899.90',
@@ -21,7 +25,7 @@ const progress = (ratio, meets) => ({
 const mountPanel = (component, props) => mount(component, {
   props,
   global: {
-    plugins: [createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { ...zhCN, ...locale['zh-CN'] } } })],
+    plugins: [createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { ...zhCN, ...locale['zh-CN'], ...projectsLocale['zh-CN'] } } })],
     stubs: { RouterLink: { template: '<a><slot /></a>' } },
   },
 });
@@ -69,6 +73,20 @@ describe('the dashboard\'s panels', () => {
   });
 
   it('are shown to the roles that may read what they show', () => {
-    expect(PANELS.map((p) => [p.name, p.perm])).toEqual([['funds', 'read'], ['complaints', 'read_complaints']]);
+    expect(PANELS.map((p) => [p.name, p.perm])).toEqual([['funds', 'read'], ['complaints', 'read_complaints'], ['projects', 'read']]);
+  });
+
+  it('show the projects of the region and year by stage, each count the exact total of its stage', async () => {
+    const totals = { village_notice: 2, implement: 1, done: 4 };
+    projects.listProjects.mockImplementation(async ({ stage }) => ({ total: totals[stage] ?? 0, items: [] }));
+    const panel = mountPanel(ProjectsPanel, { region: '620422', year: 2026 });
+    await flushPromises();
+    expect(projects.listProjects).toHaveBeenCalledWith({ region: '620422', stage: 'village_notice', size: 1, year: 2026 });
+    expect(projects.listProjects).toHaveBeenCalledTimes(12);
+    const count = (stage) => panel.find(`[data-test=panel-projects-${stage}]`).text();
+    expect([count('village_notice'), count('implement'), count('done'), count('propose')]).toEqual(['2', '1', '4', '0']);
+    expect(panel.text()).toContain('村内公示');
+    expect(panel.text()).toContain('共 7 个');
+    expect(panel.find('[data-test=panel-projects-village_notice]').element.parentElement.classList).toContain('notice');
   });
 });
