@@ -905,6 +905,16 @@ function projectRows() {
       },
     },
     {
+      method: 'GET', path: '/api/v1/projects/report', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: ({ target }) => ({ query: { region: target.region, year: 2026 } }),
+      check: (res, { assert, target }) => {
+        assert.equal(res.body.data.region, target.region.padEnd(12, '0'));
+        assert.ok(Array.isArray(res.body.data.rows));
+        assert.equal(res.body.data.total.total, true);
+      },
+    },
+    {
       method: 'GET', path: '/api/v1/projects/{id}', perm: 'read', ok: 200, scoped: true,
       outside: [404, 'E_NOT_FOUND'],
       build: async ({ srv, target }) => ({ params: { id: await projectOf(srv, target) } }),

@@ -145,6 +145,24 @@ describe('a village project from its proposal to its assets', () => {
     const listed = await ok('auditor1', 'GET', '/api/v1/projects?stage=done');
     assert.deepEqual(listed.items.map((x) => x.id), [id]);
   });
+
+  it('is counted in the county\'s projects table by township, which downloads as a workbook and is audited', async () => {
+    const report = await ok('viewer_county', 'GET', '/api/v1/projects/report?region=620422&year=2026');
+    const row = report.rows.find((r) => r.region === '620422102000');
+    const counts = (r) => [r.projects, r.in_library, r.accepted, r.done, r.budget, r.allocated, r.disbursed];
+    // Both projects of the village: the finished one and the one refused at approval.
+    assert.deepEqual(counts(row), [2, 1, 1, 1, '900001.00', '300000.00', '100000.00']);
+    assert.deepEqual(counts(report.total), counts(row));
+    assert.ok(report.rows.filter((r) => r !== row).every((r) => r.projects === 0));
+    const book = await call('viewer_county', 'GET', '/api/v1/projects/report', undefined, { region: '620422', year: 2026, format: 'xlsx' });
+    assert.equal(book.status, 200);
+    assert.match(book.headers.get('content-type'), /spreadsheetml/);
+    assert.equal(book.bytes.subarray(0, 2).toString(), 'PK', 'a zip container');
+    expectError(await call('viewer1', 'GET', '/api/v1/projects/report', undefined, { region: '620422', year: 2026 }), 404, 'E_NOT_FOUND');
+    expectError(await call('viewer_county', 'GET', '/api/v1/projects/report', undefined, { region: '620422', year: 2026, format: 'pdf' }), 400, 'E_USAGE');
+    const audit = await ok('auditor1', 'GET', '/api/v1/audit?action=project.report');
+    assert.ok(audit.items.some((r) => r.actor === 'viewer_county' && r.detail === 'year 2026'), JSON.stringify(audit.items));
+  });
 });
 
 describe('objections, returns and rejections', () => {

@@ -126,5 +126,28 @@ TEST_F(ProjectsCliTest, AProjectWithoutTargetsDoesNotEnterTheLibraryAndRefusalsE
   EXPECT_EQ(listed["total"], 1);
 }
 
+TEST_F(ProjectsCliTest, TheProjectsTableCountsACountysOwnProjectOnItsOwnRowAndWritesAWorkbook) {
+  ASSERT_GT(Propose(kProject), 0);
+  const std::string out = Path("项目报表.xlsx");
+  json report = Json({"projects", "report", "--region", "620422", "--year", "2026", "--out", out});
+  ASSERT_TRUE(report.is_object());
+  ASSERT_FALSE(report["rows"].empty());
+  const json& own = report["rows"][0];
+  EXPECT_EQ(own["own"], true);
+  EXPECT_EQ(own["projects"], 1);
+  EXPECT_EQ(own["budget"], "1000000.00");
+  EXPECT_EQ(report["total"]["projects"], 1);
+  EXPECT_EQ(report["total"]["in_library"], 0);
+  std::ifstream book(out, std::ios::binary);
+  std::string magic(2, '\0');
+  book.read(magic.data(), 2);
+  EXPECT_EQ(magic, "PK") << "a workbook (zip) at " << out;
+  RunResult csv = Fupin(
+      {"projects", "report", "--region", "620422", "--year", "2026", "--out", Path("report.csv")});
+  EXPECT_EQ(csv.exit_code, 2);
+  EXPECT_NE(csv.err.find("E_USAGE"), std::string::npos) << csv.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("report.csv")));
+}
+
 }  // namespace
 }  // namespace fupin::testing

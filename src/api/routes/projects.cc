@@ -8,6 +8,7 @@
 #include "api/routes/routes.h"
 #include "common/money.h"
 #include "service/projects/project_codes.h"
+#include "service/projects/project_report.h"
 #include "service/projects/project_service.h"
 #include "views/case_json.h"
 
@@ -392,11 +393,61 @@ Reply Asset(RouteContext& ctx, const HttpRequest& req) {
   return Data(ProjectJson(*view, true), 201);
 }
 
+Json ReportRowJson(const ProjectReportRow& row) {
+  return Json{{"region", row.total ? std::string() : row.region.ToString()},
+              {"name", row.name},
+              {"own", row.own},
+              {"total", row.total},
+              {"projects", row.projects},
+              {"in_library", row.in_library},
+              {"accepted", row.accepted},
+              {"done", row.done},
+              {"budget", Money::FromFen(row.budget_fen).ToString()},
+              {"allocated", Money::FromFen(row.allocated_fen).ToString()},
+              {"disbursed", Money::FromFen(row.disbursed_fen).ToString()}};
+}
+
+// The projects table. ?region= (default the caller's), year=, format=json (default) or xlsx
+// (with the projects one by one); audited "project.report".
+Reply ReportRoute(RouteContext& ctx, const HttpRequest& req) {
+  auto region = RegionParam(req.query.Get("region"), req.caller);
+  if (!region.ok()) return Failure(region.error(), req.lang);
+  auto year = YearParam(req.query);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  const std::string format =
+      req.query.Has("format") ? std::string(req.query.Get("format").substr(0, 8)) : "json";
+  if (format != "json" && format != "xlsx") {
+    return Failure(Error::Usage("format 只能是 json 或 xlsx", "format must be json or xlsx"),
+                   req.lang);
+  }
+  auto report = ProjectReportFor(ctx.store, req.caller, *region, *year);
+  if (!report.ok()) return Failure(report.error(), req.lang);
+  if (format == "xlsx") {
+    auto bytes = WorkbookBytes(ctx.database_path,
+                               [&](XlsxWriter& book) { return WriteProjectReport(*report, book); });
+    if (!bytes.ok()) return Failure(bytes.error(), req.lang);
+    return Workbook(std::move(*bytes), "projects-report.xlsx");
+  }
+  return Data(ProjectReportJson(*report));
+}
+
 }  // namespace
+
+Json ProjectReportJson(const ProjectReport& report) {
+  Json rows = Json::array();
+  for (const ProjectReportRow& row : report.rows) rows.push_back(ReportRowJson(row));
+  return Json{{"region", report.region.ToString()},
+              {"region_name", report.region_name},
+              {"year", report.year},
+              {"rows", rows},
+              {"total", ReportRowJson(report.total)}};
+}
 
 void AddProjectRoutes(Routes& routes) {
   routes.push_back({"POST", "/api/v1/projects", true, Work::kWrite, Create, nullptr});
   routes.push_back({"GET", "/api/v1/projects", true, Work::kRead, List, nullptr});
+  // Before /projects/:id, which would take "report" for a number.
+  routes.push_back({"GET", "/api/v1/projects/report", true, Work::kRead, ReportRoute, nullptr});
   routes.push_back({"GET", "/api/v1/projects/:id", true, Work::kRead, Show, nullptr});
   routes.push_back({"POST", "/api/v1/projects/:id/advance", true, Work::kWrite, Advance, nullptr});
   routes.push_back(

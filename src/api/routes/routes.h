@@ -92,6 +92,10 @@ Json ComplaintStatsJson(const ComplaintStats& stats);
 // --json` (full: with steps, progress and assets).
 void AddProjectRoutes(Routes& routes);
 Json ProjectJson(const ProjectView& view, bool full);
+// The projects table of a region and year (project_report.h), also `fupin projects report
+// --json`.
+struct ProjectReport;
+Json ProjectReportJson(const ProjectReport& report);
 // The body of POST /projects (also `fupin projects add --file`), read for `caller`.
 Result<ProjectInput> ParseProjectInput(std::string_view body, const Caller& caller);
 
