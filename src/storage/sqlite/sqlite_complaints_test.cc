@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -31,20 +32,8 @@ ComplaintRow Complaint(int64_t region, const std::string& due_on) {
   return r;
 }
 
-class ComplaintStoreTest : public ::testing::Test {
+class ComplaintStoreTest : public MigratedStoreTest {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/fupin-complaints-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)->Migrate().ok());
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   int64_t Insert(ComplaintRow row) {
     EXPECT_TRUE(store_->Begin().ok());
     EXPECT_TRUE(store_->complaints().InsertComplaint(row).ok());
@@ -58,8 +47,6 @@ class ComplaintStoreTest : public ::testing::Test {
     for (const auto& c : page->items) ids.push_back(c.id);
     return ids;
   }
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(ComplaintStoreTest, AComplaintReadsBackAsWrittenAndUpdated) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -35,20 +36,8 @@ LoanRow Loan(int64_t region, const std::string& due) {
   return r;
 }
 
-class LoanStoreTest : public ::testing::Test {
+class LoanStoreTest : public MigratedStoreTest {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/fupin-loans-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)->Migrate().ok());
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   int64_t Insert(LoanRow row) {
     EXPECT_TRUE(store_->Begin().ok());
     EXPECT_TRUE(store_->loans().InsertLoan(row).ok());
@@ -60,8 +49,6 @@ class LoanStoreTest : public ::testing::Test {
     EXPECT_TRUE(page.ok());
     return page.ok() ? page->total : -1;
   }
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(LoanStoreTest, ALoanAndItsRenewalReadBackAsWritten) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -43,20 +44,8 @@ ProjectRow Project(int64_t region, const std::string& stage, int category = 1) {
   return p;
 }
 
-class ProjectStoreTest : public ::testing::Test {
+class ProjectStoreTest : public MigratedStoreTest {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/fupin-projects-XXXXXX";
-    dir_ = mkdtemp(dir);
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
-    ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)->Migrate().ok());
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   int64_t Insert(ProjectRow row) {
     EXPECT_TRUE(store_->Begin().ok());
     EXPECT_TRUE(store_->projects().InsertProject(row).ok());
@@ -71,8 +60,6 @@ class ProjectStoreTest : public ::testing::Test {
     if (total != nullptr) *total = page->total;
     return ids;
   }
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(ProjectStoreTest, AProjectReadsBackWithEveryListAndAnUpdateReplacesThem) {
