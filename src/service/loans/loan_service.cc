@@ -6,9 +6,9 @@
 #include "common/money.h"
 #include "common/text.h"
 #include "domain/codes.h"
+#include "domain/money/loan_interest.h"
 #include "service/accounts/audit_service.h"
 #include "service/clock.h"
-#include "service/loans/loan_interest.h"
 #include "service/procedures/care_scope.h"
 #include "service/transaction.h"
 

@@ -1,4 +1,4 @@
-#include "service/loans/loan_interest.h"
+#include "domain/money/loan_interest.h"
 
 #include <algorithm>
 

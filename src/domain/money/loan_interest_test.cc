@@ -1,7 +1,7 @@
 // The arithmetic of the microcredit ledger: due dates by calendar months, interest by
 // actual/360 per calendar year on the principal outstanding each day, and shares rounded to
 // the fen.
-#include "service/loans/loan_interest.h"
+#include "domain/money/loan_interest.h"
 
 #include <gtest/gtest.h>
 
