@@ -24,6 +24,13 @@ for (const role of ['admin', 'county_admin', 'township_operator', 'village_opera
   PERMISSIONS[role].push('handle_complaints');
 }
 
+// 扶贫小额信贷 microcredit (issue 14, loansweb14; service/loans/loan_service.cc): manage_loans
+// (登记贷款, 还款, 续贷, 展期: kAllocateFunds, county and township offices) and
+// compensate_loans (风险补偿金代偿: kRecordFunds, county offices); every role that reads the
+// register reads the loans.
+for (const role of ['admin', 'county_admin', 'township_operator']) PERMISSIONS[role].push('manage_loans');
+for (const role of ['admin', 'county_admin']) PERMISSIONS[role].push('compensate_loans');
+
 // The roles that see ID numbers and phones masked (spec/api.md).
 export const MASKED_ROLES = ['viewer', 'auditor', 'department'];
 

@@ -23,6 +23,11 @@ describe('permissions', () => {
     expect(roles.filter((r) => may(r, 'read_complaints'))).toEqual(['admin', 'county_admin', 'township_operator', 'village_operator', 'auditor', 'viewer']);
     expect(roles.filter((r) => may(r, 'handle_complaints'))).toEqual(['admin', 'county_admin', 'township_operator', 'village_operator']);
   });
+  it('lets county and township offices grant, repay, renew and extend loans and only county offices compensate them, as the server does', () => {
+    const roles = Object.keys(PERMISSIONS);
+    expect(roles.filter((r) => may(r, 'manage_loans'))).toEqual(['admin', 'county_admin', 'township_operator']);
+    expect(roles.filter((r) => may(r, 'compensate_loans'))).toEqual(['admin', 'county_admin']);
+  });
   it('needs no permission for a menu without one, and none for an unknown role', () => {
     expect(may('viewer', undefined)).toBe(true);
     expect(may('stranger', 'read')).toBe(false);
