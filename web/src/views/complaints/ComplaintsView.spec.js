@@ -2,6 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createI18n } from 'vue-i18n';
+import { createMemoryHistory, createRouter } from 'vue-router';
 
 import { ApiError } from '@/api/client';
 import zhCN from '@/locales/zh-CN';
@@ -9,6 +10,7 @@ import { useSessionStore } from '@/stores/session';
 
 import ComplaintsView from './ComplaintsView.vue';
 import locale from './locale';
+import routes from './routes';
 
 vi.mock('@/api/complaints', () => ({
   listComplaints: vi.fn(), getComplaint: vi.fn(), fileComplaint: vi.fn(), answerComplaint: vi.fn(),
@@ -27,12 +29,17 @@ const complaint = (id, more = {}) => ({
 });
 const counts = { total: 2, answered_on_time: 0, answered_late: 0, open: 1, open_overdue: 1, escalated: 1, satisfied: 0, unsatisfied: 0 };
 
-function mountAs(role) {
+// The screen at `path` (/complaints, or /complaints/:id for one complaint), with its router.
+let router;
+function mountAs(role, path = '/complaints') {
   const pinia = createPinia();
   setActivePinia(pinia);
   Object.assign(useSessionStore(), { token: 't', user: { username: 'u', role, region_code: VILLAGE } });
   const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { ...zhCN, ...locale['zh-CN'] } } });
-  return mount(ComplaintsView, { global: { plugins: [pinia, i18n], stubs: { RouterLink: { template: '<a><slot /></a>' }, EChart: true } } });
+  router = createRouter({ history: createMemoryHistory(), routes: routes.map((r) => ({ ...r, path: `/${r.path}`, component: ComplaintsView })) });
+  const wrapper = mount(ComplaintsView, { global: { plugins: [pinia, i18n, router], stubs: { RouterLink: { template: '<a><slot /></a>' }, EChart: true } } });
+  router.push(path); // after the router's own first navigation, which installing it starts
+  return wrapper;
 }
 
 describe('the 12317 complaints screen', () => {
@@ -156,5 +163,22 @@ describe('the 12317 complaints screen', () => {
     expect(api.confirmComplaint).toHaveBeenCalledWith(1, false);
     expect(wrapper.find('[data-test=detail-confirmation]').text()).toContain('不满意');
     expect(wrapper.find('[data-test=confirm-form]').exists()).toBe(false);
+  });
+
+  it('opens a complaint from its own address and gives the complaint opened an address', async () => {
+    api.getComplaint.mockImplementation(async (id) => complaint(id));
+    const wrapper = mountAs('auditor', '/complaints/2');
+    await flushPromises();
+    expect(api.getComplaint).toHaveBeenCalledWith(2);
+    expect(wrapper.find('[data-test=detail]').text()).toContain('2');
+    await wrapper.find('[data-test=complaint-1]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/complaints/1');
+    expect(api.getComplaint).toHaveBeenLastCalledWith(1);
+    expect(api.listComplaints).toHaveBeenCalledTimes(1);
+    await wrapper.find('[data-test=detail-close]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/complaints');
+    expect(wrapper.find('[data-test=detail]').exists()).toBe(false);
   });
 });
