@@ -61,16 +61,18 @@ const CHINESE = /[\u3400-\u9fff]/;
 const RAW_KEY = /\b(app|roles|menu|common|login|dashboard|panels|funds|projects|loans|complaints|register|care|helpers|imports|assessments|crosscheck|procedures|audit|admin)\.[a-z][\w.]*\b/;
 
 // The texts of the page that come from the app's messages (not from the register's data):
-// headings, menus, table headers, buttons, tabs, form labels, tags of states, placeholders.
+// headings, menus, table headers, buttons, form and card labels, panel heads, verdicts, tags
+// of states, placeholders.
 // The dashboard's heading is the region's name, data; the language switch reads 中文.
 function labelsOf(page) {
   return page.evaluate(() => {
     const texts = (selector) => [...document.querySelectorAll(selector)].map((e) => e.innerText.trim()).filter(Boolean);
     return {
       labels: [
-        ...texts('h1:not([data-test=region-name])'), ...texts('.el-menu-item'), ...texts('th'), ...texts('button'),
+        ...texts('h1:not([data-test=region-name]), h2, h3'), ...texts('.el-menu-item'), ...texts('th'), ...texts('button'),
         ...texts('.el-descriptions__label'), ...texts('.el-form-item__label'), ...texts('.el-radio-button'), ...texts('.el-checkbox__label'),
-        ...texts('.el-empty__description'),
+        ...texts('.el-empty__description'), ...texts('.card .label'), ...texts('.panels .head'), ...texts('[data-test=worklist-counts]'),
+        ...texts('.pass, .fail'), ...texts('.el-tag'), ...texts('.panel > b, form > b'),
       ].filter((t) => t !== '中文'),
       placeholders: [...document.querySelectorAll('input[placeholder], textarea[placeholder]')].map((e) => e.placeholder).filter(Boolean),
       body: document.body.innerText,
@@ -86,7 +88,7 @@ async function assertEnglish(page, screen) {
   assert.equal(RAW_KEY.exec(body)?.[0], undefined, `${screen}: a raw message key`);
   return { labels, body };
 }
-const heading = (page, title) => page.waitForFunction((t) => document.querySelector('h1')?.innerText.trim() === t, title);
+const heading = (page, title) => page.waitForFunction((t) => [...document.querySelectorAll('h1, h2')].some((h) => h.innerText.trim() === t), title);
 
 test('the county office uses the dashboard, funds, projects, loans and complaints in English', async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
@@ -108,7 +110,7 @@ test('the county office uses the dashboard, funds, projects, loans and complaint
   await page.waitForSelector('[data-test=panel-funds]');
   await page.waitForSelector('[data-test=panel-projects]');
   let seen = await assertEnglish(page, 'dashboard');
-  for (const label of ['Home', 'Funds', 'Project library', 'Microcredit', '12317 complaints', 'Sign out']) {
+  for (const label of ['Home', 'Funds', 'Projects', 'Microcredit', '12317 complaints', 'Sign out']) {
     assert.ok(seen.labels.includes(label) || seen.body.includes(label), `dashboard: ${label}`);
   }
   assert.match(seen.body, /Spending progress[\s\S]*Projects by stage/);
