@@ -169,10 +169,10 @@ test('the county office uses the dashboard, funds, projects, loans and complaint
   assert.equal(new URL(direct.url()).pathname, `/complaints/${complaint}`);
   seen = await assertEnglish(direct, 'complaint address');
   assert.ok(seen.body.includes(`Complaint ${complaint}`));
+  await shot(direct, 'english-complaint-address');
   await direct.click('[data-test=detail-close]');
   await direct.waitForURL((url) => url.pathname === '/complaints');
   assert.equal(await direct.$('[data-test=detail]'), null);
-  await shot(direct, 'english-complaints');
 
   assert.deepEqual(warnings, []);
   await context.close();

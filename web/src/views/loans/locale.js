@@ -38,7 +38,7 @@ export default {
   },
   en: {
     loans: {
-      title: 'Microcredit', region: 'Region (default: yours)', state: 'State', all: 'All', total: '{n} loans',
+      title: 'Microcredit', region: 'Region (default: yours)', state: 'State', all: 'All', total: 'Loans: {n}',
       states: { active: 'Active', overdue: 'Overdue', repaid: 'Repaid', renewed: 'Renewed', compensated: 'Compensated' },
       id: 'No.', household: 'Household', borrower: 'Borrower', idNumber: 'ID number', amount: 'Amount (yuan)', term: 'Term (months)',
       start: 'Start', due: 'Due', outstanding: 'Outstanding', daysOverdue: 'Days overdue', bank: 'Bank', rate: 'Annual rate',
