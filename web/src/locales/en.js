@@ -15,7 +15,7 @@ export default {
   common: {
     search: 'Search', reset: 'Reset', loading: 'Loading…', empty: 'Nothing here', retry: 'Retry', save: 'Save', cancel: 'Cancel',
     confirm: 'OK', back: 'Back', export: 'Export to Excel', total: '{n} in all', yes: 'Yes', no: 'No', actions: 'Actions',
-    region: 'Region', year: 'Year', signOut: 'Sign out', language: '中文', details: 'Details', print: 'Print',
+    region: 'Region', year: 'Year', signOut: 'Sign out', language: '中文', details: 'Details', print: 'Print', nation: 'Nation',
   },
   login: {
     title: 'Sign in', username: 'User name', password: 'Password', submit: 'Sign in', required: 'Enter your user name and password',

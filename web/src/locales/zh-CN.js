@@ -15,7 +15,7 @@ export default {
   common: {
     search: '查询', reset: '重置', loading: '加载中…', empty: '暂无数据', retry: '重试', save: '保存', cancel: '取消',
     confirm: '确定', back: '返回', export: '导出 Excel', total: '共 {n} 条', yes: '是', no: '否', actions: '操作',
-    region: '区划', year: '年度', signOut: '退出登录', language: 'English', details: '详情', print: '打印',
+    region: '区划', year: '年度', signOut: '退出登录', language: 'English', details: '详情', print: '打印', nation: '全国',
   },
   login: {
     title: '登录', username: '用户名', password: '密码', submit: '登录', required: '请输入用户名和密码',

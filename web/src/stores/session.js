@@ -1,5 +1,5 @@
 // Who is signed in: the token, the account (name, role, region) and its region's name. Kept
-// in sessionStorage so that a reload keeps the session and closing the tab ends it.
+// in sessionStorage (the nation's name is '': the layout says 全国/Nation in the user's language) so that a reload keeps the session and closing the tab ends it.
 import { defineStore } from 'pinia';
 
 import * as api from '@/api/session';
@@ -29,7 +29,7 @@ export const useSessionStore = defineStore('session', {
       this.user = session.user ?? (await api.me());
       this.expired = false;
       try {
-        this.regionName = this.user.region_code === '0' ? '全国' : (await getRegion(this.user.region_code)).name;
+        this.regionName = this.user.region_code === '0' ? '' : (await getRegion(this.user.region_code)).name;
       } catch {
         this.regionName = this.user.region_code;
       }

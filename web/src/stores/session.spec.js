@@ -29,6 +29,15 @@ describe('the session store', () => {
     expect(useSessionStore().token).toBe('t1');
   });
 
+  it('gives a national account no region name of its own, so that the layout says 全国 or Nation in the user\'s language', async () => {
+    const fetch = vi.fn(() => answer(201, { data: { token: 't2', user: { username: 'admin', role: 'admin', region_code: '0' } } }));
+    vi.stubGlobal('fetch', fetch);
+    const session = useSessionStore();
+    await session.signIn('admin', 'pw');
+    expect([session.signedIn, session.regionName]).toEqual([true, '']);
+    expect(fetch).toHaveBeenCalledTimes(1); // no region lookup for the nation
+  });
+
   it('forgets everything when the session expires, and says so', () => {
     sessionStorage.setItem('fupin.session', JSON.stringify({ token: 't', user: { username: 'x', role: 'viewer', region_code: '0' } }));
     const session = useSessionStore();
