@@ -113,6 +113,7 @@ bool Importer::SameAsStored(const Household& stored, const Household& file) {
   // household (as in the history, which records no change between them).
   const auto same_fields = [](const Household& x, const Household& y) {
     return x.household_code == y.household_code && x.village_code == y.village_code &&
+           x.village_group == y.village_group &&
            x.kind == y.kind && x.poverty_status == y.poverty_status &&
            x.registered_year == y.registered_year && x.exit_year == y.exit_year &&
            x.attribute == y.attribute && x.main_cause == y.main_cause &&
@@ -182,6 +183,7 @@ Status Importer::CheckRegister() {
     }
     Unpack(i, h);
     const Household& registered = (*old)->household;
+    KeepRegisteredGroup(registered, h);
     stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
     if (stored_[i] == kUnchanged) continue;
     if (ChangesStatus(registered, h)) {

@@ -154,6 +154,7 @@ struct PackedHousehold {
   uint64_t other_causes, risk_types;
   uint64_t line;
   TextArena::Ref phone;
+  TextArena::Ref village_group;
   uint32_t first_member, last_member, member_count;
   int32_t monitor_since;
   int16_t registered_year, exit_year;
