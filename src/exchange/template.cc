@@ -554,10 +554,10 @@ bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, H
   if (r.Present(kVillageGroup, false)) {
     auto group = r.Text(kVillageGroup);
     if (Utf8Length(group) > kMaxVillageGroupLength) {
-      r.Fail(kVillageGroup, "E_FORMAT", group,
-             "村民小组超过 " + std::to_string(kMaxVillageGroupLength) + " 个字",
-             "village_group is longer than " + std::to_string(kMaxVillageGroupLength) +
-                 " characters");
+      r.Fail(
+          kVillageGroup, "E_FORMAT", group,
+          "村民小组超过 " + std::to_string(kMaxVillageGroupLength) + " 个字",
+          "village_group is longer than " + std::to_string(kMaxVillageGroupLength) + " characters");
     } else if (!r.RefuseFormula(kVillageGroup, group)) {
       h.village_group.assign(group);
     }
@@ -710,7 +710,8 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
 std::vector<std::string> TemplateHeader(TemplateTable table, bool with_group) {
   std::vector<std::string> header;
   for (const auto& c : TemplateColumns(table)) header.emplace_back(c.zh);
-  if (table == TemplateTable::kHouseholds && !with_group) header.erase(header.begin() + kVillageGroup);
+  if (table == TemplateTable::kHouseholds && !with_group)
+    header.erase(header.begin() + kVillageGroup);
   return header;
 }
 

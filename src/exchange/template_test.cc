@@ -591,8 +591,7 @@ bool ParseWithGroup(const std::string& group, Household& h, std::vector<CellIssu
   header.push_back("village_group");
   auto cells = GoodHousehold();
   cells.push_back(group);
-  return ParseHouseholdRow(Map(TemplateTable::kHouseholds, header), Row(cells), Today(), h,
-                           issues);
+  return ParseHouseholdRow(Map(TemplateTable::kHouseholds, header), Row(cells), Today(), h, issues);
 }
 
 TEST(ParseHouseholdRowTest, AVillageGroupIsReadTrimmedAndMayBeLeftEmpty) {

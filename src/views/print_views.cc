@@ -103,8 +103,8 @@ std::string PolicyCardHtml(const PolicyCard& card) {
   const std::string head_name = h.Head() ? h.Head()->name : "";
   std::string b = "<h1>扶贫政策明白卡</h1><p class=\"meta\">" + HtmlEscape(card.county_name) + " " +
                   HtmlEscape(card.township_name) + " " + HtmlEscape(card.village_name) +
-                  (h.village_group.empty() ? "" : " " + HtmlEscape(h.village_group)) +
-                  "　户编号 " + HtmlEscape(h.household_code) + "</p>";
+                  (h.village_group.empty() ? "" : " " + HtmlEscape(h.village_group)) + "　户编号 " +
+                  HtmlEscape(h.household_code) + "</p>";
   b += "<h2>家庭基本情况</h2><table>";
   b += Row({"<th>户主</th>", Cell(head_name), "<th>家庭人口</th>",
             Cell(std::to_string(h.members.size()) + " 人")});

@@ -157,7 +157,8 @@ TEST_F(VillageGroupTest, AFileWithoutTheColumnLeavesTheRegisteredGroupsAsTheyAre
   EXPECT_EQ(Export(db), grouped);
   // A changed household of such a file keeps its group too.
   std::string households = ReadFile(kBase / "households.csv");
-  const std::string from = "H2210120500001,620422101205,建档立卡户,未脱贫,2016,,低保户,因灾,,3881.62";
+  const std::string from =
+      "H2210120500001,620422101205,建档立卡户,未脱贫,2016,,低保户,因灾,,3881.62";
   ASSERT_NE(households.find(from), std::string::npos);
   households.replace(households.find(from), from.size(),
                      "H2210120500001,620422101205,建档立卡户,未脱贫,2016,,低保户,因灾,,4881.62");

@@ -113,7 +113,6 @@ bool Importer::SameAsStored(const Household& stored, const Household& file) {
   // household (as in the history, which records no change between them).
   const auto same_fields = [](const Household& x, const Household& y) {
     return x.household_code == y.household_code && x.village_code == y.village_code &&
-           x.village_group == y.village_group &&
            x.kind == y.kind && x.poverty_status == y.poverty_status &&
            x.registered_year == y.registered_year && x.exit_year == y.exit_year &&
            x.attribute == y.attribute && x.main_cause == y.main_cause &&
@@ -126,7 +125,8 @@ bool Importer::SameAsStored(const Household& stored, const Household& file) {
            x.housing_grade == y.housing_grade && x.renovation == y.renovation &&
            x.relocation == y.relocation && x.water_safe == y.water_safe &&
            x.monitor_type == y.monitor_type && x.monitor_status == y.monitor_status &&
-           x.monitor_since == y.monitor_since && x.risk_types == y.risk_types && x.phone == y.phone;
+           x.monitor_since == y.monitor_since && x.risk_types == y.risk_types &&
+           x.phone == y.phone && x.village_group == y.village_group;
   };
   if (!same_fields(stored, file)) return false;
   for (size_t i = 0; i < file.members.size(); ++i) {
