@@ -119,7 +119,7 @@ inline std::optional<Date> UnpackDate(int32_t days) {
 }
 
 // A tripwire: a field added to Household or Member must be added to the packed forms.
-static_assert(sizeof(Household) == 248 && sizeof(Member) == 160,
+static_assert(sizeof(Household) == 280 && sizeof(Member) == 160,
               "Household or Member changed: update PackedHousehold/PackedMember and their "
               "Pack/Unpack functions in import_packed.cc");
 
