@@ -5,7 +5,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertStopsCleanly, expectError, newHousehold, startServer, xlsxText } from './server.mjs';
+import {
+  api, assertStopsCleanly, caseToNotice, expectError, newHousehold, startServer, xlsxText,
+} from './server.mjs';
 
 const VILLAGE = '620422102201';
 const PLAIN_VILLAGE = '620422101205'; // the seeded register has no groups
@@ -17,19 +19,6 @@ describe('the village group', () => {
     const res = await api(srv, 'GET', `/api/v1/households/${code}`, { token });
     assert.equal(res.status, 200, res.text);
     return res.body.data;
-  };
-  // Opens an exit case of `code` and takes it to its village notice (公示).
-  const toNotice = async (code) => {
-    const opened = await api(srv, 'POST', '/api/v1/cases', {
-      token, body: { kind: 'exit', household_code: code, year: 2026 },
-    });
-    assert.equal(opened.status, 201, opened.text);
-    let c = opened.body.data;
-    while (c.step !== 'notice') {
-      const res = await api(srv, 'POST', `/api/v1/cases/${c.id}/advance`, { token, body: { comment: '同意' } });
-      assert.equal(res.status, 200, res.text);
-      c = res.body.data;
-    }
   };
 
   before(async () => {
@@ -46,8 +35,8 @@ describe('the village group', () => {
     plain.wage_income = '12000.00';
     res = await api(srv, 'POST', '/api/v1/households', { token, body: plain });
     assert.equal(res.status, 201, res.text);
-    await toNotice(grouped.household_code);
-    await toNotice(plain.household_code);
+    await caseToNotice(srv, token, grouped.household_code);
+    await caseToNotice(srv, token, plain.household_code);
   });
 
   after(async () => {
