@@ -91,6 +91,12 @@ describe('the village group', () => {
     assert.match(res.text, /<td>李无组<\/td><td>—<\/td><td class="num">2 人<\/td>/);
   });
 
+  it('is on the policy card (明白卡) after the village', async () => {
+    const res = await api(srv, 'GET', `/api/v1/print/policy-card/${grouped.household_code}`, { token });
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.text, /<p class="meta">[^<]* 3组　户编号 /);
+  });
+
   it('is shown on the public village page next to the head, with — for none', async () => {
     const res = await fetch(`${srv.base}/public/villages/${VILLAGE}`);
     assert.equal(res.status, 200);
