@@ -22,7 +22,8 @@ constexpr TemplateTable kM = TemplateTable::kMembers;
 constexpr ColumnNote kNotes[] = {
     {kH, "household_code", "是", "H2210120500001", "唯一；1–32 位字母、数字或“-”"},
     {kH, "village_code", "是", "620422101205", "区划库中村级区划的 12 位代码"},
-    {kH, "village_group", "否", "3组", "文本，1–30 个字；显示在公示公告中"},
+    {kH, "village_group", "否", "3组",
+     "文本，1–30 个字；显示在公示公告中；户表没有这一列时，已登记户的村民小组不变"},
     {kH, "household_kind", "否", "建档立卡户", "默认 建档立卡户"},
     {kH, "poverty_status", "建档立卡户必填", "未脱贫", "未脱贫 / 已脱贫 / 返贫 / 已剔除"},
     {kH, "registered_year", "建档立卡户必填", "2016", "2013 至今年"},
