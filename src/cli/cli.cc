@@ -387,7 +387,8 @@ int CmdGenerate(const Globals& g, const std::string& county_text, int64_t househ
     hw = hcsv.get();
     mw = mcsv.get();
   }
-  Status status = hw->WriteRow(TemplateHeader(TemplateTable::kHouseholds));
+  // Generated households have no 村民小组: the column is left out, as an export does.
+  Status status = hw->WriteRow(TemplateHeader(TemplateTable::kHouseholds, false));
   if (status.ok()) status = mw->WriteRow(TemplateHeader(TemplateTable::kMembers));
   if (!status.ok()) return Fail(g, status.error());
   GeneratorOptions options{*county, households, seed, Date::Today()};
@@ -395,7 +396,7 @@ int CmdGenerate(const Globals& g, const std::string& county_text, int64_t househ
   int64_t members = 0;
   GenerateHouseholds(options, *villages, [&](const Household& h) {
     if (!status.ok()) return;
-    HouseholdCells(h, cells);
+    HouseholdCells(h, cells, false);
     status = hw->WriteRow(cells);
     for (const auto& m : h.members) {
       if (!status.ok()) return;

@@ -17,6 +17,9 @@ namespace fupin {
 
 inline constexpr int kNone = -1;  // an optional coded value that was left empty
 
+// The longest 村民小组 (village group) the register holds, in characters.
+inline constexpr size_t kMaxVillageGroupLength = 30;
+
 // In school at any level (在校生状况 学前教育 … 本科及以上, 送教上门, 因病（残）休学).
 bool IsInSchool(int school_status);
 
@@ -60,6 +63,7 @@ struct IncomeFigures {
 struct Household {
   std::string household_code;
   RegionCode village_code;
+  std::string village_group;  // 村民小组 ("3组", "第三村民小组"); "" when none is recorded
   int kind = code::kRegistered;
   int poverty_status = kNone;
   int registered_year = 0;  // 0 = empty

@@ -20,6 +20,7 @@ namespace {
 enum HouseholdColumn {
   kHouseholdCode,
   kVillageCode,
+  kVillageGroup,
   kHouseholdKind,
   kPovertyStatus,
   kRegisteredYear,
@@ -75,6 +76,7 @@ enum MemberColumn {
 constexpr TemplateColumn kHouseholdColumns[] = {
     {"户编号", "household_code", true},
     {"行政区划代码", "village_code", true},
+    {"村民小组", "village_group", false},
     {"户类型", "household_kind", false, ColumnKind::kCode, CodeList::kHouseholdKind},
     {"贫困状态", "poverty_status", false, ColumnKind::kCode, CodeList::kPovertyStatus},
     {"识别年度", "registered_year", false},
@@ -449,6 +451,10 @@ class TitleSkippingReader : public TableReader {
 
 }  // namespace
 
+int FindTemplateColumn(TemplateTable table, std::string_view name) {
+  return FindColumn(TemplateColumns(table), name);
+}
+
 bool NamesTemplateColumn(TemplateTable table, const Record& record) {
   const auto columns = TemplateColumns(table);
   for (const auto& cell : record.cells) {
@@ -543,6 +549,17 @@ bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, H
              "village_code must be the 12-digit code of a village: " + std::string(text));
     } else {
       h.village_code = *region;
+    }
+  }
+  if (r.Present(kVillageGroup, false)) {
+    auto group = r.Text(kVillageGroup);
+    if (Utf8Length(group) > kMaxVillageGroupLength) {
+      r.Fail(
+          kVillageGroup, "E_FORMAT", group,
+          "村民小组超过 " + std::to_string(kMaxVillageGroupLength) + " 个字",
+          "village_group is longer than " + std::to_string(kMaxVillageGroupLength) + " characters");
+    } else if (!r.RefuseFormula(kVillageGroup, group)) {
+      h.village_group.assign(group);
     }
   }
   r.Code(kHouseholdKind, CodeList::kHouseholdKind, false, h.kind);
@@ -690,16 +707,24 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
   return r.ok();
 }
 
-std::vector<std::string> TemplateHeader(TemplateTable table) {
+std::vector<std::string> TemplateHeader(TemplateTable table, bool with_group) {
   std::vector<std::string> header;
   for (const auto& c : TemplateColumns(table)) header.emplace_back(c.zh);
+  if (table == TemplateTable::kHouseholds && !with_group)
+    header.erase(header.begin() + kVillageGroup);
   return header;
 }
 
-void HouseholdCells(const Household& h, std::vector<std::string>& c) {
+bool AnyVillageGroup(std::span<const Household> households) {
+  return std::any_of(households.begin(), households.end(),
+                     [](const Household& h) { return !h.village_group.empty(); });
+}
+
+void HouseholdCells(const Household& h, std::vector<std::string>& c, bool with_group) {
   c.resize(kHouseholdColumnCount);
   c[kHouseholdCode] = h.household_code;
   c[kVillageCode] = h.village_code.ToString();
+  c[kVillageGroup] = h.village_group;
   c[kHouseholdKind] = Label(CodeList::kHouseholdKind, h.kind);
   c[kPovertyStatus] = Label(CodeList::kPovertyStatus, h.poverty_status);
   c[kRegisteredYear] = h.registered_year ? std::to_string(h.registered_year) : "";
@@ -727,6 +752,7 @@ void HouseholdCells(const Household& h, std::vector<std::string>& c) {
   c[kMonitorSince] = h.monitor_since ? h.monitor_since->ToString() : "";
   c[kRiskTypes] = CodeSetLabels(CodeList::kRiskType, h.risk_types);
   c[kPhone] = h.phone;
+  if (!with_group) c.erase(c.begin() + kVillageGroup);
 }
 
 void MemberCells(const std::string& household_code, const Member& m, std::vector<std::string>& c) {

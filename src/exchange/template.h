@@ -50,6 +50,10 @@ struct CellIssue {
   std::string zh, en;
 };
 
+// The index (into TemplateColumns) of the column named `name` (the Chinese name, or the
+// English key in any case), or -1.
+int FindTemplateColumn(TemplateTable table, std::string_view name);
+
 // Which template column each cell of a row holds.
 class HeaderMap {
  public:
@@ -95,7 +99,9 @@ std::unique_ptr<TableReader> SkipTitleRows(std::unique_ptr<TableReader> reader,
 // digits of a village) and then as a row (domain CheckHouseholdRow). Issues are appended;
 // returns true when none was an error. Warnings (W_…) go to `issues` too. A cell that holds
 // a spreadsheet error value (CellKind::kError, "#N/A") is E_FORMAT naming the cell; a
-// phone typed as a number must have 11 digits (E_FORMAT: a number loses a leading 0).
+// phone typed as a number must have 11 digits (E_FORMAT: a number loses a leading 0); a
+// 村民小组 (trimmed) of more than kMaxVillageGroupLength characters, or beginning as a formula
+// does, is E_FORMAT.
 bool ParseHouseholdRow(const HeaderMap& map, const Record& record, Date today, Household& household,
                        std::vector<CellIssue>& issues);
 
@@ -108,8 +114,14 @@ bool ParseMemberRow(const HeaderMap& map, const Record& record, Date today, Memb
 
 // The header row of a table (Chinese names, template order) and the cells of a record.
 // Coded values are written as their Chinese labels, amounts as "1234.50", dates ISO.
-std::vector<std::string> TemplateHeader(TemplateTable table);
-void HouseholdCells(const Household& household, std::vector<std::string>& cells);
+// Without `with_group`, the 户表 lacks its 村民小组 column: an export writes that column only
+// when a household it holds has a group (AnyVillageGroup), so that the export of a register
+// without groups is what it was before the column existed.
+std::vector<std::string> TemplateHeader(TemplateTable table, bool with_group = true);
+void HouseholdCells(const Household& household, std::vector<std::string>& cells,
+                    bool with_group = true);
+// Whether any of `households` has a 村民小组.
+bool AnyVillageGroup(std::span<const Household> households);
 void MemberCells(const std::string& household_code, const Member& member,
                  std::vector<std::string>& cells);
 

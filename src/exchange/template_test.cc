@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -215,6 +216,7 @@ TEST(TemplateRoundTripTest, CellsWrittenFromARecordParseBackToTheSameRecord) {
   h.other_causes.Add(7);
   h.other_causes.Add(99);
   h.phone = "13800000000";
+  h.village_group = "第三村民小组";
   Member m;
   std::string code;
   HeaderMap member_map = Map(TemplateTable::kMembers, kMemberHeader);
@@ -579,6 +581,78 @@ TEST(NamesTemplateColumnTest, AHeaderNamesAColumnAndATitleDoesNot) {
   EXPECT_TRUE(NamesTemplateColumn(TemplateTable::kMembers, Row({"ID_NUMBER"})));
   EXPECT_FALSE(NamesTemplateColumn(TemplateTable::kMembers, Row({"人表", "2024年"})));
   EXPECT_FALSE(NamesTemplateColumn(TemplateTable::kHouseholds, Row({"姓名"})));
+}
+
+// ---- 村民小组 (issue 14, group) ----
+
+// A 户表 row of GoodHousehold with a 村民小组 cell holding `group`; its issues in `issues`.
+bool ParseWithGroup(const std::string& group, Household& h, std::vector<CellIssue>& issues) {
+  auto header = kHouseholdHeader;
+  header.push_back("village_group");
+  auto cells = GoodHousehold();
+  cells.push_back(group);
+  return ParseHouseholdRow(Map(TemplateTable::kHouseholds, header), Row(cells), Today(), h, issues);
+}
+
+TEST(ParseHouseholdRowTest, AVillageGroupIsReadTrimmedAndMayBeLeftEmpty) {
+  Household h;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseWithGroup("  第三村民小组 ", h, issues));
+  EXPECT_EQ(h.village_group, "第三村民小组");
+  ASSERT_TRUE(ParseWithGroup("", h, issues));
+  EXPECT_EQ(h.village_group, "");
+  ASSERT_TRUE(ParseHouseholdRow(Map(TemplateTable::kHouseholds, kHouseholdHeader),
+                                Row(GoodHousehold()), Today(), h, issues));
+  EXPECT_EQ(h.village_group, "") << "the column is optional";
+  EXPECT_TRUE(issues.empty());
+}
+
+TEST(ParseHouseholdRowTest, AVillageGroupOfThirtyCharactersIsReadAndOfThirtyOneIsE_FORMAT) {
+  std::string thirty;
+  for (int i = 0; i < 30; ++i) thirty += "组";
+  Household h;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseWithGroup(thirty, h, issues));
+  EXPECT_EQ(h.village_group, thirty);
+  EXPECT_FALSE(ParseWithGroup(thirty + "组", h, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_EQ(issues[0].column, "村民小组");
+  EXPECT_EQ(issues[0].value, thirty + "组");
+  EXPECT_EQ(h.village_group, "");
+}
+
+TEST(ParseHouseholdRowTest, AVillageGroupThatBeginsAsAFormulaIsE_FORMAT) {
+  Household h;
+  std::vector<CellIssue> issues;
+  EXPECT_FALSE(ParseWithGroup("=HYPERLINK(\"x\")", h, issues));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].code, "E_FORMAT");
+  EXPECT_EQ(issues[0].column, "村民小组");
+}
+
+TEST(TemplateHeaderTest, TheGroupFollowsTheVillageCodeAndIsLeftOutWithoutGroups) {
+  const auto full = TemplateHeader(TemplateTable::kHouseholds);
+  ASSERT_GT(full.size(), 3u);
+  EXPECT_EQ(full[1], "行政区划代码");
+  EXPECT_EQ(full[2], "村民小组");
+  auto without = TemplateHeader(TemplateTable::kHouseholds, false);
+  EXPECT_EQ(without.size(), full.size() - 1);
+  EXPECT_EQ(std::find(without.begin(), without.end(), "村民小组"), without.end());
+  EXPECT_EQ(without.back(), "联系电话");
+
+  Household h;
+  std::vector<CellIssue> issues;
+  ASSERT_TRUE(ParseWithGroup("3组", h, issues));
+  std::vector<std::string> cells;
+  HouseholdCells(h, cells);
+  EXPECT_EQ(cells.size(), full.size());
+  EXPECT_EQ(cells[2], "3组");
+  HouseholdCells(h, cells, false);
+  EXPECT_EQ(cells.size(), without.size());
+  EXPECT_EQ(cells[2], "建档立卡户") << "户类型 follows 行政区划代码";
+  EXPECT_FALSE(AnyVillageGroup(std::vector<Household>{Household()}));
+  EXPECT_TRUE(AnyVillageGroup(std::vector<Household>{Household(), h}));
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ constexpr TemplateTable kM = TemplateTable::kMembers;
 constexpr ColumnNote kNotes[] = {
     {kH, "household_code", "是", "H2210120500001", "唯一；1–32 位字母、数字或“-”"},
     {kH, "village_code", "是", "620422101205", "区划库中村级区划的 12 位代码"},
+    {kH, "village_group", "否", "3组",
+     "文本，1–30 个字；显示在公示公告中；户表没有这一列时，已登记户的村民小组不变"},
     {kH, "household_kind", "否", "建档立卡户", "默认 建档立卡户"},
     {kH, "poverty_status", "建档立卡户必填", "未脱贫", "未脱贫 / 已脱贫 / 返贫 / 已剔除"},
     {kH, "registered_year", "建档立卡户必填", "2016", "2013 至今年"},
@@ -120,9 +122,10 @@ Status WriteNotes(XlsxWriter& book) {
 
 }  // namespace
 
-SheetLayout TemplateLayout(TemplateTable table) {
+SheetLayout TemplateLayout(TemplateTable table, bool with_group) {
   SheetLayout layout;
   for (const auto& column : TemplateColumns(table)) {
+    if (!with_group && column.key == "village_group") continue;
     SheetColumn out;
     switch (column.kind) {
       case ColumnKind::kMoney:
@@ -148,12 +151,13 @@ SheetLayout TemplateLayout(TemplateTable table) {
   return layout;
 }
 
-Result<RegisterSheets> AddRegisterSheets(XlsxWriter& book) {
-  auto households = book.AddSheet("户表", TemplateLayout(TemplateTable::kHouseholds));
+Result<RegisterSheets> AddRegisterSheets(XlsxWriter& book, bool with_group) {
+  auto households = book.AddSheet("户表", TemplateLayout(TemplateTable::kHouseholds, with_group));
   if (!households.ok()) return households.error();
   auto members = book.AddSheet("人表", TemplateLayout(TemplateTable::kMembers));
   if (!members.ok()) return members.error();
-  FUPIN_RETURN_IF_ERROR((*households)->WriteRow(TemplateHeader(TemplateTable::kHouseholds)));
+  FUPIN_RETURN_IF_ERROR(
+      (*households)->WriteRow(TemplateHeader(TemplateTable::kHouseholds, with_group)));
   FUPIN_RETURN_IF_ERROR((*members)->WriteRow(TemplateHeader(TemplateTable::kMembers)));
   return RegisterSheets{*households, *members};
 }

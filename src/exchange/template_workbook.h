@@ -17,15 +17,17 @@ namespace fupin {
 // The layout of a table of the template: each column's cell kind (kMoney, kWhole, kDate,
 // otherwise kText) and, for coded and yes/no columns, the labels the import accepts as a
 // drop-down list (refusing other values, except on the multi-valued columns, which may hold
-// several labels separated by '；').
-SheetLayout TemplateLayout(TemplateTable table);
+// several labels separated by '；'). Without `with_group`, the 户表 lacks 村民小组 (as
+// TemplateHeader).
+SheetLayout TemplateLayout(TemplateTable table, bool with_group = true);
 
-// 户表 and 人表, added to `book` with their layouts and their header rows written.
+// 户表 and 人表, added to `book` with their layouts and their header rows written (the 户表
+// without 村民小组 unless `with_group`).
 struct RegisterSheets {
   TableWriter* households = nullptr;
   TableWriter* members = nullptr;
 };
-Result<RegisterSheets> AddRegisterSheets(XlsxWriter& book);
+Result<RegisterSheets> AddRegisterSheets(XlsxWriter& book, bool with_group = true);
 
 // One row of the 说明 sheet per column of a table: 表, 列名, 英文列名, 是否必填, 格式,
 // 允许的值, 示例, 说明 (the notes of spec/import-template.md, in Chinese). The first row is

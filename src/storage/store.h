@@ -208,6 +208,9 @@ class Store {
   // and 户编号. Stops early, returning its Status, when `fn` fails.
   virtual Status ForEachHousehold(RegionCode region,
                                   const std::function<Status(const Household&)>& fn) = 0;
+  // Whether a household under `region` has a 村民小组 (an export writes that column only
+  // then; issue 14, group).
+  virtual Result<bool> AnyVillageGroup(RegionCode region) = 0;
 
   // Calls `fn` for every household of `pool` under `region`, without its members (the
   // household's member_count is passed instead; LoadMembers reads them on demand).

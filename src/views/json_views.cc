@@ -347,6 +347,8 @@ Json PolicyJson(const Policy& p, RegionCode region, int year) {
 Json HouseholdJson(const Household& h, int64_t version, int64_t member_count, bool masked) {
   Json out{{"household_code", h.household_code},
            {"village_code", h.village_code.ToString()},
+           {"village_group",  // 村民小组; null when none
+            h.village_group.empty() ? Json(nullptr) : Json(Shown(h.village_group, masked))},
            {"household_kind", h.kind},
            {"poverty_status", CodeJson(CodeList::kPovertyStatus, h.poverty_status)},
            {"registered_year", h.registered_year ? Json(h.registered_year) : Json(nullptr)},

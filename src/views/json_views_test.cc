@@ -61,5 +61,21 @@ TEST(AssessResultsTextTest, IsTheMonitoringDocumentByteForByte) {
   EXPECT_EQ(MonitorResultsText({}), MonitorResultsJson({}).dump());
 }
 
+TEST(HouseholdJsonTest, TheVillageGroupIsTextAfterTheVillageCodeAndNullWhenThereIsNone) {
+  Household h;
+  h.household_code = "H1";
+  h.village_code = RegionCode::FromInt(620422101205);
+  EXPECT_TRUE(HouseholdJson(h, 1, 0, false)["village_group"].is_null());
+  h.village_group = "3组";
+  const Json out = HouseholdJson(h, 1, 0, false);
+  EXPECT_EQ(out["village_group"], "3组");
+  auto key = out.begin();
+  while (key.key() != "village_code") ++key;
+  EXPECT_EQ((++key).key(), "village_group");
+  // Free text, as names: a number pasted into it is masked for the roles that see masked data.
+  h.village_group = "620422198001010019";
+  EXPECT_EQ(HouseholdJson(h, 1, 0, true)["village_group"], "620422********0019");
+}
+
 }  // namespace
 }  // namespace fupin

@@ -38,6 +38,9 @@ std::string Cell(std::string_view text, const char* cls = nullptr) {
   return out + HtmlEscape(text) + "</td>";
 }
 
+// "—" for an empty value (a household without 村民小组).
+std::string Dash(const std::string& text) { return text.empty() ? "—" : text; }
+
 std::string Row(std::initializer_list<std::string> cells) {
   std::string out = "<tr>";
   for (const std::string& c : cells) out += c;
@@ -100,7 +103,8 @@ std::string PolicyCardHtml(const PolicyCard& card) {
   const std::string head_name = h.Head() ? h.Head()->name : "";
   std::string b = "<h1>扶贫政策明白卡</h1><p class=\"meta\">" + HtmlEscape(card.county_name) + " " +
                   HtmlEscape(card.township_name) + " " + HtmlEscape(card.village_name) +
-                  "　户编号 " + HtmlEscape(h.household_code) + "</p>";
+                  (h.village_group.empty() ? "" : " " + HtmlEscape(h.village_group)) + "　户编号 " +
+                  HtmlEscape(h.household_code) + "</p>";
   b += "<h2>家庭基本情况</h2><table>";
   b += Row({"<th>户主</th>", Cell(head_name), "<th>家庭人口</th>",
             Cell(std::to_string(h.members.size()) + " 人")});
@@ -156,10 +160,11 @@ std::string NoticeHtml(const NoticeSheet& s) {
     b += "<p>经村民代表会议民主评议，下列农户" + HtmlEscape(s.running.front().decision) +
          "，现予公示。公示期间如有异议，请向村委会或乡镇人民政府反映，也可拨打监督举报电话 "
          "12317。</p>";
-    b += "<table>" + Head({"序号", "户主姓名", "家庭人口", "事项", "公示开始", "公示截止"});
+    b += "<table>" +
+         Head({"序号", "户主姓名", "村民小组", "家庭人口", "事项", "公示开始", "公示截止"});
     int n = 0;
     for (const NoticeLine& l : s.running) {
-      b += Row({Cell(std::to_string(++n), "num"), Cell(l.head_name),
+      b += Row({Cell(std::to_string(++n), "num"), Cell(l.head_name), Cell(Dash(l.village_group)),
                 Cell(std::to_string(l.size) + " 人", "num"), Cell(l.decision), Cell(l.start),
                 Cell(l.closes_on)});
     }
@@ -169,10 +174,10 @@ std::string NoticeHtml(const NoticeSheet& s) {
   if (s.decided.empty()) {
     b += "<p>本年度尚无县级审定结果。</p>";
   } else {
-    b += "<table>" + Head({"序号", "户主姓名", "家庭人口", "审定结果", "审定日期"});
+    b += "<table>" + Head({"序号", "户主姓名", "村民小组", "家庭人口", "审定结果", "审定日期"});
     int n = 0;
     for (const NoticeLine& l : s.decided) {
-      b += Row({Cell(std::to_string(++n), "num"), Cell(l.head_name),
+      b += Row({Cell(std::to_string(++n), "num"), Cell(l.head_name), Cell(Dash(l.village_group)),
                 Cell(std::to_string(l.size) + " 人", "num"), Cell(l.decision), Cell(l.start)});
     }
     b += "</table>";

@@ -21,9 +21,9 @@ constexpr int64_t kVillage = 620422101205;
 
 const char* kHouseholds =
     "户编号,行政区划代码,户类型,贫困状态,识别年度,主要致贫原因,户属性,工资性收入,生产经营性收入,"
-    "生产经营性支出,财产性收入,转移性收入,不愁吃,不愁穿,住房安全等级,饮水安全,联系电话\n"
-    "H51,620422101205,普通农户,,,,一般户,1500,0,0,0,0,是,是,A,是,13055556666\n"
-    "H52,620422101205,建档立卡户,未脱贫,2015,因病,一般户,900,0,0,0,0,是,是,A,是,15177778888\n";
+    "生产经营性支出,财产性收入,转移性收入,不愁吃,不愁穿,住房安全等级,饮水安全,联系电话,村民小组\n"
+    "H51,620422101205,普通农户,,,,一般户,1500,0,0,0,0,是,是,A,是,13055556666,3组\n"
+    "H52,620422101205,建档立卡户,未脱贫,2015,因病,一般户,900,0,0,0,0,是,是,A,是,15177778888,\n";
 const char* kMembers =
     "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,残疾等级,劳动能力,"
     "参加城乡居民基本医疗保险\n"
@@ -110,6 +110,18 @@ TEST_F(PublicPageHtmlTest, ThePageShowsTheHeadsAndTheSubsidyAndNothingPersonal) 
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("钱二"), std::string::npos) << "members other than the head are not named";
   ExpectNothingPersonal(html);
+}
+
+TEST_F(PublicPageHtmlTest, EachLineShowsTheHouseholdsVillageGroupOrADash) {
+  ASSERT_EQ(page_.notices.size(), 1u);
+  EXPECT_EQ(page_.notices[0].group, "3组");
+  ASSERT_EQ(page_.subsidies.size(), 1u);
+  EXPECT_EQ(page_.subsidies[0].group, "");
+  const std::string html = PublicPageHtml(page_);
+  EXPECT_NE(html.find("<td>赵&lt;b&gt;大&lt;/b&gt;</td><td>3组</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>孙三</td><td>—</td>"), std::string::npos);
+  const std::string print = PublicPrintHtml(page_, "http://127.0.0.1/public/villages/620422101205");
+  EXPECT_NE(print.find("<td>3组</td>"), std::string::npos);
 }
 
 TEST_F(PublicPageHtmlTest, TheArchiveAndThePrintViewShowNothingPersonalEither) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 
 import { chromium } from '../browser/node_modules/playwright-core/index.mjs';
-import { api, newHousehold, startServer } from './server.mjs';
+import { api, caseToNotice, newHousehold, startServer } from './server.mjs';
 
 const VILLAGE = '620422102201';
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -39,16 +39,7 @@ before(async () => {
   });
   assert.equal(measure.status, 201, measure.text);
   // An exit proposal taken to its village notice (公示).
-  const opened = await api(srv, 'POST', '/api/v1/cases', {
-    token, body: { kind: 'exit', household_code: household.household_code, year: 2026 },
-  });
-  assert.equal(opened.status, 201, opened.text);
-  let c = opened.body.data;
-  while (c.step !== 'notice') {
-    const res = await api(srv, 'POST', `/api/v1/cases/${c.id}/advance`, { token, body: { comment: '同意' } });
-    assert.equal(res.status, 200, res.text);
-    c = res.body.data;
-  }
+  await caseToNotice(srv, token, household.household_code);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 

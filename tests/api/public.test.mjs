@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertStopsCleanly, expectError, newHousehold, startServer } from './server.mjs';
+import { api, assertStopsCleanly, caseToNotice, expectError, newHousehold, startServer } from './server.mjs';
 
 const VILLAGE = '620422102201';
 const PHONE = '13812345678';
@@ -29,17 +29,7 @@ before(async () => {
   household.wage_income = '12000.00';
   const made = await api(srv, 'POST', '/api/v1/households', { token, body: household });
   assert.equal(made.status, 201, made.text);
-  const opened = await api(srv, 'POST', '/api/v1/cases', {
-    token, body: { kind: 'exit', household_code: household.household_code, year: 2026 },
-  });
-  assert.equal(opened.status, 201, opened.text);
-  let c = opened.body.data;
-  while (c.step !== 'notice') {
-    const res = await api(srv, 'POST', `/api/v1/cases/${c.id}/advance`, { token, body: { comment: '同意' } });
-    assert.equal(res.status, 200, res.text);
-    c = res.body.data;
-  }
-  caseId = c.id;
+  caseId = (await caseToNotice(srv, token, household.household_code)).id;
 });
 
 after(async () => { await srv?.cleanup(); });

@@ -506,3 +506,17 @@ export function xlsxText(buffer) {
   }
   return text;
 }
+
+// Opens a case of `kind` (exit by default) for household `code` of the year 2026 and advances
+// it to its village notice (公示); the case as it is then.
+export async function caseToNotice(srv, token, code, kind = 'exit') {
+  const opened = await api(srv, 'POST', '/api/v1/cases', { token, body: { kind, household_code: code, year: 2026 } });
+  assert.equal(opened.status, 201, opened.text);
+  let c = opened.body.data;
+  while (c.step !== 'notice') {
+    const res = await api(srv, 'POST', `/api/v1/cases/${c.id}/advance`, { token, body: { comment: '同意' } });
+    assert.equal(res.status, 200, res.text);
+    c = res.body.data;
+  }
+  return c;
+}

@@ -348,6 +348,10 @@ TEST_F(ImportErrorsTest, ANameOverFiftyCharactersIsE_FORMAT) {
   ExpectRefused("name_too_long", {"E_FORMAT", kMembers, 3, "姓名"});
 }
 
+TEST_F(ImportErrorsTest, AVillageGroupOverThirtyCharactersIsE_FORMAT) {
+  ExpectRefused("group_too_long", {"E_FORMAT", kHouseholds, 3, "村民小组"});
+}
+
 TEST_F(ImportErrorsTest, ARowWithMoreCellsThanTheHeaderIsE_FORMAT) {
   ExpectRefused("extra_cell", {"E_FORMAT", kMembers, 4, ""});
 }

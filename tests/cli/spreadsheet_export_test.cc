@@ -166,10 +166,11 @@ TEST_F(SpreadsheetExportTest, TheTemplateHasBothTablesLikeAnExportAndANotesSheet
            "sheet 人表 visible",
            "sheet 说明 visible",
            "cell 户表 A1 s @ 户编号",
-           "cell 户表 AC1 s @ 联系电话",
+           "cell 户表 C1 s @ 村民小组",  // optional, after the village code (issue 14)
+           "cell 户表 AD1 s @ 联系电话",
            "cell 人表 D1 s @ 证件号码",
            "freeze 户表 A2",
-           "filter 户表 A1:AC1",
+           "filter 户表 A1:AD1",
            "validation 人表 E2:E1048576 list "
            "\"户主,配偶,之子,之女,之儿媳,之女婿,之孙子,之孙女,之外孙子,之外孙女,之父,之母,之岳父,"
            "之岳母,之公公,之婆婆,之祖父,之祖母,之兄弟姐妹,其他\" stop",
@@ -178,27 +179,30 @@ TEST_F(SpreadsheetExportTest, TheTemplateHasBothTablesLikeAnExportAndANotesSheet
            "cell 说明 B2 s @ 户编号",
            "cell 说明 C2 s @ household_code",
            "cell 说明 D2 s @ 是",
-           "cell 说明 D5 s @ 建档立卡户必填",
-           "cell 说明 F5 s @ 未脱贫、已脱贫、返贫、已剔除",
-           "cell 说明 E12 s @ 数字，单位元，最多两位小数",
-           "cell 说明 G12 s @ 3881.62",
+           "cell 说明 B4 s @ 村民小组",
+           "cell 说明 D4 s @ 否",
+           "cell 说明 G4 s @ 3组",
+           "cell 说明 D6 s @ 建档立卡户必填",
+           "cell 说明 F6 s @ 未脱贫、已脱贫、返贫、已剔除",
+           "cell 说明 E13 s @ 数字，单位元，最多两位小数",
+           "cell 说明 G13 s @ 3881.62",
        }) {
     EXPECT_TRUE(Has(lines, line)) << line << "\n" << Joined(lines);
   }
-  // Only headers in the tables; a row of notes per column of both (29 + 19).
-  EXPECT_EQ(Starting(lines, "cell 户表 ").size(), 29u);
+  // Only headers in the tables; a row of notes per column of both (30 + 19).
+  EXPECT_EQ(Starting(lines, "cell 户表 ").size(), 30u);
   EXPECT_EQ(Starting(lines, "cell 人表 ").size(), 19u);
-  EXPECT_TRUE(Has(lines, "cell 说明 B49 s @ 特困供养")) << Joined(lines);
+  EXPECT_TRUE(Has(lines, "cell 说明 B50 s @ 特困供养")) << Joined(lines);
   // The column formats wait for what the clerk types: text for ID numbers, 0.00 for money.
   std::string formats = Python(R"(
 import sys, openpyxl
 book = openpyxl.load_workbook(sys.argv[1])
-for sheet, column in (("人表", "D"), ("户表", "K"), ("人表", "G")):
+for sheet, column in (("人表", "D"), ("户表", "L"), ("人表", "G")):
     print(sheet, column, book[sheet].column_dimensions[column].number_format
           if hasattr(book[sheet].column_dimensions[column], "number_format") else "?")
 )",
                                {Path("模板.xlsx")});
-  EXPECT_EQ(formats, "人表 D @\n户表 K 0.00\n人表 G yyyy-mm-dd\n");
+  EXPECT_EQ(formats, "人表 D @\n户表 L 0.00\n人表 G yyyy-mm-dd\n");
 }
 
 TEST_F(SpreadsheetExportTest, AWorkbookFilledInFromTheTemplateImports) {

@@ -209,6 +209,7 @@ test('a new household refused for a missing cause shows it under that field, the
   const code = `W${Date.now().toString(36).toUpperCase()}`;
   await page.fill('[data-test=i-household_code]', code);
   await page.fill('[data-test=i-wage_income]', '20000');
+  await page.fill('[data-test=i-village_group]', '2组');
   await page.fill('[data-test=m-0-name]', '新立户');
   await page.fill('[data-test=m-0-id_number]', idNumber(`${reg.village.slice(0, 6)}19800101123`));
   await page.click('[data-test=save]');
@@ -221,5 +222,6 @@ test('a new household refused for a missing cause shows it under that field, the
   await page.click('[data-test=save]');
   await page.waitForURL(new RegExp(`/households/${code}$`));
   assert.match(await page.innerText('[data-test=household-title]'), /新立户/);
+  assert.equal(await page.innerText('[data-test=household-group]'), '2组', 'the 村民小组 typed in the form');
   await page.context().close();
 });

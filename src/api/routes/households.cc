@@ -191,11 +191,13 @@ Reply Export(RouteContext& ctx, const HttpRequest& req) {
   auto households = HouseholdsForExport(ctx.store, req.caller, *query);
   if (!households.ok()) return Failure(households.error(), req.lang);
   auto bytes = WorkbookBytes(ctx.database_path, [&](XlsxWriter& book) -> Status {
-    auto sheets = AddRegisterSheets(book);  // typed cells, with their header rows
+    // 村民小组 only when a household has one (as the CLI export).
+    const bool with_group = AnyVillageGroup(*households);
+    auto sheets = AddRegisterSheets(book, with_group);  // typed cells, with their header rows
     if (!sheets.ok()) return sheets.error();
     std::vector<std::string> cells;
     for (const Household& h : *households) {
-      HouseholdCells(h, cells);
+      HouseholdCells(h, cells, with_group);
       FUPIN_RETURN_IF_ERROR(sheets->households->WriteRow(cells));
       for (const Member& m : h.members) {
         MemberCells(h.household_code, m, cells);

@@ -46,10 +46,12 @@ bool Recent(const std::string& day, Date today) {
   return d.ok() && today.days() - d->days() <= kDecisionDays;
 }
 
-// The head's name and the household's size: all a notice says of a household.
+// The head's name, the village group and the household's size: all a notice says of a
+// household.
 struct HouseholdLine {
   std::string head;
   int64_t size = 0;
+  std::string group;  // 村民小组; "" when none
 };
 
 class Households {
@@ -62,7 +64,8 @@ class Households {
     std::optional<HouseholdLine> line;
     if (found->has_value()) {
       const Household& h = (*found)->household;
-      line = HouseholdLine{h.Head() ? h.Head()->name : "", static_cast<int64_t>(h.members.size())};
+      line = HouseholdLine{h.Head() ? h.Head()->name : "", static_cast<int64_t>(h.members.size()),
+                           h.village_group};
     }
     seen_.emplace(code, line);
     return line;
@@ -97,6 +100,7 @@ Status AddCases(Store& store, RegionCode village, Date today, PublicVillagePage&
     PublicNoticeItem base;
     base.notice = "case:" + std::to_string(c.id);
     base.name = (*household)->head;
+    base.group = (*household)->group;
     base.size = (*household)->size;
     base.category = std::string(ProcedureKindLabel(c.value.kind));
     // Notices that ended: advanced past, or interrupted by an objection.
@@ -156,6 +160,7 @@ Status AddSubsidies(Store& store, RegionCode village, Date today, PublicVillageP
     PublicNoticeItem item;
     item.section = "subsidy";
     item.name = (*household)->head;
+    item.group = (*household)->group;
     item.size = (*household)->size;
     item.category = name->second;
     item.decision = "直补到户";

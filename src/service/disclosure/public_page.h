@@ -46,7 +46,7 @@ struct PublicNoticeItem {
   // What an objection names ("case:12"; "project:3" for projects); "" when none may be raised.
   std::string notice;
   std::string name;      // the household head's name; a project's name
-  std::string group;     // 村民小组 (the register does not hold one yet: "")
+  std::string group;     // 村民小组 of the household; "" when none (or not about a household)
   int64_t size = 0;      // household size; 0 when the line is not about a household
   std::string category;  // the kind of case (识别纳入 …), the fund's name, a project's category
   std::string decision;  // 拟脱贫退出 / 脱贫退出, a project's stage or decision

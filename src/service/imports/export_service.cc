@@ -17,6 +17,10 @@ Result<ExportReport> ExportRegister(Store& store, RegionCode region, const std::
                    "region code not in the tree: " + region.ToString()};
     }
   }
+  // The 村民小组 column only when a household has a group: the export of a register without
+  // groups is byte for byte what it was before the column existed.
+  auto with_group = store.AnyVillageGroup(region);
+  if (!with_group.ok()) return with_group.error();
   ExportReport report;
   std::unique_ptr<XlsxWriter> book;
   std::unique_ptr<CsvWriter> household_csv, member_csv;
@@ -27,7 +31,7 @@ Result<ExportReport> ExportRegister(Store& store, RegionCode region, const std::
     auto created = XlsxWriter::Create(out);
     if (!created.ok()) return created.error();
     book = std::move(created).value();
-    auto sheets = AddRegisterSheets(*book);  // with their header rows
+    auto sheets = AddRegisterSheets(*book, *with_group);  // with their header rows
     if (!sheets.ok()) return sheets.error();
     households = sheets->households;
     members = sheets->members;
@@ -49,12 +53,13 @@ Result<ExportReport> ExportRegister(Store& store, RegionCode region, const std::
     member_csv = std::move(m).value();
     households = household_csv.get();
     members = member_csv.get();
-    FUPIN_RETURN_IF_ERROR(households->WriteRow(TemplateHeader(TemplateTable::kHouseholds)));
+    FUPIN_RETURN_IF_ERROR(
+        households->WriteRow(TemplateHeader(TemplateTable::kHouseholds, *with_group)));
     FUPIN_RETURN_IF_ERROR(members->WriteRow(TemplateHeader(TemplateTable::kMembers)));
   }
   std::vector<std::string> cells;
   FUPIN_RETURN_IF_ERROR(store.ForEachHousehold(region, [&](const Household& h) -> Status {
-    HouseholdCells(h, cells);
+    HouseholdCells(h, cells, *with_group);
     FUPIN_RETURN_IF_ERROR(households->WriteRow(cells));
     for (const auto& m : h.members) {
       MemberCells(h.household_code, m, cells);

@@ -125,7 +125,8 @@ bool Importer::SameAsStored(const Household& stored, const Household& file) {
            x.housing_grade == y.housing_grade && x.renovation == y.renovation &&
            x.relocation == y.relocation && x.water_safe == y.water_safe &&
            x.monitor_type == y.monitor_type && x.monitor_status == y.monitor_status &&
-           x.monitor_since == y.monitor_since && x.risk_types == y.risk_types && x.phone == y.phone;
+           x.monitor_since == y.monitor_since && x.risk_types == y.risk_types &&
+           x.phone == y.phone && x.village_group == y.village_group;
   };
   if (!same_fields(stored, file)) return false;
   for (size_t i = 0; i < file.members.size(); ++i) {
@@ -182,6 +183,7 @@ Status Importer::CheckRegister() {
     }
     Unpack(i, h);
     const Household& registered = (*old)->household;
+    KeepRegisteredGroup(registered, h);
     stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
     if (stored_[i] == kUnchanged) continue;
     if (ChangesStatus(registered, h)) {

@@ -240,6 +240,11 @@ class Importer {
   Result<bool> KnownVillage(int64_t village);
   // Whether `file` says nothing about `stored` that the register does not already hold.
   static bool SameAsStored(const Household& stored, const Household& file);
+  // A 户表 without the 村民小组 column says nothing of the groups (a file of the template
+  // before the column, or of another system): the registered group is kept.
+  void KeepRegisteredGroup(const Household& stored, Household& file) const {
+    if (!file_gives_groups_) file.village_group = stored.village_group;
+  }
 
   Store& store_;
   const ImportOptions& options_;
@@ -250,6 +255,7 @@ class Importer {
   bool is_xlsx_ = false;
   std::unique_ptr<XlsxBook> book_;
   HeaderResult households_header_, members_header_;
+  bool file_gives_groups_ = true;  // the 户表 has a 村民小组 column
 
   // The rows, packed (see PackedHousehold); entries_[i] is index_ entry i.
   HouseholdIndex index_;  // read by the reading thread once the 户表 is indexed

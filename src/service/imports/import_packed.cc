@@ -18,6 +18,7 @@ PackedHousehold PackHousehold(const Household& h, TextArena& text) {
   p.risk_types = h.risk_types.bits();
   p.line = 0;
   p.phone = text.Add(h.phone);
+  p.village_group = text.Add(h.village_group);
   p.first_member = p.last_member = kNoEntry;
   p.member_count = 0;
   p.monitor_since = PackDate(h.monitor_since);
@@ -46,6 +47,7 @@ void UnpackHousehold(const PackedHousehold& p, std::string_view code, const Text
                      Household& h) {
   h.household_code.assign(code);
   h.village_code = RegionCode::FromInt(p.village);
+  h.village_group.assign(text.Get(p.village_group));
   h.kind = p.kind;
   h.poverty_status = p.poverty_status;
   h.registered_year = p.registered_year;

@@ -119,7 +119,7 @@ inline std::optional<Date> UnpackDate(int32_t days) {
 }
 
 // A tripwire: a field added to Household or Member must be added to the packed forms.
-static_assert(sizeof(Household) == 248 && sizeof(Member) == 160,
+static_assert(sizeof(Household) == 280 && sizeof(Member) == 160,
               "Household or Member changed: update PackedHousehold/PackedMember and their "
               "Pack/Unpack functions in import_packed.cc");
 
@@ -154,6 +154,7 @@ struct PackedHousehold {
   uint64_t other_causes, risk_types;
   uint64_t line;
   TextArena::Ref phone;
+  TextArena::Ref village_group;
   uint32_t first_member, last_member, member_count;
   int32_t monitor_since;
   int16_t registered_year, exit_year;

@@ -19,6 +19,8 @@ Result<ImportReport> Importer::Run() {
       AddCellIssues(members_src_.file, members_header_.line, members_header_.issues);
     return report_;
   }
+  file_gives_groups_ = households_header_.map.has_column(
+      FindTemplateColumn(TemplateTable::kHouseholds, "village_group"));
   reader_ = std::thread([this] { ReadRows(); });
   auto households_ok = ReadHouseholds();
   if (!households_ok.ok()) return households_ok.error();

@@ -137,6 +137,7 @@ Status Importer::Write() {
         if (!old.ok()) return fail(old.error());
         if (!old->has_value()) continue;
         Unpack(i, h);
+        KeepRegisteredGroup((*old)->household, h);
         stored_[i] = SameAsStored((*old)->household, h) ? kUnchanged : kChanged;
         if (stored_[i] == kChanged) KeepStored(i, **old);
       }
@@ -151,6 +152,7 @@ Status Importer::Write() {
     if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
     UnpackStored(i, old);
     Unpack(i, h);
+    KeepRegisteredGroup(old.household, h);
     if (Status s = store_.RemovePersons(old.household, h); !s.ok()) return fail(s);
   }
   for (uint32_t i = 0; i < entries_.size(); ++i) {
@@ -163,6 +165,7 @@ Status Importer::Write() {
     if ((++written & 0x3FF) == 0 && Interrupted()) return fail(Error::Interrupted());
     UnpackStored(i, old);
     Unpack(i, h);
+    KeepRegisteredGroup(old.household, h);
     Status s = store_.UpdateHousehold(old, h, old.version + 1, batch_);
     if (!s.ok()) return fail(s);
     aggregates_.Add(old.household, -1);

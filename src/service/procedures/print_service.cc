@@ -116,6 +116,7 @@ Result<NoticeSheet> NoticeOf(Store& store, const PolicySet& policy, const Caller
     NoticeLine line;
     line.case_id = c.id;
     if (const Member* head = h.Head()) line.head_name = head->name;
+    line.village_group = h.village_group;
     line.size = static_cast<int64_t>(h.members.size());
     line.decision = NoticeDecision(kind, decided);
     if (running) {

@@ -34,11 +34,12 @@ Result<PolicyCard> PolicyCardOf(Store& store, const Caller& caller,
                                 const std::string& household_code);
 
 // One household on a notice: what a notice may show (spec/procedures.md "What a notice
-// shows") — the head's name, the household size, the kind and its decision — never ID
-// numbers, phones, health, disability or risk types.
+// shows") — the head's name, the village group, the household size, the kind and its
+// decision — never ID numbers, phones, health, disability or risk types.
 struct NoticeLine {
   int64_t case_id = 0;
   std::string head_name;
+  std::string village_group;  // 村民小组; "" when none
   int64_t size = 0;
   std::string decision;          // "拟退出" while the notice runs; "已退出" once decided
   std::string start, closes_on;  // the notice's dates; the decision's date for a 公告

@@ -273,6 +273,7 @@ Result<std::vector<Household>> HouseholdsForExport(Store& store, const Caller& c
     FUPIN_RETURN_IF_ERROR(store.LoadMembers(h));
     if (masked) {
       if (!h.phone.empty()) h.phone = "***";
+      h.village_group = MaskPersonalNumbers(h.village_group);  // free text, as names
       for (Member& m : h.members) {
         m.id_number = MaskIdNumber(m.id_number);
         m.name = MaskPersonalNumbers(m.name);

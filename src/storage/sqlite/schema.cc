@@ -417,6 +417,12 @@ constexpr std::string_view kMigrationMonitoredIndex = R"sql(
 CREATE INDEX households_monitored ON households(village_code) WHERE monitor_status = 1;
 )sql";
 
+// The village group (村民小组, issue 14, group): free text of the household, shown on the
+// notices; NULL when none is recorded (as phone).
+constexpr std::string_view kMigrationVillageGroup = R"sql(
+ALTER TABLE households ADD COLUMN village_group TEXT;
+)sql";
+
 constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigration2,
                                             kMigration3,
@@ -432,7 +438,8 @@ constexpr std::string_view kMigrations[] = {kMigration1,
                                             kMigrationComplaints,
                                             kMigrationFundSums,  // funds reports
                                             kMigrationProjects,  // project library
-                                            kMigrationLoans};    // 扶贫小额信贷 microcredit
+                                            kMigrationLoans,     // 扶贫小额信贷 microcredit
+                                            kMigrationVillageGroup};  // 村民小组
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -42,8 +42,8 @@ const std::string kUpdateHouseholdSql =
     "transfer_income = ?12, medical_out_of_pocket = ?13, education_cost = ?14, "
     "disaster_loss = ?15, food_secure = ?16, clothing_secure = ?17, housing_grade = ?18, "
     "renovation = ?19, relocation = ?20, water_safe = ?21, monitor_type = ?22, "
-    "monitor_since = ?23, risk_types = ?24, phone = ?25, version = ?26, batch_id = ?27 "
-    "WHERE county_code = ?28 AND household_code = ?29";
+    "monitor_since = ?23, risk_types = ?24, phone = ?25, version = ?26, batch_id = ?27, "
+    "village_group = ?28 WHERE county_code = ?29 AND household_code = ?30";
 const std::string kUpdateHouseholdIndexedSql =
     "UPDATE households SET village_code = ?1, kind = ?2, poverty_status = ?3, "
     "monitor_status = ?4 WHERE county_code = ?5 AND household_code = ?6";
@@ -119,6 +119,7 @@ void ReadHousehold(const Statement& s, Household& h, int64_t* version) {
   h.risk_types = CodeSet::FromBits(static_cast<uint64_t>(s.Int(29)));
   h.phone = s.Text(30);
   if (version) *version = s.Int(31);
+  h.village_group = s.Text(33);
 }
 
 void ReadMember(const Statement& s, Member& m) {
@@ -358,6 +359,7 @@ Status SqliteStore::InsertHousehold(const Household& h, int64_t version,
   PutOptionalText(s, h.phone);
   s.Int(version);
   PutOptionalText(s, batch_id);
+  PutOptionalText(s, h.village_group);
   FUPIN_RETURN_IF_ERROR(s.EndRow(db_));
 
   persons_.AddOwner(county, h.household_code);
@@ -431,6 +433,7 @@ Status SqliteStore::UpdateHousehold(const StoredHousehold& stored, const Househo
   BindOptionalText(*u, ++k, h.phone);
   u->Bind(++k, version);
   BindOptionalText(*u, ++k, batch_id);
+  BindOptionalText(*u, ++k, h.village_group);
   u->Bind(++k, county);
   u->Bind(++k, code);
   FUPIN_RETURN_IF_ERROR(u->Run());

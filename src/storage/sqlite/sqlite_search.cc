@@ -92,6 +92,18 @@ Status SqliteStore::ForEachHousehold(RegionCode region,
   return Status::Ok();
 }
 
+Result<bool> SqliteStore::AnyVillageGroup(RegionCode region) {
+  FUPIN_RETURN_IF_ERROR(FlushWrites());
+  auto s = db_.Prepare(
+      "SELECT EXISTS (SELECT 1 FROM households WHERE village_code >= ?1 AND village_code < ?2 "
+      "AND village_group IS NOT NULL)");
+  if (!s.ok()) return s.error();
+  s->Bind(1, region.subtree_lo()).Bind(2, region.subtree_hi());
+  auto row = s->Step();
+  if (!row.ok()) return row.error();
+  return *row && s->Int(0) != 0;
+}
+
 Status SqliteStore::ScanHouseholds(RegionCode region, HouseholdPool pool,
                                    const std::function<Status(Household&, int64_t)>& fn) {
   FUPIN_RETURN_IF_ERROR(FlushWrites());

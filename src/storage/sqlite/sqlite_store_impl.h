@@ -26,8 +26,8 @@ inline constexpr std::string_view kHouseholdColumns =
     "business_income, business_cost, property_income, transfer_income, medical_out_of_pocket, "
     "education_cost, disaster_loss, food_secure, clothing_secure, housing_grade, renovation, "
     "relocation, water_safe, monitor_type, monitor_status, monitor_since, risk_types, phone, "
-    "version, batch_id";
-inline constexpr int kHouseholdColumnCount = 33;
+    "version, batch_id, village_group";
+inline constexpr int kHouseholdColumnCount = 34;
 
 inline constexpr std::string_view kMemberColumns =
     "county_code, household_code, seq, name, id_type, id_number, relation, sex, birth_date, "
@@ -178,6 +178,7 @@ class SqliteStore final : public Store {
   Status ScanPersons(const std::function<void(const PersonRow&)>& fn) override;
   Status ForEachHousehold(RegionCode region,
                           const std::function<Status(const Household&)>& fn) override;
+  Result<bool> AnyVillageGroup(RegionCode region) override;
   Status ScanHouseholds(RegionCode region, HouseholdPool pool,
                         const std::function<Status(Household&, int64_t)>& fn) override;
   Result<HouseholdPage> SearchHouseholds(const HouseholdQuery& q) override;

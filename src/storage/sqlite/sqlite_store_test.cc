@@ -125,6 +125,37 @@ TEST_F(StoreTest, AHouseholdIsWrittenAndReadBackWithItsMembers) {
   EXPECT_EQ(**owner, "H1");
 }
 
+// 村民小组 (issue 14): stored with the household, changed in place, and looked for by region
+// (the export writes its column only when a household of the region has one).
+TEST_F(StoreTest, AVillageGroupIsStoredUpdatedAndFoundByRegion) {
+  auto store = Create();
+  Household h1 = MakeHousehold("H1", 620422101205, {"620422198001010011"});
+  Household h2 = MakeHousehold("H2", 620422102201, {"620422200501010012"});
+  h2.village_group = "3组";
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertHousehold(h1, 1, "").ok());
+  ASSERT_TRUE(store->InsertHousehold(h2, 1, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  auto any = [&](int64_t region) { return *store->AnyVillageGroup(RegionCode::FromInt(region)); };
+  EXPECT_FALSE(any(620422101205));
+  EXPECT_TRUE(any(620422102201));
+  EXPECT_TRUE(any(620422000000));
+  EXPECT_TRUE(any(0));
+  EXPECT_EQ((*store->FindHousehold("H2"))->household.village_group, "3组");
+
+  auto stored = store->FindHousehold("H1");
+  h1.village_group = "第一村民小组";
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->UpdateHousehold(**stored, h1, 2, "").ok());
+  stored = store->FindHousehold("H2");
+  h2.village_group.clear();
+  ASSERT_TRUE(store->UpdateHousehold(**stored, h2, 2, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ((*store->FindHousehold("H1"))->household, h1);
+  EXPECT_TRUE(any(620422101205));
+  EXPECT_FALSE(any(620422102201)) << "an empty group is none";
+}
+
 TEST_F(StoreTest, AnIdNumberCanBeRegisteredOnlyOnce) {
   auto store = Create();
   ASSERT_TRUE(store->Begin().ok());

@@ -44,7 +44,7 @@ export function codeOf(listName, value) {
 }
 
 export const HOUSEHOLD_KEYS = {
-  户编号: 'household_code', 行政区划代码: 'village_code', 户类型: 'household_kind', 贫困状态: 'poverty_status',
+  户编号: 'household_code', 行政区划代码: 'village_code', 村民小组: 'village_group', 户类型: 'household_kind', 贫困状态: 'poverty_status',
   识别年度: 'registered_year', 脱贫年度: 'exit_year', 户属性: 'attribute', 主要致贫原因: 'main_cause',
   其他致贫原因: 'other_causes', 家庭人口数: 'size', 工资性收入: 'wage_income', 生产经营性收入: 'business_income',
   生产经营性支出: 'business_cost', 财产性收入: 'property_income', 转移性收入: 'transfer_income',
