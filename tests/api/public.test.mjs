@@ -55,6 +55,9 @@ describe('the page', () => {
     assert.match(res.text, /张公示/);
     assert.match(res.text, /拟脱贫退出/);
     assert.match(res.text, new RegExp(`case:${caseId}`));
+    for (const section of ['公告', '直补到户资金公示', '扶贫项目公示', '项目资金安排']) {
+      assert.ok(res.text.includes(`<h2>${section}`), `the section ${section}`);
+    }
     assert.match(res.text, /<form method="post" action="\/public\/villages\/620422102201\/objections"/);
   });
 
