@@ -417,22 +417,15 @@ constexpr std::string_view kMigrationMonitoredIndex = R"sql(
 CREATE INDEX households_monitored ON households(village_code) WHERE monitor_status = 1;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1,
-                                            kMigration2,
-                                            kMigration3,
-                                            kMigration4,
-                                            kMigration5,
-                                            kMigration6,
-                                            kMigration7,
-                                            kMigrationCases,
-                                            kMigrationCare,
-                                            kMigrationHelpers,
-                                            kMigrationMonitoredIndex,
-                                            kMigrationFunds,
-                                            kMigrationComplaints,
-                                            kMigrationFundSums,  // funds reports
-                                            kMigrationProjects,  // project library
-                                            kMigrationLoans};    // 扶贫小额信贷 microcredit
+constexpr std::string_view kMigrations[] = {
+    kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6, kMigration7,
+    kMigrationCases, kMigrationCare, kMigrationHelpers, kMigrationMonitoredIndex, kMigrationFunds,
+    kMigrationComplaints,
+    kMigrationFundSums,  // funds reports
+    kMigrationProjects,  // project library
+    kMigrationLoans,     // 扶贫小额信贷 microcredit
+    // issue 14, funds: the ledger is append-only
+    kMigrationLedgerAppendOnly};
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no
