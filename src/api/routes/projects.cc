@@ -262,11 +262,9 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
     }
     query.stage = stage;
   }
-  if (q.Has("year")) {
-    auto year = YearParam(q);
-    if (!year.ok()) return Failure(year.error(), req.lang);
-    query.year = *year;
-  }
+  auto year = OptionalYearParam(q);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  query.year = *year;
   if (q.Has("category")) {
     auto category = ParseProjectCode(ProjectCodeList::kCategory, q.Get("category").substr(0, 40));
     if (!category) {
@@ -435,13 +433,9 @@ Reply ReportRoute(RouteContext& ctx, const HttpRequest& req) {
 Reply StatsRoute(RouteContext& ctx, const HttpRequest& req) {
   auto region = RegionParam(req.query.Get("region"), req.caller);
   if (!region.ok()) return Failure(region.error(), req.lang);
-  std::optional<int> year;
-  if (req.query.Has("year")) {
-    auto y = YearParam(req.query);
-    if (!y.ok()) return Failure(y.error(), req.lang);
-    year = *y;
-  }
-  auto stats = ProjectStatistics(ctx.store, req.caller, *region, year);
+  auto year = OptionalYearParam(req.query);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  auto stats = ProjectStatistics(ctx.store, req.caller, *region, *year);
   if (!stats.ok()) return Failure(stats.error(), req.lang);
   return Data(ProjectStatsJson(*stats));
 }

@@ -98,21 +98,27 @@ class PublicPageTest : public ServiceTest {
     ASSERT_EQ(view->stored.value.state, CaseState::kDone);
   }
 
-  void Subsidy(const std::string& household, const std::string& yuan) {
-    FundInput fund{.level = "县",
-                   .kind = "县级财政衔接资金",
-                   .year = 2016,
-                   .region = *RegionCode::Parse("620422"),
-                   .amount = "100000.00",
-                   .name = "产业发展资金"};
+  // A new fund of the county, `yuan` of it allocated to a household (直补到户) or a project.
+  void Allocated(const FundInput& fund, const AllocationInput& to, const std::string& yuan) {
     auto added = AddFund(*store_, county_, fund);
     ASSERT_TRUE(added.ok()) << added.error().en;
-    AllocationInput allocation;
+    AllocationInput allocation = to;
     allocation.fund_id = added->id;
-    allocation.household_code = household;
     allocation.amount = yuan;
     auto allocated = Allocate(*store_, county_, allocation);
     ASSERT_TRUE(allocated.ok()) << allocated.error().en;
+  }
+
+  void Subsidy(const std::string& household, const std::string& yuan) {
+    AllocationInput to;
+    to.household_code = household;
+    Allocated({.level = "县",
+               .kind = "县级财政衔接资金",
+               .year = 2016,
+               .region = *RegionCode::Parse("620422"),
+               .amount = "100000.00",
+               .name = "产业发展资金"},
+              to, yuan);
   }
 
   // A project of `village` taken through its two notices into the library (approved by the
@@ -152,20 +158,15 @@ class PublicPageTest : public ServiceTest {
   }
 
   void ToProject(int64_t project, const std::string& yuan) {
-    FundInput fund{.level = "省",
-                   .kind = "财政衔接资金",
-                   .year = 2016,
-                   .region = *RegionCode::Parse("620422"),
-                   .amount = "500000.00",
-                   .name = "省级衔接资金（第二批）"};
-    auto added = AddFund(*store_, county_, fund);
-    ASSERT_TRUE(added.ok()) << added.error().en;
-    AllocationInput allocation;
-    allocation.fund_id = added->id;
-    allocation.project_id = project;
-    allocation.amount = yuan;
-    auto allocated = Allocate(*store_, county_, allocation);
-    ASSERT_TRUE(allocated.ok()) << allocated.error().en;
+    AllocationInput to;
+    to.project_id = project;
+    Allocated({.level = "省",
+               .kind = "财政衔接资金",
+               .year = 2016,
+               .region = *RegionCode::Parse("620422"),
+               .amount = "500000.00",
+               .name = "省级衔接资金（第二批）"},
+              to, yuan);
   }
 
   PublicVillagePage Page(int64_t village = kVillage) {
