@@ -448,9 +448,7 @@ restinio::request_handling_status_t Api::Handle(const RestRequest& req) {
   HttpRequest& http = pending->http;
   http.method = std::string(req->header().method().c_str());
   http.path = std::string(req->header().path());
-  if (http.method == "HEAD") {
-    // Every GET route answers HEAD (a link checker, a QR scanner): as GET, then the status
-    // and headers of that reply with the Content-Length of its body, and no body.
+  if (http.method == "HEAD") {  // every GET route answers HEAD: as GET, without the body
     pending->head = true;
     http.method = "GET";
   }
@@ -623,8 +621,7 @@ void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std
                                    {"status", reply.status},
                                    {"ms", std::round(ms * 100) / 100},
                                    {"user", user}});
-  if (pending->head) {
-    // The GET reply's headers and the length of its body, which is not sent.
+  if (pending->head) {  // the GET reply's headers and its body's length, not the body
     auto response = req->create_response<restinio::user_controlled_output_t>(status);
     AddHeaders(response, reply);
     response.set_content_length(reply.body.size());
