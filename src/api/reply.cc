@@ -223,6 +223,13 @@ Result<int> YearParam(const Query& query) {
   return std::stoi(text);
 }
 
+Result<std::optional<int>> OptionalYearParam(const Query& query) {
+  if (!query.Has("year")) return std::optional<int>();
+  auto year = YearParam(query);
+  if (!year.ok()) return year.error();
+  return std::optional<int>(*year);
+}
+
 Result<RegionCode> RegionParam(std::string_view text, const Caller& caller) {
   if (text.empty()) return caller.user.region;
   if (text == "0" || text == "000000000000") return RegionCode::Nation();

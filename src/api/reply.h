@@ -6,6 +6,7 @@
 #include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,8 @@ bool BlankBody(std::string_view body);
 
 // ?year=YYYY (E_YEAR when absent or malformed).
 Result<int> YearParam(const Query& query);
+// ?year=YYYY when given (nullopt when absent; E_YEAR when malformed).
+Result<std::optional<int>> OptionalYearParam(const Query& query);
 // A region code as text: the caller's region when empty, the nation for "0"; E_NOT_FOUND for
 // text that is not a code.
 Result<RegionCode> RegionParam(std::string_view text, const Caller& caller);

@@ -339,6 +339,7 @@ class Api {
     RestRequest rest;
     HttpRequest http;
     std::chrono::steady_clock::time_point started;
+    bool head = false;  // a HEAD request, handled as GET and answered without the body
   };
   Result<ThreadContext*> Context();
   void Run(const std::shared_ptr<Pending>& pending, const Route& route);
@@ -447,6 +448,10 @@ restinio::request_handling_status_t Api::Handle(const RestRequest& req) {
   HttpRequest& http = pending->http;
   http.method = std::string(req->header().method().c_str());
   http.path = std::string(req->header().path());
+  if (http.method == "HEAD") {  // every GET route answers HEAD: as GET, without the body
+    pending->head = true;
+    http.method = "GET";
+  }
   {
     const auto& endpoint = req->remote_endpoint();
     http.remote_address = endpoint.address().to_string();
@@ -581,11 +586,9 @@ void Api::AnswerLater(const std::shared_ptr<Pending>& pending, Reply reply) {
   });
 }
 
-void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std::string& user) {
-  const RestRequest& req = pending->rest;
-  auto response = req->create_response(restinio::http_status_line_t{
-      restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)},
-      ReasonFor(reply.status)});
+// The status line and headers of `reply` on `response` (a RESTinio response builder).
+template <typename Builder>
+void AddHeaders(Builder& response, const Reply& reply) {
   response.append_header(restinio::http_field::content_type, reply.content_type);
   bool cache_control = false;
   for (const auto& [name, value] : reply.headers) {
@@ -602,16 +605,32 @@ void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std
     response.append_header(restinio::http_field::retry_after, std::to_string(reply.retry_after));
   }
   if (reply.close) response.connection_close();
-  response.set_body(std::move(reply.body));
+}
+
+void Api::Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std::string& user) {
+  const RestRequest& req = pending->rest;
+  const restinio::http_status_line_t status{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(reply.status)},
+      ReasonFor(reply.status)};
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - pending->started)
           .count();
   // The path only: query strings may hold names or ID numbers.
-  log_.Write(LogLevel::kInfo, Json{{"method", pending->http.method},
+  log_.Write(LogLevel::kInfo, Json{{"method", pending->head ? "HEAD" : pending->http.method},
                                    {"path", pending->http.path.substr(0, 256)},
                                    {"status", reply.status},
                                    {"ms", std::round(ms * 100) / 100},
                                    {"user", user}});
+  if (pending->head) {  // the GET reply's headers and its body's length, not the body
+    auto response = req->create_response<restinio::user_controlled_output_t>(status);
+    AddHeaders(response, reply);
+    response.set_content_length(reply.body.size());
+    response.done();
+    return;
+  }
+  auto response = req->create_response(status);
+  AddHeaders(response, reply);
+  response.set_body(std::move(reply.body));
   response.done();
 }
 

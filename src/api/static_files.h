@@ -23,7 +23,8 @@ class StaticFiles {
   bool empty() const { return files_.empty(); }
   size_t size() const { return files_.size(); }
 
-  // Whether a request is the web app's: GET or HEAD of a path outside /api/.
+  // Whether a request is the web app's: GET or HEAD of a path outside /api/ (the server
+  // hands a HEAD over as GET and drops the body itself).
   static bool IsFor(const HttpRequest& request);
 
   // The file for the request's path (Accept-Encoding and If-None-Match as given): 200 with

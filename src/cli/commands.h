@@ -164,12 +164,13 @@ class ProjectCommands {
   int List() const;
   int Show() const;
   int Report() const;
+  int Stats() const;  // projects by stage and category
   int Move(const CLI::App* command) const;
 
   Globals& g_;
   CLI::App *add_ = nullptr, *list_ = nullptr, *show_ = nullptr, *advance_ = nullptr;
   CLI::App *accept_ = nullptr, *objection_ = nullptr, *return_ = nullptr, *reject_ = nullptr;
-  CLI::App *progress_ = nullptr, *asset_ = nullptr, *report_ = nullptr;
+  CLI::App *progress_ = nullptr, *asset_ = nullptr, *report_ = nullptr, *stats_ = nullptr;
   std::string file_, as_, region_, stage_, category_, comment_, result_, date_, text_, to_;
   std::string kind_, name_, value_, owner_, keeper_;
   int year_ = 0, percent_ = 0;

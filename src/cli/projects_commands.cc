@@ -1,4 +1,4 @@
-// `fupin projects add|list|show|advance|accept|objection|return|reject|progress|asset`
+// `fupin projects add|list|stats|report|show|advance|accept|objection|return|reject|progress|asset`
 // (docs/projects.md): the project library (扶贫项目库) for scripts. Writes are made as the
 // CLI's caller (an admin of the nation, audited as "cli") or, with `--as NAME`, as that
 // account of the accounts file (its role and region: the levels and the separation of
@@ -90,6 +90,11 @@ ProjectCommands::ProjectCommands(CLI::App& app, Globals& g) : g_(g) {
   report_->add_option("--year", year_, "year")->required();
   report_->add_option("--out", file_, "also write the workbook FILE.xlsx");
   report_->add_flag("--json", g.json);
+  stats_ =
+      projects->add_subcommand("stats", "按阶段和类别统计项目 / projects by stage and category");
+  stats_->add_option("--region", region_, "region code (default: national)");
+  stats_->add_option("--year", year_, "year (default: all years)");
+  stats_->add_flag("--json", g.json);
   show_ = projects->add_subcommand("show", "查看项目 / a project with its steps");
   show_->add_option("id", id_, "project id")->required();
   show_->add_flag("--json", g.json);
@@ -124,6 +129,7 @@ std::optional<int> ProjectCommands::Run() const {
   if (*list_) return List();
   if (*show_) return Show();
   if (*report_) return Report();
+  if (*stats_) return Stats();
   for (CLI::App* c : {advance_, accept_, objection_, return_, reject_, progress_, asset_}) {
     if (*c) return Move(c);
   }
@@ -216,6 +222,32 @@ int ProjectCommands::Report() const {
   }
   std::cout << Say(g_, "  合计 ", "  total ") << report->total.projects << " "
             << Money::FromFen(report->total.budget_fen).ToString() << "\n";
+  return 0;
+}
+
+// The projects of a region by stage (every stage, zeros included) and by category.
+int ProjectCommands::Stats() const {
+  auto region = ParseRegionOption(region_);
+  if (!region.ok()) return Fail(g_, region.error());
+  auto store = OpenStore(g_, Store::OpenMode::kExisting);
+  if (!store.ok()) return Fail(g_, store.error(), 2);
+  auto stats = ProjectStatistics(**store, CliCaller(), *region,
+                                 year_ != 0 ? std::optional<int>(year_) : std::nullopt);
+  if (!stats.ok()) return Fail(g_, stats.error());
+  if (g_.json) {
+    std::cout << ProjectStatsJson(*stats).dump() << "\n";
+    return 0;
+  }
+  std::cout << Say(g_, "项目统计 ", "projects ") << stats->region.ToString() << " "
+            << (stats->year ? std::to_string(*stats->year) : Say(g_, "全部年度", "all years"))
+            << Say(g_, "，共 ", ", total ") << stats->total << "\n";
+  for (const auto& [stage, n] : stats->by_stage) {
+    std::cout << "  " << stage << "\t" << ProjectStageLabel(stage) << "\t" << n << "\n";
+  }
+  for (const auto& [category, n] : stats->by_category) {
+    std::cout << "  " << ProjectCodeKey(ProjectCodeList::kCategory, category) << "\t"
+              << ProjectCodeLabel(ProjectCodeList::kCategory, category) << "\t" << n << "\n";
+  }
   return 0;
 }
 

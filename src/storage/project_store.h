@@ -96,6 +96,13 @@ struct ProjectPage {
   std::vector<ProjectRow> items;  // by id; budget, targets and households loaded, no steps
 };
 
+// Projects by stage (done and rejected included) and category: how many of each pair.
+struct ProjectCount {
+  std::string stage;
+  int category = 0;
+  int64_t projects = 0;
+};
+
 class ProjectStore {
  public:
   virtual ~ProjectStore() = default;
@@ -113,6 +120,10 @@ class ProjectStore {
   virtual Result<std::vector<ProjectRow>> ProjectsAt(RegionCode region) = 0;
   // What the funds ledger allocated to project `id`, and disbursed of it (fen).
   virtual Result<std::pair<int64_t, int64_t>> FundsOf(int64_t id) = 0;
+  // The projects located in the subtree of `region`, of `year` when given, counted by
+  // (stage, category), ordered so.
+  virtual Result<std::vector<ProjectCount>> CountProjects(RegionCode region,
+                                                          std::optional<int> year) = 0;
 };
 
 }  // namespace fupin

@@ -1,5 +1,7 @@
 #include "views/public_page.h"
 
+#include <set>
+
 #include "common/money.h"
 #include "views/print_views.h"
 
@@ -131,6 +133,17 @@ std::string Projects(const std::vector<PublicNoticeItem>& items, const char* emp
   return Table({"项目名称", "类别", "阶段 / 决定", "预算（元）", "公示开始", "公示截止"}, rows);
 }
 
+// 资金安排: what the funds ledger gave to the village's projects; an objection names the project.
+std::string Allocations(const std::vector<PublicNoticeItem>& items, const char* empty) {
+  if (items.empty()) return std::string("<p class=\"empty\">") + empty + "</p>";
+  std::string rows;
+  for (const PublicNoticeItem& i : items) {
+    rows += "<tr>" + Cell(i.name) + Cell(Dash(i.category)) + Cell(Dash(i.source)) +
+            Cell(Yuan(i.amount_fen), true) + Cell(i.start) + Cell(i.notice) + "</tr>";
+  }
+  return Table({"项目名称", "资金名称", "资金来源", "金额（元）", "安排日期", "异议编号"}, rows);
+}
+
 std::string InForce(const PublicVillagePage& p) {
   std::string b = Notices(p);
   b += "<h2>公告（近 " + std::to_string(kDecisionDays) + " 天县级审定结果）</h2>";
@@ -139,6 +152,8 @@ std::string InForce(const PublicVillagePage& p) {
   b += Subsidies(p.subsidies, "近期没有直补到户资金。");
   b += "<h2>扶贫项目公示</h2>";
   b += Projects(p.projects, "目前没有公示中的项目。");
+  b += "<h2>项目资金安排</h2>";
+  b += Allocations(p.allocations, "近期没有安排到本村项目的资金。");
   return b;
 }
 
@@ -149,9 +164,10 @@ std::string Form(const PublicVillagePage& p) {
       "/objections\" accept-charset=\"utf-8\">"
       "<label for=\"notice\">对哪项公示有异议</label><select id=\"notice\" name=\"notice\">"
       "<option value=\"\">其他（不针对某项公示）</option>";
-  for (const auto* list : {&p.notices, &p.projects}) {
+  std::set<std::string, std::less<>> offered;
+  for (const auto* list : {&p.notices, &p.projects, &p.allocations}) {
     for (const PublicNoticeItem& i : *list) {
-      if (i.notice.empty()) continue;
+      if (i.notice.empty() || !offered.insert(i.notice).second) continue;
       b += "<option value=\"" + E(i.notice) + "\">" +
            E(i.notice + " " + i.name + " " + i.decision) + "</option>";
     }
@@ -201,10 +217,11 @@ std::string PublicArchiveHtml(const PublicVillagePage& p, const ArchivePage& a) 
   } else {
     std::string rows;
     for (const PublicNoticeItem& i : a.items) {
-      const char* section = i.section == "notice"     ? "公示"
-                            : i.section == "decision" ? "公告"
-                            : i.section == "subsidy"  ? "直补到户"
-                                                      : "项目";
+      const char* section = i.section == "notice"       ? "公示"
+                            : i.section == "decision"   ? "公告"
+                            : i.section == "subsidy"    ? "直补到户"
+                            : i.section == "allocation" ? "资金安排"
+                                                        : "项目";
       rows += "<tr>" + Cell(section) + Cell(i.name) + Cell(Dash(i.group)) +
               Cell(Size(i.size), true) + Cell(Dash(i.category)) + Cell(i.decision) +
               Cell(i.amount_fen ? Yuan(i.amount_fen) : "—", true) + Cell(i.start) +

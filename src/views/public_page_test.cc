@@ -152,6 +152,38 @@ TEST_F(PublicPageHtmlTest, AProjectNoticeFromTheProjectLibraryIsShownAndMayBeObj
   EXPECT_EQ(html.find("目前没有公示中的项目"), std::string::npos);
 }
 
+TEST_F(PublicPageHtmlTest, AnAllocationToAProjectIsALineOfTheFundsSectionAndMayBeObjectedTo) {
+  PublicVillagePage page = page_;
+  EXPECT_NE(PublicPageHtml(page).find("近期没有安排到本村项目的资金"), std::string::npos);
+  PublicNoticeItem line;
+  line.section = "allocation";
+  line.notice = "project:4";
+  line.name = "甲村<温室>";
+  line.category = "省级衔接资金";
+  line.source = "省级 · 财政衔接资金";
+  line.amount_fen = 8000050;
+  line.start = "2016-05-02";
+  page.allocations.push_back(line);
+  const std::string html = PublicPageHtml(page);
+  EXPECT_NE(html.find("<h2>项目资金安排</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<td>甲村&lt;温室&gt;</td><td>省级衔接资金</td><td>省级 · 财政衔接资金</td>"
+                      "<td class=\"num\">80000.50</td><td>2016-05-02</td><td>project:4</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<option value=\"project:4\">"), std::string::npos);
+  ExpectNothingPersonal(html);
+  // Offered once in the form when the project is also in the project section.
+  page.projects.push_back(ProjectNoticeItem(4, "甲村<温室>", "产业发展", "开工前公示", 8000050,
+                                            "2016-05-01", "2016-05-11", true));
+  const std::string both = PublicPageHtml(page);
+  const auto first = both.find("<option value=\"project:4\">");
+  ASSERT_NE(first, std::string::npos);
+  EXPECT_EQ(both.find("<option value=\"project:4\">", first + 1), std::string::npos);
+  // In the archive, named as such.
+  page.archive.push_back(line);
+  EXPECT_NE(PublicArchiveHtml(page, ArchivePageOf(page, 1)).find("<td>资金安排</td>"),
+            std::string::npos);
+}
+
 TEST(QrSvgTest, DrawsTheModulesOfAVersionThatFitsTheAddress) {
   auto svg = QrSvg("http://127.0.0.1:8080/public/villages/620422101205");
   ASSERT_TRUE(svg.ok());

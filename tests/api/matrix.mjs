@@ -691,6 +691,8 @@ export const ENDPOINTS = [
   // Root registers a household of the target's village with a borrower born in 1981 and
   // grants it a loan for each request; a missing target is a number no loan has.
   ...loanRows(),
+  // ---- projects by stage and category in one request (issue 14, the dashboard's panel) ----
+  ...projectStatsRows(),
 ];
 
 // The expected [status, code] of `endpoint` for `user` (null: no token) at `where`
@@ -1075,6 +1077,24 @@ function loanRows() {
       check: (res, { assert }) => {
         // 1,000,000 fen × 0.03 × 351 days (2026-01-15 → 2027-01-01) / 360 = 29,250.00 fen.
         assert.deepEqual([res.body.data.interest, res.body.data.subsidy], ['292.50', '292.50']);
+      },
+    },
+  ];
+}
+
+// Projects by stage and category (issue 14, the dashboard's panel): every role that reads
+// projects, inside its scope; every stage is listed, zeros included.
+function projectStatsRows() {
+  return [
+    {
+      method: 'GET', path: '/api/v1/projects/stats', perm: 'read', ok: 200, scoped: true,
+      outside: [404, 'E_NOT_FOUND'], sameAsMissing: true,
+      build: ({ target }) => ({ query: { region: target.region, year: 2026 } }),
+      check: (res, { assert, target }) => {
+        const d = res.body.data;
+        assert.deepEqual([d.region, d.year], [target.region.padEnd(12, '0'), 2026]);
+        assert.equal(d.by_stage.length, 13);
+        assert.equal(d.by_stage.reduce((n, s) => n + s.count, 0), d.total);
       },
     },
   ];

@@ -2,7 +2,8 @@
 // project from its proposal to its assets with its four notices, the server restarted on the
 // same database with FUPIN_NOW moved (never a sleep): E_NOTICE_OPEN the day before a notice
 // closes and fine on the day; E_STEP_LEVEL, E_SEPARATION, E_CONDITIONS without performance
-// targets; an allocation of the funds ledger to the project once it is in the library.
+// targets; an allocation of the funds ledger to the project once it is in the library; the
+// counts by stage and category (GET /projects/stats).
 // Accounts (matrix.mjs): village_op1 of 620422102201, admin_county (an admin of the county,
 // who acts at any level: here the township's stages) and county_admin1.
 import { describe, it, before, after } from 'node:test';
@@ -162,6 +163,25 @@ describe('a village project from its proposal to its assets', () => {
     expectError(await call('viewer_county', 'GET', '/api/v1/projects/report', undefined, { region: '620422', year: 2026, format: 'pdf' }), 400, 'E_USAGE');
     const audit = await ok('auditor1', 'GET', '/api/v1/audit?action=project.report');
     assert.ok(audit.items.some((r) => r.actor === 'viewer_county' && r.detail === 'year 2026'), JSON.stringify(audit.items));
+  });
+});
+
+describe('projects by stage and category, in one request', () => {
+  it('counts the village\'s two projects of 2026 (one done, one refused at approval) with every stage listed', async () => {
+    const stats = await ok('viewer_county', 'GET', '/api/v1/projects/stats?region=620422&year=2026');
+    assert.deepEqual([stats.region, stats.year, stats.total], ['620422000000', 2026, 2]);
+    assert.deepEqual(stats.by_stage.map((s) => s.stage), ['propose', 'village_notice', 'review', 'township_notice',
+      'approve', 'plan', 'start_notice', 'implement', 'accept', 'completion_notice', 'assets', 'done', 'rejected']);
+    const count = Object.fromEntries(stats.by_stage.map((s) => [s.stage, s.count]));
+    assert.deepEqual([count.done, count.approve, count.rejected, count.propose], [1, 1, 0, 0]);
+    assert.equal(stats.by_stage.find((s) => s.stage === 'done').label, '已完成');
+    assert.deepEqual(stats.by_category, [{ category: { code: 1, key: 'industry', label: '产业发展' }, count: 2 }]);
+    const everyYear = await ok('village_op1', 'GET', '/api/v1/projects/stats');
+    assert.deepEqual([everyYear.region, everyYear.year, everyYear.total], [VILLAGE, null, 2]);
+    const other = await ok('viewer_county', 'GET', '/api/v1/projects/stats?region=620422101');
+    assert.equal(other.total, 0, 'another township');
+    expectError(await call('viewer1', 'GET', '/api/v1/projects/stats', undefined, { region: '620422' }), 404, 'E_NOT_FOUND');
+    expectError(await call('viewer_county', 'GET', '/api/v1/projects/stats', undefined, { year: 'x' }), 400, 'E_YEAR');
   });
 });
 

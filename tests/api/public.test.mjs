@@ -2,7 +2,8 @@
 // sign-in, in Chinese, with the running notice's head and never an ID number or a phone; 404
 // for what is not a village; the QR code and the print view naming the page's address; an
 // objection that becomes a complaint the village's office sees, and one naming a case in its
-// notice that sends the case back to verify; validation in Chinese; the limit per address.
+// notice that sends the case back to verify; validation in Chinese; the limit per address;
+// HEAD on every page (and every GET route of the API) as GET without the body.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -45,6 +46,9 @@ describe('the page', () => {
     assert.match(res.text, /张公示/);
     assert.match(res.text, /拟脱贫退出/);
     assert.match(res.text, new RegExp(`case:${caseId}`));
+    for (const section of ['公告', '直补到户资金公示', '扶贫项目公示', '项目资金安排']) {
+      assert.ok(res.text.includes(`<h2>${section}`), `the section ${section}`);
+    }
     assert.match(res.text, /<form method="post" action="\/public\/villages\/620422102201\/objections"/);
   });
 
@@ -88,6 +92,45 @@ describe('the page', () => {
     assert.ok(print.text.includes(`http://${host}/public/villages/${VILLAGE}`), 'the address is printed');
     assert.match(print.text, /<svg /);
     assert.doesNotMatch(print.text, /1[3-9]\d{9}/);
+  });
+});
+
+describe('HEAD (a QR scanner, a link checker)', () => {
+  test('answers each public page as GET does, with the length of its body and no body', async () => {
+    for (const path of ['', '/archive', '/archive?page=1', '/print', '/qr.svg']) {
+      const url = `${srv.base}/public/villages/${VILLAGE}${path}`;
+      const got = await fetch(url);
+      const body = Buffer.from(await got.arrayBuffer());
+      const head = await fetch(url, { method: 'HEAD' });
+      assert.equal(head.status, got.status, path);
+      assert.equal(head.headers.get('content-type'), got.headers.get('content-type'), path);
+      assert.equal(head.headers.get('content-security-policy'), got.headers.get('content-security-policy'), path);
+      assert.equal(Number(head.headers.get('content-length')), body.length, path);
+      assert.equal((await head.arrayBuffer()).byteLength, 0, path);
+    }
+  });
+
+  test('answers 404 for an unknown village, and 405 where there is no GET', async () => {
+    const missing = await fetch(`${srv.base}/public/villages/620422102299`, { method: 'HEAD' });
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type'), /^text\/html/);
+    const post = await fetch(`${srv.base}/public/villages/${VILLAGE}/objections`, { method: 'HEAD' });
+    assert.equal(post.status, 405);
+  });
+
+  test('answers every GET route of the API: the JSON of the reply is not sent', async () => {
+    const url = `${srv.base}/api/v1/households?region=${VILLAGE}`;
+    const headers = { authorization: `Bearer ${token}` };
+    const got = await fetch(url, { headers });
+    const body = Buffer.from(await got.arrayBuffer());
+    assert.equal(got.status, 200);
+    const head = await fetch(url, { method: 'HEAD', headers });
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get('content-type'), /^application\/json/);
+    assert.equal(Number(head.headers.get('content-length')), body.length);
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+    const anonymous = await fetch(url, { method: 'HEAD' });
+    assert.equal(anonymous.status, 401, 'a session is still needed');
   });
 });
 

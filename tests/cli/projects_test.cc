@@ -3,7 +3,7 @@
 // proposal to its assets, the clock moved with FUPIN_NOW; the CLI's own account may not
 // approve what it proposed (E_SEPARATION, exit 2), a county office does it with --as; a
 // notice closed early and a project without targets exit 2 with their codes; writes are
-// audited.
+// audited; the projects table and the counts by stage.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -147,6 +147,30 @@ TEST_F(ProjectsCliTest, TheProjectsTableCountsACountysOwnProjectOnItsOwnRowAndWr
   EXPECT_EQ(csv.exit_code, 2);
   EXPECT_NE(csv.err.find("E_USAGE"), std::string::npos) << csv.err;
   EXPECT_FALSE(std::filesystem::exists(Path("report.csv")));
+}
+
+TEST_F(ProjectsCliTest, StatsCountTheProjectsByStageAndCategoryInPlainTextOrJson) {
+  ASSERT_GT(Propose(kProject), 0);  // a county's own project: approve at once
+  json stats = Json({"projects", "stats", "--region", "620422", "--year", "2026"});
+  ASSERT_TRUE(stats.is_object());
+  EXPECT_EQ(stats["total"], 1);
+  EXPECT_EQ(stats["year"], 2026);
+  ASSERT_EQ(stats["by_stage"].size(), 13u);
+  for (const json& s : stats["by_stage"]) {
+    EXPECT_EQ(s["count"], s["stage"] == "approve" ? 1 : 0) << s.dump();
+  }
+  ASSERT_EQ(stats["by_category"].size(), 1u);
+  EXPECT_EQ(stats["by_category"][0]["category"]["key"], "industry");
+  EXPECT_EQ(Json({"projects", "stats", "--region", "620422", "--year", "2025"})["total"], 0);
+  RunResult text = Fupin({"projects", "stats", "--region", "620422"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("all years, total 1"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("approve\t县级审批入库\t1"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("industry\t产业发展\t1"), std::string::npos) << text.out;
+  RunResult missing = Fupin({"projects", "stats", "--region", "620422109"});
+  EXPECT_EQ(missing.exit_code, 2) << "a region not in the tree";
+  EXPECT_NE(missing.err.find("E_NOT_FOUND"), std::string::npos) << missing.err;
+  EXPECT_TRUE(missing.out.empty());
 }
 
 }  // namespace

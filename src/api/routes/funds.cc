@@ -85,13 +85,9 @@ Reply AddFundRoute(RouteContext& ctx, const HttpRequest& req) {
 Reply ListFundsRoute(RouteContext& ctx, const HttpRequest& req) {
   auto region = RegionParam(req.query.Get("region"), req.caller);
   if (!region.ok()) return Failure(region.error(), req.lang);
-  std::optional<int> year;
-  if (req.query.Has("year")) {
-    auto y = YearParam(req.query);
-    if (!y.ok()) return Failure(y.error(), req.lang);
-    year = *y;
-  }
-  auto funds = ListFunds(ctx.store, req.caller, *region, year);
+  auto year = OptionalYearParam(req.query);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  auto funds = ListFunds(ctx.store, req.caller, *region, *year);
   if (!funds.ok()) return Failure(funds.error(), req.lang);
   Json items = Json::array();
   for (const FundView& f : *funds) items.push_back(FundJson(f));

@@ -262,11 +262,9 @@ Reply List(RouteContext& ctx, const HttpRequest& req) {
     }
     query.stage = stage;
   }
-  if (q.Has("year")) {
-    auto year = YearParam(q);
-    if (!year.ok()) return Failure(year.error(), req.lang);
-    query.year = *year;
-  }
+  auto year = OptionalYearParam(q);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  query.year = *year;
   if (q.Has("category")) {
     auto category = ParseProjectCode(ProjectCodeList::kCategory, q.Get("category").substr(0, 40));
     if (!category) {
@@ -431,7 +429,35 @@ Reply ReportRoute(RouteContext& ctx, const HttpRequest& req) {
   return Data(ProjectReportJson(*report));
 }
 
+// Counts by stage and category. ?region= (default the caller's), year= (default all years).
+Reply StatsRoute(RouteContext& ctx, const HttpRequest& req) {
+  auto region = RegionParam(req.query.Get("region"), req.caller);
+  if (!region.ok()) return Failure(region.error(), req.lang);
+  auto year = OptionalYearParam(req.query);
+  if (!year.ok()) return Failure(year.error(), req.lang);
+  auto stats = ProjectStatistics(ctx.store, req.caller, *region, *year);
+  if (!stats.ok()) return Failure(stats.error(), req.lang);
+  return Data(ProjectStatsJson(*stats));
+}
+
 }  // namespace
+
+Json ProjectStatsJson(const ProjectStats& stats) {
+  Json stages = Json::array();
+  for (const auto& [stage, n] : stats.by_stage) {
+    stages.push_back(
+        {{"stage", stage}, {"label", std::string(ProjectStageLabel(stage))}, {"count", n}});
+  }
+  Json categories = Json::array();
+  for (const auto& [category, n] : stats.by_category) {
+    categories.push_back({{"category", Coded(ProjectCodeList::kCategory, category)}, {"count", n}});
+  }
+  return Json{{"region", stats.region.ToString()},
+              {"year", stats.year ? Json(*stats.year) : Json(nullptr)},
+              {"total", stats.total},
+              {"by_stage", stages},
+              {"by_category", categories}};
+}
 
 Json ProjectReportJson(const ProjectReport& report) {
   Json rows = Json::array();
@@ -446,8 +472,9 @@ Json ProjectReportJson(const ProjectReport& report) {
 void AddProjectRoutes(Routes& routes) {
   routes.push_back({"POST", "/api/v1/projects", true, Work::kWrite, Create, nullptr});
   routes.push_back({"GET", "/api/v1/projects", true, Work::kRead, List, nullptr});
-  // Before /projects/:id, which would take "report" for a number.
+  // Before /projects/:id, which would take "report" or "stats" for a number.
   routes.push_back({"GET", "/api/v1/projects/report", true, Work::kRead, ReportRoute, nullptr});
+  routes.push_back({"GET", "/api/v1/projects/stats", true, Work::kRead, StatsRoute, nullptr});
   routes.push_back({"GET", "/api/v1/projects/:id", true, Work::kRead, Show, nullptr});
   routes.push_back({"POST", "/api/v1/projects/:id/advance", true, Work::kWrite, Advance, nullptr});
   routes.push_back(

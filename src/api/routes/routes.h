@@ -96,6 +96,10 @@ Json ProjectJson(const ProjectView& view, bool full);
 // --json`.
 struct ProjectReport;
 Json ProjectReportJson(const ProjectReport& report);
+// Projects by stage and category (project_report.h ProjectStatistics): GET /projects/stats,
+// also `fupin projects stats --json`.
+struct ProjectStats;
+Json ProjectStatsJson(const ProjectStats& stats);
 // The body of POST /projects (also `fupin projects add --file`), read for `caller`.
 Result<ProjectInput> ParseProjectInput(std::string_view body, const Caller& caller);
 

@@ -8,6 +8,7 @@
 #include "common/id_number.h"
 #include "domain/procedures/procedure.h"
 #include "service/accounts/audit_service.h"
+#include "service/funds/fund_service.h"
 #include "service/procedures/case_service.h"
 #include "service/procedures/helper_service.h"
 #include "service/procedures/print_service.h"
@@ -140,33 +141,70 @@ Status AddCases(Store& store, RegionCode village, Date today, PublicVillagePage&
   return Status::Ok();
 }
 
-// The direct subsidies (直补到户): allocations of the funds ledger to households of the village.
-Status AddSubsidies(Store& store, RegionCode village, Date today, PublicVillagePage& page) {
+// A fund's name and where it comes from (its level and kind: "省级 · 财政衔接资金").
+struct FundLabel {
+  std::string name, source;
+};
+
+// 中央 / 省级 / 市级 / 县级, and the kind when it does not already say the level.
+std::string FundSource(int level, const std::string& kind) {
+  const std::string word = FundLevelLabel(level);
+  if (kind.starts_with(word)) return kind;
+  const std::string shown = level == 1 ? word : word + "级";
+  return kind.empty() ? shown : shown + " · " + kind;
+}
+
+// The allocations of the funds ledger to the village: to its households (直补到户, the
+// subsidies) and to its projects (资金安排, the allocations). Both stay on the page for
+// kDecisionDays from their date, then go to the archive.
+Status AddAllocations(Store& store, RegionCode village, Date today, PublicVillagePage& page) {
   auto allocations = store.funds().Allocations(village, std::nullopt);
   if (!allocations.ok()) return allocations.error();
   Households households(store);
-  std::unordered_map<int64_t, std::string> fund_names;
+  std::unordered_map<int64_t, FundLabel> funds;
+  std::unordered_map<int64_t, std::string> projects;
   for (const AllocationRow& a : *allocations) {
+    auto fund = funds.find(a.fund_id);
+    if (fund == funds.end()) {
+      auto row = store.funds().GetFund(a.fund_id);
+      if (!row.ok()) return row.error();
+      FundLabel label;
+      if (row->has_value()) {
+        label.name = (*row)->name;
+        label.source = FundSource((*row)->level, (*row)->kind);
+      }
+      fund = funds.emplace(a.fund_id, std::move(label)).first;
+    }
+    PublicNoticeItem item;
+    item.category = fund->second.name;
+    item.amount_fen = a.amount_fen;
+    item.start = LocalDay(a.created_at);
+    item.in_force = Recent(item.start, today);
+    if (a.project_id) {
+      auto project = projects.find(*a.project_id);
+      if (project == projects.end()) {
+        auto row = store.projects().GetProject(*a.project_id);
+        if (!row.ok()) return row.error();
+        project = projects.emplace(*a.project_id, row->has_value() ? (*row)->name : "").first;
+      }
+      if (project->second.empty()) continue;
+      item.section = "allocation";
+      item.notice = "project:" + std::to_string(*a.project_id);  // an objection names the project
+      item.name = project->second;
+      item.source = fund->second.source;
+      item.decision = "项目资金安排";
+      (item.in_force ? page.allocations : page.archive).push_back(std::move(item));
+      continue;
+    }
     if (a.household_code.empty()) continue;
     auto household = households.Of(a.household_code);
     if (!household.ok()) return household.error();
     if (!household->has_value()) continue;
-    auto name = fund_names.find(a.fund_id);
-    if (name == fund_names.end()) {
-      auto fund = store.funds().GetFund(a.fund_id);
-      if (!fund.ok()) return fund.error();
-      name = fund_names.emplace(a.fund_id, fund->has_value() ? (*fund)->name : "").first;
-    }
-    PublicNoticeItem item;
     item.section = "subsidy";
     item.name = (*household)->head;
     item.group = (*household)->group;
     item.size = (*household)->size;
-    item.category = name->second;
     item.decision = "直补到户";
-    item.amount_fen = a.amount_fen;
-    item.start = LocalDay(a.created_at);
-    item.in_force = Recent(item.start, today);
     (item.in_force ? page.subsidies : page.archive).push_back(std::move(item));
   }
   return Status::Ok();
@@ -203,7 +241,7 @@ Result<PublicVillagePage> PublicPageOf(Store& store, const PolicySet& policy, Re
   page.county_name = RegionName(store, village.county());
   page.today = today.ToString();
   FUPIN_RETURN_IF_ERROR(AddCases(store, village, today, page));
-  FUPIN_RETURN_IF_ERROR(AddSubsidies(store, village, today, page));
+  FUPIN_RETURN_IF_ERROR(AddAllocations(store, village, today, page));
   // Projects (项目公示): the project library's notices of the village, one line each. A
   // notice in force, or the county's approval into the library (公告) of the last 30 days,
   // is on the page; the others are in the archive.
@@ -220,8 +258,8 @@ Result<PublicVillagePage> PublicPageOf(Store& store, const PolicySet& policy, Re
                                      n.start ? n.start->ToString() : n.approved_on,
                                      n.closes_on ? n.closes_on->ToString() : "", on_page));
   }
-  for (auto* list :
-       {&page.notices, &page.decisions, &page.subsidies, &page.projects, &page.archive}) {
+  for (auto* list : {&page.notices, &page.decisions, &page.subsidies, &page.allocations,
+                     &page.projects, &page.archive}) {
     std::stable_sort(list->begin(), list->end(), NewestFirst);
   }
   return page;

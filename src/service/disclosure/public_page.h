@@ -1,6 +1,7 @@
 // The village's public page (公示栏, spec/funds.md "The public village page", docs/public-page.md):
 // what is in force for one village — cases in their notice period (公示), county decisions
-// of the last kDecisionDays days (公告), direct subsidies (直补到户) and projects — and a
+// of the last kDecisionDays days (公告), direct subsidies (直补到户), the funds' allocations to
+// its projects (资金安排) and projects — and a
 // permanent archive of what is no longer in force, for anyone, without signing in.
 //
 // Every line is a PublicNoticeItem: what a notice may show (spec/procedures.md "What a notice
@@ -34,23 +35,26 @@
 
 namespace fupin {
 
-// How long a county decision (公告) and a direct subsidy stay on the page, in days from
-// their date; afterwards they are in the archive.
+// How long a county decision (公告), a direct subsidy and an allocation to a project stay on
+// the page, in days from their date; afterwards they are in the archive.
 inline constexpr int kDecisionDays = 30;
 // Archive lines per page.
 inline constexpr int kArchivePageSize = 50;
 
 // One line of a public notice, of any section.
 struct PublicNoticeItem {
-  std::string section;  // "notice" (公示), "decision" (公告), "subsidy" (直补到户), "project"
+  // "notice" (公示), "decision" (公告), "subsidy" (直补到户), "allocation" (资金安排: a fund's
+  // allocation to a project), "project"
+  std::string section;
   // What an objection names ("case:12"; "project:3" for projects); "" when none may be raised.
   std::string notice;
-  std::string name;      // the household head's name; a project's name
+  std::string name;      // the household head's name; a project's name (also of an allocation)
   std::string group;     // 村民小组 of the household; "" when none (or not about a household)
   int64_t size = 0;      // household size; 0 when the line is not about a household
   std::string category;  // the kind of case (识别纳入 …), the fund's name, a project's category
+  std::string source;    // an allocation: the fund's level and kind (省级 · 财政衔接资金)
   std::string decision;  // 拟脱贫退出 / 脱贫退出, a project's stage or decision
-  std::optional<int64_t> amount_fen;  // a subsidy; a project's budget total
+  std::optional<int64_t> amount_fen;  // a subsidy or allocation; a project's budget total
   std::string start;      // YYYY-MM-DD: the notice's start; the decision's or allocation's date
   std::string closes_on;  // YYYY-MM-DD: the notice's last day; "" for a 公告 or a subsidy
   bool in_force = true;   // on the page; false: in the archive
@@ -68,9 +72,11 @@ struct PublicVillagePage {
   std::vector<PublicNoticeItem> notices;    // 公示: cases whose notice runs today
   std::vector<PublicNoticeItem> decisions;  // 公告: county decisions of the last kDecisionDays
   std::vector<PublicNoticeItem> subsidies;  // 直补到户 of the last kDecisionDays
-  std::vector<PublicNoticeItem> projects;   // 项目公示 (the project library's notices)
+  // 资金安排: the funds' allocations to the village's projects of the last kDecisionDays.
+  std::vector<PublicNoticeItem> allocations;
+  std::vector<PublicNoticeItem> projects;  // 项目公示 (the project library's notices)
   // Everything no longer in force, newest first: ended notices, older decisions and
-  // subsidies, projects' past notices.
+  // subsidies and allocations, projects' past notices.
   std::vector<PublicNoticeItem> archive;
 };
 

@@ -7,10 +7,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
+
 #include "exchange/policy_file.h"
 #include "service/funds/fund_service.h"
 #include "service/imports/import_service.h"
 #include "service/procedures/case_service.h"
+#include "service/projects/project_service.h"
 #include "service/service_test_fixture.h"
 
 namespace fupin {
@@ -95,21 +98,75 @@ class PublicPageTest : public ServiceTest {
     ASSERT_EQ(view->stored.value.state, CaseState::kDone);
   }
 
-  void Subsidy(const std::string& household, const std::string& yuan) {
-    FundInput fund{.level = "县",
-                   .kind = "县级财政衔接资金",
-                   .year = 2016,
-                   .region = *RegionCode::Parse("620422"),
-                   .amount = "100000.00",
-                   .name = "产业发展资金"};
+  // A new fund of the county, `yuan` of it allocated to a household (直补到户) or a project.
+  void Allocated(const FundInput& fund, const AllocationInput& to, const std::string& yuan) {
     auto added = AddFund(*store_, county_, fund);
     ASSERT_TRUE(added.ok()) << added.error().en;
-    AllocationInput allocation;
+    AllocationInput allocation = to;
     allocation.fund_id = added->id;
-    allocation.household_code = household;
     allocation.amount = yuan;
     auto allocated = Allocate(*store_, county_, allocation);
     ASSERT_TRUE(allocated.ok()) << allocated.error().en;
+  }
+
+  void Subsidy(const std::string& household, const std::string& yuan) {
+    AllocationInput to;
+    to.household_code = household;
+    Allocated({.level = "县",
+               .kind = "县级财政衔接资金",
+               .year = 2016,
+               .region = *RegionCode::Parse("620422"),
+               .amount = "100000.00",
+               .name = "产业发展资金"},
+              to, yuan);
+  }
+
+  // A project of `village` taken through its two notices into the library (approved by the
+  // county 20 days from today, FUPIN_NOW moved there); its id.
+  int64_t ApprovedProject(int64_t village, const std::string& name) {
+    ProjectInput in;
+    in.name = name;
+    in.category = "产业发展";
+    in.nature = "新建";
+    in.region = RegionCode::FromInt(village);
+    in.year = 2016;
+    in.start_on = "2016-05-01";
+    in.end_on = "2016-10-31";
+    in.unit = "乙镇人民政府";
+    in.person = "王某";
+    in.tasks = "新建温室大棚 20 座";
+    in.budget = {{"中央", "200000"}};
+    in.households_count = 10;
+    in.people_count = 40;
+    in.targets = {{"带动脱贫户户均增收", "≥2000元"}};
+    in.linkage = "务工就业：优先安排脱贫户务工";
+    const Caller proposer = Account("cun2", Role::kVillageOperator, village);
+    auto p = ProposeProject(*store_, *policy_, proposer, in);
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().en);
+    if (!p.ok()) return 0;
+    const int64_t id = p->row.id;
+    SetNow(p->row.closes_on);
+    EXPECT_TRUE(AdvanceProject(*store_, *policy_, proposer, id, {}).ok());
+    auto notice = AdvanceProject(*store_, *policy_, township_, id, {});
+    EXPECT_TRUE(notice.ok()) << (notice.ok() ? "" : notice.error().en);
+    if (!notice.ok()) return 0;
+    SetNow(notice->row.closes_on);
+    EXPECT_TRUE(AdvanceProject(*store_, *policy_, township_, id, {}).ok());
+    auto approved = AdvanceProject(*store_, *policy_, county_, id, {});
+    EXPECT_TRUE(approved.ok()) << (approved.ok() ? "" : approved.error().en);
+    return id;
+  }
+
+  void ToProject(int64_t project, const std::string& yuan) {
+    AllocationInput to;
+    to.project_id = project;
+    Allocated({.level = "省",
+               .kind = "财政衔接资金",
+               .year = 2016,
+               .region = *RegionCode::Parse("620422"),
+               .amount = "500000.00",
+               .name = "省级衔接资金（第二批）"},
+              to, yuan);
   }
 
   PublicVillagePage Page(int64_t village = kVillage) {
@@ -195,6 +252,41 @@ TEST_F(PublicPageTest, ADirectSubsidyShowsTheHeadTheFundTheAmountAndTheDate) {
   EXPECT_TRUE(Page().subsidies.empty());
   ASSERT_EQ(Page().archive.size(), 1u);
   EXPECT_EQ(Page().archive[0].section, "subsidy");
+}
+
+TEST_F(PublicPageTest, AnAllocationToAProjectShowsTheProjectTheFundItsSourceTheAmountAndTheDate) {
+  const int64_t here = ApprovedProject(kVillage, "乙村温室大棚");
+  const int64_t there = ApprovedProject(kOtherVillage, "丙村道路硬化");
+  ToProject(here, "120000.00");
+  ToProject(there, "80000.00");
+  const PublicVillagePage page = Page();
+  ASSERT_EQ(page.allocations.size(), 1u) << "the other village's project is not on this page";
+  const PublicNoticeItem& line = page.allocations[0];
+  EXPECT_EQ(line.section, "allocation");
+  EXPECT_EQ(line.name, "乙村温室大棚");
+  EXPECT_EQ(line.category, "省级衔接资金（第二批）");
+  EXPECT_EQ(line.source, "省级 · 财政衔接资金");
+  EXPECT_EQ(line.amount_fen, 12000000);
+  EXPECT_EQ(line.start, page.today);
+  EXPECT_EQ(line.notice, "project:" + std::to_string(here)) << "an objection names the project";
+  EXPECT_EQ(line.size, 0);
+  EXPECT_TRUE(page.subsidies.empty()) << "not a direct subsidy";
+
+  const int32_t allocated_on = Date::Parse(line.start)->days();
+  SetNow(Date::FromDays(allocated_on + kDecisionDays).ToString());
+  EXPECT_EQ(Page().allocations.size(), 1u) << "still on the page on day 30";
+  SetNow(Date::FromDays(allocated_on + kDecisionDays + 1).ToString());
+  const PublicVillagePage later = Page();
+  EXPECT_TRUE(later.allocations.empty());
+  const auto archived =
+      std::count_if(later.archive.begin(), later.archive.end(),
+                    [](const PublicNoticeItem& i) { return i.section == "allocation"; });
+  EXPECT_EQ(archived, 1);
+
+  PublicObjection o{"王五", "13912345678", "大棚资金没有用在本村", line.notice};
+  auto filed = FilePublicObjection(*store_, *policy_, RegionCode::FromInt(kVillage), o, "x");
+  ASSERT_TRUE(filed.ok()) << filed.error().en;
+  EXPECT_EQ(filed->complaint.row.text, "【" + line.notice + "】大棚资金没有用在本村");
 }
 
 TEST_F(PublicPageTest, TheArchiveIsPagedNewestFirst) {

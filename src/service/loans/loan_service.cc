@@ -7,6 +7,7 @@
 #include "common/text.h"
 #include "domain/codes.h"
 #include "domain/money/loan_interest.h"
+#include "domain/money/loan_rules.h"
 #include "service/accounts/audit_service.h"
 #include "service/clock.h"
 #include "service/procedures/care_scope.h"
@@ -128,86 +129,23 @@ Status MustBeActive(const LoanView& v) {
       "loan " + std::to_string(v.loan.id) + " is no longer active (" + v.loan.state + ")");
 }
 
-// The conditions of spec/funds.md on a loan to `borrower` of `household`.
-struct Terms {
-  int64_t amount_fen = 0;
-  int term_months = 0;
-  Date start, contract_start;
-  int64_t rate_micros = 0;
-  std::optional<int> purpose;
-  std::string purpose_text;
-};
-
+// The conditions of spec/funds.md (domain/money/loan_rules.h) on a loan to `borrower` of
+// `household`: the borrower's birth date from the register, else from the ID number.
 std::vector<FailedCondition> Conditions(const Policy& rules, const Household& household,
                                         const Member* borrower, const std::string& borrower_id,
-                                        const Terms& t) {
-  const auto& mc = rules.microcredit;
-  std::vector<FailedCondition> failed;
-  if (borrower == nullptr) {
-    failed.push_back({"borrower",
-                      "借款人不是户 " + household.household_code + " 的成员（户借户用户还）",
-                      "the borrower is not a member of household " + household.household_code +
-                          " (户借户用户还)"});
-  }
-  if (t.amount_fen > mc.max_amount.fen()) {
-    failed.push_back(
-        {"amount",
-         "贷款金额 " + Yuan(t.amount_fen) + " 元超过上限 " + mc.max_amount.ToString() + " 元",
-         "the amount of " + Yuan(t.amount_fen) + " yuan is over the limit of " +
-             mc.max_amount.ToString() + " yuan"});
-  }
-  if (t.term_months > mc.max_term_months) {
-    const std::string n = std::to_string(t.term_months), max = std::to_string(mc.max_term_months);
-    failed.push_back({"term", "贷款期限 " + n + " 个月超过上限 " + max + " 个月",
-                      "the term of " + n + " months is over the limit of " + max + " months"});
-  }
+                                        const LoanTerms& t) {
+  LoanBorrower who;
+  who.member = borrower != nullptr;
   if (borrower != nullptr) {
-    std::optional<Date> birth = borrower->birth_date;
-    if (!birth) {
+    who.birth_date = borrower->birth_date;
+    if (!who.birth_date) {
       auto id = ParseIdNumber(borrower_id, Date::Today());
-      if (id.ok()) birth = id->birth_date;
-    }
-    const std::string range =
-        std::to_string(mc.borrower_age_min) + "–" + std::to_string(mc.borrower_age_max);
-    if (!birth) {
-      failed.push_back(
-          {"borrower_age", "无法确定借款人的出生日期", "the borrower's birth date is unknown"});
-    } else if (int age = birth->AgeOn(t.start);
-               age < mc.borrower_age_min || age > mc.borrower_age_max) {
-      failed.push_back({"borrower_age",
-                        "借款人在 " + t.start.ToString() + " 为 " + std::to_string(age) +
-                            " 周岁，不在 " + range + " 周岁之间",
-                        "the borrower is " + std::to_string(age) + " on " + t.start.ToString() +
-                            ", outside " + range});
+      if (id.ok()) who.birth_date = id->birth_date;
     }
   }
-  const bool registered = household.IsRegistered() && household.poverty_status != code::kRemoved;
-  const bool monitored =
-      household.monitor_status == code::kMonitoring &&
-      std::find(mc.eligible_monitor_types.begin(), mc.eligible_monitor_types.end(),
-                household.monitor_type) != mc.eligible_monitor_types.end();
-  if (!registered && !monitored) {
-    failed.push_back({"household", "该户既不是未剔除的建档立卡户，也不是可贷款类型的监测户",
-                      "the household is neither a 建档立卡户 (not 已剔除) nor monitored with an "
-                      "eligible type"});
-  }
-  auto cap = rules.RateCapOn(t.contract_start, t.term_months);
-  if (!cap.ok()) {
-    failed.push_back({"rate", cap.error().zh, cap.error().en});
-  } else if (t.rate_micros > cap->micros) {
-    failed.push_back({"rate",
-                      "年利率 " + Ratio{t.rate_micros}.ToString() + " 高于 " +
-                          t.contract_start.ToString() + " 的利率上限 " + cap->ToString(),
-                      "the annual rate " + Ratio{t.rate_micros}.ToString() +
-                          " is above the cap of " + cap->ToString() + " in force on " +
-                          t.contract_start.ToString()});
-  }
-  if (!t.purpose) {
-    const std::string shown = t.purpose_text.substr(0, 40);
-    failed.push_back({"purpose", "贷款用途不是生产经营（01 种植 … 06 其他生产经营）：" + shown,
-                      "not a production purpose (01 种植 … 06 其他生产经营): " + shown});
-  }
-  return failed;
+  const LoanHousehold status{household.household_code, household.kind, household.poverty_status,
+                             household.monitor_status, household.monitor_type};
+  return LoanConditions(rules, status, who, t);
 }
 
 const Member* FindBorrower(const Household& household, const std::string& raw) {
@@ -286,7 +224,7 @@ Result<LoanView> GrantLoan(Store& store, const PolicySet& policy, const Caller& 
   auto household = HouseholdInReadScope(store, caller, household_code);
   if (!household.ok()) return household.error();
   const Household& h = household->household;
-  Terms t;
+  LoanTerms t;
   auto amount = Amount(input.amount, "贷款金额", "the amount", true);
   if (!amount.ok()) return amount.error();
   t.amount_fen = *amount;
@@ -447,7 +385,7 @@ Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& call
   auto household = HouseholdInReadScope(store, caller, old.household_code);
   if (!household.ok()) return household.error();
   const Household& h = household->household;
-  Terms t;
+  LoanTerms t;
   t.amount_fen = v->outstanding_fen;
   t.term_months = input.term_months.value_or(old.term_months);
   if (t.term_months < 1 || t.term_months > 1200) {

@@ -93,6 +93,35 @@ Result<ProjectReport> ProjectReportFor(Store& store, const Caller& caller, Regio
   return report;
 }
 
+Result<ProjectStats> ProjectStatistics(Store& store, const Caller& caller, RegionCode region,
+                                       std::optional<int> year) {
+  if (year && (*year < 2000 || *year > 2100)) {
+    return Error{"E_YEAR", "年度应在 2000 至 2100 之间", "the year must be 2000 to 2100"};
+  }
+  auto place = ProjectRegionOf(store, caller, region);
+  if (!place.ok()) return place.error();
+  auto counts = store.projects().CountProjects(*place, year);
+  if (!counts.ok()) return counts.error();
+  ProjectStats stats;
+  stats.region = *place;
+  stats.year = year;
+  std::map<std::string, int64_t, std::less<>> stages;
+  std::map<int, int64_t> categories;
+  for (const ProjectCount& c : *counts) {
+    stats.total += c.projects;
+    stages[c.stage] += c.projects;
+    categories[c.category] += c.projects;
+  }
+  auto count_of = [&](std::string_view stage) {
+    auto it = stages.find(stage);
+    return it == stages.end() ? int64_t{0} : it->second;
+  };
+  for (const ProjectStage& s : ProjectStages()) stats.by_stage.emplace_back(s.key, count_of(s.key));
+  for (const char* end : {"done", "rejected"}) stats.by_stage.emplace_back(end, count_of(end));
+  stats.by_category.assign(categories.begin(), categories.end());
+  return stats;
+}
+
 Status WriteProjectReport(const ProjectReport& report, XlsxWriter& book) {
   constexpr CellFormat T = CellFormat::kText, M = CellFormat::kMoney, W = CellFormat::kWhole;
   auto table = book.AddSheet("项目汇总表", Layout({T, T, W, W, W, W, M, M, M}));

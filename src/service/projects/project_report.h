@@ -7,7 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -46,6 +49,22 @@ struct ProjectReport {
 // kMaxReportProjects. Audited "project.report".
 Result<ProjectReport> ProjectReportFor(Store& store, const Caller& caller, RegionCode region,
                                        int year);
+
+// The projects of a region (and year) counted by stage and by category, for the dashboard
+// (GET /projects/stats): one query, whatever the number of projects. Every role that reads
+// projects, inside its scope (E_NOT_FOUND outside, as a missing region); E_YEAR. Not audited
+// (a read, like the list).
+struct ProjectStats {
+  RegionCode region;
+  std::optional<int> year;
+  int64_t total = 0;
+  // Every stage in the order of the procedure, then done and rejected, zeros included.
+  std::vector<std::pair<std::string, int64_t>> by_stage;
+  // The categories with projects, by code.
+  std::vector<std::pair<int, int64_t>> by_category;
+};
+Result<ProjectStats> ProjectStatistics(Store& store, const Caller& caller, RegionCode region,
+                                       std::optional<int> year);
 
 // 项目汇总表 (the rows), 项目明细 (each project: number, name, category, nature, place,
 // period, unit, stage, budget, allocated, disbursed, beneficiaries) and 说明. Money cells

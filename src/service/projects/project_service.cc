@@ -591,16 +591,23 @@ Result<ProjectView> GetProject(Store& store, const Caller& caller, int64_t id) {
   return ViewOf(store, std::move(*p));
 }
 
+Result<RegionCode> ProjectRegionOf(Store& store, const Caller& caller, RegionCode region) {
+  if (region == RegionCode::Nation()) region = caller.user.region;
+  if (!RoleMay(caller.user.role, Permission::kRead) || !caller.InScope(region)) {
+    return NoSuchRegion(region);
+  }
+  if (region != RegionCode::Nation()) {
+    auto row = store.GetRegion(region);
+    if (!row.ok()) return row.error();
+    if (!row->has_value()) return NoSuchRegion(region);
+  }
+  return region;
+}
+
 Result<ProjectList> ListProjects(Store& store, const Caller& caller, ProjectQuery query) {
-  if (query.region == RegionCode::Nation()) query.region = caller.user.region;
-  if (!RoleMay(caller.user.role, Permission::kRead) || !caller.InScope(query.region)) {
-    return NoSuchRegion(query.region);
-  }
-  if (query.region != RegionCode::Nation()) {
-    auto region = store.GetRegion(query.region);
-    if (!region.ok()) return region.error();
-    if (!region->has_value()) return NoSuchRegion(query.region);
-  }
+  auto region = ProjectRegionOf(store, caller, query.region);
+  if (!region.ok()) return region.error();
+  query.region = *region;
   auto page = store.projects().SearchProjects(query);
   if (!page.ok()) return page.error();
   ProjectList out;

@@ -146,6 +146,10 @@ struct ProjectList {
 };
 // Projects located in the caller's scope (a query region outside it: E_NOT_FOUND).
 Result<ProjectList> ListProjects(Store& store, const Caller& caller, ProjectQuery query);
+// The region whose projects the caller asks for: `region`, or the caller's own for the
+// nation's code; E_NOT_FOUND for a role that does not read projects, a region outside the
+// caller's scope or one not in the tree.
+Result<RegionCode> ProjectRegionOf(Store& store, const Caller& caller, RegionCode region);
 
 // For the public village page: what a notice of each project located in `village` may
 // show — never personal data (no persons, no households).

@@ -11,6 +11,7 @@
 #include "service/accounts/audit_service.h"
 #include "service/funds/fund_service.h"
 #include "service/imports/import_service.h"
+#include "service/projects/project_report.h"
 #include "service/service_test_fixture.h"
 
 namespace fupin {
@@ -333,6 +334,42 @@ TEST_F(ProjectTest, TheVillagePageSeesTheNoticeInForceAndNoPersonalData) {
                                     *Date::Parse("2026-03-05"));
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_TRUE(elsewhere->empty());
+}
+
+TEST_F(ProjectTest, TheStatsCountEveryStageAndTheCategoriesInTheCallersScope) {
+  const int64_t first = Propose(Input()).row.id;
+  ProjectInput road = Input();
+  road.category = "乡村建设行动";
+  Propose(road);
+  ProjectInput older = Input();
+  older.year = 2025;
+  Propose(older);
+  On("2026-03-12");
+  ASSERT_TRUE(Advance(village_, first).ok());  // review
+
+  auto stats = ProjectStatistics(*store_, county_, RegionCode::FromInt(kCounty), 2026);
+  ASSERT_TRUE(stats.ok()) << stats.error().en;
+  EXPECT_EQ(stats->total, 2);
+  ASSERT_EQ(stats->by_stage.size(), ProjectStages().size() + 2);
+  EXPECT_EQ(stats->by_stage.front(), (std::pair<std::string, int64_t>{"propose", 0}));
+  EXPECT_EQ(stats->by_stage[1], (std::pair<std::string, int64_t>{"village_notice", 1}));
+  EXPECT_EQ(stats->by_stage[2], (std::pair<std::string, int64_t>{"review", 1}));
+  EXPECT_EQ(stats->by_stage.back(), (std::pair<std::string, int64_t>{"rejected", 0}));
+  EXPECT_EQ(stats->by_category,
+            (std::vector<std::pair<int, int64_t>>{{1, 1}, {3, 1}}));  // 产业发展, 乡村建设行动
+  auto every_year = ProjectStatistics(*store_, village_, RegionCode::Nation(), std::nullopt);
+  ASSERT_TRUE(every_year.ok());
+  EXPECT_EQ(every_year->region, RegionCode::FromInt(kVillage)) << "the caller's own region";
+  EXPECT_EQ(every_year->total, 3);
+
+  const Caller elsewhere = As("v9", Role::kVillageOperator, kOtherVillage);
+  EXPECT_EQ(ProjectStatistics(*store_, elsewhere, RegionCode::FromInt(kVillage), 2026).error().code,
+            "E_NOT_FOUND");
+  EXPECT_EQ(ProjectStatistics(*store_, elsewhere, RegionCode::FromInt(kOtherVillage), 2026)->total,
+            0);
+  EXPECT_EQ(ProjectStatistics(*store_, county_, RegionCode::FromInt(kCounty), 1999).error().code,
+            "E_YEAR");
+  EXPECT_EQ(AuditCount("project.stats"), 0) << "a read, not audited";
 }
 
 TEST_F(ProjectTest, BadFieldsAreRefusedWithTheirCodes) {

@@ -423,23 +423,25 @@ constexpr std::string_view kMigrationVillageGroup = R"sql(
 ALTER TABLE households ADD COLUMN village_group TEXT;
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1,
-                                            kMigration2,
-                                            kMigration3,
-                                            kMigration4,
-                                            kMigration5,
-                                            kMigration6,
-                                            kMigration7,
-                                            kMigrationCases,
-                                            kMigrationCare,
-                                            kMigrationHelpers,
-                                            kMigrationMonitoredIndex,
-                                            kMigrationFunds,
-                                            kMigrationComplaints,
-                                            kMigrationFundSums,  // funds reports
-                                            kMigrationProjects,  // project library
-                                            kMigrationLoans,     // 扶贫小额信贷 microcredit
-                                            kMigrationVillageGroup};  // 村民小组
+constexpr std::string_view kMigrations[] = {
+    kMigration1,
+    kMigration2,
+    kMigration3,
+    kMigration4,
+    kMigration5,
+    kMigration6,
+    kMigration7,
+    kMigrationCases,
+    kMigrationCare,
+    kMigrationHelpers,
+    kMigrationMonitoredIndex,
+    kMigrationFunds,
+    kMigrationComplaints,
+    kMigrationFundSums,           // funds reports
+    kMigrationProjects,           // project library
+    kMigrationLoans,              // 扶贫小额信贷 microcredit
+    kMigrationVillageGroup,       // 村民小组
+    kMigrationLedgerAppendOnly};  // the funds ledger is append-only
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -1,6 +1,7 @@
 // The migrations of the money and the public side (issue 14, spec/funds.md): the funds
 // ledger, 12317 complaints, the funds summed by region, the project library and the
-// microcredit ledger. Only schema.cc includes this; kMigrations there orders them.
+// microcredit ledger. schema.cc includes this (kMigrations there orders them), and the tests
+// that build a database as an older migration left it.
 #pragma once
 
 #include <string_view>
@@ -317,6 +318,34 @@ CREATE TABLE loan_compensations (
   created_by TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+)sql";
+
+// The funds ledger is append-only, enforced (issue 14, funds): fund_sums and fund_daily are
+// kept by the AFTER INSERT triggers of kMigrationFundSums alone, so a ledger line changed or
+// removed would leave them wrong without a word; and a ledger is corrected by a new line,
+// never by rewriting an old one. No code of the store updates or deletes these rows; a
+// statement that tries fails (SQLITE_CONSTRAINT_TRIGGER: E_CONFLICT with this message). A
+// later migration that must rewrite the ledger drops these triggers, rewrites fund_sums and
+// fund_daily with it, and creates them again.
+inline constexpr std::string_view kMigrationLedgerAppendOnly = R"sql(
+CREATE TRIGGER funds_append_only_update BEFORE UPDATE ON funds BEGIN
+  SELECT RAISE(ABORT, '扶贫资金台账只能追加，不能修改或删除 / the funds ledger is append-only: funds are never updated');
+END;
+CREATE TRIGGER funds_append_only_delete BEFORE DELETE ON funds BEGIN
+  SELECT RAISE(ABORT, '扶贫资金台账只能追加，不能修改或删除 / the funds ledger is append-only: funds are never deleted');
+END;
+CREATE TRIGGER fund_allocations_append_only_update BEFORE UPDATE ON fund_allocations BEGIN
+  SELECT RAISE(ABORT, '扶贫资金台账只能追加，不能修改或删除 / the funds ledger is append-only: allocations are never updated');
+END;
+CREATE TRIGGER fund_allocations_append_only_delete BEFORE DELETE ON fund_allocations BEGIN
+  SELECT RAISE(ABORT, '扶贫资金台账只能追加，不能修改或删除 / the funds ledger is append-only: allocations are never deleted');
+END;
+CREATE TRIGGER fund_disbursements_append_only_update BEFORE UPDATE ON fund_disbursements BEGIN
+  SELECT RAISE(ABORT, '扶贫资金台账只能追加，不能修改或删除 / the funds ledger is append-only: disbursements are never updated');
+END;
+CREATE TRIGGER fund_disbursements_append_only_delete BEFORE DELETE ON fund_disbursements BEGIN
+  SELECT RAISE(ABORT, '扶贫资金台账只能追加，不能修改或删除 / the funds ledger is append-only: disbursements are never deleted');
+END;
 )sql";
 
 }  // namespace fupin::sqlite

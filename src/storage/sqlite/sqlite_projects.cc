@@ -123,7 +123,7 @@ class SqliteProjectStore final : public ProjectStore {
   }
 
   Result<ProjectPage> SearchProjects(const ProjectQuery& q) override {
-    std::string where = " WHERE region_code BETWEEN ? AND ?";
+    std::string where = " WHERE region_code >= ? AND region_code < ?";  // [lo, hi)
     if (!q.stage.empty()) where += " AND stage = ?";
     if (q.year) where += " AND year = ?";
     if (q.category) where += " AND category = ?";
@@ -175,6 +175,22 @@ class SqliteProjectStore final : public ProjectStore {
     auto row = s->Step();
     if (!row.ok()) return row.error();
     return std::pair<int64_t, int64_t>{s->Int(0), s->Int(1)};
+  }
+
+  Result<std::vector<ProjectCount>> CountProjects(RegionCode region,
+                                                  std::optional<int> year) override {
+    auto s = db_.Prepare(
+        std::string("SELECT stage, category, count(*) FROM projects WHERE region_code >= ? AND "
+                    "region_code < ?") +
+        (year ? " AND year = ?" : "") + " GROUP BY stage, category ORDER BY stage, category");
+    if (!s.ok()) return s.error();
+    s->Bind(1, region.subtree_lo()).Bind(2, region.subtree_hi());
+    if (year) s->Bind(3, int64_t{*year});
+    std::vector<ProjectCount> out;
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](const Statement& row) {
+      out.push_back({row.Text(0), static_cast<int>(row.Int(1)), row.Int(2)});
+    }));
+    return out;
   }
 
  private:

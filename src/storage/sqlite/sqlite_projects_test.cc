@@ -135,6 +135,44 @@ TEST_F(ProjectStoreTest, TheSearchFiltersBySubtreeStageYearAndCategoryByPage) {
   EXPECT_EQ((*at)[1].BudgetTotal(), 45000050);
 }
 
+TEST_F(ProjectStoreTest, ASubtreeEndsBeforeTheNextSiblingsOwnProjects) {
+  const int64_t here = Insert(Project(kVillage, "approve"));
+  Insert(Project(kVillage + 1, "approve"));  // the next village: its code is the subtree's end
+  Insert(Project(620423000000, "approve"));  // the next county's own project
+  ProjectQuery q;
+  q.region = RegionCode::FromInt(kVillage);
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{here}));
+  q.region = RegionCode::FromInt(kCounty);
+  EXPECT_EQ(Ids(q).size(), 2u);
+  auto counts = store_->projects().CountProjects(RegionCode::FromInt(kVillage), std::nullopt);
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].projects, 1);
+}
+
+TEST_F(ProjectStoreTest, CountProjectsCountsBySubtreeYearStageAndCategory) {
+  Insert(Project(kVillage, "village_notice"));
+  Insert(Project(kVillage, "village_notice"));
+  Insert(Project(kVillage, "approve", 3));
+  Insert(Project(kOther, "village_notice"));
+  ProjectRow old = Project(kVillage, "done");
+  old.year = 2025;
+  Insert(old);
+  auto all = store_->projects().CountProjects(RegionCode::FromInt(kCounty), std::nullopt);
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> seen;
+  for (const ProjectCount& c : *all) {
+    seen.push_back(c.stage + "/" + std::to_string(c.category) + "=" + std::to_string(c.projects));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"approve/3=1", "done/1=1", "village_notice/1=3"}));
+  auto township = store_->projects().CountProjects(RegionCode::FromInt(620422102000), 2026);
+  ASSERT_TRUE(township.ok());
+  ASSERT_EQ(township->size(), 2u);
+  EXPECT_EQ((*township)[1].stage, "village_notice");
+  EXPECT_EQ((*township)[1].projects, 2) << "the other township's project is not counted";
+  EXPECT_TRUE(store_->projects().CountProjects(RegionCode::FromInt(kCounty), 2024)->empty());
+}
+
 TEST_F(ProjectStoreTest, FundsOfSumsTheAllocationsToTheProjectAndTheirPayments) {
   const int64_t id = Insert(Project(kVillage, "plan"));
   ASSERT_TRUE(store_->Begin().ok());

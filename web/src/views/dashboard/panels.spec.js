@@ -13,7 +13,7 @@ import { PANELS } from './panels';
 
 vi.mock('@/api/funds', () => ({ fundProgress: vi.fn() }));
 vi.mock('@/api/complaints', () => ({ complaintStats: vi.fn() }));
-vi.mock('../projects/api', () => ({ listProjects: vi.fn() }));
+vi.mock('../projects/api', () => ({ projectStats: vi.fn() }));
 const funds = await import('@/api/funds');
 const complaints = await import('@/api/complaints');
 const projects = await import('../projects/api');
@@ -76,17 +76,31 @@ describe('the dashboard\'s panels', () => {
     expect(PANELS.map((p) => [p.name, p.perm])).toEqual([['funds', 'read'], ['complaints', 'read_complaints'], ['projects', 'read']]);
   });
 
-  it('show the projects of the region and year by stage, each count the exact total of its stage', async () => {
-    const totals = { village_notice: 2, implement: 1, done: 4 };
-    projects.listProjects.mockImplementation(async ({ stage }) => ({ total: totals[stage] ?? 0, items: [] }));
+  it('show the projects of the region and year by stage, from one request', async () => {
+    const STAGES = ['propose', 'village_notice', 'review', 'township_notice', 'approve', 'plan',
+      'start_notice', 'implement', 'accept', 'completion_notice', 'assets', 'done', 'rejected'];
+    const totals = { village_notice: 2, implement: 1, done: 4, rejected: 5 };
+    projects.projectStats.mockResolvedValue({
+      region: '620422000000', year: 2026, total: 12, by_category: [],
+      by_stage: STAGES.map((stage) => ({ stage, label: stage, count: totals[stage] ?? 0 })),
+    });
     const panel = mountPanel(ProjectsPanel, { region: '620422', year: 2026 });
     await flushPromises();
-    expect(projects.listProjects).toHaveBeenCalledWith({ region: '620422', stage: 'village_notice', size: 1, year: 2026 });
-    expect(projects.listProjects).toHaveBeenCalledTimes(12);
+    expect(projects.projectStats).toHaveBeenCalledTimes(1);
+    expect(projects.projectStats).toHaveBeenCalledWith({ region: '620422', year: 2026 });
     const count = (stage) => panel.find(`[data-test=panel-projects-${stage}]`).text();
     expect([count('village_notice'), count('implement'), count('done'), count('propose')]).toEqual(['2', '1', '4', '0']);
+    expect(panel.find('[data-test=panel-projects-rejected]').exists()).toBe(false);
+    expect(panel.findAll('.stage')).toHaveLength(12);
     expect(panel.text()).toContain('村内公示');
     expect(panel.text()).toContain('共 7 个');
     expect(panel.find('[data-test=panel-projects-village_notice]').element.parentElement.classList).toContain('notice');
+  });
+
+  it('ask the projects of every year when the year is not set', async () => {
+    projects.projectStats.mockResolvedValue({ region: '620422000000', year: null, total: 0, by_stage: [], by_category: [] });
+    mountPanel(ProjectsPanel, { region: '620422' });
+    await flushPromises();
+    expect(projects.projectStats).toHaveBeenCalledWith({ region: '620422' });
   });
 });
