@@ -127,18 +127,22 @@ bool FindingBlocks::Eligible(const std::deque<FindingRow>& rows) {
   const FindingRow& first = rows.front();
   if (first.list_id == 0) return false;
   std::set<std::string_view> rules;
+  const std::string* previous_rule = nullptr;  // checked already
   for (const FindingRow& r : rows) {
     if (r.list_id != first.list_id || r.created_at != first.created_at || r.status != "open" ||
         !r.reason.empty() || !r.decided_by.empty() || !r.decided_at.empty() ||
-        Subject(r) != r.id_number || r.rule.empty() ||
-        r.rule.find_first_of("\t\n") != r.rule.npos) {
+        Subject(r) != r.id_number) {
       return false;
+    }
+    if (!previous_rule || r.rule != *previous_rule) {
+      if (r.rule.empty() || r.rule.find_first_of("\t\n") != r.rule.npos) return false;
+      if (rules.insert(r.rule).second && rules.size() > 255) return false;
+      previous_rule = &r.rule;
     }
     const auto key = PackIdNumber(r.id_number);
     if (!key) return false;
     char text[18];
     if (UnpackIdNumber(*key, text) != r.id_number) return false;
-    if (rules.insert(r.rule).second && rules.size() > 255) return false;
   }
   return true;
 }
@@ -185,21 +189,78 @@ Status FindingBlocks::ForEachSubject(const std::string& rule,
 }
 
 Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id) {
-  // The subjects per rule, sorted: a clash within the batch or with a stored finding sends
-  // the batch back before anything is written.
-  std::map<std::string, std::vector<uint64_t>> keys;
-  for (const FindingRow& r : rows) keys[r.rule].push_back(*PackIdNumber(r.id_number));
-  for (auto& [rule, batch] : keys) {
+  // One pass over the rows in their order: the rule of each (an index into `rules`, by
+  // first appearance), the subjects per rule, and the block of each (a slot per village,
+  // with its counts and sizes). Then the subjects are checked: a clash within the batch or
+  // with a stored finding sends the batch back before anything is written. Then a second
+  // pass in the same order appends each finding to its village's block: read in village
+  // order, the rows would be millions of cache and TLB misses.
+  struct Slot {
+    int64_t village = 0, first_id = 0, last_id = 0, n = 0;
+    size_t ids_size = 0, data_size = 0;
+    std::vector<int64_t> rule_counts;
+    std::string ids, data;
+  };
+  const size_t n = rows.size();
+  std::vector<const FindingRow*> row(n);
+  std::vector<uint8_t> rule_of(n);
+  std::vector<std::string> rules;
+  std::vector<std::vector<uint64_t>> keys;
+  std::vector<Slot> slots;
+  std::vector<uint32_t> slot_of(n);
+  {
+    std::unordered_map<int64_t, uint32_t> by_village;
+    size_t i = 0, rule = 0;
+    uint32_t current = 0;
+    auto string_size = [](const std::string& text) {
+      return text.size() + (text.size() < 0x80 ? 1 : text.size() < 0x4000 ? 2 : 5);
+    };
+    for (const FindingRow& r : rows) {
+      if (rules.empty() || r.rule != rules[rule]) {
+        rule = std::find(rules.begin(), rules.end(), r.rule) - rules.begin();
+        if (rule == rules.size()) {
+          rules.push_back(r.rule);
+          keys.emplace_back();
+        }
+      }
+      const int64_t id = first_id + static_cast<int64_t>(i);
+      row[i] = &r;
+      rule_of[i] = static_cast<uint8_t>(rule);
+      keys[rule].push_back(*PackIdNumber(r.id_number));
+      if (slots.empty() || slots[current].village != r.village_code) {
+        auto [it, added] = by_village.try_emplace(r.village_code, slots.size());
+        if (added) {
+          Slot& slot = slots.emplace_back();
+          slot.village = r.village_code;
+          slot.first_id = id;
+        }
+        current = it->second;
+      }
+      Slot& slot = slots[current];
+      slot_of[i] = current;
+      slot.ids_size += 11;  // a varint of at most 10 bytes, the rule
+      slot.last_id = id;
+      ++slot.n;
+      if (slot.rule_counts.size() <= rule) slot.rule_counts.resize(rule + 1);
+      ++slot.rule_counts[rule];
+      slot.data_size += string_size(r.household_code) + string_size(r.id_number) +
+                        string_size(r.name) + string_size(r.detail) + string_size(r.row);
+      ++i;
+    }
+  }
+  for (Slot& slot : slots) slot.rule_counts.resize(rules.size());
+  for (size_t k = 0; k < rules.size(); ++k) {
+    auto& batch = keys[k];
     std::sort(batch.begin(), batch.end());
     if (std::adjacent_find(batch.begin(), batch.end()) != batch.end()) return false;
-    auto stored = Keys(rule);
+    auto stored = Keys(rules[k]);
     if (!stored.ok()) return stored.error();
     for (const auto& other : *stored) {
       if (Intersect(other, batch)) return false;
     }
     auto s = db_.Prepare("SELECT subject FROM findings WHERE rule = ?");
     if (!s.ok()) return s.error();
-    s->Bind(1, rule);
+    s->Bind(1, rules[k]);
     bool clash = false;
     FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
       const auto key = PackIdNumber(st.TextView(0));
@@ -208,77 +269,86 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
     if (clash) return false;
   }
 
-  // One block per village, its findings in id order.
-  std::vector<uint32_t> order(rows.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return rows[a].village_code < rows[b].village_code;
-  });
+  std::vector<std::vector<uint8_t>> codes(slots.size());  // per slot: rule → its code there
+  for (size_t k = 0; k < slots.size(); ++k) {
+    Slot& slot = slots[k];
+    slot.ids.reserve(slot.ids_size);
+    slot.data.reserve(slot.data_size);
+    codes[k].resize(rules.size());
+    for (size_t rule = 0, c = 0; rule < rules.size(); ++rule) {
+      if (slot.rule_counts[rule]) codes[k][rule] = static_cast<uint8_t>(c++);
+    }
+  }
+  std::vector<int64_t> previous(slots.size());
+  for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
+  for (size_t i = 0; i < n; ++i) {
+    const FindingRow& r = *row[i];
+    const uint32_t k = slot_of[i];
+    Slot& slot = slots[k];
+    const int64_t id = first_id + static_cast<int64_t>(i);
+    PutVarint(slot.ids, static_cast<uint64_t>(id - previous[k]));
+    slot.ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
+    previous[k] = id;
+    PutString(slot.data, r.household_code);
+    PutString(slot.data, r.id_number);
+    PutString(slot.data, r.name);
+    PutString(slot.data, r.detail);
+    PutString(slot.data, r.row);
+  }
+
+  // The blocks in village order.
+  std::vector<uint32_t> order(slots.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return slots[a].village < slots[b].village; });
   auto insert = db_.Prepare(
       "INSERT INTO finding_blocks(list_id, county_code, village_code, first_id, last_id, n, "
       "created_at, counts, ids, data) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!insert.ok()) return insert.error();
-  std::vector<int64_t> block_of(rows.size());
-  std::string counts, ids, data;
-  for (size_t at = 0; at < order.size();) {
-    const int64_t village = rows[order[at]].village_code;
-    size_t end = at;
-    std::map<std::string_view, int64_t> rule_counts;
-    while (end < order.size() && rows[order[end]].village_code == village) {
-      ++rule_counts[rows[order[end]].rule];
-      ++end;
-    }
-    std::unordered_map<std::string_view, uint8_t> code;
+  std::vector<int64_t> block_id(slots.size());
+  std::string counts;
+  for (uint32_t k : order) {
+    Slot& slot = slots[k];
     counts.clear();
-    for (const auto& [rule, n] : rule_counts) {
-      code.emplace(rule, static_cast<uint8_t>(code.size()));
-      counts.append(rule).append("\t").append(std::to_string(n)).append("\n");
+    for (size_t rule = 0; rule < rules.size(); ++rule) {
+      if (!slot.rule_counts[rule]) continue;
+      counts.append(rules[rule]).append("\t").append(std::to_string(slot.rule_counts[rule]));
+      counts.append("\n");
     }
-    ids.clear();
-    data.clear();
-    int64_t previous = first_id + order[at];
-    for (size_t k = at; k < end; ++k) {
-      const FindingRow& r = rows[order[k]];
-      const int64_t id = first_id + order[k];
-      PutVarint(ids, static_cast<uint64_t>(id - previous));
-      ids.push_back(static_cast<char>(code.at(r.rule)));
-      previous = id;
-      PutString(data, r.household_code);
-      PutString(data, r.id_number);
-      PutString(data, r.name);
-      PutString(data, r.detail);
-      PutString(data, r.row);
-    }
-    insert->Bind(1, rows[order[at]].list_id);
-    insert->Bind(2, RegionCode::FromInt(village).county().value()).Bind(3, village);
-    insert->Bind(4, first_id + order[at]).Bind(5, previous);
-    insert->Bind(6, static_cast<int64_t>(end - at)).BindStatic(7, rows[order[at]].created_at);
-    insert->BindStatic(8, counts).BindBlobStatic(9, ids).BindBlobStatic(10, data);
+    insert->Bind(1, rows.front().list_id);
+    insert->Bind(2, RegionCode::FromInt(slot.village).county().value()).Bind(3, slot.village);
+    insert->Bind(4, slot.first_id).Bind(5, slot.last_id).Bind(6, slot.n);
+    insert->BindStatic(7, rows.front().created_at).BindStatic(8, counts);
+    insert->BindBlobStatic(9, slot.ids).BindBlobStatic(10, slot.data);
     FUPIN_RETURN_IF_ERROR(insert->Run());
-    const int64_t block = sqlite3_last_insert_rowid(db_.handle());
-    for (size_t k = at; k < end; ++k) block_of[order[k]] = block;
-    at = end;
+    block_id[k] = sqlite3_last_insert_rowid(db_.handle());
+    std::string().swap(slot.ids);
+    std::string().swap(slot.data);
   }
+  std::vector<int64_t> block_of(n);
+  for (size_t i = 0; i < n; ++i) block_of[i] = block_id[slot_of[i]];
 
   auto map = db_.Prepare(
       "INSERT INTO finding_id_map(first_id, count, base_block, blocks) VALUES (?,?,?,?)");
   if (!map.ok()) return map.error();
   std::vector<uint32_t> offsets;
-  for (size_t at = 0; at < rows.size(); at += kIdMapChunk) {
-    const size_t n = std::min<size_t>(kIdMapChunk, rows.size() - at);
-    const int64_t base = *std::min_element(block_of.begin() + at, block_of.begin() + at + n);
-    offsets.resize(n);
-    for (size_t k = 0; k < n; ++k) offsets[k] = static_cast<uint32_t>(block_of[at + k] - base);
-    map->Bind(1, first_id + static_cast<int64_t>(at)).Bind(2, static_cast<int64_t>(n));
+  for (size_t at = 0; at < n; at += kIdMapChunk) {
+    const size_t count = std::min<size_t>(kIdMapChunk, n - at);
+    const int64_t base = *std::min_element(block_of.begin() + at, block_of.begin() + at + count);
+    offsets.resize(count);
+    for (size_t k = 0; k < count; ++k) offsets[k] = static_cast<uint32_t>(block_of[at + k] - base);
+    map->Bind(1, first_id + static_cast<int64_t>(at)).Bind(2, static_cast<int64_t>(count));
     map->Bind(3, base).BindBlobStatic(
-        4, std::string_view(reinterpret_cast<const char*>(offsets.data()), n * sizeof(uint32_t)));
+        4,
+        std::string_view(reinterpret_cast<const char*>(offsets.data()), count * sizeof(uint32_t)));
     FUPIN_RETURN_IF_ERROR(map->Run());
   }
 
   auto key_row = db_.Prepare("INSERT INTO finding_keys(rule, first_id, keys) VALUES (?,?,?)");
   if (!key_row.ok()) return key_row.error();
-  for (const auto& [rule, batch] : keys) {
-    key_row->Bind(1, rule).Bind(2, first_id);
+  for (size_t k = 0; k < rules.size(); ++k) {
+    const auto& batch = keys[k];
+    key_row->Bind(1, rules[k]).Bind(2, first_id);
     key_row->BindBlobStatic(3, std::string_view(reinterpret_cast<const char*>(batch.data()),
                                                 batch.size() * sizeof(uint64_t)));
     FUPIN_RETURN_IF_ERROR(key_row->Run());
