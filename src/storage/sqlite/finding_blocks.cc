@@ -479,7 +479,7 @@ Result<std::vector<FindingBlocks::Hit>> FindingBlocks::Find(const FindingQuery& 
   return hits;
 }
 
-Result<std::vector<FindingRow>> FindingBlocks::Decode(int64_t block) {
+Result<std::vector<FindingRow>> FindingBlocks::Decode(int64_t block, const WantFn& want) {
   auto s = db_.Prepare(
       "SELECT list_id, village_code, first_id, created_at, counts, ids, data FROM "
       "finding_blocks WHERE id = ?");
@@ -493,12 +493,13 @@ Result<std::vector<FindingRow>> FindingBlocks::Decode(int64_t block) {
   std::vector<FindingRow> out;
   bool damaged = false;
   const bool whole =
-      ForEachEntry(s->BlobView(5), s->Int(2), [&](uint32_t, int64_t id, uint8_t rule) {
+      ForEachEntry(s->BlobView(5), s->Int(2), [&](uint32_t index, int64_t id, uint8_t rule) {
         Parts p;
         if (damaged || rule >= rules.size() || !NextParts(data, p)) {
           damaged = true;
           return;
         }
+        if (want && !want(index, id)) return;
         FindingRow& f = out.emplace_back();
         f.id = id;
         f.rule = std::string(rules[rule].first);
@@ -531,16 +532,23 @@ Result<std::vector<FindingRow>> FindingBlocks::Decode(int64_t block) {
 }
 
 Result<std::vector<FindingRow>> FindingBlocks::Read(const std::vector<Hit>& hits) {
-  std::map<int64_t, std::vector<size_t>> by_block;
-  for (size_t i = 0; i < hits.size(); ++i) by_block[hits[i].block].push_back(i);
+  // Per block, its hits by place there: only those are made into FindingRows.
+  std::map<int64_t, std::vector<std::pair<uint32_t, size_t>>> by_block;
+  for (size_t i = 0; i < hits.size(); ++i) by_block[hits[i].block].emplace_back(hits[i].index, i);
   std::vector<FindingRow> out(hits.size());
-  for (const auto& [block, positions] : by_block) {
-    auto rows = Decode(block);
+  for (auto& [block, wanted] : by_block) {
+    std::sort(wanted.begin(), wanted.end());
+    size_t next = 0;
+    auto rows = Decode(block, [&](uint32_t index, int64_t) {
+      if (next < wanted.size() && wanted[next].first == index) {
+        ++next;
+        return true;
+      }
+      return false;
+    });
     if (!rows.ok()) return rows.error();
-    for (size_t i : positions) {
-      if (hits[i].index >= rows->size()) return Corrupt();
-      out[i] = std::move((*rows)[hits[i].index]);
-    }
+    if (rows->size() != wanted.size()) return Corrupt();
+    for (size_t k = 0; k < wanted.size(); ++k) out[wanted[k].second] = std::move((*rows)[k]);
   }
   return out;
 }
@@ -550,7 +558,7 @@ Result<std::optional<FindingRow>> FindingBlocks::Get(int64_t id) {
   auto block = BlockOf(id);
   if (!block.ok()) return block.error();
   if (!block->has_value()) return out;
-  auto rows = Decode(**block);
+  auto rows = Decode(**block, [&](uint32_t, int64_t entry) { return entry == id; });
   if (!rows.ok()) return rows.error();
   auto it = std::lower_bound(rows->begin(), rows->end(), id,
                              [](const FindingRow& f, int64_t v) { return f.id < v; });

@@ -93,8 +93,10 @@ class FindingBlocks {
   // offset and limit aside), in no particular order.
   using ScanFn = std::function<void(const Hit&, std::string_view, int64_t, std::string_view)>;
   Status Scan(const FindingQuery& query, const ScanFn& fn);
-  // Every finding of block `block`, decisions applied.
-  Result<std::vector<FindingRow>> Decode(int64_t block);
+  // The findings of block `block` that `want` (place in the block, id) picks, in the
+  // block's order, decisions applied.
+  using WantFn = std::function<bool(uint32_t, int64_t)>;
+  Result<std::vector<FindingRow>> Decode(int64_t block, const WantFn& want);
 
   sqlite::Database& db_;
 };
