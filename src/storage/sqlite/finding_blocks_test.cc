@@ -86,6 +86,8 @@ class FindingBlocksTest : public ::testing::Test {
       h.registered_year = 2016;
       EXPECT_TRUE(s.InsertHousehold(h, 1, "").ok());
     }
+    EXPECT_TRUE(s.Commit().ok());  // the households written, then assigned
+    EXPECT_TRUE(s.Begin().ok());
     for (int i = 0; i < 10; ++i) {
       EXPECT_TRUE(s.compare().Assign("h1", "H" + std::to_string(i), "2026-06-01T00:00:00Z").ok());
     }
@@ -257,6 +259,11 @@ TEST_F(FindingBlocksTest, ADecidedBlockFindingShowsItsDecisionInEveryReader) {
   auto page = blocks_->compare().SearchFindings(dismissed);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->total, 2);
+  FindingQuery helper;  // households H0 … H9 of kCounty: findings 0 … 29 outside 620421
+  helper.assigned_to = "h1";
+  auto mine = blocks_->compare().SearchFindings(helper);
+  ASSERT_TRUE(mine.ok());
+  EXPECT_EQ(mine->total, 26);
   ExpectSameEverywhere();
 }
 
