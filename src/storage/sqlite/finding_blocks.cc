@@ -470,12 +470,18 @@ Status FindingBlocks::Scan(const FindingQuery& q, const ScanFn& fn) {
   return Status::Ok();
 }
 
-Result<std::vector<FindingBlocks::Hit>> FindingBlocks::Find(const FindingQuery& q) {
+Result<std::vector<FindingBlocks::Hit>> FindingBlocks::Find(const FindingQuery& q, size_t sorted) {
   std::vector<Hit> hits;
   FUPIN_RETURN_IF_ERROR(Scan(q, [&](const Hit& hit, std::string_view, int64_t, std::string_view) {
     hits.push_back(hit);
   }));
-  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) { return a.id < b.id; });
+  auto by_id = [](const Hit& a, const Hit& b) { return a.id < b.id; };
+  if (sorted < hits.size()) {
+    std::nth_element(hits.begin(), hits.begin() + sorted, hits.end(), by_id);
+    std::sort(hits.begin(), hits.begin() + sorted, by_id);
+  } else {
+    std::sort(hits.begin(), hits.end(), by_id);
+  }
   return hits;
 }
 

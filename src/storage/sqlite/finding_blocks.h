@@ -65,8 +65,9 @@ class FindingBlocks {
   Result<std::vector<std::vector<uint64_t>>> Keys(const std::string& rule);
   Status ForEachSubject(const std::string& rule, const std::function<void(std::string_view)>& fn);
 
-  // The block findings `query` matches (its offset and limit aside), ordered by id.
-  Result<std::vector<Hit>> Find(const FindingQuery& query);
+  // The block findings `query` matches (its offset and limit aside): the `sorted` of
+  // smallest id first, ordered by id, then the others in no particular order.
+  Result<std::vector<Hit>> Find(const FindingQuery& query, size_t sorted);
   // The findings of `hits`, in their order, decisions applied.
   Result<std::vector<FindingRow>> Read(const std::vector<Hit>& hits);
   Result<std::optional<FindingRow>> Get(int64_t id);

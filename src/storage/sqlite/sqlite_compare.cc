@@ -441,7 +441,10 @@ class SqliteCompareStore final : public CompareStore {
   // SearchFindings when there are block findings: the rows and the block findings the
   // query matches, merged in id order; of the block findings only the page's are decoded.
   Result<FindingPage> SearchWithBlocks(const FindingQuery& q) {
-    auto hits = blocks_.Find(q);
+    // The page needs no more than offset + limit of them in order.
+    const int64_t offset = std::max<int64_t>(q.offset, 0);
+    const int64_t end = q.limit > 0 ? offset + q.limit : INT64_MAX;
+    auto hits = blocks_.Find(q, static_cast<size_t>(std::min<int64_t>(end, INT64_MAX / 2)));
     if (!hits.ok()) return hits.error();
     const auto [lo, hi] = SubtreeRange(q.region);
     std::string where =
@@ -461,8 +464,6 @@ class SqliteCompareStore final : public CompareStore {
       if (!row.ok()) return row.error();
       page.total = count->Int(0) + static_cast<int64_t>(hits->size());
     }
-    const int64_t offset = std::max<int64_t>(q.offset, 0);
-    const int64_t end = q.limit > 0 ? offset + q.limit : INT64_MAX;
     auto s =
         db_.Prepare("SELECT " + std::string(kFindingColumns) + where + " ORDER BY id LIMIT ?6");
     if (!s.ok()) return s.error();
@@ -475,7 +476,7 @@ class SqliteCompareStore final : public CompareStore {
     int64_t at = 0;
     size_t h = 0;
     auto take_hits_before = [&](int64_t id) {
-      for (; h < hits->size() && (*hits)[h].id < id && at < end; ++h, ++at) {
+      for (; at < end && h < hits->size() && (*hits)[h].id < id; ++h, ++at) {
         if (at < offset) continue;
         order.emplace_back(false, page_hits.size());
         page_hits.push_back((*hits)[h]);
