@@ -423,6 +423,51 @@ constexpr std::string_view kMigrationVillageGroup = R"sql(
 ALTER TABLE households ADD COLUMN village_group TEXT;
 )sql";
 
+// The findings of a bulk list (issue 13): one block per village instead of a row and two
+// index entries per finding (storage/sqlite/finding_blocks.h). finding_keys keeps each
+// block batch's subjects per rule (sorted packed ID numbers) for uniqueness;
+// finding_id_map leads from an id to its block; finding_decisions holds the decisions of
+// block findings (a block itself is never changed).
+constexpr std::string_view kMigrationFindingBlocks = R"sql(
+CREATE TABLE finding_blocks (
+  id INTEGER PRIMARY KEY,
+  list_id INTEGER NOT NULL,
+  county_code INTEGER NOT NULL,
+  village_code INTEGER NOT NULL,
+  first_id INTEGER NOT NULL,
+  last_id INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  ids BLOB NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX finding_blocks_village ON finding_blocks(village_code);
+CREATE TABLE finding_keys (
+  id INTEGER PRIMARY KEY,
+  rule TEXT NOT NULL,
+  first_id INTEGER NOT NULL,
+  keys BLOB NOT NULL
+);
+CREATE INDEX finding_keys_rule ON finding_keys(rule);
+CREATE TABLE finding_id_map (
+  first_id INTEGER PRIMARY KEY,
+  count INTEGER NOT NULL,
+  base_block INTEGER NOT NULL,
+  blocks BLOB NOT NULL
+);
+CREATE TABLE finding_decisions (
+  id INTEGER PRIMARY KEY,
+  block_id INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL
+);
+CREATE INDEX finding_decisions_block ON finding_decisions(block_id);
+)sql";
+
 constexpr std::string_view kMigrations[] = {
     kMigration1,
     kMigration2,
@@ -437,11 +482,12 @@ constexpr std::string_view kMigrations[] = {
     kMigrationMonitoredIndex,
     kMigrationFunds,
     kMigrationComplaints,
-    kMigrationFundSums,           // funds reports
-    kMigrationProjects,           // project library
-    kMigrationLoans,              // 扶贫小额信贷 microcredit
-    kMigrationVillageGroup,       // 村民小组
-    kMigrationLedgerAppendOnly};  // the funds ledger is append-only
+    kMigrationFundSums,          // funds reports
+    kMigrationProjects,          // project library
+    kMigrationLoans,             // 扶贫小额信贷 microcredit
+    kMigrationVillageGroup,      // 村民小组
+    kMigrationLedgerAppendOnly,  // the funds ledger is append-only
+    kMigrationFindingBlocks};    // a bulk list's findings as blocks (issue 13)
 
 // The accounts file (`<db path>-accounts`, storage/accounts.h): users, sessions, the audit
 // log and a few named values (the audit key check). These small tables carry no

@@ -3,11 +3,16 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/id_number.h"
+#include "storage/sqlite/finding_blocks.h"
 
 namespace fupin {
 namespace {
@@ -82,7 +87,7 @@ constexpr std::string_view kInsertColumns =
 
 class SqliteCompareStore final : public CompareStore {
  public:
-  explicit SqliteCompareStore(Database& db) : db_(db) {}
+  explicit SqliteCompareStore(Database& db) : db_(db), blocks_(db) {}
 
   Status InsertList(DepartmentListRow& row, const std::vector<uint64_t>& keys) override {
     auto s = db_.Prepare(
@@ -147,23 +152,40 @@ class SqliteCompareStore final : public CompareStore {
     if (!s.ok()) return s.error();
     s->Bind(1, rule);
     FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) { fn(st.TextView(0)); }));
-    return Status::Ok();
+    return blocks_.ForEachSubject(rule, fn);
   }
 
-  // A large batch goes the bulk way (InsertBulk); should it meet a stored finding, or two
-  // of its own with the same rule and subject, it is undone and the rows go one by one,
-  // skipping those, as a small batch does. Either way the result is the same.
+  // A large batch of a list's open person findings is stored as blocks (FindingBlocks);
+  // another large batch goes the bulk way (InsertBulk). Should either meet a stored
+  // finding, or two of its own with the same rule and subject, nothing of it stays and
+  // the rows go one by one, skipping those, as a small batch does. Whichever way, the
+  // ids and everything read back are the same.
   Status InsertFindings(std::deque<FindingRow>& rows) override {
     if (rows.size() >= kBulkRows) {
-      auto stored = InsertBulk(rows);
-      if (!stored.ok()) return stored.error();
-      if (*stored) return Status::Ok();
+      if (FindingBlocks::Eligible(rows)) {
+        auto next = NextId();
+        if (!next.ok()) return next.error();
+        auto stored = blocks_.Write(rows, *next);
+        if (!stored.ok()) return stored.error();
+        if (*stored) return Status::Ok();
+      } else {
+        auto clash = ClashesWithBlocks(rows);
+        if (!clash.ok()) return clash.error();
+        if (!*clash) {
+          auto stored = InsertBulk(rows);
+          if (!stored.ok()) return stored.error();
+          if (*stored) return Status::Ok();
+        }
+      }
       for (auto& r : rows) r.id = 0;
     }
     return InsertOneByOne(rows);
   }
 
   Result<FindingPage> SearchFindings(const FindingQuery& q) override {
+    auto any = blocks_.Any();
+    if (!any.ok()) return any.error();
+    if (*any) return SearchWithBlocks(q);
     const auto [lo, hi] = SubtreeRange(q.region);
     std::string where =
         " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
@@ -199,17 +221,25 @@ class SqliteCompareStore final : public CompareStore {
     auto row = s->Step();
     if (!row.ok()) return row.error();
     std::optional<FindingRow> out;
-    if (*row) out = ReadFinding(*s);
-    return out;
+    if (*row) {
+      out = ReadFinding(*s);
+      return out;
+    }
+    return blocks_.Get(id);
   }
 
+  // A row's decision is its own; a block finding's goes to finding_decisions.
   Status DecideFinding(const FindingRow& r) override {
     auto s = db_.Prepare(
         "UPDATE findings SET status = ?, reason = ?, decided_by = ?, decided_at = ? WHERE id = ?");
     if (!s.ok()) return s.error();
     s->Bind(1, r.status).Bind(2, r.reason).Bind(3, r.decided_by).Bind(4, r.decided_at);
     s->Bind(5, r.id);
-    return s->Run();
+    FUPIN_RETURN_IF_ERROR(s->Run());
+    if (sqlite3_changes(db_.handle()) > 0) return Status::Ok();
+    auto decided = blocks_.Decide(r);
+    if (!decided.ok()) return decided.error();
+    return Status::Ok();
   }
 
   Result<std::vector<FindingCount>> CountFindings(RegionCode region,
@@ -227,6 +257,18 @@ class SqliteCompareStore final : public CompareStore {
     FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
       out.push_back({st.Text(0), st.Int(1), st.Int(2), st.Int(3), st.Int(4)});
     }));
+    auto any = blocks_.Any();
+    if (!any.ok()) return any.error();
+    if (!*any) return out;
+    // The rows' counts and the blocks' together, ordered by rule and village.
+    std::map<std::pair<std::string, int64_t>, FindingCount> counts;
+    for (auto& c : out) {
+      auto key = std::make_pair(c.rule, c.village_code);
+      counts.emplace(std::move(key), std::move(c));
+    }
+    FUPIN_RETURN_IF_ERROR(blocks_.Count(region, assigned_to, counts));
+    out.clear();
+    for (auto& [key, c] : counts) out.push_back(std::move(c));
     return out;
   }
 
@@ -296,29 +338,165 @@ class SqliteCompareStore final : public CompareStore {
   }
 
  private:
-  // Today's way, and the way of small batches: row by row, skipping a clash (id 0).
-  Status InsertOneByOne(std::deque<FindingRow>& rows) {
-    auto s = db_.Prepare(
-        "INSERT OR IGNORE INTO findings(rule, subject, list_id, county_code, village_code, "
-        "household_code, id_number, name, detail, row, status, reason, decided_by, decided_at, "
-        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!s.ok()) return s.error();
-    for (auto& r : rows) {
-      s->BindStatic(1, r.rule).BindStatic(2, r.subject.empty() ? r.id_number : r.subject);
-      if (r.list_id) {
-        s->Bind(3, r.list_id);
-      } else {
-        s->BindNull(3);
+  // The id the next finding gets: after the largest of the rows and the block findings
+  // (what SQLite gives a row when there are no blocks).
+  Result<int64_t> NextId() {
+    auto last = db_.Prepare("SELECT coalesce(max(id), 0) FROM findings");
+    if (!last.ok()) return last.error();
+    auto stepped = last->Step();
+    if (!stepped.ok()) return stepped.error();
+    const int64_t rows = last->Int(0);
+    auto blocks = blocks_.LastId();
+    if (!blocks.ok()) return blocks.error();
+    return std::max(rows, *blocks) + 1;
+  }
+
+  // The stored block subjects of each rule (sorted packed ID numbers), loaded when asked.
+  class BlockSubjects {
+   public:
+    explicit BlockSubjects(FindingBlocks& blocks) : blocks_(blocks) {}
+    // Whether a block finding has `rule` and `subject`.
+    Result<bool> Contains(const std::string& rule, std::string_view subject) {
+      const auto key = PackIdNumber(subject);
+      if (!key) return false;
+      auto it = keys_.find(rule);
+      if (it == keys_.end()) {
+        auto loaded = blocks_.Keys(rule);
+        if (!loaded.ok()) return loaded.error();
+        it = keys_.emplace(rule, std::move(loaded).value()).first;
       }
-      s->Bind(4, RegionCode::FromInt(r.village_code).county().value()).Bind(5, r.village_code);
-      s->BindStatic(6, r.household_code).BindStatic(7, r.id_number).BindStatic(8, r.name);
-      s->BindStatic(9, r.detail).BindStatic(10, r.row).BindStatic(11, r.status);
-      s->BindStatic(12, r.reason).BindStatic(13, r.decided_by).BindStatic(14, r.decided_at);
-      s->BindStatic(15, r.created_at);
+      char text[18];
+      for (const auto& batch : it->second) {
+        if (std::binary_search(batch.begin(), batch.end(), *key) &&
+            UnpackIdNumber(*key, text) == subject) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+   private:
+    FindingBlocks& blocks_;
+    std::map<std::string, std::vector<std::vector<uint64_t>>> keys_;
+  };
+
+  static std::string_view SubjectOf(const FindingRow& r) {
+    return r.subject.empty() ? std::string_view(r.id_number) : std::string_view(r.subject);
+  }
+
+  // Whether a finding of `rows` has the rule and subject of a block finding.
+  Result<bool> ClashesWithBlocks(const std::deque<FindingRow>& rows) {
+    auto any = blocks_.Any();
+    if (!any.ok()) return any.error();
+    if (!*any) return false;
+    BlockSubjects subjects(blocks_);
+    for (const auto& r : rows) {
+      auto found = subjects.Contains(r.rule, SubjectOf(r));
+      if (!found.ok()) return found.error();
+      if (*found) return true;
+    }
+    return false;
+  }
+
+  // Today's way, and the way of small batches: row by row, skipping a clash with a row or
+  // a block finding (id 0).
+  Status InsertOneByOne(std::deque<FindingRow>& rows) {
+    auto next = NextId();
+    if (!next.ok()) return next.error();
+    auto any = blocks_.Any();
+    if (!any.ok()) return any.error();
+    BlockSubjects subjects(blocks_);
+    auto s = db_.Prepare(
+        "INSERT OR IGNORE INTO findings(id, rule, subject, list_id, county_code, village_code, "
+        "household_code, id_number, name, detail, row, status, reason, decided_by, decided_at, "
+        "created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!s.ok()) return s.error();
+    int64_t id = *next;
+    for (auto& r : rows) {
+      if (*any) {
+        auto found = subjects.Contains(r.rule, SubjectOf(r));
+        if (!found.ok()) return found.error();
+        if (*found) {
+          r.id = 0;
+          continue;
+        }
+      }
+      s->Bind(1, id).BindStatic(2, r.rule).BindStatic(3, SubjectOf(r));
+      if (r.list_id) {
+        s->Bind(4, r.list_id);
+      } else {
+        s->BindNull(4);
+      }
+      s->Bind(5, RegionCode::FromInt(r.village_code).county().value()).Bind(6, r.village_code);
+      s->BindStatic(7, r.household_code).BindStatic(8, r.id_number).BindStatic(9, r.name);
+      s->BindStatic(10, r.detail).BindStatic(11, r.row).BindStatic(12, r.status);
+      s->BindStatic(13, r.reason).BindStatic(14, r.decided_by).BindStatic(15, r.decided_at);
+      s->BindStatic(16, r.created_at);
       FUPIN_RETURN_IF_ERROR(s->RunKeepingBindings());
-      r.id = sqlite3_changes(db_.handle()) ? sqlite3_last_insert_rowid(db_.handle()) : 0;
+      r.id = sqlite3_changes(db_.handle()) ? id++ : 0;
     }
     return Status::Ok();
+  }
+
+  // SearchFindings when there are block findings: the rows and the block findings the
+  // query matches, merged in id order; of the block findings only the page's are decoded.
+  Result<FindingPage> SearchWithBlocks(const FindingQuery& q) {
+    // The page needs no more than offset + limit of them in order.
+    const int64_t offset = std::max<int64_t>(q.offset, 0);
+    const int64_t end = q.limit > 0 ? offset + q.limit : INT64_MAX;
+    auto hits = blocks_.Find(q, static_cast<size_t>(std::min<int64_t>(end, INT64_MAX / 2)));
+    if (!hits.ok()) return hits.error();
+    const auto [lo, hi] = SubtreeRange(q.region);
+    std::string where =
+        " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
+        "?3) AND (?4 = '' OR status = ?4) AND (?5 = 0 OR list_id = ?5)";
+    if (!q.assigned_to.empty()) where += AssignedTo(8);
+    auto bind = [&](Statement& s) {
+      s.Bind(1, lo).Bind(2, hi).Bind(3, q.rule).Bind(4, q.status).Bind(5, q.list_id);
+      if (!q.assigned_to.empty()) s.Bind(8, q.assigned_to);
+    };
+    FindingPage page;
+    {
+      auto count = db_.Prepare("SELECT count(*)" + where);
+      if (!count.ok()) return count.error();
+      bind(*count);
+      auto row = count->Step();
+      if (!row.ok()) return row.error();
+      page.total = count->Int(0) + static_cast<int64_t>(hits->size());
+    }
+    auto s =
+        db_.Prepare("SELECT " + std::string(kFindingColumns) + where + " ORDER BY id LIMIT ?6");
+    if (!s.ok()) return s.error();
+    bind(*s);
+    s->Bind(6, q.limit > 0 ? end : int64_t{-1});
+    // The page in order: a row (its place in `rows`) or a block finding (in `page_hits`).
+    std::vector<std::pair<bool, size_t>> order;
+    std::vector<FindingRow> rows;
+    std::vector<FindingBlocks::Hit> page_hits;
+    int64_t at = 0;
+    size_t h = 0;
+    auto take_hits_before = [&](int64_t id) {
+      for (; at < end && h < hits->size() && (*hits)[h].id < id; ++h, ++at) {
+        if (at < offset) continue;
+        order.emplace_back(false, page_hits.size());
+        page_hits.push_back((*hits)[h]);
+      }
+    };
+    FUPIN_RETURN_IF_ERROR(s->ForEachRow([&](Statement& st) {
+      take_hits_before(st.Int(0));
+      if (at >= end) return;
+      if (at++ < offset) return;
+      order.emplace_back(true, rows.size());
+      rows.push_back(ReadFinding(st));
+    }));
+    take_hits_before(INT64_MAX);
+    auto decoded = blocks_.Read(page_hits);
+    if (!decoded.ok()) return decoded.error();
+    page.items.reserve(order.size());
+    for (const auto& [is_row, i] : order) {
+      page.items.push_back(std::move(is_row ? rows[i] : (*decoded)[i]));
+    }
+    return page;
   }
 
   // Inserts every row with multi-row INSERTs (no OR IGNORE: a clash fails one) and the ids
@@ -331,12 +509,9 @@ class SqliteCompareStore final : public CompareStore {
   // keep a sub-journal of the whole load (in memory with temp_store=MEMORY, a chunk list
   // walked from its start at every write: 10 s for 2.5M findings).
   Result<bool> InsertBulk(std::deque<FindingRow>& rows) {
-    auto last = db_.Prepare("SELECT coalesce(max(id), 0) FROM findings");
-    if (!last.ok()) return last.error();
-    auto stepped = last->Step();
-    if (!stepped.ok()) return stepped.error();
-    const int64_t first_id = last->Int(0) + 1;
-    last->Reset();
+    auto next = NextId();
+    if (!next.ok()) return next.error();
+    const int64_t first_id = *next;
     // The largest id bounds the number of findings stored (none is ever deleted).
     const bool defer = static_cast<uint64_t>(first_id - 1) <= rows.size();
     std::vector<std::pair<std::string, std::string>> indexes;  // name, CREATE statement
@@ -439,6 +614,7 @@ class SqliteCompareStore final : public CompareStore {
   }
 
   Database& db_;
+  FindingBlocks blocks_;
 };
 
 }  // namespace

@@ -162,7 +162,10 @@ Status SqliteStore::Begin() {
 // (none is ever deleted).
 Status SqliteStore::BeginAddingFindings(int64_t findings) {
   if (findings >= kBulkFindings) {
-    auto stored = ScalarInt("SELECT coalesce(max(id), 0) FROM findings");
+    // Rows and block findings (storage/sqlite/finding_blocks.h) alike.
+    auto stored = ScalarInt(
+        "SELECT max(coalesce((SELECT max(id) FROM findings), 0), coalesce((SELECT first_id + "
+        "count - 1 FROM finding_id_map ORDER BY first_id DESC LIMIT 1), 0))");
     if (!stored.ok()) return stored.error();
     findings_batch_ = *stored < findings;
   }
