@@ -181,3 +181,30 @@ test('the demo has projects, loans and 12317 complaints: one answered and confir
   assert.equal(stats.status, 200, stats.text);
   assert.deepEqual([stats.body.data.all.total, stats.body.data.all.satisfied], [2, 1]);
 });
+
+// `make run` sets no FUPIN_NOW: the demo then reads the system clock (a bug once stopped it
+// under `set -u` before it served).
+test('the demo serves on the system clock when FUPIN_NOW is not set, as `make run` runs it', async () => {
+  const own = mkdtempSync(path.join(tmpdir(), 'fupin-demo-clock-'));
+  const env = { ...process.env, DEMO_WORK: path.join(own, 'work') };
+  delete env.FUPIN_NOW;
+  const child = spawn(path.join(ROOT, 'scripts', 'demo'), [path.join(own, 'demo.db'), '620422', '40', '127.0.0.1:0'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  try {
+    const served = await Promise.race([
+      new Promise((resolve) => { const t = setInterval(() => { if (/http:\/\/127\.0\.0\.1:\d+/.test(out)) { clearInterval(t); resolve(true); } }, 50); }),
+      closed.then(() => false),
+      new Promise((resolve) => setTimeout(() => resolve(false), 120000)),
+    ]);
+    assert.ok(served, `the demo printed its address\n${out}\n${err}`);
+    assert.doesNotMatch(err, /unbound variable/);
+  } finally {
+    child.kill('SIGTERM');
+    await closed;
+    rmSync(own, { recursive: true, force: true });
+  }
+});
