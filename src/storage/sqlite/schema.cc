@@ -1,6 +1,6 @@
 #include "storage/sqlite/schema.h"
 
-#include "storage/sqlite/schema_money.h"
+#include "storage/sqlite/funds/schema_money.h"
 
 namespace fupin::sqlite {
 namespace {
@@ -424,7 +424,7 @@ ALTER TABLE households ADD COLUMN village_group TEXT;
 )sql";
 
 // The findings of a bulk list (issue 13): one block per village instead of a row and two
-// index entries per finding (storage/sqlite/finding_blocks.h). finding_keys keeps each
+// index entries per finding (storage/sqlite/crosscheck/finding_blocks.h). finding_keys keeps each
 // block batch's subjects per rule (sorted packed ID numbers) for uniqueness;
 // finding_id_map leads from an id to its block; finding_decisions holds the decisions of
 // block findings (a block itself is never changed).

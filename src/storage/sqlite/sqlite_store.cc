@@ -7,16 +7,16 @@
 #include <string>
 #include <utility>
 
+#include "storage/sqlite/crosscheck/sqlite_compare.h"
+#include "storage/sqlite/funds/sqlite_funds.h"
+#include "storage/sqlite/funds/sqlite_loans.h"     // 扶贫小额信贷 microcredit
+#include "storage/sqlite/funds/sqlite_projects.h"  // project library
+#include "storage/sqlite/procedures/sqlite_care.h"
+#include "storage/sqlite/procedures/sqlite_cases.h"
+#include "storage/sqlite/procedures/sqlite_complaints.h"  // 12317 complaints
+#include "storage/sqlite/procedures/sqlite_helpers.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_accounts.h"
-#include "storage/sqlite/sqlite_care.h"
-#include "storage/sqlite/sqlite_cases.h"
-#include "storage/sqlite/sqlite_compare.h"
-#include "storage/sqlite/sqlite_complaints.h"  // 12317 complaints
-#include "storage/sqlite/sqlite_funds.h"
-#include "storage/sqlite/sqlite_helpers.h"
-#include "storage/sqlite/sqlite_loans.h"     // 扶贫小额信贷 microcredit
-#include "storage/sqlite/sqlite_projects.h"  // project library
 #include "storage/sqlite/sqlite_store_impl.h"
 
 namespace fupin {
@@ -162,7 +162,7 @@ Status SqliteStore::Begin() {
 // (none is ever deleted).
 Status SqliteStore::BeginAddingFindings(int64_t findings) {
   if (findings >= kBulkFindings) {
-    // Rows and block findings (storage/sqlite/finding_blocks.h) alike.
+    // Rows and block findings (storage/sqlite/crosscheck/finding_blocks.h) alike.
     auto stored = ScalarInt(
         "SELECT max(coalesce((SELECT max(id) FROM findings), 0), coalesce((SELECT first_id + "
         "count - 1 FROM finding_id_map ORDER BY first_id DESC LIMIT 1), 0))");

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_cases.h"
+#include "storage/sqlite/procedures/sqlite_cases.h"
 
 #include <sqlite3.h>
 

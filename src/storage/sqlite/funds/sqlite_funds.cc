@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_funds.h"
+#include "storage/sqlite/funds/sqlite_funds.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_complaints.h"
+#include "storage/sqlite/procedures/sqlite_complaints.h"
 
 #include <sqlite3.h>
 

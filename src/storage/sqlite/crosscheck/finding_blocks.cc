@@ -1,4 +1,4 @@
-#include "storage/sqlite/finding_blocks.h"
+#include "storage/sqlite/crosscheck/finding_blocks.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_compare.h"
+#include "storage/sqlite/crosscheck/sqlite_compare.h"
 
 #include <sqlite3.h>
 
@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/id_number.h"
-#include "storage/sqlite/finding_blocks.h"
+#include "storage/sqlite/crosscheck/finding_blocks.h"
 
 namespace fupin {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_care.h"
+#include "storage/sqlite/procedures/sqlite_care.h"
 
 #include <sqlite3.h>
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/funds/schema_money.h"
 #include "storage/sqlite/schema.h"
-#include "storage/sqlite/schema_money.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"

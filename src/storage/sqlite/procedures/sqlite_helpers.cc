@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_helpers.h"
+#include "storage/sqlite/procedures/sqlite_helpers.h"
 
 #include <sqlite3.h>
 

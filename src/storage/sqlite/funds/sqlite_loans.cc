@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_loans.h"
+#include "storage/sqlite/funds/sqlite_loans.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlite_projects.h"
+#include "storage/sqlite/funds/sqlite_projects.h"
 
 #include <sqlite3.h>
 
