@@ -78,6 +78,24 @@ std::string AssignedTo(int parameter) {
          std::to_string(parameter) + ")";
 }
 
+// The rows of `findings` a query keeps: the condition from FROM on (parameters ?1–?5 and ?8;
+// ?6 and ?7 are left for LIMIT and OFFSET) and how to bind it.
+struct RowFilter {
+  explicit RowFilter(const FindingQuery& query) : q(query) {
+    where =
+        " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
+        "?3) AND (?4 = '' OR status = ?4) AND (?5 = 0 OR list_id = ?5)";
+    if (!q.assigned_to.empty()) where += AssignedTo(8);
+  }
+  void Bind(Statement& s) const {
+    const auto [lo, hi] = SubtreeRange(q.region);
+    s.Bind(1, lo).Bind(2, hi).Bind(3, q.rule).Bind(4, q.status).Bind(5, q.list_id);
+    if (!q.assigned_to.empty()) s.Bind(8, q.assigned_to);
+  }
+  const FindingQuery& q;
+  std::string where;
+};
+
 // Batches of findings at least this large are stored the bulk way (InsertFindings).
 constexpr size_t kBulkRows = 1024;
 constexpr size_t kBulkStatementRows = 128;  // × 16 values, within SQLite's 32,766
@@ -186,24 +204,13 @@ class SqliteCompareStore final : public CompareStore {
     auto any = blocks_.Any();
     if (!any.ok()) return any.error();
     if (*any) return SearchWithBlocks(q);
-    const auto [lo, hi] = SubtreeRange(q.region);
-    std::string where =
-        " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
-        "?3) AND (?4 = '' OR status = ?4) AND (?5 = 0 OR list_id = ?5)";
-    if (!q.assigned_to.empty()) where += AssignedTo(8);
-    auto bind = [&](Statement& s) {
-      s.Bind(1, lo).Bind(2, hi).Bind(3, q.rule).Bind(4, q.status).Bind(5, q.list_id);
-      if (!q.assigned_to.empty()) s.Bind(8, q.assigned_to);
-    };
+    const RowFilter filter(q);
+    auto total = CountRows(filter);
+    if (!total.ok()) return total.error();
     FindingPage page;
-    {
-      auto count = db_.Prepare("SELECT count(*)" + where);
-      if (!count.ok()) return count.error();
-      bind(*count);
-      auto row = count->Step();
-      if (!row.ok()) return row.error();
-      page.total = count->Int(0);
-    }
+    page.total = *total;
+    const std::string& where = filter.where;
+    auto bind = [&](Statement& st) { filter.Bind(st); };
     auto s = db_.Prepare("SELECT " + std::string(kFindingColumns) + where +
                          " ORDER BY id LIMIT ?6 OFFSET ?7");
     if (!s.ok()) return s.error();
@@ -338,6 +345,16 @@ class SqliteCompareStore final : public CompareStore {
   }
 
  private:
+  // How many rows `rows` keeps.
+  Result<int64_t> CountRows(const RowFilter& rows) {
+    auto count = db_.Prepare("SELECT count(*)" + rows.where);
+    if (!count.ok()) return count.error();
+    rows.Bind(*count);
+    auto row = count->Step();
+    if (!row.ok()) return row.error();
+    return count->Int(0);
+  }
+
   // The id the next finding gets: after the largest of the rows and the block findings
   // (what SQLite gives a row when there are no blocks).
   Result<int64_t> NextId() {
@@ -446,24 +463,13 @@ class SqliteCompareStore final : public CompareStore {
     const int64_t end = q.limit > 0 ? offset + q.limit : INT64_MAX;
     auto hits = blocks_.Find(q, static_cast<size_t>(std::min<int64_t>(end, INT64_MAX / 2)));
     if (!hits.ok()) return hits.error();
-    const auto [lo, hi] = SubtreeRange(q.region);
-    std::string where =
-        " FROM findings WHERE village_code >= ?1 AND village_code < ?2 AND (?3 = '' OR rule = "
-        "?3) AND (?4 = '' OR status = ?4) AND (?5 = 0 OR list_id = ?5)";
-    if (!q.assigned_to.empty()) where += AssignedTo(8);
-    auto bind = [&](Statement& s) {
-      s.Bind(1, lo).Bind(2, hi).Bind(3, q.rule).Bind(4, q.status).Bind(5, q.list_id);
-      if (!q.assigned_to.empty()) s.Bind(8, q.assigned_to);
-    };
+    const RowFilter filter(q);
+    auto total = CountRows(filter);
+    if (!total.ok()) return total.error();
     FindingPage page;
-    {
-      auto count = db_.Prepare("SELECT count(*)" + where);
-      if (!count.ok()) return count.error();
-      bind(*count);
-      auto row = count->Step();
-      if (!row.ok()) return row.error();
-      page.total = count->Int(0) + static_cast<int64_t>(hits->size());
-    }
+    page.total = *total + static_cast<int64_t>(hits->size());
+    const std::string& where = filter.where;
+    auto bind = [&](Statement& st) { filter.Bind(st); };
     auto s =
         db_.Prepare("SELECT " + std::string(kFindingColumns) + where + " ORDER BY id LIMIT ?6");
     if (!s.ok()) return s.error();
