@@ -8,6 +8,7 @@ import zhCN from '@/locales/zh-CN';
 import { useSessionStore } from '@/stores/session';
 
 import ProjectsView from './ProjectsView.vue';
+import loansLocale from '../loans/locale';
 import locale from './locale';
 
 vi.mock('@/api/projects', () => ({
@@ -35,7 +36,7 @@ function mountAs(role, region = '620422000000') {
   setActivePinia(pinia);
   const session = useSessionStore();
   Object.assign(session, { token: 't', user: { username: 'u', role, region_code: region }, regionName: '甲县' });
-  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { ...zhCN, ...locale['zh-CN'] } } });
+  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': { ...zhCN, ...loansLocale['zh-CN'], ...locale['zh-CN'] } } });
   return mount(ProjectsView, { global: { plugins: [pinia, i18n], stubs: { RouterLink: { template: '<a><slot /></a>' } } } });
 }
 async function open(role, project) {

@@ -8,7 +8,7 @@ export default {
       targets: '绩效目标', steps: '办理记录', step: '步骤', action: '办理', by: '办理人', date: '日期', comment: '意见',
       pick: '点一行查看项目详情和办理记录', comment_ph: '意见（可不填）', result_ph: '验收结论（验收时必填）',
       advance: '办理本步', advanced: '已办理，项目现处于“{stage}”', objection: '提出异议', objection_ph: '异议内容',
-      objected: '已记录异议，项目退回“{stage}”', refused: '{code}：{message}', inLibrary: '已入库',
+      objected: '已记录异议，项目退回“{stage}”', inLibrary: '已入库',
       actions: { advance: '推进', objection: '异议', return: '退回', reject: '不予通过' },
       stages: {
         propose: '项目申报', village_notice: '村内公示', review: '乡镇审核', township_notice: '乡镇公示',
@@ -73,7 +73,7 @@ export default {
       targets: 'Performance targets', steps: 'Steps', step: 'Step', action: 'Action', by: 'By', date: 'Date', comment: 'Comment',
       pick: 'Click a row to see the project and its steps', comment_ph: 'Comment (optional)', result_ph: 'Result (at acceptance)',
       advance: 'Complete this stage', advanced: 'Done; the project is now at “{stage}”', objection: 'Raise an objection', objection_ph: 'The objection',
-      objected: 'Objection recorded; the project is back at “{stage}”', refused: '{code}: {message}', inLibrary: 'In the library',
+      objected: 'Objection recorded; the project is back at “{stage}”', inLibrary: 'In the library',
       actions: { advance: 'advance', objection: 'objection', return: 'return', reject: 'reject' },
       stages: {
         propose: 'Proposal', village_notice: 'Village notice', review: 'Township review', township_notice: 'Township notice',
