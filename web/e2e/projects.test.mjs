@@ -10,7 +10,9 @@
 // E_NUMBER), and a server restarted on later days (FUPIN_NOW) lets each notice close: the
 // township reviews, the county approves and plans, the village starts the work and records
 // progress, the township's end of the work at 60% is refused with E_CONDITIONS, 100% lets it
-// end, the county accepts it and records an asset, and the project is done. The projects
+// end, the county accepts it and records an asset, and the project is done. A second project,
+// without targets or linkage, is refused at approval with both criteria listed, returned to
+// the review by the county and rejected by the township. The projects
 // report downloads as an XLSX workbook with its Chinese name (the funds report: funds.test.mjs).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -107,10 +109,10 @@ async function serveOn(day) {
   later = await serve(reg.db, { now: `${day}T09:00:00+08:00` });
   return later.base;
 }
-async function openProject(base, account) {
+async function openProject(base, account, name = NAME) {
   const page = await signIn(browser, base, account);
   await page.goto(`${base}/projects`);
-  await (await page.waitForSelector(`[data-test=projects] tr:has-text("${NAME}")`)).click();
+  await (await page.waitForSelector(`[data-test=projects] tr:has-text("${name}")`)).click();
   await page.waitForSelector('[data-test=project-stage]');
   return page;
 }
@@ -133,6 +135,16 @@ async function downloadOf(page, button) {
 
 test('a village proposes a project through the form and the offices take it to its assets; the report downloads', async () => {
   const household = householdOfVillage();
+  // A second project, without targets or linkage, taken to the county's approval by the CLI.
+  const bare = path.join(dir, 'bare.json');
+  writeFileSync(bare, JSON.stringify({
+    name: '村组道路硬化', category: 'rural_construction', nature: 'new', region: reg.village, year: 2026,
+    start_on: '2026-08-01', end_on: '2026-10-31', unit: '村委会', person: '李某', tasks: '硬化道路 2 公里', budget: { county: '200000' },
+  }));
+  const second = projects('2026-07-01', ['add', '--file', bare, '--as', 'village']);
+  projects('2026-07-11', ['advance', String(second.id), '--as', 'village']);
+  projects('2026-07-11', ['advance', String(second.id), '--as', 'township']);
+  assert.equal(projects('2026-07-21', ['advance', String(second.id), '--as', 'township']).stage, 'approve');
 
   // 2026-07-01: the village proposes it.
   let base = await serveOn('2026-07-01');
@@ -197,6 +209,26 @@ test('a village proposes a project through the form and the offices take it to i
   page = await openProject(base, 'county');
   await advance(page, '县级审批入库', '纳入年度计划', '同意入库');
   await advance(page, '纳入年度计划', '实施前公示');
+  await page.context().close();
+  // The second project cannot enter the library: each missing condition is listed. The county
+  // returns it to the township's review, and the township rejects it.
+  page = await openProject(base, 'county', '村组道路硬化');
+  await page.click('[data-test=advance-submit]');
+  const missing = await page.waitForSelector('[data-test=advance-error]');
+  assert.match(await missing.innerText(), /E_CONDITIONS[\s\S]*不满足本步的条件/);
+  assert.equal(await text(page, 'criterion-performance_targets'), '项目未设定绩效目标，不能入库');
+  assert.equal(await text(page, 'criterion-poverty_linkage'), '项目未说明带贫减贫机制，不能入库');
+  await pick(page, 'return-to', '乡镇审核');
+  await page.fill('[data-test=return-reason]', '补充绩效目标和带贫减贫机制');
+  await page.click('[data-test=return-submit]');
+  await waitText(page, 'project-stage', '乡镇审核');
+  assert.match(await page.innerText('[data-test=steps]'), /县级审批入库\s+退回 → 乡镇审核\s+county\s+补充绩效目标和带贫减贫机制/);
+  await page.context().close();
+  page = await openProject(base, 'township', '村组道路硬化');
+  await page.fill('[data-test=reject-reason]', '与已入库项目重复');
+  await page.click('[data-test=reject-submit]');
+  await waitText(page, 'project-stage', '不予通过');
+  assert.equal(await page.$('[data-test=reject-form]'), null);
   await page.context().close();
 
   // 2026-07-31: work starts; the village records progress; the township cannot end the work
