@@ -129,3 +129,20 @@ test('a county office records, allocates and pays a fund and the progress follow
   await shot(page, 'funds-village');
   await page.context().close();
 });
+
+// 导出资金报表 (projweb14): an auditor downloads the funds report of the county for 2026, a
+// workbook (a ZIP: it starts with PK) named in Chinese after the report, the place and the year.
+test('an auditor downloads the funds report of the region and year as an XLSX workbook', async () => {
+  const page = await signIn(browser, server.base, 'auditor');
+  await page.goto(`${server.base}/funds`);
+  await page.click('[data-test=funds-year]');
+  await page.click('.el-select-dropdown__item:visible:has-text("2026")');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=funds-export]')]);
+  assert.match(file.suggestedFilename(), /^资金报表-.+-2026\.xlsx$/);
+  assert.equal(readFileSync(await file.path()).subarray(0, 2).toString('latin1'), 'PK');
+  // A region outside the auditor's county is refused with the API's code; nothing downloads.
+  await page.fill('[data-test=funds-region]', '620421000000');
+  await page.click('[data-test=funds-export]');
+  assert.match(await (await page.waitForSelector('[data-test=funds-export-error]')).innerText(), /E_NOT_FOUND/);
+  await page.context().close();
+});

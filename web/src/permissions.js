@@ -42,3 +42,10 @@ export function may(role, permission) {
 export function levelOf(role) {
   return { admin: 'admin', county_admin: 'C', township_operator: 'T', village_operator: 'V' }[role] ?? null;
 }
+
+// 扶贫项目库 project library screens (issue 14, projweb14; service/projects/project_service.cc):
+// move_projects (申报, 推进, 退回, 不予通过, 填报进度: the roles with a level, LevelOf — village,
+// township and county offices and admin; the stage's level is checked per project, see
+// views/projects/flow.js) and record_project_assets (资产登记: the assets stage is the county's).
+for (const role of ['admin', 'county_admin', 'township_operator', 'village_operator']) PERMISSIONS[role].push('move_projects');
+for (const role of ['admin', 'county_admin']) PERMISSIONS[role].push('record_project_assets');

@@ -28,6 +28,12 @@ describe('permissions', () => {
     expect(roles.filter((r) => may(r, 'manage_loans'))).toEqual(['admin', 'county_admin', 'township_operator']);
     expect(roles.filter((r) => may(r, 'compensate_loans'))).toEqual(['admin', 'county_admin']);
   });
+  it('lets the offices propose and move projects and only county offices record their assets, as the server does', () => {
+    const roles = Object.keys(PERMISSIONS);
+    expect(roles.filter((r) => may(r, 'move_projects'))).toEqual(['admin', 'county_admin', 'township_operator', 'village_operator']);
+    expect(roles.filter((r) => may(r, 'move_projects'))).toEqual(roles.filter((r) => levelOf(r) !== null));
+    expect(roles.filter((r) => may(r, 'record_project_assets'))).toEqual(['admin', 'county_admin']);
+  });
   it('needs no permission for a menu without one, and none for an unknown role', () => {
     expect(may('viewer', undefined)).toBe(true);
     expect(may('stranger', 'read')).toBe(false);

@@ -10,3 +10,6 @@ export const listAllocations = (query) => request('GET', '/allocations', { query
 export const allocate = (allocation) => request('POST', '/allocations', { body: allocation });
 export const listDisbursements = (query) => request('GET', '/disbursements', { query });
 export const disburse = (disbursement) => request('POST', '/disbursements', { body: disbursement });
+// The funds report of a region and year (资金进度表 by child region, the funds one by one,
+// the slow-spending alerts) as an XLSX Blob; audited "fund.report".
+export const fundsReportXlsx = (query) => request('GET', '/funds/report', { query: { ...query, format: 'xlsx' }, raw: true });

@@ -12,9 +12,11 @@ import locale from './locale';
 
 vi.mock('@/api/funds', () => ({
   listFunds: vi.fn(), addFund: vi.fn(), fundProgress: vi.fn(), listAllocations: vi.fn(), allocate: vi.fn(),
-  listDisbursements: vi.fn(), disburse: vi.fn(),
+  listDisbursements: vi.fn(), disburse: vi.fn(), fundsReportXlsx: vi.fn(),
 }));
+vi.mock('@/api/client', async (original) => ({ ...(await original()), download: vi.fn() }));
 const api = await import('@/api/funds');
+const client = await import('@/api/client');
 
 const FUND = {
   id: 3, level: '中央', level_key: 'central', kind: '中央财政专项扶贫资金', year: 2026, region: '620422000000',
@@ -148,5 +150,28 @@ describe('the funds screen', () => {
     const error = wrapper.find('[data-test=pay-error]').text();
     expect(error).toContain('E_OVER_ALLOCATION：支付金额 600.01 元超过分配 5 的未付余额 600.00 元');
     expect(error).toContain('没有登记任何支付');
+  });
+
+  it('downloads the funds report of the region and year picked as a workbook named in Chinese (projweb14)', async () => {
+    const blob = new Blob(['PK']);
+    api.fundsReportXlsx.mockResolvedValue(blob);
+    const wrapper = mountAs('auditor');
+    await flushPromises();
+    await wrapper.find('[data-test=funds-region]').setValue('620422100000');
+    await wrapper.find('[data-test=funds-export]').trigger('click');
+    await flushPromises();
+    const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
+    expect(api.fundsReportXlsx).toHaveBeenCalledWith({ region: '620422100000', year });
+    expect(client.download).toHaveBeenCalledWith(blob, `资金报表-620422100000-${year}.xlsx`);
+  });
+
+  it('shows the refusal of a report download with its code (projweb14)', async () => {
+    api.fundsReportXlsx.mockRejectedValue(new ApiError(404, 'E_NOT_FOUND', '区划不存在：620499000000'));
+    const wrapper = mountAs('auditor');
+    await flushPromises();
+    await wrapper.find('[data-test=funds-export]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[data-test=funds-export-error]').text()).toContain('E_NOT_FOUND：区划不存在：620499000000');
+    expect(client.download).not.toHaveBeenCalled();
   });
 });

@@ -15,6 +15,7 @@ export default {
       details: '明细', pay: '支付', payments: '分配 {id} 号（{household}）的支付', date: '支付日期', voucher: '凭证号',
       paid: '已登记支付 {amount} 元', pick: '点一行资金查看其分配，点分配的“明细”查看支付',
       required: '请填写所有必填项',
+      export: '导出资金报表', exported: '已导出 {file}', reportName: '资金报表',
       hints: {
         E_OVER_FUND: '分配金额超过了这笔资金尚未分配的余额，没有登记任何分配。请减少金额或换一笔资金。',
         E_OVER_ALLOCATION: '支付金额超过了这笔分配尚未支付的余额，没有登记任何支付。请核对凭证金额。',
@@ -41,6 +42,7 @@ export default {
       details: 'Details', pay: 'Pay', payments: 'Payments of allocation {id} ({household})', date: 'Date paid', voucher: 'Voucher no.',
       paid: 'Payment of {amount} yuan recorded', pick: 'Click a fund for its allocations, and Details on an allocation for its payments',
       required: 'Please fill in every field',
+      export: 'Export funds report', exported: '{file} exported', reportName: 'funds-report',
       hints: {
         E_OVER_FUND: 'The amount is more than the fund has left to allocate: nothing was allocated. Lower the amount or use another fund.',
         E_OVER_ALLOCATION: 'The amount is more than the allocation has left to pay: nothing was paid. Check the voucher.',
