@@ -462,6 +462,9 @@ void CopyWriter::Abort() {
 // ---- Pool
 
 Result<std::unique_ptr<Pool>> Pool::Open(const std::string& url, int size) {
+  if (size < 1) {
+    return Error::Usage("连接池至少需要 1 个连接", "a pool needs at least 1 connection");
+  }
   std::unique_ptr<Pool> pool(new Pool(size));
   for (int i = 0; i < size; ++i) {
     auto connection = Connection::Open(url);

@@ -202,7 +202,7 @@ class Pool {
     std::unique_ptr<Connection> connection_;
   };
 
-  // Opens `size` connections to `url` (all or none: E_DATABASE on the first failure).
+  // Opens `size` (≥ 1) connections to `url` (all or none: E_DATABASE on the first failure).
   static Result<std::unique_ptr<Pool>> Open(const std::string& url, int size);
   // Waits for a free connection.
   Lease Borrow();

@@ -6,9 +6,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <limits>
+#include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "storage/postgres/pg_test_server.h"
 
@@ -51,6 +54,23 @@ TEST(PgDb, ConnectingToNoServerIsADatabaseError) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, "E_DATABASE");
   EXPECT_NE(db.error().en.find("cannot connect"), std::string::npos);
+}
+
+// The server scripts/pg-test-server started: 127.0.0.1 only, no Unix socket, fsync off.
+TEST(PgDb, TheTestServerListensOnLoopbackOnlyWithoutFsync) {
+  if (getenv("FUPIN_PG_URL")) GTEST_SKIP() << "a server given by FUPIN_PG_URL";
+  auto db = Connect();
+  ASSERT_TRUE(db);
+  auto rows = db->Query(
+      "SELECT current_setting('listen_addresses'), current_setting('unix_socket_directories'), "
+      "current_setting('fsync'), current_user::text, current_database()::text");
+  ASSERT_TRUE(rows.ok()) << rows.error().en;
+  EXPECT_EQ(rows->Text(0, 0), "127.0.0.1");
+  EXPECT_EQ(rows->Text(0, 1), "");
+  EXPECT_EQ(rows->Text(0, 2), "off");
+  EXPECT_EQ(rows->Text(0, 3), "fupin");
+  EXPECT_EQ(rows->Text(0, 4), "fupin_test");
+  EXPECT_TRUE(TestUrl().starts_with("postgresql://fupin@127.0.0.1:")) << TestUrl();
 }
 
 TEST(PgDb, EveryTypeRoundTripsThroughParametersAndReads) {
@@ -299,6 +319,37 @@ TEST(PgPool, AConnectionReturnedInATransactionComesBackRolledBack) {
   auto lease = (*pool)->Borrow();
   EXPECT_FALSE(lease->in_transaction());
   EXPECT_EQ(Count(*lease, "pooled"), 0);
+}
+
+// A connection whose server session ended (a restart, an administrator) is made again when
+// it comes back to the pool, and the next borrower gets a working one.
+TEST(PgPool, AConnectionWhoseSessionWasTerminatedIsReconnected) {
+  auto pool = Pool::Open(TestUrl(), 1);
+  ASSERT_TRUE(pool.ok());
+  auto admin = Connect();
+  ASSERT_TRUE(admin);
+  int64_t pid = 0;
+  {
+    auto lease = (*pool)->Borrow();
+    auto rows = lease->Query("SELECT pg_backend_pid()");
+    ASSERT_TRUE(rows.ok());
+    pid = rows->Int(0, 0);
+    ASSERT_TRUE(admin->Query("SELECT pg_terminate_backend($1::int)", Params().Int(pid)).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto lost = lease->Query("SELECT 1");
+    ASSERT_FALSE(lost.ok());
+    EXPECT_EQ(lost.error().code, "E_DATABASE");
+  }
+  auto lease = (*pool)->Borrow();
+  auto rows = lease->Query("SELECT pg_backend_pid()");
+  ASSERT_TRUE(rows.ok()) << rows.error().en;
+  EXPECT_NE(rows->Int(0, 0), pid);
+}
+
+TEST(PgPool, APoolOfNoConnectionIsAUsageError) {
+  auto pool = Pool::Open(TestUrl(), 0);
+  ASSERT_FALSE(pool.ok());
+  EXPECT_EQ(pool.error().code, "E_USAGE");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_test_server.h"
@@ -152,6 +153,24 @@ TEST_F(PgSchemaTest, MigrateRecordsItsVersionsAndIsIdempotent) {
   EXPECT_EQ(meta->Text(0, 0).size(), 32u);
 }
 
+TEST_F(PgSchemaTest, TwoMigrateAtOnceOnAnEmptyDatabaseBothSucceed) {
+  const std::string url = testing::FreshDatabase("schema_race");
+  auto a = Connection::Open(url);
+  auto b = Connection::Open(url);
+  ASSERT_TRUE(a.ok() && b.ok());
+  Result<int> first = 0, second = 0;
+  std::thread other([&] { second = Migrate(**b); });
+  first = Migrate(**a);
+  other.join();
+  ASSERT_TRUE(first.ok()) << first.error().en;
+  ASSERT_TRUE(second.ok()) << second.error().en;
+  EXPECT_EQ(*first, static_cast<int>(Migrations().size()));
+  EXPECT_EQ(*second, static_cast<int>(Migrations().size()));
+  auto meta = (*a)->Query("SELECT count(*) FROM meta");
+  ASSERT_TRUE(meta.ok());
+  EXPECT_EQ(meta->Int(0, 0), 2);  // migration 1 ran once
+}
+
 TEST_F(PgSchemaTest, AnEmptyDatabaseHasVersionZero) {
   auto db = Connection::Open(testing::FreshDatabase("schema_empty"));
   ASSERT_TRUE(db.ok());
@@ -209,6 +228,16 @@ TEST_F(PgSchemaTest, EveryChangeOfAUserOrSessionGivesANewGeneration) {
   EXPECT_NE(second, first);
   ASSERT_TRUE(db->Exec("UPDATE accounts.users SET disabled = true").ok());
   EXPECT_NE(generation(), second);
+}
+
+// Until the PostgreSQL Store exists, a PostgreSQL URL stays the clear usage error it was.
+TEST(PgStore, APostgresqlUrlIsStillAUsageError) {
+  for (const std::string& url : {testing::TestUrl(), std::string("postgres://x@127.0.0.1/y")}) {
+    auto store = Store::Open(url, Store::OpenMode::kCreate);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().code, "E_USAGE");
+    EXPECT_NE(store.error().en.find("not supported yet"), std::string::npos);
+  }
 }
 
 }  // namespace
