@@ -82,7 +82,7 @@ std::string FreshDatabase(const std::string& name) {
   EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().en);
   if (!db.ok()) return url;
   EXPECT_TRUE((*db)->Exec("DROP DATABASE IF EXISTS " + name).ok());
-  EXPECT_TRUE((*db)->Exec("CREATE DATABASE " + name).ok());
+  EXPECT_TRUE((*db)->Exec("CREATE DATABASE " + name + " STRATEGY FILE_COPY").ok());
   return url.substr(0, url.rfind('/') + 1) + name;
 }
 
