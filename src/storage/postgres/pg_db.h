@@ -1,5 +1,5 @@
 // A thin RAII layer over libpq, in the style of sqlite/sqlite_db.h: a connection from a
-// URL, statements with typed parameters (text, int64, bytea, NULL) and typed column reads,
+// URL, statements with typed parameters (text, int64, boolean, bytea, NULL) and typed reads,
 // transactions, COPY FROM STDIN in text format, and a small pool of connections. Errors
 // come back as Status with the codes the SQLite layer uses:
 //   E_CONFLICT  an integrity constraint (SQLSTATE class 23: unique 23505, foreign key,
@@ -184,7 +184,8 @@ class CopyWriter {
 };
 
 // A fixed number of connections lent to threads: Borrow blocks until one is free. A
-// connection comes back when its Lease ends, reset (an open transaction rolled back).
+// connection comes back when its Lease ends, reset (an open transaction rolled back, a
+// broken one made again). The pool must outlive its leases.
 class Pool {
  public:
   class Lease {

@@ -205,6 +205,47 @@ TEST(PgDb, OfTwoSerializableTransactionsWritingOneRowExactlyOneFailsWithBusy) {
   EXPECT_EQ(rows->Int(0, 0), 101);
 }
 
+// Two transactions locking two rows in opposite orders: the server breaks the deadlock by
+// failing one of them (40P01), which is E_BUSY too; the other goes through.
+TEST(PgDb, OfTwoDeadlockedTransactionsOneFailsWithBusyAndTheOtherCommits) {
+  auto a = WithTable("locked", "k BIGINT PRIMARY KEY, v BIGINT NOT NULL");
+  ASSERT_TRUE(a);
+  ASSERT_TRUE(a->Exec("INSERT INTO locked VALUES (1, 0), (2, 0)").ok());
+  auto b = Connect();
+  ASSERT_TRUE(b);
+  for (auto* db : {a.get(), b.get()}) {
+    ASSERT_TRUE(db->Exec("SET deadlock_timeout = '100ms'").ok());
+    ASSERT_TRUE(db->Begin().ok());
+  }
+  ASSERT_TRUE(a->Run("UPDATE locked SET v = 1 WHERE k = 1").ok());
+  ASSERT_TRUE(b->Run("UPDATE locked SET v = 2 WHERE k = 2").ok());
+  Result<int64_t> a_second = 0;
+  bool a_rolled_back = false;
+  std::thread other([&] {
+    a_second = a->Run("UPDATE locked SET v = 1 WHERE k = 2");
+    // The failed one lets go of its locks, so that the other can finish.
+    if (!a_second.ok()) a_rolled_back = a->Rollback().ok();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto b_second = b->Run("UPDATE locked SET v = 2 WHERE k = 1");
+  if (b_second.ok()) {  // b waited for a, whose statement was the one failed
+    other.join();
+    ASSERT_FALSE(a_second.ok());
+    EXPECT_EQ(a_second.error().code, "E_BUSY") << a_second.error().en;
+    EXPECT_TRUE(a_rolled_back);
+    EXPECT_TRUE(b->Commit().ok());
+  } else {
+    EXPECT_EQ(b_second.error().code, "E_BUSY") << b_second.error().en;
+    ASSERT_TRUE(b->Rollback().ok());
+    other.join();
+    EXPECT_TRUE(a_second.ok());
+    EXPECT_TRUE(a->Commit().ok());
+  }
+  auto rows = a->Query("SELECT count(DISTINCT v) FROM locked");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->Int(0, 0), 1);  // both rows hold the winner's value
+}
+
 // A COPY of 100,000 rows whose text holds everything the text format escapes reads back
 // identical, NULL included (and the text "\N", which is not NULL).
 TEST(PgDb, ACopyOfAHundredThousandRowsReadsBackIdentical) {
