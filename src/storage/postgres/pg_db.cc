@@ -379,6 +379,12 @@ CopyWriter& CopyWriter::Int(int64_t value) {
   return *this;
 }
 
+CopyWriter& CopyWriter::Bool(bool value) {
+  Separator();
+  buffer_.push_back(value ? 't' : 'f');
+  return *this;
+}
+
 CopyWriter& CopyWriter::Text(std::string_view text) {
   Separator();
   for (char c : text) {

@@ -162,6 +162,7 @@ class CopyWriter {
   ~CopyWriter();  // aborts an unfinished COPY
 
   CopyWriter& Int(int64_t value);
+  CopyWriter& Bool(bool value);
   CopyWriter& Text(std::string_view text);
   CopyWriter& Bytes(std::string_view bytes);
   CopyWriter& Null();

@@ -249,7 +249,7 @@ TEST(PgDb, OfTwoDeadlockedTransactionsOneFailsWithBusyAndTheOtherCommits) {
 // A COPY of 100,000 rows whose text holds everything the text format escapes reads back
 // identical, NULL included (and the text "\N", which is not NULL).
 TEST(PgDb, ACopyOfAHundredThousandRowsReadsBackIdentical) {
-  auto db = WithTable("copied", "id BIGINT PRIMARY KEY, s TEXT, b BYTEA, n BIGINT");
+  auto db = WithTable("copied", "id BIGINT PRIMARY KEY, s TEXT, b BYTEA, n BIGINT, f BOOLEAN");
   ASSERT_TRUE(db);
   const std::string pieces[] = {"扶贫对象",    "a\tb",   "line\nnext",
                                 "back\\slash", "\\N",    "cr\rlf\r\n",
@@ -260,7 +260,7 @@ TEST(PgDb, ACopyOfAHundredThousandRowsReadsBackIdentical) {
   auto bytes_of = [&](int64_t i) { return i % 5 == 0 ? AllBytes() : std::to_string(i * 7919); };
   constexpr int64_t kRows = 100000;
   ASSERT_TRUE(db->Begin().ok());
-  auto copy = db->CopyIn("copied", "id, s, b, n");
+  auto copy = db->CopyIn("copied", "id, s, b, n, f");
   ASSERT_TRUE(copy.ok()) << copy.error().en;
   for (int64_t i = 0; i < kRows; ++i) {
     copy->Int(i).Text(text_of(i)).Bytes(bytes_of(i));
@@ -269,6 +269,7 @@ TEST(PgDb, ACopyOfAHundredThousandRowsReadsBackIdentical) {
     } else {
       copy->Int(-i);
     }
+    copy->Bool(i % 3 == 0);
     ASSERT_TRUE(copy->EndRow().ok());
   }
   auto stored = copy->Finish();
@@ -276,14 +277,15 @@ TEST(PgDb, ACopyOfAHundredThousandRowsReadsBackIdentical) {
   EXPECT_EQ(*stored, kRows);
   ASSERT_TRUE(db->Commit().ok());
 
-  auto rows = db->Query("SELECT id, s, b, n FROM copied ORDER BY id");
+  auto rows = db->Query("SELECT id, s, b, n, f FROM copied ORDER BY id");
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), kRows);
   int64_t mismatches = 0;
   for (int r = 0; r < kRows; ++r) {
     const bool same = rows->Int(r, 0) == r && rows->Text(r, 1) == text_of(r) &&
                       rows->Bytes(r, 2) == bytes_of(r) && !rows->IsNull(r, 1) &&
-                      rows->IsNull(r, 3) == (r % 7 == 0) && (r % 7 == 0 || rows->Int(r, 3) == -r);
+                      rows->IsNull(r, 3) == (r % 7 == 0) && (r % 7 == 0 || rows->Int(r, 3) == -r) &&
+                      rows->Bool(r, 4) == (r % 3 == 0);
     if (!same && ++mismatches <= 3)
       ADD_FAILURE() << "row " << r << " differs: " << rows->Text(r, 1);
   }
