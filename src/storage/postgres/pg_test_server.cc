@@ -1,0 +1,89 @@
+#include "storage/postgres/pg_test_server.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "storage/postgres/pg_db.h"
+
+namespace fupin::pg::testing {
+namespace {
+
+std::string url;
+
+class ServerEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (const char* given = getenv("FUPIN_PG_URL"); given && *given) {
+      url = given;
+      return;
+    }
+    char dir[] = "/tmp/fupin-pg-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+    // The watchdog: stops the server once the read end sees EOF (TearDown, or the death
+    // of this process, closes the write end).
+    int fds[2];
+    ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);  // the server started below must not hold it
+    watchdog_ = fork();
+    ASSERT_GE(watchdog_, 0);
+    if (watchdog_ == 0) {
+      close(fds[1]);
+      char byte;
+      while (read(fds[0], &byte, 1) > 0) {
+      }
+      if (std::filesystem::exists(dir_)) {
+        execl(FUPIN_PG_TEST_SERVER, FUPIN_PG_TEST_SERVER, "stop", dir_.c_str(), nullptr);
+      }
+      _exit(0);
+    }
+    close(fds[0]);
+    pipe_ = fds[1];
+    const std::string command = std::string(FUPIN_PG_TEST_SERVER) + " start " + dir_;
+    FILE* out = popen(command.c_str(), "r");
+    ASSERT_NE(out, nullptr);
+    char line[512] = {};
+    const bool read_line = fgets(line, sizeof line, out) != nullptr;
+    const int status = pclose(out);
+    ASSERT_TRUE(read_line && status == 0) << "scripts/pg-test-server start failed";
+    url = line;
+    while (!url.empty() && url.back() == '\n') url.pop_back();
+  }
+
+  void TearDown() override {
+    if (watchdog_ <= 0) return;
+    close(pipe_);
+    int status = 0;
+    waitpid(watchdog_, &status, 0);
+    watchdog_ = 0;
+  }
+
+ private:
+  std::string dir_;
+  pid_t watchdog_ = 0;
+  int pipe_ = -1;
+};
+
+[[maybe_unused]] auto* const environment =
+    ::testing::AddGlobalTestEnvironment(new ServerEnvironment);
+
+}  // namespace
+
+const std::string& TestUrl() { return url; }
+
+std::string FreshDatabase(const std::string& name) {
+  auto db = Connection::Open(url);
+  EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().en);
+  if (!db.ok()) return url;
+  EXPECT_TRUE((*db)->Exec("DROP DATABASE IF EXISTS " + name).ok());
+  EXPECT_TRUE((*db)->Exec("CREATE DATABASE " + name + " STRATEGY FILE_COPY").ok());
+  return url.substr(0, url.rfind('/') + 1) + name;
+}
+
+}  // namespace fupin::pg::testing

@@ -1,0 +1,17 @@
+// The PostgreSQL server of a test binary: scripts/pg-test-server starts one throwaway
+// server (initdb in a temporary folder, 127.0.0.1, a free port) before the first test and
+// stops it after the last, even when a test fails or the binary crashes (a watchdog child
+// stops it when the binary's end of a pipe closes). FUPIN_PG_URL, when set, names a server
+// to use instead (nothing is started or stopped then).
+#pragma once
+
+#include <string>
+
+namespace fupin::pg::testing {
+
+// The URL of the test database (postgresql://fupin@127.0.0.1:PORT/fupin_test).
+const std::string& TestUrl();
+// The URL of another database on the same server, created empty by this call.
+std::string FreshDatabase(const std::string& name);
+
+}  // namespace fupin::pg::testing
