@@ -188,7 +188,74 @@ Status FindingBlocks::ForEachSubject(const std::string& rule,
   return Status::Ok();
 }
 
+namespace {
+
+// The findings Write stores, read through one interface: of rows or of a FindingBatch.
+struct RowsView {
+  std::deque<FindingRow>& rows;
+  std::vector<FindingRow*> at;
+  explicit RowsView(std::deque<FindingRow>& r) : rows(r) {
+    at.reserve(r.size());
+    for (auto& f : r) at.push_back(&f);
+  }
+  size_t size() const { return at.size(); }
+  std::string_view rule(size_t i) const { return at[i]->rule; }
+  int64_t village_code(size_t i) const { return at[i]->village_code; }
+  std::string_view household_code(size_t i) const { return at[i]->household_code; }
+  std::string_view id_number(size_t i) const { return at[i]->id_number; }
+  std::string_view name(size_t i) const { return at[i]->name; }
+  std::string_view detail(size_t i) const { return at[i]->detail; }
+  std::string_view row(size_t i) const { return at[i]->row; }
+  int64_t list_id() const { return rows.front().list_id; }
+  const std::string& created_at() const { return rows.front().created_at; }
+  void set_id(size_t i, int64_t id) { at[i]->id = id; }
+};
+
+struct BatchView {
+  FindingBatch& batch;
+  size_t size() const { return batch.size(); }
+  std::string_view rule(size_t i) const { return batch.rule(i); }
+  int64_t village_code(size_t i) const { return batch.village_code(i); }
+  std::string_view household_code(size_t i) const { return batch.household_code(i); }
+  std::string_view id_number(size_t i) const { return batch.id_number(i); }
+  std::string_view name(size_t i) const { return batch.name(i); }
+  std::string_view detail(size_t i) const { return batch.detail(i); }
+  std::string_view row(size_t i) const { return batch.row(i); }
+  int64_t list_id() const { return batch.list_id(); }
+  const std::string& created_at() const { return batch.created_at(); }
+  void set_id(size_t i, int64_t id) { batch.set_id(i, id); }
+};
+
+}  // namespace
+
+bool FindingBlocks::Eligible(const FindingBatch& batch) {
+  if (batch.empty() || batch.list_id() == 0 || batch.rules().size() > 255) return false;
+  for (const auto& rule : batch.rules()) {
+    if (rule.empty() || rule.find_first_of("\t\n") != rule.npos) return false;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const std::string_view id_number = batch.id_number(i), subject = batch.subject(i);
+    if (!subject.empty() && subject != id_number) return false;
+    const auto key = PackIdNumber(id_number);
+    if (!key) return false;
+    char text[18];
+    if (UnpackIdNumber(*key, text) != id_number) return false;
+  }
+  return true;
+}
+
 Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id) {
+  RowsView view(rows);
+  return WriteView(view, first_id);
+}
+
+Result<bool> FindingBlocks::Write(FindingBatch& batch, int64_t first_id) {
+  BatchView view{batch};
+  return WriteView(view, first_id);
+}
+
+template <class View>
+Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   // One pass over the rows in their order: the rule of each (an index into `rules`, by
   // first appearance), the subjects per rule, and the block of each (a slot per village,
   // with its counts and sizes). Then the subjects are checked: a clash within the batch or
@@ -202,7 +269,6 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
     std::string ids, data;
   };
   const size_t n = rows.size();
-  std::vector<const FindingRow*> row(n);
   std::vector<uint8_t> rule_of(n);
   std::vector<std::string> rules;
   std::vector<std::vector<uint64_t>> keys;
@@ -212,26 +278,27 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
     std::unordered_map<int64_t, uint32_t> by_village;
     size_t i = 0, rule = 0;
     uint32_t current = 0;
-    auto string_size = [](const std::string& text) {
+    auto string_size = [](std::string_view text) {
       return text.size() + (text.size() < 0x80 ? 1 : text.size() < 0x4000 ? 2 : 5);
     };
-    for (const FindingRow& r : rows) {
-      if (rules.empty() || r.rule != rules[rule]) {
-        rule = std::find(rules.begin(), rules.end(), r.rule) - rules.begin();
+    for (; i < n; ++i) {
+      const std::string_view r_rule = rows.rule(i);
+      const int64_t village = rows.village_code(i);
+      if (rules.empty() || r_rule != rules[rule]) {
+        rule = std::find(rules.begin(), rules.end(), r_rule) - rules.begin();
         if (rule == rules.size()) {
-          rules.push_back(r.rule);
+          rules.emplace_back(r_rule);
           keys.emplace_back();
         }
       }
       const int64_t id = first_id + static_cast<int64_t>(i);
-      row[i] = &r;
       rule_of[i] = static_cast<uint8_t>(rule);
-      keys[rule].push_back(*PackIdNumber(r.id_number));
-      if (slots.empty() || slots[current].village != r.village_code) {
-        auto [it, added] = by_village.try_emplace(r.village_code, slots.size());
+      keys[rule].push_back(*PackIdNumber(rows.id_number(i)));
+      if (slots.empty() || slots[current].village != village) {
+        auto [it, added] = by_village.try_emplace(village, slots.size());
         if (added) {
           Slot& slot = slots.emplace_back();
-          slot.village = r.village_code;
+          slot.village = village;
           slot.first_id = id;
         }
         current = it->second;
@@ -243,9 +310,9 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
       ++slot.n;
       if (slot.rule_counts.size() <= rule) slot.rule_counts.resize(rule + 1);
       ++slot.rule_counts[rule];
-      slot.data_size += string_size(r.household_code) + string_size(r.id_number) +
-                        string_size(r.name) + string_size(r.detail) + string_size(r.row);
-      ++i;
+      slot.data_size += string_size(rows.household_code(i)) + string_size(rows.id_number(i)) +
+                        string_size(rows.name(i)) + string_size(rows.detail(i)) +
+                        string_size(rows.row(i));
     }
   }
   for (Slot& slot : slots) slot.rule_counts.resize(rules.size());
@@ -282,18 +349,17 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
   std::vector<int64_t> previous(slots.size());
   for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
   for (size_t i = 0; i < n; ++i) {
-    const FindingRow& r = *row[i];
     const uint32_t k = slot_of[i];
     Slot& slot = slots[k];
     const int64_t id = first_id + static_cast<int64_t>(i);
     PutVarint(slot.ids, static_cast<uint64_t>(id - previous[k]));
     slot.ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
     previous[k] = id;
-    PutString(slot.data, r.household_code);
-    PutString(slot.data, r.id_number);
-    PutString(slot.data, r.name);
-    PutString(slot.data, r.detail);
-    PutString(slot.data, r.row);
+    PutString(slot.data, rows.household_code(i));
+    PutString(slot.data, rows.id_number(i));
+    PutString(slot.data, rows.name(i));
+    PutString(slot.data, rows.detail(i));
+    PutString(slot.data, rows.row(i));
   }
 
   // The blocks in village order.
@@ -315,10 +381,10 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
       counts.append(rules[rule]).append("\t").append(std::to_string(slot.rule_counts[rule]));
       counts.append("\n");
     }
-    insert->Bind(1, rows.front().list_id);
+    insert->Bind(1, rows.list_id());
     insert->Bind(2, RegionCode::FromInt(slot.village).county().value()).Bind(3, slot.village);
     insert->Bind(4, slot.first_id).Bind(5, slot.last_id).Bind(6, slot.n);
-    insert->BindStatic(7, rows.front().created_at).BindStatic(8, counts);
+    insert->BindStatic(7, rows.created_at()).BindStatic(8, counts);
     insert->BindBlobStatic(9, slot.ids).BindBlobStatic(10, slot.data);
     FUPIN_RETURN_IF_ERROR(insert->Run());
     block_id[k] = sqlite3_last_insert_rowid(db_.handle());
@@ -353,8 +419,7 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
                                                 batch.size() * sizeof(uint64_t)));
     FUPIN_RETURN_IF_ERROR(key_row->Run());
   }
-  int64_t id = first_id;
-  for (FindingRow& r : rows) r.id = id++;
+  for (size_t i = 0; i < n; ++i) rows.set_id(i, first_id + static_cast<int64_t>(i));
   return true;
 }
 
