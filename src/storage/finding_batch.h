@@ -65,6 +65,16 @@ class FindingBatch {
   int64_t id(size_t i) const { return records_[i].id; }
   void set_id(size_t i, int64_t id) { records_[i].id = id; }
 
+  // Hints that finding `i`'s record, or its text (its record read), is wanted soon.
+  void PrefetchRecord(size_t i) const { __builtin_prefetch(&records_[i]); }
+  void PrefetchText(size_t i) const {
+    const Record& r = records_[i];
+    const char* text = chunks_[r.chunk].data.get() + r.offset;
+    __builtin_prefetch(text);
+    __builtin_prefetch(text + 64);
+    __builtin_prefetch(text + 128);
+  }
+
   // Finding `i` as a FindingRow, into `out` (its strings' memory reused).
   void Fill(size_t i, FindingRow& out) const;
   // Removes the findings `drop(i)` picks, keeping the others' order; returns how many.

@@ -209,6 +209,9 @@ struct RowsView {
   int64_t list_id() const { return rows.front().list_id; }
   const std::string& created_at() const { return rows.front().created_at; }
   void set_id(size_t i, int64_t id) { at[i]->id = id; }
+  static constexpr bool kGather = false;
+  void PrefetchRecord(size_t) const {}
+  void PrefetchText(size_t) const {}
 };
 
 struct BatchView {
@@ -224,6 +227,9 @@ struct BatchView {
   int64_t list_id() const { return batch.list_id(); }
   const std::string& created_at() const { return batch.created_at(); }
   void set_id(size_t i, int64_t id) { batch.set_id(i, id); }
+  static constexpr bool kGather = true;
+  void PrefetchRecord(size_t i) const { batch.PrefetchRecord(i); }
+  void PrefetchText(size_t i) const { batch.PrefetchText(i); }
 };
 
 }  // namespace
@@ -338,28 +344,45 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
 
   std::vector<std::vector<uint8_t>> codes(slots.size());  // per slot: rule → its code there
   for (size_t k = 0; k < slots.size(); ++k) {
-    Slot& slot = slots[k];
-    slot.ids.reserve(slot.ids_size);
-    slot.data.reserve(slot.data_size);
     codes[k].resize(rules.size());
     for (size_t rule = 0, c = 0; rule < rules.size(); ++rule) {
-      if (slot.rule_counts[rule]) codes[k][rule] = static_cast<uint8_t>(c++);
+      if (slots[k].rule_counts[rule]) codes[k][rule] = static_cast<uint8_t>(c++);
     }
   }
   std::vector<int64_t> previous(slots.size());
   for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t k = slot_of[i];
-    Slot& slot = slots[k];
+  auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data) {
     const int64_t id = first_id + static_cast<int64_t>(i);
-    PutVarint(slot.ids, static_cast<uint64_t>(id - previous[k]));
-    slot.ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
+    PutVarint(ids, static_cast<uint64_t>(id - previous[k]));
+    ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
     previous[k] = id;
-    PutString(slot.data, rows.household_code(i));
-    PutString(slot.data, rows.id_number(i));
-    PutString(slot.data, rows.name(i));
-    PutString(slot.data, rows.detail(i));
-    PutString(slot.data, rows.row(i));
+    PutString(data, rows.household_code(i));
+    PutString(data, rows.id_number(i));
+    PutString(data, rows.name(i));
+    PutString(data, rows.detail(i));
+    PutString(data, rows.row(i));
+  };
+  // Rows: each block staged whole in one pass in the rows' order (read in village order,
+  // FindingRows would be millions of cache and TLB misses). A compact batch: each block
+  // built in one reused buffer as it is written, its findings gathered from the arena
+  // (a record and one run of text each, prefetched): no second copy of the batch.
+  std::vector<uint32_t> members;  // gathering: the findings of slot k at [start[k], start[k+1])
+  std::vector<size_t> start;
+  if constexpr (View::kGather) {
+    start.assign(slots.size() + 1, 0);
+    for (size_t k = 0; k < slots.size(); ++k) start[k + 1] = start[k] + slots[k].n;
+    members.resize(n);
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) members[at[slot_of[i]]++] = static_cast<uint32_t>(i);
+  } else {
+    for (Slot& slot : slots) {
+      slot.ids.reserve(slot.ids_size);
+      slot.data.reserve(slot.data_size);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Slot& slot = slots[slot_of[i]];
+      append(slot_of[i], i, slot.ids, slot.data);
+    }
   }
 
   // The blocks in village order.
@@ -373,8 +396,25 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   if (!insert.ok()) return insert.error();
   std::vector<int64_t> block_id(slots.size());
   std::string counts;
+  std::string ids_buffer, data_buffer;  // gathering: every block's, reused
   for (uint32_t k : order) {
     Slot& slot = slots[k];
+    std::string* ids = &slot.ids;
+    std::string* data = &slot.data;
+    if constexpr (View::kGather) {
+      ids = &ids_buffer;
+      data = &data_buffer;
+      ids->clear();
+      data->clear();
+      ids->reserve(slot.ids_size);
+      data->reserve(slot.data_size);
+      constexpr size_t kAhead = 8;
+      for (size_t m = start[k]; m < start[k + 1]; ++m) {
+        if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
+        if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
+        append(k, members[m], *ids, *data);
+      }
+    }
     counts.clear();
     for (size_t rule = 0; rule < rules.size(); ++rule) {
       if (!slot.rule_counts[rule]) continue;
@@ -385,7 +425,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     insert->Bind(2, RegionCode::FromInt(slot.village).county().value()).Bind(3, slot.village);
     insert->Bind(4, slot.first_id).Bind(5, slot.last_id).Bind(6, slot.n);
     insert->BindStatic(7, rows.created_at()).BindStatic(8, counts);
-    insert->BindBlobStatic(9, slot.ids).BindBlobStatic(10, slot.data);
+    insert->BindBlobStatic(9, *ids).BindBlobStatic(10, *data);
     FUPIN_RETURN_IF_ERROR(insert->Run());
     block_id[k] = sqlite3_last_insert_rowid(db_.handle());
     std::string().swap(slot.ids);
