@@ -69,6 +69,8 @@ struct FindingCount {
   int64_t open = 0, confirmed = 0, dismissed = 0;
 };
 
+class FindingBatch;
+
 class CompareStore {
  public:
   virtual ~CompareStore() = default;
@@ -90,6 +92,9 @@ class CompareStore {
   // Inserts new findings (in a transaction) and sets each id; a finding whose rule and
   // subject are already stored is skipped and keeps id 0.
   virtual Status InsertFindings(std::deque<FindingRow>& rows) = 0;
+  // The same for the compact findings of one run (storage/finding_batch.h); by default
+  // through rows (finding_batch.cc), the SQLite store writes a bulk batch's blocks from it.
+  virtual Status InsertBatch(FindingBatch& batch);
   virtual Result<FindingPage> SearchFindings(const FindingQuery& query) = 0;
   virtual Result<std::optional<FindingRow>> GetFinding(int64_t id) = 0;
   // Sets status, reason, decided_by and decided_at of finding `row.id`.

@@ -547,24 +547,36 @@ void WriteCompareReport(const CompareReport& r, Lang lang, bool masked,
   std::string out;
   out.reserve(kReportPieceBytes + 4096);
   out.append(head, 0, at);
-  bool first = true;
-  for (const auto& f : r.findings) {
-    if (!first) out.push_back(',');
-    first = false;
+  // Read in place from the compact findings: no FindingRow is made.
+  const FindingBatch& f = r.findings;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (i) out.push_back(',');
     out += "{\"rule\":";
-    AppendJsonString(out, f.rule);
+    AppendJsonString(out, f.rule(i));
     out += ",\"household_code\":";
-    AppendJsonString(out, f.household_code);
+    AppendJsonString(out, f.household_code(i));
     out += ",\"id_number\":";
-    AppendJsonString(out, masked ? MaskIdNumber(f.id_number) : f.id_number);
+    if (masked) {
+      AppendJsonString(out, MaskIdNumber(f.id_number(i)));
+    } else {
+      AppendJsonString(out, f.id_number(i));
+    }
     out += ",\"detail\":";
-    AppendJsonString(out, masked ? MaskPersonalNumbers(f.detail) : f.detail);
+    if (masked) {
+      AppendJsonString(out, MaskPersonalNumbers(f.detail(i)));
+    } else {
+      AppendJsonString(out, f.detail(i));
+    }
     out += ",\"id\":";
-    out += std::to_string(f.id);
+    out += std::to_string(f.id(i));
     out += ",\"name\":";
-    AppendJsonString(out, masked ? MaskPersonalNumbers(f.name) : f.name);
+    if (masked) {
+      AppendJsonString(out, MaskPersonalNumbers(f.name(i)));
+    } else {
+      AppendJsonString(out, f.name(i));
+    }
     out += ",\"village_code\":\"";
-    out += RegionCode::FromInt(f.village_code).ToString();
+    out += RegionCode::FromInt(f.village_code(i)).ToString();
     out += "\"}";
     if (out.size() >= kReportPieceBytes) {
       write(out);

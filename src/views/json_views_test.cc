@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/id_number.h"
+#include "service/crosscheck/compare_service.h"
+
 namespace fupin {
 namespace {
 
@@ -75,6 +78,49 @@ TEST(HouseholdJsonTest, TheVillageGroupIsTextAfterTheVillageCodeAndNullWhenThere
   // Free text, as names: a number pasted into it is masked for the roles that see masked data.
   h.village_group = "620422198001010019";
   EXPECT_EQ(HouseholdJson(h, 1, 0, true)["village_group"], "620422********0019");
+}
+
+// A report's findings are written from their compact form: each finding's fields as they
+// were given, ID numbers masked for a role that sees masked data, in their order.
+TEST(CompareReportTextTest, WritesEachFindingOfTheCompactBatchAsGiven) {
+  std::deque<FindingRow> rows(3);
+  rows[0].rule = "deceased_member";
+  rows[0].id_number = "620422198001011234";
+  rows[0].household_code = "6204221022010001";
+  rows[0].name = "张\"三";
+  rows[0].detail = "死亡日期 2020-01-01";
+  rows[0].row = "{\"证件号码\":\"620422198001011234\"}";
+  rows[0].village_code = 620422102201;
+  rows[0].id = 41;
+  rows[1] = rows[0];
+  rows[1].rule = "name_mismatch";
+  rows[1].detail = "名单姓名 李四，登记姓名 张三";
+  rows[1].id = 42;
+  rows[2].rule = "no_helper";
+  rows[2].subject = rows[2].household_code = "6204221022010002";
+  rows[2].village_code = 620422102202;
+  rows[2].detail = "建档立卡户没有帮扶责任人";
+  rows[2].id = 43;
+  CompareReport report;
+  report.kind = "deaths";
+  report.findings = FindingBatch::FromRows(rows);
+  for (const bool masked : {false, true}) {
+    const auto json = nlohmann::json::parse(CompareReportText(report, Lang::kZh, masked));
+    ASSERT_EQ(json["findings"].size(), rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& f = json["findings"][i];
+      EXPECT_EQ(f["id"], rows[i].id);
+      EXPECT_EQ(f["rule"], rows[i].rule);
+      EXPECT_EQ(f["household_code"], rows[i].household_code);
+      EXPECT_EQ(f["id_number"], masked ? MaskIdNumber(rows[i].id_number) : rows[i].id_number);
+      EXPECT_EQ(f["name"], rows[i].name);
+      EXPECT_EQ(f["detail"], rows[i].detail);
+      EXPECT_EQ(f["village_code"], RegionCode::FromInt(rows[i].village_code).ToString());
+    }
+  }
+  std::string pieces;
+  WriteCompareReport(report, Lang::kEn, false, [&](std::string_view p) { pieces.append(p); });
+  EXPECT_EQ(pieces, CompareReportText(report, Lang::kEn, false));
 }
 
 }  // namespace

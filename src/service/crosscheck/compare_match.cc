@@ -13,11 +13,11 @@ namespace {
 
 std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 
-// The row's columns as a JSON object, extra columns included (they are kept and shown).
-std::string RowJson(const DepartmentList& list, const ListRow& row) {
+// The row's columns as a JSON object, extra columns included (they are kept and shown),
+// into `out` (cleared first).
+void RowJson(const DepartmentList& list, const ListRow& row, std::string& out) {
   std::string_view record = list.text.substr(row.offset, row.length);
-  std::string out = "{";
-  out.reserve(row.length + 16 * list.header.size());
+  out.assign("{");
   for (size_t i = 0; i < list.header.size(); ++i) {
     const size_t sep = record.find(list.separator);
     const std::string_view cell = TrimSpaces(record.substr(0, sep));
@@ -29,7 +29,6 @@ std::string RowJson(const DepartmentList& list, const ListRow& row) {
     AppendJsonString(out, cell);
   }
   out.push_back('}');
-  return out;
 }
 
 // The birth date inside a packed (validated) ID number.
@@ -62,7 +61,7 @@ class Matcher {
         end_(end),
         policy_lock_(policy_lock) {}
 
-  std::deque<FindingRow>& rows() { return rows_; }
+  FindingBatch& batch() { return batch_; }
   int64_t known() const { return known_; }
 
   int64_t Run() {
@@ -77,6 +76,8 @@ class Matcher {
                                                             return r.key < key;
                                                           }) -
                                          rows.begin());
+    // At most a finding or two per list row: reserved, so the records never move.
+    batch_.Reserve(rows.size() - j);
     int64_t matched = 0;
     for (const IndexEntry& e : entries) {
       while (j < rows.size() && rows[j].key < e.key) ++j;
@@ -101,17 +102,19 @@ class Matcher {
     return *it->second;
   }
 
-  FindingRow* Raise(const char* rule, const IndexEntry& e, const ListRow* row) {
+  // Adds the finding of `rule` for `e` (the list row `row`, when on the list) unless one
+  // is on file (then counts it).
+  void Raise(const char* rule, const IndexEntry& e, const ListRow* row, std::string_view detail) {
     char text[18];
     const std::string_view id = UnpackIdNumber(e.key, text);
-    FindingRow* f = sink_.AddTo(rows_, known_, rule, id);
-    if (!f) return nullptr;
-    f->village_code = e.village_code;
-    f->household_code = std::string(index_.HouseholdCode(e));
-    f->id_number = std::string(id);
-    f->name = std::string(index_.Name(e));
-    if (row) f->row = RowJson(list_, *row);
-    return f;
+    if (sink_.IsKnown(rule, id)) {
+      ++known_;
+      return;
+    }
+    row_json_.clear();
+    if (row) RowJson(list_, *row, row_json_);
+    batch_.Add(rule, std::string_view(), e.village_code, index_.HouseholdCode(e), id,
+               index_.Name(e), detail, row_json_);
   }
 
   std::string_view Column(const ListRow& row, size_t kind_column) const {
@@ -125,85 +128,70 @@ class Matcher {
   void OnList(const IndexEntry& e, const ListRow& row) {
     const std::string_view listed_name = list_.Cell(row, list_.name_column);
     if (listed_name != index_.Name(e)) {
-      if (auto* f = Raise("name_mismatch", e, &row)) {
-        f->detail = "名单姓名 " + std::string(listed_name) + "，登记姓名 " + f->name;
-      }
+      Raise("name_mismatch", e, &row,
+            "名单姓名 " + std::string(listed_name) + "，登记姓名 " + std::string(index_.Name(e)));
     }
     switch (list_.kind->kind) {
       case ListKind::kDeaths:
         if (row.value <= request_.as_of.days()) {
-          if (auto* f = Raise("deceased_member", e, &row)) {
-            f->detail = "死亡日期 " + Date::FromDays(static_cast<int32_t>(row.value)).ToString();
-          }
+          Raise("deceased_member", e, &row,
+                "死亡日期 " + Date::FromDays(static_cast<int32_t>(row.value)).ToString());
         }
         break;
       case ListKind::kPublicEmployees:
-        if (auto* f = Raise("public_employee", e, &row)) {
-          f->detail = "单位 " + std::string(Column(row, 0));
-        }
+        Raise("public_employee", e, &row, "单位 " + std::string(Column(row, 0)));
         break;
       case ListKind::kVehicles: {
         const Policy& policy = PolicyAt(e.village_code);
         if (VehicleOverLimit(Money::FromFen(row.value), policy)) {
           const Money limit = policy.compare.vehicle_price;
-          if (auto* f = Raise("vehicle", e, &row)) {
-            f->detail = "号牌 " + std::string(Column(row, 0)) + "，购置价格 " + Yuan(row.value) +
-                        " 元（超过 " + limit.ToString() + " 元）";
-          }
+          Raise("vehicle", e, &row,
+                "号牌 " + std::string(Column(row, 0)) + "，购置价格 " + Yuan(row.value) +
+                    " 元（超过 " + limit.ToString() + " 元）");
         }
         break;
       }
       case ListKind::kBusinesses:
-        if (auto* f = Raise("business", e, &row)) {
-          f->detail = "企业名称 " + std::string(Column(row, 0));
-        }
+        Raise("business", e, &row, "企业名称 " + std::string(Column(row, 0)));
         break;
       case ListKind::kHousing:
-        if (auto* f = Raise("commercial_housing", e, &row)) {
-          f->detail = "房屋坐落 " + std::string(Column(row, 0));
-        }
+        Raise("commercial_housing", e, &row, "房屋坐落 " + std::string(Column(row, 0)));
         break;
       case ListKind::kDibao: {
         const bool dibao = row.value == 0;
         if (dibao ? !e.Has(IndexEntry::kDibao) : !e.Has(IndexEntry::kTekun)) {
-          if (auto* f = Raise("dibao_not_recorded", e, &row)) {
-            f->detail =
-                dibao ? "名单类别 低保，登记为未享受低保" : "名单类别 特困，登记为未享受特困供养";
-          }
+          Raise("dibao_not_recorded", e, &row,
+                dibao ? "名单类别 低保，登记为未享受低保" : "名单类别 特困，登记为未享受特困供养");
         }
         break;
       }
       case ListKind::kStudents:
         if (row.value == 1 && OfSchoolAge(e)) {
-          if (auto* f = Raise("dropout", e, &row)) {
-            const std::string_view stage = Column(row, 0);
-            f->detail =
-                "在校状态 辍学" + (stage.empty() ? std::string() : "，学段 " + std::string(stage));
-          }
+          const std::string_view stage = Column(row, 0);
+          Raise("dropout", e, &row,
+                "在校状态 辍学" + (stage.empty() ? std::string() : "，学段 " + std::string(stage)));
         }
         break;
       case ListKind::kMedicalInsurance: {
         const Money limit =
             MedicalAlertLimit(PolicyAt(e.village_code), e.Has(IndexEntry::kRegistered));
         if (row.has_value && row.value > limit.fen()) {
-          if (auto* f = Raise("medical_alert", e, &row)) {
-            f->detail = "年度自付金额 " + Yuan(row.value) + " 元（超过 " + limit.ToString() +
-                        " 元" + (e.Has(IndexEntry::kRegistered) ? "，建档立卡户成员）" : "）");
-          }
+          Raise("medical_alert", e, &row,
+                "年度自付金额 " + Yuan(row.value) + " 元（超过 " + limit.ToString() + " 元" +
+                    (e.Has(IndexEntry::kRegistered) ? "，建档立卡户成员）" : "）"));
         }
         break;
       }
       case ListKind::kDisability:
         if (!e.Has(IndexEntry::kDisabled)) {
-          if (auto* f = Raise("disability_not_recorded", e, &row)) {
-            std::string what;
-            if (!Column(row, 0).empty()) what += "残疾类别 " + std::string(Column(row, 0));
-            if (!Column(row, 1).empty()) {
-              what += (what.empty() ? "" : "，") + std::string("残疾等级 ") +
-                      std::string(Column(row, 1));
-            }
-            f->detail = (what.empty() ? std::string("持证残疾人") : what) + "；登记健康状况无残疾";
+          std::string what;
+          if (!Column(row, 0).empty()) what += "残疾类别 " + std::string(Column(row, 0));
+          if (!Column(row, 1).empty()) {
+            what +=
+                (what.empty() ? "" : "，") + std::string("残疾等级 ") + std::string(Column(row, 1));
           }
+          Raise("disability_not_recorded", e, &row,
+                (what.empty() ? std::string("持证残疾人") : what) + "；登记健康状况无残疾");
         }
         break;
     }
@@ -213,26 +201,22 @@ class Matcher {
     switch (list_.kind->kind) {
       case ListKind::kDibao:
         if (e.Has(IndexEntry::kDibao) || e.Has(IndexEntry::kTekun)) {
-          if (auto* f = Raise("dibao_recorded_not_on_roll", e, nullptr)) {
-            f->detail = e.Has(IndexEntry::kDibao) ? "登记为享受低保，低保名单中没有"
-                                                  : "登记为享受特困供养，名单中没有";
-          }
+          Raise("dibao_recorded_not_on_roll", e, nullptr,
+                e.Has(IndexEntry::kDibao) ? "登记为享受低保，低保名单中没有"
+                                          : "登记为享受特困供养，名单中没有");
         }
         break;
       case ListKind::kStudents:
         if (IsInSchool(e.school_status) && OfSchoolAge(e)) {
-          if (auto* f = Raise("school_roll_missing", e, nullptr)) {
-            f->detail = "登记在校生状况 " +
-                        std::string(CodeLabel(CodeList::kSchoolStatus, e.school_status)) +
-                        "，学籍名单中没有";
-          }
+          Raise("school_roll_missing", e, nullptr,
+                "登记在校生状况 " +
+                    std::string(CodeLabel(CodeList::kSchoolStatus, e.school_status)) +
+                    "，学籍名单中没有");
         }
         break;
       case ListKind::kMedicalInsurance:
         if (e.Has(IndexEntry::kResidentInsurance) || e.Has(IndexEntry::kEmployeeInsurance)) {
-          if (auto* f = Raise("not_insured", e, nullptr)) {
-            f->detail = "登记为已参保，医保名单中没有";
-          }
+          Raise("not_insured", e, nullptr, "登记为已参保，医保名单中没有");
         }
         break;
       default:
@@ -248,7 +232,8 @@ class Matcher {
   const size_t begin_, end_;
   std::mutex& policy_lock_;
   std::unordered_map<int64_t, const Policy*> policies_;
-  std::deque<FindingRow> rows_;
+  FindingBatch batch_;
+  std::string row_json_;  // reused
   int64_t known_ = 0;
 };
 
@@ -298,7 +283,7 @@ int64_t MatchAll(const PolicySet& policy, const RegisterIndex& index, const Depa
   if (n < kParallelEntries || std::thread::hardware_concurrency() < 2) {
     Matcher one(policy, index, list, request, sink, 0, n, policy_lock);
     const int64_t matched = one.Run();
-    sink.Append(std::move(one.rows()), one.known());
+    sink.Append(std::move(one.batch()), one.known());
     return matched;
   }
   Matcher first(policy, index, list, request, sink, 0, n / 2, policy_lock);
@@ -307,8 +292,8 @@ int64_t MatchAll(const PolicySet& policy, const RegisterIndex& index, const Depa
   std::thread other([&] { second_matched = second.Run(); });
   const int64_t matched = first.Run();
   other.join();
-  sink.Append(std::move(first.rows()), first.known());
-  sink.Append(std::move(second.rows()), second.known());
+  sink.Append(std::move(first.batch()), first.known());
+  sink.Append(std::move(second.batch()), second.known());
   return matched + second_matched;
 }
 

@@ -16,6 +16,7 @@
 #include "service/crosscheck/compare_service.h"
 #include "service/crosscheck/department_list.h"
 #include "service/crosscheck/register_index.h"
+#include "storage/finding_batch.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -59,6 +60,17 @@ class FindingSink {
     f.list_id = list_id_;
     return &f;
   }
+  // Whether a finding of `rule` and `subject` is on file (read only: any thread).
+  bool IsKnown(const char* rule, std::string_view subject) const {
+    if (!any_known_) return false;
+    auto it = known_.find(rule);
+    return it != known_.end() && it->second.contains(std::string(subject));
+  }
+  // Appends the compact findings of a part (a comparison's), in order.
+  void Append(FindingBatch&& batch, int64_t known) {
+    batch_.Append(std::move(batch));
+    known_count_ += known;
+  }
   // Appends the findings of a part, in order.
   void Append(std::deque<FindingRow>&& rows, int64_t known) {
     if (rows_.empty()) {
@@ -71,10 +83,13 @@ class FindingSink {
   }
 
   std::deque<FindingRow>& rows() { return rows_; }
+  // A comparison's findings (MatchAll); a quality check's are rows().
+  FindingBatch& batch() { return batch_; }
   int64_t known() const { return known_count_; }
   void set_list_id(int64_t id) {
     list_id_ = id;
     for (auto& f : rows()) f.list_id = id;
+    batch_.set_list_id(id);
   }
 
  private:
@@ -82,6 +97,7 @@ class FindingSink {
   int64_t list_id_;
   std::unordered_map<std::string_view, std::unordered_set<std::string>> known_;  // by rule
   std::deque<FindingRow> rows_;  // a deque: a list can raise millions, never moved
+  FindingBatch batch_;
   int64_t known_count_ = 0;
   bool any_known_ = false;
 };
@@ -89,9 +105,9 @@ class FindingSink {
 // The rules a kind can raise, in a fixed order (name_mismatch first for every kind).
 std::vector<std::string> RulesOf(ListKind kind);
 
-// Applies the kind's rules to the merge of the register index and the list, into `sink`
-// (on two threads for a large register, the halves' findings appended in order, so that
-// the result is that of one pass); returns the number of matched persons.
+// Applies the kind's rules to the merge of the register index and the list, into
+// `sink.batch()` (on two threads for a large register, the halves' findings appended in order, so
+// that the result is that of one pass); returns the number of matched persons.
 int64_t MatchAll(const PolicySet& policy, const RegisterIndex& index, const DepartmentList& list,
                  const CompareRequest& request, FindingSink& sink);
 

@@ -47,12 +47,12 @@ Result<bool> SeesFinding(Store& store, const Caller& caller, const FindingRow& f
 }
 
 // Keeps of a report's findings those `caller` may see (a helper: its households' only).
-Status KeepVisibleFindings(Store& store, const Caller& caller, std::deque<FindingRow>& findings) {
+Status KeepVisibleFindings(Store& store, const Caller& caller, FindingBatch& findings) {
   if (caller.user.role != Role::kHelper) return Status::Ok();
   auto assigned = store.compare().AssignedHouseholds(caller.user.username);
   if (!assigned.ok()) return assigned.error();
-  const std::unordered_set<std::string> mine(assigned->begin(), assigned->end());
-  std::erase_if(findings, [&](const FindingRow& f) { return !mine.contains(f.household_code); });
+  const std::unordered_set<std::string_view> mine(assigned->begin(), assigned->end());
+  findings.EraseIf([&](size_t i) { return !mine.contains(findings.household_code(i)); });
   return Status::Ok();
 }
 
@@ -81,6 +81,11 @@ Status StoreFindings(Store& store, std::deque<FindingRow>& findings) {
   const std::string now = NowIso8601();
   for (auto& f : findings) f.created_at = now;
   return store.compare().InsertFindings(findings);
+}
+
+Status StoreFindings(Store& store, FindingBatch& findings) {
+  findings.set_created_at(NowIso8601());
+  return store.compare().InsertBatch(findings);
 }
 
 }  // namespace
@@ -154,7 +159,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   row.rows = list.rows_read;
   row.matched = report.matched;
   row.errors = static_cast<int64_t>(list.errors.size());
-  row.findings = static_cast<int64_t>(sink.rows().size());
+  row.findings = static_cast<int64_t>(sink.batch().size());
   row.known = report.known;
 
   std::vector<uint64_t> keys;
@@ -162,7 +167,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   for (const auto& r : list.rows) keys.push_back(r.key);
 
   progress("写入名单和核查发现");
-  FUPIN_RETURN_IF_ERROR(store.BeginAddingFindings(static_cast<int64_t>(sink.rows().size())));
+  FUPIN_RETURN_IF_ERROR(store.BeginAddingFindings(static_cast<int64_t>(sink.batch().size())));
   auto fail = [&](const Error& e) -> Error {
     store.Rollback();
     return e;
@@ -175,16 +180,15 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
     report.previous = Diff((*previous)->first, (*previous)->second, list.rows);
   sink.set_list_id(row.id);
   progress("写入核查发现");
-  if (Status s = StoreFindings(store, sink.rows()); !s.ok()) return fail(s.error());
+  if (Status s = StoreFindings(store, sink.batch()); !s.ok()) return fail(s.error());
   // A finding stored by another comparison since this one looked is known, not new.
   {
-    auto& rows = sink.rows();
-    const auto before = rows.size();
-    std::erase_if(rows, [](const FindingRow& f) { return f.id == 0; });
-    report.known += static_cast<int64_t>(before - rows.size());
-    row.findings = static_cast<int64_t>(rows.size());
+    auto& batch = sink.batch();
+    const size_t dropped = batch.EraseIf([&](size_t i) { return batch.id(i) == 0; });
+    report.known += static_cast<int64_t>(dropped);
+    row.findings = static_cast<int64_t>(batch.size());
     row.known = report.known;
-    if (before != rows.size()) {
+    if (dropped != 0) {
       if (Status s = store.compare().UpdateListCounts(row); !s.ok()) return fail(s.error());
     }
   }
@@ -208,7 +212,7 @@ Result<CompareReport> CompareList(Store& store, const PolicySet& policy, const C
   FUPIN_RETURN_IF_ERROR(store.Commit());
   progress("完成");
 
-  report.findings = std::move(sink.rows());
+  report.findings = std::move(sink.batch());
   report.errors = std::move(list.errors);
   FUPIN_RETURN_IF_ERROR(KeepVisibleFindings(store, caller, report.findings));
   return report;
@@ -305,7 +309,7 @@ Result<CompareReport> CheckQuality(Store& store, const Caller& caller, RegionCod
     return s.error();
   }
   FUPIN_RETURN_IF_ERROR(store.Commit());
-  report.findings = std::move(sink.rows());
+  report.findings = FindingBatch::FromRows(sink.rows());
   FUPIN_RETURN_IF_ERROR(KeepVisibleFindings(store, caller, report.findings));
   return report;
 }

@@ -16,6 +16,7 @@
 #include "domain/policy.h"
 #include "service/accounts/auth_service.h"
 #include "service/imports/import_service.h"
+#include "storage/finding_batch.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -49,7 +50,7 @@ struct CompareReport {
   int64_t rows = 0, matched = 0, known = 0;
   std::vector<ImportIssue> errors;
   int64_t errors_not_listed = 0;
-  std::deque<FindingRow> findings;  // new ones, stored (a deque: millions never move)
+  FindingBatch findings;  // new ones, stored (compact: a list can raise millions)
   std::optional<ListChange> previous;
   bool index_rebuilt = false;
 };

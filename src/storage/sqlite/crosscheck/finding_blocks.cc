@@ -188,7 +188,80 @@ Status FindingBlocks::ForEachSubject(const std::string& rule,
   return Status::Ok();
 }
 
+namespace {
+
+// The findings Write stores, read through one interface: of rows or of a FindingBatch.
+struct RowsView {
+  std::deque<FindingRow>& rows;
+  std::vector<FindingRow*> at;
+  explicit RowsView(std::deque<FindingRow>& r) : rows(r) {
+    at.reserve(r.size());
+    for (auto& f : r) at.push_back(&f);
+  }
+  size_t size() const { return at.size(); }
+  std::string_view rule(size_t i) const { return at[i]->rule; }
+  int64_t village_code(size_t i) const { return at[i]->village_code; }
+  std::string_view household_code(size_t i) const { return at[i]->household_code; }
+  std::string_view id_number(size_t i) const { return at[i]->id_number; }
+  std::string_view name(size_t i) const { return at[i]->name; }
+  std::string_view detail(size_t i) const { return at[i]->detail; }
+  std::string_view row(size_t i) const { return at[i]->row; }
+  int64_t list_id() const { return rows.front().list_id; }
+  const std::string& created_at() const { return rows.front().created_at; }
+  void set_id(size_t i, int64_t id) { at[i]->id = id; }
+  static constexpr bool kGather = false;
+  void PrefetchRecord(size_t) const {}
+  void PrefetchText(size_t) const {}
+};
+
+struct BatchView {
+  FindingBatch& batch;
+  size_t size() const { return batch.size(); }
+  std::string_view rule(size_t i) const { return batch.rule(i); }
+  int64_t village_code(size_t i) const { return batch.village_code(i); }
+  std::string_view household_code(size_t i) const { return batch.household_code(i); }
+  std::string_view id_number(size_t i) const { return batch.id_number(i); }
+  std::string_view name(size_t i) const { return batch.name(i); }
+  std::string_view detail(size_t i) const { return batch.detail(i); }
+  std::string_view row(size_t i) const { return batch.row(i); }
+  int64_t list_id() const { return batch.list_id(); }
+  const std::string& created_at() const { return batch.created_at(); }
+  void set_id(size_t i, int64_t id) { batch.set_id(i, id); }
+  static constexpr bool kGather = true;
+  void PrefetchRecord(size_t i) const { batch.PrefetchRecord(i); }
+  void PrefetchText(size_t i) const { batch.PrefetchText(i); }
+};
+
+}  // namespace
+
+bool FindingBlocks::Eligible(const FindingBatch& batch) {
+  if (batch.empty() || batch.list_id() == 0 || batch.rules().size() > 255) return false;
+  for (const auto& rule : batch.rules()) {
+    if (rule.empty() || rule.find_first_of("\t\n") != rule.npos) return false;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const std::string_view id_number = batch.id_number(i), subject = batch.subject(i);
+    if (!subject.empty() && subject != id_number) return false;
+    const auto key = PackIdNumber(id_number);
+    if (!key) return false;
+    char text[18];
+    if (UnpackIdNumber(*key, text) != id_number) return false;
+  }
+  return true;
+}
+
 Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id) {
+  RowsView view(rows);
+  return WriteView(view, first_id);
+}
+
+Result<bool> FindingBlocks::Write(FindingBatch& batch, int64_t first_id) {
+  BatchView view{batch};
+  return WriteView(view, first_id);
+}
+
+template <class View>
+Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   // One pass over the rows in their order: the rule of each (an index into `rules`, by
   // first appearance), the subjects per rule, and the block of each (a slot per village,
   // with its counts and sizes). Then the subjects are checked: a clash within the batch or
@@ -202,7 +275,6 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
     std::string ids, data;
   };
   const size_t n = rows.size();
-  std::vector<const FindingRow*> row(n);
   std::vector<uint8_t> rule_of(n);
   std::vector<std::string> rules;
   std::vector<std::vector<uint64_t>> keys;
@@ -212,26 +284,27 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
     std::unordered_map<int64_t, uint32_t> by_village;
     size_t i = 0, rule = 0;
     uint32_t current = 0;
-    auto string_size = [](const std::string& text) {
+    auto string_size = [](std::string_view text) {
       return text.size() + (text.size() < 0x80 ? 1 : text.size() < 0x4000 ? 2 : 5);
     };
-    for (const FindingRow& r : rows) {
-      if (rules.empty() || r.rule != rules[rule]) {
-        rule = std::find(rules.begin(), rules.end(), r.rule) - rules.begin();
+    for (; i < n; ++i) {
+      const std::string_view r_rule = rows.rule(i);
+      const int64_t village = rows.village_code(i);
+      if (rules.empty() || r_rule != rules[rule]) {
+        rule = std::find(rules.begin(), rules.end(), r_rule) - rules.begin();
         if (rule == rules.size()) {
-          rules.push_back(r.rule);
+          rules.emplace_back(r_rule);
           keys.emplace_back();
         }
       }
       const int64_t id = first_id + static_cast<int64_t>(i);
-      row[i] = &r;
       rule_of[i] = static_cast<uint8_t>(rule);
-      keys[rule].push_back(*PackIdNumber(r.id_number));
-      if (slots.empty() || slots[current].village != r.village_code) {
-        auto [it, added] = by_village.try_emplace(r.village_code, slots.size());
+      keys[rule].push_back(*PackIdNumber(rows.id_number(i)));
+      if (slots.empty() || slots[current].village != village) {
+        auto [it, added] = by_village.try_emplace(village, slots.size());
         if (added) {
           Slot& slot = slots.emplace_back();
-          slot.village = r.village_code;
+          slot.village = village;
           slot.first_id = id;
         }
         current = it->second;
@@ -243,9 +316,9 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
       ++slot.n;
       if (slot.rule_counts.size() <= rule) slot.rule_counts.resize(rule + 1);
       ++slot.rule_counts[rule];
-      slot.data_size += string_size(r.household_code) + string_size(r.id_number) +
-                        string_size(r.name) + string_size(r.detail) + string_size(r.row);
-      ++i;
+      slot.data_size += string_size(rows.household_code(i)) + string_size(rows.id_number(i)) +
+                        string_size(rows.name(i)) + string_size(rows.detail(i)) +
+                        string_size(rows.row(i));
     }
   }
   for (Slot& slot : slots) slot.rule_counts.resize(rules.size());
@@ -271,29 +344,45 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
 
   std::vector<std::vector<uint8_t>> codes(slots.size());  // per slot: rule → its code there
   for (size_t k = 0; k < slots.size(); ++k) {
-    Slot& slot = slots[k];
-    slot.ids.reserve(slot.ids_size);
-    slot.data.reserve(slot.data_size);
     codes[k].resize(rules.size());
     for (size_t rule = 0, c = 0; rule < rules.size(); ++rule) {
-      if (slot.rule_counts[rule]) codes[k][rule] = static_cast<uint8_t>(c++);
+      if (slots[k].rule_counts[rule]) codes[k][rule] = static_cast<uint8_t>(c++);
     }
   }
   std::vector<int64_t> previous(slots.size());
   for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
-  for (size_t i = 0; i < n; ++i) {
-    const FindingRow& r = *row[i];
-    const uint32_t k = slot_of[i];
-    Slot& slot = slots[k];
+  auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data) {
     const int64_t id = first_id + static_cast<int64_t>(i);
-    PutVarint(slot.ids, static_cast<uint64_t>(id - previous[k]));
-    slot.ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
+    PutVarint(ids, static_cast<uint64_t>(id - previous[k]));
+    ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
     previous[k] = id;
-    PutString(slot.data, r.household_code);
-    PutString(slot.data, r.id_number);
-    PutString(slot.data, r.name);
-    PutString(slot.data, r.detail);
-    PutString(slot.data, r.row);
+    PutString(data, rows.household_code(i));
+    PutString(data, rows.id_number(i));
+    PutString(data, rows.name(i));
+    PutString(data, rows.detail(i));
+    PutString(data, rows.row(i));
+  };
+  // Rows: each block staged whole in one pass in the rows' order (read in village order,
+  // FindingRows would be millions of cache and TLB misses). A compact batch: each block
+  // built in one reused buffer as it is written, its findings gathered from the arena
+  // (a record and one run of text each, prefetched): no second copy of the batch.
+  std::vector<uint32_t> members;  // gathering: the findings of slot k at [start[k], start[k+1])
+  std::vector<size_t> start;
+  if constexpr (View::kGather) {
+    start.assign(slots.size() + 1, 0);
+    for (size_t k = 0; k < slots.size(); ++k) start[k + 1] = start[k] + slots[k].n;
+    members.resize(n);
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (size_t i = 0; i < n; ++i) members[at[slot_of[i]]++] = static_cast<uint32_t>(i);
+  } else {
+    for (Slot& slot : slots) {
+      slot.ids.reserve(slot.ids_size);
+      slot.data.reserve(slot.data_size);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Slot& slot = slots[slot_of[i]];
+      append(slot_of[i], i, slot.ids, slot.data);
+    }
   }
 
   // The blocks in village order.
@@ -307,19 +396,36 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
   if (!insert.ok()) return insert.error();
   std::vector<int64_t> block_id(slots.size());
   std::string counts;
+  std::string ids_buffer, data_buffer;  // gathering: every block's, reused
   for (uint32_t k : order) {
     Slot& slot = slots[k];
+    std::string* ids = &slot.ids;
+    std::string* data = &slot.data;
+    if constexpr (View::kGather) {
+      ids = &ids_buffer;
+      data = &data_buffer;
+      ids->clear();
+      data->clear();
+      ids->reserve(slot.ids_size);
+      data->reserve(slot.data_size);
+      constexpr size_t kAhead = 8;
+      for (size_t m = start[k]; m < start[k + 1]; ++m) {
+        if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
+        if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
+        append(k, members[m], *ids, *data);
+      }
+    }
     counts.clear();
     for (size_t rule = 0; rule < rules.size(); ++rule) {
       if (!slot.rule_counts[rule]) continue;
       counts.append(rules[rule]).append("\t").append(std::to_string(slot.rule_counts[rule]));
       counts.append("\n");
     }
-    insert->Bind(1, rows.front().list_id);
+    insert->Bind(1, rows.list_id());
     insert->Bind(2, RegionCode::FromInt(slot.village).county().value()).Bind(3, slot.village);
     insert->Bind(4, slot.first_id).Bind(5, slot.last_id).Bind(6, slot.n);
-    insert->BindStatic(7, rows.front().created_at).BindStatic(8, counts);
-    insert->BindBlobStatic(9, slot.ids).BindBlobStatic(10, slot.data);
+    insert->BindStatic(7, rows.created_at()).BindStatic(8, counts);
+    insert->BindBlobStatic(9, *ids).BindBlobStatic(10, *data);
     FUPIN_RETURN_IF_ERROR(insert->Run());
     block_id[k] = sqlite3_last_insert_rowid(db_.handle());
     std::string().swap(slot.ids);
@@ -353,8 +459,7 @@ Result<bool> FindingBlocks::Write(std::deque<FindingRow>& rows, int64_t first_id
                                                 batch.size() * sizeof(uint64_t)));
     FUPIN_RETURN_IF_ERROR(key_row->Run());
   }
-  int64_t id = first_id;
-  for (FindingRow& r : rows) r.id = id++;
+  for (size_t i = 0; i < n; ++i) rows.set_id(i, first_id + static_cast<int64_t>(i));
   return true;
 }
 

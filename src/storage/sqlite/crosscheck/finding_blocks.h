@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "storage/compare_store.h"
+#include "storage/finding_batch.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace fupin {
@@ -49,6 +50,8 @@ class FindingBlocks {
   // open and undecided, of one created_at, its subject the ID number (or empty, then the
   // ID number), which packs and unpacks to itself; at most 255 rules.
   static bool Eligible(const std::deque<FindingRow>& rows);
+  // The same for a batch (storage/finding_batch.h).
+  static bool Eligible(const FindingBatch& batch);
 
   // Whether any block is stored.
   Result<bool> Any();
@@ -60,6 +63,8 @@ class FindingBlocks {
   // them and a stored finding (a row or a block finding) have the same rule and subject.
   // On an error part of the batch may be written: the caller rolls the transaction back.
   Result<bool> Write(std::deque<FindingRow>& rows, int64_t first_id);
+  // The same from a batch: no FindingRow per finding.
+  Result<bool> Write(FindingBatch& batch, int64_t first_id);
 
   // The stored subjects of `rule` as sorted packed ID numbers, one array per batch.
   Result<std::vector<std::vector<uint64_t>>> Keys(const std::string& rule);
@@ -86,6 +91,9 @@ class FindingBlocks {
   };
   // The block of block finding `id`, when it is one.
   Result<std::optional<int64_t>> BlockOf(int64_t id);
+  // Write, of rows or of a batch seen through one interface (finding_blocks.cc).
+  template <class View>
+  Result<bool> WriteView(View& rows, int64_t first_id);
   // The decisions of the blocks within [lo, hi), by id.
   Result<std::map<int64_t, Decision>> Decisions(int64_t lo, int64_t hi);
   // (county, household) of the households `username` is assigned to.

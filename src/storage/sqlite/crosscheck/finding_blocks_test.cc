@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/finding_batch.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
 
@@ -113,6 +114,40 @@ class FindingBlocksTest : public ::testing::Test {
     }
     EXPECT_TRUE(store.Commit().ok());
     return ids;
+  }
+
+  // Stores `rows` in `store` in their compact form (InsertBatch) in one transaction and
+  // returns the ids given.
+  static std::vector<int64_t> InsertCompact(Store& store, const std::deque<FindingRow>& rows) {
+    FindingBatch batch = FindingBatch::FromRows(rows);
+    std::vector<int64_t> ids;
+    EXPECT_TRUE(store.Begin().ok());
+    EXPECT_TRUE(store.compare().InsertBatch(batch).ok());
+    for (size_t i = 0; i < batch.size(); ++i) ids.push_back(batch.id(i));
+    EXPECT_TRUE(store.Commit().ok());
+    return ids;
+  }
+
+  // The rows of the block tables of database `name`, every column, in rowid order.
+  std::vector<std::string> BlockTables(const std::string& name) {
+    auto db = sqlite::Database::Open(dir_ + "/" + name, false);
+    EXPECT_TRUE(db.ok());
+    std::vector<std::string> out;
+    if (!db.ok()) return out;
+    for (const char* sql :
+         {"SELECT rowid || '|' || list_id || '|' || county_code || '|' || village_code || '|' || "
+          "first_id || '|' || last_id || '|' || n || '|' || created_at || '|' || counts || '|' "
+          "|| hex(ids) || '|' || hex(data) FROM finding_blocks ORDER BY rowid",
+          "SELECT rowid || '|' || rule || '|' || first_id || '|' || hex(keys) FROM finding_keys "
+          "ORDER BY rowid",
+          "SELECT first_id || '|' || count || '|' || base_block || '|' || hex(blocks) FROM "
+          "finding_id_map ORDER BY first_id"}) {
+      auto s = db->Prepare(sql);
+      EXPECT_TRUE(s.ok());
+      if (!s.ok()) continue;
+      EXPECT_TRUE(s->ForEachRow([&](sqlite::Statement& st) { out.push_back(st.Text(0)); }).ok());
+    }
+    return out;
   }
 
   // The same batch into both stores: as blocks (when it may be) and row by row.
@@ -319,6 +354,45 @@ TEST_F(FindingBlocksTest, AFailureInTheMiddleOfABulkBatchLeavesNothing) {
   auto counts = blocks_->compare().CountFindings(RegionCode::Nation(), "");
   ASSERT_TRUE(counts.ok());
   EXPECT_TRUE(counts->empty());
+}
+
+TEST_F(FindingBlocksTest, ABatchInItsCompactFormRoundTripsItsFindingsInOrder) {
+  const auto rows = Batch(0, 50);
+  FindingBatch batch = FindingBatch::FromRows(Batch(0, 20));
+  batch.Append(FindingBatch::FromRows(Batch(20, 30)));
+  ASSERT_EQ(batch.size(), rows.size());
+  EXPECT_EQ(batch.list_id(), 7);
+  EXPECT_EQ(batch.created_at(), "2026-06-30T00:00:00Z");
+  size_t i = 0;
+  for (const FindingRow& f : batch) EXPECT_EQ(Show(f), Show(rows[i++]));
+  EXPECT_EQ(i, rows.size());
+  const auto back = batch.ToRows();
+  for (size_t k = 0; k < rows.size(); ++k) EXPECT_EQ(Show(back[k]), Show(rows[k]));
+  EXPECT_EQ(batch.EraseIf([](size_t k) { return k % 2 == 0; }), 25u);
+  ASSERT_EQ(batch.size(), 25u);
+  EXPECT_EQ(Show(*batch.begin()), Show(rows[1]));
+  EXPECT_EQ(batch.id_number(24), rows[49].id_number);
+}
+
+TEST_F(FindingBlocksTest, ABulkBatchStoredFromItsCompactFormWritesTheSameBlocksAndIdsAsRows) {
+  EXPECT_EQ(InsertCompact(*blocks_, Batch(0, 40)), Insert(*rows_, Batch(0, 40)));
+  EXPECT_EQ(InsertCompact(*blocks_, Batch(100, 3000)), Insert(*rows_, Batch(100, 3000)));
+  auto second = Batch(5000, 1500, 8);
+  second.push_back(Finding(kRules[0], 5003, 8));  // the same rule and subject twice
+  EXPECT_EQ(InsertCompact(*blocks_, second), Insert(*rows_, second));
+  EXPECT_GT(Blocks("blocks.db"), 5);
+  EXPECT_EQ(BlockTables("blocks.db"), BlockTables("rows.db"));
+  EXPECT_GT(ExpectSameEverywhere(), 1000);
+}
+
+TEST_F(FindingBlocksTest, ACompactBatchMeetingStoredFindingsFallsBackToRowsLikeRowsDo) {
+  EXPECT_EQ(InsertCompact(*blocks_, Batch(0, 2000)), Insert(*rows_, Batch(0, 2000)));
+  const auto ids = InsertCompact(*blocks_, Batch(1500, 2000));  // 1500 … 1999 stored already
+  EXPECT_EQ(ids, Insert(*rows_, Batch(1500, 2000)));
+  EXPECT_EQ(ids[0], 0);
+  EXPECT_GT(ids[600], 0);
+  EXPECT_EQ(BlockTables("blocks.db"), BlockTables("rows.db"));
+  ExpectSameEverywhere();
 }
 
 }  // namespace
