@@ -175,25 +175,32 @@ class LimitedSocket {
   };
 
   // A refused connection's last moments: reads and drops until EOF or kLinger, then closes.
+  // Its two handlers run on one strand: the io_context has two threads, and the timer's
+  // handler (run, aborted, when the read ends first) closing the socket while the read's
+  // handler closed it on the other thread was a double close that crashed the server.
   struct Linger {
-    explicit Linger(asio::ip::tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+    explicit Linger(asio::ip::tcp::socket s)
+        : socket(std::move(s)), strand(asio::make_strand(socket.get_executor())), timer(strand) {}
     void Start(const std::shared_ptr<Linger>& self) {
       timer.expires_after(kLinger);
-      timer.async_wait([self](const asio::error_code&) {
+      timer.async_wait(asio::bind_executor(strand, [self](const asio::error_code&) {
         asio::error_code ignored;
         self->socket.close(ignored);
-      });
-      Read(self);
+      }));
+      asio::dispatch(strand, [self] { self->Read(self); });
     }
     void Read(const std::shared_ptr<Linger>& self) {
-      socket.async_read_some(asio::buffer(drain), [self](const asio::error_code& ec, std::size_t) {
-        if (!ec) return self->Read(self);
-        self->timer.cancel();
-        asio::error_code ignored;
-        self->socket.close(ignored);
-      });
+      socket.async_read_some(
+          asio::buffer(drain),
+          asio::bind_executor(strand, [self](const asio::error_code& ec, std::size_t) {
+            if (!ec) return self->Read(self);
+            self->timer.cancel();
+            asio::error_code ignored;
+            self->socket.close(ignored);
+          }));
     }
     asio::ip::tcp::socket socket;
+    asio::strand<asio::ip::tcp::socket::executor_type> strand;
     asio::steady_timer timer;
     std::array<char, 16 * 1024> drain{};
   };

@@ -245,6 +245,26 @@ describe('request heads are answered, never dropped', () => {
     assert.match(out.data, /^HTTP\/1\.1 200 /);
   });
 
+  it('2,000 refused heads, 50 connections at a time closed as soon as the refusal arrives, are all answered and the server lives on', async () => {
+    // Each refused connection lingers on two handlers (a read and a timer) that both close
+    // it; on the server's two io threads they once closed it twice at once and crashed it.
+    const port = portOf(srv);
+    const one = () => new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write(`GET /api/v1/households?name=${'a'.repeat(20000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+      let data = '';
+      s.on('data', (d) => { data += d; if (/\r\n\r\n/.test(data)) s.destroy(); });
+      s.on('error', () => resolve('error'));
+      s.on('close', () => resolve(data.slice(0, 12)));
+    });
+    let answered = 0;
+    for (let round = 0; round < 40; round++) {
+      const got = await Promise.all(Array.from({ length: 50 }, one));
+      answered += got.filter((g) => g === 'HTTP/1.1 414').length;
+    }
+    assert.equal(answered, 2000);
+    assert.ok(await health(srv) < 1000);
+  });
+
   it('the server still answers after all of that', async () => {
     assert.ok(await health(srv) < 1000);
   });
