@@ -75,6 +75,15 @@ Error KeyError(const std::string& path, const std::string& zh, const std::string
                "the audit key file " + path + " " + en};
 }
 
+// A database server (PostgreSQL) has no file to keep the key beside: it must be named.
+Error NoKeyPath() {
+  return Error{"E_AUDIT_KEY",
+               "数据库不是文件（PostgreSQL）：请用 FUPIN_AUDIT_KEY 或服务器配置的 audit_key "
+               "指明审计密钥文件",
+               "the database is not a file (PostgreSQL): name the audit key file with "
+               "FUPIN_AUDIT_KEY or the server's audit_key"};
+}
+
 // Reads the key file: 64 hex digits, optionally followed by a line break.
 Result<Key> ReadKey(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -101,6 +110,7 @@ Result<Key> ReadKey(const std::string& path) {
 Result<Key> LoadKey(Store& store) {
   FUPIN_RETURN_IF_ERROR(InitSodium());
   const std::string path = AuditKeyPath(store);
+  if (path.empty()) return NoKeyPath();
   auto check = store.accounts().GetMeta(kKeyCheckMeta);
   if (!check.ok()) return check.error();
   auto key = ReadKey(path);
@@ -145,12 +155,14 @@ std::string LegacySealText(const std::string& count) { return "legacy_records:" 
 std::string AuditKeyPath(const Store& store) {
   if (!store.options().audit_key_path.empty()) return store.options().audit_key_path;
   if (const char* env = std::getenv("FUPIN_AUDIT_KEY"); env && *env) return env;
+  if (store.file_path().empty()) return "";  // a database that is not a file: no default
   return store.file_path() + "-audit.key";
 }
 
 Status CreateAuditKey(Store& store) {
   FUPIN_RETURN_IF_ERROR(InitSodium());
   const std::string path = AuditKeyPath(store);
+  if (path.empty()) return NoKeyPath();
   auto& accounts = store.accounts();
   auto check = accounts.GetMeta(kKeyCheckMeta);
   if (!check.ok()) return check.error();

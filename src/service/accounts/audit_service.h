@@ -5,12 +5,13 @@
 // The key: 32 random bytes, written as 64 hex digits in a key file of mode 0600 that
 // `fupin init` creates when absent (CreateAuditKey). Its path (AuditKeyPath) is
 // StoreOptions::audit_key_path (the server's `audit_key = PATH`), else $FUPIN_AUDIT_KEY,
-// else `<db path>-audit.key`. The default sits beside the database for a first start
-// only: whoever can rewrite the database then holds the key too and can re-make the chain,
-// so a deployment should keep the key where the database's other users and its backups
-// cannot read it (another owner, another volume) and point audit_key or FUPIN_AUDIT_KEY
-// there. The accounts file keeps a check value (the HMAC of a fixed text) that tells a
-// wrong key from the right one.
+// else `<db path>-audit.key` — and for a database that is not a file (PostgreSQL) no
+// default: AuditKeyPath is "" and reading or creating the key is E_AUDIT_KEY. The default sits
+// beside the database for a first start only: whoever can rewrite the database then holds the key
+// too and can re-make the chain, so a deployment should keep the key where the database's other
+// users and its backups cannot read it (another owner, another volume) and point audit_key or
+// FUPIN_AUDIT_KEY there. The accounts file keeps a check value (the HMAC of a fixed text) that
+// tells a wrong key from the right one.
 #pragma once
 
 #include <cstdint>
