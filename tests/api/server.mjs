@@ -5,7 +5,7 @@
 // Environment: FUPIN_BIN (the binary; default build/fupin), FUPIN_TODAY (default
 // 2026-06-30, as the CTest registration sets it). Nothing here skips: if the binary is
 // missing or the server does not start, startServer() throws and the test file fails.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import {
   copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync,
@@ -25,6 +25,39 @@ export const DATA = path.join(ROOT, 'tests', 'data');
 export const BASE = path.join(DATA, 'import', 'base');
 export const BIN = process.env.FUPIN_BIN || path.join(ROOT, 'build', 'fupin');
 if (!process.env.FUPIN_TODAY) process.env.FUPIN_TODAY = '2026-06-30';
+
+// ---- PostgreSQL (issue 15) ----
+// With FUPIN_TEST_DB=postgres (scripts/with-pg-test-server sets it, and FUPIN_PG_URL),
+// every register of these tests is a database of that server instead of a SQLite file: a
+// `db` is then the database's URL, its audit key a file named after it (FUPIN_AUDIT_KEY,
+// since a database that is not a file has no key beside it), and a copy is a CREATE
+// DATABASE … TEMPLATE. Tests of the SQLite file itself skip with PG_SKIP as their reason.
+export const PG = process.env.FUPIN_TEST_DB === 'postgres';
+export const PG_SKIP = PG && 'a property of the SQLite file (PostgreSQL run)';
+const PG_URL = process.env.FUPIN_PG_URL;
+if (PG && !PG_URL) throw new Error('FUPIN_TEST_DB=postgres needs FUPIN_PG_URL (scripts/with-pg-test-server)');
+const PG_KEYS = path.join(tmpdir(), `fupin-api-pgkeys-${process.ppid}`);
+function pgName(url) { return new URL(url).pathname.slice(1); }
+function pgUrl(name) { const u = new URL(PG_URL); u.pathname = `/${name}`; return u.toString(); }
+function psql(sql) {
+  return execFileSync('psql', [PG_URL, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+// A new empty database on the test server: its URL.
+export function newPgDb(tag = 't') {
+  const name = `${tag}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
+  psql(`CREATE DATABASE "${name}"`);
+  return pgUrl(name);
+}
+export function dropPgDb(url) {
+  try { psql(`DROP DATABASE IF EXISTS "${pgName(url)}" WITH (FORCE)`); } catch { /* the server is gone */ }
+  rmSync(path.join(PG_KEYS, `${pgName(url)}.key`), { force: true });
+}
+// The environment a command on `db` needs: its audit key's path on PostgreSQL.
+export function dbEnv(db) {
+  if (!PG) return {};
+  mkdirSync(PG_KEYS, { recursive: true });
+  return { FUPIN_AUDIT_KEY: path.join(PG_KEYS, `${pgName(db)}.key`) };
+}
 
 // ---- the import template's keys (src/exchange/template.cc kHouseholdColumns/kMemberColumns) ----
 
@@ -209,14 +242,15 @@ export async function runOk(args, opts) {
 // and the accounts of `users`.
 async function buildAccounts(dir, db, users) {
   const g = ['--db', db];
-  await runOk([...g, 'init']);
-  await runOk([...g, 'regions', 'load', '--from', path.join(DATA, 'regions.csv')]);
+  const env = dbEnv(db);
+  await runOk([...g, 'init'], { env });
+  await runOk([...g, 'regions', 'load', '--from', path.join(DATA, 'regions.csv')], { env });
   // A second county with one village, for the roles whose scope is the county 620422.
   writeFileSync(path.join(dir, 'regions-extra.csv'), EXTRA_REGIONS_CSV);
-  await runOk([...g, 'regions', 'load', '--from', path.join(dir, 'regions-extra.csv')]);
+  await runOk([...g, 'regions', 'load', '--from', path.join(dir, 'regions-extra.csv')], { env });
   for (const u of users) {
     await runOk([...g, 'user', 'add', u.name, '--role', u.role, '--region', u.region, '--password-stdin'],
-      { input: (u.password ?? PASSWORD) + '\n' });
+      { input: (u.password ?? PASSWORD) + '\n', env });
   }
 }
 
@@ -224,13 +258,14 @@ async function buildAccounts(dir, db, users) {
 // helper of `users` to the households of ASSIGNED (the rest of its village stays unassigned).
 async function buildHouseholds(dir, db, users) {
   const g = ['--db', db];
-  await runOk([...g, 'import', path.join(BASE, 'households.csv'), path.join(BASE, 'members.csv')]);
+  const env = dbEnv(db);
+  await runOk([...g, 'import', path.join(BASE, 'households.csv'), path.join(BASE, 'members.csv')], { env });
   writeFileSync(path.join(dir, 'extra-households.csv'), EXTRA_HOUSEHOLD.households);
   writeFileSync(path.join(dir, 'extra-members.csv'), EXTRA_HOUSEHOLD.members);
-  await runOk([...g, 'import', path.join(dir, 'extra-households.csv'), path.join(dir, 'extra-members.csv')]);
+  await runOk([...g, 'import', path.join(dir, 'extra-households.csv'), path.join(dir, 'extra-members.csv')], { env });
   for (const u of users.filter((x) => x.role === 'helper')) {
     const households = ASSIGNED[u.region] ?? [];
-    if (households.length) await runOk([...g, 'user', 'assign', u.name, ...households]);
+    if (households.length) await runOk([...g, 'user', 'assign', u.name, ...households], { env });
   }
 }
 
@@ -241,9 +276,30 @@ async function buildHouseholds(dir, db, users) {
 const CACHE_PREFIX = 'fupin-api-cache-';
 // A database is its register file plus the accounts file and the audit key beside it.
 const COMPANIONS = ['-accounts', '-audit.key'];
+// On PostgreSQL `to` is ignored and the copy's URL returned (a new database); on SQLite, `to`.
 export function copyDb(from, to) {
+  if (PG) {
+    const url = newPgDbFrom(from);
+    const key = dbEnv(from).FUPIN_AUDIT_KEY;
+    if (existsSync(key)) copyFileSync(key, dbEnv(url).FUPIN_AUDIT_KEY);
+    return url;
+  }
   for (const c of COMPANIONS) if (existsSync(from + c)) copyFileSync(from + c, to + c);
   copyFileSync(from, to);
+  return to;
+}
+function newPgDbFrom(from) {
+  const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e9).toString(36)}`;
+  // Two copies of one template at once may find it "being accessed": try again.
+  for (let i = 0; ; i++) {
+    try {
+      psql(`CREATE DATABASE "${name}" TEMPLATE "${pgName(from)}"`);
+      return pgUrl(name);
+    } catch (e) {
+      if (i >= 50 || !/being accessed/.test(String(e.stderr ?? e))) throw e;
+      execFileSync('sleep', ['0.1']);
+    }
+  }
 }
 function moveDb(from, to) {
   for (const c of COMPANIONS) if (existsSync(from + c)) renameSync(from + c, to + c);
@@ -278,21 +334,29 @@ async function cachedRegister(seed, users) {
     }
     const work = mkdtempSync(path.join(cache, 'build-'));
     try {
+      let built;
       if (seed) {
         // The seeded register is the empty one plus the imports.
-        copyDb(await cachedRegister(false, users), path.join(work, 'fupin.db'));
-        await buildHouseholds(work, path.join(work, 'fupin.db'), users);
+        built = copyDb(await cachedRegister(false, users), path.join(work, 'fupin.db'));
+        await buildHouseholds(work, built, users);
       } else {
-        await buildAccounts(work, path.join(work, 'fupin.db'), users);
+        built = PG ? newPgDb('c') : path.join(work, 'fupin.db');
+        await buildAccounts(work, built, users);
       }
-      moveDb(path.join(work, 'fupin.db'), ready);
+      if (PG) {
+        // The cached register is a database: `ready` holds its URL.
+        writeFileSync(path.join(work, 'url'), built);
+        renameSync(path.join(work, 'url'), ready);
+      } else {
+        moveDb(built, ready);
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
       rmSync(lock, { recursive: true, force: true });
     }
   }
   if (!existsSync(ready)) throw new Error(`the register ${ready} was not built within 120 s`);
-  return ready;
+  return PG ? readFileSync(ready, 'utf8') : ready;
 }
 
 // Options: seed (import the base register and the second county's household; default
@@ -303,20 +367,25 @@ async function cachedRegister(seed, users) {
 export async function startServer({ seed = true, config, users = USERS, env, db: from } = {}) {
   if (!existsSync(BIN)) throw new Error(`FUPIN_BIN ${BIN} does not exist: build the fupin target first`);
   const dir = mkdtempSync(path.join(tmpdir(), 'fupin-api-'));
-  const db = path.join(dir, 'fupin.db');
+  // On PostgreSQL the copy is a new database, made below; the scratch folder (service/
+  // scratch.h), beside a database file on SQLite, is then in the system's temporary folder,
+  // made this server's own with TMPDIR.
+  let db = path.join(dir, 'fupin.db');
+  const pgTmp = PG ? { TMPDIR: dir } : {};
   const g = ['--db', db];
   let child = null;
   let exited = null;
   let stdout = '', stderr = '';
   let exit;
   const base = await (async () => {
-    copyDb(from ?? await cachedRegister(seed, users), db);
+    db = copyDb(from ?? await cachedRegister(seed, users), db);
+    g[1] = db;
     const args = [...g, 'serve', '--listen', '127.0.0.1:0'];
     if (config) {
       writeFileSync(path.join(dir, 'server.toml'), config);
       args.push('--config', path.join(dir, 'server.toml'));
     }
-    child = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(BIN, args, { env: { ...process.env, ...dbEnv(db), ...pgTmp, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     // A server is never left behind by a test process that ends.
     process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
     exit = new Promise((resolve) => {
@@ -339,13 +408,14 @@ export async function startServer({ seed = true, config, users = USERS, env, db:
   })().catch((e) => {
     if (child && !exited) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
+    if (PG && db.startsWith('postgres')) dropPgDb(db);
     throw e;
   });
   const tokens = new Map();
   const server = {
     base, db, dir, child,
     stderr: () => stderr,
-    cli: (more, opts) => run([...g, ...more], opts),
+    cli: (more, opts) => run([...g, ...more], { ...opts, env: { ...dbEnv(db), ...pgTmp, ...opts?.env } }),
     // A token for `name`, logging in once per server.
     async token(name) {
       if (!tokens.has(name)) tokens.set(name, await login(server, name));
@@ -364,9 +434,16 @@ export async function startServer({ seed = true, config, users = USERS, env, db:
     async cleanup() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      // A database another server starts from (startServer's db) is dropped by that one.
+      if (PG) dropPgDb(db);
     },
   };
   return server;
+}
+
+// The server's scratch folder (service/scratch.h ScratchFolder).
+export function scratchDir(srv) {
+  return PG ? path.join(srv.dir, `fupin-${process.geteuid()}-tmp`) : `${srv.db}-tmp`;
 }
 
 // ---- requests ----
