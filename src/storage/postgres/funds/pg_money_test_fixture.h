@@ -21,7 +21,18 @@ class PgMoneyTest : public ::testing::Test {
  protected:
   void SetUp() override {
     static int databases = 0;
-    url_ = pg::testing::FreshDatabase("money_" + std::to_string(++databases));
+    const std::string name = "money_" + std::to_string(++databases);
+    url_ = pg::testing::FreshDatabase(name);
+    if (!icu_locale_.empty()) {
+      // Created again from template0 with text sorted by ICU's rules for `icu_locale_`.
+      auto server = pg::Connection::Open(pg::testing::TestUrl());
+      ASSERT_TRUE(server.ok());
+      ASSERT_TRUE((*server)->Exec("DROP DATABASE " + name).ok());
+      const Status created = (*server)->Exec(
+          "CREATE DATABASE " + name +
+          " TEMPLATE template0 LOCALE_PROVIDER icu LOCALE 'C' ICU_LOCALE '" + icu_locale_ + "'");
+      ASSERT_TRUE(created.ok()) << created.error().en;
+    }
     db_ = Connect();
     ASSERT_TRUE(db_);
     auto migrated = pg::Migrate(*db_);
@@ -48,6 +59,9 @@ class PgMoneyTest : public ::testing::Test {
   void Begin() { ASSERT_TRUE(db_->Begin().ok()); }
   void Commit() { ASSERT_TRUE(db_->Commit().ok()); }
 
+  // When set (by a derived fixture's constructor), the database sorts text by this ICU
+  // locale's rules (en-US: "alpha" before "Alpha" before "Zeta") instead of byte by byte.
+  std::string icu_locale_;
   std::string url_;
   std::unique_ptr<pg::Connection> db_;
   std::unique_ptr<FundStore> funds_;
