@@ -450,7 +450,8 @@ CREATE TRIGGER sessions_generation AFTER INSERT OR UPDATE OR DELETE ON accounts.
   FOR EACH STATEMENT EXECUTE FUNCTION accounts.new_generation();
 )sql";
 
-constexpr std::string_view kMigrations[] = {kMigration1, kMigrationMoney};
+constexpr std::string_view kMigrations[] = {kMigration1, kMigrationMoney,
+                                            kMigrationLedgerNoTruncate};
 constexpr std::string_view kAccountsMigrations[] = {kAccountsMigration1};
 
 constexpr std::string_view kVersionTable = R"sql(

@@ -4,8 +4,9 @@
 // last migration (sqlite/schema.cc). Numbered migrations of their own: migrations 1 and 2
 // are the whole schema as SQLite's 19 migrations leave it — the register, then the money
 // and the public side (pg_schema_money.h) — since a PostgreSQL register has no older layout
-// to convert. A later SQLite migration gets its PostgreSQL counterpart appended here
-// (pg_schema_test compares the tables, columns and indexes of both).
+// to convert; migration 3 refuses a TRUNCATE of the funds ledger (pg_schema_money.h),
+// which SQLite has no statement for. A later SQLite migration gets its PostgreSQL
+// counterpart appended here (pg_schema_test compares the tables, columns and indexes of both).
 #pragma once
 
 #include <span>

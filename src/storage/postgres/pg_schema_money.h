@@ -304,4 +304,16 @@ CREATE TABLE loan_compensations (
 );
 )sql";
 
+// Migration 3 (issue 15, the money stores): TRUNCATE, which SQLite has not, would empty the
+// ledger without firing its row triggers; it is refused too (E_CONFLICT, "the funds ledger is
+// append-only: … are never truncated"), so fund_sums and fund_daily always match the ledger.
+inline constexpr std::string_view kMigrationLedgerNoTruncate = R"sql(
+CREATE TRIGGER funds_append_only_truncate BEFORE TRUNCATE ON funds
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only('funds');
+CREATE TRIGGER fund_allocations_append_only_truncate BEFORE TRUNCATE ON fund_allocations
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only('allocations');
+CREATE TRIGGER fund_disbursements_append_only_truncate BEFORE TRUNCATE ON fund_disbursements
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only('disbursements');
+)sql";
+
 }  // namespace fupin::pg
