@@ -48,11 +48,11 @@ const std::string kPreviousList = "SELECT " + kListColumns +
                                   ", id_keys FROM department_lists WHERE kind = $1 AND "
                                   "region_code = $2 AND id < $3 ORDER BY id DESC LIMIT 1";
 
-// The subjects of a rule, a chunk at a time after the last one read.
+// The subjects of a rule, a chunk at a time after the last one read, along the unique
+// index (rule, subject) in the database's own collation (its order: any order will do).
 constexpr int kSubjectChunk = 65536;
 const std::string kSubjects =
-    "SELECT subject FROM findings WHERE rule = $1 AND subject COLLATE \"C\" > $2 ORDER BY "
-    "subject COLLATE \"C\" LIMIT " +
+    "SELECT subject FROM findings WHERE rule = $1 AND subject > $2 ORDER BY subject LIMIT " +
     std::to_string(kSubjectChunk);
 
 const std::string kNextFindingId = "SELECT coalesce(max(id), 0) + 1 FROM findings";
@@ -284,7 +284,7 @@ class PgCompareStore final : public CompareStore {
     return out;
   }
 
-  // In chunks (a rule may have millions): in subject order, byte by byte.
+  // In chunks (a rule may have millions of findings), in the index's order.
   Status ForEachSubject(const std::string& rule,
                         const std::function<void(std::string_view)>& fn) override {
     std::string after;
