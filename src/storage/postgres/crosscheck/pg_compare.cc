@@ -51,6 +51,9 @@ const std::string kPreviousList = "SELECT " + kListColumns +
 // The subjects of a rule, a chunk at a time after the last one read, along the unique
 // index (rule, subject) in the database's own collation (its order: any order will do).
 constexpr int kSubjectChunk = 65536;
+const std::string kSubjectsFirst =
+    "SELECT subject FROM findings WHERE rule = $1 ORDER BY subject LIMIT " +
+    std::to_string(kSubjectChunk);
 const std::string kSubjects =
     "SELECT subject FROM findings WHERE rule = $1 AND subject > $2 ORDER BY subject LIMIT " +
     std::to_string(kSubjectChunk);
@@ -288,8 +291,9 @@ class PgCompareStore final : public CompareStore {
   Status ForEachSubject(const std::string& rule,
                         const std::function<void(std::string_view)>& fn) override {
     std::string after;
-    for (;;) {
-      auto rows = sql_.Query(kSubjects, Params().Text(rule).Text(after));
+    for (bool first = true;; first = false) {
+      auto rows = first ? sql_.Query(kSubjectsFirst, Params().Text(rule))
+                        : sql_.Query(kSubjects, Params().Text(rule).Text(after));
       if (!rows.ok()) return rows.error();
       for (int r = 0; r < rows->size(); ++r) fn(rows->TextView(r, 0));
       if (rows->size() < kSubjectChunk) return Status::Ok();

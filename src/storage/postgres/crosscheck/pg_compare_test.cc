@@ -4,7 +4,9 @@
 // id 0; a rolled-back batch leaves nothing) run on both stores with the same answers,
 // the compact batch, 200,000 findings by COPY, and two writers at once.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -250,6 +252,48 @@ TEST_F(PgCompareTest, TwoWritersAtOnceGetDistinctDenseIdsAndStoreAFindingOnce) {
   EXPECT_EQ(stored.size(), given);
   EXPECT_EQ(stored.size(), 2300u);                        // subjects 0 … 2299, each once
   EXPECT_EQ(*ids.rbegin(), static_cast<int64_t>(given));  // dense: 1 … n
+}
+
+TEST_F(PgCompareTest, EverySubjectOfARuleComesBackEvenAnEmptyOne) {
+  auto batch = Findings("household_rule", 0, 5);
+  batch[2].id_number.clear();  // no subject at all: stored as ""
+  batch[3].id_number.clear();
+  batch[3].subject = "H3";
+  Insert({batch}, false);
+  std::vector<std::string> pg, lite;
+  ASSERT_TRUE(
+      compare_->ForEachSubject("household_rule", [&](std::string_view s) { pg.emplace_back(s); })
+          .ok());
+  ASSERT_TRUE(
+      lite_compare()
+          .ForEachSubject("household_rule", [&](std::string_view s) { lite.emplace_back(s); })
+          .ok());
+  std::sort(pg.begin(), pg.end());
+  std::sort(lite.begin(), lite.end());
+  EXPECT_EQ(pg, lite);
+  ASSERT_EQ(pg.size(), 5u);
+  EXPECT_EQ(pg.front(), "");
+}
+
+// The server ends the connection (a restart, an administrator); Connection::Reset makes
+// it again, on a new backend without the store's prepared statements: they are prepared
+// again and the store goes on.
+TEST_F(PgCompareTest, AStoreGoesOnOnAConnectionMadeAgain) {
+  Insert({Findings("vehicle", 0, 3)}, false);
+  ASSERT_TRUE(compare_->GetFinding(1).ok());
+  auto pid = pg_->Query("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok());
+  auto admin = Open();
+  ASSERT_TRUE(admin);
+  ASSERT_TRUE(
+      admin->Query("SELECT pg_terminate_backend($1::int)", Params().Int(pid->Int(0, 0))).ok());
+  for (int i = 0; i < 50 && pg_->Query("SELECT 1").ok(); ++i) usleep(20000);
+  EXPECT_FALSE(pg_->ok());
+  ASSERT_TRUE(pg_->Reset().ok());
+  auto found = compare_->GetFinding(1);
+  ASSERT_TRUE(found.ok()) << found.error().en;
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->rule, "vehicle");
 }
 
 TEST_F(PgCompareTest, ListsTheirCountsAndThePreviousListAreAsInSqlite) {

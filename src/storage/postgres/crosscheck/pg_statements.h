@@ -5,6 +5,8 @@
 // Threading: as the connection (one thread at a time).
 #pragma once
 
+#include <libpq-fe.h>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -16,12 +18,18 @@
 namespace fupin::pg {
 
 // Statements prepared on `db` the first time their SQL runs, then reused (the SQL text is
-// the key: each variant of a query is a constant of its own).
+// the key: each variant of a query is a constant of its own). A connection made again
+// (Connection::Reset after the server went away: another backend) has lost them: they
+// are prepared again.
 class StatementCache {
  public:
   explicit StatementCache(Connection& db) : db_(db) {}
 
   Result<Rows> Query(const std::string& sql, const Params& params) {
+    if (const int backend = PQbackendPID(db_.handle()); backend != backend_) {
+      statements_.clear();
+      backend_ = backend;
+    }
     auto it = statements_.find(sql);
     if (it == statements_.end()) {
       auto prepared = db_.Prepare(sql);
@@ -39,6 +47,7 @@ class StatementCache {
 
  private:
   Connection& db_;
+  int backend_ = 0;
   std::unordered_map<std::string, Statement> statements_;
 };
 
