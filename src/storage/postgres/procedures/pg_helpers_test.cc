@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/postgres/crosscheck/pg_xcheck_test_fixture.h"
@@ -280,6 +281,40 @@ TEST_F(PgHelpersTest, WorkTeamMembersAreListedServingFirstAsInSqlite) {
   ASSERT_EQ(team->size(), 6u);
   EXPECT_EQ((*team)[0].name, "乙");
   EXPECT_EQ((*team)[5].name, "丁");  // ended
+}
+
+// Two offices at once: each assigns the same account to the same household in a
+// transaction of its own. One helper is created, one assignment is current (the second
+// insert waits for the first and then does nothing, as SQLite's single writer would).
+TEST_F(PgHelpersTest, TwoWritersAssigningTheSameAccountAtOnceMakeOneHelperAndOneAssignment) {
+  for (int round = 0; round < 10; ++round) {
+    const std::string user = "racer" + std::to_string(round);
+    auto other = Open();
+    ASSERT_TRUE(other);
+    auto other_compare = NewPgCompareStore(*other);
+    auto assign = [&](Connection& db, CompareStore& store) {
+      ASSERT_TRUE(db.Begin().ok());
+      Status s = store.Assign(user, "H1", "2026-06-01T00:00:00Z");
+      ASSERT_TRUE(s.ok()) << s.error().en;
+      s = db.Commit();
+      ASSERT_TRUE(s.ok()) << s.error().en;
+    };
+    std::thread a([&] { assign(*pg_, *compare_); });
+    std::thread b([&] { assign(*other, *other_compare); });
+    a.join();
+    b.join();
+    auto helper = helpers_->FindHelperByUsername(user);
+    ASSERT_TRUE(helper.ok() && helper->has_value());
+    auto rows = helpers_->HelperAssignments((*helper)->id);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ(rows->size(), 1u) << round;
+  }
+  HelperQuery all;
+  all.limit = 0;
+  auto page = helpers_->SearchHelpers(all);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 10);
+  EXPECT_EQ(page->items.back().id, 10);  // ids dense, none taken twice
 }
 
 }  // namespace
