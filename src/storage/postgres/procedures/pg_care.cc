@@ -70,12 +70,29 @@ constexpr std::string_view kStaleColumns =
 #undef FUPIN_VISIT_COLUMNS
 #undef FUPIN_ATTACHMENT_COLUMNS
 
+// A category as stored: the two digits of codes.md ("01", "99").
+std::string CategoryText(int category) {
+  std::string out = std::to_string(category);
+  if (category < 10) out.insert(out.begin(), '0');
+  return out;
+}
+
+// The number the text begins with, 0 when none (SQLite's reading: stoi("0" + text)).
+int LeadingNumber(std::string_view text) {
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') break;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 MeasureRow ReadMeasure(const Rows& rows, int i) {
   MeasureRow r;
   r.id = rows.Int(i, 0);
   r.county_code = rows.Int(i, 1);
   r.household_code = rows.Text(i, 2);
-  r.category = static_cast<int>(std::stoi("0" + rows.Text(i, 3)));
+  r.category = LeadingNumber(rows.TextView(i, 3));
   r.date = rows.Text(i, 4);
   if (!rows.IsNull(i, 5)) r.amount_fen = rows.Int(i, 5);
   r.description = rows.Text(i, 6);
@@ -110,11 +127,6 @@ AttachmentRow ReadAttachment(const Rows& rows, int i) {
   r.uploaded_by = rows.Text(i, 8);
   r.uploaded_at = rows.Text(i, 9);
   return r;
-}
-
-// A category as stored: the two digits of codes.md ("01", "99").
-std::string CategoryText(int category) {
-  return category < 10 ? "0" + std::to_string(category) : std::to_string(category);
 }
 
 class PgCareStore final : public CareStore {
@@ -236,8 +248,8 @@ class PgCareStore final : public CareStore {
     if (!count.ok()) return count.error();
     page.total = count->Int(0, 0);
     // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0.
-    const std::string next = "$" + std::to_string(p.size() + 1);
-    const std::string after = "$" + std::to_string(p.size() + 2);
+    const std::string next = pg::Placeholder(p.size() + 1);
+    const std::string after = pg::Placeholder(p.size() + 2);
     pg::IntOrNull(p, limit > 0 ? limit : 0, 0).Int(std::max<int64_t>(offset, 0));
     auto rows = statements_.Query(std::string(kStaleColumns) + where +
                                       " ORDER BY h.county_code, h.household_code LIMIT " + next +

@@ -199,7 +199,7 @@ class PgCaseStore final : public CaseStore {
     Params p;
     std::string where = " WHERE village_code >= $1 AND village_code < $2";
     p.Int(q.region.subtree_lo()).Int(q.region.subtree_hi());
-    auto param = [&]() { return "$" + std::to_string(p.size()); };
+    auto param = [&]() { return pg::Placeholder(p.size()); };
     if (q.kind) {
       p.Text(ProcedureKindKey(*q.kind));
       where += " AND kind = " + param();

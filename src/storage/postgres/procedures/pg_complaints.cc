@@ -134,7 +134,7 @@ class PgComplaintStore final : public ComplaintStore {
     Params p;
     std::string where = " WHERE region_code >= $1 AND region_code < $2";
     p.Int(q.region.subtree_lo()).Int(q.region.subtree_hi());
-    auto param = [&]() { return "$" + std::to_string(p.size()); };
+    auto param = [&]() { return pg::Placeholder(p.size()); };
     if (!q.state.empty()) {
       p.Text(q.state);
       where += " AND state = " + param();

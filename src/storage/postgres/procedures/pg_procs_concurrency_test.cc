@@ -61,7 +61,8 @@ TEST_F(PgProcsConcurrencyTest, TwoServersInsertingAtOnceGetEveryIdOnceWithoutGap
     std::vector<int64_t> ids;
     for (int i = 0; i < kEach; ++i) {
       EXPECT_TRUE(s.db->Begin().ok());
-      StoredCase c = OpenedCase("S" + std::to_string(server) + "-" + std::to_string(i), kVillage);
+      const std::string household = std::to_string(server * 1000 + i);
+      StoredCase c = OpenedCase(household, kVillage);
       ComplaintRow complaint = Complaint(kVillage, "2026-06-16");
       MeasureRow measure = Measure(kCounty, kHousehold1, "2026-06-01");
       const Status st = [&]() -> Status {

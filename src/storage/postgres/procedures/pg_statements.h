@@ -64,6 +64,13 @@ constexpr int32_t kNumberingLocks = 0x70726f63;
 // reads what the first committed.
 inline bool LocksRows(const Connection& db) { return db.in_transaction(); }
 
+// "$n", the placeholder of parameter n.
+inline std::string Placeholder(int n) {
+  std::string out(1, '$');
+  out += std::to_string(n);
+  return out;
+}
+
 // A parameter that is NULL when `value` equals `none`.
 inline Params& IntOrNull(Params& p, int64_t value, int64_t none) {
   return value == none ? p.Null() : p.Int(value);
