@@ -247,14 +247,16 @@ class PgCareStore final : public CareStore {
     auto count = statements_.Query("SELECT count(*)" + where, p);
     if (!count.ok()) return count.error();
     page.total = count->Int(0, 0);
-    // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0.
+    // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0. The 户编号 in
+    // SQLite's order (BINARY) whatever the database's collation.
     const std::string next = pg::Placeholder(p.size() + 1);
     const std::string after = pg::Placeholder(p.size() + 2);
     pg::IntOrNull(p, limit > 0 ? limit : 0, 0).Int(std::max<int64_t>(offset, 0));
-    auto rows = statements_.Query(std::string(kStaleColumns) + where +
-                                      " ORDER BY h.county_code, h.household_code LIMIT " + next +
-                                      " OFFSET " + after,
-                                  p);
+    auto rows =
+        statements_.Query(std::string(kStaleColumns) + where +
+                              " ORDER BY h.county_code, h.household_code COLLATE \"C\" LIMIT " +
+                              next + " OFFSET " + after,
+                          p);
     if (!rows.ok()) return rows.error();
     page.items.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i) {
