@@ -236,5 +236,21 @@ TEST_F(PgProcsConcurrencyTest, OfTwoServersClaimingOneAttachmentExactlyOneSuccee
   EXPECT_EQ((*care_->GetAttachment(file.id))->owner, "visit:1");
 }
 
+TEST_F(PgProcsConcurrencyTest, AfterAReconnectTheStoresPrepareTheirStatementsAgain) {
+  ComplaintRow row = Complaint(kVillage, "2026-06-16");
+  ASSERT_TRUE(InTransaction([&] { return complaints_->InsertComplaint(row); }).ok());
+  ASSERT_TRUE(complaints_->GetComplaint(row.id).ok());  // prepared on this server process
+  auto pid = db_->Query("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid.ok());
+  auto killer = Connect();
+  ASSERT_TRUE(
+      killer->Query("SELECT pg_terminate_backend($1::integer)", Params().Int(pid->Int(0, 0))).ok());
+  EXPECT_FALSE(complaints_->GetComplaint(row.id).ok()) << "the server process is gone";
+  ASSERT_TRUE(db_->Reset().ok());
+  auto again = complaints_->GetComplaint(row.id);
+  ASSERT_TRUE(again.ok()) << again.error().en;
+  EXPECT_EQ((*again)->id, row.id);
+}
+
 }  // namespace
 }  // namespace fupin::pg::testing
