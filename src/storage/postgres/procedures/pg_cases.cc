@@ -12,7 +12,8 @@ namespace {
 
 using pg::Params;
 using pg::Rows;
-using pg::StatementCache;
+namespace stores = pg::procedure_stores;
+using stores::StatementCache;
 
 #define FUPIN_CASE_COLUMNS                                                                    \
   "id, kind, household_code, village_code, year, state, step_index, notice_start, "           \
@@ -118,13 +119,13 @@ Params RowParams(const StoredCase& c) {
   DateOrNull(p, v.clue_date);
   DateOrNull(p, c.due_on);
   const CaseParams& cp = c.params;
-  pg::IntOrNull(p, cp.cause, kNone);
+  stores::IntOrNull(p, cp.cause, kNone);
   p.Text(cp.reason);
-  pg::IntOrNull(p, cp.finding, 0);
-  pg::IntOrNull(p, cp.monitor_type, kNone);
+  stores::IntOrNull(p, cp.finding, 0);
+  stores::IntOrNull(p, cp.monitor_type, kNone);
   p.Int(static_cast<int64_t>(cp.risk_types.bits()));
   p.Text(cp.source).Text(cp.labor_override);
-  pg::IntOrNull(p, cp.method, kNone);
+  stores::IntOrNull(p, cp.method, kNone);
   if (c.closed_at.empty()) {
     p.Null();
   } else {
@@ -143,8 +144,8 @@ class PgCaseStore final : public CaseStore {
   explicit PgCaseStore(pg::Connection& db) : db_(db), statements_(db) {}
 
   Status InsertCase(StoredCase& c) override {
-    return pg::InTransaction(db_, [&]() -> Status {
-      FUPIN_RETURN_IF_ERROR(pg::NextIdLock(statements_, pg::NumberedTable::kCases));
+    return stores::InTransaction(db_, [&]() -> Status {
+      FUPIN_RETURN_IF_ERROR(stores::NextIdLock(statements_, stores::NumberedTable::kCases));
       auto inserted = statements_.Query(kInsertCase, RowParams(c));
       if (!inserted.ok()) return inserted.error();
       if (inserted->size() == 0) {
@@ -157,7 +158,7 @@ class PgCaseStore final : public CaseStore {
   }
 
   Status UpdateCase(const StoredCase& c, size_t first_new_step) override {
-    return pg::InTransaction(db_, [&]() -> Status {
+    return stores::InTransaction(db_, [&]() -> Status {
       Params p = RowParams(c);
       p.Int(c.id);
       auto updated = statements_.Run(kUpdateCase, p);
@@ -167,7 +168,8 @@ class PgCaseStore final : public CaseStore {
   }
 
   Result<std::optional<StoredCase>> GetCase(int64_t id) override {
-    auto rows = statements_.Query(pg::LocksRows(db_) ? kGetCaseLocked : kGetCase, Params().Int(id));
+    auto rows =
+        statements_.Query(stores::LocksRows(db_) ? kGetCaseLocked : kGetCase, Params().Int(id));
     if (!rows.ok()) return rows.error();
     std::optional<StoredCase> out;
     if (rows->size() == 0) return out;
@@ -199,7 +201,7 @@ class PgCaseStore final : public CaseStore {
     Params p;
     std::string where = " WHERE village_code >= $1 AND village_code < $2";
     p.Int(q.region.subtree_lo()).Int(q.region.subtree_hi());
-    auto param = [&]() { return pg::Placeholder(p.size()); };
+    auto param = [&]() { return stores::Placeholder(p.size()); };
     if (q.kind) {
       p.Text(ProcedureKindKey(*q.kind));
       where += " AND kind = " + param();

@@ -13,7 +13,8 @@ namespace {
 
 using pg::Params;
 using pg::Rows;
-using pg::StatementCache;
+namespace stores = pg::procedure_stores;
+using stores::StatementCache;
 
 #define FUPIN_COMPLAINT_COLUMNS                                                            \
   "id, channel, region_code, subject, text, name, phone, county_code, household_code, "    \
@@ -97,8 +98,8 @@ class PgComplaintStore final : public ComplaintStore {
     p.Text(r.name).Text(r.phone).Int(r.county_code).Text(r.household_code);
     p.Text(r.received_on).Text(r.due_on).Text(r.state).Int(r.level_code);
     p.Int(r.case_id).Text(r.created_by).Text(r.created_at);
-    return pg::InTransaction(db_, [&]() -> Status {
-      FUPIN_RETURN_IF_ERROR(pg::NextIdLock(statements_, pg::NumberedTable::kComplaints));
+    return stores::InTransaction(db_, [&]() -> Status {
+      FUPIN_RETURN_IF_ERROR(stores::NextIdLock(statements_, stores::NumberedTable::kComplaints));
       auto inserted = statements_.Query(kInsert, p);
       if (!inserted.ok()) return inserted.error();
       r.id = inserted->Int(0, 0);
@@ -123,7 +124,7 @@ class PgComplaintStore final : public ComplaintStore {
   }
 
   Result<std::optional<ComplaintRow>> GetComplaint(int64_t id) override {
-    auto rows = statements_.Query(pg::LocksRows(db_) ? kGetLocked : kGet, Params().Int(id));
+    auto rows = statements_.Query(stores::LocksRows(db_) ? kGetLocked : kGet, Params().Int(id));
     if (!rows.ok()) return rows.error();
     if (rows->size() == 0) return std::optional<ComplaintRow>();
     return std::optional<ComplaintRow>(ReadComplaint(*rows, 0));
@@ -134,7 +135,7 @@ class PgComplaintStore final : public ComplaintStore {
     Params p;
     std::string where = " WHERE region_code >= $1 AND region_code < $2";
     p.Int(q.region.subtree_lo()).Int(q.region.subtree_hi());
-    auto param = [&]() { return pg::Placeholder(p.size()); };
+    auto param = [&]() { return stores::Placeholder(p.size()); };
     if (!q.state.empty()) {
       p.Text(q.state);
       where += " AND state = " + param();
@@ -152,7 +153,7 @@ class PgComplaintStore final : public ComplaintStore {
     if (!count.ok()) return count.error();
     page.total = count->Int(0, 0);
     // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0.
-    pg::IntOrNull(p, q.limit > 0 ? q.limit : 0, 0);
+    stores::IntOrNull(p, q.limit > 0 ? q.limit : 0, 0);
     std::string sql = "SELECT " + std::string(kColumns) + " FROM complaints" + where +
                       " ORDER BY id LIMIT " + param();
     p.Int(std::max<int64_t>(q.offset, 0));
@@ -171,7 +172,7 @@ class PgComplaintStore final : public ComplaintStore {
   }
 
   Result<std::vector<ComplaintRow>> DueForEscalation(const std::string& today) override {
-    auto rows = statements_.Query(pg::LocksRows(db_) ? kDueLocked : kDue, Params().Text(today));
+    auto rows = statements_.Query(stores::LocksRows(db_) ? kDueLocked : kDue, Params().Text(today));
     if (!rows.ok()) return rows.error();
     return ReadAll(*rows);
   }

@@ -75,7 +75,10 @@ void PgProcsTest::SetUp() {
   {
     auto server = Connection::Open(TestUrl());
     ASSERT_TRUE(server.ok()) << server.error().en;
-    ASSERT_TRUE((*server)->Exec("CREATE DATABASE " + name + " TEMPLATE procs_template STRATEGY FILE_COPY").ok());
+    ASSERT_TRUE(
+        (*server)
+            ->Exec("CREATE DATABASE " + name + " TEMPLATE procs_template STRATEGY FILE_COPY")
+            .ok());
   }
   url_ = TestUrl().substr(0, TestUrl().rfind('/') + 1) + name;
   auto db = Connection::Open(url_);

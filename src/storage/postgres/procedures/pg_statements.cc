@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace fupin::pg {
+namespace fupin::pg::procedure_stores {
 
 Result<Statement*> StatementCache::Get(std::string_view sql) {
   const int backend = PQbackendPID(db_.handle());
@@ -53,4 +53,4 @@ Status NextIdLock(StatementCache& statements, NumberedTable table) {
   return Status::Ok();
 }
 
-}  // namespace fupin::pg
+}  // namespace fupin::pg::procedure_stores

@@ -1,6 +1,7 @@
 // What the PostgreSQL case, care and complaint stores (pg_cases, pg_care, pg_complaints)
 // share: their statements prepared once per connection, a write in the open transaction or
-// in one of its own, and the numbering of their rows as SQLite numbers them.
+// in one of its own, and the numbering of their rows as SQLite numbers them (in a namespace
+// of their own: other stores of this folder may have helpers of the same names).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,7 @@
 #include "common/error.h"
 #include "storage/postgres/pg_db.h"
 
-namespace fupin::pg {
+namespace fupin::pg::procedure_stores {
 
 // The statements of one store, prepared on first use by their SQL text and reused; made
 // again when the connection had to be made anew (a reconnect loses them). Not thread-safe:
@@ -79,4 +80,4 @@ inline Params& TextOrNull(Params& p, const std::optional<std::string>& value) {
   return value ? p.Text(*value) : p.Null();
 }
 
-}  // namespace fupin::pg
+}  // namespace fupin::pg::procedure_stores
