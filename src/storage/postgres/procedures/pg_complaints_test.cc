@@ -1,0 +1,150 @@
+// ComplaintStore on PostgreSQL, the scenarios of sqlite_complaints_test.cc: a complaint
+// reads back as written, the desk of an office holds its region's complaints and those
+// handled by it now, and only open, never escalated complaints past their due date are due
+// for escalation; and the statistics' list and the pages.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "storage/postgres/procedures/pg_procs_test_fixture.h"
+
+namespace fupin::pg::testing {
+namespace {
+
+class PgComplaintStoreTest : public PgProcsTest {
+ protected:
+  int64_t Insert(ComplaintRow row) {
+    EXPECT_TRUE(InTransaction([&] { return complaints_->InsertComplaint(row); }).ok());
+    return row.id;
+  }
+  Status Update(const ComplaintRow& row) {
+    return InTransaction([&] { return complaints_->UpdateComplaint(row); });
+  }
+  std::vector<int64_t> Ids(const ComplaintQuery& q, int64_t* total = nullptr) {
+    auto page = complaints_->SearchComplaints(q);
+    EXPECT_TRUE(page.ok()) << page.error().en;
+    std::vector<int64_t> ids;
+    if (!page.ok()) return ids;
+    for (const auto& c : page->items) ids.push_back(c.id);
+    if (total != nullptr) *total = page->total;
+    return ids;
+  }
+};
+
+TEST_F(PgComplaintStoreTest, AComplaintReadsBackAsWrittenAndUpdated) {
+  ComplaintRow written = Complaint(kVillage, "2026-06-16");
+  written.county_code = kCounty;
+  written.household_code = kHousehold1;
+  written.case_id = 5;
+  const int64_t id = Insert(written);
+  EXPECT_EQ(id, 1);
+  auto got = complaints_->GetComplaint(id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->phone, "13812345678");
+  EXPECT_EQ((*got)->name, "王小明");
+  EXPECT_EQ((*got)->state, "open");
+  EXPECT_EQ((*got)->county_code, kCounty);
+  EXPECT_EQ((*got)->household_code, kHousehold1);
+  EXPECT_EQ((*got)->case_id, 5);
+  EXPECT_EQ((*got)->escalated_to, 0);
+  EXPECT_EQ((*got)->answer, "");
+  EXPECT_FALSE((*got)->satisfied.has_value());
+  ComplaintRow row = **got;
+  row.state = "confirmed";
+  row.answer = "已公示";
+  row.evidence = "公示照片";
+  row.answered_by = "t1";
+  row.answered_at = "2026-06-05T01:00:00Z";
+  row.confirmed_at = "2026-06-06T01:00:00Z";
+  row.satisfied = false;
+  row.escalated_to = kTownship;
+  row.escalated_at = "2026-06-17T00:00:00Z";
+  row.level_code = kTownship;
+  row.case_id = 0;
+  ASSERT_TRUE(Update(row).ok());
+  auto after = complaints_->GetComplaint(id);
+  EXPECT_EQ((*after)->state, "confirmed");
+  EXPECT_EQ((*after)->satisfied, std::optional<bool>(false));
+  EXPECT_EQ((*after)->level_code, kTownship);
+  EXPECT_EQ((*after)->escalated_at, row.escalated_at);
+  EXPECT_EQ((*after)->evidence, "公示照片");
+  EXPECT_EQ((*after)->case_id, 0);
+  row.satisfied = true;
+  ASSERT_TRUE(Update(row).ok());
+  EXPECT_EQ((*complaints_->GetComplaint(id))->satisfied, std::optional<bool>(true));
+  EXPECT_FALSE(complaints_->GetComplaint(id + 1)->has_value());
+}
+
+TEST_F(PgComplaintStoreTest, ADeskHoldsItsRegionsComplaintsAndThoseEscalatedToIt) {
+  const int64_t own = Insert(Complaint(kVillage, "2026-06-16"));
+  ComplaintRow escalated = Complaint(kOtherVillage, "2026-06-10");
+  const int64_t up = escalated.id = Insert(escalated);
+  escalated.level_code = kTownship;
+  escalated.escalated_to = kTownship;
+  ASSERT_TRUE(Update(escalated).ok());
+  ComplaintQuery q;
+  q.region = RegionCode::FromInt(kCounty);
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{own, up}));
+  q.desk = kTownship;
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{up});
+  q.desk = kVillage;
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{own});
+  q.desk = 0;
+  q.overdue_on = "2026-06-12";
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{up});
+  q.overdue_on = "";
+  q.state = "answered";
+  EXPECT_EQ(Ids(q), std::vector<int64_t>{});
+}
+
+TEST_F(PgComplaintStoreTest, OnlyOpenNeverEscalatedComplaintsPastDueAreDueForEscalation) {
+  const int64_t late = Insert(Complaint(kVillage, "2026-06-10"));
+  Insert(Complaint(kVillage, "2026-06-20"));  // not due yet
+  ComplaintRow answered = Complaint(kVillage, "2026-06-10");
+  answered.state = "answered";
+  Insert(answered);
+  ComplaintRow done = Complaint(kOtherVillage, "2026-06-10");
+  done.id = Insert(done);
+  done.escalated_to = kTownship;  // escalated already
+  done.level_code = kTownship;
+  ASSERT_TRUE(Update(done).ok());
+  auto due = complaints_->DueForEscalation("2026-06-12");
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, late);
+  EXPECT_TRUE(complaints_->DueForEscalation("2026-06-10")->empty()) << "due today is not late";
+  // The same in a transaction (where the sweep locks the rows it reads).
+  ASSERT_TRUE(db_->Begin().ok());
+  due = complaints_->DueForEscalation("2026-06-12");
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->size(), 1u);
+  ASSERT_TRUE(db_->Commit().ok());
+}
+
+TEST_F(PgComplaintStoreTest, TheStatisticsListASubtreeByIdAndPagesCountTheWhole) {
+  const int64_t a = Insert(Complaint(kVillage, "2026-06-16"));
+  const int64_t b = Insert(Complaint(kFarVillage, "2026-06-16"));
+  const int64_t c = Insert(Complaint(kTownship, "2026-06-16"));
+  const int64_t d = Insert(Complaint(kCounty, "2026-06-16"));
+  auto under = complaints_->ComplaintsUnder(RegionCode::FromInt(kTownship));
+  ASSERT_TRUE(under.ok());
+  ASSERT_EQ(under->size(), 2u);
+  EXPECT_EQ((*under)[0].id, a);
+  EXPECT_EQ((*under)[1].id, c);
+  EXPECT_EQ(complaints_->ComplaintsUnder(RegionCode::Nation())->size(), 4u);
+  ComplaintQuery q;
+  q.region = RegionCode::Nation();
+  q.limit = 2;
+  q.offset = 1;
+  int64_t total = 0;
+  EXPECT_EQ(Ids(q, &total), (std::vector<int64_t>{b, c}));
+  EXPECT_EQ(total, 4);
+  q.limit = 0;  // all from the offset on, as SQLite's LIMIT -1
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{b, c, d}));
+  q.offset = -3;
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{a, b, c, d}));
+}
+
+}  // namespace
+}  // namespace fupin::pg::testing
