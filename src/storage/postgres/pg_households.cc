@@ -205,7 +205,7 @@ Result<std::optional<std::string>> PgStore::FindPerson(int id_type, const std::s
 
 Result<bool> PgStore::HasPersons() {
   FUPIN_RETURN_IF_ERROR(FlushWrites());
-  auto n = ScalarInt("SELECT count(*) FROM (SELECT 1 FROM person_index LIMIT 1) AS any");
+  auto n = ScalarInt("SELECT EXISTS (SELECT 1 FROM person_index)");
   if (!n.ok()) return n.error();
   return *n != 0;
 }
