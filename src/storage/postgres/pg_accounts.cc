@@ -48,6 +48,11 @@ const std::string kGetSessionSql =
 const std::string kDeleteSessionSql = "DELETE FROM accounts.sessions WHERE token_hash = $1";
 const std::string kDeleteUserSessionsSql = "DELETE FROM accounts.sessions WHERE username = $1";
 const std::string kDeleteExpiredSql = "DELETE FROM accounts.sessions WHERE expires_at <= $1";
+const std::string kSessionExistsSql = "SELECT 1 FROM accounts.sessions WHERE token_hash = $1";
+const std::string kUserSessionExistsSql =
+    "SELECT 1 FROM accounts.sessions WHERE username = $1 LIMIT 1";
+const std::string kExpiredExistsSql =
+    "SELECT 1 FROM accounts.sessions WHERE expires_at <= $1 LIMIT 1";
 const std::string kGenerationSql = "SELECT value FROM accounts.account_generation WHERE id = 1";
 const std::string kAppendAuditSql = "INSERT INTO accounts.audit_log(" + kAuditColumns +
                                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
@@ -243,20 +248,26 @@ class PgAccountStoreImpl final : public PgAccountStore {
     return out;
   }
 
+  // The deletes run only when a row matches: the generation's trigger is per statement
+  // (pg_schema.cc), and a delete of nothing must not change it, as SQLite's per-row
+  // triggers do not. (A row deleted by another server between the two statements changes
+  // the generation once too often: a cache reloads, nothing is missed.)
   Status DeleteSession(const std::string& token_hash) override {
     auto* s = Cached(delete_session_, kDeleteSessionSql);
     if (!s) return last_error_;
-    return Done(s->Run(Params().Text(token_hash)));
+    return DeleteIfAny(kSessionExistsSql, token_hash, *s);
   }
 
   Status DeleteUserSessions(const std::string& username) override {
-    return Done(db_->Run(kDeleteUserSessionsSql, Params().Text(username)));
+    auto* s = Cached(delete_user_sessions_, kDeleteUserSessionsSql);
+    if (!s) return last_error_;
+    return DeleteIfAny(kUserSessionExistsSql, username, *s);
   }
 
   Status DeleteExpiredSessions(const std::string& now) override {
     auto* s = Cached(delete_expired_, kDeleteExpiredSql);
     if (!s) return last_error_;
-    return Done(s->Run(Params().Text(now)));
+    return DeleteIfAny(kExpiredExistsSql, now, *s);
   }
 
   Result<int64_t> Generation() override {
@@ -392,6 +403,13 @@ class PgAccountStoreImpl final : public PgAccountStore {
                            .Text(r.hash)));
   }
 
+  Status DeleteIfAny(const std::string& exists_sql, const std::string& key, Statement& remove) {
+    auto any = db_->Query(exists_sql, Params().Text(key));
+    if (!any.ok()) return any.error();
+    if (!any->size()) return Status::Ok();
+    return Done(remove.Run(Params().Text(key)));
+  }
+
   Statement* Cached(std::unique_ptr<Statement>& slot, const std::string& sql) {
     if (!slot) {
       auto s = db_->Prepare(sql);
@@ -411,7 +429,8 @@ class PgAccountStoreImpl final : public PgAccountStore {
   std::vector<std::pair<AuditRow, AuditSeal>> staged_;
   Error last_error_;
   std::unique_ptr<Statement> insert_user_, get_user_, update_user_, insert_session_, get_session_,
-      delete_session_, delete_expired_, append_audit_, last_audit_, generation_;
+      delete_session_, delete_user_sessions_, delete_expired_, append_audit_, last_audit_,
+      generation_;
 };
 
 }  // namespace

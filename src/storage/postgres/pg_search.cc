@@ -1,8 +1,7 @@
 // Reads over many households, as sqlite/sqlite_search.cc: the person scan of the
 // cross-checks, ForEachHousehold, ScanHouseholds, the assessment's scan and the filtered,
 // sorted, paged SearchHouseholds. Scans read through cursors in batches (ReadScope: one
-// snapshot for both cursors of a merge). LoadSearchView is not overridden: nullptr, and
-// the search reads SearchHouseholds.
+// snapshot for both cursors of a merge), and the search's columnar view.
 #include <functional>
 #include <string>
 #include <string_view>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "storage/postgres/pg_store_impl.h"
+#include "storage/search_view.h"
 
 namespace fupin::pg {
 namespace {
@@ -397,6 +397,56 @@ Result<HouseholdPage> PgStore::SearchHouseholds(const HouseholdQuery& q) {
   }
   FUPIN_RETURN_IF_ERROR(NameHeadsAndVillages(page));
   return page;
+}
+
+Result<std::shared_ptr<const SearchView>> PgStore::LoadSearchView() {
+  // This connection's own pending writes would not be in the view.
+  if (in_transaction_) return std::shared_ptr<const SearchView>();
+  // One read transaction: the stamp and the rows of the same snapshot.
+  ReadScope scope(*this);
+  FUPIN_RETURN_IF_ERROR(scope.Enter());
+  auto stamp = RegisterStamp();
+  if (!stamp.ok()) return stamp.error();
+  SearchView::Builder view(*stamp);
+  Cursor hs(*db_, NextCursorName());
+  FUPIN_RETURN_IF_ERROR(hs.Open(
+      "SELECT county_code, household_code, village_code, kind, poverty_status, attribute, "
+      "main_cause, monitor_type, monitor_status, member_count, wage_income + business_income - "
+      "business_cost + property_income + transfer_income FROM households "
+      "ORDER BY county_code, household_code"));
+  Cursor ms(*db_, NextCursorName());
+  FUPIN_RETURN_IF_ERROR(
+      ms.Open("SELECT county_code, household_code, name FROM members "
+              "ORDER BY county_code, household_code, seq"));
+  auto mrow = ms.Next();
+  if (!mrow.ok()) return mrow.error();
+  auto optional_code = [](const Rows& s, int r, int c) -> std::optional<int> {
+    if (s.IsNull(r, c)) return std::nullopt;
+    return static_cast<int>(s.Int(r, c));
+  };
+  for (;;) {
+    auto hrow = hs.Next();
+    if (!hrow.ok()) return hrow.error();
+    if (!*hrow) break;
+    const Rows& s = hs.rows();
+    const int r = hs.row();
+    const int64_t county = s.Int(r, 0);
+    const std::string_view code = s.TextView(r, 1);
+    view.AddHousehold(county, code, s.Int(r, 2), static_cast<int>(s.Int(r, 3)),
+                      optional_code(s, r, 4), static_cast<int>(s.Int(r, 5)), optional_code(s, r, 6),
+                      static_cast<int>(s.Int(r, 7)), static_cast<int>(s.Int(r, 8)), s.Int(r, 9),
+                      s.Int(r, 10));
+    // Members of no household are skipped; this household's names are taken.
+    while (*mrow) {
+      const int64_t mc = ms.rows().Int(ms.row(), 0);
+      const std::string_view mcode = ms.rows().TextView(ms.row(), 1);
+      if (Before(county, code, mc, mcode)) break;
+      if (mc == county && mcode == code) view.AddMemberName(ms.rows().TextView(ms.row(), 2));
+      mrow = ms.Next();
+      if (!mrow.ok()) return mrow.error();
+    }
+  }
+  return std::move(view).Finish();
 }
 
 Result<HouseholdPage> PgStore::ReadHouseholdPage(const std::vector<HouseholdKey>& keys) {

@@ -155,6 +155,7 @@ class PgStore final : public Store {
                            const std::function<Status(const Household&)>& fn) override;
   Result<std::optional<HouseholdKey>> MiddleHousehold(int64_t at_least) override;
   Result<HouseholdPage> SearchHouseholds(const HouseholdQuery& q) override;
+  Result<std::shared_ptr<const SearchView>> LoadSearchView() override;
   Result<HouseholdPage> ReadHouseholdPage(const std::vector<HouseholdKey>& keys) override;
   Result<std::vector<std::string>> HouseholdsOfIdNumber(const std::string& id_number) override;
   Result<std::vector<HouseholdKey>> AssignedHouseholdKeys(const std::string& username) override;
