@@ -112,6 +112,16 @@ TEST_F(PgStoreTest, AUrlOpensThePostgreSqlStoreWhichHasNoFile) {
   EXPECT_NE(empty.error().en.find("fupin init"), std::string::npos);
 }
 
+TEST_F(PgStoreTest, AMessageNeverRepeatsTheUrlsPassword) {
+  EXPECT_EQ(RedactedUrl("postgresql://fupin:secret@db.example:5432/fupin"),
+            "postgresql://fupin@db.example:5432/fupin");
+  EXPECT_EQ(RedactedUrl("postgres://fupin@127.0.0.1/x"), "postgres://fupin@127.0.0.1/x");
+  auto refused = Store::Open("postgresql://nobody:secret@127.0.0.1:1/x?connect_timeout=2",
+                             Store::OpenMode::kExisting);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().en.find("secret"), std::string::npos) << refused.error().en;
+}
+
 // Two offices change one household at once, each as the household service does: read the
 // stored version in the transaction, compare it with the version the clerk edited, write
 // version + 1. The second waits for the first's commit and reads the new version.
