@@ -52,14 +52,26 @@ Status PgStore::Begin() {
       db_->Exec("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " +
                 std::to_string(options_.busy_timeout_ms)));
   in_transaction_ = true;
-  auto empty =
-      db_->Query("SELECT EXISTS (SELECT 1 FROM households), EXISTS (SELECT 1 FROM person_index)");
-  if (!empty.ok()) {
+  if (Status s = ReadEmptiness(/*at_begin=*/true); !s.ok()) {
     Rollback();
-    return empty.error();
+    return s;
   }
-  households_were_empty_ = !empty->Bool(0, 0);
-  persons_were_empty_ = !empty->Bool(0, 1);
+  return Status::Ok();
+}
+
+Status PgStore::ReadEmptiness(bool at_begin) {
+  auto empty = db_->Query(
+      "SELECT EXISTS (SELECT 1 FROM households), EXISTS (SELECT 1 FROM person_index), "
+      "(SELECT value FROM meta WHERE key = 'register_generation')");
+  if (!empty.ok()) return empty.error();
+  if (at_begin) {
+    households_were_empty_ = !empty->Bool(0, 0);
+    persons_were_empty_ = !empty->Bool(0, 1);
+    begin_generation_ = empty->Text(0, 2);
+  } else if (empty->Text(0, 2) != begin_generation_) {
+    // Another writer committed households since Begin: its keys may clash with ours.
+    households_were_empty_ = persons_were_empty_ = false;
+  }
   return Status::Ok();
 }
 
@@ -132,6 +144,9 @@ Status PgStore::CountyLock(int64_t county) {
   auto locked = s->Query(Params().Int(-county));
   if (!locked.ok()) return locked.error();
   locked_counties_.insert(county);
+  // A writer may have committed households since Begin (while the lock was waited for, or
+  // before): tables that were empty then may not be now, and keys are then looked up.
+  if (households_were_empty_ || persons_were_empty_) FUPIN_RETURN_IF_ERROR(ReadEmptiness(false));
   return Status::Ok();
 }
 

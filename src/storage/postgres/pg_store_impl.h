@@ -183,6 +183,9 @@ class PgStore final : public Store {
   // The transaction-level lock of a county (see the top of this file); once per county
   // per transaction.
   Status CountyLock(int64_t county);
+  // At Begin: whether households and person_index are empty, and the register's
+  // generation. Later: both flags turn false when another writer has committed since.
+  Status ReadEmptiness(bool at_begin);
   // Writes the rows waiting (households, members, person_index, history) with COPY; before
   // anything reads the tables, and at commit.
   Status FlushWrites();
@@ -218,6 +221,7 @@ class PgStore final : public Store {
   bool in_transaction_ = false;
   bool register_changed_ = false;  // households, members or aggregates written
   bool households_were_empty_ = false, persons_were_empty_ = false;
+  std::string begin_generation_;  // meta's register_generation at Begin
   std::set<int64_t> locked_counties_;
   Error last_error_;
   int cursors_ = 0;

@@ -211,6 +211,30 @@ TEST_F(PgStoreTest, TwoImportsIntoDifferentCountiesAtOnceBothSucceed) {
   EXPECT_EQ(page->total, 2 * kHouseholds);
 }
 
+// Two loads of one county into an empty register: the second waits for the first, then
+// finds its household taken as SQLite would (E_CONFLICT, its transaction still usable).
+TEST_F(PgStoreTest, ASecondLoadIntoAnEmptyRegistersCountyFindsTheFirstsKeysTaken) {
+  auto first = Open();
+  auto second = Open();
+  ASSERT_TRUE(first->Begin().ok());
+  ASSERT_TRUE(second->Begin().ok());  // both begin on an empty register
+  ASSERT_TRUE(first->InsertHousehold(MakeHousehold("H1", kVillageA, 2, 1), 1, "b").ok());
+  Status taken, other;
+  std::thread waiting([&] {
+    taken = second->InsertHousehold(MakeHousehold("H1", kVillageA, 1, 2), 1, "b");
+    other = second->InsertHousehold(MakeHousehold("H2", kVillageA, 1, 3), 1, "b");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(first->Commit().ok());
+  waiting.join();
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, "E_CONFLICT");
+  ASSERT_TRUE(other.ok()) << other.error().en;
+  ASSERT_TRUE(second->Commit().ok());
+  EXPECT_EQ((*store_->FindHousehold("H1"))->household.members.size(), 2u);
+  EXPECT_TRUE(store_->FindHousehold("H2")->has_value());
+}
+
 TEST_F(PgStoreTest, TwoStoresAppendingAuditRecordsAtOnceMakeOneUnbrokenChain) {
   std::unique_ptr<Store> servers[2] = {Open(), Open()};
   constexpr int kRecords = 60;
