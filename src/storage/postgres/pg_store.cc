@@ -68,9 +68,20 @@ Status PgStore::ReadEmptiness(bool at_begin) {
     households_were_empty_ = !empty->Bool(0, 0);
     persons_were_empty_ = !empty->Bool(0, 1);
     begin_generation_ = empty->Text(0, 2);
-  } else if (empty->Text(0, 2) != begin_generation_) {
+    return Status::Ok();
+  }
+  const std::string_view generation = empty->TextView(0, 2);
+  if (generation != begin_generation_) {
     // Another writer committed households since Begin: its keys may clash with ours.
     households_were_empty_ = persons_were_empty_ = false;
+  }
+  if (!stamp_generation_.empty() && generation != stamp_generation_) {
+    // The caller read RegisterStamp in this transaction to trust households it read
+    // before (UpdateHousehold's `stored`); they may have changed since: as SQLite's
+    // writer that cannot have its lock, "try again" (the retry reads them again).
+    return Error{"E_BUSY", "数据库正忙，请稍后再试：另一处刚修改了登记册（county lock）",
+                 "the database is busy: try again shortly (the register was changed by another "
+                 "writer meanwhile; county lock)"};
   }
   return Status::Ok();
 }
@@ -115,7 +126,16 @@ void PgStore::Rollback() {
 Result<std::string> PgStore::RegisterStamp() {
   auto rows = db_->Query(kStampSql);
   if (!rows.ok()) return rows.error();
-  return rows->Text(0, 0);
+  std::string stamp = rows->Text(0, 0);
+  // Read in a write transaction, the stamp vouches (on SQLite, whose writer holds the only
+  // lock) that nothing changes until the commit. Here each county is locked when first
+  // written: CountyLock then checks the generation is still this one (else E_BUSY).
+  // Counties locked before this read are covered by the stamp itself (a commit to one of
+  // them came before its lock, so before this read).
+  if (in_transaction_ && stamp_generation_.empty()) {
+    stamp_generation_ = stamp.substr(stamp.find(':') + 1);
+  }
+  return stamp;
 }
 
 Result<int64_t> PgStore::ScalarInt(const std::string& sql, const Params& params) {
@@ -145,8 +165,11 @@ Status PgStore::CountyLock(int64_t county) {
   if (!locked.ok()) return locked.error();
   locked_counties_.insert(county);
   // A writer may have committed households since Begin (while the lock was waited for, or
-  // before): tables that were empty then may not be now, and keys are then looked up.
-  if (households_were_empty_ || persons_were_empty_) FUPIN_RETURN_IF_ERROR(ReadEmptiness(false));
+  // before): tables that were empty then may not be now, and keys are then looked up; and
+  // households read before a RegisterStamp of this transaction may have changed.
+  if (households_were_empty_ || persons_were_empty_ || !stamp_generation_.empty()) {
+    FUPIN_RETURN_IF_ERROR(ReadEmptiness(false));
+  }
   return Status::Ok();
 }
 
@@ -161,6 +184,7 @@ void PgStore::ClearWrites() {
   household_prints_.clear();
   person_prints_.clear();
   locked_counties_.clear();
+  stamp_generation_.clear();
 }
 
 PgStore::ReadScope::~ReadScope() {

@@ -17,6 +17,10 @@
 //  - SERIALIZABLE was not chosen: every committing writer updates meta's generation and
 //    the region aggregates of the province and the nation, so two imports into different
 //    counties would always fail one another with a serialization failure.
+//  - A RegisterStamp read in a write transaction vouches on SQLite that households read
+//    before it are still as read until the commit (the import's UpdateHousehold relies on
+//    it). Here a county locked later than that read checks the generation has not moved
+//    since, else E_BUSY: try again (the retry finds the stamp changed and reads again).
 //  - Region aggregate deltas are summed in memory and written at the commit (and before
 //    the aggregates are read), in key order: an upsert adding the delta under the row's
 //    lock, held for the few statements of the commit only, in one order for all writers.
@@ -222,6 +226,7 @@ class PgStore final : public Store {
   bool register_changed_ = false;  // households, members or aggregates written
   bool households_were_empty_ = false, persons_were_empty_ = false;
   std::string begin_generation_;  // meta's register_generation at Begin
+  std::string stamp_generation_;  // that of a RegisterStamp read in this transaction
   std::set<int64_t> locked_counties_;
   Error last_error_;
   int cursors_ = 0;

@@ -158,6 +158,32 @@ TEST_F(PgStoreTest, TwoOfficesUpdatingOneHouseholdAtOnceExactlyOneWins) {
   EXPECT_EQ((*now)->version, 2);
 }
 
+// The import trusts households read before its transaction when RegisterStamp has not
+// changed (Store::UpdateHousehold); a county locked after that reading, once another writer
+// has committed, is E_BUSY instead of an update of a household read stale.
+TEST_F(PgStoreTest, HouseholdsTrustedByTheStampAreNeverWrittenStale) {
+  ASSERT_TRUE(Insert(*store_, MakeHousehold("H1", kVillageA, 2, 1)).ok());
+  auto stored = store_->FindHousehold("H1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  auto before = store_->RegisterStamp();
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_EQ(*store_->RegisterStamp(), *before);  // nothing committed: H1 as read holds
+  auto other = Open();
+  auto mine = other->FindHousehold("H1");
+  Household changed = (*mine)->household;
+  changed.phone = "13900000000";
+  ASSERT_TRUE(other->Begin().ok());
+  ASSERT_TRUE(other->UpdateHousehold(**mine, changed, 2, "api").ok());
+  ASSERT_TRUE(other->Commit().ok());
+  Household h = (*stored)->household;
+  h.wage_income = Money::FromYuan(9000);
+  Status stale = store_->UpdateHousehold(**stored, h, 2, "import");
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, "E_BUSY");
+  store_->Rollback();
+  EXPECT_EQ((*store_->FindHousehold("H1"))->household.phone, "13900000000");
+}
+
 TEST_F(PgStoreTest, AWriterThatCannotGetACountysLockInTimeGetsE_BUSY) {
   ASSERT_TRUE(Insert(*store_, MakeHousehold("H1", kVillageA, 1, 1)).ok());
   ASSERT_TRUE(store_->Begin().ok());
