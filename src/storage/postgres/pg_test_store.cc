@@ -15,7 +15,12 @@
 namespace fupin::pg::testing {
 namespace {
 
-constexpr const char* kTemplate = "fupin_template";
+// The template of this process's databases (two test binaries may share a server given
+// by FUPIN_PG_URL).
+const std::string& Template() {
+  static const std::string name = "fupin_template_" + std::to_string(getpid());
+  return name;
+}
 
 std::string ServerUrl(const std::string& name) {
   const std::string& url = TestUrl();
@@ -32,7 +37,7 @@ bool UsePostgres() {
 std::string FreshMigratedDatabase() {
   static std::once_flag migrated;
   std::call_once(migrated, [] {
-    const std::string url = FreshDatabase(kTemplate);
+    const std::string url = FreshDatabase(Template());
     auto db = Connection::Open(url);
     ASSERT_TRUE(db.ok()) << db.error().en;
     auto version = Migrate(**db);
@@ -44,8 +49,8 @@ std::string FreshMigratedDatabase() {
   auto server = Connection::Open(TestUrl());
   EXPECT_TRUE(server.ok()) << server.error().en;
   if (!server.ok()) return TestUrl();
-  Status made =
-      (*server)->Exec("CREATE DATABASE " + name + " TEMPLATE " + kTemplate + " STRATEGY FILE_COPY");
+  Status made = (*server)->Exec("CREATE DATABASE " + name + " TEMPLATE " + Template() +
+                                " STRATEGY FILE_COPY");
   EXPECT_TRUE(made.ok()) << made.error().en;
   return ServerUrl(name);
 }
