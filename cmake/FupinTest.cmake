@@ -6,6 +6,11 @@ function(fupin_add_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
+  # The fixtures that open a PostgreSQL database with FUPIN_TEST_DB=postgres (issue 15;
+  # src/storage/postgres/pg_test_store.h): linked in only by the tests that use them.
+  if(TARGET fupin_pg_testing)
+    target_link_libraries(${name} PRIVATE fupin_pg_testing)
+  endif()
   include(GoogleTest)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "FUPIN_TESTDATA=${CMAKE_SOURCE_DIR}/tests/data")

@@ -1,5 +1,8 @@
 // For the service tests: a fresh database in a temporary folder of its own, migrated, with
-// its audit key and the given regions, removed with the folder when the test ends.
+// its audit key and the given regions, removed with the folder when the test ends. With
+// FUPIN_TEST_DB=postgres in the environment, a fresh migrated PostgreSQL database instead
+// (storage/postgres/pg_test_store.h), dropped when the test ends; the audit key is then a
+// file of the folder.
 // Fixtures derive from it and call ServiceTest::SetUp() first.
 #pragma once
 
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "service/accounts/audit_service.h"
+#include "storage/postgres/pg_test_store.h"
 #include "storage/store.h"
 
 namespace fupin {
@@ -30,7 +34,14 @@ class ServiceTest : public ::testing::Test {
     char dir[] = "/tmp/fupin-service-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kCreate);
+    StoreOptions options;
+    if (pg::testing::UsePostgres()) {
+      url_ = pg::testing::FreshMigratedDatabase();
+      options.audit_key_path = dir_ + "/t.db-audit.key";
+    } else {
+      url_ = dir_ + "/t.db";
+    }
+    auto store = Store::Open(url_, Store::OpenMode::kCreate, options);
     ASSERT_TRUE(store.ok()) << store.error().en;
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
@@ -45,6 +56,7 @@ class ServiceTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
+    if (pg::testing::UsePostgres()) pg::testing::DropDatabase(url_);
     std::filesystem::remove_all(dir_);
   }
 
@@ -56,6 +68,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string url_;  // the store's: dir_ + "/t.db", or a PostgreSQL URL
   std::unique_ptr<Store> store_;
 
  private:

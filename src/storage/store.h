@@ -135,7 +135,9 @@ class Store {
     kExisting,  // the database must exist and have the current schema (E_NO_SCHEMA if not)
     kCreate,    // create the file if needed (for `fupin init`)
   };
-  // Opens `url`: "sqlite:PATH" or a bare PATH. E_USAGE for an unsupported URL, E_DATABASE
+  // Opens `url`: "sqlite:PATH" or a bare PATH; "postgresql://…" or "postgres://…" opens the
+  // PostgreSQL store (postgres/pg_store.h: the database must exist, kCreate does not create
+  // it; the accounts are its schema `accounts`). E_USAGE for an empty path, E_DATABASE
   // when the file cannot be created, is not a database, or is damaged; E_NO_SCHEMA when
   // kExisting finds no schema or an older one (the message says to run `fupin init`).
   // The accounts file (`<path>-accounts`, storage/accounts.h) is opened beside the

@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "service/accounts/crypto.h"
+#include "storage/postgres/pg_db.h"
+#include "storage/postgres/pg_test_store.h"
 #include "storage/sqlite/schema.h"
 
 namespace fupin {
@@ -22,7 +24,12 @@ class AuditServiceTest : public ::testing::Test {
   void SetUp() override {
     char dir[] = "/tmp/fupin-audit-XXXXXX";
     dir_ = mkdtemp(dir);
-    auto store = Store::Open(path(), Store::OpenMode::kCreate);
+    url_ = path();
+    if (pg::testing::UsePostgres()) {
+      url_ = pg::testing::FreshMigratedDatabase();
+      options_.audit_key_path = key_path();
+    }
+    auto store = Store::Open(url_, Store::OpenMode::kCreate, options_);
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
     ASSERT_TRUE(store_->Migrate().ok());
@@ -31,8 +38,11 @@ class AuditServiceTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
+    if (pg::testing::UsePostgres()) pg::testing::DropDatabase(url_);
     std::filesystem::remove_all(dir_);
   }
+  // The SQLite file (with FUPIN_TEST_DB=postgres, url_ is a PostgreSQL database instead and
+  // the key file still lies beside this path).
   std::string path() const { return dir_ + "/t.db"; }
   std::string key_path() const { return path() + "-audit.key"; }
 
@@ -47,6 +57,13 @@ class AuditServiceTest : public ::testing::Test {
   }
   // Changes the file behind the service's back, as someone with the file in hand could.
   void Tamper(const std::string& sql) {
+    if (pg::testing::UsePostgres()) {
+      auto db = pg::Connection::Open(url_);
+      ASSERT_TRUE(db.ok());
+      Status done = (*db)->Exec("SET search_path = accounts; " + sql);
+      EXPECT_TRUE(done.ok()) << done.error().en;
+      return;
+    }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(AccountsPath(path()).c_str(), &db), SQLITE_OK);
     char* message = nullptr;
@@ -72,6 +89,8 @@ class AuditServiceTest : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string url_;  // the store's: path(), or a PostgreSQL URL
+  StoreOptions options_;
   std::unique_ptr<Store> store_;
 };
 
@@ -176,7 +195,7 @@ TEST_F(AuditServiceTest, SwappedRecordsAreFound) {
 
 TEST_F(AuditServiceTest, AppendingGoesOnAfterTheLastRecord) {
   AppendRecords(2);
-  auto other = Store::Open(path(), Store::OpenMode::kExisting);  // another connection
+  auto other = Store::Open(url_, Store::OpenMode::kExisting, options_);  // another connection
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(AppendAudit(**other, kOperator, kOperator.user.region, "export.households", "620422",
                           "12 households")
@@ -262,7 +281,8 @@ TEST_F(AuditServiceTest, RecordsAreKeyedSoAChainRebuiltWithPlainSha256AfterADele
 
 TEST_F(AuditServiceTest, RecordsMarkedLegacyToDodgeTheKeyAreFound) {
   AppendRecords(2);
-  Tamper("UPDATE audit_log SET legacy = 1");
+  Tamper(pg::testing::UsePostgres() ? "UPDATE audit_log SET legacy = true"
+                                    : "UPDATE audit_log SET legacy = 1");
   std::string prev(64, '0');
   for (AuditRow r : Rows()) {
     std::string text = prev;
@@ -350,6 +370,7 @@ TEST_F(AuditServiceTest, TheRegionIsPartOfTheKeyedHash) {
 }
 
 TEST_F(AuditServiceTest, RecordsOfAnOlderDatabaseMoveToTheAccountsFileOnceAndVerifyByTheOldRule) {
+  if (pg::testing::UsePostgres()) GTEST_SKIP() << "a SQLite file of before the accounts file";
   store_.reset();
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_);

@@ -28,7 +28,7 @@ class SessionCacheTest : public ServiceTest {
   }
   // Another connection to the same files, as `fupin user disable` in another process.
   std::unique_ptr<Store> OtherProcess() {
-    auto store = Store::Open(dir_ + "/t.db", Store::OpenMode::kExisting);
+    auto store = Store::Open(url_, Store::OpenMode::kExisting, store_->options());
     EXPECT_TRUE(store.ok());
     return store.ok() ? std::move(store).value() : nullptr;
   }

@@ -152,7 +152,7 @@ TEST_F(ImportServiceTest, AHouseholdChangedByAnotherWriterAfterTheCheckIsReadAga
   // Between the check and the write, another connection gives H1 a phone number.
   options.progress = [&](const std::string& text) {
     if (text.find("写入数据库") == std::string::npos) return;
-    auto other = Store::Open(dir_ + "/t.db", Store::OpenMode::kExisting);
+    auto other = Store::Open(url_, Store::OpenMode::kExisting, store_->options());
     ASSERT_TRUE(other.ok());
     auto stored = (*other)->FindHousehold("H1");
     Household h = (*stored)->household;

@@ -217,8 +217,10 @@ TEST_F(SearchViewTest, AViewOlderThanTheRegisterNeverAnswers) {
 // With a builder thread: a stale view sends the search to the SQL path until the new one
 // is built, and the answers are those of the register as it is.
 TEST_F(SearchViewTest, WithABuilderThreadAStaleViewSendsSearchesToTheSqlPath) {
-  const std::string path = dir_ + "/t.db";
-  SearchViewCache views([path]() { return Store::Open(path, Store::OpenMode::kExisting); });
+  const std::string path = url_;
+  const StoreOptions options = store_->options();
+  SearchViewCache views(
+      [path, options]() { return Store::Open(path, Store::OpenMode::kExisting, options); });
   auto wait_for_builds = [&](int64_t n) {
     for (int i = 0; i < 500 && views.stats().builds < n; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -230,14 +230,22 @@ TEST_F(PgSchemaTest, EveryChangeOfAUserOrSessionGivesANewGeneration) {
   EXPECT_NE(generation(), second);
 }
 
-// Until the PostgreSQL Store exists, a PostgreSQL URL stays the clear usage error it was.
-TEST(PgStore, APostgresqlUrlIsStillAUsageError) {
-  for (const std::string& url : {testing::TestUrl(), std::string("postgres://x@127.0.0.1/y")}) {
-    auto store = Store::Open(url, Store::OpenMode::kCreate);
-    ASSERT_FALSE(store.ok());
-    EXPECT_EQ(store.error().code, "E_USAGE");
-    EXPECT_NE(store.error().en.find("not supported yet"), std::string::npos);
-  }
+// A PostgreSQL URL opens the PostgreSQL store (kCreate on an existing database, whose
+// Migrate creates the schema); a server that cannot be reached is E_DATABASE.
+TEST(PgStore, APostgresqlUrlOpensThePostgreSqlStore) {
+  const std::string url = testing::FreshDatabase("fupin_open_url");
+  auto store = Store::Open(url, Store::OpenMode::kCreate);
+  ASSERT_TRUE(store.ok()) << store.error().en;
+  auto version = (*store)->Migrate();
+  ASSERT_TRUE(version.ok()) << version.error().en;
+  EXPECT_EQ(*version, static_cast<int>(Migrations().size()));
+  EXPECT_EQ((*store)->file_path(), "");
+  store->reset();
+  EXPECT_TRUE(Store::Open(url, Store::OpenMode::kExisting).ok());
+  auto unreachable =
+      Store::Open("postgres://x@127.0.0.1:1/y?connect_timeout=2", Store::OpenMode::kCreate);
+  ASSERT_FALSE(unreachable.ok());
+  EXPECT_EQ(unreachable.error().code, "E_DATABASE");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "storage/postgres/pg_db.h"
 
@@ -19,7 +20,11 @@ std::string url;
 
 class ServerEnvironment : public ::testing::Environment {
  public:
-  void SetUp() override {
+  void SetUp() override {}
+
+  // Starts the server (once, on the first TestUrl()): a binary whose tests all run on
+  // SQLite (FUPIN_TEST_DB unset) starts none.
+  void Start() {
     if (const char* given = getenv("FUPIN_PG_URL"); given && *given) {
       url = given;
       return;
@@ -70,15 +75,19 @@ class ServerEnvironment : public ::testing::Environment {
   int pipe_ = -1;
 };
 
-[[maybe_unused]] auto* const environment =
-    ::testing::AddGlobalTestEnvironment(new ServerEnvironment);
+ServerEnvironment* const environment =
+    static_cast<ServerEnvironment*>(::testing::AddGlobalTestEnvironment(new ServerEnvironment));
 
 }  // namespace
 
-const std::string& TestUrl() { return url; }
+const std::string& TestUrl() {
+  static std::once_flag started;
+  std::call_once(started, [] { environment->Start(); });
+  return url;
+}
 
 std::string FreshDatabase(const std::string& name) {
-  auto db = Connection::Open(url);
+  auto db = Connection::Open(TestUrl());
   EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().en);
   if (!db.ok()) return url;
   EXPECT_TRUE((*db)->Exec("DROP DATABASE IF EXISTS " + name).ok());

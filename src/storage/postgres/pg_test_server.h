@@ -1,8 +1,8 @@
 // The PostgreSQL server of a test binary: scripts/pg-test-server starts one throwaway
-// server (initdb in a temporary folder, 127.0.0.1, a free port) before the first test and
-// stops it after the last, even when a test fails or the binary crashes (a watchdog child
-// stops it when the binary's end of a pipe closes). FUPIN_PG_URL, when set, names a server
-// to use instead (nothing is started or stopped then).
+// server (initdb in a temporary folder, 127.0.0.1, a free port) when a test first asks for
+// its URL, and stops it after the last test, even when a test fails or the binary crashes
+// (a watchdog child stops it when the binary's end of a pipe closes). FUPIN_PG_URL, when set, names
+// a server to use instead (nothing is started or stopped then).
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 // Opening the SQLite store: the connection's settings, the migrations (and moving the
-// accounts tables out to their own file), transactions, and Store::Open.
+// accounts tables out to their own file), transactions, and OpenSqliteStore (Store::Open,
+// which picks the back end, is in ../store_open.cc).
 #include "storage/sqlite/sqlite_store.h"
 
 #include <cassert>
@@ -350,20 +351,6 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::O
   }
   store->SetAccounts(std::move(accounts).value());
   return std::unique_ptr<Store>(std::move(store));
-}
-
-Result<std::unique_ptr<Store>> Store::Open(const std::string& url, OpenMode mode,
-                                           const StoreOptions& options) {
-  std::string path = url;
-  if (url.starts_with("sqlite:")) path = url.substr(7);
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return Error::Usage("暂不支持 PostgreSQL 数据库地址：请使用 sqlite:路径",
-                        "PostgreSQL URLs are not supported yet: use sqlite:PATH");
-  }
-  if (path.empty()) {
-    return Error::Usage("数据库路径为空", "the database path is empty");
-  }
-  return OpenSqliteStore(path, mode, options);
 }
 
 }  // namespace fupin

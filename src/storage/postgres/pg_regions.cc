@@ -1,0 +1,194 @@
+// Regions (the code tree and rural populations), county assessments and the region
+// aggregates, as sqlite/sqlite_regions.cc.
+#include <cassert>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/postgres/pg_store_impl.h"
+
+namespace fupin::pg {
+namespace {
+
+const std::string kUpsertRegionSql =
+    "INSERT INTO regions(code, name, level, parent, rural_population) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+    "rural_population = COALESCE(excluded.rural_population, regions.rural_population)";
+const std::string kSetPopulationSql = "UPDATE regions SET rural_population = $1 WHERE code = $2";
+const std::string kGetRegionSql =
+    "SELECT code, name, rural_population FROM regions WHERE code = $1";
+const std::string kCountRegionsSql = "SELECT count(*) FROM regions";
+const std::string kVillagesSql =
+    "SELECT code FROM regions WHERE code >= $1 AND code < $2 AND level = 5 ORDER BY code";
+const std::string kChildrenSql =
+    "SELECT code, name, rural_population FROM regions WHERE parent = $1 AND code != 0 "
+    "ORDER BY code";
+const std::string kRegionsUnderSql =
+    "SELECT code, name, rural_population FROM regions WHERE code >= $1 AND code < $2 "
+    "ORDER BY code";
+const std::string kPutAssessmentSql =
+    "INSERT INTO county_assessments(county_code, year, wrong_exit_rate, missed_rate, "
+    "satisfaction) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (county_code, year) DO UPDATE SET "
+    "wrong_exit_rate = excluded.wrong_exit_rate, missed_rate = excluded.missed_rate, "
+    "satisfaction = excluded.satisfaction";
+const std::string kGetAssessmentSql =
+    "SELECT wrong_exit_rate, missed_rate, satisfaction FROM county_assessments "
+    "WHERE county_code = $1 AND year = $2";
+const std::string kAggregateUnderSql =
+    "SELECT region_code, value FROM region_aggregates WHERE region_code >= $1 AND "
+    "region_code < $2 AND metric = $3";
+// Adds a delta under the row's lock: two writers' deltas both count (see pg_store_impl.h).
+const std::string kApplyDeltaSql =
+    "INSERT INTO region_aggregates(region_code, metric, value) VALUES ($1, $2, $3) "
+    "ON CONFLICT (region_code, metric) DO UPDATE SET value = region_aggregates.value + "
+    "excluded.value";
+const std::string kAggregatesSql =
+    "SELECT metric, value FROM region_aggregates WHERE region_code = $1";
+
+}  // namespace
+
+Status PgStore::UpsertRegions(const std::vector<RegionRow>& rows) {
+  assert(in_transaction_);
+  auto* s = Cached(upsert_region_, kUpsertRegionSql);
+  if (!s) return last_error_;
+  for (const auto& r : rows) {
+    Params p;
+    p.Int(r.code.value()).Text(r.name).Int(static_cast<int>(r.code.level()));
+    p.Int(r.code.parent().value());
+    if (r.rural_population) {
+      p.Int(*r.rural_population);
+    } else {
+      p.Null();
+    }
+    auto done = s->Run(p);
+    if (!done.ok()) return done.error();
+  }
+  return Status::Ok();
+}
+
+Status PgStore::SetRuralPopulation(RegionCode code, int64_t population) {
+  auto* s = Cached(set_population_, kSetPopulationSql);
+  if (!s) return last_error_;
+  auto changed = s->Run(Params().Int(population).Int(code.value()));
+  if (!changed.ok()) return changed.error();
+  if (*changed == 0) {
+    return Error{"E_REGION", "区划代码不存在：" + code.ToString(),
+                 "unknown region code: " + code.ToString()};
+  }
+  return Status::Ok();
+}
+
+RegionRow PgStore::ReadRegion(const Rows& rows, int r) {
+  RegionRow out{RegionCode::FromInt(rows.Int(r, 0)), rows.Text(r, 1), std::nullopt};
+  if (!rows.IsNull(r, 2)) out.rural_population = rows.Int(r, 2);
+  return out;
+}
+
+Result<std::optional<RegionRow>> PgStore::GetRegion(RegionCode code) {
+  auto* s = Cached(get_region_, kGetRegionSql);
+  if (!s) return last_error_;
+  auto rows = s->Query(Params().Int(code.value()));
+  if (!rows.ok()) return rows.error();
+  std::optional<RegionRow> out;
+  if (rows->size()) out = ReadRegion(*rows, 0);
+  return out;
+}
+
+Result<int64_t> PgStore::CountRegions() { return ScalarInt(kCountRegionsSql); }
+
+Result<std::vector<RegionCode>> PgStore::Villages(RegionCode region) {
+  auto rows = db_->Query(kVillagesSql, Params().Int(region.subtree_lo()).Int(region.subtree_hi()));
+  if (!rows.ok()) return rows.error();
+  std::vector<RegionCode> out;
+  for (int r = 0; r < rows->size(); ++r) out.push_back(RegionCode::FromInt(rows->Int(r, 0)));
+  return out;
+}
+
+Result<std::vector<RegionRow>> PgStore::Children(RegionCode region) {
+  auto rows = db_->Query(kChildrenSql, Params().Int(region.value()));
+  if (!rows.ok()) return rows.error();
+  std::vector<RegionRow> out;
+  for (int r = 0; r < rows->size(); ++r) out.push_back(ReadRegion(*rows, r));
+  return out;
+}
+
+Result<std::vector<RegionRow>> PgStore::RegionsUnder(RegionCode region) {
+  auto rows =
+      db_->Query(kRegionsUnderSql, Params().Int(region.subtree_lo()).Int(region.subtree_hi()));
+  if (!rows.ok()) return rows.error();
+  std::vector<RegionRow> out;
+  for (int r = 0; r < rows->size(); ++r) out.push_back(ReadRegion(*rows, r));
+  return out;
+}
+
+Status PgStore::PutCountyAssessment(RegionCode county, int year, const CountyAssessment& a) {
+  assert(in_transaction_);
+  auto done = db_->Run(kPutAssessmentSql, Params()
+                                              .Int(county.value())
+                                              .Int(year)
+                                              .Int(a.wrong_exit_rate.micros)
+                                              .Int(a.missed_rate.micros)
+                                              .Int(a.satisfaction.micros));
+  if (!done.ok()) return done.error();
+  return Status::Ok();
+}
+
+Result<std::optional<CountyAssessment>> PgStore::GetCountyAssessment(RegionCode county, int year) {
+  auto rows = db_->Query(kGetAssessmentSql, Params().Int(county.value()).Int(year));
+  if (!rows.ok()) return rows.error();
+  std::optional<CountyAssessment> out;
+  if (rows->size()) {
+    out = CountyAssessment{Ratio{rows->Int(0, 0)}, Ratio{rows->Int(0, 1)}, Ratio{rows->Int(0, 2)}};
+  }
+  return out;
+}
+
+Result<std::map<int64_t, int64_t>> PgStore::AggregateUnder(RegionCode region,
+                                                           const std::string& metric) {
+  FUPIN_RETURN_IF_ERROR(FlushAggregates());
+  auto rows = db_->Query(kAggregateUnderSql,
+                         Params().Int(region.subtree_lo()).Int(region.subtree_hi()).Text(metric));
+  if (!rows.ok()) return rows.error();
+  std::map<int64_t, int64_t> out;
+  for (int r = 0; r < rows->size(); ++r) out[rows->Int(r, 0)] = rows->Int(r, 1);
+  return out;
+}
+
+Status PgStore::ApplyAggregateDeltas(const AggregateDeltas& deltas) {
+  assert(in_transaction_);
+  for (const auto& [key, delta] : deltas) {
+    if (delta == 0) continue;
+    pending_deltas_[key] += delta;
+    register_changed_ = true;  // RegisterStamp covers the aggregates (cached summaries)
+  }
+  return Status::Ok();
+}
+
+Status PgStore::FlushAggregates() {
+  if (pending_deltas_.empty()) return Status::Ok();
+  auto* s = Cached(apply_delta_, kApplyDeltaSql);
+  if (!s) return last_error_;
+  // In key order (the map's): every writer locks the rows it shares with another in the
+  // same order, so two commits wait for one another but never deadlock.
+  // A key whose deltas summed to 0 is still written (SQLite's row then holds 0 too).
+  for (const auto& [key, delta] : pending_deltas_) {
+    auto done = s->Run(Params().Int(key.first).Text(key.second).Int(delta));
+    if (!done.ok()) return done.error();
+  }
+  pending_deltas_.clear();
+  return Status::Ok();
+}
+
+Result<std::map<std::string, int64_t>> PgStore::Aggregates(RegionCode region) {
+  FUPIN_RETURN_IF_ERROR(FlushAggregates());
+  auto* s = Cached(aggregates_, kAggregatesSql);
+  if (!s) return last_error_;
+  auto rows = s->Query(Params().Int(region.value()));
+  if (!rows.ok()) return rows.error();
+  std::map<std::string, int64_t> out;
+  for (int r = 0; r < rows->size(); ++r) out[rows->Text(r, 0)] = rows->Int(r, 1);
+  return out;
+}
+
+}  // namespace fupin::pg
