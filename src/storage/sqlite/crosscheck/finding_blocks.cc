@@ -5,13 +5,19 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <exception>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
+#include "common/handoff.h"
 #include "common/id_number.h"
 
 namespace fupin {
+
+std::atomic<size_t> FindingBlocks::overlap_from_{FindingBlocks::kOverlapFindings};
+
 namespace {
 
 using sqlite::Statement;
@@ -396,25 +402,9 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   if (!insert.ok()) return insert.error();
   std::vector<int64_t> block_id(slots.size());
   std::string counts;
-  std::string ids_buffer, data_buffer;  // gathering: every block's, reused
-  for (uint32_t k : order) {
+  // Inserts the block of slot k (its ids and data built).
+  auto insert_block = [&](uint32_t k, const std::string& ids, const std::string& data) -> Status {
     Slot& slot = slots[k];
-    std::string* ids = &slot.ids;
-    std::string* data = &slot.data;
-    if constexpr (View::kGather) {
-      ids = &ids_buffer;
-      data = &data_buffer;
-      ids->clear();
-      data->clear();
-      ids->reserve(slot.ids_size);
-      data->reserve(slot.data_size);
-      constexpr size_t kAhead = 8;
-      for (size_t m = start[k]; m < start[k + 1]; ++m) {
-        if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
-        if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
-        append(k, members[m], *ids, *data);
-      }
-    }
     counts.clear();
     for (size_t rule = 0; rule < rules.size(); ++rule) {
       if (!slot.rule_counts[rule]) continue;
@@ -425,11 +415,80 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     insert->Bind(2, RegionCode::FromInt(slot.village).county().value()).Bind(3, slot.village);
     insert->Bind(4, slot.first_id).Bind(5, slot.last_id).Bind(6, slot.n);
     insert->BindStatic(7, rows.created_at()).BindStatic(8, counts);
-    insert->BindBlobStatic(9, *ids).BindBlobStatic(10, *data);
+    insert->BindBlobStatic(9, ids).BindBlobStatic(10, data);
     FUPIN_RETURN_IF_ERROR(insert->Run());
     block_id[k] = sqlite3_last_insert_rowid(db_.handle());
     std::string().swap(slot.ids);
     std::string().swap(slot.data);
+    return Status::Ok();
+  };
+  if constexpr (View::kGather) {
+    // Gathers the findings of slot k from the arena in id order (record and text
+    // prefetched ahead) into `ids` and `data`, reused.
+    auto build = [&](uint32_t k, std::string& ids, std::string& data) {
+      ids.clear();
+      data.clear();
+      ids.reserve(slots[k].ids_size);
+      data.reserve(slots[k].data_size);
+      constexpr size_t kAhead = 8;
+      for (size_t m = start[k]; m < start[k + 1]; ++m) {
+        if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
+        if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
+        append(k, members[m], ids, data);
+      }
+    };
+    if (n >= overlap_from_.load() && order.size() > 1 && std::thread::hardware_concurrency() > 1) {
+      // Overlapped: a second thread builds the blocks, in village order, into a few reused
+      // buffers while this one inserts them (SQLite stays on this thread). A failure on
+      // either side cancels the other; the builder is joined before this returns.
+      struct Built {
+        uint32_t slot = 0;
+        std::string ids, data;
+      };
+      Handoff<Built, 3> handoff;
+      std::exception_ptr thrown;
+      std::thread builder([&] {
+        try {
+          for (uint32_t k : order) {
+            Built* b = handoff.Acquire();
+            if (!b) return;
+            b->slot = k;
+            build(k, b->ids, b->data);
+            handoff.Put(b);
+          }
+          handoff.Close();
+        } catch (...) {
+          thrown = std::current_exception();
+          handoff.Cancel();
+        }
+      });
+      struct Join {
+        Handoff<Built, 3>& handoff;
+        std::thread& thread;
+        ~Join() {
+          if (!thread.joinable()) return;
+          handoff.Cancel();
+          thread.join();
+        }
+      } join{handoff, builder};
+      for (size_t p = 0; p < order.size(); ++p) {
+        Built* b = handoff.Take();
+        if (!b) break;
+        FUPIN_RETURN_IF_ERROR(insert_block(b->slot, b->ids, b->data));
+        handoff.Release(b);
+      }
+      handoff.Cancel();
+      builder.join();
+      if (thrown) std::rethrow_exception(thrown);
+    } else {
+      std::string ids, data;  // every block's, reused
+      for (uint32_t k : order) {
+        build(k, ids, data);
+        FUPIN_RETURN_IF_ERROR(insert_block(k, ids, data));
+      }
+    }
+  } else {
+    for (uint32_t k : order) FUPIN_RETURN_IF_ERROR(insert_block(k, slots[k].ids, slots[k].data));
   }
   std::vector<int64_t> block_of(n);
   for (size_t i = 0; i < n; ++i) block_of[i] = block_id[slot_of[i]];
