@@ -12,7 +12,13 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
 
 namespace fupin {
 
@@ -88,6 +94,68 @@ class Handoff {
   std::condition_variable changed_;
   std::deque<T*> free_, full_;
   bool closed_ = false, cancelled_ = false;
+};
+
+// Output handed to `sink` on a second thread, in order and whole, while the caller goes on
+// making more (a report of millions of findings formatted on one core, written on the
+// other). Write copies each piece into one of a few reused buffers of about kPieceBytes;
+// Finish (or the destructor) hands over the rest and waits until the sink has had it all.
+// Threading: Write and Finish from one thread; the sink runs on the writer's own.
+class BackgroundWriter {
+ public:
+  static constexpr size_t kPieceBytes = size_t{1} << 20;
+
+  explicit BackgroundWriter(std::function<void(std::string_view)> sink)
+      : sink_(std::move(sink)), thread_([this] { Run(); }) {
+    current_ = handoff_.Acquire();
+    current_->clear();
+  }
+  BackgroundWriter(const BackgroundWriter&) = delete;
+  BackgroundWriter& operator=(const BackgroundWriter&) = delete;
+  ~BackgroundWriter() {
+    try {
+      Finish();
+    } catch (...) {  // not thrown out of a destructor: call Finish to see it
+    }
+  }
+
+  void Write(std::string_view piece) {
+    if (!current_) return;  // the sink failed: nothing more is written
+    current_->append(piece);
+    if (current_->size() >= kPieceBytes) {
+      handoff_.Put(current_);
+      current_ = handoff_.Acquire();
+      if (current_) current_->clear();
+    }
+  }
+  // Hands over what is left and waits for the sink; rethrows what the sink threw.
+  void Finish() {
+    if (!thread_.joinable()) return;
+    if (current_ && !current_->empty()) handoff_.Put(current_);
+    current_ = nullptr;
+    handoff_.Close();
+    thread_.join();
+    if (thrown_) std::rethrow_exception(std::exchange(thrown_, nullptr));
+  }
+
+ private:
+  void Run() {
+    try {
+      while (std::string* piece = handoff_.Take()) {
+        sink_(*piece);
+        handoff_.Release(piece);
+      }
+    } catch (...) {
+      thrown_ = std::current_exception();
+      handoff_.Cancel();
+    }
+  }
+
+  std::function<void(std::string_view)> sink_;
+  Handoff<std::string, 3> handoff_;
+  std::string* current_ = nullptr;
+  std::exception_ptr thrown_;
+  std::thread thread_;  // last: started when everything else is made
 };
 
 }  // namespace fupin

@@ -211,7 +211,9 @@ struct RowsView {
   std::string_view id_number(size_t i) const { return at[i]->id_number; }
   std::string_view name(size_t i) const { return at[i]->name; }
   std::string_view detail(size_t i) const { return at[i]->detail; }
-  std::string_view row(size_t i) const { return at[i]->row; }
+  // The list row, as it is stored (`scratch` unused).
+  std::string_view row(size_t i, std::string&) const { return at[i]->row; }
+  size_t row_size_hint(size_t i) const { return at[i]->row.size(); }
   int64_t list_id() const { return rows.front().list_id; }
   const std::string& created_at() const { return rows.front().created_at; }
   void set_id(size_t i, int64_t id) { at[i]->id = id; }
@@ -229,7 +231,13 @@ struct BatchView {
   std::string_view id_number(size_t i) const { return batch.id_number(i); }
   std::string_view name(size_t i) const { return batch.name(i); }
   std::string_view detail(size_t i) const { return batch.detail(i); }
-  std::string_view row(size_t i) const { return batch.row(i); }
+  // The list row, written into `scratch` (from the batch's arena or its row source).
+  std::string_view row(size_t i, std::string& scratch) const {
+    scratch.clear();
+    batch.AppendRow(i, scratch);
+    return scratch;
+  }
+  size_t row_size_hint(size_t i) const { return batch.row_size_hint(i); }
   int64_t list_id() const { return batch.list_id(); }
   const std::string& created_at() const { return batch.created_at(); }
   void set_id(size_t i, int64_t id) { batch.set_id(i, id); }
@@ -293,6 +301,9 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     auto string_size = [](std::string_view text) {
       return text.size() + (text.size() < 0x80 ? 1 : text.size() < 0x4000 ? 2 : 5);
     };
+    auto size_hint = [](size_t size) {  // a list row's exact size, or about it
+      return size + (size < 0x80 ? 1 : size < 0x4000 ? 2 : 5);
+    };
     for (; i < n; ++i) {
       const std::string_view r_rule = rows.rule(i);
       const int64_t village = rows.village_code(i);
@@ -324,7 +335,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
       ++slot.rule_counts[rule];
       slot.data_size += string_size(rows.household_code(i)) + string_size(rows.id_number(i)) +
                         string_size(rows.name(i)) + string_size(rows.detail(i)) +
-                        string_size(rows.row(i));
+                        size_hint(rows.row_size_hint(i));
     }
   }
   for (Slot& slot : slots) slot.rule_counts.resize(rules.size());
@@ -357,6 +368,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   }
   std::vector<int64_t> previous(slots.size());
   for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
+  std::string row_scratch;  // a row written from its source (one thread at a time appends)
   auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data) {
     const int64_t id = first_id + static_cast<int64_t>(i);
     PutVarint(ids, static_cast<uint64_t>(id - previous[k]));
@@ -366,7 +378,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     PutString(data, rows.id_number(i));
     PutString(data, rows.name(i));
     PutString(data, rows.detail(i));
-    PutString(data, rows.row(i));
+    PutString(data, rows.row(i, row_scratch));
   };
   // Rows: each block staged whole in one pass in the rows' order (read in village order,
   // FindingRows would be millions of cache and TLB misses). A compact batch: each block
