@@ -18,9 +18,9 @@ std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 // The list rows of a comparison's findings, written (as the JSON object of their columns,
 // extra columns included: they are kept and shown) only when a finding's row is read:
 // mostly while its block is built on the storing thread, not during the match.
-class ListRows final : public FindingRowSource {
+class ListRowJson final : public FindingRowSource {
  public:
-  explicit ListRows(const DepartmentList& list)
+  explicit ListRowJson(const DepartmentList& list)
       : storage_(list.storage),
         text_(list.text),
         header_(list.header),
@@ -328,7 +328,7 @@ int64_t MatchAll(const PolicySet& policy, const RegisterIndex& index, const Depa
                  const CompareRequest& request, FindingSink& sink) {
   const size_t n = index.entries().size();
   std::mutex policy_lock;
-  sink.batch().set_row_source(std::make_shared<ListRows>(list));
+  sink.batch().set_row_source(std::make_shared<ListRowJson>(list));
   if (n < kParallelEntries || std::thread::hardware_concurrency() < 2) {
     Matcher one(policy, index, list, request, sink, 0, n, policy_lock);
     const int64_t matched = one.Run();

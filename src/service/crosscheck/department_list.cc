@@ -97,24 +97,6 @@ std::string Sha256Hex(std::string_view bytes) {
   return out;
 }
 
-// An allocator whose resize() leaves new elements uninitialised (for buffers that are
-// written before they are read).
-template <typename T>
-struct NoInitAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = NoInitAllocator<U>;
-  };
-  template <typename U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-
 // Reserves room for `n` rows and asks for huge pages under them: on a virtual machine a
 // page fault per 4 KiB of a 160 MB array costs more than filling it.
 template <typename Vector>
@@ -206,7 +188,7 @@ struct Checker {
   // Validates the cells of one data row; appends a ListRow or errors. `may_hold_control`
   // false (MayHoldControl of the record) spares the search for control characters.
   void Check(const std::vector<std::string_view>& cells, uint32_t line, uint32_t offset,
-             uint32_t length, bool may_hold_control, std::vector<ListRow>& rows,
+             uint32_t length, bool may_hold_control, ListRows& rows,
              std::vector<ImportIssue>& errors) const {
     if (may_hold_control && !CheckControls(cells, line, errors)) return;
     auto cell = [&](int column) -> std::string_view {
@@ -380,7 +362,7 @@ std::vector<std::string> SplitHeader(std::string_view line, char separator) {
 // ---- the fast path: a quote-free UTF-8 CSV in memory ----
 
 struct Chunk {
-  std::vector<ListRow> rows;
+  ListRows rows;
   std::vector<ImportIssue> errors;
   uint32_t lines = 0;     // line breaks seen in the chunk
   int64_t records = 0;    // non-blank lines
@@ -499,11 +481,11 @@ Status ReadGeneral(TableReader& reader, const Checker& checker, DepartmentList& 
 void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
   // The rows may come in two parts (the two halves of a fast read); the first pass reads
   // both, in file order.
-  std::vector<ListRow> more = std::move(list.more_rows);
+  ListRows more = std::move(list.more_rows);
   list.more_rows.clear();
   const size_t n = list.rows.size() + more.size();
   // Sized without being written first (every slot is written by a pass).
-  std::vector<ListRow, NoInitAllocator<ListRow>> a, b;
+  ListRows a, b;
   ReserveRows(a, n);
   ReserveRows(b, n);
   a.resize(n);
@@ -534,15 +516,15 @@ void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
       for (const auto& r : list.rows) a[counts[digit(r)]++] = r;
       for (const auto& r : more) a[counts[digit(r)]++] = r;
       first_pass = false;
-      list.rows = std::vector<ListRow>();
-      more = std::vector<ListRow>();
+      list.rows = ListRows();
+      more = ListRows();
       continue;
     }
     for (const auto& r : *from) (*to)[counts[digit(r)]++] = r;
     std::swap(from, to);
   }
-  list.rows.assign(from->begin(), from->end());
-  std::vector<ListRow>& rows = list.rows;
+  list.rows = std::move(*from);  // no copy: the sorted buffer is the list's
+  ListRows& rows = list.rows;
   // Stable by pass, so equal keys keep their file order: the first is kept.
   size_t kept = 0;
   char first_text[18];
