@@ -21,24 +21,28 @@ std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 class ListRowJson final : public FindingRowSource {
  public:
   explicit ListRowJson(const DepartmentList& list)
-      : storage_(list.storage),
-        text_(list.text),
-        header_(list.header),
-        separator_(list.separator) {}
+      : storage_(list.storage), text_(list.text), separator_(list.separator) {
+    // Each column's key as JSON, with its colon ("" for a column not shown).
+    for (const std::string& name : list.header) {
+      std::string& key = keys_.emplace_back();
+      if (name.empty()) continue;
+      AppendJsonString(key, name);
+      key.push_back(':');
+    }
+  }
 
   void AppendRow(uint32_t offset, uint32_t length, std::string& out) const override {
     std::string_view record = text_.substr(offset, length);
     out.push_back('{');
     bool first = true;
-    for (size_t i = 0; i < header_.size(); ++i) {
+    for (const std::string& key : keys_) {
       const size_t sep = record.find(separator_);
       const std::string_view cell = TrimSpaces(record.substr(0, sep));
       record = sep == std::string_view::npos ? std::string_view() : record.substr(sep + 1);
-      if (header_[i].empty()) continue;
+      if (key.empty()) continue;
       if (!first) out.push_back(',');
       first = false;
-      AppendJsonString(out, header_[i]);
-      out.push_back(':');
+      out.append(key);
       AppendJsonString(out, cell);
     }
     out.push_back('}');
@@ -48,8 +52,8 @@ class ListRowJson final : public FindingRowSource {
  private:
   std::shared_ptr<const void> storage_;  // keeps text_ alive
   std::string_view text_;
-  std::vector<std::string> header_;
   char separator_;
+  std::vector<std::string> keys_;  // per column of the header
 };
 
 // The birth date inside a packed (validated) ID number.
