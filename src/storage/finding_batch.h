@@ -2,10 +2,14 @@
 // 13): their strings in a few large buffers (an arena), a small fixed-size record per
 // finding. A bulk list raises millions of findings; as FindingRows (a dozen std::strings
 // each) they were 1.5 GB of fresh memory, here they are their text and 56 bytes each.
+// The list rows of a comparison's findings need not be in the arena: a finding added with
+// AddSourced keeps where its row is in the list, and the batch's FindingRowSource writes
+// the row when it is read (AppendRow).
 // Every finding of a batch is open and undecided, of one list (0 for a quality check) and
 // one created_at. Iterating a batch gives each finding as a FindingRow, filled in one
 // buffer of the iterator (valid until the iterator moves on).
-// Threading: none (a batch is one thread's, or handed over whole).
+// Threading: a batch is one thread's, or handed over whole; once complete, any number of
+// threads may read it (FindingBlocks reads it on its builders).
 #pragma once
 
 #include <climits>
