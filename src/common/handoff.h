@@ -1,10 +1,14 @@
-// A bounded, ordered hand-over of reusable buffers from one producer thread to one consumer
-// thread (issue 13: the blocks of a bulk list built on one core while the other stores
-// them; a report formatted while it is written). N buffers are made once and go round: the
-// producer takes a free one (Acquire), fills it and hands it over (Put); the consumer takes
-// the next full one (Take), uses it and gives it back (Release). Buffers arrive in the
-// order they were put. Close() ends the stream after the last Put; Cancel() (a failure on
-// either side) wakes both sides, and from then on Acquire and Take return nullptr.
+// Work shared between two threads (issue 13): Handoff, a bounded, ordered hand-over of
+// reusable buffers from one producer thread to one consumer thread; BackgroundWriter,
+// output formatted on one thread and written on another (a report of millions of
+// findings); BuildAlongside, pieces built on two threads and used in order on one (a bulk
+// list's blocks, inserted by SQLite's thread).
+//
+// Handoff: N buffers are made once and go round: the producer takes a free one (Acquire),
+// fills it and hands it over (Put); the consumer takes the next full one (Take), uses it
+// and gives it back (Release). Buffers arrive in the order they were put. Close() ends the
+// stream after the last Put; Cancel() (a failure on either side) wakes both sides, and
+// from then on Acquire and Take return nullptr.
 // Threading: one producer and one consumer; Cancel and Close from either.
 #pragma once
 
@@ -19,6 +23,9 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
+
+#include "common/error.h"
 
 namespace fupin {
 
@@ -157,5 +164,107 @@ class BackgroundWriter {
   std::exception_ptr thrown_;
   std::thread thread_;  // last: started when everything else is made
 };
+
+// Builds `count` pieces and uses them in order (FindingBlocks: a bulk list's blocks, built,
+// then inserted), the building shared with a second thread: it claims the pieces in order,
+// each into one of a few reused buffers, while this thread uses them (insert stays on this
+// thread); when the piece this thread wants next is not claimed yet, it builds that one
+// itself rather than wait. The first error of `insert` stops both and is returned; what
+// `build` throws on the second thread is rethrown here. The second thread is joined before
+// this returns. build(p, ids, data, scratch) fills piece p's two strings (`scratch`: the
+// building thread's own); insert(p, ids, data) uses them.
+using BuildFn = std::function<void(size_t, std::string&, std::string&, std::string&)>;
+using InsertFn = std::function<Status(size_t, const std::string&, const std::string&)>;
+inline Status BuildAlongside(size_t count, const BuildFn& build, const InsertFn& insert) {
+  struct Built {
+    std::string ids, data;
+  };
+  std::array<Built, 3> buffers;
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t next = 0;                            // the first block not claimed
+  std::vector<Built*> ready(count, nullptr);  // built by the helper, not inserted yet
+  std::vector<Built*> free = {&buffers[0], &buffers[1], &buffers[2]};
+  bool stop = false;
+  std::exception_ptr thrown;
+  std::thread helper([&] {
+    std::string scratch;
+    for (;;) {
+      size_t p = 0;
+      Built* b = nullptr;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stop || next >= count || !free.empty(); });
+        if (stop || next >= count) return;
+        p = next++;
+        b = free.back();
+        free.pop_back();
+      }
+      try {
+        build(p, b->ids, b->data, scratch);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        thrown = std::current_exception();
+        stop = true;
+        changed.notify_all();
+        return;
+      }
+      {
+        std::lock_guard lock(mutex);
+        ready[p] = b;
+      }
+      changed.notify_all();
+    }
+  });
+  struct Join {
+    std::mutex& mutex;
+    std::condition_variable& changed;
+    bool& stop;
+    std::thread& thread;
+    ~Join() {
+      if (!thread.joinable()) return;
+      {
+        std::lock_guard lock(mutex);
+        stop = true;
+      }
+      changed.notify_all();
+      thread.join();
+    }
+  } join{mutex, changed, stop, helper};
+  Built own;
+  std::string scratch;
+  for (size_t p = 0; p < count; ++p) {
+    Built* b = nullptr;
+    {
+      std::unique_lock lock(mutex);
+      if (next == p) {
+        next = p + 1;  // not claimed: built here
+      } else {
+        changed.wait(lock, [&] { return stop || ready[p] != nullptr; });
+        if (!ready[p]) break;  // the helper failed
+        b = std::exchange(ready[p], nullptr);
+      }
+    }
+    if (!b) {
+      build(p, own.ids, own.data, scratch);
+      FUPIN_RETURN_IF_ERROR(insert(p, own.ids, own.data));
+      continue;
+    }
+    FUPIN_RETURN_IF_ERROR(insert(p, b->ids, b->data));
+    {
+      std::lock_guard lock(mutex);
+      free.push_back(b);
+    }
+    changed.notify_all();
+  }
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+  }
+  changed.notify_all();
+  if (helper.joinable()) helper.join();
+  if (thrown) std::rethrow_exception(thrown);
+  return Status::Ok();
+}
 
 }  // namespace fupin

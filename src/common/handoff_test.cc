@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -78,6 +80,70 @@ TEST(BackgroundWriterTest, ASinkThatThrowsStopsTheWritingAndFinishSaysSo) {
   for (int i = 0; i < 10; ++i) out.Write(std::string(BackgroundWriter::kPieceBytes, 'z'));
   EXPECT_THROW(out.Finish(), std::runtime_error);
   EXPECT_EQ(calls, 1u);
+}
+
+// Piece p of the BuildAlongside tests: its number, in two strings of some length.
+void Piece(size_t p, std::string& ids, std::string& data) {
+  ids = std::to_string(p);
+  data.assign(p % 50, static_cast<char>('a' + p % 26));
+}
+
+TEST(BuildAlongsideTest, EveryPieceIsUsedOnceInOrderWhicheverThreadBuiltIt) {
+  std::vector<std::string> used;
+  std::set<std::thread::id> builders;
+  std::mutex lock;
+  const Status s = BuildAlongside(
+      5000,
+      [&](size_t p, std::string& ids, std::string& data, std::string&) {
+        Piece(p, ids, data);
+        std::lock_guard guard(lock);
+        builders.insert(std::this_thread::get_id());
+      },
+      [&](size_t p, const std::string& ids, const std::string& data) {
+        std::string ids_want, data_want;
+        Piece(p, ids_want, data_want);
+        EXPECT_EQ(ids, ids_want);
+        EXPECT_EQ(data, data_want);
+        used.push_back(ids);
+        return Status::Ok();
+      });
+  EXPECT_TRUE(s.ok());
+  ASSERT_EQ(used.size(), 5000u);
+  for (size_t p = 0; p < used.size(); ++p) EXPECT_EQ(used[p], std::to_string(p));
+  EXPECT_GE(builders.size(), 1u);
+}
+
+TEST(BuildAlongsideTest, AFailedUseStopsTheBuildingAndIsReturnedWithNoThreadLeft) {
+  size_t built = 0;
+  std::mutex lock;
+  const Status s = BuildAlongside(
+      100000,
+      [&](size_t p, std::string& ids, std::string& data, std::string&) {
+        Piece(p, ids, data);
+        std::lock_guard guard(lock);
+        ++built;
+      },
+      [&](size_t p, const std::string&, const std::string&) {
+        return p == 60 ? Status(Error::Database("写入失败", "the insert failed")) : Status::Ok();
+      });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().en, "the insert failed");
+  std::lock_guard guard(lock);  // the helper is joined: nothing builds any more
+  EXPECT_LT(built, 100u);
+}
+
+TEST(BuildAlongsideTest, WhatTheBuildThrowsOnTheOtherThreadIsThrownHere) {
+  EXPECT_THROW(
+      {
+        (void)BuildAlongside(
+            1000,
+            [&](size_t p, std::string& ids, std::string& data, std::string&) {
+              if (p == 500) throw std::runtime_error("out of memory");
+              Piece(p, ids, data);
+            },
+            [&](size_t, const std::string&, const std::string&) { return Status::Ok(); });
+      },
+      std::runtime_error);
 }
 
 }  // namespace

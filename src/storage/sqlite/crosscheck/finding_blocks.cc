@@ -368,8 +368,9 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   }
   std::vector<int64_t> previous(slots.size());
   for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
-  std::string row_scratch;  // a row written from its source (one thread at a time appends)
-  auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data) {
+  // `scratch`: a buffer of the calling thread's, for a row written from its source.
+  auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data,
+                    std::string& scratch) {
     const int64_t id = first_id + static_cast<int64_t>(i);
     PutVarint(ids, static_cast<uint64_t>(id - previous[k]));
     ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
@@ -378,7 +379,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     PutString(data, rows.id_number(i));
     PutString(data, rows.name(i));
     PutString(data, rows.detail(i));
-    PutString(data, rows.row(i, row_scratch));
+    PutString(data, rows.row(i, scratch));
   };
   // Rows: each block staged whole in one pass in the rows' order (read in village order,
   // FindingRows would be millions of cache and TLB misses). A compact batch: each block
@@ -397,9 +398,10 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
       slot.ids.reserve(slot.ids_size);
       slot.data.reserve(slot.data_size);
     }
+    std::string scratch;
     for (size_t i = 0; i < n; ++i) {
       Slot& slot = slots[slot_of[i]];
-      append(slot_of[i], i, slot.ids, slot.data);
+      append(slot_of[i], i, slot.ids, slot.data, scratch);
     }
   }
 
@@ -437,7 +439,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   if constexpr (View::kGather) {
     // Gathers the findings of slot k from the arena in id order (record and text
     // prefetched ahead) into `ids` and `data`, reused.
-    auto build = [&](uint32_t k, std::string& ids, std::string& data) {
+    auto build = [&](uint32_t k, std::string& ids, std::string& data, std::string& scratch) {
       ids.clear();
       data.clear();
       ids.reserve(slots[k].ids_size);
@@ -446,56 +448,22 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
       for (size_t m = start[k]; m < start[k + 1]; ++m) {
         if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
         if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
-        append(k, members[m], ids, data);
+        append(k, members[m], ids, data, scratch);
       }
     };
     if (n >= overlap_from_.load() && order.size() > 1 && std::thread::hardware_concurrency() > 1) {
-      // Overlapped: a second thread builds the blocks, in village order, into a few reused
-      // buffers while this one inserts them (SQLite stays on this thread). A failure on
-      // either side cancels the other; the builder is joined before this returns.
-      struct Built {
-        uint32_t slot = 0;
-        std::string ids, data;
-      };
-      Handoff<Built, 3> handoff;
-      std::exception_ptr thrown;
-      std::thread builder([&] {
-        try {
-          for (uint32_t k : order) {
-            Built* b = handoff.Acquire();
-            if (!b) return;
-            b->slot = k;
-            build(k, b->ids, b->data);
-            handoff.Put(b);
-          }
-          handoff.Close();
-        } catch (...) {
-          thrown = std::current_exception();
-          handoff.Cancel();
-        }
-      });
-      struct Join {
-        Handoff<Built, 3>& handoff;
-        std::thread& thread;
-        ~Join() {
-          if (!thread.joinable()) return;
-          handoff.Cancel();
-          thread.join();
-        }
-      } join{handoff, builder};
-      for (size_t p = 0; p < order.size(); ++p) {
-        Built* b = handoff.Take();
-        if (!b) break;
-        FUPIN_RETURN_IF_ERROR(insert_block(b->slot, b->ids, b->data));
-        handoff.Release(b);
-      }
-      handoff.Cancel();
-      builder.join();
-      if (thrown) std::rethrow_exception(thrown);
+      FUPIN_RETURN_IF_ERROR(BuildAlongside(
+          order.size(),
+          [&](size_t p, std::string& ids, std::string& data, std::string& scratch) {
+            build(order[p], ids, data, scratch);
+          },
+          [&](size_t p, const std::string& ids, const std::string& data) {
+            return insert_block(order[p], ids, data);
+          }));
     } else {
-      std::string ids, data;  // every block's, reused
+      std::string ids, data, scratch;  // every block's, reused
       for (uint32_t k : order) {
-        build(k, ids, data);
+        build(k, ids, data, scratch);
         FUPIN_RETURN_IF_ERROR(insert_block(k, ids, data));
       }
     }
