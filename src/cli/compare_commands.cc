@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "common/date.h"
+#include "common/handoff.h"
 #include "exchange/policy_file.h"
 #include "service/crosscheck/compare_service.h"
 #include "service/crosscheck/department_list.h"
@@ -43,9 +44,12 @@ void PrintFindings(const Globals& g, const Findings& findings, size_t limit) {
 
 int PrintReport(const Globals& g, const CompareReport& r) {
   if (g.json) {
-    // Written as it is formatted: millions of findings are never one string.
-    WriteCompareReport(r, g.lang, false,
-                       [](std::string_view piece) { std::cout.write(piece.data(), piece.size()); });
+    // Written as it is formatted: millions of findings are never one string. The pieces are
+    // written on a second thread while the next ones are formatted (the same bytes).
+    BackgroundWriter out(
+        [](std::string_view piece) { std::cout.write(piece.data(), piece.size()); });
+    WriteCompareReport(r, g.lang, false, [&](std::string_view piece) { out.Write(piece); });
+    out.Finish();
     std::cout << "\n";
   } else {
     PrintIssues(g, r.errors, std::cerr);

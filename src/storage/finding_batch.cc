@@ -38,6 +38,20 @@ void FindingBatch::Add(std::string_view rule, std::string_view subject, int64_t 
                        std::string_view household_code, std::string_view id_number,
                        std::string_view name, std::string_view detail, std::string_view row) {
   const std::string_view parts[kParts] = {subject, household_code, id_number, name, detail, row};
+  AddRecord(rule, parts, village_code, kInArena);
+}
+
+void FindingBatch::AddSourced(std::string_view rule, std::string_view subject, int64_t village_code,
+                              std::string_view household_code, std::string_view id_number,
+                              std::string_view name, std::string_view detail, uint32_t row_offset,
+                              uint32_t row_length) {
+  const std::string_view parts[kParts] = {subject, household_code, id_number, name, detail, {}};
+  AddRecord(rule, parts, village_code, row_offset);
+  records_.back().length[5] = row_length;
+}
+
+void FindingBatch::AddRecord(std::string_view rule, const std::string_view (&parts)[kParts],
+                             int64_t village_code, uint32_t row_offset) {
   size_t total = 0;
   for (const auto& p : parts) total += p.size();
   if (chunks_.empty() || chunks_.back().capacity - chunks_.back().size < total) {
@@ -52,6 +66,7 @@ void FindingBatch::Add(std::string_view rule, std::string_view subject, int64_t 
   r.chunk = static_cast<uint32_t>(chunks_.size() - 1);
   r.offset = static_cast<uint32_t>(c.size);
   r.rule = RuleIndex(rule);
+  r.row_offset = row_offset;
   for (size_t k = 0; k < kParts; ++k) {
     if (!parts[k].empty()) std::memcpy(c.data.get() + c.size, parts[k].data(), parts[k].size());
     c.size += parts[k].size();
@@ -63,11 +78,14 @@ void FindingBatch::Append(FindingBatch&& other) {
   if (records_.empty() && rules_.empty()) {
     const int64_t list = list_id_;
     std::string at = std::move(created_at_);
+    auto source = std::move(row_source_);
     *this = std::move(other);
     if (list) list_id_ = list;
     if (!at.empty()) created_at_ = std::move(at);
+    if (!row_source_) row_source_ = std::move(source);
     return;
   }
+  if (!row_source_) row_source_ = other.row_source_;
   const auto first_chunk = static_cast<uint32_t>(chunks_.size());
   for (auto& c : other.chunks_) chunks_.push_back(std::move(c));
   std::vector<uint16_t> rule_of(other.rules_.size());
@@ -91,7 +109,8 @@ void FindingBatch::Fill(size_t i, FindingRow& out) const {
   out.id_number.assign(id_number(i));
   out.name.assign(name(i));
   out.detail.assign(detail(i));
-  out.row.assign(row(i));
+  out.row.clear();
+  AppendRow(i, out.row);
   out.status.assign("open");
   out.reason.clear();
   out.decided_by.clear();

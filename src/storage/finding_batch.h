@@ -2,12 +2,17 @@
 // 13): their strings in a few large buffers (an arena), a small fixed-size record per
 // finding. A bulk list raises millions of findings; as FindingRows (a dozen std::strings
 // each) they were 1.5 GB of fresh memory, here they are their text and 56 bytes each.
+// The list rows of a comparison's findings need not be in the arena: a finding added with
+// AddSourced keeps where its row is in the list, and the batch's FindingRowSource writes
+// the row when it is read (AppendRow).
 // Every finding of a batch is open and undecided, of one list (0 for a quality check) and
 // one created_at. Iterating a batch gives each finding as a FindingRow, filled in one
 // buffer of the iterator (valid until the iterator moves on).
-// Threading: none (a batch is one thread's, or handed over whole).
+// Threading: a batch is one thread's, or handed over whole; once complete, any number of
+// threads may read it (FindingBlocks reads it on its builders).
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -21,6 +26,19 @@
 #include "storage/compare_store.h"
 
 namespace fupin {
+
+// Where the list rows of a batch's findings come from when they are not in its arena
+// (FindingBatch::AddSourced): a comparison's list, whose rows are written (as JSON) only
+// when a finding's row is read — when it is stored, most of the time on the thread that
+// builds the blocks. Implementations keep what they read alive; read from any thread.
+class FindingRowSource {
+ public:
+  virtual ~FindingRowSource() = default;
+  // Appends the row at [offset, offset + length) of the source's text to `out`.
+  virtual void AppendRow(uint32_t offset, uint32_t length, std::string& out) const = 0;
+  // Hints that that row is wanted soon.
+  virtual void Prefetch(uint32_t offset) const = 0;
+};
 
 class FindingBatch {
  public:
@@ -38,7 +56,18 @@ class FindingBatch {
   void Add(std::string_view rule, std::string_view subject, int64_t village_code,
            std::string_view household_code, std::string_view id_number, std::string_view name,
            std::string_view detail, std::string_view row);
-  // Appends the findings of `other`, in order (its buffers move, nothing is copied).
+  // The same with the list row written by the batch's row source (set_row_source) from
+  // [row_offset, row_offset + row_length) of its text whenever it is read.
+  void AddSourced(std::string_view rule, std::string_view subject, int64_t village_code,
+                  std::string_view household_code, std::string_view id_number,
+                  std::string_view name, std::string_view detail, uint32_t row_offset,
+                  uint32_t row_length);
+  // The source of the rows of AddSourced; one per batch (Append keeps it).
+  void set_row_source(std::shared_ptr<const FindingRowSource> source) {
+    row_source_ = std::move(source);
+  }
+  // Appends the findings of `other`, in order (its buffers move, nothing is copied); both
+  // have the same row source, or one has none.
   void Append(FindingBatch&& other);
 
   // Room for `n` findings' records (address space only until they are written).
@@ -60,10 +89,25 @@ class FindingBatch {
   std::string_view id_number(size_t i) const { return Part(i, 2); }
   std::string_view name(size_t i) const { return Part(i, 3); }
   std::string_view detail(size_t i) const { return Part(i, 4); }
-  std::string_view row(size_t i) const { return Part(i, 5); }
+  // The list row of finding `i` (the JSON of its columns; may be empty), appended to `out`.
+  void AppendRow(size_t i, std::string& out) const {
+    const Record& r = records_[i];
+    if (r.row_offset == kInArena) {
+      out.append(Part(i, 5));
+    } else {
+      row_source_->AppendRow(r.row_offset, r.length[5], out);
+    }
+  }
   int64_t village_code(size_t i) const { return records_[i].village_code; }
   int64_t id(size_t i) const { return records_[i].id; }
   void set_id(size_t i, int64_t id) { records_[i].id = id; }
+
+  // The size of finding `i`'s list row when in the arena; about it (the record's size in
+  // the source, twice) when written from the row source.
+  size_t row_size_hint(size_t i) const {
+    const Record& r = records_[i];
+    return r.row_offset == kInArena ? r.length[5] : 2 * size_t{r.length[5]};
+  }
 
   // Hints that finding `i`'s record, or its text (its record read), is wanted soon.
   void PrefetchRecord(size_t i) const { __builtin_prefetch(&records_[i]); }
@@ -73,6 +117,7 @@ class FindingBatch {
     __builtin_prefetch(text);
     __builtin_prefetch(text + 64);
     __builtin_prefetch(text + 128);
+    if (r.row_offset != kInArena) row_source_->Prefetch(r.row_offset);
   }
 
   // Finding `i` as a FindingRow, into `out` (its strings' memory reused).
@@ -130,12 +175,14 @@ class FindingBatch {
  private:
   static constexpr size_t kParts = 6;  // subject, household, ID number, name, detail, row
   static constexpr size_t kChunkBytes = size_t{16} << 20;
+  static constexpr uint32_t kInArena = UINT32_MAX;  // Record::row_offset of a row in the arena
 
   struct Record {
     int64_t village_code = 0;
     int64_t id = 0;
     uint32_t chunk = 0, offset = 0;  // the parts, one after the other
-    uint32_t length[kParts] = {};
+    uint32_t length[kParts] = {};    // the row's: in the arena, or in the row source
+    uint32_t row_offset = kInArena;
     uint16_t rule = 0;
   };
   struct Chunk {
@@ -150,10 +197,14 @@ class FindingBatch {
     return {chunks_[r.chunk].data.get() + at, r.length[part]};
   }
   uint16_t RuleIndex(std::string_view rule);
+  // Add's work: the parts in the arena (the row's when `row_offset` is kInArena).
+  void AddRecord(std::string_view rule, const std::string_view (&parts)[kParts],
+                 int64_t village_code, uint32_t row_offset);
 
   std::vector<Record> records_;
   std::vector<Chunk> chunks_;
   std::vector<std::string> rules_;
+  std::shared_ptr<const FindingRowSource> row_source_;
   int64_t list_id_ = 0;
   std::string created_at_;
 };

@@ -1,6 +1,7 @@
 #include "views/json_views.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -536,6 +537,32 @@ std::string CompareReportText(const CompareReport& r, Lang lang, bool masked) {
   return out;
 }
 
+namespace {
+
+// std::to_string(v), appended without a string of its own.
+void AppendInteger(std::string& out, int64_t v) {
+  char text[24];
+  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  out.append(text, end);
+}
+
+// RegionCode::ToString() (12 digits, zeros first), appended without a string of its own.
+void AppendRegionCode(std::string& out, int64_t code) {
+  if (code < 0 || code > 999'999'999'999) {
+    out += RegionCode::FromInt(code).ToString();
+    return;
+  }
+  char text[12];
+  auto v = static_cast<uint64_t>(code);
+  for (int i = 11; i >= 0; --i) {
+    text[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  out.append(text, sizeof text);
+}
+
+}  // namespace
+
 void WriteCompareReport(const CompareReport& r, Lang lang, bool masked,
                         const std::function<void(std::string_view)>& write) {
   const std::string head = CompareReportHead(r, lang, masked).dump();
@@ -568,7 +595,7 @@ void WriteCompareReport(const CompareReport& r, Lang lang, bool masked,
       AppendJsonString(out, f.detail(i));
     }
     out += ",\"id\":";
-    out += std::to_string(f.id(i));
+    AppendInteger(out, f.id(i));
     out += ",\"name\":";
     if (masked) {
       AppendJsonString(out, MaskPersonalNumbers(f.name(i)));
@@ -576,7 +603,7 @@ void WriteCompareReport(const CompareReport& r, Lang lang, bool masked,
       AppendJsonString(out, f.name(i));
     }
     out += ",\"village_code\":\"";
-    out += RegionCode::FromInt(f.village_code(i)).ToString();
+    AppendRegionCode(out, f.village_code(i));
     out += "\"}";
     if (out.size() >= kReportPieceBytes) {
       write(out);

@@ -98,9 +98,9 @@ TEST(CompareReportTextTest, WritesEachFindingOfTheCompactBatchAsGiven) {
   rows[1].id = 42;
   rows[2].rule = "no_helper";
   rows[2].subject = rows[2].household_code = "6204221022010002";
-  rows[2].village_code = 620422102202;
+  rows[2].village_code = 110101001;  // written with its leading zeros: "000110101001"
   rows[2].detail = "建档立卡户没有帮扶责任人";
-  rows[2].id = 43;
+  rows[2].id = 4300000000043;
   CompareReport report;
   report.kind = "deaths";
   report.findings = FindingBatch::FromRows(rows);

@@ -1,6 +1,8 @@
 #include "service/crosscheck/compare_match.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -13,23 +15,46 @@ namespace {
 
 std::string Yuan(int64_t fen) { return Money::FromFen(fen).ToString(); }
 
-// The row's columns as a JSON object, extra columns included (they are kept and shown),
-// into `out` (cleared first).
-void RowJson(const DepartmentList& list, const ListRow& row, std::string& out) {
-  std::string_view record = list.text.substr(row.offset, row.length);
-  out.assign("{");
-  for (size_t i = 0; i < list.header.size(); ++i) {
-    const size_t sep = record.find(list.separator);
-    const std::string_view cell = TrimSpaces(record.substr(0, sep));
-    record = sep == std::string_view::npos ? std::string_view() : record.substr(sep + 1);
-    if (list.header[i].empty()) continue;
-    if (out.size() > 1) out.push_back(',');
-    AppendJsonString(out, list.header[i]);
-    out.push_back(':');
-    AppendJsonString(out, cell);
+// The list rows of a comparison's findings, written (as the JSON object of their columns,
+// extra columns included: they are kept and shown) only when a finding's row is read:
+// mostly while its block is built on the storing thread, not during the match.
+class ListRowJson final : public FindingRowSource {
+ public:
+  explicit ListRowJson(const DepartmentList& list)
+      : storage_(list.storage), text_(list.text), separator_(list.separator) {
+    // Each column's key as JSON, with its colon ("" for a column not shown).
+    for (const std::string& name : list.header) {
+      std::string& key = keys_.emplace_back();
+      if (name.empty()) continue;
+      AppendJsonString(key, name);
+      key.push_back(':');
+    }
   }
-  out.push_back('}');
-}
+
+  void AppendRow(uint32_t offset, uint32_t length, std::string& out) const override {
+    std::string_view record = text_.substr(offset, length);
+    out.push_back('{');
+    bool first = true;
+    for (const std::string& key : keys_) {
+      const size_t sep = record.find(separator_);
+      const std::string_view cell = TrimSpaces(record.substr(0, sep));
+      record = sep == std::string_view::npos ? std::string_view() : record.substr(sep + 1);
+      if (key.empty()) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      out.append(key);
+      AppendJsonString(out, cell);
+    }
+    out.push_back('}');
+  }
+  void Prefetch(uint32_t offset) const override { __builtin_prefetch(text_.data() + offset); }
+
+ private:
+  std::shared_ptr<const void> storage_;  // keeps text_ alive
+  std::string_view text_;
+  char separator_;
+  std::vector<std::string> keys_;  // per column of the header
+};
 
 // The birth date inside a packed (validated) ID number.
 Date BirthDateOf(uint64_t key) {
@@ -79,7 +104,24 @@ class Matcher {
     // At most a finding or two per list row: reserved, so the records never move.
     batch_.Reserve(rows.size() - j);
     int64_t matched = 0;
-    for (const IndexEntry& e : entries) {
+    // The entries on the list are fetched ahead (they are in the register's order, not the
+    // index's: every one a cache miss): where the household code of the entry 2 × kAhead
+    // on is and its name and list row, then the code of the one kAhead on. Each lookahead
+    // has its own cursor in the list.
+    constexpr size_t kAhead = 8;
+    size_t j_far = j, j_near = j;
+    auto on_list = [&](size_t p, size_t& cursor) {
+      if (p >= entries.size()) return false;
+      while (cursor < rows.size() && rows[cursor].key < entries[p].key) ++cursor;
+      return cursor < rows.size() && rows[cursor].key == entries[p].key;
+    };
+    for (size_t p = 0; p < entries.size(); ++p) {
+      if (on_list(p + 2 * kAhead, j_far)) {
+        index_.PrefetchWhere(entries[p + 2 * kAhead]);
+        __builtin_prefetch(list_.text.data() + rows[j_far].offset);
+      }
+      if (on_list(p + kAhead, j_near)) index_.PrefetchText(entries[p + kAhead]);
+      const IndexEntry& e = entries[p];
       while (j < rows.size() && rows[j].key < e.key) ++j;
       if (e.village_code < lo || e.village_code >= hi) continue;
       if (j < rows.size() && rows[j].key == e.key) {
@@ -111,10 +153,20 @@ class Matcher {
       ++known_;
       return;
     }
-    row_json_.clear();
-    if (row) RowJson(list_, *row, row_json_);
-    batch_.Add(rule, std::string_view(), e.village_code, index_.HouseholdCode(e), id,
-               index_.Name(e), detail, row_json_);
+    if (row) {
+      batch_.AddSourced(rule, std::string_view(), e.village_code, index_.HouseholdCode(e), id,
+                        index_.Name(e), detail, row->offset, row->length);
+    } else {
+      batch_.Add(rule, std::string_view(), e.village_code, index_.HouseholdCode(e), id,
+                 index_.Name(e), detail, std::string_view());
+    }
+  }
+
+  // `parts` one after the other, in one buffer reused for every finding.
+  std::string_view Detail(std::initializer_list<std::string_view> parts) {
+    detail_.clear();
+    for (std::string_view p : parts) detail_.append(p);
+    return detail_;
   }
 
   std::string_view Column(const ListRow& row, size_t kind_column) const {
@@ -129,17 +181,17 @@ class Matcher {
     const std::string_view listed_name = list_.Cell(row, list_.name_column);
     if (listed_name != index_.Name(e)) {
       Raise("name_mismatch", e, &row,
-            "名单姓名 " + std::string(listed_name) + "，登记姓名 " + std::string(index_.Name(e)));
+            Detail({"名单姓名 ", listed_name, "，登记姓名 ", index_.Name(e)}));
     }
     switch (list_.kind->kind) {
       case ListKind::kDeaths:
         if (row.value <= request_.as_of.days()) {
           Raise("deceased_member", e, &row,
-                "死亡日期 " + Date::FromDays(static_cast<int32_t>(row.value)).ToString());
+                Detail({"死亡日期 ", Date::FromDays(static_cast<int32_t>(row.value)).ToString()}));
         }
         break;
       case ListKind::kPublicEmployees:
-        Raise("public_employee", e, &row, "单位 " + std::string(Column(row, 0)));
+        Raise("public_employee", e, &row, Detail({"单位 ", Column(row, 0)}));
         break;
       case ListKind::kVehicles: {
         const Policy& policy = PolicyAt(e.village_code);
@@ -152,10 +204,10 @@ class Matcher {
         break;
       }
       case ListKind::kBusinesses:
-        Raise("business", e, &row, "企业名称 " + std::string(Column(row, 0)));
+        Raise("business", e, &row, Detail({"企业名称 ", Column(row, 0)}));
         break;
       case ListKind::kHousing:
-        Raise("commercial_housing", e, &row, "房屋坐落 " + std::string(Column(row, 0)));
+        Raise("commercial_housing", e, &row, Detail({"房屋坐落 ", Column(row, 0)}));
         break;
       case ListKind::kDibao: {
         const bool dibao = row.value == 0;
@@ -233,7 +285,7 @@ class Matcher {
   std::mutex& policy_lock_;
   std::unordered_map<int64_t, const Policy*> policies_;
   FindingBatch batch_;
-  std::string row_json_;  // reused
+  std::string detail_;  // Detail's
   int64_t known_ = 0;
 };
 
@@ -280,6 +332,7 @@ int64_t MatchAll(const PolicySet& policy, const RegisterIndex& index, const Depa
                  const CompareRequest& request, FindingSink& sink) {
   const size_t n = index.entries().size();
   std::mutex policy_lock;
+  sink.batch().set_row_source(std::make_shared<ListRowJson>(list));
   if (n < kParallelEntries || std::thread::hardware_concurrency() < 2) {
     Matcher one(policy, index, list, request, sink, 0, n, policy_lock);
     const int64_t matched = one.Run();

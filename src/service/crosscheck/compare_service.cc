@@ -57,7 +57,7 @@ Status KeepVisibleFindings(Store& store, const Caller& caller, FindingBatch& fin
 }
 
 ListChange Diff(const DepartmentListRow& previous, const std::vector<uint64_t>& before,
-                const std::vector<ListRow>& now) {
+                const ListRows& now) {
   ListChange change;
   change.list_id = previous.id;
   change.as_of = previous.as_of;

@@ -97,24 +97,6 @@ std::string Sha256Hex(std::string_view bytes) {
   return out;
 }
 
-// An allocator whose resize() leaves new elements uninitialised (for buffers that are
-// written before they are read).
-template <typename T>
-struct NoInitAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = NoInitAllocator<U>;
-  };
-  template <typename U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-
 // Reserves room for `n` rows and asks for huge pages under them: on a virtual machine a
 // page fault per 4 KiB of a 160 MB array costs more than filling it.
 template <typename Vector>
@@ -206,7 +188,7 @@ struct Checker {
   // Validates the cells of one data row; appends a ListRow or errors. `may_hold_control`
   // false (MayHoldControl of the record) spares the search for control characters.
   void Check(const std::vector<std::string_view>& cells, uint32_t line, uint32_t offset,
-             uint32_t length, bool may_hold_control, std::vector<ListRow>& rows,
+             uint32_t length, bool may_hold_control, ListRows& rows,
              std::vector<ImportIssue>& errors) const {
     if (may_hold_control && !CheckControls(cells, line, errors)) return;
     auto cell = [&](int column) -> std::string_view {
@@ -380,7 +362,7 @@ std::vector<std::string> SplitHeader(std::string_view line, char separator) {
 // ---- the fast path: a quote-free UTF-8 CSV in memory ----
 
 struct Chunk {
-  std::vector<ListRow> rows;
+  ListRows rows;
   std::vector<ImportIssue> errors;
   uint32_t lines = 0;     // line breaks seen in the chunk
   int64_t records = 0;    // non-blank lines
@@ -494,55 +476,66 @@ Status ReadGeneral(TableReader& reader, const Checker& checker, DepartmentList& 
   return Status::Ok();
 }
 
-// Sorts rows by key (radix sort on the packed number) and reports every later row of a
-// person already listed as E_ID_DUPLICATE.
-void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
-  // The rows may come in two parts (the two halves of a fast read); the first pass reads
-  // both, in file order.
-  std::vector<ListRow> more = std::move(list.more_rows);
-  list.more_rows.clear();
-  const size_t n = list.rows.size() + more.size();
-  // Sized without being written first (every slot is written by a pass).
-  std::vector<ListRow, NoInitAllocator<ListRow>> a, b;
-  ReserveRows(a, n);
-  ReserveRows(b, n);
-  a.resize(n);
-  b.resize(n);
+// Sorts `rows` by key, stably (LSD radix sort on the packed number, 16 bits a pass), with
+// `spare` as the other buffer (its memory not initialised).
+void RadixSort(ListRows& rows, ListRows& spare) {
+  const size_t n = rows.size();
+  ReserveRows(spare, n);
+  spare.resize(n);
   constexpr int kBits = 16;
   constexpr size_t kBuckets = size_t{1} << kBits;
   std::vector<size_t> counts(kBuckets);
-  bool first_pass = true;
-  auto* from = &a;  // after the first pass
-  auto* to = &b;
+  auto* from = &rows;
+  auto* to = &spare;
   for (int shift = 0; shift < 64; shift += kBits) {
     auto digit = [shift](const ListRow& r) { return (r.key >> shift) & (kBuckets - 1); };
     std::fill(counts.begin(), counts.end(), 0);
-    if (first_pass) {
-      for (const auto& r : list.rows) ++counts[digit(r)];
-      for (const auto& r : more) ++counts[digit(r)];
-    } else {
-      for (const auto& r : *from) ++counts[digit(r)];
-      if (n > 0 && counts[digit((*from)[0])] == n) continue;  // one digit everywhere
-    }
+    for (const auto& r : *from) ++counts[digit(r)];
+    if (n > 0 && counts[digit((*from)[0])] == n) continue;  // one digit everywhere
     size_t sum = 0;
     for (auto& c : counts) {
       const size_t k = c;
       c = sum;
       sum += k;
     }
-    if (first_pass) {
-      for (const auto& r : list.rows) a[counts[digit(r)]++] = r;
-      for (const auto& r : more) a[counts[digit(r)]++] = r;
-      first_pass = false;
-      list.rows = std::vector<ListRow>();
-      more = std::vector<ListRow>();
-      continue;
-    }
     for (const auto& r : *from) (*to)[counts[digit(r)]++] = r;
     std::swap(from, to);
   }
-  list.rows.assign(from->begin(), from->end());
-  std::vector<ListRow>& rows = list.rows;
+  if (from != &rows) std::swap(rows, spare);
+  spare = ListRows();
+}
+
+// Below this many rows the second half of a fast read is sorted on this thread.
+constexpr size_t kSortApart = 100'000;
+
+// Sorts rows by key and reports every later row of a person already listed as
+// E_ID_DUPLICATE. The rows may come in two parts (the two halves of a fast read, in file
+// order): each is sorted on its own thread, then they are merged, the first's first among
+// equal keys, so that equal keys keep their file order.
+void SortAndDeduplicate(const Checker& checker, DepartmentList& list) {
+  ListRows more = std::move(list.more_rows);
+  list.more_rows = ListRows();
+  {
+    ListRows spare_first, spare_more;
+    std::thread helper;
+    if (more.size() >= kSortApart) {
+      helper = std::thread([&] { RadixSort(more, spare_more); });
+    } else {
+      RadixSort(more, spare_more);
+    }
+    RadixSort(list.rows, spare_first);
+    if (helper.joinable()) helper.join();
+  }
+  if (!more.empty()) {
+    ListRows merged;
+    ReserveRows(merged, list.rows.size() + more.size());
+    merged.resize(list.rows.size() + more.size());
+    std::merge(list.rows.begin(), list.rows.end(), more.begin(), more.end(), merged.begin(),
+               [](const ListRow& a, const ListRow& b) { return a.key < b.key; });
+    list.rows = std::move(merged);
+    more = ListRows();
+  }
+  ListRows& rows = list.rows;
   // Stable by pass, so equal keys keep their file order: the first is kept.
   size_t kept = 0;
   char first_text[18];

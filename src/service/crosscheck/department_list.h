@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/date.h"
@@ -69,6 +71,25 @@ struct ListRow {    // trivial, so that big buffers of rows need not be cleared 
 };
 static_assert(sizeof(ListRow) == 32);
 
+// An allocator whose resize() leaves new elements uninitialised (for buffers that are
+// written before they are read: a list's rows are sorted from one buffer into another).
+template <typename T>
+struct NoInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = NoInitAllocator<U>;
+  };
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using ListRows = std::vector<ListRow, NoInitAllocator<ListRow>>;
+
 struct DepartmentList {
   const ListKindInfo* kind = nullptr;
   std::string file_name;  // as given
@@ -78,8 +99,8 @@ struct DepartmentList {
   int id_column = 0, name_column = 1;
   std::vector<int> kind_columns;    // header index of each ListKindInfo::columns entry
   int64_t rows_read = 0;            // data rows, valid or not
-  std::vector<ListRow> rows;        // the valid rows, sorted by key, one per key
-  std::vector<ListRow> more_rows;   // while reading: the second half's rows
+  ListRows rows;                    // the valid rows, sorted by key, one per key
+  ListRows more_rows;               // while reading: the second half's rows
   std::vector<ImportIssue> errors;  // by line
 
   // The cells of a row (views into the list's text), as many as the header has.

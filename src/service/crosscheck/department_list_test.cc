@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "common/id_number.h"
@@ -20,6 +21,14 @@ namespace fs = std::filesystem;
 std::string IdNumber(int n) {
   char first17[18];
   std::snprintf(first17, sizeof first17, "62042219%02d0101%03d", 40 + n / 1000 % 60, n % 1000);
+  return std::string(first17, 17) + IdCheckCharacter(std::string_view(first17, 17));
+}
+
+// A valid ID number for any n below 336,000, each its own (born in 1940).
+std::string ManyIdNumber(int n) {
+  char first17[18];
+  std::snprintf(first17, sizeof first17, "6204221940%02d%02d%03d", 1 + n / 28000 % 12,
+                1 + n / 1000 % 28, n % 1000);
   return std::string(first17, 17) + IdCheckCharacter(std::string_view(first17, 17));
 }
 
@@ -73,6 +82,44 @@ TEST_F(DepartmentListTest, ABigListReadInTwoHalvesKeepsTheFilesLineNumbers) {
   }
   EXPECT_EQ(list->Cell(list->rows[0], 1), "某某某");
   EXPECT_EQ(list->checksum.substr(0, 7), "sha256:");
+}
+
+// The two halves of a big list are sorted apart and merged: a person listed again, in the
+// same half or the other one, keeps the row of the first line, and every later line is an
+// E_ID_DUPLICATE naming the first one, in line order.
+TEST_F(DepartmentListTest, DuplicatesWithinAndAcrossTheHalvesOfABigListKeepTheFirstLine) {
+  std::string csv = "证件号码,姓名,死亡日期\n";
+  const int rows = 240000;  // about 8 MB: more than 100,000 rows in each half
+  // Data row → the earlier data row it repeats.
+  const std::map<int, int> repeats = {{10, 3},     {20, 3},          {119000, 100},
+                                      {125000, 7}, {200000, 130000}, {239999, 100}};
+  for (int i = 0; i < rows; ++i) {
+    const auto again = repeats.find(i);
+    const int person = again == repeats.end() ? i : again->second;
+    csv += ManyIdNumber(person) + ",某" + std::to_string(i) + ",2020-01-01\n";
+  }
+  auto list = ReadDepartmentList(Write("dups.csv", csv), *FindListKind("deaths"), options_);
+  ASSERT_TRUE(list.ok()) << list.error().zh;
+  EXPECT_EQ(list->rows_read, rows);
+  ASSERT_EQ(list->rows.size(), static_cast<size_t>(rows) - repeats.size());
+  for (size_t i = 1; i < list->rows.size(); ++i) {
+    ASSERT_LT(list->rows[i - 1].key, list->rows[i].key);
+  }
+  std::set<std::string> names;
+  for (const auto& r : list->rows) names.insert(std::string(list->Cell(r, 1)));
+  for (const auto& [later, first] : repeats) {
+    EXPECT_FALSE(names.contains("某" + std::to_string(later))) << later;
+    EXPECT_TRUE(names.contains("某" + std::to_string(first))) << first;
+  }
+  ASSERT_EQ(list->errors.size(), repeats.size());
+  auto error = list->errors.begin();
+  for (const auto& [later, first] : repeats) {
+    EXPECT_EQ(error->code, "E_ID_DUPLICATE");
+    EXPECT_EQ(error->line, static_cast<size_t>(later + 2));
+    EXPECT_NE(error->zh.find("第 " + std::to_string(first + 2) + " 行"), std::string::npos)
+        << error->zh;
+    ++error;
+  }
 }
 
 TEST_F(DepartmentListTest, AnXlsxListReadsLikeTheCsv) {

@@ -33,6 +33,13 @@ class IndexData final : public RegisterIndex {
     return std::string_view(codes_ + code_offsets_[e.household],
                             code_offsets_[e.household + 1] - code_offsets_[e.household]);
   }
+  void PrefetchWhere(const IndexEntry& e) const override {
+    __builtin_prefetch(code_offsets_ + e.household);
+    __builtin_prefetch(names_ + e.name);
+  }
+  void PrefetchText(const IndexEntry& e) const override {
+    __builtin_prefetch(codes_ + code_offsets_[e.household]);
+  }
 
   // Owned (built) data.
   std::vector<IndexEntry> own_entries;

@@ -57,6 +57,10 @@ class RegisterIndex {
   virtual std::span<const IndexEntry> entries() const = 0;
   virtual std::string_view Name(const IndexEntry& e) const = 0;
   virtual std::string_view HouseholdCode(const IndexEntry& e) const = 0;
+  // Hints that e's household code and name are wanted soon: first where the code is (and
+  // the name), a little later the code itself (reading where it is).
+  virtual void PrefetchWhere(const IndexEntry& e) const = 0;
+  virtual void PrefetchText(const IndexEntry& e) const = 0;
   // Whether this Open built the index (false: mapped from the file).
   bool rebuilt() const { return rebuilt_; }
 

@@ -5,13 +5,19 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <exception>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
+#include "common/handoff.h"
 #include "common/id_number.h"
 
 namespace fupin {
+
+std::atomic<size_t> FindingBlocks::overlap_from_{FindingBlocks::kOverlapFindings};
+
 namespace {
 
 using sqlite::Statement;
@@ -205,7 +211,9 @@ struct RowsView {
   std::string_view id_number(size_t i) const { return at[i]->id_number; }
   std::string_view name(size_t i) const { return at[i]->name; }
   std::string_view detail(size_t i) const { return at[i]->detail; }
-  std::string_view row(size_t i) const { return at[i]->row; }
+  // The list row, as it is stored (`scratch` unused).
+  std::string_view row(size_t i, std::string&) const { return at[i]->row; }
+  size_t row_size_hint(size_t i) const { return at[i]->row.size(); }
   int64_t list_id() const { return rows.front().list_id; }
   const std::string& created_at() const { return rows.front().created_at; }
   void set_id(size_t i, int64_t id) { at[i]->id = id; }
@@ -223,7 +231,13 @@ struct BatchView {
   std::string_view id_number(size_t i) const { return batch.id_number(i); }
   std::string_view name(size_t i) const { return batch.name(i); }
   std::string_view detail(size_t i) const { return batch.detail(i); }
-  std::string_view row(size_t i) const { return batch.row(i); }
+  // The list row, written into `scratch` (from the batch's arena or its row source).
+  std::string_view row(size_t i, std::string& scratch) const {
+    scratch.clear();
+    batch.AppendRow(i, scratch);
+    return scratch;
+  }
+  size_t row_size_hint(size_t i) const { return batch.row_size_hint(i); }
   int64_t list_id() const { return batch.list_id(); }
   const std::string& created_at() const { return batch.created_at(); }
   void set_id(size_t i, int64_t id) { batch.set_id(i, id); }
@@ -287,6 +301,9 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     auto string_size = [](std::string_view text) {
       return text.size() + (text.size() < 0x80 ? 1 : text.size() < 0x4000 ? 2 : 5);
     };
+    auto size_hint = [](size_t size) {  // a list row's exact size, or about it
+      return size + (size < 0x80 ? 1 : size < 0x4000 ? 2 : 5);
+    };
     for (; i < n; ++i) {
       const std::string_view r_rule = rows.rule(i);
       const int64_t village = rows.village_code(i);
@@ -318,7 +335,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
       ++slot.rule_counts[rule];
       slot.data_size += string_size(rows.household_code(i)) + string_size(rows.id_number(i)) +
                         string_size(rows.name(i)) + string_size(rows.detail(i)) +
-                        string_size(rows.row(i));
+                        size_hint(rows.row_size_hint(i));
     }
   }
   for (Slot& slot : slots) slot.rule_counts.resize(rules.size());
@@ -351,7 +368,9 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   }
   std::vector<int64_t> previous(slots.size());
   for (size_t k = 0; k < slots.size(); ++k) previous[k] = slots[k].first_id;
-  auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data) {
+  // `scratch`: a buffer of the calling thread's, for a row written from its source.
+  auto append = [&](uint32_t k, size_t i, std::string& ids, std::string& data,
+                    std::string& scratch) {
     const int64_t id = first_id + static_cast<int64_t>(i);
     PutVarint(ids, static_cast<uint64_t>(id - previous[k]));
     ids.push_back(static_cast<char>(codes[k][rule_of[i]]));
@@ -360,7 +379,7 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     PutString(data, rows.id_number(i));
     PutString(data, rows.name(i));
     PutString(data, rows.detail(i));
-    PutString(data, rows.row(i));
+    PutString(data, rows.row(i, scratch));
   };
   // Rows: each block staged whole in one pass in the rows' order (read in village order,
   // FindingRows would be millions of cache and TLB misses). A compact batch: each block
@@ -379,9 +398,10 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
       slot.ids.reserve(slot.ids_size);
       slot.data.reserve(slot.data_size);
     }
+    std::string scratch;
     for (size_t i = 0; i < n; ++i) {
       Slot& slot = slots[slot_of[i]];
-      append(slot_of[i], i, slot.ids, slot.data);
+      append(slot_of[i], i, slot.ids, slot.data, scratch);
     }
   }
 
@@ -396,25 +416,9 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
   if (!insert.ok()) return insert.error();
   std::vector<int64_t> block_id(slots.size());
   std::string counts;
-  std::string ids_buffer, data_buffer;  // gathering: every block's, reused
-  for (uint32_t k : order) {
+  // Inserts the block of slot k (its ids and data built).
+  auto insert_block = [&](uint32_t k, const std::string& ids, const std::string& data) -> Status {
     Slot& slot = slots[k];
-    std::string* ids = &slot.ids;
-    std::string* data = &slot.data;
-    if constexpr (View::kGather) {
-      ids = &ids_buffer;
-      data = &data_buffer;
-      ids->clear();
-      data->clear();
-      ids->reserve(slot.ids_size);
-      data->reserve(slot.data_size);
-      constexpr size_t kAhead = 8;
-      for (size_t m = start[k]; m < start[k + 1]; ++m) {
-        if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
-        if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
-        append(k, members[m], *ids, *data);
-      }
-    }
     counts.clear();
     for (size_t rule = 0; rule < rules.size(); ++rule) {
       if (!slot.rule_counts[rule]) continue;
@@ -425,11 +429,46 @@ Result<bool> FindingBlocks::WriteView(View& rows, int64_t first_id) {
     insert->Bind(2, RegionCode::FromInt(slot.village).county().value()).Bind(3, slot.village);
     insert->Bind(4, slot.first_id).Bind(5, slot.last_id).Bind(6, slot.n);
     insert->BindStatic(7, rows.created_at()).BindStatic(8, counts);
-    insert->BindBlobStatic(9, *ids).BindBlobStatic(10, *data);
+    insert->BindBlobStatic(9, ids).BindBlobStatic(10, data);
     FUPIN_RETURN_IF_ERROR(insert->Run());
     block_id[k] = sqlite3_last_insert_rowid(db_.handle());
     std::string().swap(slot.ids);
     std::string().swap(slot.data);
+    return Status::Ok();
+  };
+  if constexpr (View::kGather) {
+    // Gathers the findings of slot k from the arena in id order (record and text
+    // prefetched ahead) into `ids` and `data`, reused.
+    auto build = [&](uint32_t k, std::string& ids, std::string& data, std::string& scratch) {
+      ids.clear();
+      data.clear();
+      ids.reserve(slots[k].ids_size);
+      data.reserve(slots[k].data_size);
+      constexpr size_t kAhead = 8;
+      for (size_t m = start[k]; m < start[k + 1]; ++m) {
+        if (m + 2 * kAhead < start[k + 1]) rows.PrefetchRecord(members[m + 2 * kAhead]);
+        if (m + kAhead < start[k + 1]) rows.PrefetchText(members[m + kAhead]);
+        append(k, members[m], ids, data, scratch);
+      }
+    };
+    if (n >= overlap_from_.load() && order.size() > 1 && std::thread::hardware_concurrency() > 1) {
+      FUPIN_RETURN_IF_ERROR(BuildAlongside(
+          order.size(),
+          [&](size_t p, std::string& ids, std::string& data, std::string& scratch) {
+            build(order[p], ids, data, scratch);
+          },
+          [&](size_t p, const std::string& ids, const std::string& data) {
+            return insert_block(order[p], ids, data);
+          }));
+    } else {
+      std::string ids, data, scratch;  // every block's, reused
+      for (uint32_t k : order) {
+        build(k, ids, data, scratch);
+        FUPIN_RETURN_IF_ERROR(insert_block(k, ids, data));
+      }
+    }
+  } else {
+    for (uint32_t k : order) FUPIN_RETURN_IF_ERROR(insert_block(k, slots[k].ids, slots[k].data));
   }
   std::vector<int64_t> block_of(n);
   for (size_t i = 0; i < n; ++i) block_of[i] = block_id[slot_of[i]];

@@ -17,9 +17,12 @@
 //                     "open" wherever the finding is read.
 //
 // The rows of `findings` and the findings of blocks never share an id or a subject.
-// Threading: as its Store's connection.
+// Threading: as its Store's connection (a large Write builds its blocks on a second thread
+// of its own, joined before it returns).
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -85,6 +88,13 @@ class FindingBlocks {
 
   static constexpr int64_t kIdMapChunk = 4096;
 
+  // A batch of at least this many findings (from its compact form) has its blocks built on
+  // a second thread while this one inserts them; a smaller one, one block after the other.
+  // The blocks written are the same either way.
+  static constexpr size_t kOverlapFindings = 65536;
+  // Changes that bound for every FindingBlocks (tests: 0 overlaps all, SIZE_MAX none).
+  static void SetOverlapFrom(size_t findings) { overlap_from_ = findings; }
+
  private:
   struct Decision {
     std::string status, reason, decided_by, decided_at;
@@ -108,6 +118,7 @@ class FindingBlocks {
   Result<std::vector<FindingRow>> Decode(int64_t block, const WantFn& want);
 
   sqlite::Database& db_;
+  static std::atomic<size_t> overlap_from_;
 };
 
 }  // namespace fupin

@@ -2,9 +2,12 @@
 // exactly as the same findings stored row by row, through every reader of CompareStore:
 // the same ids, pages, totals, counts, single findings and subjects, decided or not; a
 // batch that meets a stored finding falls back to rows; a failure leaves nothing.
+#include "storage/sqlite/crosscheck/finding_blocks.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -45,6 +48,33 @@ std::deque<FindingRow> Batch(int from, int count, int64_t list_id = 7) {
   for (int n = from; n < from + count; ++n) out.push_back(Finding(kRules[n % 3], n, list_id));
   return out;
 }
+
+// `count` findings over `villages` villages of kCounty (findings of a village far apart, as
+// a comparison raises them in ID number order), the three rules taking turns.
+std::deque<FindingRow> ManyVillages(int count, int villages) {
+  std::deque<FindingRow> out;
+  for (int n = 0; n < count; ++n) {
+    FindingRow f = Finding(kRules[n % 3], n);
+    f.village_code = kVillage + (n * 7919) % villages;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// The threads of this process.
+size_t Threads() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    ++n;
+  }
+  return n;
+}
+
+// Sets when FindingBlocks builds blocks on a second thread, until the end of the scope.
+struct OverlapFrom {
+  explicit OverlapFrom(size_t findings) { FindingBlocks::SetOverlapFrom(findings); }
+  ~OverlapFrom() { FindingBlocks::SetOverlapFrom(FindingBlocks::kOverlapFindings); }
+};
 
 std::string Show(const FindingRow& f) {
   return std::to_string(f.id) + "|" + f.rule + "|" + f.subject + "|" + std::to_string(f.list_id) +
@@ -393,6 +423,52 @@ TEST_F(FindingBlocksTest, ACompactBatchMeetingStoredFindingsFallsBackToRowsLikeR
   EXPECT_GT(ids[600], 0);
   EXPECT_EQ(BlockTables("blocks.db"), BlockTables("rows.db"));
   ExpectSameEverywhere();
+}
+
+TEST_F(FindingBlocksTest, BlocksBuiltOnASecondThreadAreTheBlocksBuiltOneAfterTheOther) {
+  const auto rows = ManyVillages(6000, 150);
+  std::vector<int64_t> overlapped, sequential;
+  {
+    OverlapFrom always(0);
+    overlapped = InsertCompact(*blocks_, rows);
+  }
+  {
+    OverlapFrom never(SIZE_MAX);
+    sequential = InsertCompact(*rows_, rows);
+  }
+  EXPECT_EQ(overlapped, sequential);
+  EXPECT_EQ(overlapped.front(), 1);
+  EXPECT_EQ(overlapped.back(), 6000);
+  EXPECT_EQ(Blocks("blocks.db"), 150);
+  EXPECT_EQ(BlockTables("blocks.db"), BlockTables("rows.db"));
+  EXPECT_GT(ExpectSameEverywhere(), 1000);
+}
+
+TEST_F(FindingBlocksTest, AFailureWhileBlocksAreBuiltOnASecondThreadLeavesNothingAndNoThread) {
+  {
+    auto db = sqlite::Database::Open(dir_ + "/blocks.db", false);
+    ASSERT_TRUE(db.ok());
+    // The 61st of 150 villages fails: the blocks before it written, later ones being built.
+    ASSERT_TRUE(db->Exec("CREATE TRIGGER fail_midway BEFORE INSERT ON finding_blocks WHEN "
+                         "NEW.village_code = " +
+                         std::to_string(kVillage + 60) + " BEGIN SELECT RAISE(ABORT, 'boom'); END")
+                    .ok());
+  }
+  const size_t threads = Threads();
+  OverlapFrom always(0);
+  FindingBatch batch = FindingBatch::FromRows(ManyVillages(6000, 150));
+  ASSERT_TRUE(blocks_->Begin().ok());
+  EXPECT_FALSE(blocks_->compare().InsertBatch(batch).ok());
+  EXPECT_EQ(Threads(), threads);
+  blocks_->Rollback();
+  EXPECT_EQ(batch.id(0), 0);
+  EXPECT_EQ(Blocks("blocks.db"), 0);
+  FindingQuery all;
+  all.limit = 0;
+  auto page = blocks_->compare().SearchFindings(all);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 0);
+  EXPECT_TRUE(Subjects(*blocks_, "deceased_member").empty());
 }
 
 }  // namespace
