@@ -208,6 +208,7 @@ struct RowsView {
 
 struct BatchView {
   FindingBatch& batch;
+  mutable std::string row_buffer;  // one finding's list row at a time
   size_t size() const { return batch.size(); }
   std::string_view rule(size_t i) const { return batch.rule(i); }
   std::string_view subject(size_t i) const {
@@ -223,7 +224,9 @@ struct BatchView {
     }
     const int64_t village = batch.village_code(i);
     w.Int(CountyOf(village)).Int(village).Text(batch.household_code(i));
-    w.Text(batch.id_number(i)).Text(batch.name(i)).Text(batch.detail(i)).Text(batch.row(i));
+    row_buffer.clear();
+    batch.AppendRow(i, row_buffer);  // the list row, from the arena or the list itself
+    w.Text(batch.id_number(i)).Text(batch.name(i)).Text(batch.detail(i)).Text(row_buffer);
     w.Text("open").Text("").Text("").Text("").Text(batch.created_at());
   }
 };
