@@ -15,3 +15,20 @@ function(fupin_add_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "FUPIN_TESTDATA=${CMAKE_SOURCE_DIR}/tests/data")
 endfunction()
+
+# fupin_add_postgres_test(BINARY [FILTER]): BINARY's tests run a second time on PostgreSQL,
+# as one ctest entry BINARY_postgres (issue 15): FUPIN_TEST_DB=postgres makes the fixtures
+# (MigratedStoreTest, ServiceTest, …; src/storage/postgres/pg_test_store.h) open a fresh
+# database copied from a migrated template on one throwaway server per binary.
+function(fupin_add_postgres_test binary)
+  if(NOT FUPIN_TESTS)
+    return()
+  endif()
+  set(args)
+  if(ARGC GREATER 1)
+    set(args "--gtest_filter=${ARGV1}")
+  endif()
+  add_test(NAME ${binary}_postgres COMMAND ${binary} ${args})
+  set_tests_properties(${binary}_postgres PROPERTIES TIMEOUT 600
+                       ENVIRONMENT "FUPIN_TEST_DB=postgres;FUPIN_TESTDATA=${PROJECT_SOURCE_DIR}/tests/data")
+endfunction()

@@ -124,6 +124,10 @@ class FundLedgerTest : public MigratedStoreTest {
 };
 
 TEST_F(FundLedgerTest, AnUpdateOrADeleteOfALedgerLineIsRefusedAndTheSumsStayAsTheyWere) {
+  if (pg::testing::UsePostgres()) {
+    GTEST_SKIP() << "SQLite only: the triggers seen through a second SQLite connection "
+                    "(storage_postgres_money_test proves PostgreSQL's)";
+  }
   auto raw = Raw();
   ASSERT_TRUE(raw.ok()) << raw.error().en;
   ASSERT_TRUE(raw->Exec(LedgerSql()).ok());
