@@ -7,17 +7,102 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <mutex>
+
+#include "storage/postgres/pg_db.h"
+#include "storage/postgres/pg_test_server.h"
+#include "storage/postgres/pg_test_store.h"
 
 extern char** environ;
 
 namespace fupin::testing {
 namespace {
+
+// PostgreSQL runs (issue 15): with FUPIN_TEST_DB=postgres, the database a test names by a
+// path (`--db PATH`) is a database of the binary's test server instead, named after the
+// path (the same path, the same database; created empty on first use, as a missing file
+// would be by `init`), its audit key still the file `PATH-audit.key` (FUPIN_AUDIT_KEY) and
+// its scratch folder in PATH's folder (TMPDIR), so that the tests run unchanged.
+pg::Connection& PgAdmin() {
+  static std::unique_ptr<pg::Connection> admin = [] {
+    auto c = pg::Connection::Open(pg::testing::TestUrl());
+    if (!c.ok()) {
+      std::fprintf(stderr, "cannot reach the test server: %s\n", c.error().en.c_str());
+      std::abort();
+    }
+    return std::move(c).value();
+  }();
+  return *admin;
+}
+
+std::string PgNameOf(const std::string& path) {
+  const std::string absolute = std::filesystem::absolute(path).lexically_normal().string();
+  char name[32];
+  std::snprintf(name, sizeof name, "cli_%016zx", std::hash<std::string>()(absolute));
+  return name;
+}
+
+std::string PgUrlOf(const std::string& name) {
+  const std::string& test = pg::testing::TestUrl();
+  return test.substr(0, test.rfind('/') + 1) + name;
+}
+
+void PgRun(const std::string& sql) {
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  if (Status s = PgAdmin().Exec(sql); !s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", sql.c_str(), s.error().en.c_str());
+    std::abort();
+  }
+}
+
+// The URL of the database standing for `path`, made empty when it does not exist yet.
+std::string PgDatabaseFor(const std::string& path) {
+  const std::string name = PgNameOf(path);
+  auto rows =
+      PgAdmin().Query("SELECT 1 FROM pg_database WHERE datname = $1", pg::Params().Text(name));
+  if (rows.ok() && rows->size() == 0) PgRun("CREATE DATABASE \"" + name + "\"");
+  return PgUrlOf(name);
+}
+
+// `args` and `env` with every database path made its PostgreSQL database (see above).
+void MapDatabasesToPostgres(std::vector<std::string>& args, std::vector<std::string>& env) {
+  std::string path;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string* value = nullptr;
+    if (args[i] == "--db" && i + 1 < args.size()) {
+      value = &args[i + 1];
+    } else if (args[i].starts_with("--db=")) {
+      value = &args[i];
+    }
+    if (value == nullptr) continue;
+    const bool inline_form = value->starts_with("--db=");
+    std::string target = inline_form ? value->substr(5) : *value;
+    if (target.empty() || target.starts_with("postgres")) continue;
+    if (target.starts_with("sqlite:")) target = target.substr(7);
+    path = target;
+    *value = (inline_form ? "--db=" : "") + PgDatabaseFor(target);
+    break;
+  }
+  if (path.empty()) return;
+  auto has = [&](std::string_view name) {
+    return std::any_of(env.begin(), env.end(),
+                       [&](const std::string& e) { return e.starts_with(name); });
+  };
+  if (!has("FUPIN_AUDIT_KEY=")) env.push_back("FUPIN_AUDIT_KEY=" + path + "-audit.key");
+  if (!has("TMPDIR=")) {
+    const std::filesystem::path parent = std::filesystem::absolute(path).parent_path();
+    env.push_back("TMPDIR=" + parent.string());
+  }
+}
 
 void CloseFd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -45,12 +130,15 @@ FupinProcess::FupinProcess(const std::vector<std::string>& args,
                            const std::string& stdin_path) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe
   // calls are made.
+  std::vector<std::string> mapped_args = args;
+  std::vector<std::string> mapped_env = env;
+  if (pg::testing::UsePostgres()) MapDatabasesToPostgres(mapped_args, mapped_env);
   std::vector<std::string> argv_strings{FUPIN_BIN};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  argv_strings.insert(argv_strings.end(), mapped_args.begin(), mapped_args.end());
   std::vector<char*> argv;
   for (auto& a : argv_strings) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::vector<std::string> env_strings = ChildEnvironment(env);
+  std::vector<std::string> env_strings = ChildEnvironment(mapped_env);
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -206,6 +294,11 @@ const std::filesystem::path& ProgramTempDir(const char* prefix) {
 }
 
 void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (pg::testing::UsePostgres()) {  // the database standing for each path (see above)
+    const std::string source = PgNameOf(from.string()), copy = PgNameOf(to.string());
+    PgRun("DROP DATABASE IF EXISTS \"" + copy + "\" WITH (FORCE)");
+    PgRun("CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + source + "\"");
+  }
   for (const char* suffix : {"", "-accounts", "-audit.key"}) {
     const std::filesystem::path source = from.string() + suffix;
     if (!std::filesystem::exists(source)) continue;
