@@ -11,8 +11,8 @@
 
 #include "common/clock.h"
 #include "storage/finding_batch.h"
-#include "storage/postgres/crosscheck/pg_statements.h"
 #include "storage/postgres/pg_db.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {

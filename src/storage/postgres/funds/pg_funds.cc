@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/funds/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {

@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/crosscheck/pg_statements.h"
 #include "storage/postgres/pg_db.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
