@@ -37,6 +37,19 @@ Result<int64_t> StatementCache::Run(std::string_view sql, const Params& params) 
   return (*statement)->Run(params);
 }
 
+Result<int64_t> StatementCache::QueryInt(std::string_view sql, const Params& params, int64_t none) {
+  auto rows = Query(sql, params);
+  if (!rows.ok()) return rows.error();
+  return rows->size() > 0 ? rows->Int(0, 0) : none;
+}
+
+Status StatementCache::InsertReturningId(std::string_view sql, const Params& params, int64_t* id) {
+  auto rows = Query(sql, params);
+  if (!rows.ok()) return rows.error();
+  *id = rows->Int(0, 0);
+  return Status::Ok();
+}
+
 Status InTransaction(Connection& db, const std::function<Status()>& write) {
   if (db.in_transaction()) return write();
   FUPIN_RETURN_IF_ERROR(db.Begin());
@@ -72,6 +85,10 @@ Params& Limit(Params& params, int64_t limit) {
 }
 
 Params& Offset(Params& params, int64_t offset) { return params.Int(offset < 0 ? 0 : offset); }
+
+Params& Page(Params& params, int64_t limit, int64_t offset) {
+  return Offset(Limit(params, limit > 0 ? limit : -1), offset);
+}
 
 Params& IntOrNull(Params& params, int64_t value, int64_t none) {
   return value == none ? params.Null() : params.Int(value);

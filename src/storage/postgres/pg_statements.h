@@ -33,6 +33,11 @@ class StatementCache {
   Result<Rows> Query(std::string_view sql, const Params& params);
   // The number of rows touched.
   Result<int64_t> Run(std::string_view sql, const Params& params);
+  // The integer in the first column of the first row (a count, a sum); `none` when there
+  // is no row.
+  Result<int64_t> QueryInt(std::string_view sql, const Params& params, int64_t none = 0);
+  // Runs an INSERT … RETURNING id and sets `*id` to the new row's id.
+  Status InsertReturningId(std::string_view sql, const Params& params, int64_t* id);
   Connection& db() const { return db_; }
 
  private:
@@ -73,6 +78,9 @@ inline bool LocksRows(const Connection& db) { return db.in_transaction(); }
 // a negative offset is 0.
 Params& Limit(Params& params, int64_t limit);
 Params& Offset(Params& params, int64_t offset);
+// The LIMIT and OFFSET of a page (the stores' queries with a limit field): a limit of 0 or
+// less is all the rows (NULL), a negative offset is 0.
+Params& Page(Params& params, int64_t limit, int64_t offset);
 
 // A parameter that is NULL when `value` equals `none`, or has none.
 Params& IntOrNull(Params& params, int64_t value, int64_t none);

@@ -124,7 +124,7 @@ class PgLoanStore final : public LoanStore {
     TextOrNull(p, r.extension_reason);
     IdOrNull(p, r.measure_id);
     p.Text(r.created_by).Text(r.created_at);
-    return InsertReturningId(kInsertLoan, p, &r.id);
+    return db_.InsertReturningId(kInsertLoan, p, &r.id);
   }
 
   Status UpdateLoan(const LoanRow& r) override {
@@ -145,14 +145,14 @@ class PgLoanStore final : public LoanStore {
     Params p;
     p.Int(r.loan_id).Text(r.date).Int(r.principal_fen).Int(r.interest_fen).Text(r.created_by);
     p.Text(r.created_at);
-    return InsertReturningId(kInsertRepayment, p, &r.id);
+    return db_.InsertReturningId(kInsertRepayment, p, &r.id);
   }
 
   Status InsertCompensation(CompensationRow& r) override {
     Params p;
     p.Int(r.loan_id).Text(r.date).Int(r.days_overdue).Int(r.base_fen).Int(r.fund_fen);
     p.Int(r.bank_fen).Text(r.created_by).Text(r.created_at);
-    return InsertReturningId(kInsertCompensation, p, &r.id);
+    return db_.InsertReturningId(kInsertCompensation, p, &r.id);
   }
 
   Result<std::optional<LoanRow>> GetLoan(int64_t id) override {
@@ -232,13 +232,6 @@ class PgLoanStore final : public LoanStore {
   }
 
  private:
-  Status InsertReturningId(const std::string& sql, const Params& p, int64_t* id) {
-    auto rows = db_.Query(sql, p);
-    if (!rows.ok()) return rows.error();
-    *id = rows->Int(0, 0);
-    return Status::Ok();
-  }
-
   pg::StatementCache db_;
 };
 

@@ -251,7 +251,7 @@ class PgCareStore final : public CareStore {
     // SQLite's order (BINARY) whatever the database's collation.
     const std::string next = pg::Placeholder(p.size() + 1);
     const std::string after = pg::Placeholder(p.size() + 2);
-    pg::IntOrNull(p, limit > 0 ? limit : 0, 0).Int(std::max<int64_t>(offset, 0));
+    pg::Page(p, limit, offset);
     auto rows =
         statements_.Query(std::string(kStaleColumns) + where +
                               " ORDER BY h.county_code, h.household_code COLLATE \"C\" LIMIT " +
@@ -272,10 +272,7 @@ class PgCareStore final : public CareStore {
   Status Insert(std::string_view table, std::string_view sql, const Params& p, int64_t& id) {
     return pg::InTransaction(db_, [&]() -> Status {
       FUPIN_RETURN_IF_ERROR(pg::LockIds(statements_, table));
-      auto inserted = statements_.Query(sql, p);
-      if (!inserted.ok()) return inserted.error();
-      id = inserted->Int(0, 0);
-      return Status::Ok();
+      return statements_.InsertReturningId(sql, p, &id);
     });
   }
 

@@ -152,11 +152,10 @@ class PgComplaintStore final : public ComplaintStore {
     if (!count.ok()) return count.error();
     page.total = count->Int(0, 0);
     // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0.
-    pg::IntOrNull(p, q.limit > 0 ? q.limit : 0, 0);
-    std::string sql = "SELECT " + std::string(kColumns) + " FROM complaints" + where +
-                      " ORDER BY id LIMIT " + param();
-    p.Int(std::max<int64_t>(q.offset, 0));
-    sql += " OFFSET " + param();
+    pg::Page(p, q.limit, q.offset);
+    const std::string sql = "SELECT " + std::string(kColumns) + " FROM complaints" + where +
+                            " ORDER BY id LIMIT " + pg::Placeholder(p.size() - 1) + " OFFSET " +
+                            pg::Placeholder(p.size());
     auto rows = statements_.Query(sql, p);
     if (!rows.ok()) return rows.error();
     page.items = ReadAll(*rows);
