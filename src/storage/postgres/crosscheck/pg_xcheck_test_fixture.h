@@ -29,6 +29,14 @@ constexpr int64_t kTownship = 620422102000;
 constexpr int64_t kVillage = 620422102201;
 constexpr int64_t kOtherCountyVillage = 620421100201;
 
+// A finding as one line, every field, to compare what the two stores give.
+inline std::string Show(const FindingRow& f) {
+  return std::to_string(f.id) + "|" + f.rule + "|" + f.subject + "|" + std::to_string(f.list_id) +
+         "|" + std::to_string(f.village_code) + "|" + f.household_code + "|" + f.id_number + "|" +
+         f.name + "|" + f.detail + "|" + f.row + "|" + f.status + "|" + f.reason + "|" +
+         f.decided_by + "|" + f.decided_at + "|" + f.created_at;
+}
+
 class BothStoresTest : public ::testing::Test {
  protected:
   void SetUp() override {
