@@ -21,20 +21,17 @@ std::unique_ptr<Connection> Connect() {
   return db.ok() ? std::move(db).value() : nullptr;
 }
 
-// A table of its own for each test, dropped first.
-std::unique_ptr<Connection> WithTable(const std::string& name) {
+// A connection with an empty temporary table `name` (id bigint PRIMARY KEY) of its own.
+std::unique_ptr<Connection> WithTempTable(const std::string& name) {
   auto db = Connect();
-  if (!db) return nullptr;
-  EXPECT_TRUE(db->Exec("DROP TABLE IF EXISTS " + name + "; CREATE TABLE " + name +
-                       " (id bigint PRIMARY KEY)")
-                  .ok());
+  if (db) EXPECT_TRUE(db->Exec("CREATE TEMP TABLE " + name + " (id bigint PRIMARY KEY)").ok());
   return db;
 }
 
+// The rows of `table`, or -1 on an error.
 int64_t Count(Connection& db, const std::string& table) {
-  auto rows = db.Query("SELECT count(*) FROM " + table);
-  EXPECT_TRUE(rows.ok());
-  return rows.ok() ? rows->Int(0, 0) : -1;
+  auto count = StatementCache(db).QueryInt("SELECT count(*) FROM " + table, Params(), -1);
+  return count.ok() ? *count : -1;
 }
 
 int64_t PreparedCount(Connection& db) {
@@ -73,7 +70,7 @@ TEST(PgStatements, StatementsArePreparedAgainAfterTheConnectionWasMadeAgain) {
 }
 
 TEST(PgStatements, AWriteOutsideATransactionIsCommittedOrLeavesNothing) {
-  auto db = WithTable("stmt_own");
+  auto db = WithTempTable("stmt_own");
   ASSERT_TRUE(db);
   EXPECT_TRUE(
       InTransaction(*db, [&] { return db->Run("INSERT INTO stmt_own VALUES (1)").status(); }).ok());
@@ -88,7 +85,7 @@ TEST(PgStatements, AWriteOutsideATransactionIsCommittedOrLeavesNothing) {
 }
 
 TEST(PgStatements, AWriteInsideATransactionIsPartOfIt) {
-  auto db = WithTable("stmt_open");
+  auto db = WithTempTable("stmt_open");
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->Begin().ok());
   ASSERT_TRUE(InTransaction(*db, [&] {
@@ -100,7 +97,7 @@ TEST(PgStatements, AWriteInsideATransactionIsPartOfIt) {
 }
 
 TEST(PgStatements, AGuardedStatementThatFailsLeavesTheTransactionUsable) {
-  auto db = WithTable("stmt_guard");
+  auto db = WithTempTable("stmt_guard");
   ASSERT_TRUE(db);
   ASSERT_TRUE(db->Begin().ok());
   ASSERT_TRUE(db->Run("INSERT INTO stmt_guard VALUES (1)").ok());

@@ -88,7 +88,7 @@ LoanRow ReadLoan(const Rows& s, int i) {
 }
 
 // `text`, or NULL when it is empty (as sqlite_loans.cc BindText).
-Params& TextOrNull(Params& p, const std::string& text) {
+Params& NullIfEmpty(Params& p, const std::string& text) {
   return text.empty() ? p.Null() : p.Text(text);
 }
 
@@ -117,11 +117,11 @@ class PgLoanStore final : public LoanStore {
     p.Text(r.borrower_name).Int(r.amount_fen).Int(r.term_months).Text(r.start_date);
     p.Text(r.due_date).Text(r.original_due_date).Text(r.contract_start).Text(r.bank);
     p.Int(r.annual_rate_micros).Int(r.purpose).Text(r.state);
-    TextOrNull(p, r.closed_on);
+    NullIfEmpty(p, r.closed_on);
     IdOrNull(p, r.renewal_of);
     p.Int(r.extended_months);
-    TextOrNull(p, r.extended_on);
-    TextOrNull(p, r.extension_reason);
+    NullIfEmpty(p, r.extended_on);
+    NullIfEmpty(p, r.extension_reason);
     IdOrNull(p, r.measure_id);
     p.Text(r.created_by).Text(r.created_at);
     return db_.InsertReturningId(kInsertLoan, p, &r.id);
@@ -130,10 +130,10 @@ class PgLoanStore final : public LoanStore {
   Status UpdateLoan(const LoanRow& r) override {
     Params p;
     p.Text(r.due_date).Text(r.state);
-    TextOrNull(p, r.closed_on);
+    NullIfEmpty(p, r.closed_on);
     p.Int(r.extended_months);
-    TextOrNull(p, r.extended_on);
-    TextOrNull(p, r.extension_reason);
+    NullIfEmpty(p, r.extended_on);
+    NullIfEmpty(p, r.extension_reason);
     IdOrNull(p, r.measure_id);
     p.Int(r.id);
     auto updated = db_.Run(kUpdateLoan, p);
