@@ -11,8 +11,8 @@
 
 #include "common/clock.h"
 #include "storage/finding_batch.h"
-#include "storage/postgres/crosscheck/pg_statements.h"
 #include "storage/postgres/pg_db.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
@@ -352,12 +352,7 @@ class PgCompareStore final : public CompareStore {
     if (!total.ok()) return total.error();
     FindingPage page;
     page.total = total->Int(0, 0);
-    if (q.limit > 0) {
-      p.Int(q.limit);
-    } else {
-      p.Null();  // LIMIT ALL
-    }
-    p.Int(std::max<int64_t>(q.offset, 0));  // SQLite reads a negative offset as 0
+    pg::Page(p, q.limit, q.offset);
     auto rows = sql_.Query(assigned ? kAssignedPage : kPage, p);
     if (!rows.ok()) return rows.error();
     page.items.reserve(rows->size());

@@ -37,12 +37,8 @@ FindingRow Finding(int n) {
   return f;
 }
 
-std::string Show(const FindingRow& f) {
-  return std::to_string(f.id) + "|" + f.rule + "|" + f.subject + "|" + std::to_string(f.list_id) +
-         "|" + std::to_string(f.village_code) + "|" + f.household_code + "|" + f.id_number + "|" +
-         f.name + "|" + f.detail + "|" + f.row + "|" + f.status + "|" + f.reason + "|" +
-         f.decided_by + "|" + f.decided_at + "|" + f.created_at;
-}
+// A finding as one line (pg_xcheck_test_fixture.h), beside this file's other Show.
+using pg::Show;
 
 std::string Show(const Result<FindingPage>& page) {
   if (!page.ok()) return "error " + page.error().code;

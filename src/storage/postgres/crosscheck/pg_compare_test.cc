@@ -42,12 +42,8 @@ std::deque<FindingRow> Findings(const std::string& rule, int from, int count) {
   return out;
 }
 
-std::string Show(const FindingRow& f) {
-  return std::to_string(f.id) + "|" + f.rule + "|" + f.subject + "|" + std::to_string(f.list_id) +
-         "|" + std::to_string(f.village_code) + "|" + f.household_code + "|" + f.id_number + "|" +
-         f.name + "|" + f.detail + "|" + f.row + "|" + f.status + "|" + f.reason + "|" +
-         f.decided_by + "|" + f.decided_at + "|" + f.created_at;
-}
+// A finding as one line (pg_xcheck_test_fixture.h), beside this file's other Show.
+using pg::Show;
 
 std::vector<std::string> Stored(CompareStore& store) {
   FindingQuery all;

@@ -1,6 +1,7 @@
 // The fixture of storage_postgres_xcheck_test: a SQLite Store in a temporary folder and a
-// fresh, migrated PostgreSQL database, each with its CompareStore and HelperStore, so
-// that a test runs one scenario on both and compares what they answer. Households (and
+// copy of the binary's migrated PostgreSQL template database (pg_test_database.h), each
+// with its CompareStore and HelperStore, so that a test runs one scenario on both and
+// compares what they answer. Households (and
 // anything else a scenario needs) go into both with the same plain SQL.
 #pragma once
 
@@ -16,7 +17,7 @@
 #include "storage/postgres/crosscheck/pg_compare.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_schema.h"
-#include "storage/postgres/pg_test_server.h"
+#include "storage/postgres/pg_test_database.h"
 #include "storage/postgres/procedures/pg_helpers.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store.h"
@@ -27,6 +28,14 @@ constexpr int64_t kCounty = 620422000000;
 constexpr int64_t kTownship = 620422102000;
 constexpr int64_t kVillage = 620422102201;
 constexpr int64_t kOtherCountyVillage = 620421100201;
+
+// A finding as one line, every field, to compare what the two stores give.
+inline std::string Show(const FindingRow& f) {
+  return std::to_string(f.id) + "|" + f.rule + "|" + f.subject + "|" + std::to_string(f.list_id) +
+         "|" + std::to_string(f.village_code) + "|" + f.household_code + "|" + f.id_number + "|" +
+         f.name + "|" + f.detail + "|" + f.row + "|" + f.status + "|" + f.reason + "|" +
+         f.decided_by + "|" + f.decided_at + "|" + f.created_at;
+}
 
 class BothStoresTest : public ::testing::Test {
  protected:
@@ -40,8 +49,6 @@ class BothStoresTest : public ::testing::Test {
     sqlite_ = std::move(store).value();
     pg_ = Open();
     ASSERT_TRUE(pg_);
-    auto version = Migrate(*pg_);
-    ASSERT_TRUE(version.ok()) << version.error().en;
     compare_ = NewPgCompareStore(*pg_);
     helpers_ = NewPgHelperStore(*pg_);
   }
@@ -53,9 +60,15 @@ class BothStoresTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // A connection to this test's database (fresh on the first call).
+  // A connection to this test's database (a copy of the migrated template on the first
+  // call).
   std::unique_ptr<Connection> Open() {
-    if (url_.empty()) url_ = testing::FreshDatabase(DatabaseName());
+    if (url_.empty()) {
+      auto url = testing::CopyOfTemplate("xcheck_template", DatabaseName());
+      EXPECT_TRUE(url.ok()) << (url.ok() ? "" : url.error().en);
+      if (!url.ok()) return nullptr;
+      url_ = *url;
+    }
     auto db = Connection::Open(url_);
     EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().en);
     return db.ok() ? std::move(db).value() : nullptr;

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/funds/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
@@ -150,7 +150,7 @@ class PgFundStore final : public FundStore {
     Params p;
     p.Int(r.level).Text(r.kind).Int(r.year).Int(r.region_code).Int(r.amount_fen).Text(r.name);
     p.Text(r.created_by).Text(r.created_at);
-    return InsertReturningId(kInsertFund, p, &r.id);
+    return db_.InsertReturningId(kInsertFund, p, &r.id);
   }
 
   Status InsertAllocation(AllocationRow& r) override {
@@ -162,14 +162,14 @@ class PgFundStore final : public FundStore {
       p.Int(r.county_code).Text(r.household_code).Null();
     }
     p.Int(r.region_code).Int(r.amount_fen).Text(r.created_by).Text(r.created_at);
-    return InsertReturningId(kInsertAllocation, p, &r.id);
+    return db_.InsertReturningId(kInsertAllocation, p, &r.id);
   }
 
   Status InsertDisbursement(DisbursementRow& r) override {
     Params p;
     p.Int(r.allocation_id).Int(r.amount_fen).Text(r.date).Text(r.voucher).Text(r.created_by);
     p.Text(r.created_at);
-    return InsertReturningId(kInsertDisbursement, p, &r.id);
+    return db_.InsertReturningId(kInsertDisbursement, p, &r.id);
   }
 
   Result<std::optional<FundRow>> GetFund(int64_t id) override {
@@ -297,13 +297,6 @@ class PgFundStore final : public FundStore {
   }
 
  private:
-  Status InsertReturningId(const std::string& sql, const Params& p, int64_t* id) {
-    auto rows = db_.Query(sql, p);
-    if (!rows.ok()) return rows.error();
-    *id = rows->Int(0, 0);
-    return Status::Ok();
-  }
-
   // In a transaction, locks the row `id` with `sql` until it ends (pg_funds.h); outside one
   // a lock would end with its statement, and nothing is taken.
   Status LockInTransaction(const std::string& sql, int64_t id) {
@@ -314,9 +307,7 @@ class PgFundStore final : public FundStore {
   }
 
   Result<int64_t> Sum(const std::string& sql, int64_t id) {
-    auto rows = db_.Query(sql, Params().Int(id));
-    if (!rows.ok()) return rows.error();
-    return rows->size() > 0 ? rows->Int(0, 0) : int64_t{0};
+    return db_.QueryInt(sql, Params().Int(id));
   }
 
   pg::StatementCache db_;

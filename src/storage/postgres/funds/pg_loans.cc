@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/funds/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
@@ -88,7 +88,7 @@ LoanRow ReadLoan(const Rows& s, int i) {
 }
 
 // `text`, or NULL when it is empty (as sqlite_loans.cc BindText).
-Params& TextOrNull(Params& p, const std::string& text) {
+Params& NullIfEmpty(Params& p, const std::string& text) {
   return text.empty() ? p.Null() : p.Text(text);
 }
 
@@ -117,23 +117,23 @@ class PgLoanStore final : public LoanStore {
     p.Text(r.borrower_name).Int(r.amount_fen).Int(r.term_months).Text(r.start_date);
     p.Text(r.due_date).Text(r.original_due_date).Text(r.contract_start).Text(r.bank);
     p.Int(r.annual_rate_micros).Int(r.purpose).Text(r.state);
-    TextOrNull(p, r.closed_on);
+    NullIfEmpty(p, r.closed_on);
     IdOrNull(p, r.renewal_of);
     p.Int(r.extended_months);
-    TextOrNull(p, r.extended_on);
-    TextOrNull(p, r.extension_reason);
+    NullIfEmpty(p, r.extended_on);
+    NullIfEmpty(p, r.extension_reason);
     IdOrNull(p, r.measure_id);
     p.Text(r.created_by).Text(r.created_at);
-    return InsertReturningId(kInsertLoan, p, &r.id);
+    return db_.InsertReturningId(kInsertLoan, p, &r.id);
   }
 
   Status UpdateLoan(const LoanRow& r) override {
     Params p;
     p.Text(r.due_date).Text(r.state);
-    TextOrNull(p, r.closed_on);
+    NullIfEmpty(p, r.closed_on);
     p.Int(r.extended_months);
-    TextOrNull(p, r.extended_on);
-    TextOrNull(p, r.extension_reason);
+    NullIfEmpty(p, r.extended_on);
+    NullIfEmpty(p, r.extension_reason);
     IdOrNull(p, r.measure_id);
     p.Int(r.id);
     auto updated = db_.Run(kUpdateLoan, p);
@@ -145,14 +145,14 @@ class PgLoanStore final : public LoanStore {
     Params p;
     p.Int(r.loan_id).Text(r.date).Int(r.principal_fen).Int(r.interest_fen).Text(r.created_by);
     p.Text(r.created_at);
-    return InsertReturningId(kInsertRepayment, p, &r.id);
+    return db_.InsertReturningId(kInsertRepayment, p, &r.id);
   }
 
   Status InsertCompensation(CompensationRow& r) override {
     Params p;
     p.Int(r.loan_id).Text(r.date).Int(r.days_overdue).Int(r.base_fen).Int(r.fund_fen);
     p.Int(r.bank_fen).Text(r.created_by).Text(r.created_at);
-    return InsertReturningId(kInsertCompensation, p, &r.id);
+    return db_.InsertReturningId(kInsertCompensation, p, &r.id);
   }
 
   Result<std::optional<LoanRow>> GetLoan(int64_t id) override {
@@ -232,13 +232,6 @@ class PgLoanStore final : public LoanStore {
   }
 
  private:
-  Status InsertReturningId(const std::string& sql, const Params& p, int64_t* id) {
-    auto rows = db_.Query(sql, p);
-    if (!rows.ok()) return rows.error();
-    *id = rows->Int(0, 0);
-    return Status::Ok();
-  }
-
   pg::StatementCache db_;
 };
 

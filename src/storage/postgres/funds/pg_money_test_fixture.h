@@ -1,5 +1,5 @@
-// The fixture of the money stores' PostgreSQL tests: a fresh, migrated database on the test
-// binary's server (pg_test_server.h) for each test, a connection to it and the three stores
+// The fixture of the money stores' PostgreSQL tests: a copy of the binary's migrated
+// template database (pg_test_database.h) for each test, a connection to it and the three stores
 // on that connection, as a Store would hold them.
 #pragma once
 
@@ -13,7 +13,7 @@
 #include "storage/postgres/funds/pg_projects.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_schema.h"
-#include "storage/postgres/pg_test_server.h"
+#include "storage/postgres/pg_test_database.h"
 
 namespace fupin {
 
@@ -22,8 +22,12 @@ class PgMoneyTest : public ::testing::Test {
   void SetUp() override {
     static int databases = 0;
     const std::string name = "money_" + std::to_string(++databases);
-    url_ = pg::testing::FreshDatabase(name);
-    if (!icu_locale_.empty()) {
+    if (icu_locale_.empty()) {
+      auto url = pg::testing::CopyOfTemplate("money_template", name);
+      ASSERT_TRUE(url.ok()) << url.error().en;
+      url_ = *url;
+    } else {
+      url_ = pg::testing::FreshDatabase(name);
       // Created again from template0 with text sorted by ICU's rules for `icu_locale_`.
       auto server = pg::Connection::Open(pg::testing::TestUrl());
       ASSERT_TRUE(server.ok());
@@ -35,8 +39,10 @@ class PgMoneyTest : public ::testing::Test {
     }
     db_ = Connect();
     ASSERT_TRUE(db_);
-    auto migrated = pg::Migrate(*db_);
-    ASSERT_TRUE(migrated.ok()) << migrated.error().en;
+    if (!icu_locale_.empty()) {
+      auto migrated = pg::Migrate(*db_);
+      ASSERT_TRUE(migrated.ok()) << migrated.error().en;
+    }
     funds_ = NewPgFundStore(*db_);
     loans_ = NewPgLoanStore(*db_);
     projects_ = NewPgProjectStore(*db_);

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/funds/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
@@ -228,7 +228,7 @@ class PgProjectStore final : public ProjectStore {
     page.total = count->size() > 0 ? count->Int(0, 0) : 0;
     const std::string select = "SELECT " + kColumns + where + " ORDER BY id LIMIT $" +
                                std::to_string(next) + " OFFSET $" + std::to_string(next + 1);
-    pg::Offset(pg::Limit(p, q.limit > 0 ? q.limit : -1), q.offset);
+    pg::Page(p, q.limit, q.offset);
     auto rows = db_.Query(select, p);
     if (!rows.ok()) return rows.error();
     page.items.reserve(rows->size());

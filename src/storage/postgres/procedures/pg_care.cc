@@ -6,15 +6,14 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/procedures/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
 
 using pg::Params;
 using pg::Rows;
-namespace stores = pg::procedure_stores;
-using stores::StatementCache;
+using pg::StatementCache;
 
 #define FUPIN_MEASURE_COLUMNS                                                               \
   "id, county_code, household_code, category, date, amount_fen, description, recorded_by, " \
@@ -25,7 +24,7 @@ using stores::StatementCache;
   "id, owner, county_code, household_code, file_name, media_type, size, sha256, uploaded_by, " \
   "uploaded_at"
 
-// Ids are SQLite's max(id) + 1, under the numbering lock (pg_statements.h NextIdLock).
+// Ids are SQLite's max(id) + 1, under the numbering lock (pg_statements.h LockIds).
 constexpr std::string_view kInsertMeasure =
     "INSERT INTO measures(id, county_code, household_code, category, date, amount_fen, "
     "description, recorded_by, recorded_at) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM "
@@ -143,7 +142,7 @@ class PgCareStore final : public CareStore {
       p.Null();
     }
     p.Text(r.description).Text(r.recorded_by).Text(r.recorded_at);
-    return Insert(stores::NumberedTable::kMeasures, kInsertMeasure, p, r.id);
+    return Insert("measures", kInsertMeasure, p, r.id);
   }
 
   Status InsertVisit(VisitRow& r) override {
@@ -155,14 +154,14 @@ class PgCareStore final : public CareStore {
       p.Null();
     }
     p.Text(r.visitor).Text(r.findings).Text(r.recorded_at);
-    return Insert(stores::NumberedTable::kVisits, kInsertVisit, p, r.id);
+    return Insert("visits", kInsertVisit, p, r.id);
   }
 
   Status InsertAttachment(AttachmentRow& r, std::string_view content) override {
     Params p;
     p.Text(r.file_name).Text(r.media_type).Int(r.size).Text(r.sha256).Bytes(content);
     p.Text(r.uploaded_by).Text(r.uploaded_at);
-    FUPIN_RETURN_IF_ERROR(Insert(stores::NumberedTable::kAttachments, kInsertAttachment, p, r.id));
+    FUPIN_RETURN_IF_ERROR(Insert("attachments", kInsertAttachment, p, r.id));
     r.owner.clear();
     r.county_code = 0;
     r.household_code.clear();
@@ -250,9 +249,9 @@ class PgCareStore final : public CareStore {
     page.total = count->Int(0, 0);
     // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0. The 户编号 in
     // SQLite's order (BINARY) whatever the database's collation.
-    const std::string next = stores::Placeholder(p.size() + 1);
-    const std::string after = stores::Placeholder(p.size() + 2);
-    stores::IntOrNull(p, limit > 0 ? limit : 0, 0).Int(std::max<int64_t>(offset, 0));
+    const std::string next = pg::Placeholder(p.size() + 1);
+    const std::string after = pg::Placeholder(p.size() + 2);
+    pg::Page(p, limit, offset);
     auto rows =
         statements_.Query(std::string(kStaleColumns) + where +
                               " ORDER BY h.county_code, h.household_code COLLATE \"C\" LIMIT " +
@@ -270,13 +269,10 @@ class PgCareStore final : public CareStore {
 
  private:
   // Inserts one numbered row (`sql` ends with RETURNING id) and sets `id`.
-  Status Insert(stores::NumberedTable table, std::string_view sql, const Params& p, int64_t& id) {
-    return stores::InTransaction(db_, [&]() -> Status {
-      FUPIN_RETURN_IF_ERROR(stores::NextIdLock(statements_, table));
-      auto inserted = statements_.Query(sql, p);
-      if (!inserted.ok()) return inserted.error();
-      id = inserted->Int(0, 0);
-      return Status::Ok();
+  Status Insert(std::string_view table, std::string_view sql, const Params& p, int64_t& id) {
+    return pg::InTransaction(db_, [&]() -> Status {
+      FUPIN_RETURN_IF_ERROR(pg::LockIds(statements_, table));
+      return statements_.InsertReturningId(sql, p, &id);
     });
   }
 

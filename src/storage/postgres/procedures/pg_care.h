@@ -2,7 +2,7 @@
 // results, order and errors as sqlite/procedures/sqlite_care.cc. An attachment's bytes are
 // kept in the row (BYTEA) with their SHA-256, as in SQLite. Measure, visit and attachment ids
 // are numbered as SQLite numbers them (max + 1 under a transaction-level advisory lock,
-// pg_statements.h NextIdLock); a claim is one conditional UPDATE, so of two servers
+// pg_statements.h LockIds); a claim is one conditional UPDATE, so of two servers
 // claiming one attachment exactly one succeeds.
 #pragma once
 

@@ -5,15 +5,14 @@
 #include <string_view>
 #include <utility>
 
-#include "storage/postgres/procedures/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
 
 using pg::Params;
 using pg::Rows;
-namespace stores = pg::procedure_stores;
-using stores::StatementCache;
+using pg::StatementCache;
 
 #define FUPIN_CASE_COLUMNS                                                                    \
   "id, kind, household_code, village_code, year, state, step_index, notice_start, "           \
@@ -22,7 +21,7 @@ using stores::StatementCache;
 
 constexpr std::string_view kCaseColumns = FUPIN_CASE_COLUMNS;
 
-// The id is SQLite's max(id) + 1, under the numbering lock (pg_statements.h NextIdLock).
+// The id is SQLite's max(id) + 1, under the numbering lock (pg_statements.h LockIds).
 // A second open case of the household (the partial unique index cases_one_open) inserts
 // nothing: E_CASE_OPEN without aborting the transaction, as SQLite's failed statement.
 constexpr std::string_view kInsertCase =
@@ -119,13 +118,13 @@ Params RowParams(const StoredCase& c) {
   DateOrNull(p, v.clue_date);
   DateOrNull(p, c.due_on);
   const CaseParams& cp = c.params;
-  stores::IntOrNull(p, cp.cause, kNone);
+  pg::IntOrNull(p, cp.cause, kNone);
   p.Text(cp.reason);
-  stores::IntOrNull(p, cp.finding, 0);
-  stores::IntOrNull(p, cp.monitor_type, kNone);
+  pg::IntOrNull(p, cp.finding, 0);
+  pg::IntOrNull(p, cp.monitor_type, kNone);
   p.Int(static_cast<int64_t>(cp.risk_types.bits()));
   p.Text(cp.source).Text(cp.labor_override);
-  stores::IntOrNull(p, cp.method, kNone);
+  pg::IntOrNull(p, cp.method, kNone);
   if (c.closed_at.empty()) {
     p.Null();
   } else {
@@ -144,8 +143,8 @@ class PgCaseStore final : public CaseStore {
   explicit PgCaseStore(pg::Connection& db) : db_(db), statements_(db) {}
 
   Status InsertCase(StoredCase& c) override {
-    return stores::InTransaction(db_, [&]() -> Status {
-      FUPIN_RETURN_IF_ERROR(stores::NextIdLock(statements_, stores::NumberedTable::kCases));
+    return pg::InTransaction(db_, [&]() -> Status {
+      FUPIN_RETURN_IF_ERROR(pg::LockIds(statements_, "cases"));
       auto inserted = statements_.Query(kInsertCase, RowParams(c));
       if (!inserted.ok()) return inserted.error();
       if (inserted->size() == 0) {
@@ -158,7 +157,7 @@ class PgCaseStore final : public CaseStore {
   }
 
   Status UpdateCase(const StoredCase& c, size_t first_new_step) override {
-    return stores::InTransaction(db_, [&]() -> Status {
+    return pg::InTransaction(db_, [&]() -> Status {
       Params p = RowParams(c);
       p.Int(c.id);
       auto updated = statements_.Run(kUpdateCase, p);
@@ -168,8 +167,7 @@ class PgCaseStore final : public CaseStore {
   }
 
   Result<std::optional<StoredCase>> GetCase(int64_t id) override {
-    auto rows =
-        statements_.Query(stores::LocksRows(db_) ? kGetCaseLocked : kGetCase, Params().Int(id));
+    auto rows = statements_.Query(pg::LocksRows(db_) ? kGetCaseLocked : kGetCase, Params().Int(id));
     if (!rows.ok()) return rows.error();
     std::optional<StoredCase> out;
     if (rows->size() == 0) return out;
@@ -201,7 +199,7 @@ class PgCaseStore final : public CaseStore {
     Params p;
     std::string where = " WHERE village_code >= $1 AND village_code < $2";
     p.Int(q.region.subtree_lo()).Int(q.region.subtree_hi());
-    auto param = [&]() { return stores::Placeholder(p.size()); };
+    auto param = [&]() { return pg::Placeholder(p.size()); };
     if (q.kind) {
       p.Text(ProcedureKindKey(*q.kind));
       where += " AND kind = " + param();

@@ -6,15 +6,14 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/procedures/pg_statements.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
 
 using pg::Params;
 using pg::Rows;
-namespace stores = pg::procedure_stores;
-using stores::StatementCache;
+using pg::StatementCache;
 
 #define FUPIN_COMPLAINT_COLUMNS                                                            \
   "id, channel, region_code, subject, text, name, phone, county_code, household_code, "    \
@@ -23,7 +22,7 @@ using stores::StatementCache;
 
 constexpr std::string_view kColumns = FUPIN_COMPLAINT_COLUMNS;
 
-// The id is SQLite's max(id) + 1, under the numbering lock (pg_statements.h NextIdLock).
+// The id is SQLite's max(id) + 1, under the numbering lock (pg_statements.h LockIds).
 constexpr std::string_view kInsert =
     "INSERT INTO complaints(id, channel, region_code, subject, text, name, phone, county_code, "
     "household_code, received_on, due_on, state, level_code, case_id, created_by, created_at) "
@@ -98,8 +97,8 @@ class PgComplaintStore final : public ComplaintStore {
     p.Text(r.name).Text(r.phone).Int(r.county_code).Text(r.household_code);
     p.Text(r.received_on).Text(r.due_on).Text(r.state).Int(r.level_code);
     p.Int(r.case_id).Text(r.created_by).Text(r.created_at);
-    return stores::InTransaction(db_, [&]() -> Status {
-      FUPIN_RETURN_IF_ERROR(stores::NextIdLock(statements_, stores::NumberedTable::kComplaints));
+    return pg::InTransaction(db_, [&]() -> Status {
+      FUPIN_RETURN_IF_ERROR(pg::LockIds(statements_, "complaints"));
       auto inserted = statements_.Query(kInsert, p);
       if (!inserted.ok()) return inserted.error();
       r.id = inserted->Int(0, 0);
@@ -124,7 +123,7 @@ class PgComplaintStore final : public ComplaintStore {
   }
 
   Result<std::optional<ComplaintRow>> GetComplaint(int64_t id) override {
-    auto rows = statements_.Query(stores::LocksRows(db_) ? kGetLocked : kGet, Params().Int(id));
+    auto rows = statements_.Query(pg::LocksRows(db_) ? kGetLocked : kGet, Params().Int(id));
     if (!rows.ok()) return rows.error();
     if (rows->size() == 0) return std::optional<ComplaintRow>();
     return std::optional<ComplaintRow>(ReadComplaint(*rows, 0));
@@ -135,7 +134,7 @@ class PgComplaintStore final : public ComplaintStore {
     Params p;
     std::string where = " WHERE region_code >= $1 AND region_code < $2";
     p.Int(q.region.subtree_lo()).Int(q.region.subtree_hi());
-    auto param = [&]() { return stores::Placeholder(p.size()); };
+    auto param = [&]() { return pg::Placeholder(p.size()); };
     if (!q.state.empty()) {
       p.Text(q.state);
       where += " AND state = " + param();
@@ -153,11 +152,10 @@ class PgComplaintStore final : public ComplaintStore {
     if (!count.ok()) return count.error();
     page.total = count->Int(0, 0);
     // LIMIT NULL is no limit (SQLite's -1); a negative offset is SQLite's 0.
-    stores::IntOrNull(p, q.limit > 0 ? q.limit : 0, 0);
-    std::string sql = "SELECT " + std::string(kColumns) + " FROM complaints" + where +
-                      " ORDER BY id LIMIT " + param();
-    p.Int(std::max<int64_t>(q.offset, 0));
-    sql += " OFFSET " + param();
+    pg::Page(p, q.limit, q.offset);
+    const std::string sql = "SELECT " + std::string(kColumns) + " FROM complaints" + where +
+                            " ORDER BY id LIMIT " + pg::Placeholder(p.size() - 1) + " OFFSET " +
+                            pg::Placeholder(p.size());
     auto rows = statements_.Query(sql, p);
     if (!rows.ok()) return rows.error();
     page.items = ReadAll(*rows);
@@ -172,7 +170,7 @@ class PgComplaintStore final : public ComplaintStore {
   }
 
   Result<std::vector<ComplaintRow>> DueForEscalation(const std::string& today) override {
-    auto rows = statements_.Query(stores::LocksRows(db_) ? kDueLocked : kDue, Params().Text(today));
+    auto rows = statements_.Query(pg::LocksRows(db_) ? kDueLocked : kDue, Params().Text(today));
     if (!rows.ok()) return rows.error();
     return ReadAll(*rows);
   }

@@ -1,7 +1,7 @@
 // The PostgreSQL implementation of ComplaintStore, on the Store's own connection: the same
 // results, order and errors as sqlite/procedures/sqlite_complaints.cc. Complaint ids are
 // numbered as SQLite numbers them (max + 1 under a transaction-level advisory lock,
-// pg_statements.h NextIdLock); a complaint read in a transaction (GetComplaint,
+// pg_statements.h LockIds); a complaint read in a transaction (GetComplaint,
 // DueForEscalation) is locked FOR UPDATE, so two servers answering or escalating one
 // complaint take turns and the second sees what the first wrote.
 #pragma once

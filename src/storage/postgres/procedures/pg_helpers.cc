@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "storage/postgres/crosscheck/pg_statements.h"
 #include "storage/postgres/pg_db.h"
+#include "storage/postgres/pg_statements.h"
 
 namespace fupin {
 namespace {
@@ -236,12 +236,7 @@ class PgHelperStore final : public HelperStore {
     auto total = sql_.Query(sql.count, p);
     if (!total.ok()) return total.error();
     page.total = total->Int(0, 0);
-    if (q.limit > 0) {
-      p.Int(q.limit);
-    } else {
-      p.Null();  // LIMIT ALL
-    }
-    p.Int(std::max<int64_t>(q.offset, 0));  // SQLite reads a negative offset as 0
+    pg::Page(p, q.limit, q.offset);
     auto rows = sql_.Query(sql.page, p);
     if (!rows.ok()) return rows.error();
     for (int r = 0; r < rows->size(); ++r) page.items.push_back(ReadHelper(*rows, r));
@@ -315,12 +310,7 @@ class PgHelperStore final : public HelperStore {
                                                   int64_t limit) override {
     Params p;
     p.Int(region.subtree_lo()).Int(region.subtree_hi());
-    if (limit > 0) {
-      p.Int(limit);
-    } else {
-      p.Null();
-    }
-    p.Int(std::max<int64_t>(offset, 0));
+    pg::Page(p, limit, offset);
     auto rows = sql_.Query(kUnhelped, p);
     if (!rows.ok()) return rows.error();
     std::vector<UnhelpedHousehold> out;

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <utility>
 
-#include "storage/postgres/pg_schema.h"
-#include "storage/postgres/pg_test_server.h"
+#include "storage/postgres/pg_statements.h"
+#include "storage/postgres/pg_test_database.h"
 #include "storage/postgres/procedures/pg_care.h"
 #include "storage/postgres/procedures/pg_cases.h"
 #include "storage/postgres/procedures/pg_complaints.h"
@@ -53,34 +53,12 @@ const char* const kSeedSql =
 #undef FUPIN_HOUSEHOLD_COLUMNS
 #undef FUPIN_HOUSEHOLD_ZEROS
 
-namespace {
-
-// A database migrated and seeded once per binary (its connection closed), copied for each
-// test: much faster than migrating every test's database.
-Status MakeTemplate(const std::string& name) {
-  auto db = Connection::Open(FreshDatabase(name));
-  if (!db.ok()) return db.error();
-  auto migrated = Migrate(**db);
-  if (!migrated.ok()) return migrated.error();
-  return (*db)->Exec(kSeedSql);
-}
-
-}  // namespace
-
 void PgProcsTest::SetUp() {
-  static const Status kTemplate = MakeTemplate("procs_template");
-  ASSERT_TRUE(kTemplate.ok()) << kTemplate.error().en;
   static std::atomic<int> databases{0};
-  const std::string name = "procs_" + std::to_string(++databases);
-  {
-    auto server = Connection::Open(TestUrl());
-    ASSERT_TRUE(server.ok()) << server.error().en;
-    ASSERT_TRUE(
-        (*server)
-            ->Exec("CREATE DATABASE " + name + " TEMPLATE procs_template STRATEGY FILE_COPY")
-            .ok());
-  }
-  url_ = TestUrl().substr(0, TestUrl().rfind('/') + 1) + name;
+  auto url = CopyOfTemplate("procs_template", "procs_" + std::to_string(++databases),
+                            [](Connection& db) { return db.Exec(kSeedSql); });
+  ASSERT_TRUE(url.ok()) << url.error().en;
+  url_ = *url;
   auto db = Connection::Open(url_);
   ASSERT_TRUE(db.ok()) << db.error().en;
   db_ = std::move(*db);
@@ -103,12 +81,7 @@ std::unique_ptr<Connection> PgProcsTest::Connect() {
 }
 
 Status PgProcsTest::InTransaction(const std::function<Status()>& write) {
-  FUPIN_RETURN_IF_ERROR(db_->Begin());
-  if (Status s = write(); !s.ok()) {
-    (void)db_->Rollback();
-    return s;
-  }
-  return db_->Commit();
+  return pg::InTransaction(*db_, write);
 }
 
 Date Day(const std::string& iso) { return Date::Parse(iso).value(); }

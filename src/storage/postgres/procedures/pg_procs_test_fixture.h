@@ -1,5 +1,5 @@
-// The fixture of the PostgreSQL case, care and complaint store tests: a fresh database on
-// the binary's test server (pg_test_server.h), migrated, with a small register seeded by
+// The fixture of the PostgreSQL case, care and complaint store tests: a copy of the
+// binary's template database (pg_test_database.h), migrated, with a small register seeded by
 // plain SQL that SQLite runs as well (the differential test seeds both with it), and the
 // three stores on its connection. Builders of the rows the scenarios write.
 #pragma once
