@@ -111,6 +111,8 @@ void CloseFd(int& fd) {
 
 }  // namespace
 
+bool OnPostgres() { return pg::testing::UsePostgres(); }
+
 std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {

@@ -108,6 +108,13 @@ class TempDirTest : public ::testing::Test {
   const char* prefix_;
 };
 
+// Whether the tests run on PostgreSQL (FUPIN_TEST_DB=postgres): a database path then stands
+// for a database of the binary's test server (see FupinProcess).
+bool OnPostgres();
+// A test of what only a SQLite file has (the files beside it, copying it) skips there.
+#define SKIP_ON_POSTGRES(reason) \
+  if (::fupin::testing::OnPostgres()) GTEST_SKIP() << "SQLite only: " << reason
+
 // Runs `command` with /bin/sh to its end (the tests' other programs: Debian's python3 with
 // openpyxl, LibreOffice): its exit status, and stdout and stderr together in `out`.
 RunResult RunShell(const std::string& command);
