@@ -20,8 +20,13 @@ build: setup $(BUILD)/CMakeCache.txt
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# `make run DB=postgresql`: the same demo on a local PostgreSQL started for it (scripts/demo-postgres).
 run: build
+ifeq ($(DB),postgresql)
+	@scripts/demo-postgres $(DEMO_COUNTY) $(DEMO_HOUSEHOLDS)
+else
 	@scripts/demo $(DEMO_DB) $(DEMO_COUNTY) $(DEMO_HOUSEHOLDS)
+endif
 
 bench: build
 	bench/import/run

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -205,6 +205,47 @@ test('the demo serves on the system clock when FUPIN_NOW is not set, as `make ru
   } finally {
     child.kill('SIGTERM');
     await closed;
+    rmSync(own, { recursive: true, force: true });
+  }
+});
+
+// `make run DB=postgresql` (issue 15): the same demo on a PostgreSQL server of its own,
+// stopped with the demo.
+test('the demo runs on a PostgreSQL of its own and stops it when it stops', async () => {
+  const own = mkdtempSync(path.join(tmpdir(), 'fupin-demo-pg-test-'));
+  const env = { ...process.env, DEMO_WORK: path.join(own, 'work'), DEMO_PG_DIR: path.join(own, 'pg'),
+    FUPIN_NOW: '2026-06-30T09:00:00+08:00' };
+  const child = spawn(path.join(ROOT, 'scripts', 'demo-postgres'), ['620422', '40', '127.0.0.1:0'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  let server = null;
+  try {
+    const base = await Promise.race([
+      new Promise((resolve) => { const t = setInterval(() => { const m = /(http:\/\/127\.0\.0\.1:\d+)\s*$/m.exec(out); if (m) { clearInterval(t); resolve(m[1]); } }, 50); }),
+      closed.then(() => null),
+      new Promise((resolve) => setTimeout(() => resolve(null), 120000)),
+    ]);
+    assert.ok(base, `the demo printed its address\n${out}\n${err}`);
+    assert.match(out, /^PostgreSQL: postgresql:\/\/\S+@127\.0\.0\.1:\d+\//m);
+    server = readlinkSync(path.join(own, 'pg'));
+    // The county's account reads the demo county's register from PostgreSQL.
+    const login = await api({ base }, 'POST', '/api/v1/session', { body: { username: 'county', password: PASSWORD } });
+    assert.equal(login.status, 201, login.text);
+    const households = await api({ base }, 'GET', '/api/v1/households', { token: login.body.data.token, query: { region: '620422' } });
+    assert.equal(households.status, 200, households.text);
+    assert.equal(households.body.data.total, 40);
+  } finally {
+    child.kill('SIGTERM');
+    await closed;
+    if (!server) rmSync(own, { recursive: true, force: true });
+  }
+  try {
+    assert.ok(server && !existsSync(server), `the PostgreSQL folder ${server} is removed`);
+    assert.ok(!existsSync(path.join(own, 'pg')), 'the link to it is removed');
+  } finally {
     rmSync(own, { recursive: true, force: true });
   }
 });
