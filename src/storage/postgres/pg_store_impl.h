@@ -28,6 +28,10 @@
 //    checked before writing, as SQLite does, so that a conflict leaves the transaction
 //    usable; a clash with another transaction's uncommitted row is caught by the primary
 //    key when the rows are written (E_CONFLICT then, the transaction to be rolled back).
+//    Into a table that had rows at Begin, an import's new keys are checked in one
+//    statement per COPY batch instead (CheckDeferredKeys: ~300,000 round trips for an
+//    import of 150,000 households otherwise); a clash is then E_CONFLICT from the call
+//    that flushes the batch, and the transaction is to be rolled back.
 #pragma once
 
 #include <cstdint>
