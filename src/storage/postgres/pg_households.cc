@@ -25,6 +25,13 @@ const std::string kHouseholdExistsSql =
     "SELECT 1 FROM households WHERE county_code = $1 AND household_code = $2";
 const std::string kPersonExistsSql =
     "SELECT 1 FROM person_index WHERE id_type = $1 AND id_number = $2";
+// The batched forms (CheckDeferredKeys): the keys as two arrays, passed as text literals.
+const std::string kHouseholdsTakenSql =
+    "SELECT 1 FROM households WHERE (county_code, household_code) IN "
+    "(SELECT * FROM unnest($1::bigint[], $2::text[])) LIMIT 1";
+const std::string kPersonsTakenSql =
+    "SELECT 1 FROM person_index WHERE (id_type, id_number) IN "
+    "(SELECT * FROM unnest($1::bigint[], $2::text[])) LIMIT 1";
 const std::string kDeletePersonSql =
     "DELETE FROM person_index WHERE id_type = $1 AND id_number = $2 AND county_code = $3 AND "
     "household_code = $4";
@@ -85,6 +92,21 @@ uint64_t Print(int64_t salt, std::string_view text) {
   return std::hash<std::string_view>()(text) ^
          (static_cast<uint64_t>(salt) * 0x9E3779B97F4A7C15ULL);
 }
+
+// Array literals of PostgreSQL's text form ({1,2} and {"a","b"}), for the keys' arrays.
+void AppendIntElement(std::string& out, int64_t value) {
+  out += out.empty() ? '{' : ',';
+  out += std::to_string(value);
+}
+void AppendTextElement(std::string& out, std::string_view text) {
+  out += out.empty() ? "{\"" : ",\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+std::string CloseArray(std::string out) { return out.empty() ? "{}" : out + "}"; }
 
 // Row values: kNone, an absent date and empty text are NULL.
 Params& Optional(Params& p, int value) { return value == kNone ? p.Null() : p.Int(value); }
@@ -228,8 +250,11 @@ Status PgStore::InsertHousehold(const Household& h, int64_t version, const std::
   const int64_t county = h.village_code.county().value();
   FUPIN_RETURN_IF_ERROR(CountyLock(county));
   // Rows wait in buffers, so clashing keys are looked for here, before anything is written.
-  FUPIN_RETURN_IF_ERROR(CheckNewHousehold(county, h.household_code));
-  for (size_t i = 0; i < h.members.size(); ++i) FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i));
+  // Keys already in the tables are looked for in one statement per flush (CheckDeferredKeys).
+  FUPIN_RETURN_IF_ERROR(CheckNewHousehold(county, h.household_code, /*defer=*/true));
+  for (size_t i = 0; i < h.members.size(); ++i) {
+    FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i, /*defer=*/true));
+  }
 
   PendingHousehold& p = pending_households_.emplace_back();
   p.household = h;
@@ -356,6 +381,7 @@ Status PgStore::RemovePersons(const Household& old, const Household& h) {
   assert(in_transaction_);
   const int64_t county = old.village_code.county().value();
   FUPIN_RETURN_IF_ERROR(CountyLock(county));
+  FUPIN_RETURN_IF_ERROR(CheckDeferredKeys());
   if (Pending(county, old.household_code)) FUPIN_RETURN_IF_ERROR(FlushWrites());
   auto* p = Cached(delete_person_, kDeletePersonSql);
   if (!p) return last_error_;
@@ -373,6 +399,7 @@ Status PgStore::DeleteHousehold(RegionCode county, const std::string& code) {
   assert(in_transaction_);
   register_changed_ = true;
   FUPIN_RETURN_IF_ERROR(CountyLock(county.value()));
+  FUPIN_RETURN_IF_ERROR(CheckDeferredKeys());
   if (Pending(county.value(), code)) FUPIN_RETURN_IF_ERROR(FlushWrites());
   auto* s = Cached(delete_household_, kDeleteHouseholdSql);
   if (!s) return last_error_;
@@ -416,11 +443,13 @@ Status PgStore::InsertImportBatch(const ImportBatchRow& b) {
   return Status::Ok();
 }
 
-Status PgStore::CheckNewHousehold(int64_t county, const std::string& code) {
+Status PgStore::CheckNewHousehold(int64_t county, const std::string& code, bool defer) {
   if (pending_owners_.count({county, code})) return UniqueViolation(kHouseholdKey);
   const uint64_t print = Print(county, code);
   const bool seen = household_prints_.count(print) != 0;
-  if (seen || !households_were_empty_) {
+  if (!seen && defer_household_checks_ && defer) {
+    unchecked_households_.emplace_back(county, code);  // looked up at the flush
+  } else if (seen || !households_were_empty_) {
     auto* s = Cached(household_exists_, kHouseholdExistsSql);
     if (!s) return last_error_;
     auto rows = s->Query(Params().Int(county).Text(code));
@@ -431,7 +460,7 @@ Status PgStore::CheckNewHousehold(int64_t county, const std::string& code) {
   return Status::Ok();
 }
 
-Status PgStore::CheckNewPerson(const std::vector<Member>& members, size_t i) {
+Status PgStore::CheckNewPerson(const std::vector<Member>& members, size_t i, bool defer) {
   const Member& m = members[i];
   for (size_t j = 0; j < i; ++j) {
     if (members[j].id_type == m.id_type && members[j].id_number == m.id_number) {
@@ -441,7 +470,9 @@ Status PgStore::CheckNewPerson(const std::vector<Member>& members, size_t i) {
   if (pending_person_keys_.count({m.id_type, m.id_number})) return UniqueViolation(kPersonKey);
   const uint64_t print = Print(m.id_type, m.id_number);
   const bool seen = person_prints_.count(print) != 0;
-  if (seen || !persons_were_empty_) {
+  if (!seen && defer_person_checks_ && defer) {
+    unchecked_persons_.emplace_back(m.id_type, m.id_number);  // looked up at the flush
+  } else if (seen || !persons_were_empty_) {
     auto* s = Cached(person_exists_, kPersonExistsSql);
     if (!s) return last_error_;
     auto rows = s->Query(Params().Int(m.id_type).Text(m.id_number));
@@ -449,6 +480,37 @@ Status PgStore::CheckNewPerson(const std::vector<Member>& members, size_t i) {
     if (rows->size()) return UniqueViolation(kPersonKey);
   }
   person_prints_.insert(print);
+  return Status::Ok();
+}
+
+Status PgStore::CheckDeferredKeys() {
+  // One lookup of many keys: `statement` with the keys as two arrays.
+  auto taken = [this](std::unique_ptr<Statement>& statement, const std::string& sql,
+                      const std::vector<std::pair<int64_t, std::string>>& keys) -> Result<bool> {
+    std::string ints, texts;
+    for (const auto& [number, text] : keys) {
+      AppendIntElement(ints, number);
+      AppendTextElement(texts, text);
+    }
+    auto* s = Cached(statement, sql);
+    if (!s) return last_error_;
+    auto rows =
+        s->Query(Params().Text(CloseArray(std::move(ints))).Text(CloseArray(std::move(texts))));
+    if (!rows.ok()) return rows.error();
+    return rows->size() != 0;
+  };
+  if (!unchecked_households_.empty()) {
+    auto found = taken(households_taken_, kHouseholdsTakenSql, unchecked_households_);
+    if (!found.ok()) return found.error();
+    if (*found) return UniqueViolation(kHouseholdKey);
+    unchecked_households_.clear();
+  }
+  if (!unchecked_persons_.empty()) {
+    auto found = taken(persons_taken_, kPersonsTakenSql, unchecked_persons_);
+    if (!found.ok()) return found.error();
+    if (*found) return UniqueViolation(kPersonKey);
+    unchecked_persons_.clear();
+  }
   return Status::Ok();
 }
 
@@ -465,6 +527,7 @@ void PgStore::AddMemberRow(int64_t county, const std::string& code, int seq, con
 
 Status PgStore::FlushWrites() {
   if (!in_transaction_) return Status::Ok();
+  FUPIN_RETURN_IF_ERROR(CheckDeferredKeys());
   if (!pending_households_.empty()) {
     auto w = db_->CopyIn("households", kHouseholdColumns);
     if (!w.ok()) return w.error();

@@ -67,6 +67,10 @@ Status PgStore::ReadEmptiness(bool at_begin) {
   if (at_begin) {
     households_were_empty_ = !empty->Bool(0, 0);
     persons_were_empty_ = !empty->Bool(0, 1);
+    // Keys of new households are looked up in batches only in tables that had rows at
+    // Begin (an import into a register in use); see CheckNewHousehold.
+    defer_household_checks_ = !households_were_empty_;
+    defer_person_checks_ = !persons_were_empty_;
     begin_generation_ = empty->Text(0, 2);
     return Status::Ok();
   }
@@ -180,6 +184,8 @@ void PgStore::ClearWrites() {
   pending_history_.clear();
   pending_owners_.clear();
   pending_person_keys_.clear();
+  unchecked_households_.clear();
+  unchecked_persons_.clear();
   pending_deltas_.clear();
   household_prints_.clear();
   person_prints_.clear();
