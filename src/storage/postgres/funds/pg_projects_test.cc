@@ -1,5 +1,4 @@
 // ProjectStore on PostgreSQL (pg_projects.h): what only PostgreSQL has to prove, a project
-// whose list cannot be written leaves nothing once its transaction rolls back, and a project
 // read in a transaction is held until it ends. The scenarios of sqlite_projects_test.cc run
 // on PostgreSQL as the ctest entry storage_projects_test_postgres (FUPIN_TEST_DB=postgres).
 #include <gtest/gtest.h>
@@ -53,23 +52,6 @@ class ProjectStoreTest : public PgMoneyTest {
     return row.id;
   }
 };
-
-TEST_F(ProjectStoreTest, AProjectWhoseListFailsLeavesNothingOnceRolledBack) {
-  ProjectRow bad = Project(kVillage, "propose");
-  bad.budget = {{1, 100}, {1, 200}};  // one source twice: the key refuses it
-  Begin();
-  const Status refused = projects_->InsertProject(bad);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, "E_CONFLICT");
-  ASSERT_TRUE(db_->Rollback().ok());
-  EXPECT_EQ(Scalar("SELECT count(*) FROM projects"), 0);
-  EXPECT_EQ(Scalar("SELECT count(*) FROM project_households"), 0);
-  // An update of a project that is not there writes no list of it.
-  ProjectRow missing = Project(kVillage, "propose");
-  missing.id = 77;
-  EXPECT_EQ(projects_->UpdateProject(missing).error().code, "E_CONFLICT");
-  EXPECT_EQ(Scalar("SELECT count(*) FROM project_budget"), 0);
-}
 
 // The project service reads, moves and rewrites a project in one transaction: a second
 // server's read of it waits for the first one's commit, and reads what it wrote.

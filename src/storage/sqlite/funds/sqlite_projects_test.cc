@@ -199,5 +199,34 @@ TEST_F(ProjectStoreTest, FundsOfSumsTheAllocationsToTheProjectAndTheirPayments) 
   EXPECT_EQ(none->second, 0);
 }
 
+// A project is written with its lists in one transaction: one that cannot be written
+// leaves nothing once rolled back, and an update of a project that is not there is refused.
+TEST_F(ProjectStoreTest, AProjectWhoseListFailsLeavesNothingOnceRolledBack) {
+  ProjectRow bad = Project(kVillage, "propose");
+  bad.budget = {{1, 100}, {1, 200}};  // one source twice: the key refuses it
+  ASSERT_TRUE(store_->Begin().ok());
+  const Status refused = store_->projects().InsertProject(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "E_CONFLICT");
+  store_->Rollback();
+  ProjectQuery all;
+  all.region = RegionCode::Nation();
+  int64_t total = -1;
+  EXPECT_TRUE(Ids(all, &total).empty());
+  EXPECT_EQ(total, 0);
+  ProjectRow missing = Project(kVillage, "propose");
+  missing.id = 77;
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->projects().UpdateProject(missing).error().code, "E_CONFLICT");
+  store_->Rollback();
+  EXPECT_FALSE(store_->projects().GetProject(77)->has_value());
+  // The next project is written whole, with only its own lists.
+  const int64_t id = Insert(Project(kVillage, "propose"));
+  auto got = store_->projects().GetProject(id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->budget.size(), 2u);
+  EXPECT_EQ((*got)->households.size(), 2u);
+}
+
 }  // namespace
 }  // namespace fupin
