@@ -9,38 +9,14 @@
 #include <vector>
 
 #include "storage/postgres/funds/pg_money_test_fixture.h"
+#include "storage/sqlite/funds/money_test_rows.h"
 
 namespace fupin {
 namespace {
 
 constexpr int64_t kVillage = 620422102201;
 
-ProjectRow Project(int64_t region, const std::string& stage, int category = 1) {
-  ProjectRow p;
-  p.region_code = region;
-  p.name = "肉牛养殖";
-  p.category = category;
-  p.nature = 1;
-  p.year = 2026;
-  p.start_on = "2026-04-01";
-  p.end_on = "2026-10-31";
-  p.unit = "乙镇人民政府";
-  p.person = "王某";
-  p.tasks = "建牛舍";
-  p.budget = {{1, 30000000}, {5, 15000050}};
-  p.households = {"H1", "H2"};
-  p.households_count = 2;
-  p.targets = {{"户均增收", "≥2000元"}, {"新建牛舍", "600平方米"}};
-  p.linkage = "入股分红";
-  p.stage = stage;
-  p.notice_start = "2026-03-02";
-  p.closes_on = "2026-03-12";
-  p.opened_by = "v1";
-  p.opened_at = "2026-03-02T02:00:00Z";
-  p.steps = {{"propose", "advance", "v1", "village_operator", "V", "2026-03-02",
-              "2026-03-02T02:00:00Z", "申报", ""}};
-  return p;
-}
+using money_test::Project;
 
 class ProjectStoreTest : public PgMoneyTest {
  protected:

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/procedures/complaint_test_row.h"
 #include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
@@ -17,21 +18,7 @@ namespace {
 constexpr int64_t kVillage = 620422102201, kOther = 620422102202, kTownship = 620422102000;
 constexpr int64_t kCounty = 620422000000, kFarVillage = 620423100201;
 
-ComplaintRow Complaint(int64_t region, const std::string& due_on) {
-  ComplaintRow r;
-  r.channel = "phone";
-  r.region_code = region;
-  r.level_code = region;
-  r.subject = "低保";
-  r.text = "评定不公开";
-  r.name = "王小明";
-  r.phone = "13812345678";
-  r.received_on = "2026-06-01";
-  r.due_on = due_on;
-  r.created_by = "v1";
-  r.created_at = "2026-06-01T02:00:00Z";
-  return r;
-}
+using complaint_test::Complaint;
 
 class ComplaintStoreTest : public MigratedStoreTest {
  protected:
