@@ -132,22 +132,6 @@ void Advance(StoredCase& c, const std::string& actor, const std::string& day) {
   }
 }
 
-ComplaintRow Complaint(int64_t region, const std::string& due_on) {
-  ComplaintRow r;
-  r.channel = "phone";
-  r.region_code = region;
-  r.level_code = region;
-  r.subject = "低保";
-  r.text = "评定不公开";
-  r.name = "王小明";
-  r.phone = "13812345678";
-  r.received_on = "2026-06-01";
-  r.due_on = due_on;
-  r.created_by = "v1";
-  r.created_at = "2026-06-01T02:00:00Z";
-  return r;
-}
-
 MeasureRow Measure(int64_t county, const std::string& household, const std::string& date,
                    std::optional<int64_t> amount_fen) {
   MeasureRow r;

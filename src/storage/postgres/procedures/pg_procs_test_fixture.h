@@ -17,6 +17,7 @@
 #include "storage/case_store.h"
 #include "storage/complaint_store.h"
 #include "storage/postgres/pg_db.h"
+#include "storage/sqlite/procedures/complaint_test_row.h"
 
 namespace fupin::pg::testing {
 
@@ -62,7 +63,7 @@ StoredCase OpenedCase(const std::string& household, int64_t village,
 // case done after the last).
 void Advance(StoredCase& c, const std::string& actor, const std::string& day);
 
-ComplaintRow Complaint(int64_t region, const std::string& due_on);
+using complaint_test::Complaint;  // sqlite/procedures/complaint_test_row.h
 MeasureRow Measure(int64_t county, const std::string& household, const std::string& date,
                    std::optional<int64_t> amount_fen = std::nullopt);
 VisitRow Visit(int64_t county, const std::string& household, const std::string& date);

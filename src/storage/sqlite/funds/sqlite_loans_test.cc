@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/funds/money_test_rows.h"
 #include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
@@ -16,25 +17,7 @@ namespace {
 
 constexpr int64_t kVillage = 620422102201, kOther = 620423100201;
 
-LoanRow Loan(int64_t region, const std::string& due) {
-  LoanRow r;
-  r.county_code = region / 1000000 * 1000000;
-  r.household_code = "H1";
-  r.region_code = region;
-  r.borrower_id_number = "620422198001010035";
-  r.borrower_name = "甲";
-  r.amount_fen = 5000000;
-  r.term_months = 24;
-  r.start_date = r.contract_start = "2024-03-01";
-  r.due_date = r.original_due_date = due;
-  r.bank = "农商银行";
-  r.annual_rate_micros = 39500;
-  r.purpose = 1;
-  r.state = "active";
-  r.created_by = "county1";
-  r.created_at = "2024-03-01T02:00:00Z";
-  return r;
-}
+using money_test::Loan;
 
 class LoanStoreTest : public MigratedStoreTest {
  protected:

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/funds/money_test_rows.h"
 #include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
@@ -17,32 +18,7 @@ namespace {
 
 constexpr int64_t kVillage = 620422102201, kOther = 620422101205, kCounty = 620422000000;
 
-ProjectRow Project(int64_t region, const std::string& stage, int category = 1) {
-  ProjectRow p;
-  p.region_code = region;
-  p.name = "肉牛养殖";
-  p.category = category;
-  p.nature = 1;
-  p.year = 2026;
-  p.start_on = "2026-04-01";
-  p.end_on = "2026-10-31";
-  p.unit = "乙镇人民政府";
-  p.person = "王某";
-  p.tasks = "建牛舍";
-  p.budget = {{1, 30000000}, {5, 15000050}};
-  p.households = {"H1", "H2"};
-  p.households_count = 2;
-  p.targets = {{"户均增收", "≥2000元"}, {"新建牛舍", "600平方米"}};
-  p.linkage = "入股分红";
-  p.stage = stage;
-  p.notice_start = "2026-03-02";
-  p.closes_on = "2026-03-12";
-  p.opened_by = "v1";
-  p.opened_at = "2026-03-02T02:00:00Z";
-  p.steps = {{"propose", "advance", "v1", "village_operator", "V", "2026-03-02",
-              "2026-03-02T02:00:00Z", "申报", ""}};
-  return p;
-}
+using money_test::Project;
 
 class ProjectStoreTest : public MigratedStoreTest {
  protected:
@@ -197,6 +173,35 @@ TEST_F(ProjectStoreTest, FundsOfSumsTheAllocationsToTheProjectAndTheirPayments) 
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->first, 0);
   EXPECT_EQ(none->second, 0);
+}
+
+// A project is written with its lists in one transaction: one that cannot be written
+// leaves nothing once rolled back, and an update of a project that is not there is refused.
+TEST_F(ProjectStoreTest, AProjectWhoseListFailsLeavesNothingOnceRolledBack) {
+  ProjectRow bad = Project(kVillage, "propose");
+  bad.budget = {{1, 100}, {1, 200}};  // one source twice: the key refuses it
+  ASSERT_TRUE(store_->Begin().ok());
+  const Status refused = store_->projects().InsertProject(bad);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "E_CONFLICT");
+  store_->Rollback();
+  ProjectQuery all;
+  all.region = RegionCode::Nation();
+  int64_t total = -1;
+  EXPECT_TRUE(Ids(all, &total).empty());
+  EXPECT_EQ(total, 0);
+  ProjectRow missing = Project(kVillage, "propose");
+  missing.id = 77;
+  ASSERT_TRUE(store_->Begin().ok());
+  EXPECT_EQ(store_->projects().UpdateProject(missing).error().code, "E_CONFLICT");
+  store_->Rollback();
+  EXPECT_FALSE(store_->projects().GetProject(77)->has_value());
+  // The next project is written whole, with only its own lists.
+  const int64_t id = Insert(Project(kVillage, "propose"));
+  auto got = store_->projects().GetProject(id);
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->budget.size(), 2u);
+  EXPECT_EQ((*got)->households.size(), 2u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/sqlite/procedures/complaint_test_row.h"
 #include "storage/sqlite/store_test_fixture.h"
 #include "storage/store.h"
 
@@ -15,22 +16,9 @@ namespace fupin {
 namespace {
 
 constexpr int64_t kVillage = 620422102201, kOther = 620422102202, kTownship = 620422102000;
+constexpr int64_t kCounty = 620422000000, kFarVillage = 620423100201;
 
-ComplaintRow Complaint(int64_t region, const std::string& due_on) {
-  ComplaintRow r;
-  r.channel = "phone";
-  r.region_code = region;
-  r.level_code = region;
-  r.subject = "低保";
-  r.text = "评定不公开";
-  r.name = "王小明";
-  r.phone = "13812345678";
-  r.received_on = "2026-06-01";
-  r.due_on = due_on;
-  r.created_by = "v1";
-  r.created_at = "2026-06-01T02:00:00Z";
-  return r;
-}
+using complaint_test::Complaint;
 
 class ComplaintStoreTest : public MigratedStoreTest {
  protected:
@@ -40,11 +28,13 @@ class ComplaintStoreTest : public MigratedStoreTest {
     EXPECT_TRUE(store_->Commit().ok());
     return row.id;
   }
-  std::vector<int64_t> Ids(const ComplaintQuery& q) {
+  std::vector<int64_t> Ids(const ComplaintQuery& q, int64_t* total = nullptr) {
     auto page = store_->complaints().SearchComplaints(q);
     EXPECT_TRUE(page.ok());
     std::vector<int64_t> ids;
+    if (!page.ok()) return ids;
     for (const auto& c : page->items) ids.push_back(c.id);
+    if (total != nullptr) *total = page->total;
     return ids;
   }
 };
@@ -54,19 +44,32 @@ TEST_F(ComplaintStoreTest, AComplaintReadsBackAsWrittenAndUpdated) {
   auto got = store_->complaints().GetComplaint(id);
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((*got)->phone, "13812345678");
+  EXPECT_EQ((*got)->name, "王小明");
   EXPECT_EQ((*got)->state, "open");
+  EXPECT_EQ((*got)->escalated_to, 0);
+  EXPECT_EQ((*got)->answer, "");
   EXPECT_FALSE((*got)->satisfied.has_value());
   ComplaintRow row = **got;
   row.state = "confirmed";
   row.answer = "已公示";
+  row.evidence = "公示照片";
+  row.answered_by = "t1";
+  row.answered_at = "2026-06-05T01:00:00Z";
+  row.confirmed_at = "2026-06-06T01:00:00Z";
   row.satisfied = false;
   row.escalated_to = kTownship;
+  row.escalated_at = "2026-06-17T00:00:00Z";
   row.level_code = kTownship;
   ASSERT_TRUE(store_->complaints().UpdateComplaint(row).ok());
   auto after = store_->complaints().GetComplaint(id);
   EXPECT_EQ((*after)->state, "confirmed");
   EXPECT_EQ((*after)->satisfied, std::optional<bool>(false));
   EXPECT_EQ((*after)->level_code, kTownship);
+  EXPECT_EQ((*after)->escalated_at, row.escalated_at);
+  EXPECT_EQ((*after)->evidence, "公示照片");
+  row.satisfied = true;
+  ASSERT_TRUE(store_->complaints().UpdateComplaint(row).ok());
+  EXPECT_EQ((*store_->complaints().GetComplaint(id))->satisfied, std::optional<bool>(true));
   EXPECT_FALSE(store_->complaints().GetComplaint(id + 1)->has_value());
 }
 
@@ -106,6 +109,30 @@ TEST_F(ComplaintStoreTest, OnlyOpenNeverEscalatedComplaintsPastDueAreDueForEscal
   EXPECT_EQ((*due)[0].id, late);
   EXPECT_TRUE(store_->complaints().DueForEscalation("2026-06-10")->empty())
       << "due today is not late";
+}
+
+TEST_F(ComplaintStoreTest, TheStatisticsListASubtreeByIdAndPagesCountTheWhole) {
+  const int64_t a = Insert(Complaint(kVillage, "2026-06-16"));
+  const int64_t b = Insert(Complaint(kFarVillage, "2026-06-16"));
+  const int64_t c = Insert(Complaint(kTownship, "2026-06-16"));
+  const int64_t d = Insert(Complaint(kCounty, "2026-06-16"));
+  auto under = store_->complaints().ComplaintsUnder(RegionCode::FromInt(kTownship));
+  ASSERT_TRUE(under.ok());
+  ASSERT_EQ(under->size(), 2u);
+  EXPECT_EQ((*under)[0].id, a);
+  EXPECT_EQ((*under)[1].id, c);
+  EXPECT_EQ(store_->complaints().ComplaintsUnder(RegionCode::Nation())->size(), 4u);
+  ComplaintQuery q;
+  q.region = RegionCode::Nation();
+  q.limit = 2;
+  q.offset = 1;
+  int64_t total = 0;
+  EXPECT_EQ(Ids(q, &total), (std::vector<int64_t>{b, c}));
+  EXPECT_EQ(total, 4);
+  q.limit = 0;  // all from the offset on
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{b, c, d}));
+  q.offset = -3;
+  EXPECT_EQ(Ids(q), (std::vector<int64_t>{a, b, c, d}));
 }
 
 }  // namespace
