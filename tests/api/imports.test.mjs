@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-import { DATA, BASE, startServer, api, expectError, assertStopsCleanly } from './server.mjs';
+import { spawn } from 'node:child_process';
+
+import { DATA, BASE, PG_SKIP, startServer, api, expectError, assertStopsCleanly } from './server.mjs';
 
 const file = (...p) => readFileSync(path.join(DATA, 'import', ...p));
 function form(households, members, names = ['households.csv', 'members.csv']) {
@@ -72,6 +74,27 @@ describe('imports into an empty register', () => {
     });
     expectError(res, 400, 'E_REGION');
     assert.ok(res.body.error.details.some((d) => d.file === 'households.csv' && d.line === 4 && d.code === 'E_REGION'));
+  });
+
+  it('an import whose audit record cannot be written is refused and writes nothing', { skip: PG_SKIP }, async () => {
+    const token = await srv.token('county_admin1');
+    await srv.token('root');
+    // Another process holds the accounts file's write lock longer than its busy wait (1 s).
+    const holder = spawn('sqlite3', [`${srv.db}-accounts`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    holder.stdin.write("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE 0;\n");
+    await new Promise((r) => setTimeout(r, 300));
+    let res;
+    try {
+      res = await api(srv, 'POST', '/api/v1/imports', {
+        token, form: form(file('base', 'households.csv'), file('base', 'members.csv')),
+      });
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((r) => holder.on('close', r));
+    }
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.error.code, 'E_BUSY');
+    assert.equal(await total(), 0, 'the import was rolled back with its record');
   });
 
   it('imports the base CSVs: counts, the register, an audit record', async () => {

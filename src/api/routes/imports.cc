@@ -95,6 +95,12 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
   if (options.skip_invalid && !options.dry_run) options.rejects_dir = (dir / "rejects").string();
   options.actor = caller.user.username;
   options.scope = caller.user.region;
+  // The import's audit record commits with it, or neither does.
+  options.before_commit = [&](const std::string& batch_id, const ImportReport& r) {
+    return AppendAudit(ctx.store, caller, caller.user.region, "import", batch_id,
+                       std::to_string(r.households_created) + " created, " +
+                           std::to_string(r.households_updated) + " updated");
+  };
   auto report = RunImport(ctx.store, options);
   if (!report.ok()) return Failure(report.error(), lang);
   // File names in the report are the temporary paths: show the uploaded names.
@@ -105,11 +111,6 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
       auto dash = issue.file.find('-');
       if (dash != std::string::npos) issue.file = issue.file.substr(dash + 1);
     }
-  }
-  if (report->written) {
-    (void)AppendAudit(ctx.store, caller, caller.user.region, "import", report->batch_id,
-                      std::to_string(report->households_created) + " created, " +
-                          std::to_string(report->households_updated) + " updated");
   }
   // Codes and ID numbers taken outside the caller's region: the answer only says they
   // cannot be used; the attempt is on record.

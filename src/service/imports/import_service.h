@@ -16,6 +16,8 @@
 
 namespace fupin {
 
+struct ImportReport;
+
 struct ImportOptions {
   std::vector<std::string> files;  // HOUSEHOLDS.csv MEMBERS.csv, or BOOK.xlsx
   Encoding encoding = Encoding::kAuto;
@@ -31,6 +33,11 @@ struct ImportOptions {
   const std::atomic<bool>* interrupted = nullptr;
   // Progress lines for people (stderr), may be empty.
   std::function<void(const std::string&)> progress;
+  // Called in the import's transaction just before its commit, with the batch id and the
+  // report (its counts final), when the import writes: an audit record appended there
+  // (AccountStore::AppendAudit stages it) commits with the import, and a failure rolls the
+  // import back. May be empty.
+  std::function<Status(const std::string& batch_id, const ImportReport& report)> before_commit;
 };
 
 // One problem, placed in its file (the workbook and sheet for XLSX: "book.xlsx[户表]").

@@ -85,6 +85,7 @@ Status Importer::FinishWrite() {
     writing_ = false;
     return Status::Ok();
   }
+  if (options_.before_commit) FUPIN_RETURN_IF_ERROR(options_.before_commit(batch_, report_));
   Progress("提交");
   writing_ = false;  // Commit rolls back when it fails
   FUPIN_RETURN_IF_ERROR(store_.Commit());
