@@ -48,21 +48,12 @@
 
 #include "storage/postgres/pg_accounts.h"
 #include "storage/postgres/pg_db.h"
+#include "storage/register_columns.h"
 #include "storage/store.h"
 
 namespace fupin::pg {
 
-inline constexpr std::string_view kHouseholdColumns =
-    "county_code, household_code, village_code, kind, poverty_status, registered_year, "
-    "exit_year, attribute, main_cause, other_causes, declared_size, member_count, wage_income, "
-    "business_income, business_cost, property_income, transfer_income, medical_out_of_pocket, "
-    "education_cost, disaster_loss, food_secure, clothing_secure, housing_grade, renovation, "
-    "relocation, water_safe, monitor_type, monitor_status, monitor_since, risk_types, phone, "
-    "version, batch_id, village_group";
-inline constexpr std::string_view kMemberColumns =
-    "county_code, household_code, seq, name, id_type, id_number, relation, sex, birth_date, "
-    "ethnicity, education, school_status, health, disability_grade, labor, months_worked, "
-    "resident_medical_insurance, employee_medical_insurance, pension_insurance, dibao, tekun";
+// kHouseholdColumns, kMemberColumns: storage/register_columns.h.
 inline constexpr std::string_view kHistoryColumns =
     "county_code, household_code, at, actor, source, field, old_value, new_value";
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/register_columns.h"
 #include "storage/sqlite/sqlite_accounts.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_pending_writes.h"
@@ -20,20 +21,7 @@
 
 namespace fupin::sqlite {
 
-inline constexpr std::string_view kHouseholdColumns =
-    "county_code, household_code, village_code, kind, poverty_status, registered_year, "
-    "exit_year, attribute, main_cause, other_causes, declared_size, member_count, wage_income, "
-    "business_income, business_cost, property_income, transfer_income, medical_out_of_pocket, "
-    "education_cost, disaster_loss, food_secure, clothing_secure, housing_grade, renovation, "
-    "relocation, water_safe, monitor_type, monitor_status, monitor_since, risk_types, phone, "
-    "version, batch_id, village_group";
-inline constexpr int kHouseholdColumnCount = 34;
-
-inline constexpr std::string_view kMemberColumns =
-    "county_code, household_code, seq, name, id_type, id_number, relation, sex, birth_date, "
-    "ethnicity, education, school_status, health, disability_grade, labor, months_worked, "
-    "resident_medical_insurance, employee_medical_insurance, pension_insurance, dibao, tekun";
-inline constexpr int kMemberColumnCount = 21;
+// kHouseholdColumns, kMemberColumns: storage/register_columns.h.
 
 // The statements of HouseholdUpdateStatements (sqlite_households.cc).
 extern const std::string kFindHouseholdSql;
