@@ -327,8 +327,9 @@ Result<LoanListPage> ListLoans(Store& store, const Caller& caller, const LoanLis
   return out;
 }
 
-Result<LoanView> Repay(Store& store, const Caller& caller, int64_t id,
-                       const RepaymentInput& input) {
+// (Its reads and checks run in the write transaction: see Repay below.)
+static Result<LoanView> RepayLocked(Store& store, const Caller& caller, int64_t id,
+                                    const RepaymentInput& input) {
   auto v = WritableLoan(store, caller, id, Permission::kAllocateFunds, "您的角色无权登记还款",
                         "your role may not record repayments");
   if (!v.ok()) return v.error();
@@ -369,8 +370,10 @@ Result<LoanView> Repay(Store& store, const Caller& caller, int64_t id,
   return ReadLoan(store, caller, id);
 }
 
-Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& caller, int64_t id,
-                       const RenewalInput& input, std::vector<FailedCondition>* failed) {
+// (Its reads and checks run in the write transaction: see Renew below.)
+static Result<LoanView> RenewLocked(Store& store, const PolicySet& policy, const Caller& caller,
+                                    int64_t id, const RenewalInput& input,
+                                    std::vector<FailedCondition>* failed) {
   auto v = WritableLoan(store, caller, id, Permission::kAllocateFunds, "您的角色无权办理续贷",
                         "your role may not renew loans");
   if (!v.ok()) return v.error();
@@ -427,8 +430,10 @@ Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& call
   return ReadLoan(store, caller, row.id);
 }
 
-Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id, const ExtensionInput& input,
-                        std::vector<FailedCondition>* failed) {
+// (Its reads and checks run in the write transaction: see Extend below.)
+static Result<LoanView> ExtendLocked(Store& store, const Caller& caller, int64_t id,
+                                     const ExtensionInput& input,
+                                     std::vector<FailedCondition>* failed) {
   auto v = WritableLoan(store, caller, id, Permission::kAllocateFunds, "您的角色无权办理展期",
                         "your role may not extend loans");
   if (!v.ok()) return v.error();
@@ -514,8 +519,9 @@ Result<LoanListPage> OverdueLoans(Store& store, const Caller& caller, RegionCode
   return ListLoans(store, caller, q);
 }
 
-Result<LoanView> Compensate(Store& store, const PolicySet& policy, const Caller& caller,
-                            int64_t id) {
+// (Its reads and checks run in the write transaction: see Compensate below.)
+static Result<LoanView> CompensateLocked(Store& store, const PolicySet& policy,
+                                         const Caller& caller, int64_t id) {
   auto v = WritableLoan(store, caller, id, Permission::kRecordFunds,
                         "您的角色无权办理风险补偿金代偿", "your role may not compensate loans");
   if (!v.ok()) return v.error();
@@ -564,6 +570,31 @@ Result<LoanView> Compensate(Store& store, const PolicySet& policy, const Caller&
                            Yuan(c.bank_fen));
   }));
   return ReadLoan(store, caller, id);
+}
+
+// The writers read the loan, check it and write in one transaction, so that two clerks
+// repaying (renewing, extending, compensating) one loan at once cannot both pass the check
+// on what the other has not yet written: on SQLite the transaction is the one writer (BEGIN
+// IMMEDIATE), on PostgreSQL the loan's row is locked FOR UPDATE when read in a transaction.
+Result<LoanView> Repay(Store& store, const Caller& caller, int64_t id,
+                       const RepaymentInput& input) {
+  return InTransaction(store, [&] { return RepayLocked(store, caller, id, input); });
+}
+
+Result<LoanView> Renew(Store& store, const PolicySet& policy, const Caller& caller, int64_t id,
+                       const RenewalInput& input, std::vector<FailedCondition>* failed) {
+  return InTransaction(store,
+                       [&] { return RenewLocked(store, policy, caller, id, input, failed); });
+}
+
+Result<LoanView> Extend(Store& store, const Caller& caller, int64_t id, const ExtensionInput& input,
+                        std::vector<FailedCondition>* failed) {
+  return InTransaction(store, [&] { return ExtendLocked(store, caller, id, input, failed); });
+}
+
+Result<LoanView> Compensate(Store& store, const PolicySet& policy, const Caller& caller,
+                            int64_t id) {
+  return InTransaction(store, [&] { return CompensateLocked(store, policy, caller, id); });
 }
 
 }  // namespace fupin

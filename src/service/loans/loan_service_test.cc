@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
+#include <thread>
+
 #include "exchange/policy_file.h"
 #include "service/accounts/audit_service.h"
 #include "service/imports/import_service.h"
@@ -326,6 +329,40 @@ TEST_F(LoanTest, RepayingTheWholePrincipalClosesTheLoanAndNoMore) {
   EXPECT_EQ(all->state, "repaid");
   EXPECT_EQ(all->loan.closed_on, "2025-01-10");
   EXPECT_EQ(Repay(*store_, county_, id, {"2025-01-10", "0", "1"}).error().code, "E_STATE");
+}
+
+// Two clerks repay the whole of one loan at once: the second waits for the first's
+// transaction and then finds the loan repaid (E_STATE), instead of checking what was
+// outstanding before the first wrote and repaying it a second time.
+TEST_F(LoanTest, TwoClerksRepayingOneLoanAtOnceRepayItOnce) {
+  SetNow("2025-01-10");
+  LoanInput in = Input();
+  in.start_date = "2025-01-10";
+  in.annual_rate = "0.036";
+  const int64_t id = Granted(in);
+  StoreOptions options;
+  options.audit_key_path = dir_ + "/t.db-audit.key";
+  auto other = Store::Open(url_, Store::OpenMode::kExisting, options);
+  ASSERT_TRUE(other.ok()) << other.error().en;
+
+  // The first clerk's repayment is written and not yet committed ...
+  ASSERT_TRUE(store_->Begin().ok());
+  auto first = Repay(*store_, county_, id, {"2025-01-10", "50000", "0"});
+  ASSERT_TRUE(first.ok()) << first.error().en;
+  // ... when the second clerk's begins; it waits for the first's commit.
+  Result<LoanView> second = Error{"E_TEST", "未运行", "not run"};
+  std::thread clerk([&] { second = Repay(**other, county_, id, {"2025-01-10", "50000", "0"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it reach the wait
+  ASSERT_TRUE(store_->Commit().ok());
+  clerk.join();
+
+  ASSERT_FALSE(second.ok()) << "the loan was repaid twice";
+  EXPECT_EQ(second.error().code, "E_STATE");
+  auto loan = GetLoan(*store_, county_, id);
+  ASSERT_TRUE(loan.ok());
+  EXPECT_EQ(loan->repayments.size(), 1u);
+  EXPECT_EQ(loan->principal_repaid_fen, 5000000);
+  EXPECT_EQ(AuditCount("loan.repay"), 1);
 }
 
 TEST_F(LoanTest, TheBorrowersIdNumberNeverReachesTheAuditTrail) {
