@@ -128,6 +128,50 @@ describe('imports into an empty register', () => {
     assert.equal(h.body.data.version, 2);
   });
 
+  // A household code of village 620422102201, in township_op1's village 620422101205.
+  const takenElsewhere = () => {
+    const pick = (csv, code, village) => {
+      const lines = csv.toString().split('\n');
+      return [lines[0], ...lines.filter((l) => l.startsWith(`${code},`))
+        .map((l) => (village ? l.replace(/^([^,]*),\d{12},/, `$1,${village},`) : l))].join('\n') + '\n';
+    };
+    return form(pick(file('base', 'households.csv'), 'H2210220100002', '620422101205'),
+      pick(file('base', 'members.csv'), 'H2210220100002'));
+  };
+  const conflictsOf = async (actor) => {
+    const trail = await api(srv, 'GET', '/api/v1/audit', { token: await srv.token('auditor1'), query: { action: 'household.conflict', actor, size: 100 } });
+    assert.equal(trail.status, 200, trail.text);
+    return trail.body.data.items.filter((r) => r.target === 'H2210220100002').length;
+  };
+
+  it('a code taken outside the importer\'s region: refused as "cannot be used", the attempt audited', async () => {
+    const before = await conflictsOf('township_op1');
+    const res = await api(srv, 'POST', '/api/v1/imports', { token: await srv.token('township_op1'), form: takenElsewhere() });
+    assert.notEqual(res.status, 200, res.text);
+    assert.ok(res.body.error.details.some((d) => d.code === 'E_HOUSEHOLD'), res.text);
+    assert.ok(!res.text.includes('620422102201'), 'nothing said of the household outside the region');
+    assert.equal(await conflictsOf('township_op1'), before + 1);
+  });
+
+  it('such an attempt whose audit record cannot be written: 503 E_BUSY, not an answer without a record', { skip: PG_SKIP }, async () => {
+    const token = await srv.token('township_op1');
+    await srv.token('auditor1');
+    const before = await conflictsOf('township_op1');
+    const holder = spawn('sqlite3', [`${srv.db}-accounts`], { stdio: ['pipe', 'ignore', 'ignore'] });
+    holder.stdin.write("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE 0;\n");
+    await new Promise((r) => setTimeout(r, 300));
+    let res;
+    try {
+      res = await api(srv, 'POST', '/api/v1/imports', { token, form: takenElsewhere() });
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((r) => holder.on('close', r));
+    }
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.body.error.code, 'E_BUSY');
+    assert.equal(await conflictsOf('township_op1'), before);
+  });
+
   it('not multipart, one CSV alone, three files: 400', async () => {
     const token = await srv.token('county_admin1');
     expectError(await api(srv, 'POST', '/api/v1/imports', { token, body: { households: 'x' } }), 400, 'E_USAGE');

@@ -95,14 +95,32 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
   if (options.skip_invalid && !options.dry_run) options.rejects_dir = (dir / "rejects").string();
   options.actor = caller.user.username;
   options.scope = caller.user.region;
-  // The import's audit record commits with it, or neither does.
-  options.before_commit = [&](const std::string& batch_id, const ImportReport& r) {
-    return AppendAudit(ctx.store, caller, caller.user.region, "import", batch_id,
-                       std::to_string(r.households_created) + " created, " +
-                           std::to_string(r.households_updated) + " updated");
+  // Codes and ID numbers taken outside the caller's region: the answer only says they
+  // cannot be used; the attempt is on record.
+  const auto audit_conflicts = [&](const ImportReport& r) -> Status {
+    for (const std::string& code : r.scope_conflicts) {
+      FUPIN_RETURN_IF_ERROR(AppendAudit(ctx.store, caller, caller.user.region, "household.conflict",
+                                        code, "import: taken outside the region"));
+    }
+    return Status::Ok();
+  };
+  // The import's audit records commit with it, or neither does.
+  bool audited_in_commit = false;
+  options.before_commit = [&](const std::string& batch_id, const ImportReport& r) -> Status {
+    FUPIN_RETURN_IF_ERROR(AppendAudit(ctx.store, caller, caller.user.region, "import", batch_id,
+                                      std::to_string(r.households_created) + " created, " +
+                                          std::to_string(r.households_updated) + " updated"));
+    FUPIN_RETURN_IF_ERROR(audit_conflicts(r));
+    audited_in_commit = true;
+    return Status::Ok();
   };
   auto report = RunImport(ctx.store, options);
   if (!report.ok()) return Failure(report.error(), lang);
+  // An import that wrote nothing (refused, or a dry run): its attempts are on record all
+  // the same, or the answer is the failure to record them (503 E_BUSY: try again).
+  if (!audited_in_commit) {
+    if (Status s = audit_conflicts(*report); !s.ok()) return Failure(s.error(), lang);
+  }
   // File names in the report are the temporary paths: show the uploaded names.
   for (auto* list : {&report->errors, &report->warnings}) {
     for (auto& issue : *list) {
@@ -111,12 +129,6 @@ Reply Import(RouteContext& ctx, const HttpRequest& req) {
       auto dash = issue.file.find('-');
       if (dash != std::string::npos) issue.file = issue.file.substr(dash + 1);
     }
-  }
-  // Codes and ID numbers taken outside the caller's region: the answer only says they
-  // cannot be used; the attempt is on record.
-  for (const std::string& code : report->scope_conflicts) {
-    (void)AppendAudit(ctx.store, caller, caller.user.region, "household.conflict", code,
-                      "import: taken outside the region");
   }
   Json data = ImportReportJson(*report, lang, options.dry_run);
   if (!options.rejects_dir.empty()) {
