@@ -3,8 +3,6 @@
 // that `fupin init` makes, and `fupin audit verify` with its head, --expect and --json.
 // Each test runs the real `fupin` binary on its own copy of a register of
 // tests/data/compare/ (FUPIN_TODAY pinned to 2026-06-30).
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -12,6 +10,7 @@
 #include "fupin_process.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "register_sql.h"
 
 namespace fupin::testing {
 namespace {
@@ -70,12 +69,9 @@ class AuditTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
     return json::parse(r.out, nullptr, false);
   }
-  void Sql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((db_ + "-accounts").c_str(), &db), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
-  }
+  // Tampers with the audit trail behind fupin's back: the accounts file beside a SQLite
+  // register, the schema `accounts` of a PostgreSQL one (register_sql.h).
+  void Sql(const std::string& sql) { SqlExec(db_, sql, DbPart::kAccounts); }
   static void ExpectCliRecord(const json& record, const std::string& region) {
     EXPECT_EQ(record["actor"], "cli");
     EXPECT_EQ(record["remote"], "cli");

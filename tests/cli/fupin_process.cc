@@ -27,8 +27,8 @@ namespace fupin::testing {
 namespace {
 
 // PostgreSQL runs (issue 15): with FUPIN_TEST_DB=postgres, the database a test names by a
-// path (`--db PATH`) is a database of the binary's test server instead, named after the
-// path (the same path, the same database; created empty on first use, as a missing file
+// path (`--db PATH`, or FUPIN_DB=PATH) is a database of the binary's test server instead, named
+// after the path (the same path, the same database; created empty on first use, as a missing file
 // would be by `init`), its audit key still the file `PATH-audit.key` (FUPIN_AUDIT_KEY) and
 // its scratch folder in PATH's folder (TMPDIR), so that the tests run unchanged.
 pg::Connection& PgAdmin() {
@@ -92,6 +92,15 @@ void MapDatabasesToPostgres(std::vector<std::string>& args, std::vector<std::str
     *value = (inline_form ? "--db=" : "") + PgDatabaseFor(target);
     break;
   }
+  // FUPIN_DB=PATH (the database when no --db is given) stands for its database too.
+  for (std::string& e : env) {
+    if (!e.starts_with("FUPIN_DB=")) continue;
+    std::string target = e.substr(9);
+    if (target.empty() || target.starts_with("postgres")) continue;
+    if (target.starts_with("sqlite:")) target = target.substr(7);
+    if (path.empty()) path = target;
+    e = "FUPIN_DB=" + PgDatabaseFor(target);
+  }
   if (path.empty()) return;
   auto has = [&](std::string_view name) {
     return std::any_of(env.begin(), env.end(),
@@ -112,6 +121,10 @@ void CloseFd(int& fd) {
 }  // namespace
 
 bool OnPostgres() { return pg::testing::UsePostgres(); }
+
+std::string PostgresUrlOf(const std::filesystem::path& path) {
+  return PgDatabaseFor(path.string());
+}
 
 std::vector<std::string> ChildEnvironment(const std::vector<std::string>& extra) {
   std::vector<std::string> env;

@@ -111,6 +111,9 @@ class TempDirTest : public ::testing::Test {
 // Whether the tests run on PostgreSQL (FUPIN_TEST_DB=postgres): a database path then stands
 // for a database of the binary's test server (see FupinProcess).
 bool OnPostgres();
+// On PostgreSQL runs, the URL of the database of the test server standing for the database
+// path `path` (created empty when it does not exist yet).
+std::string PostgresUrlOf(const std::filesystem::path& path);
 // A test of what only a SQLite file has (the files beside it, copying it) skips there.
 #define SKIP_ON_POSTGRES(reason) \
   if (::fupin::testing::OnPostgres()) GTEST_SKIP() << "SQLite only: " << reason

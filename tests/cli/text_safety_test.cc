@@ -3,7 +3,6 @@
 // spreadsheet would run as formulas are refused in names and neutralised in every CSV
 // written, and XLSX exports hold strings, never formulas. Each test runs the real `fupin`
 // binary in its own temporary directory with FUPIN_TODAY pinned to 2026-06-30.
-#include <sqlite3.h>
 #include <zip.h>
 
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include "fupin_process.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "register_sql.h"
 
 namespace fupin::testing {
 namespace {
@@ -91,16 +91,9 @@ class TextSafetyTest : public ::testing::Test {
     WriteFile(Path("m.csv"), members_text);
     return Import((kBase / "households.csv").string(), Path("m.csv"), as_json);
   }
-  // Runs SQL on the database behind fupin's back (data written before this release).
-  void Sql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
-    char* message = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
-        << (message ? message : "");
-    sqlite3_free(message);
-    sqlite3_close(db);
-  }
+  // Runs SQL on the register behind fupin's back (data written before this release), on
+  // either back end (register_sql.h).
+  void Sql(const std::string& sql) { SqlExec(db_, sql); }
 
   fs::path dir_;
   std::string db_;
