@@ -76,12 +76,13 @@ export_to() {
   [ -s "$dir/households.csv" ] || fail "the export of $db has no households.csv"
 }
 
-# Starts `fupin --db DB serve` on 127.0.0.1:0 (environment: the caller's); sets SERVE_URL
-# and SERVE_PID. The log: $OPS_TMP/serve-$SERVE_PID.log.
+# Starts `fupin --db DB serve [ARGS…]` on 127.0.0.1:0 (environment: the caller's); sets
+# SERVE_URL and SERVE_PID. Its output goes to a log of $OPS_TMP.
 start_serve() {
   local db=$1 log
+  shift
   log=$(mktemp "$OPS_TMP/serve-XXXXXX")
-  "$FUPIN" --db "$db" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
+  "$FUPIN" --db "$db" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 &
   SERVE_PID=$!
   OPS_PIDS+=("$SERVE_PID")
   SERVE_URL=

@@ -52,12 +52,17 @@ build_register "$primary"
 fu "$primary" cases list --json >/dev/null 2>&1 || true
 
 step "the standby replays the primary's WAL (within 30 s)"
-lsn=$(q "$primary" 'SELECT pg_current_wal_lsn()')
-for i in $(seq 300); do
-  [ "$(q "$replica" "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && break
-  [ "$i" -lt 300 ] || fail "the standby did not replay up to $lsn within 30 s"
-  sleep 0.1
-done
+# Waits until the standby has replayed what the primary has written so far.
+caught_up() {
+  local lsn i
+  lsn=$(q "$primary" 'SELECT pg_current_wal_lsn()')
+  for i in $(seq 300); do
+    [ "$(q "$replica" "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && return 0
+    [ "$i" -lt 300 ] || fail "the standby did not replay up to $lsn within 30 s"
+    sleep 0.1
+  done
+}
+caught_up
 
 step "read-only commands on the standby give what they give on the primary"
 same_on_both() { # fupin-args…
@@ -97,3 +102,30 @@ refused_on_standby "a new user" --lang en user add other --role viewer --region 
 refused_on_standby "an export (an audited read)" export --region "$COUNTY" --out "$OPS_TMP/export-standby"
 [ "$(fu "$replica" report summary --json | jq -er .households)" = 200 ] || fail "the standby's register changed"
 fu "$replica" audit verify >/dev/null 2>&1 || fail "the standby's trail no longer verifies"
+
+step "fupin serve with read_database: sessions on the primary, the dashboard's summary from the standby"
+echo "$PASSWORD" | fu "$primary" user add nation --role admin --region 0 --password-stdin >/dev/null 2>&1
+caught_up
+printf 'read_database = "%s"\n' "$replica" >"$OPS_TMP/server.toml"
+start_serve "$primary" --config "$OPS_TMP/server.toml"
+token=$(login "$SERVE_URL" nation) # a session written on the primary
+province() { get_ok "$SERVE_URL" "$token" /api/v1/regions/62/summary | jq -er .data.households; }
+[ "$(province)" = 200 ] || fail "the dashboard's summary is not the register's 200 households"
+# The standby stops replaying: the primary's next import reaches the dashboard only after.
+q "$replica" 'SELECT pg_wal_replay_pause()' >/dev/null
+fu "$primary" import "$change/households.csv" "$change/members.csv" >/dev/null 2>&1
+[ "$(fu "$primary" report summary --region 62 --json | jq -er .households)" = 205 ] ||
+  fail "the import on the primary did not add its 5 households"
+[ "$(province)" = 200 ] || fail "the dashboard's summary did not come from the paused standby"
+q "$replica" 'SELECT pg_wal_replay_resume()' >/dev/null
+caught_up
+[ "$(province)" = 205 ] || fail "the dashboard's summary did not follow the standby once it replayed"
+stop_serve "$SERVE_PID"
+fu "$primary" audit verify >/dev/null 2>&1 || fail "the primary's trail does not verify"
+
+step "a server whose read_database cannot be opened does not start"
+printf 'read_database = "postgresql://fupin@127.0.0.1:1/none?connect_timeout=2"\n' >"$OPS_TMP/bad.toml"
+status=0
+fu "$primary" serve --listen 127.0.0.1:0 --config "$OPS_TMP/bad.toml" >"$OPS_TMP/out" 2>&1 || status=$?
+[ $status -eq 1 ] || fail "a server with an unreachable read_database: exit $status: $(cat "$OPS_TMP/out")"
+grep -q E_DATABASE "$OPS_TMP/out" || fail "no E_DATABASE for the unreachable read_database: $(cat "$OPS_TMP/out")"
