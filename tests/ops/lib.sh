@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the operations tests (tests/ops/*_test.sh; sourced, not run): a temporary
 # folder removed at exit, processes started here and stopped at exit — also when a test
 # fails —, a register built with the real binary, `fupin serve` on 127.0.0.1 with a port the
