@@ -143,6 +143,7 @@ StoreOptions StoreOptionsOf(const ServerConfig& config) {
 struct ThreadContext {
   std::unique_ptr<Store> store;
   std::unique_ptr<PolicySet> policy;
+  std::unique_ptr<Store> replica;  // the config's read_database, opened when first read
 };
 
 class Api {
@@ -191,6 +192,8 @@ class Api {
     bool head = false;  // a HEAD request, handled as GET and answered without the body
   };
   Result<ThreadContext*> Context();
+  // The thread's store of read_database, opened now if it is not (again after a failure).
+  Result<Store*> OpenReplica(ThreadContext& ctx);
   void Run(const std::shared_ptr<Pending>& pending, const Route& route);
   void Answer(const std::shared_ptr<Pending>& pending, Reply reply, const std::string& user);
   // Answers from the network thread's executor, but after the handler call has returned.
@@ -229,6 +232,16 @@ Result<ThreadContext*> Api::Context() {
     ctx.policy = std::make_unique<PolicySet>(std::move(policy).value());
   }
   return &ctx;
+}
+
+Result<Store*> Api::OpenReplica(ThreadContext& ctx) {
+  if (!ctx.replica) {
+    auto store =
+        Store::Open(config_.read_database, Store::OpenMode::kExisting, StoreOptionsOf(config_));
+    if (!store.ok()) return store.error();
+    ctx.replica = std::move(store).value();
+  }
+  return ctx.replica.get();
 }
 
 bool Api::Authorized(std::string_view token) {
@@ -419,6 +432,8 @@ void Api::Run(const std::shared_ptr<Pending>& pending, const Route& route) {
                              database_path_, &summaries_,     &search_views_};
         context.public_pages = &public_pages_;  // the public village page
         context.objection_limit = &objection_limit_;
+        if (!config_.read_database.empty())
+          context.open_replica = [ctx = *ctx, this]() { return OpenReplica(*ctx); };
         reply = route.handle(context, http);
       }
     }
@@ -499,10 +514,11 @@ Status ReadServerConfig(const std::string& path, ServerConfig& config) {
     };
     using Kind = PolicyValue::Kind;
     if (key == "listen" || key == "database" || key == "policy" || key == "log_level" ||
-        key == "audit_key" || key == "web_root") {
+        key == "audit_key" || key == "web_root" || key == "read_database") {
       if (value.kind != Kind::kString) return bad("应为字符串", "must be a string");
       if (key == "listen") config.listen = value.text;
       if (key == "database") config.database = value.text;
+      if (key == "read_database") config.read_database = value.text;  // the dashboard's replica
       if (key == "policy") config.policy = value.text;
       if (key == "audit_key") config.audit_key = value.text;
       if (key == "web_root") config.web_root = value.text;
@@ -562,6 +578,11 @@ Status RunServer(const ServerConfig& config,
     auto policy = LoadPolicy(config.policy);
     if (!policy.ok()) return policy.error();
     database_path = (*store)->file_path();
+    if (!config.read_database.empty()) {  // the dashboard's replica: a wrong URL fails now
+      auto replica =
+          Store::Open(config.read_database, Store::OpenMode::kExisting, StoreOptionsOf(config));
+      if (!replica.ok()) return replica.error();
+    }
     // What a killed server or command left in the scratch folder (service/scratch.h).
     (void)CleanStale(database_path);
   }

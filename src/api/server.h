@@ -19,6 +19,10 @@ namespace fupin {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   std::string database = "./fupin.db";
+  // A read replica of `database` (a PostgreSQL hot standby, docs/operations.md) that the
+  // dashboard's region summaries are read from; everything else — sessions, the audit
+  // trail, every other read and every write — uses `database`. Empty: `database` alone.
+  std::string read_database;
   std::string policy;  // layered over the built-in national policy
   // The audit trail's key file (service/audit_service.h): when empty, $FUPIN_AUDIT_KEY,
   // else `<database>-audit.key`.
@@ -40,9 +44,9 @@ struct ServerConfig {
   int public_objections_per_hour = 5;
 };
 
-// Reads a TOML config file (keys: listen, database, policy, audit_key, session_lifetime (seconds),
-// upload_limit (bytes), log_level, threads, write_wait (seconds), upload_memory (bytes),
-// max_connections, max_connections_per_address, web_root, public_url,
+// Reads a TOML config file (keys: listen, database, read_database, policy, audit_key,
+// session_lifetime (seconds), upload_limit (bytes), log_level, threads, write_wait (seconds),
+// upload_memory (bytes), max_connections, max_connections_per_address, web_root, public_url,
 // public_objections_per_hour) over `config`. E_CONFIG with the file,
 // line and key for an unknown key or a wrong type.
 Status ReadServerConfig(const std::string& path, ServerConfig& config);

@@ -44,8 +44,15 @@ Reply Summary(RouteContext& ctx, const HttpRequest& req) {
   auto code = RegionParam(req.Param("code"), req.caller);
   if (!code.ok()) return Failure(code.error(), req.lang);
   if (!req.caller.InScope(*code)) return Failure(RegionNotFound(*code), req.lang);
-  auto summary = ctx.summaries ? ctx.summaries->Summarize(ctx.store, *code)
-                               : SummarizeRegion(ctx.store, *code);
+  // The dashboard reads the aggregates from the read replica when the server has one.
+  Store* store = &ctx.store;
+  if (ctx.open_replica) {
+    auto replica = ctx.open_replica();
+    if (!replica.ok()) return Failure(replica.error(), req.lang);
+    store = *replica;
+  }
+  auto summary =
+      ctx.summaries ? ctx.summaries->Summarize(*store, *code) : SummarizeRegion(*store, *code);
   if (!summary.ok()) {
     return Failure(summary.error().code == "E_REGION" ? RegionNotFound(*code) : summary.error(),
                    req.lang);

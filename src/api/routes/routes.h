@@ -43,6 +43,9 @@ struct RouteContext {
   // and the limit of objections per client address; none: render each time, no limit.
   PublicPageCache* public_pages = nullptr;
   RateLimiter* objection_limit = nullptr;
+  // The server's read replica (config read_database, a hot standby) for the dashboard's
+  // region summaries: the thread's store of it, opened on first use. None: read `store`.
+  std::function<Result<Store*>()> open_replica;
 };
 
 // Where a route runs: kRead on the reader threads; kWrite on the one writer thread, in

@@ -52,6 +52,14 @@ Error DatabaseError(pg_conn* conn, const pg_result* result, std::string_view wha
     return Error{"E_BUSY", "数据库正忙，请稍后再试（" + std::string(what) + "）：" + detail,
                  "the database is busy: try again shortly (" + std::string(what) + "): " + detail};
   }
+  if (code == "25006") {
+    // A write on a hot standby (a streaming replica) or in a read-only transaction: the
+    // register is read there, written on the primary (docs/operations.md, replica reads).
+    return Error::Database(
+        "数据库只读（热备库只能查询，写入请连接主库）（" + std::string(what) + "）：" + detail,
+        "the database is read-only (a hot standby answers reads only; write to the primary) (" +
+            std::string(what) + "): " + detail);
+  }
   return Error::Database("数据库错误（" + std::string(what) + "）：" + detail,
                          "database error (" + std::string(what) + "): " + detail);
 }

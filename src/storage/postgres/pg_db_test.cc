@@ -146,6 +146,22 @@ TEST(PgDb, AUniqueViolationIsAConflictAndOtherErrorsAreDatabaseErrors) {
   EXPECT_EQ(Count(*db, "uniq"), 1);
 }
 
+// A write where the server allows none (SQLSTATE 25006: a hot standby, or a read-only
+// transaction as here) says so in both languages, still E_DATABASE, and writes nothing.
+TEST(PgDb, AWriteToAReadOnlyDatabaseIsADatabaseErrorSayingReadOnly) {
+  auto db = WithTable("readonly", "k BIGINT PRIMARY KEY");
+  ASSERT_TRUE(db);
+  ASSERT_TRUE(db->Exec("SET default_transaction_read_only = on").ok());
+  auto write = db->Run("INSERT INTO readonly VALUES (1)");
+  ASSERT_FALSE(write.ok());
+  EXPECT_EQ(write.error().code, "E_DATABASE");
+  EXPECT_NE(write.error().en.find("the database is read-only"), std::string::npos)
+      << write.error().en;
+  EXPECT_NE(write.error().zh.find("数据库只读"), std::string::npos) << write.error().zh;
+  ASSERT_TRUE(db->Exec("SET default_transaction_read_only = off").ok());
+  EXPECT_EQ(Count(*db, "readonly"), 0);
+}
+
 TEST(PgDb, ARollbackLeavesNothing) {
   auto db = WithTable("rolled", "k BIGINT PRIMARY KEY");
   ASSERT_TRUE(db);
