@@ -45,6 +45,7 @@
 #include "service/accounts/auth_service.h"
 #include "service/accounts/login_throttle.h"
 #include "service/accounts/session_cache.h"
+#include "service/clock.h"
 #include "service/register/report_service.h"
 #include "service/scratch.h"
 
@@ -575,6 +576,12 @@ Status RunServer(const ServerConfig& config,
     if (!store.ok()) return store.error();
     // Every write is audited: without the key nothing could be, so the server does not start.
     if (Status s = CheckAuditKey(**store); !s.ok()) return s.error();
+    // Every login writes a session: a database that takes no writes (a hot standby, named
+    // as `database` instead of `read_database`) fails now, not at each request. The first
+    // write is the time of this start, kept in the accounts' meta.
+    if (Status s = (*store)->accounts().PutMeta("server_started_at", NowIso8601()); !s.ok()) {
+      return s.error();
+    }
     auto policy = LoadPolicy(config.policy);
     if (!policy.ok()) return policy.error();
     database_path = (*store)->file_path();
