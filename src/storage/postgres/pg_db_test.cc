@@ -3,10 +3,13 @@
 #include "storage/postgres/pg_db.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <set>
@@ -71,6 +74,60 @@ TEST(PgDb, TheTestServerListensOnLoopbackOnlyWithoutFsync) {
   EXPECT_EQ(rows->Text(0, 3), "fupin");
   EXPECT_EQ(rows->Text(0, 4), "fupin_test");
   EXPECT_TRUE(TestUrl().starts_with("postgresql://fupin@127.0.0.1:")) << TestUrl();
+}
+
+// scripts/pg-test-server start DIR with PG_TEST_SERVER_SETTINGS=`settings`: its exit status
+// and first line of output. The server, if one started, is stopped (its folder removed)
+// when the StartedServer is destroyed, also when an assertion failed.
+struct StartedServer {
+  int status = -1;
+  std::string url;
+  std::string dir;
+  ~StartedServer() {
+    if (!dir.empty()) {
+      std::system(
+          (std::string(FUPIN_PG_TEST_SERVER) + " stop " + dir + " >/dev/null 2>&1").c_str());
+    }
+  }
+};
+
+void StartWithSettings(const std::string& settings, StartedServer& server) {
+  char dir[] = "/tmp/fupin-pg-settings-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  ASSERT_EQ(rmdir(dir), 0);  // the script makes it
+  server.dir = dir;
+  const std::string command = "PG_TEST_SERVER_SETTINGS='" + settings + "' " + FUPIN_PG_TEST_SERVER +
+                              " start " + server.dir + " 2>/dev/null";
+  FILE* out = popen(command.c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  char line[512] = {};
+  if (fgets(line, sizeof line, out)) server.url = line;
+  server.status = pclose(out);
+  while (!server.url.empty() && server.url.back() == '\n') server.url.pop_back();
+}
+
+TEST(PgTestServerScript, SettingsFromTheEnvironmentWinOverTheScriptsOwn) {
+  StartedServer server;
+  StartWithSettings("fsync = on; synchronous_commit=on ; shared_buffers = 48MB", server);
+  ASSERT_EQ(server.status, 0);
+  auto db = Connection::Open(server.url);
+  ASSERT_TRUE(db.ok()) << server.url;
+  auto rows = (*db)->Query(
+      "SELECT current_setting('fsync'), current_setting('synchronous_commit'), "
+      "current_setting('shared_buffers'), current_setting('full_page_writes')");
+  ASSERT_TRUE(rows.ok()) << rows.error().en;
+  EXPECT_EQ(rows->Text(0, 0), "on");
+  EXPECT_EQ(rows->Text(0, 1), "on");
+  EXPECT_EQ(rows->Text(0, 2), "48MB");
+  EXPECT_EQ(rows->Text(0, 3), "off");  // not named: the script's own
+}
+
+TEST(PgTestServerScript, AMalformedSettingIsRefusedBeforeAnythingIsMade) {
+  StartedServer server;
+  StartWithSettings("fsync = on; shared_buffers", server);
+  EXPECT_NE(server.status, 0);
+  EXPECT_EQ(server.url, "");
+  EXPECT_FALSE(std::filesystem::exists(server.dir)) << server.dir;
 }
 
 TEST(PgDb, EveryTypeRoundTripsThroughParametersAndReads) {
