@@ -24,6 +24,10 @@ namespace fupin {
 #define SKIP_ON_POSTGRES(reason) \
   if (pg::testing::UsePostgres()) GTEST_SKIP() << "SQLite only: " << reason
 
+// With FUPIN_TEST_DB=cluster: what a cluster database cannot be (it is made with its schema).
+#define SKIP_ON_CLUSTER(reason) \
+  if (pg::testing::UseCluster()) GTEST_SKIP() << "not on a cluster: " << reason
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
