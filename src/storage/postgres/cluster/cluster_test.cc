@@ -300,6 +300,55 @@ TEST_F(ClusterTest, InitIsRefusedForADatabaseNamedTwiceOrNoShardOrTooFewPartitio
   EXPECT_EQ(few.error().code, "E_USAGE");
 }
 
+// The plan as EXPLAIN (VERBOSE) prints it, one string.
+std::string Plan(pg::Connection& db, const std::string& sql) {
+  auto rows = db.Query("EXPLAIN (VERBOSE, COSTS OFF) " + sql);
+  EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().en);
+  std::string out;
+  for (int r = 0; rows.ok() && r < rows->size(); ++r) out += rows->Text(r, 0) + "\n";
+  return out;
+}
+
+int Occurrences(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(ClusterTest, AQueryThatKnowsTheCountyReachesOnePartitionOnOneShard) {
+  Init();
+  WriteHouseholds();
+  auto coordinator = Connect(coordinator_);
+  ASSERT_TRUE(coordinator);
+  const std::string plan = Plan(*coordinator,
+                                "SELECT household_code, version FROM households WHERE "
+                                "county_code = 620422000000 AND poverty_status = 0");
+  EXPECT_EQ(Occurrences(plan, "Foreign Scan"), 1) << plan;
+  EXPECT_EQ(Occurrences(plan, "Remote SQL"), 1) << plan;
+  EXPECT_NE(plan.find("WHERE ((county_code = 620422000000::bigint))"), std::string::npos) << plan;
+}
+
+TEST_F(ClusterTest, AGroupByCountyIsComputedOnTheShardsOnePartitionAtATime) {
+  Init();
+  WriteHouseholds();
+  auto coordinator = Connect(coordinator_);
+  ASSERT_TRUE(coordinator);
+  // enable_partitionwise_aggregate is the coordinator database's own setting (init).
+  auto setting = coordinator->Query("SELECT current_setting('enable_partitionwise_aggregate')");
+  ASSERT_TRUE(setting.ok());
+  EXPECT_EQ(setting->Text(0, 0), "on");
+  const std::string sql =
+      "SELECT county_code, count(*), sum(member_count) FROM households GROUP BY county_code";
+  const std::string plan = Plan(*coordinator, sql);
+  EXPECT_EQ(Occurrences(plan, "Relations: Aggregate on"), kPartitions) << plan;
+  EXPECT_EQ(Occurrences(plan, "GROUP BY 1"), kPartitions) << plan;
+  // And it answers: one household of two members per county.
+  auto rows = coordinator->Query(sql);
+  ASSERT_TRUE(rows.ok()) << rows.error().en;
+  ASSERT_EQ(rows->size(), static_cast<int>(kVillages.size()));
+  for (int r = 0; r < rows->size(); ++r) EXPECT_EQ(rows->Int(r, 1), 1);
+}
+
 TEST_F(ClusterTest, StatusReportsEveryNodeItsVersionPartitionsAndRows) {
   Init();
   WriteHouseholds();
