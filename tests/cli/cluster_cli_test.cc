@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fupin_process.h"
+#include "storage/postgres/cluster/cluster.h"
 #include "storage/postgres/cluster/pg_test_cluster.h"
 #include "storage/postgres/pg_test_server.h"
 
@@ -89,6 +90,37 @@ TEST_F(ClusterCliTest, StatusOfAPlainDatabaseSaysItIsNoCoordinatorInChinese) {
   RunResult r = RunFupin({"--db", pg::testing::ShardServers()[2], "cluster", "status"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("不是集群的协调节点"), std::string::npos) << r.err;
+}
+
+// The aggregates `fupin import` wrote on the coordinator, recounted from the shard rows of
+// each county (cluster::RecountCounty), are the same; one changed by hand is not.
+TEST_F(ClusterCliTest, ACountysAggregatesRecountedOnItsShardAreThoseTheImportWrote) {
+  const std::string dir = MakeTempDir("fupin_cluster_recount");
+  const std::vector<std::string> env{"FUPIN_AUDIT_KEY=" + dir + "/audit.key"};
+  const std::string data = FUPIN_TESTDATA_DIR;
+  ASSERT_EQ(RunFupin({"--db", url_, "init"}, env).exit_code, 0);
+  ASSERT_EQ(
+      RunFupin({"--db", url_, "regions", "load", "--from", data + "/regions.csv"}, env).exit_code,
+      0);
+  RunResult import = RunFupin(
+      {"--db", url_, "import", data + "/assess/households.csv", data + "/assess/members.csv"}, env);
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  constexpr int64_t kCounty = 620422000000;
+  auto recounted = cluster::RecountCounty(url_, kCounty);
+  ASSERT_TRUE(recounted.ok()) << recounted.error().en;
+  auto stored = cluster::StoredAggregates(url_, kCounty);
+  ASSERT_TRUE(stored.ok()) << stored.error().en;
+  EXPECT_GT(recounted->size(), 20u);
+  EXPECT_EQ(recounted->at({kCounty, "households"}), 9);  // ten rows, one 已剔除
+  EXPECT_EQ(*recounted, *stored);
+  RunResult tamper = RunShell("/usr/lib/postgresql/15/bin/psql -q '" + url_ +
+                              "' -c \"UPDATE region_aggregates SET value = value + 1 WHERE "
+                              "region_code = 620422000000 AND metric = 'persons'\"");
+  ASSERT_EQ(tamper.exit_code, 0) << tamper.out;
+  auto changed = cluster::StoredAggregates(url_, kCounty);
+  ASSERT_TRUE(changed.ok());
+  EXPECT_NE(*recounted, *changed);
+  fs::remove_all(dir);
 }
 
 // The script: three instances and `cluster init` in one command, a register imported and

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
@@ -90,6 +91,19 @@ Result<ClusterStatus> ReadStatus(const std::string& coordinator_url);
 // with CREATE DATABASE … TEMPLATE (the test fixtures do): the copy's coordinator still
 // points at the template's shards until then.
 fupin::Status Retarget(const std::string& coordinator_url, const std::vector<std::string>& nodes);
+
+// Region aggregates keyed by (region code, metric), zero values left out (the metrics of
+// service/register/aggregates.h).
+using Aggregates = std::map<std::pair<int64_t, std::string>, int64_t>;
+
+// The aggregates of county `county` (a 12-digit county code) — its villages, townships and
+// itself — recomputed from its households, with the rules of service/register/aggregates.h,
+// by GROUP BY county_code, village_code queries filtered by the county: the coordinator sends each
+// to the one partition of the county, on its shard, and receives one row per village. What `cluster
+// check` compares with the coordinator's region_aggregates (StoredAggregates).
+Result<Aggregates> RecountCounty(const std::string& coordinator_url, int64_t county);
+// The region_aggregates rows of county `county`'s regions (itself and below).
+Result<Aggregates> StoredAggregates(const std::string& coordinator_url, int64_t county);
 
 // A URL without its password (postgresql://user:secret@host/db → postgresql://user@host/db).
 std::string WithoutPassword(const std::string& url);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "storage/postgres/pg_db.h"
@@ -35,5 +36,8 @@ std::string PartitionKey(const std::string& table);
 // Opens `url`, E_DATABASE naming the node (without its password) on failure.
 Result<std::unique_ptr<pg::Connection>> OpenNode(const std::string& url, std::string_view what_zh,
                                                  std::string_view what_en);
+
+// RecountCounty's queries ($1 the county), for the tests of their plans.
+std::vector<std::string> RecountQueries();
 
 }  // namespace fupin::cluster::internal

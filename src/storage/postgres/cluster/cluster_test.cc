@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/postgres/cluster/cluster_sql.h"
 #include "storage/postgres/cluster/pg_test_cluster.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_schema.h"
@@ -347,6 +348,25 @@ TEST_F(ClusterTest, AGroupByCountyIsComputedOnTheShardsOnePartitionAtATime) {
   ASSERT_TRUE(rows.ok()) << rows.error().en;
   ASSERT_EQ(rows->size(), static_cast<int>(kVillages.size()));
   for (int r = 0; r < rows->size(); ++r) EXPECT_EQ(rows->Int(r, 1), 1);
+}
+
+TEST_F(ClusterTest, RecountingACountyRunsEveryGroupByOnItsShard) {
+  Init();
+  WriteHouseholds();
+  auto coordinator = Connect(coordinator_);
+  ASSERT_TRUE(coordinator);
+  for (std::string sql : cluster::internal::RecountQueries()) {
+    sql.replace(sql.find("$1"), 2, "620422000000");
+    const std::string plan = Plan(*coordinator, sql);
+    EXPECT_EQ(Occurrences(plan, "Relations: Aggregate on"), 1) << plan;
+    EXPECT_EQ(Occurrences(plan, "Remote SQL"), 1) << plan;
+    EXPECT_EQ(Occurrences(plan, "GroupAggregate"), 0) << plan;
+  }
+  auto recounted = cluster::RecountCounty(coordinator_, 620422000000);
+  ASSERT_TRUE(recounted.ok()) << recounted.error().en;
+  EXPECT_EQ(recounted->at({620422000000, "households"}), 1);
+  EXPECT_EQ(recounted->at({620422101205, "persons"}), 2);
+  EXPECT_EQ(recounted->at({620422101000, "registered"}), 1);
 }
 
 TEST_F(ClusterTest, StatusReportsEveryNodeItsVersionPartitionsAndRows) {
