@@ -1,4 +1,4 @@
-// `fupin cluster init|status` (docs/cluster.md): the sharded PostgreSQL cluster, --db being
+// `fupin cluster init|status|check` (docs/cluster.md): the sharded PostgreSQL cluster, --db being
 // its coordinator. The work is storage/postgres/cluster/cluster.h's; this file parses and
 // prints.
 #include <iostream>
@@ -36,11 +36,19 @@ ClusterCommands::ClusterCommands(CLI::App& app, Globals& g) : g_(g) {
       "各节点：可否连接、结构版本、分区、行数 / every node: reachable, schema version, "
       "partitions, rows");
   status_->add_flag("--json", g.json);
+  check_ = cluster->add_subcommand(
+      "check",
+      "按县由分片上的户重算汇总并与协调节点所存比较 / recount every county's aggregates "
+      "from its shard rows and compare them with the coordinator's");
+  check_->add_option("--county", county_, "只查此县（12 位代码）/ this county only (12 digits)");
+  check_->add_flag("--fix", fix_, "改正不符的汇总 / set differing aggregates right");
+  check_->add_flag("--json", g.json);
 }
 
 std::optional<int> ClusterCommands::Run() const {
   if (*init_) return Init();
   if (*status_) return Status();
+  if (*check_) return Check();
   return std::nullopt;
 }
 
@@ -117,6 +125,60 @@ int ClusterCommands::Status() const {
   if (unreachable > 0) {
     return Fail(g_, Error::Database(std::to_string(unreachable) + " 个节点无法连接",
                                     std::to_string(unreachable) + " node(s) cannot be reached"));
+  }
+  return 0;
+}
+
+int ClusterCommands::Check() const {
+  int64_t county = 0;
+  if (!county_.empty()) {
+    auto code = ParseRegionOption(county_);
+    if (!code.ok()) return Fail(g_, code.error());
+    if (code->level() != RegionLevel::kCounty) {
+      return Fail(g_, Error::Usage("--county 须为县级区划代码：" + county_,
+                                   "--county must be a county's code: " + county_));
+    }
+    county = code->value();
+  }
+  auto checks = cluster::CheckAggregates(DbUrl(g_), county, fix_);
+  if (!checks.ok()) return Fail(g_, checks.error());
+  int64_t differing = 0;
+  for (const cluster::CountyCheck& check : *checks) differing += check.differences.empty() ? 0 : 1;
+  if (g_.json) {
+    nlohmann::ordered_json counties = nlohmann::ordered_json::array();
+    for (const cluster::CountyCheck& check : *checks) {
+      nlohmann::ordered_json differences = nlohmann::ordered_json::array();
+      for (const cluster::AggregateDifference& d : check.differences) {
+        differences.push_back({{"region", RegionCode::FromInt(d.region_code).ToString()},
+                               {"metric", d.metric},
+                               {"stored", d.stored},
+                               {"recounted", d.recounted}});
+      }
+      counties.push_back({{"county", RegionCode::FromInt(check.county).ToString()},
+                          {"differences", differences},
+                          {"fixed", check.fixed}});
+    }
+    std::cout << nlohmann::ordered_json{{"counties", counties}}.dump() << "\n";
+  } else {
+    for (const cluster::CountyCheck& check : *checks) {
+      std::cout << RegionCode::FromInt(check.county).ToString() << "\t"
+                << (check.differences.empty() ? Say(g_, "汇总一致", "aggregates agree")
+                    : check.fixed             ? Say(g_, "汇总已改正", "aggregates fixed")
+                                              : Say(g_, "汇总不符", "aggregates differ"))
+                << "\n";
+      for (const cluster::AggregateDifference& d : check.differences) {
+        std::cout << "  " << RegionCode::FromInt(d.region_code).ToString() << "\t" << d.metric
+                  << "\t" << Say(g_, "所存 ", "stored ") << d.stored
+                  << Say(g_, "，重算 ", ", recounted ") << d.recounted << "\n";
+      }
+    }
+  }
+  if (differing > 0 && !fix_) {
+    return Fail(
+        g_, Error::Conflict(std::to_string(differing) + " 个县的汇总与其户数据不符（--fix 改正）",
+                            std::to_string(differing) +
+                                " county(ies) whose aggregates differ from their rows "
+                                "(--fix sets them right)"));
   }
   return 0;
 }

@@ -105,6 +105,31 @@ Result<Aggregates> RecountCounty(const std::string& coordinator_url, int64_t cou
 // The region_aggregates rows of county `county`'s regions (itself and below).
 Result<Aggregates> StoredAggregates(const std::string& coordinator_url, int64_t county);
 
+// One aggregate whose stored value is not what the county's rows give.
+struct AggregateDifference {
+  int64_t region_code = 0;
+  std::string metric;
+  int64_t stored = 0, recounted = 0;
+};
+
+struct CountyCheck {
+  int64_t county = 0;
+  std::vector<AggregateDifference> differences;  // in (region, metric) order
+  bool fixed = false;
+};
+
+// `cluster check` (its aggregates part): every county with households or stored aggregates
+// (or `only_county` when non-zero), its aggregates recounted (RecountCounty) under the
+// county's write lock (the PgStore's advisory lock), compared with region_aggregates.
+// With `fix`, the stored values of the county's regions are set to the recounted ones and the
+// difference at the county is added to every region above it, in the same transaction (a
+// new register generation with it): the county's rows and its regions' aggregates are taken
+// to have drifted apart together (a commit that reached a shard and not the coordinator, or
+// the reverse), the regions above having drifted with the county. E_USAGE when the database
+// is no coordinator.
+Result<std::vector<CountyCheck>> CheckAggregates(const std::string& coordinator_url,
+                                                 int64_t only_county, bool fix);
+
 // A URL without its password (postgresql://user:secret@host/db → postgresql://user@host/db).
 std::string WithoutPassword(const std::string& url);
 

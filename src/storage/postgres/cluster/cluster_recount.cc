@@ -72,9 +72,19 @@ std::vector<std::string> internal::RecountQueries() {
 Result<Aggregates> RecountCounty(const std::string& coordinator_url, int64_t county) {
   auto db = internal::OpenNode(coordinator_url, "协调节点", "the coordinator");
   if (!db.ok()) return db.error();
+  return RecountCounty(**db, county);
+}
+
+Result<Aggregates> StoredAggregates(const std::string& coordinator_url, int64_t county) {
+  auto db = internal::OpenNode(coordinator_url, "协调节点", "the coordinator");
+  if (!db.ok()) return db.error();
+  return StoredAggregates(**db, county);
+}
+
+Result<Aggregates> RecountCounty(pg::Connection& db, int64_t county) {
   const pg::Params params = pg::Params().Int(county);
   Aggregates out;
-  auto counters = (*db)->Query(CountersSql(), params);
+  auto counters = db.Query(CountersSql(), params);
   if (!counters.ok()) return counters.error();
   for (int r = 0; r < counters->size(); ++r) {
     for (size_t i = 0; i < kCounters.size(); ++i) {
@@ -83,7 +93,7 @@ Result<Aggregates> RecountCounty(const std::string& coordinator_url, int64_t cou
   }
   for (int q = 0; q < 3; ++q) {
     const auto& [prefix, sql] = ByCode()[q];
-    auto rows = (*db)->Query(sql, params);
+    auto rows = db.Query(sql, params);
     if (!rows.ok()) return rows.error();
     for (int r = 0; r < rows->size(); ++r) {
       AddUp(out, rows->Int(r, 0), prefix + std::to_string(rows->Int(r, 1)), rows->Int(r, 2));
@@ -93,10 +103,8 @@ Result<Aggregates> RecountCounty(const std::string& coordinator_url, int64_t cou
   return out;
 }
 
-Result<Aggregates> StoredAggregates(const std::string& coordinator_url, int64_t county) {
-  auto db = internal::OpenNode(coordinator_url, "协调节点", "the coordinator");
-  if (!db.ok()) return db.error();
-  auto rows = (*db)->Query(
+Result<Aggregates> StoredAggregates(pg::Connection& db, int64_t county) {
+  auto rows = db.Query(
       "SELECT region_code, metric, value FROM region_aggregates WHERE region_code >= $1 AND "
       "region_code < $1 + 1000000 AND value <> 0",
       pg::Params().Int(county));

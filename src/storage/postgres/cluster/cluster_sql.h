@@ -2,6 +2,7 @@
 // (libpq's own parser), quoting, and the catalog's DDL.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,19 @@ std::string PartitionKey(const std::string& table);
 // Opens `url`, E_DATABASE naming the node (without its password) on failure.
 Result<std::unique_ptr<pg::Connection>> OpenNode(const std::string& url, std::string_view what_zh,
                                                  std::string_view what_en);
+
+}  // namespace fupin::cluster::internal
+
+namespace fupin::cluster {
+// RecountCounty and StoredAggregates (cluster.h) on an open connection to the coordinator,
+// in its transaction if one is open.
+Result<std::map<std::pair<int64_t, std::string>, int64_t>> RecountCounty(pg::Connection& db,
+                                                                         int64_t county);
+Result<std::map<std::pair<int64_t, std::string>, int64_t>> StoredAggregates(pg::Connection& db,
+                                                                            int64_t county);
+}  // namespace fupin::cluster
+
+namespace fupin::cluster::internal {
 
 // RecountCounty's queries ($1 the county), for the tests of their plans.
 std::vector<std::string> RecountQueries();
