@@ -46,6 +46,6 @@ function(fupin_add_cluster_test binary)
     set(args "--gtest_filter=${ARGV1}")
   endif()
   add_test(NAME ${binary}_cluster COMMAND ${binary} ${args})
-  set_tests_properties(${binary}_cluster PROPERTIES TIMEOUT 900
+  set_tests_properties(${binary}_cluster PROPERTIES TIMEOUT 1800
                        ENVIRONMENT "FUPIN_TEST_DB=cluster;FUPIN_TESTDATA=${PROJECT_SOURCE_DIR}/tests/data")
 endfunction()
