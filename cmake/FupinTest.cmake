@@ -32,3 +32,20 @@ function(fupin_add_postgres_test binary)
   set_tests_properties(${binary}_postgres PROPERTIES TIMEOUT 600
                        ENVIRONMENT "FUPIN_TEST_DB=postgres;FUPIN_TESTDATA=${PROJECT_SOURCE_DIR}/tests/data")
 endfunction()
+
+# fupin_add_cluster_test(BINARY [FILTER]): BINARY's tests run a third time, on a sharded
+# cluster, as one ctest entry BINARY_cluster (issue 15, helper cluster): FUPIN_TEST_DB=cluster
+# makes the binary's test server a three-instance cluster (scripts/pg-test-cluster) and the
+# fixtures' databases fresh cluster databases (src/storage/postgres/cluster/pg_test_cluster.h).
+function(fupin_add_cluster_test binary)
+  if(NOT FUPIN_TESTS)
+    return()
+  endif()
+  set(args)
+  if(ARGC GREATER 1)
+    set(args "--gtest_filter=${ARGV1}")
+  endif()
+  add_test(NAME ${binary}_cluster COMMAND ${binary} ${args})
+  set_tests_properties(${binary}_cluster PROPERTIES TIMEOUT 1800
+                       ENVIRONMENT "FUPIN_TEST_DB=cluster;FUPIN_TESTDATA=${PROJECT_SOURCE_DIR}/tests/data")
+endfunction()

@@ -582,6 +582,7 @@ int RunCli(int argc, char** argv) {
   ComplaintCommands complaints(app, g);  // 12317 complaints
   ProjectCommands projects(app, g);      // project library
   LoanCommands loans(app, g);            // 扶贫小额信贷 microcredit
+  ClusterCommands cluster(app, g);       // the sharded PostgreSQL cluster (issue 15)
 
   try {
     app.parse(argc, argv);
@@ -605,6 +606,7 @@ int RunCli(int argc, char** argv) {
   if (auto code = complaints.Run()) return *code;  // 12317 complaints
   if (auto code = projects.Run()) return *code;    // project library
   if (auto code = loans.Run()) return *code;       // 扶贫小额信贷 microcredit
+  if (auto code = cluster.Run()) return *code;     // the sharded PostgreSQL cluster
 
   if (*init) return CmdInit(g);
   if (*regions_load) return CmdRegionsLoad(g, regions_from);

@@ -205,6 +205,26 @@ class LoanCommands {
   bool overdue_flag_ = false;
 };
 
+// `fupin cluster init|status|check` (cluster_commands.cc; issue 15, the sharded PostgreSQL
+// cluster of storage/postgres/cluster/cluster.h; --db is the coordinator).
+class ClusterCommands {
+ public:
+  ClusterCommands(CLI::App& app, Globals& g);
+  std::optional<int> Run() const;
+
+ private:
+  int Init() const;
+  int Status() const;
+  int Check() const;
+
+  Globals& g_;
+  CLI::App *init_ = nullptr, *status_ = nullptr, *check_ = nullptr;
+  std::vector<std::string> nodes_;
+  int partitions_ = 64;
+  std::string county_;
+  bool fix_ = false;
+};
+
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {
   int year = 0;

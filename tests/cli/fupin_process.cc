@@ -17,6 +17,7 @@
 #include <iterator>
 #include <mutex>
 
+#include "storage/postgres/cluster/pg_test_cluster.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_test_server.h"
 #include "storage/postgres/pg_test_store.h"
@@ -30,7 +31,9 @@ namespace {
 // path (`--db PATH`, or FUPIN_DB=PATH) is a database of the binary's test server instead, named
 // after the path (the same path, the same database; created empty on first use, as a missing file
 // would be by `init`), its audit key still the file `PATH-audit.key` (FUPIN_AUDIT_KEY) and
-// its scratch folder in PATH's folder (TMPDIR), so that the tests run unchanged.
+// its scratch folder in PATH's folder (TMPDIR), so that the tests run unchanged. With
+// FUPIN_TEST_DB=cluster it is a cluster database of the binary's test cluster
+// (storage/postgres/cluster/pg_test_cluster.h), made with its schema.
 pg::Connection& PgAdmin() {
   static std::unique_ptr<pg::Connection> admin = [] {
     auto c = pg::Connection::Open(pg::testing::TestUrl());
@@ -69,7 +72,11 @@ std::string PgDatabaseFor(const std::string& path) {
   const std::string name = PgNameOf(path);
   auto rows =
       PgAdmin().Query("SELECT 1 FROM pg_database WHERE datname = $1", pg::Params().Text(name));
-  if (rows.ok() && rows->size() == 0) PgRun("CREATE DATABASE \"" + name + "\"");
+  if (rows.ok() && rows->size() == 0) {
+    // FUPIN_TEST_DB=cluster: a fresh cluster (its schema there already) named so.
+    if (pg::testing::UseCluster()) return pg::testing::FreshClusterDatabase(name);
+    PgRun("CREATE DATABASE \"" + name + "\"");
+  }
   return PgUrlOf(name);
 }
 
@@ -311,8 +318,12 @@ const std::filesystem::path& ProgramTempDir(const char* prefix) {
 void CopyDatabase(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (pg::testing::UsePostgres()) {  // the database standing for each path (see above)
     const std::string source = PgNameOf(from.string()), copy = PgNameOf(to.string());
-    PgRun("DROP DATABASE IF EXISTS \"" + copy + "\" WITH (FORCE)");
-    PgRun("CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + source + "\"");
+    if (pg::testing::UseCluster()) {  // every node's database copied
+      pg::testing::FreshClusterDatabase(copy, source);
+    } else {
+      PgRun("DROP DATABASE IF EXISTS \"" + copy + "\" WITH (FORCE)");
+      PgRun("CREATE DATABASE \"" + copy + "\" TEMPLATE \"" + source + "\"");
+    }
   }
   for (const char* suffix : {"", "-accounts", "-audit.key"}) {
     const std::filesystem::path source = from.string() + suffix;

@@ -32,16 +32,21 @@ const std::string kHouseholdsTakenSql =
 const std::string kPersonsTakenSql =
     "SELECT 1 FROM person_index WHERE (id_type, id_number) IN "
     "(SELECT * FROM unnest($1::bigint[], $2::text[])) LIMIT 1";
+// On a cluster, outside the transaction (PgStore::SetCluster).
+const std::string kFindCountySql =
+    "SELECT county_code FROM households WHERE household_code = $1 LIMIT 1";
 const std::string kDeletePersonSql =
     "DELETE FROM person_index WHERE id_type = $1 AND id_number = $2 AND county_code = $3 AND "
     "household_code = $4";
 // A household, its members and their person_index entries in one statement (each person
-// by its whole key, joined from the members' rows of the statement's snapshot).
+// by its whole key, from the members' rows the statement deletes: on a cluster the members
+// are foreign tables, whose deletion the shard may run before a sibling's scan of them, so
+// the persons are taken from what the deletion returns, never from a second scan).
 const std::string kDeleteHouseholdSql =
-    "WITH persons AS (DELETE FROM person_index p USING members m WHERE m.county_code = $1 AND "
-    "m.household_code = $2 AND p.id_type = m.id_type AND p.id_number = m.id_number AND "
-    "p.county_code = $1 AND p.household_code = $2), "
-    "gone AS (DELETE FROM members WHERE county_code = $1 AND household_code = $2) "
+    "WITH gone AS (DELETE FROM members WHERE county_code = $1 AND household_code = $2 "
+    "RETURNING id_type, id_number), "
+    "persons AS (DELETE FROM person_index p USING gone m WHERE p.id_type = m.id_type AND "
+    "p.id_number = m.id_number AND p.county_code = $1 AND p.household_code = $2) "
     "DELETE FROM households WHERE county_code = $1 AND household_code = $2";
 // UpdateHousehold: the columns in no secondary index, and those in one (written only when
 // one of them changed, so that an unchanged index is not touched).
@@ -196,6 +201,16 @@ Result<std::optional<StoredHousehold>> PgStore::FindHousehold(const std::string&
   auto* s = Cached(find_household_, kFindHouseholdSql);
   if (!s) return last_error_;
   std::optional<StoredHousehold> out;
+  if (in_transaction_ && cluster_) {  // the county locked before a shard is reached
+    if (!lookup_) {
+      auto lookup = Connection::Open(url_);
+      if (!lookup.ok()) return lookup.error();
+      lookup_ = std::move(lookup).value();
+    }
+    auto county = lookup_->Query(kFindCountySql, Params().Text(code));
+    if (!county.ok()) return county.error();
+    if (county->size()) FUPIN_RETURN_IF_ERROR(CountyLock(county->Int(0, 0)));
+  }
   for (;;) {
     auto rows = s->Query(Params().Text(code));
     if (!rows.ok()) return rows.error();

@@ -48,11 +48,14 @@ Status PgStore::Begin() {
   assert(!in_transaction_);
   // READ COMMITTED with county locks (pg_store_impl.h); a lock waited for longer than the
   // busy timeout is E_BUSY.
+  // On a cluster, read before BEGIN (SetCluster): a commit between the two changes the
+  // generation read with it, which CountyLock notices as after a Begin.
+  if (cluster_) FUPIN_RETURN_IF_ERROR(ReadEmptiness(/*at_begin=*/true));
   FUPIN_RETURN_IF_ERROR(
       db_->Exec("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " +
                 std::to_string(options_.busy_timeout_ms)));
   in_transaction_ = true;
-  if (Status s = ReadEmptiness(/*at_begin=*/true); !s.ok()) {
+  if (Status s = cluster_ ? Status::Ok() : ReadEmptiness(/*at_begin=*/true); !s.ok()) {
     Rollback();
     return s;
   }
@@ -284,7 +287,12 @@ Result<std::unique_ptr<Store>> OpenPgStore(const std::string& url, Store::OpenMo
       if (*version < static_cast<int>(current)) return NoSchema(RedactedUrl(url));
     }
   }
+  // A cluster's coordinator (storage/postgres/cluster/cluster.h; PgStore::SetCluster).
+  auto cluster = (*db)->Query("SELECT to_regclass('cluster.nodes') IS NOT NULL");
+  if (!cluster.ok()) return cluster.error();
+  const bool is_cluster = cluster->Bool(0, 0);
   auto store = std::make_unique<pg::PgStore>(std::move(db).value(), url, options);
+  store->SetCluster(is_cluster);
   pg::PgStore* raw = store.get();
   auto accounts = pg::PgAccountStore::Open(url, options.accounts_busy_timeout_ms,
                                            [raw] { return raw->in_transaction(); });

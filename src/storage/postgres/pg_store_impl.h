@@ -91,6 +91,14 @@ class PgStore final : public Store {
   PgStore(std::unique_ptr<Connection> db, std::string url, StoreOptions options);
   ~PgStore() override;
   void SetAccounts(std::unique_ptr<PgAccountStore> accounts) { accounts_ = std::move(accounts); }
+  // The database is a cluster's coordinator (storage/postgres/cluster/cluster.h): its
+  // households, members, history and person_index are foreign tables on shards, whose
+  // transactions postgres_fdw runs REPEATABLE READ from the first statement that reaches
+  // them. So that a write transaction still reads a household after its county's lock
+  // (the version check above), Begin reads the register's emptiness before BEGIN, and
+  // FindHousehold in a transaction learns the household's county on a second connection,
+  // outside the transaction, and locks it before anything reaches a shard.
+  void SetCluster(bool cluster) { cluster_ = cluster; }
   // Creates the sub-stores on db_ (pg_substores.cc).
   void MakeSubStores();
   Result<int> Migrate() override;
@@ -229,7 +237,9 @@ class PgStore final : public Store {
   std::unique_ptr<LoanStore> loans_;
 
   bool in_transaction_ = false;
-  bool register_changed_ = false;  // households, members or aggregates written
+  bool cluster_ = false;                // SetCluster
+  std::unique_ptr<Connection> lookup_;  // a cluster's county lookups (FindHousehold)
+  bool register_changed_ = false;       // households, members or aggregates written
   bool households_were_empty_ = false, persons_were_empty_ = false;
   bool defer_household_checks_ = false, defer_person_checks_ = false;  // not empty at Begin
   std::string begin_generation_;  // meta's register_generation at Begin

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "storage/postgres/pg_db.h"
 
@@ -17,6 +19,12 @@ namespace fupin::pg::testing {
 namespace {
 
 std::string url;
+std::vector<std::string> shard_servers;  // FUPIN_TEST_DB=cluster: the other instances
+
+bool ClusterMode() {
+  const char* db = getenv("FUPIN_TEST_DB");
+  return db && std::string(db) == "cluster";
+}
 
 class ServerEnvironment : public ::testing::Environment {
  public:
@@ -25,7 +33,11 @@ class ServerEnvironment : public ::testing::Environment {
   // Starts the server (once, on the first TestUrl()): a binary whose tests all run on
   // SQLite (FUPIN_TEST_DB unset) starts none.
   void Start() {
-    if (const char* given = getenv("FUPIN_PG_URL"); given && *given) {
+    // FUPIN_TEST_DB=cluster: scripts/pg-test-cluster's three instances instead of one
+    // server (the first's URL is url, the shards' databases shard_servers).
+    const bool cluster = ClusterMode();
+    const char* script = cluster ? FUPIN_PG_TEST_CLUSTER : FUPIN_PG_TEST_SERVER;
+    if (const char* given = getenv("FUPIN_PG_URL"); !cluster && given && *given) {
       url = given;
       return;
     }
@@ -43,22 +55,25 @@ class ServerEnvironment : public ::testing::Environment {
       char byte;
       while (read(fds[0], &byte, 1) > 0) {
       }
-      if (std::filesystem::exists(dir_)) {
-        execl(FUPIN_PG_TEST_SERVER, FUPIN_PG_TEST_SERVER, "stop", dir_.c_str(), nullptr);
-      }
+      if (std::filesystem::exists(dir_)) execl(script, script, "stop", dir_.c_str(), nullptr);
       _exit(0);
     }
     close(fds[0]);
     pipe_ = fds[1];
-    const std::string command = std::string(FUPIN_PG_TEST_SERVER) + " start " + dir_;
+    const std::string command =
+        std::string(script) + " start " + dir_ + (cluster ? " 3 --no-init" : "");
     FILE* out = popen(command.c_str(), "r");
     ASSERT_NE(out, nullptr);
+    std::vector<std::string> lines;
     char line[512] = {};
-    const bool read_line = fgets(line, sizeof line, out) != nullptr;
+    while (fgets(line, sizeof line, out) != nullptr) {
+      lines.emplace_back(line);
+      while (!lines.back().empty() && lines.back().back() == '\n') lines.back().pop_back();
+    }
     const int status = pclose(out);
-    ASSERT_TRUE(read_line && status == 0) << "scripts/pg-test-server start failed";
-    url = line;
-    while (!url.empty() && url.back() == '\n') url.pop_back();
+    ASSERT_TRUE(!lines.empty() && status == 0) << command << " failed";
+    url = lines[0];
+    shard_servers.assign(lines.begin() + 1, lines.end());
   }
 
   void TearDown() override {
@@ -84,6 +99,11 @@ const std::string& TestUrl() {
   static std::once_flag started;
   std::call_once(started, [] { environment->Start(); });
   return url;
+}
+
+const std::vector<std::string>& ShardServers() {
+  TestUrl();
+  return shard_servers;
 }
 
 std::string FreshDatabase(const std::string& name) {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "storage/postgres/cluster/pg_test_cluster.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_test_server.h"
@@ -31,10 +32,15 @@ std::string ServerUrl(const std::string& name) {
 
 bool UsePostgres() {
   const char* db = getenv("FUPIN_TEST_DB");
-  return db && std::string(db) == "postgres";
+  return db && (std::string(db) == "postgres" || UseCluster());
 }
 
 std::string FreshMigratedDatabase() {
+  if (UseCluster()) {  // a fresh cluster database: its coordinator's URL
+    static std::atomic<int> next{0};
+    return FreshClusterDatabase("fupin_c" + std::to_string(getpid()) + "_" +
+                                std::to_string(next.fetch_add(1)));
+  }
   static std::once_flag migrated;
   std::call_once(migrated, [] {
     const std::string url = FreshDatabase(Template());
@@ -57,6 +63,7 @@ std::string FreshMigratedDatabase() {
 
 void DropDatabase(const std::string& url) {
   const std::string name = url.substr(url.rfind('/') + 1);
+  if (UseCluster()) return DropClusterDatabase(name);
   auto server = Connection::Open(TestUrl());
   if (!server.ok()) return;
   (void)(*server)->Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

@@ -8,7 +8,9 @@
 
 namespace fupin::pg::testing {
 
-// Whether the tests run on PostgreSQL (FUPIN_TEST_DB=postgres).
+// Whether the tests run on PostgreSQL (FUPIN_TEST_DB=postgres, or =cluster: then the
+// databases below are cluster databases, cluster/pg_test_cluster.h, named by their
+// coordinator's URL).
 bool UsePostgres();
 // The URL of a new database holding the migrated schema and nothing else (CREATE DATABASE
 // … TEMPLATE of a database migrated by the first call).

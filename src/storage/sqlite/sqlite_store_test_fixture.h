@@ -1,6 +1,7 @@
 // The fixture of storage_test (sqlite_store_test.cc, sqlite_store_writes_test.cc): a fresh
 // register in a temporary folder with a few regions, or with FUPIN_TEST_DB=postgres a fresh
-// PostgreSQL database instead, dropped after each test.
+// PostgreSQL database instead, dropped after each test (with FUPIN_TEST_DB=cluster a fresh
+// cluster database, cluster/pg_test_cluster.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/postgres/cluster/pg_test_cluster.h"
 #include "storage/postgres/pg_test_server.h"
 #include "storage/postgres/pg_test_store.h"
 #include "storage/store.h"
@@ -22,13 +24,19 @@ namespace fupin {
 #define SKIP_ON_POSTGRES(reason) \
   if (pg::testing::UsePostgres()) GTEST_SKIP() << "SQLite only: " << reason
 
+// With FUPIN_TEST_DB=cluster: what a cluster database cannot be (it is made with its schema).
+#define SKIP_ON_CLUSTER(reason) \
+  if (pg::testing::UseCluster()) GTEST_SKIP() << "not on a cluster: " << reason
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     char dir[] = "/tmp/fupin-store-XXXXXX";
     dir_ = mkdtemp(dir);
     path_ = dir_ + "/t.db";
-    if (pg::testing::UsePostgres()) {
+    if (pg::testing::UseCluster()) {  // a fresh cluster (its schema there already)
+      path_ = pg::testing::FreshMigratedDatabase();
+    } else if (pg::testing::UsePostgres()) {
       static int next = 0;
       path_ = pg::testing::FreshDatabase("fupin_store_" + std::to_string(getpid()) + "_" +
                                          std::to_string(next++));

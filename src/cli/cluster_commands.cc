@@ -1,0 +1,186 @@
+// `fupin cluster init|status|check` (docs/cluster.md): the sharded PostgreSQL cluster, --db being
+// its coordinator. The work is storage/postgres/cluster/cluster.h's; this file parses and
+// prints.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "storage/postgres/cluster/cluster.h"
+
+namespace fupin {
+namespace {
+
+bool IsPostgresUrl(const std::string& url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+}  // namespace
+
+ClusterCommands::ClusterCommands(CLI::App& app, Globals& g) : g_(g) {
+  auto* cluster = app.add_subcommand(
+      "cluster",
+      "按县分片的 PostgreSQL 集群（--db 为协调节点）/ the sharded PostgreSQL cluster "
+      "(--db is its coordinator)");
+  init_ = cluster->add_subcommand(
+      "init",
+      "在空数据库上建立集群：各节点迁移、分区、postgres_fdw / make a cluster of empty "
+      "databases: every node migrated, partitioned, linked by postgres_fdw");
+  init_->add_option("--node", nodes_, "分片数据库地址，可多次 / a shard's URL, repeatable")
+      ->required();
+  init_->add_option("--partitions", partitions_,
+                    "每张分片表的哈希分区数（默认 64）/ hash partitions per sharded table "
+                    "(default 64)");
+  init_->add_flag("--json", g.json);
+  status_ = cluster->add_subcommand(
+      "status",
+      "各节点：可否连接、结构版本、分区、行数 / every node: reachable, schema version, "
+      "partitions, rows");
+  status_->add_flag("--json", g.json);
+  check_ = cluster->add_subcommand(
+      "check",
+      "按县由分片上的户重算汇总并与协调节点所存比较 / recount every county's aggregates "
+      "from its shard rows and compare them with the coordinator's");
+  check_->add_option("--county", county_, "只查此县（12 位代码）/ this county only (12 digits)");
+  check_->add_flag("--fix", fix_, "改正不符的汇总 / set differing aggregates right");
+  check_->add_flag("--json", g.json);
+}
+
+std::optional<int> ClusterCommands::Run() const {
+  if (*init_) return Init();
+  if (*status_) return Status();
+  if (*check_) return Check();
+  return std::nullopt;
+}
+
+int ClusterCommands::Init() const {
+  const std::string coordinator = DbUrl(g_);
+  if (!IsPostgresUrl(coordinator)) {
+    return Fail(g_, Error::Usage("--db 须为 PostgreSQL 协调节点的地址（postgresql://…）",
+                                 "--db must be the PostgreSQL coordinator's URL (postgresql://…)"));
+  }
+  for (const std::string& node : nodes_) {
+    if (!IsPostgresUrl(node)) {
+      return Fail(g_, Error::Usage("--node 须为 PostgreSQL 地址（postgresql://…）：" + node,
+                                   "--node must be a PostgreSQL URL (postgresql://…): " + node));
+    }
+  }
+  auto report = cluster::Init(coordinator, {nodes_, partitions_});
+  if (!report.ok()) return Fail(g_, report.error());
+  if (g_.json) {
+    std::cout << nlohmann::ordered_json{{"coordinator", cluster::WithoutPassword(coordinator)},
+                                        {"nodes", report->nodes},
+                                        {"partitions", report->partitions},
+                                        {"schema_version", report->schema_version}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  std::cout << Say(g_, "集群已建立：协调节点 ", "cluster ready: coordinator ")
+            << cluster::WithoutPassword(coordinator) << Say(g_, "，", ", ") << report->nodes
+            << Say(g_, " 个分片，每表 ", " shards, ") << report->partitions
+            << Say(g_, " 个分区（结构版本 ", " partitions per table (schema version ")
+            << report->schema_version << ")\n";
+  return 0;
+}
+
+int ClusterCommands::Status() const {
+  auto status = cluster::ReadStatus(DbUrl(g_));
+  if (!status.ok()) return Fail(g_, status.error());
+  int unreachable = 0;
+  for (const cluster::NodeStatus& node : status->nodes) unreachable += node.reachable ? 0 : 1;
+  if (g_.json) {
+    nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+    for (const cluster::NodeStatus& node : status->nodes) {
+      nlohmann::ordered_json item{{"id", node.id < 0 ? nlohmann::ordered_json("coordinator")
+                                                     : nlohmann::ordered_json(node.id)},
+                                  {"url", node.url},
+                                  {"reachable", node.reachable}};
+      if (!node.error.empty()) item["error"] = node.error;
+      item["schema_version"] = node.schema_version;
+      item["partitions"] = node.partitions;
+      item["partitions_found"] = node.partitions_found;
+      item["rows"] = node.rows;
+      nodes.push_back(std::move(item));
+    }
+    std::cout << nlohmann::ordered_json{{"partitions", status->partitions}, {"nodes", nodes}}.dump()
+              << "\n";
+  } else {
+    std::cout << Say(g_, "每表分区数：", "partitions per table: ") << status->partitions << "\n";
+    std::cout
+        << Say(g_, "节点\t地址\t状态\t结构版本\t分区\t户\t成员\t变更记录\t身份证索引",
+               "node\turl\tstate\tschema\tpartitions\thouseholds\tmembers\thistory\tperson_index")
+        << "\n";
+    for (const cluster::NodeStatus& node : status->nodes) {
+      std::cout << (node.id < 0 ? Say(g_, "协调", "coordinator") : std::to_string(node.id)) << "\t"
+                << node.url << "\t"
+                << (node.reachable ? Say(g_, "正常", "ok") : Say(g_, "无法连接", "unreachable"))
+                << "\t" << node.schema_version << "\t" << node.partitions;
+      for (const std::string& table : cluster::ShardedTables()) {
+        auto count = node.rows.find(table);
+        std::cout << "\t" << (count == node.rows.end() ? "-" : std::to_string(count->second));
+      }
+      std::cout << "\n";
+    }
+  }
+  if (unreachable > 0) {
+    return Fail(g_, Error::Database(std::to_string(unreachable) + " 个节点无法连接",
+                                    std::to_string(unreachable) + " node(s) cannot be reached"));
+  }
+  return 0;
+}
+
+int ClusterCommands::Check() const {
+  int64_t county = 0;
+  if (!county_.empty()) {
+    auto code = ParseRegionOption(county_);
+    if (!code.ok()) return Fail(g_, code.error());
+    if (code->level() != RegionLevel::kCounty) {
+      return Fail(g_, Error::Usage("--county 须为县级区划代码：" + county_,
+                                   "--county must be a county's code: " + county_));
+    }
+    county = code->value();
+  }
+  auto checks = cluster::CheckAggregates(DbUrl(g_), county, fix_);
+  if (!checks.ok()) return Fail(g_, checks.error());
+  int64_t differing = 0;
+  for (const cluster::CountyCheck& check : *checks) differing += check.differences.empty() ? 0 : 1;
+  if (g_.json) {
+    nlohmann::ordered_json counties = nlohmann::ordered_json::array();
+    for (const cluster::CountyCheck& check : *checks) {
+      nlohmann::ordered_json differences = nlohmann::ordered_json::array();
+      for (const cluster::AggregateDifference& d : check.differences) {
+        differences.push_back({{"region", RegionCode::FromInt(d.region_code).ToString()},
+                               {"metric", d.metric},
+                               {"stored", d.stored},
+                               {"recounted", d.recounted}});
+      }
+      counties.push_back({{"county", RegionCode::FromInt(check.county).ToString()},
+                          {"differences", differences},
+                          {"fixed", check.fixed}});
+    }
+    std::cout << nlohmann::ordered_json{{"counties", counties}}.dump() << "\n";
+  } else {
+    for (const cluster::CountyCheck& check : *checks) {
+      std::cout << RegionCode::FromInt(check.county).ToString() << "\t"
+                << (check.differences.empty() ? Say(g_, "汇总一致", "aggregates agree")
+                    : check.fixed             ? Say(g_, "汇总已改正", "aggregates fixed")
+                                              : Say(g_, "汇总不符", "aggregates differ"))
+                << "\n";
+      for (const cluster::AggregateDifference& d : check.differences) {
+        std::cout << "  " << RegionCode::FromInt(d.region_code).ToString() << "\t" << d.metric
+                  << "\t" << Say(g_, "所存 ", "stored ") << d.stored
+                  << Say(g_, "，重算 ", ", recounted ") << d.recounted << "\n";
+      }
+    }
+  }
+  if (differing > 0 && !fix_) {
+    return Fail(
+        g_, Error::Conflict(std::to_string(differing) + " 个县的汇总与其户数据不符（--fix 改正）",
+                            std::to_string(differing) +
+                                " county(ies) whose aggregates differ from their rows "
+                                "(--fix sets them right)"));
+  }
+  return 0;
+}
+
+}  // namespace fupin
