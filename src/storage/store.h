@@ -127,6 +127,10 @@ struct StoreOptions {
 // The accounts file of the register at `db_path` (SQLite): `<db_path>-accounts`.
 inline std::string AccountsPath(const std::string& db_path) { return db_path + "-accounts"; }
 
+// `fupin init` refuses a database that holds another program's tables (no fupin schema):
+// E_DATABASE naming it, before anything is written into it or beside it.
+Error ForeignDatabase(const std::string& name);
+
 class Store {
  public:
   virtual ~Store() = default;

@@ -8,6 +8,14 @@
 
 namespace fupin {
 
+Error ForeignDatabase(const std::string& name) {
+  return Error::Database(
+      "数据库 " + name + " 中已有其他程序的表，不是 fupin 的数据库；init 不会写入它",
+      "the database " + name +
+          " holds another program's tables, not fupin's: init writes nothing "
+          "into it");
+}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& url, OpenMode mode,
                                            const StoreOptions& options) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {

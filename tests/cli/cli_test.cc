@@ -1075,6 +1075,42 @@ TEST_F(DatabaseTest, ACorruptDatabaseFailsWithoutCrashing) {
   }
 }
 
+TEST_F(DatabaseTest, InitRefusesAnotherProgramsDatabaseAndWritesNothingIntoItOrBesideIt) {
+  const std::string db = Path("foreign.db");
+  const char* theirs =
+      "CREATE TABLE households (note TEXT); INSERT INTO households VALUES ('theirs')";
+  if (OnPostgres()) {
+    SqlExec(db, theirs);
+  } else {  // a new SQLite file of another program
+    sqlite3* handle = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(handle, theirs, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(handle);
+  }
+  const std::string before = OnPostgres() ? "" : ReadFile(db);
+  for (const char* lang : {"zh", "en"}) {
+    RunResult r = Fupin({"--db", db, "--lang", lang, "init"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;  // bad input, as a corrupt file
+    EXPECT_NE(r.err.find("E_DATABASE"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(std::string(lang) == "zh" ? "其他程序" : "another program's"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(SqlRows(db, "SELECT note FROM households"), "theirs|\n");
+  if (OnPostgres()) {
+    EXPECT_EQ(SqlRows(db,
+                      "SELECT count(*) FROM pg_namespace WHERE nspname = 'accounts' UNION ALL "
+                      "SELECT count(*) FROM pg_tables WHERE tablename <> 'households' AND "
+                      "schemaname = 'public'"),
+              "0|\n0|\n")
+        << "init left a part of its schema";
+  } else {
+    EXPECT_TRUE(ReadFile(db) == before) << "the file was changed";
+    EXPECT_FALSE(fs::exists(db + "-accounts")) << "an accounts file beside it";
+    EXPECT_FALSE(fs::exists(db + "-tmp")) << "a scratch folder beside it";
+  }
+}
+
 TEST_F(DatabaseTest, SummaryOfAMissingDatabaseSaysToRunInit) {
   RunResult r = Fupin({"--db", Path("missing.db"), "report", "summary", "--json"});
   EXPECT_EQ(r.exit_code, 2);

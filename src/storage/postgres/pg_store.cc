@@ -279,6 +279,14 @@ Result<std::unique_ptr<Store>> OpenPgStore(const std::string& url, Store::OpenMo
         "--template=template0), not " +
             collate);
   }
+  if (mode == Store::OpenMode::kCreate) {
+    // Tables of fupin's schemas without fupin's version table are another program's.
+    auto foreign = (*db)->Query(
+        "SELECT to_regclass('fupin_schema') IS NULL AND EXISTS (SELECT 1 FROM pg_tables WHERE "
+        "schemaname IN ('public', 'accounts'))");
+    if (!foreign.ok()) return foreign.error();
+    if (foreign->Bool(0, 0)) return ForeignDatabase(RedactedUrl(url));
+  }
   if (mode == Store::OpenMode::kExisting) {
     for (auto [part, current] : {std::pair{"register", pg::Migrations().size()},
                                  std::pair{"accounts", pg::AccountsMigrations().size()}}) {

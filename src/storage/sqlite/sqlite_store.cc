@@ -330,6 +330,18 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, Store::O
   const bool create = mode == Store::OpenMode::kCreate;
   auto db = Database::Open(path, create, options.busy_timeout_ms);
   if (!db.ok()) return db.error();
+  if (create) {
+    // Tables without a fupin schema version are another program's: nothing is written into
+    // the file (not even its journal mode) nor beside it (the accounts file, the scratch
+    // folder).
+    auto foreign = db->Prepare(
+        "SELECT (SELECT user_version FROM pragma_user_version) = 0 AND EXISTS (SELECT 1 FROM "
+        "sqlite_master WHERE type = 'table')");
+    if (!foreign.ok()) return foreign.error();
+    auto row = foreign->Step();
+    if (!row.ok()) return row.error();
+    if (*row && foreign->Int(0) != 0) return ForeignDatabase(path);
+  }
   // Before any other thread uses SQLite: the CLI and the server open their store first.
   sqlite::UseScratchFolderForTemporaryFiles(path);
   auto store = std::make_unique<SqliteStore>(std::move(db).value(), options);
