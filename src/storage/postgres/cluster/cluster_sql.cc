@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "storage/postgres/cluster/cluster.h"
+#include "storage/postgres/pg_store_impl.h"
 
 namespace fupin::cluster {
 
@@ -73,14 +74,7 @@ std::string WithConnectTimeout(const std::string& url, int seconds) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + value;
 }
 
-std::string Literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
+std::string Literal(std::string_view text) { return pg::Literal(text); }
 
 std::string Ident(std::string_view name) {
   std::string out = "\"";
