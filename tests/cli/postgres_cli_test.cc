@@ -68,11 +68,11 @@ TEST(PostgresCliTest, AnImportBuildsTheAssessmentViewOnlyForADatabaseFile) {
   const std::string file = dir + "/register.db";
   for (const std::string& db : {file, url}) {
     ASSERT_EQ(RunFupin({"--db", db, "init"}, env, dir).exit_code, 0) << db;
-    ASSERT_EQ(RunFupin({"--db", db, "regions", "load", "--from",
-                        (kDataDir / "regions.csv").string()},
-                       env, dir)
-                  .exit_code,
-              0)
+    ASSERT_EQ(
+        RunFupin({"--db", db, "regions", "load", "--from", (kDataDir / "regions.csv").string()},
+                 env, dir)
+            .exit_code,
+        0)
         << db;
   }
   const std::vector<std::string> import_args{"--lang", "en", "import",

@@ -533,5 +533,63 @@ TEST_F(PgStoreTest, AnImportIntoANonEmptyRegisterIsQuick) {
             "H" + std::to_string(1000 + n));
 }
 
+// `regions load` sends its regions in batches, one statement each (issue 15); the result is
+// the one of a statement per region: a code given twice keeps its last name and the last
+// population given, a row without a population keeps the one stored, and a name is stored
+// as it is, quotes, backslashes, commas and braces included.
+TEST_F(PgStoreTest, RegionsUpsertedInBatchesEndAsUpsertedOneByOne) {
+  const std::string odd_name = "a\"b\\c,{d} NULL";
+  auto before = store_->CountRegions();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->SetRuralPopulation(RegionCode::FromInt(kVillageA), 700).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  std::vector<RegionRow> rows;
+  rows.push_back({RegionCode::FromInt(kVillageB), odd_name, 5});
+  rows.push_back({RegionCode::FromInt(kVillageA), "甲村新名", std::nullopt});
+  // More than one batch: 22 towns of 999 villages each.
+  for (int64_t town = 200; town < 222; ++town) {
+    for (int64_t v = 1; v < 1000; ++v) {
+      rows.push_back({RegionCode::FromInt(kCountyA + town * 1000 + v), "村" + std::to_string(v),
+                      v % 2 ? std::optional<int64_t>(v) : std::nullopt});
+    }
+  }
+  rows.push_back({RegionCode::FromInt(kVillageB), "乙村最后", std::nullopt});
+  rows.push_back({RegionCode::FromInt(kCountyA + 221 * 1000 + 999), "最后一村", 42});
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(store_->UpsertRegions(rows).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+
+  auto get = [&](int64_t code) {
+    auto row = store_->GetRegion(RegionCode::FromInt(code));
+    EXPECT_TRUE(row.ok() && row->has_value()) << code;
+    return row.ok() && row->has_value() ? **row : RegionRow{};
+  };
+  EXPECT_EQ(get(kVillageB).name, "乙村最后");
+  EXPECT_EQ(get(kVillageB).rural_population, 5);
+  EXPECT_EQ(get(kVillageA).name, "甲村新名");
+  EXPECT_EQ(get(kVillageA).rural_population, 700);
+  EXPECT_EQ(get(kCountyA + 221 * 1000 + 999).name, "最后一村");
+  EXPECT_EQ(get(kCountyA + 221 * 1000 + 999).rural_population, 42);
+  EXPECT_EQ(get(kCountyA + 210 * 1000 + 998).name, "村998");
+  EXPECT_EQ(get(kCountyA + 210 * 1000 + 998).rural_population, std::nullopt);
+  EXPECT_EQ(get(kCountyA + 210 * 1000 + 997).rural_population, 997);
+  auto count = store_->CountRegions();
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, *before + 22 * 999);
+  // The tree reads back through the parent each row was given.
+  auto town = store_->Children(RegionCode::FromInt(kCountyA + 205 * 1000));
+  ASSERT_TRUE(town.ok());
+  EXPECT_EQ(town->size(), 999u);
+
+  // The name with quotes, a backslash and braces round trips exactly.
+  ASSERT_TRUE(store_->Begin().ok());
+  ASSERT_TRUE(
+      store_->UpsertRegions({{RegionCode::FromInt(kVillageB), odd_name, std::nullopt}}).ok());
+  ASSERT_TRUE(store_->Commit().ok());
+  EXPECT_EQ(get(kVillageB).name, odd_name);
+  EXPECT_EQ(get(kVillageB).rural_population, 5);
+}
+
 }  // namespace
 }  // namespace fupin
