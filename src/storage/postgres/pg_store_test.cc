@@ -12,10 +12,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_test_server.h"
 #include "storage/postgres/pg_test_store.h"
 #include "storage/store.h"
@@ -589,6 +591,85 @@ TEST_F(PgStoreTest, RegionsUpsertedInBatchesEndAsUpsertedOneByOne) {
   ASSERT_TRUE(store_->Commit().ok());
   EXPECT_EQ(get(kVillageB).name, odd_name);
   EXPECT_EQ(get(kVillageB).rural_population, 5);
+}
+
+// An import into an empty register drops the secondary indexes of households and
+// household_history at its first COPY and builds them again before its commit (pg_bulk.cc,
+// issue 15): a rebuilt index has a new oid, the same definition. Smaller transactions, a
+// register with households, a rollback and a reader holding the table keep them as they are.
+class PgBulkTest : public PgStoreTest {
+ protected:
+  // The secondary indexes of the two tables: name → oid and name → definition.
+  std::map<std::string, std::string> Indexes(bool oids) {
+    auto c = pg::Connection::Open(url_);
+    EXPECT_TRUE(c.ok());
+    std::map<std::string, std::string> out;
+    if (!c.ok()) return out;
+    auto rows = (*c)->Query(
+        "SELECT c.relname, i.indexrelid::bigint::text, pg_get_indexdef(i.indexrelid) "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid IN "
+        "('households'::regclass, 'household_history'::regclass) AND NOT i.indisprimary");
+    EXPECT_TRUE(rows.ok());
+    if (!rows.ok()) return out;
+    for (int r = 0; r < rows->size(); ++r) out[rows->Text(r, 0)] = rows->Text(r, oids ? 1 : 2);
+    return out;
+  }
+  Status InsertMany(int from, int count, bool commit = true) {
+    FUPIN_RETURN_IF_ERROR(store_->Begin());
+    for (int k = from; k < from + count; ++k) {
+      Status s = store_->InsertHousehold(
+          MakeHousehold("H" + std::to_string(k), k % 2 ? kVillageA : kVillageB, 1 + k % 3, k), 1,
+          "");
+      if (!s.ok()) {
+        store_->Rollback();
+        return s;
+      }
+    }
+    if (!commit) {
+      store_->Rollback();
+      return Status::Ok();
+    }
+    return store_->Commit();
+  }
+};
+
+TEST_F(PgBulkTest, AFirstLargeImportRebuildsTheSecondaryIndexesBeforeItsCommit) {
+  const auto oids = Indexes(true), definitions = Indexes(false);
+  ASSERT_GE(oids.size(), 7u);  // households: 6, household_history: 1
+  ASSERT_TRUE(InsertMany(0, 5000).ok());
+  const auto after = Indexes(true);
+  ASSERT_EQ(after.size(), oids.size());
+  for (const auto& [name, oid] : oids) EXPECT_NE(after.at(name), oid) << name;
+  EXPECT_EQ(Indexes(false), definitions);
+  // The indexes are in use: the households read back by code.
+  auto found = store_->FindHousehold("H4999");
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->has_value());
+
+  // The register has households now: the next import keeps its indexes.
+  ASSERT_TRUE(InsertMany(5000, 5000).ok());
+  EXPECT_EQ(Indexes(true), after);
+}
+
+TEST_F(PgBulkTest, ASmallFirstImportOrARolledBackOneKeepsTheIndexes) {
+  const auto oids = Indexes(true);
+  ASSERT_TRUE(InsertMany(0, 5000, /*commit=*/false).ok());
+  EXPECT_EQ(Indexes(true), oids);
+  ASSERT_TRUE(InsertMany(0, 100).ok());
+  EXPECT_EQ(Indexes(true), oids);
+}
+
+TEST_F(PgBulkTest, AReaderOfTheHouseholdsTableMakesTheImportKeepItsIndexes) {
+  const auto oids = Indexes(true);
+  auto reader = pg::Connection::Open(url_);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->Exec("BEGIN; SELECT count(*) FROM households").ok());
+  ASSERT_TRUE(InsertMany(0, 5000).ok());
+  ASSERT_TRUE((*reader)->Exec("COMMIT").ok());
+  EXPECT_EQ(Indexes(true), oids);
+  auto found = store_->FindHousehold("H4999");
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->has_value());
 }
 
 }  // namespace
