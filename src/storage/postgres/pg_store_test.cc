@@ -635,6 +635,17 @@ class PgBulkTest : public PgStoreTest {
 
 TEST_F(PgBulkTest, AFirstLargeImportRebuildsTheSecondaryIndexesBeforeItsCommit) {
   const auto oids = Indexes(true), definitions = Indexes(false);
+  const char* db = getenv("FUPIN_TEST_DB");
+  if (db && std::string(db) == "cluster") {
+    // A cluster's coordinator has foreign tables, without indexes (they live on the
+    // shards, which the store never alters): the import goes on as it is.
+    EXPECT_TRUE(oids.empty());
+    ASSERT_TRUE(InsertMany(0, 5000).ok());
+    auto found = store_->FindHousehold("H4999");
+    ASSERT_TRUE(found.ok());
+    EXPECT_TRUE(found->has_value());
+    return;
+  }
   ASSERT_GE(oids.size(), 7u);  // households: 6, household_history: 1
   ASSERT_TRUE(InsertMany(0, 5000).ok());
   const auto after = Indexes(true);
