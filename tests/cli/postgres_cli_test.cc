@@ -57,5 +57,42 @@ TEST(PostgresCliTest, InitRegionsImportAndSummaryRunOnAPostgreSqlDatabase) {
   fs::remove_all(dir);
 }
 
+// The import builds the assessment view only where it is kept (a file beside the SQLite
+// database): on PostgreSQL the stage is skipped, its progress line with it (issue 15).
+TEST(PostgresCliTest, AnImportBuildsTheAssessmentViewOnlyForADatabaseFile) {
+  const std::string url = pg::testing::FreshDatabase("fupin_cli_view");
+  const std::string dir = MakeTempDir("fupin_pg_cli_view");
+  ASSERT_FALSE(dir.empty());
+  const std::vector<std::string> env{"FUPIN_AUDIT_KEY=" + dir + "/audit.key"};
+  const fs::path base = kDataDir / "import" / "base";
+  const std::string file = dir + "/register.db";
+  for (const std::string& db : {file, url}) {
+    ASSERT_EQ(RunFupin({"--db", db, "init"}, env, dir).exit_code, 0) << db;
+    ASSERT_EQ(
+        RunFupin({"--db", db, "regions", "load", "--from", (kDataDir / "regions.csv").string()},
+                 env, dir)
+            .exit_code,
+        0)
+        << db;
+  }
+  const std::vector<std::string> import_args{"--lang", "en", "import",
+                                             (base / "households.csv").string(),
+                                             (base / "members.csv").string()};
+  auto with_db = [&](const std::string& db) {
+    std::vector<std::string> args{"--db", db};
+    args.insert(args.end(), import_args.begin(), import_args.end());
+    return args;
+  };
+  RunResult on_file = RunFupin(with_db(file), env, dir);
+  ASSERT_EQ(on_file.exit_code, 0) << on_file.err;
+  EXPECT_NE(on_file.err.find("building the assessment view"), std::string::npos) << on_file.err;
+  RunResult on_pg = RunFupin(with_db(url), env, dir);
+  ASSERT_EQ(on_pg.exit_code, 0) << on_pg.err;
+  EXPECT_EQ(on_pg.err.find("building the assessment view"), std::string::npos) << on_pg.err;
+  // The same summary line on both.
+  EXPECT_EQ(on_pg.out, on_file.out);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace fupin::testing

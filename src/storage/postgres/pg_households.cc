@@ -543,6 +543,7 @@ void PgStore::AddMemberRow(int64_t county, const std::string& code, int seq, con
 Status PgStore::FlushWrites() {
   if (!in_transaction_) return Status::Ok();
   FUPIN_RETURN_IF_ERROR(CheckDeferredKeys());
+  if (ShouldDeferIndexes()) FUPIN_RETURN_IF_ERROR(DeferIndexes());
   if (!pending_households_.empty()) {
     auto w = db_->CopyIn("households", kHouseholdColumns);
     if (!w.ok()) return w.error();

@@ -96,6 +96,7 @@ Status PgStore::ReadEmptiness(bool at_begin) {
 Status PgStore::Commit() {
   assert(in_transaction_);
   Status s = FlushWrites();
+  if (s.ok()) s = RestoreIndexes();
   if (s.ok()) s = FlushAggregates();
   if (s.ok() && register_changed_) {
     auto updated = db_->Run(kNewGenerationSql);
@@ -126,6 +127,9 @@ void PgStore::Rollback() {
   if (accounts_) accounts_->DropStaged();
   ClearWrites();
   register_changed_ = false;
+  // The rollback brings the deferred indexes back (pg_bulk.cc).
+  indexes_deferred_ = false;
+  deferred_indexes_.clear();
   if (in_transaction_ || db_->in_transaction()) (void)db_->Rollback();
   in_transaction_ = false;
 }

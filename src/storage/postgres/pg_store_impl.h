@@ -196,6 +196,12 @@ class PgStore final : public Store {
   // Writes the rows waiting (households, members, person_index, history) with COPY; before
   // anything reads the tables, and at commit.
   Status FlushWrites();
+  // An import into an empty register: its indexes deferred (pg_bulk.cc).
+  static constexpr size_t kDeferIndexesFrom = 4096;  // households in one flush
+  bool ShouldDeferIndexes() const;
+  Status DeferIndexes();
+  Status RestoreIndexes();
+  static std::string Identifier(std::string_view name);  // a quoted SQL identifier
   Status FlushAggregates();
   void ClearWrites();
   // Whether rows of this household wait in the buffers.
@@ -241,6 +247,10 @@ class PgStore final : public Store {
   std::unique_ptr<Connection> lookup_;  // a cluster's county lookups (FindHousehold)
   bool register_changed_ = false;       // households, members or aggregates written
   bool households_were_empty_ = false, persons_were_empty_ = false;
+  // The secondary indexes of households and household_history, dropped until the commit
+  // (pg_bulk.cc): their CREATE INDEX statements.
+  bool indexes_deferred_ = false;
+  std::vector<std::string> deferred_indexes_;
   bool defer_household_checks_ = false, defer_person_checks_ = false;  // not empty at Begin
   std::string begin_generation_;  // meta's register_generation at Begin
   std::string stamp_generation_;  // that of a RegisterStamp read in this transaction
