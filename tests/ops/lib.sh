@@ -130,3 +130,22 @@ same_export() {
     cmp -s "$a/$f" "$b/$f" || fail "$what: $f differs ($(diff "$a/$f" "$b/$f" | head -3))"
   done
 }
+
+# Reads the register over HTTP (URL, TOKEN) in a loop in the background — each read an
+# audit record — until stop_reader, which waits for the loop to end.
+start_reader() {
+  local url=$1 token=$2
+  rm -f "$OPS_TMP/stop-reading"
+  (
+    while [ ! -e "$OPS_TMP/stop-reading" ]; do
+      curl -s -o /dev/null -H "Authorization: Bearer $token" "$url/api/v1/households?page=1&size=20"
+      curl -s -o /dev/null -H "Authorization: Bearer $token" "$url/api/v1/regions/$COUNTY/summary"
+    done
+  ) &
+  OPS_PIDS+=("$!")
+  OPS_READER=$!
+}
+stop_reader() {
+  touch "$OPS_TMP/stop-reading"
+  wait "$OPS_READER"
+}

@@ -30,14 +30,7 @@ start_serve "$url"
 live=$SERVE_URL
 live_pid=$SERVE_PID
 token=$(login "$live" county)
-(
-  while [ ! -e "$OPS_TMP/stop-reading" ]; do
-    curl -s -o /dev/null -H "Authorization: Bearer $token" "$live/api/v1/households?page=1&size=20"
-    curl -s -o /dev/null -H "Authorization: Bearer $token" "$live/api/v1/regions/$COUNTY/summary"
-  done
-) &
-OPS_PIDS+=("$!")
-reader=$!
+start_reader "$live" "$token"
 
 step "the export at backup time, then the backup while the servers run"
 export_to "$url" "$OPS_TMP/at-backup"
@@ -49,8 +42,7 @@ done
 
 step "the register changes after the backup"
 change_register "$url"
-touch "$OPS_TMP/stop-reading"
-wait "$reader"
+stop_reader
 export_to "$url" "$OPS_TMP/after-change"
 if cmp -s "$OPS_TMP/at-backup/households.csv" "$OPS_TMP/after-change/households.csv"; then
   fail "the change after the backup did not change the export: the test would prove nothing"

@@ -22,14 +22,7 @@ token=$(login "$live" county)
 households=$(get_ok "$live" "$token" "/api/v1/regions/$COUNTY/summary" | jq -er '.data.households')
 [ "$households" = 200 ] || fail "the live summary counts $households households, not 200"
 # Reads (each an audit record of the accounts file) while the backup is taken.
-(
-  while [ ! -e "$OPS_TMP/stop-reading" ]; do
-    curl -s -o /dev/null -H "Authorization: Bearer $token" "$live/api/v1/households?page=1&size=20"
-    curl -s -o /dev/null -H "Authorization: Bearer $token" "$live/api/v1/regions/$COUNTY/summary"
-  done
-) &
-OPS_PIDS+=("$!")
-reader=$!
+start_reader "$live" "$token"
 
 step "the export at backup time, then the backup while the server runs"
 export_to "$db" "$OPS_TMP/at-backup"
@@ -43,8 +36,7 @@ audit_at_backup=$(sed -n 's/^audit records: //p' "$OPS_TMP/backup/MANIFEST")
 
 step "the register changes after the backup (a second county, while the server runs)"
 change_register "$db"
-touch "$OPS_TMP/stop-reading"
-wait "$reader"
+stop_reader
 export_to "$db" "$OPS_TMP/after-change"
 if cmp -s "$OPS_TMP/at-backup/households.csv" "$OPS_TMP/after-change/households.csv"; then
   fail "the change after the backup did not change the export: the test would prove nothing"
