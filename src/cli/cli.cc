@@ -110,6 +110,8 @@ int CmdRegionsPopulation(const Globals& g, const std::string& file) {
                          "rural populations set: ", "regions.population", file);
 }
 
+}  // namespace
+
 // ---- import ----
 int CmdImport(const Globals& g, ImportOptions options, const std::string& encoding) {
   auto enc = ParseEncoding(encoding);
@@ -196,6 +198,8 @@ int CmdImport(const Globals& g, ImportOptions options, const std::string& encodi
   }
   return (r.errors.empty() && r.errors_not_listed == 0) ? 0 : 2;
 }
+
+namespace {
 
 // ---- export ----
 int CmdExport(const Globals& g, const std::string& region_text, const std::string& out) {

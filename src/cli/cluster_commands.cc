@@ -42,6 +42,14 @@ ClusterCommands::ClusterCommands(CLI::App& app, Globals& g) : g_(g) {
       "from its shard rows and compare them with the coordinator's");
   check_->add_option("--county", county_, "只查此县（12 位代码）/ this county only (12 digits)");
   check_->add_flag("--fix", fix_, "改正不符的汇总 / set differing aggregates right");
+  check_
+      ->add_option("--finish", finish_files_,
+                   "用同样的文件完成中断的导入批次 / finish the interrupted import batch of "
+                   "these same files")
+      ->expected(1, 2);
+  check_->add_option("--rollback", rollback_batch_,
+                     "回退中断的导入批次中未写入的县 / roll back the counties not written of an "
+                     "interrupted import batch");
   check_->add_flag("--json", g.json);
 }
 
@@ -129,7 +137,99 @@ int ClusterCommands::Status() const {
   return 0;
 }
 
+namespace {
+
+const char* StateName(CountyState state) {
+  switch (state) {
+    case CountyState::kDone:
+      return "done";
+    case CountyState::kWritten:
+      return "written";
+    case CountyState::kPending:
+      break;
+  }
+  return "pending";
+}
+
+nlohmann::ordered_json BatchJson(const ClusterBatch& b) {
+  nlohmann::ordered_json counties = nlohmann::ordered_json::array();
+  for (const BatchCounty& c : b.counties) {
+    counties.push_back({{"county", RegionCode::FromInt(c.county).ToString()},
+                        {"shard", c.shard},
+                        {"state", StateName(c.state)}});
+  }
+  return {{"batch", b.id},        {"started_at", b.started_at}, {"actor", b.actor},
+          {"sources", b.sources}, {"sha256", b.sha256},         {"state", b.state},
+          {"counties", counties}};
+}
+
+}  // namespace
+
+int ClusterCommands::CheckBatches(Store& store, std::vector<ClusterBatch>& open) const {
+  if (!rollback_batch_.empty()) {
+    auto batch = RollBackImportBatch(store, rollback_batch_);
+    if (!batch.ok()) return Fail(g_, batch.error());
+    if (g_.json) {
+      std::cout << nlohmann::ordered_json{{"rolled_back", BatchJson(*batch)}}.dump() << "\n";
+    } else {
+      std::cout << Say(g_, "已回退导入批次 ", "rolled back import batch ") << batch->id << "\n";
+      for (const BatchCounty& c : batch->counties) {
+        std::cout << "  " << RegionCode::FromInt(c.county).ToString() << "	"
+                  << (c.state == CountyState::kDone
+                          ? Say(g_, "已写入（保留）", "written (kept)")
+                          : Say(g_, "未写入（已释放）", "not written (released)"))
+                  << "\n";
+      }
+    }
+    return 0;
+  }
+  auto batches = OpenImportBatches(store);
+  if (!batches.ok()) return Fail(g_, batches.error());
+  if (!finish_files_.empty()) {
+    auto sha = FilesSha256(finish_files_);
+    if (!sha.ok()) return Fail(g_, sha.error());
+    for (const ClusterBatch& b : *batches) {
+      if (b.sha256 != *sha) continue;
+      ImportOptions options;
+      options.files = finish_files_;
+      options.batch_id = b.id;
+      return CmdImport(g_, options, "auto");
+    }
+    return Fail(g_, Error::NotFound("没有由这些文件导入的未完成批次",
+                                    "no unfinished import batch was imported from these files"));
+  }
+  open = *batches;
+  if (g_.json) return 0;  // printed with the aggregates
+  for (const ClusterBatch& b : open) {
+    std::cout << Say(g_, "未完成的导入批次 ", "unfinished import batch ") << b.id << "	"
+              << b.started_at << "	" << b.sources << "\n";
+    for (const BatchCounty& c : b.counties) {
+      std::cout << "  " << RegionCode::FromInt(c.county).ToString() << "	"
+                << Say(g_, "分片 ", "shard ") << c.shard << "	"
+                << (c.state == CountyState::kDone ? Say(g_, "已写入", "written")
+                    : c.state == CountyState::kWritten
+                        ? Say(g_, "已写入、待重算汇总", "written, aggregates to recount")
+                        : Say(g_, "未写入", "not written"))
+                << "\n";
+    }
+  }
+  return 0;
+}
+
 int ClusterCommands::Check() const {
+  std::vector<ClusterBatch> open;
+  {
+    auto store = OpenStore(g_, Store::OpenMode::kExisting);
+    if (!store.ok()) return Fail(g_, store.error(), 2);
+    if (!(*store)->county_writers()) {
+      return Fail(
+          g_, Error::Usage("数据库 " + cluster::WithoutPassword(DbUrl(g_)) + " 不是集群的协调节点",
+                           "the database " + cluster::WithoutPassword(DbUrl(g_)) +
+                               " is not a cluster's coordinator"));
+    }
+    const int rc = CheckBatches(**store, open);
+    if (rc != 0 || !finish_files_.empty() || !rollback_batch_.empty()) return rc;
+  }
   int64_t county = 0;
   if (!county_.empty()) {
     auto code = ParseRegionOption(county_);
@@ -158,7 +258,10 @@ int ClusterCommands::Check() const {
                           {"differences", differences},
                           {"fixed", check.fixed}});
     }
-    std::cout << nlohmann::ordered_json{{"counties", counties}}.dump() << "\n";
+    nlohmann::ordered_json batches = nlohmann::ordered_json::array();
+    for (const ClusterBatch& b : open) batches.push_back(BatchJson(b));
+    std::cout << nlohmann::ordered_json{{"batches", batches}, {"counties", counties}}.dump()
+              << "\n";
   } else {
     for (const cluster::CountyCheck& check : *checks) {
       std::cout << RegionCode::FromInt(check.county).ToString() << "\t"
@@ -172,6 +275,15 @@ int ClusterCommands::Check() const {
                   << Say(g_, "，重算 ", ", recounted ") << d.recounted << "\n";
       }
     }
+  }
+  if (!open.empty()) {
+    return Fail(
+        g_, Error::Conflict(
+                std::to_string(open.size()) +
+                    " 个导入批次未完成（用同样的文件 --finish 完成，或 --rollback 批次号 回退）",
+                std::to_string(open.size()) +
+                    " import batch(es) unfinished (--finish with the same files, or "
+                    "--rollback BATCH)"));
   }
   if (differing > 0 && !fix_) {
     return Fail(

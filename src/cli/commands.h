@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/cli_common.h"
+#include "service/imports/import_service.h"
 
 namespace fupin {
 
@@ -217,13 +218,21 @@ class ClusterCommands {
   int Status() const;
   int Check() const;
 
+  // The open import batches (printed), then --finish or --rollback of one (cluster_commands.cc).
+  int CheckBatches(Store& store, std::vector<ClusterBatch>& open) const;
+
   Globals& g_;
   CLI::App *init_ = nullptr, *status_ = nullptr, *check_ = nullptr;
   std::vector<std::string> nodes_;
   int partitions_ = 64;
   std::string county_;
   bool fix_ = false;
+  std::vector<std::string> finish_files_;
+  std::string rollback_batch_;
 };
+
+// `fupin import` (cli.cc), also run by `fupin cluster check --finish`.
+int CmdImport(const Globals& g, ImportOptions options, const std::string& encoding);
 
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
 struct AssessArgs {

@@ -22,6 +22,7 @@
 #include "storage/case_store.h"
 #include "storage/compare_store.h"
 #include "storage/complaint_store.h"  // 12317 complaints
+#include "storage/county_writers.h"   // a register sharded by county
 #include "storage/fund_store.h"
 #include "storage/helper_store.h"
 #include "storage/loan_store.h"     // 扶贫小额信贷 microcredit
@@ -329,6 +330,9 @@ class Store {
   virtual std::string file_path() const = 0;
   // Calls `fn` for every PersonRow of the register, in no particular order.
   virtual Status ScanPersons(const std::function<void(const PersonRow&)>& fn) = 0;
+  // A cluster's coordinator: the county-by-county write path of an import
+  // (storage/county_writers.h). nullptr on one server or file.
+  virtual CountyWriters* county_writers() { return nullptr; }
 };
 
 }  // namespace fupin

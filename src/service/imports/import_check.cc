@@ -183,6 +183,16 @@ Status Importer::CheckRegister() {
     }
     Unpack(i, h);
     const Household& registered = (*old)->household;
+    if (store_.county_writers() && registered.village_code.county() != h.village_code.county()) {
+      // On a cluster each county is written in a transaction of its own (import_counties.cc).
+      e.valid = false;
+      const std::string county = std::to_string(registered.village_code.county().value());
+      AddIssue(households_src_.file, e.line, "行政区划代码", h.village_code.ToString(),
+               "E_HOUSEHOLD", "此户登记在另一县（" + county + "），集群上的导入不能迁移县",
+               "this household is registered in another county (" + county +
+                   "): an import into a cluster cannot move it between counties");
+      continue;
+    }
     KeepRegisteredGroup(registered, h);
     stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
     if (stored_[i] == kUnchanged) continue;

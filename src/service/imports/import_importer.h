@@ -29,6 +29,11 @@ namespace fupin::import_detail {
 
 inline constexpr size_t kMaxListedErrors = 100000;
 
+// A fresh batch id: 32 random hex digits.
+std::string NewBatchId();
+
+struct CountyPart;  // import_counties.cc
+
 // ---- Reading on a second thread -----------------------------------------------------
 //
 // Decoding the CSV and parsing the rows is about half the work of an import. A reading
@@ -220,6 +225,10 @@ class Importer {
   Status CheckRegister();
   Status Write();
   Status WriteRejects();
+  // Into a register sharded by county (import_counties.cc; storage/county_writers.h).
+  Status WriteByCounty();
+  Status ReservePersons(CountyWriters& writers, const std::vector<CountyPart>& parts);
+  Status WriteCounty(CountyWriters& writers, CountyPart& part);
 
   // The writing, shared by Write and WriteEarly.
   Status BeginWrite();

@@ -48,7 +48,11 @@ Result<ImportReport> Importer::Run() {
   }
   if (Interrupted()) return Error::Interrupted();
   Progress("写入数据库");
-  FUPIN_RETURN_IF_ERROR(Write());
+  if (store_.county_writers() && !options_.dry_run) {
+    FUPIN_RETURN_IF_ERROR(WriteByCounty());
+  } else {
+    FUPIN_RETURN_IF_ERROR(Write());
+  }
   if (options_.skip_invalid) FUPIN_RETURN_IF_ERROR(WriteRejects());
   Progress(report_.written ? "完成" : "完成（未写入）");
   return report_;

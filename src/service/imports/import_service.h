@@ -38,6 +38,9 @@ struct ImportOptions {
   // (AccountStore::AppendAudit stages it) commits with the import, and a failure rolls the
   // import back. May be empty.
   std::function<Status(const std::string& batch_id, const ImportReport& report)> before_commit;
+  // Into a cluster (Store::county_writers): the open batch that this import of the same
+  // files finishes (`fupin cluster check --finish`). Empty: a new batch.
+  std::string batch_id;
 };
 
 // One problem, placed in its file (the workbook and sheet for XLSX: "book.xlsx[户表]").
@@ -71,6 +74,23 @@ struct ImportReport {
 // headers, rows) are in the report's errors, and then nothing is written unless
 // skip_invalid. The Result is an Error only when the import could not run to its end
 // for another reason: E_DATABASE, E_IO writing the rejects, E_INTERRUPTED (rolled back).
+//
+// Into a cluster's coordinator (Store::county_writers), the checks are the same and the
+// writing goes county by county (storage/county_writers.h): an error after the first county
+// was written says that the batch is unfinished and how to finish it.
 Result<ImportReport> RunImport(Store& store, const ImportOptions& options);
+
+// The SHA-256 (hex) of the files' bytes, one after the other: what identifies a cluster
+// batch's files.
+Result<std::string> FilesSha256(const std::vector<std::string>& files);
+
+// A cluster's open import batches, each county's state read from its shard (none on one
+// server).
+Result<std::vector<ClusterBatch>> OpenImportBatches(Store& store);
+
+// Rolls back open batch `batch_id` of a cluster: its counties written stay (each is whole),
+// recounted if they were not; the ID numbers reserved for those not written are released.
+// E_NOT_FOUND when no such batch is open, E_USAGE when the store is no coordinator.
+Result<ClusterBatch> RollBackImportBatch(Store& store, const std::string& batch_id);
 
 }  // namespace fupin

@@ -12,9 +12,7 @@
 
 namespace fupin::import_detail {
 
-namespace {
-
-std::string BatchId() {
+std::string NewBatchId() {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
   static const char* kHex = "0123456789abcdef";
@@ -25,11 +23,9 @@ std::string BatchId() {
   return id;
 }
 
-}  // namespace
-
 Status Importer::BeginWrite() {
   now_ = NowIso8601();
-  batch_ = BatchId();
+  batch_ = NewBatchId();
   FUPIN_RETURN_IF_ERROR(store_.Begin());
   writing_ = true;
   return Status::Ok();
@@ -188,6 +184,7 @@ Status Importer::Write() {
 
 void Importer::StartEarlyWrite() {
   if (options_.skip_invalid || options_.dry_run || HasErrors()) return;
+  if (store_.county_writers()) return;  // a cluster writes county by county, after the checks
   auto has_persons = store_.HasPersons();
   if (!has_persons.ok() || *has_persons) return;
   if (!BeginWrite().ok()) return;

@@ -26,8 +26,8 @@ constexpr std::string_view kSecondaryIndexesSql =
 }  // namespace
 
 bool PgStore::ShouldDeferIndexes() const {
-  return !cluster_ && !indexes_deferred_ && households_were_empty_ && persons_were_empty_ &&
-         pending_households_.size() >= kDeferIndexesFrom;
+  return !cluster_ && !shard_writer_ && !indexes_deferred_ && households_were_empty_ &&
+         persons_were_empty_ && pending_households_.size() >= kDeferIndexesFrom;
 }
 
 Status PgStore::DeferIndexes() {

@@ -93,6 +93,14 @@ Error UniqueViolation(std::string_view columns) {
 constexpr std::string_view kHouseholdKey = "households.county_code, households.household_code";
 constexpr std::string_view kPersonKey = "person_index.id_type, person_index.id_number";
 
+// A shard writer writes one county: a household leaving it is another county's write too.
+Error CountyChangeOnShard(const std::string& code) {
+  return Error::Conflict("户 " + code + " 登记在另一县：集群上不能在导入中迁移县（请先迁出原户）",
+                         "household " + code +
+                             " is registered in another county: an import into a cluster cannot "
+                             "move a household between counties (move it out first)");
+}
+
 uint64_t Print(int64_t salt, std::string_view text) {
   return std::hash<std::string_view>()(text) ^
          (static_cast<uint64_t>(salt) * 0x9E3779B97F4A7C15ULL);
@@ -242,7 +250,9 @@ Result<std::optional<std::string>> PgStore::FindPerson(int id_type, const std::s
 
 Result<bool> PgStore::HasPersons() {
   FUPIN_RETURN_IF_ERROR(FlushWrites());
-  auto n = ScalarInt("SELECT EXISTS (SELECT 1 FROM person_index)");
+  // A shard writer's person_index holds only its own partitions: its households say.
+  auto n = ScalarInt(shard_writer_ ? "SELECT EXISTS (SELECT 1 FROM households)"
+                                   : "SELECT EXISTS (SELECT 1 FROM person_index)");
   if (!n.ok()) return n.error();
   return *n != 0;
 }
@@ -267,7 +277,7 @@ Status PgStore::InsertHousehold(const Household& h, int64_t version, const std::
   // Rows wait in buffers, so clashing keys are looked for here, before anything is written.
   // Keys already in the tables are looked for in one statement per flush (CheckDeferredKeys).
   FUPIN_RETURN_IF_ERROR(CheckNewHousehold(county, h.household_code, /*defer=*/true));
-  for (size_t i = 0; i < h.members.size(); ++i) {
+  for (size_t i = 0; !shard_writer_ && i < h.members.size(); ++i) {
     FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i, /*defer=*/true));
   }
 
@@ -281,6 +291,7 @@ Status PgStore::InsertHousehold(const Household& h, int64_t version, const std::
   for (size_t i = 0; i < h.members.size(); ++i) {
     const Member& x = h.members[i];
     AddMemberRow(county, h.household_code, static_cast<int>(i + 1), x);
+    if (shard_writer_) continue;
     pending_persons_.push_back({x.id_type, x.id_number, county, h.household_code});
     pending_person_keys_.insert({x.id_type, x.id_number});
   }
@@ -296,6 +307,7 @@ Status PgStore::UpdateHousehold(const StoredHousehold& stored, const Household& 
   const RegionCode old_county = old.village_code.county();
   const int64_t county = h.village_code.county().value();
   if (old_county.value() != county) {
+    if (shard_writer_) return CountyChangeOnShard(h.household_code);
     // The key changes: the household moves to another county's rows.
     FUPIN_RETURN_IF_ERROR(DeleteHousehold(old_county, old.household_code));
     return InsertHousehold(h, version, batch_id);
@@ -305,10 +317,10 @@ Status PgStore::UpdateHousehold(const StoredHousehold& stored, const Household& 
   const std::string& code = h.household_code;
   // Rows of this household still waiting must reach the tables before they are updated.
   if (Pending(county, code)) FUPIN_RETURN_IF_ERROR(FlushWrites());
-  FUPIN_RETURN_IF_ERROR(RemovePersons(old, h));
+  if (!shard_writer_) FUPIN_RETURN_IF_ERROR(RemovePersons(old, h));
 
   // ID numbers the household gains: checked as for a new household, then indexed.
-  for (size_t i = 0; i < h.members.size(); ++i) {
+  for (size_t i = 0; !shard_writer_ && i < h.members.size(); ++i) {
     const Member& x = h.members[i];
     if (HasId(old.members, x)) continue;
     FUPIN_RETURN_IF_ERROR(CheckNewPerson(h.members, i));
@@ -394,6 +406,7 @@ Status PgStore::UpdateHousehold(const StoredHousehold& stored, const Household& 
 
 Status PgStore::RemovePersons(const Household& old, const Household& h) {
   assert(in_transaction_);
+  if (shard_writer_) return Status::Ok();  // the batch's reservation removed them
   const int64_t county = old.village_code.county().value();
   FUPIN_RETURN_IF_ERROR(CountyLock(county));
   FUPIN_RETURN_IF_ERROR(CheckDeferredKeys());
@@ -412,6 +425,7 @@ Status PgStore::RemovePersons(const Household& old, const Household& h) {
 
 Status PgStore::DeleteHousehold(RegionCode county, const std::string& code) {
   assert(in_transaction_);
+  if (shard_writer_) return CountyChangeOnShard(code);
   register_changed_ = true;
   FUPIN_RETURN_IF_ERROR(CountyLock(county.value()));
   FUPIN_RETURN_IF_ERROR(CheckDeferredKeys());
@@ -443,6 +457,7 @@ Result<std::vector<HistoryEntry>> PgStore::History(const std::string& household_
 }
 
 Status PgStore::InsertImportBatch(const ImportBatchRow& b) {
+  if (shard_writer_) return Status::Ok();  // the coordinator's, written by the batch
   auto done = db_->Run(kInsertImportBatchSql, Params()
                                                   .Text(b.id)
                                                   .Text(b.started_at)

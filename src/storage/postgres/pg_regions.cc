@@ -204,6 +204,7 @@ Result<std::map<int64_t, int64_t>> PgStore::AggregateUnder(RegionCode region,
 }
 
 Status PgStore::ApplyAggregateDeltas(const AggregateDeltas& deltas) {
+  if (shard_writer_) return Status::Ok();  // recounted on the coordinator
   assert(in_transaction_);
   for (const auto& [key, delta] : deltas) {
     if (delta == 0) continue;

@@ -99,6 +99,13 @@ class PgStore final : public Store {
   // FindHousehold in a transaction learns the household's county on a second connection,
   // outside the transaction, and locks it before anything reaches a shard.
   void SetCluster(bool cluster) { cluster_ = cluster; }
+  // The store of one county's write on its shard (cluster/cluster_batches.cc): person_index,
+  // the region aggregates and import_batches are the coordinator's, so InsertHousehold and
+  // UpdateHousehold leave person_index alone (the batch reserved its rows), and
+  // ApplyAggregateDeltas and InsertImportBatch do nothing. A household cannot change county
+  // here (E_CONFLICT), nor be deleted.
+  void SetShardWriter() { shard_writer_ = true; }
+  CountyWriters* county_writers() override;
   // Creates the sub-stores on db_ (pg_substores.cc).
   void MakeSubStores();
   Result<int> Migrate() override;
@@ -243,9 +250,11 @@ class PgStore final : public Store {
   std::unique_ptr<LoanStore> loans_;
 
   bool in_transaction_ = false;
-  bool cluster_ = false;                // SetCluster
-  std::unique_ptr<Connection> lookup_;  // a cluster's county lookups (FindHousehold)
-  bool register_changed_ = false;       // households, members or aggregates written
+  bool cluster_ = false;                           // SetCluster
+  bool shard_writer_ = false;                      // SetShardWriter
+  std::unique_ptr<CountyWriters> county_writers_;  // a coordinator's, made on first use
+  std::unique_ptr<Connection> lookup_;             // a cluster's county lookups (FindHousehold)
+  bool register_changed_ = false;                  // households, members or aggregates written
   bool households_were_empty_ = false, persons_were_empty_ = false;
   // The secondary indexes of households and household_history, dropped until the commit
   // (pg_bulk.cc): their CREATE INDEX statements.

@@ -27,11 +27,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "storage/store.h"
 
 namespace fupin::cluster {
 
@@ -129,6 +131,12 @@ struct CountyCheck {
 // is no coordinator.
 Result<std::vector<CountyCheck>> CheckAggregates(const std::string& coordinator_url,
                                                  int64_t only_county, bool fix);
+
+// The county-by-county write path of imports into the cluster whose coordinator is
+// `coordinator_url` (storage/county_writers.h; cluster_batches.cc); shards' stores are opened
+// with `options`. What PgStore::county_writers() gives on a coordinator.
+std::unique_ptr<CountyWriters> MakeCountyWriters(const std::string& coordinator_url,
+                                                 const StoreOptions& options);
 
 // A URL without its password (postgresql://user:secret@host/db → postgresql://user@host/db).
 std::string WithoutPassword(const std::string& url);

@@ -32,6 +32,7 @@ Result<std::set<int64_t>> Counties(pg::Connection& db) {
 // the county's own difference.
 Status Fix(pg::Connection& db, int64_t county, const Aggregates& stored,
            const Aggregates& recounted) {
+  // Every region above the county moves by the county's difference.
   std::set<std::pair<int64_t, std::string>> keys;
   for (const auto& [key, value] : stored) keys.insert(key);
   for (const auto& [key, value] : recounted) keys.insert(key);
@@ -57,12 +58,46 @@ Status Fix(pg::Connection& db, int64_t county, const Aggregates& stored,
       if (!done.ok()) return done.error();
     }
   }
-  return db.Exec(
-      "UPDATE meta SET value = replace(gen_random_uuid()::text, '-', '') "
-      "WHERE key = 'register_generation'");
+  return Status::Ok();
 }
 
 }  // namespace
+
+namespace internal {
+
+Result<CountyCheck> CheckCountyLocked(pg::Connection& db, int64_t county, bool fix,
+                                      bool new_generation) {
+  auto recounted = RecountCounty(db, county);
+  if (!recounted.ok()) return recounted.error();
+  auto stored = StoredAggregates(db, county);
+  if (!stored.ok()) return stored.error();
+  CountyCheck check;
+  check.county = county;
+  std::set<std::pair<int64_t, std::string>> keys;
+  for (const auto& [key, value] : *stored) keys.insert(key);
+  for (const auto& [key, value] : *recounted) keys.insert(key);
+  for (const auto& key : keys) {
+    const auto s = stored->find(key), r = recounted->find(key);
+    const int64_t stored_value = s == stored->end() ? 0 : s->second;
+    const int64_t recounted_value = r == recounted->end() ? 0 : r->second;
+    if (stored_value != recounted_value) {
+      check.differences.push_back({key.first, key.second, stored_value, recounted_value});
+    }
+  }
+  if (fix && !check.differences.empty()) {
+    FUPIN_RETURN_IF_ERROR(Fix(db, county, *stored, *recounted));
+    check.fixed = true;
+    new_generation = true;
+  }
+  if (new_generation) {
+    FUPIN_RETURN_IF_ERROR(
+        db.Exec("UPDATE meta SET value = replace(gen_random_uuid()::text, '-', '') "
+                "WHERE key = 'register_generation'"));
+  }
+  return check;
+}
+
+}  // namespace internal
 
 Result<std::vector<CountyCheck>> CheckAggregates(const std::string& coordinator_url,
                                                  int64_t only_county, bool fix) {
@@ -92,29 +127,10 @@ Result<std::vector<CountyCheck>> CheckAggregates(const std::string& coordinator_
     };
     auto locked = (*db)->Run("SELECT pg_advisory_xact_lock($1::bigint)", pg::Params().Int(-county));
     if (!locked.ok()) return fail(locked.error());
-    auto recounted = RecountCounty(**db, county);
-    if (!recounted.ok()) return fail(recounted.error());
-    auto stored = StoredAggregates(**db, county);
-    if (!stored.ok()) return fail(stored.error());
-    CountyCheck check;
-    check.county = county;
-    std::set<std::pair<int64_t, std::string>> keys;
-    for (const auto& [key, value] : *stored) keys.insert(key);
-    for (const auto& [key, value] : *recounted) keys.insert(key);
-    for (const auto& key : keys) {
-      const auto s = stored->find(key), r = recounted->find(key);
-      const int64_t stored_value = s == stored->end() ? 0 : s->second;
-      const int64_t recounted_value = r == recounted->end() ? 0 : r->second;
-      if (stored_value != recounted_value) {
-        check.differences.push_back({key.first, key.second, stored_value, recounted_value});
-      }
-    }
-    if (fix && !check.differences.empty()) {
-      if (Status s = Fix(**db, county, *stored, *recounted); !s.ok()) return fail(s.error());
-      check.fixed = true;
-    }
+    auto check = internal::CheckCountyLocked(**db, county, fix, /*new_generation=*/false);
+    if (!check.ok()) return fail(check.error());
     FUPIN_RETURN_IF_ERROR((*db)->Commit());
-    out.push_back(std::move(check));
+    out.push_back(std::move(check).value());
   }
   return out;
 }

@@ -35,6 +35,22 @@ CREATE TABLE cluster.partitions (
 CREATE TABLE cluster.settings (
   partitions INTEGER NOT NULL
 );
+-- The imports written county by county (storage/county_writers.h, cluster_batches.cc).
+CREATE TABLE cluster.batches (
+  id TEXT PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE TABLE cluster.batch_counties (
+  batch_id TEXT NOT NULL REFERENCES cluster.batches(id),
+  county_code BIGINT NOT NULL,
+  node_id INTEGER NOT NULL REFERENCES cluster.nodes(id),
+  done BOOLEAN NOT NULL DEFAULT false,
+  PRIMARY KEY (batch_id, county_code)
+);
 )sql";
 
 struct Node {

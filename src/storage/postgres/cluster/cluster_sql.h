@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "storage/postgres/cluster/cluster.h"
 #include "storage/postgres/pg_db.h"
 
 namespace fupin::cluster::internal {
@@ -50,6 +51,12 @@ Result<std::map<std::pair<int64_t, std::string>, int64_t>> StoredAggregates(pg::
 }  // namespace fupin::cluster
 
 namespace fupin::cluster::internal {
+
+// `cluster check` of one county on `db`, in its transaction, the county's lock held:
+// recounted, compared, set right with `fix` (a new register generation then, or always
+// with `new_generation`).
+Result<CountyCheck> CheckCountyLocked(pg::Connection& db, int64_t county, bool fix,
+                                      bool new_generation);
 
 // RecountCounty's queries ($1 the county), for the tests of their plans.
 std::vector<std::string> RecountQueries();
