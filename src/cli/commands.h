@@ -216,6 +216,7 @@ class ClusterCommands {
   int Init() const;
   int Status() const;
   int Check() const;
+  int AddNode() const;
 
   Globals& g_;
   CLI::App *init_ = nullptr, *status_ = nullptr, *check_ = nullptr;
@@ -223,6 +224,8 @@ class ClusterCommands {
   int partitions_ = 64;
   std::string county_;
   bool fix_ = false;
+  CLI::App* add_node_ = nullptr;
+  std::string node_;
 };
 
 // `fupin assess exit|monitor|regions` and `fupin regions assessment` (assess_commands.cc).
