@@ -140,6 +140,7 @@ struct AddNodeReport {
   std::vector<int> moved;  // the remainders moved to it by this run
   std::map<std::string, int64_t> rows_moved;  // per sharded table
   int mended = 0;            // partitions dropped from nodes that held them without owning them
+  int retries = 0;           // moves tried again after a deadlock with a reader or writer
   std::map<int, int> owned;  // partitions of each sharded table per node id, after the run
   double seconds = 0;        // the time the moves took
 };
@@ -160,8 +161,10 @@ struct AddNodeReport {
 //   E_USAGE     not a coordinator; the node is the coordinator; the node is in the cluster
 //               already and there is nothing left to move or mend;
 //   E_CONFLICT  the node holds households, or is a coordinator or another cluster's shard;
-//   E_DATABASE  a node unreachable, the new one without the C collation, a statement failed
-//               (a deadlock with a writer: run it again).
+//   E_DATABASE  a node unreachable, the new one without the C collation, a statement failed.
+// A move aborted by a deadlock with a reader or writer of the coordinator (it holds a parent
+// table and waits for the partition; the move holds the partition and waits for the parent
+// to drop it) is tried again, the third time with the four parent tables locked first.
 Result<AddNodeReport> AddNode(const std::string& coordinator_url, const std::string& node_url);
 
 }  // namespace fupin::cluster

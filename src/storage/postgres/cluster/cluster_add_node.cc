@@ -22,6 +22,8 @@ using internal::PartitionName;
 
 // The coordinator's session advisory lock held by a run of add-node: one at a time.
 constexpr int64_t kAddNodeLock = 0x66757069'6e616464;  // "fupinadd"
+// Tries of one move aborted by a deadlock; the last locks the coordinator's parents first.
+constexpr int kAttempts = 3;
 
 struct Member {
   int id = -1;
@@ -163,8 +165,11 @@ Result<int> Mend(std::vector<Member>& members, const Owners& owners, int partiti
 
 // Moves remainder `r` of every sharded table from `from` to `to` (the protocol of
 // cluster.h's AddNode); `crash` stops it as a killed process would.
+// With `parents_first`, the coordinator's four parent tables are locked ACCESS EXCLUSIVE
+// before anything else: the whole register waits for the move, but no deadlock is possible.
 Status Move(pg::Connection& coordinator, Member& from, Member& to, int r, int partitions,
-            internal::CrashPoint crash, std::map<std::string, int64_t>& rows_moved) {
+            bool parents_first, internal::CrashPoint crash,
+            std::map<std::string, int64_t>& rows_moved) {
   using internal::CrashPoint;
   const Error crashed = Failed("（测试）在此中断", "(test) stopped here");
   auto fail = [&](const Error& e) {
@@ -183,6 +188,16 @@ Status Move(pg::Connection& coordinator, Member& from, Member& to, int r, int pa
   // LOCK TABLE refuses foreign tables (PostgreSQL 15); ALTER FOREIGN TABLE … OPTIONS takes
   // the same ACCESS EXCLUSIVE lock, and setting table_name to itself changes nothing.
   FUPIN_RETURN_IF_ERROR(coordinator.Begin());
+  if (parents_first) {
+    std::string parents;
+    for (const std::string& table : ShardedTables()) {
+      parents += std::string(parents.empty() ? "" : ", ") + "ONLY public." + table;
+    }
+    if (Status s = coordinator.Exec("LOCK TABLE " + parents + " IN ACCESS EXCLUSIVE MODE");
+        !s.ok()) {
+      return fail(s.error());
+    }
+  }
   for (const std::string& table : ShardedTables()) {
     const std::string partition = PartitionName(table, r, partitions);
     if (Status s =
@@ -380,13 +395,16 @@ Result<AddNodeReport> AddNode(const std::string& coordinator_url, const std::str
     for (Member& m : members) {
       if (m.id == donor) from = &m;
     }
-    // A deadlock with a writer of the coordinator (its lock on the parent table, ours on the
-    // partition) aborts one of the two, and a move aborted leaves nothing: tried again.
+    // A reader or writer of these counties through the coordinator holds the parent table and
+    // waits for the partition we hold, and our DROP of the partition waits for the parent: a
+    // deadlock, which aborts one of the two. A move aborted leaves nothing; it is tried again,
+    // the last time with the parents locked first (the register waits, no deadlock).
     Status moved = Status::Ok();
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      moved = Move(coordinator, *from, added, r, partitions,
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      moved = Move(coordinator, *from, added, r, partitions, attempt == kAttempts - 1,
                    move == on_move ? crash : CrashPoint::kNone, report.rows_moved);
       if (moved.ok() || moved.error().code != "E_BUSY") break;
+      ++report.retries;
     }
     FUPIN_RETURN_IF_ERROR(moved);
     owned[donor].erase(r);

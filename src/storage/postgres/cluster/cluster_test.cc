@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/postgres/cluster/cluster_shape.h"
@@ -701,6 +703,79 @@ TEST_F(AddNodeTest, AMoveStoppedAtAnyStepLosesNoRowAndARunAgainMendsAndFinishes)
   EXPECT_EQ(finished->mended, 4);  // the old shard's four partitions of the last stop
   EXPECT_EQ(finished->owned.at(2), 21);
   EXPECT_EQ(Snapshot(), before);
+  ExpectConsistent();
+}
+
+// Offices keep writing households of every county, and a reader keeps counting them, through
+// the coordinator while the node is added: each household committed is there exactly once
+// after, none is lost to a move, and the register reads whole.
+TEST_F(AddNodeTest, WritersAndReadersDuringTheMovesLoseNothingAndSeeNothingTwice) {
+  std::atomic<bool> done{false};
+  std::atomic<int> written_during{0};
+  std::vector<std::string> written;
+  std::string writer_error;
+  std::atomic<bool> writer_failed{false};
+  std::thread writer([&] {
+    auto store = Store::Open(coordinator_, Store::OpenMode::kExisting);
+    if (!store.ok()) {
+      writer_error = store.error().en;
+      writer_failed = true;
+      return;
+    }
+    for (int i = 0; i < 900 && !done; ++i) {
+      const int64_t village = kVillages[i % kVillages.size()];
+      const std::string code = std::to_string(village) + std::to_string(1000 + i);
+      for (int attempt = 0; attempt < 20; ++attempt) {
+        Status s = (*store)->Begin();
+        if (s.ok()) s = (*store)->InsertHousehold(MakeHousehold(code, village), 1, "w");
+        if (s.ok()) s = (*store)->Commit();
+        if ((*store)->in_transaction()) (*store)->Rollback();
+        if (s.ok()) {
+          written.push_back(code);
+          ++written_during;
+          break;
+        }
+        if (s.error().code != "E_BUSY") {
+          writer_error = code + ": " + s.error().en;
+          writer_failed = true;
+          return;
+        }
+      }
+    }
+  });
+  std::atomic<int64_t> reads{0};
+  std::thread reader([&] {
+    auto db = Connect(coordinator_);
+    while (db && !done) {
+      auto rows = db->Query("SELECT count(*) FROM households");
+      if (rows.ok()) ++reads;
+    }
+  });
+  while (written_during < 3 && !writer_failed) usleep(10000);
+  const int before = written_during;
+  auto report = cluster::AddNode(coordinator_, shards_[2]);
+  const int during = written_during - before;
+  done = true;
+  writer.join();
+  reader.join();
+  ASSERT_TRUE(report.ok()) << report.error().en;
+  ASSERT_TRUE(writer_error.empty()) << writer_error;
+  std::printf("add-node under load: %d households written during it, %lld reads, %d retries\n",
+              during, static_cast<long long>(reads.load()), report->retries);
+  EXPECT_GT(during, 0) << "nothing written during the moves: the test proves little";
+  EXPECT_EQ(report->moved.size(), 21u);
+  auto coordinator = Connect(coordinator_);
+  ASSERT_TRUE(coordinator);
+  EXPECT_EQ(Count(*coordinator, "SELECT count(*) FROM households"),
+            static_cast<int64_t>(kVillages.size() * kHouseholdsPerCounty + written.size()));
+  for (const std::string& code : written) {
+    EXPECT_EQ(Count(*coordinator, "SELECT count(*) FROM households WHERE household_code = $1",
+                    pg::Params().Text(code)),
+              1)
+        << code;
+  }
+  EXPECT_EQ(Count(*coordinator, "SELECT count(*) FROM person_index"),
+            2 * Count(*coordinator, "SELECT count(*) FROM households"));
   ExpectConsistent();
 }
 
