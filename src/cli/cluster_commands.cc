@@ -1,6 +1,7 @@
 // `fupin cluster init|status|check` (docs/cluster.md): the sharded PostgreSQL cluster, --db being
 // its coordinator. The work is storage/postgres/cluster/cluster.h's; this file parses and
 // prints.
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -219,7 +220,9 @@ int ClusterCommands::AddNode() const {
             << Say(g_, " 个分区（每表），", " partitions (per table), ");
   int64_t households =
       report->rows_moved.count("households") ? report->rows_moved.at("households") : 0;
-  std::cout << households << Say(g_, " 户，用时 ", " households, in ") << report->seconds
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", report->seconds);
+  std::cout << households << Say(g_, " 户，用时 ", " households, in ") << seconds
             << Say(g_, " 秒", " s");
   if (report->mended > 0) {
     std::cout << Say(g_, "；清除残留分区 ", "; leftover partitions dropped: ") << report->mended;
