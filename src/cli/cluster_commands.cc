@@ -1,6 +1,7 @@
 // `fupin cluster init|status|check` (docs/cluster.md): the sharded PostgreSQL cluster, --db being
 // its coordinator. The work is storage/postgres/cluster/cluster.h's; this file parses and
 // prints.
+#include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -51,12 +52,19 @@ ClusterCommands::ClusterCommands(CLI::App& app, Globals& g) : g_(g) {
                      "回退中断的导入批次中未写入的县 / roll back the counties not written of an "
                      "interrupted import batch");
   check_->add_flag("--json", g.json);
+  add_node_ = cluster->add_subcommand(
+      "add-node",
+      "加入一个空数据库作新分片，并移入分区使各节点均衡 / add an empty database as a new "
+      "shard and move partitions to it until every node owns its share");
+  add_node_->add_option("--node", node_, "新分片的数据库地址 / the new shard's URL")->required();
+  add_node_->add_flag("--json", g.json);
 }
 
 std::optional<int> ClusterCommands::Run() const {
   if (*init_) return Init();
   if (*status_) return Status();
   if (*check_) return Check();
+  if (*add_node_) return AddNode();
   return std::nullopt;
 }
 
@@ -292,6 +300,47 @@ int ClusterCommands::Check() const {
                                 " county(ies) whose aggregates differ from their rows "
                                 "(--fix sets them right)"));
   }
+  return 0;
+}
+
+int ClusterCommands::AddNode() const {
+  if (!IsPostgresUrl(node_)) {
+    return Fail(g_, Error::Usage("--node 须为 PostgreSQL 地址（postgresql://…）：" + node_,
+                                 "--node must be a PostgreSQL URL (postgresql://…): " + node_));
+  }
+  auto report = cluster::AddNode(DbUrl(g_), node_);
+  if (!report.ok()) return Fail(g_, report.error());
+  if (g_.json) {
+    nlohmann::ordered_json owned = nlohmann::ordered_json::object();
+    for (const auto& [id, count] : report->owned) owned[std::to_string(id)] = count;
+    std::cout << nlohmann::ordered_json{{"node", report->node},
+                                        {"url", cluster::WithoutPassword(node_)},
+                                        {"added", report->added},
+                                        {"moved", report->moved},
+                                        {"rows_moved", report->rows_moved},
+                                        {"mended", report->mended},
+                                        {"partitions", owned},
+                                        {"seconds", report->seconds}}
+                     .dump()
+              << "\n";
+    return 0;
+  }
+  std::cout << Say(g_, "节点 ", "node ") << report->node << " (" << cluster::WithoutPassword(node_)
+            << ") "
+            << (report->added ? Say(g_, "已加入", "added") : Say(g_, "已在集群中", "was in"))
+            << Say(g_, "；移入 ", "; moved ") << report->moved.size()
+            << Say(g_, " 个分区（每表），", " partitions (per table), ");
+  int64_t households =
+      report->rows_moved.count("households") ? report->rows_moved.at("households") : 0;
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", report->seconds);
+  std::cout << households << Say(g_, " 户，用时 ", " households, in ") << seconds
+            << Say(g_, " 秒", " s");
+  if (report->mended > 0) {
+    std::cout << Say(g_, "；清除残留分区 ", "; leftover partitions dropped: ") << report->mended;
+  }
+  std::cout << "\n" << Say(g_, "节点\t分区", "node\tpartitions") << "\n";
+  for (const auto& [id, count] : report->owned) std::cout << id << "\t" << count << "\n";
   return 0;
 }
 

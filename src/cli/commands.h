@@ -217,6 +217,7 @@ class ClusterCommands {
   int Init() const;
   int Status() const;
   int Check() const;
+  int AddNode() const;
 
   // The open import batches (printed), then --finish or --rollback of one (cluster_commands.cc).
   int CheckBatches(Store& store, std::vector<ClusterBatch>& open) const;
@@ -229,6 +230,8 @@ class ClusterCommands {
   bool fix_ = false;
   std::vector<std::string> finish_files_;
   std::string rollback_batch_;
+  CLI::App* add_node_ = nullptr;
+  std::string node_;
 };
 
 // `fupin import` (cli.cc), also run by `fupin cluster check --finish`.

@@ -35,9 +35,16 @@ class ClusterCliTest : public ::testing::Test {
     name_ = "fupin_cc" + std::to_string(getpid()) + "_" + std::to_string(next++);
     url_ = pg::testing::FreshClusterDatabase(name_);
   }
-  void TearDown() override { pg::testing::DropClusterDatabase(name_); }
+  void TearDown() override {
+    pg::testing::DropClusterDatabase(name_);
+    if (!extra_.empty()) {
+      RunShell("/usr/lib/postgresql/15/bin/psql -q '" + pg::testing::ShardServers()[2] +
+               "' -c 'DROP DATABASE IF EXISTS " + extra_ + " WITH (FORCE)'");
+    }
+  }
 
   std::string name_, url_;
+  std::string extra_;  // a database made by the test beside the cluster
 };
 
 TEST_F(ClusterCliTest, StatusListsTheCoordinatorAndEveryShardAsReachable) {
@@ -151,8 +158,66 @@ TEST_F(ClusterCliTest,
   fs::remove_all(dir);
 }
 
+// `cluster add-node --json` through the binary: a fourth, empty database (C collation) added
+// to the three-shard copy after an import; every node then owns 16 of 64, the register reads
+// the same, the aggregates still agree with the rows, and a second run is refused.
+TEST_F(ClusterCliTest, AddNodeMovesAQuarterOfThePartitionsToAFourthNodeAndKeepsTheRegister) {
+  const std::string dir = MakeTempDir("fupin_cluster_add_node");
+  const std::vector<std::string> env{"FUPIN_AUDIT_KEY=" + dir + "/audit.key"};
+  const std::string data = FUPIN_TESTDATA_DIR;
+  ASSERT_EQ(RunFupin({"--db", url_, "init"}, env).exit_code, 0);
+  ASSERT_EQ(
+      RunFupin({"--db", url_, "regions", "load", "--from", data + "/regions.csv"}, env).exit_code,
+      0);
+  RunResult import = RunFupin(
+      {"--db", url_, "import", data + "/assess/households.csv", data + "/assess/members.csv"}, env);
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  const std::string sum =
+      "SELECT count(*) || ' ' || md5(string_agg(m::text, '|' ORDER BY "
+      "m::text)) FROM members m";
+  RunResult before =
+      RunShell("/usr/lib/postgresql/15/bin/psql -qtA '" + url_ + "' -c \"" + sum + "\"");
+  ASSERT_EQ(before.exit_code, 0) << before.out;
+  const std::string server = pg::testing::ShardServers()[2];
+  extra_ = name_ + "_s3";
+  RunResult made =
+      RunShell("/usr/lib/postgresql/15/bin/psql -q '" + server + "' -c 'CREATE DATABASE " + extra_ +
+               " LOCALE '\\''C'\\'' TEMPLATE template0'");
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  const std::string node = server.substr(0, server.rfind('/') + 1) + extra_;
+  RunResult add = RunFupin({"--db", url_, "cluster", "add-node", "--node", node, "--json"}, env);
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  const json report = json::parse(add.out);
+  EXPECT_EQ(report["node"], 3);
+  EXPECT_TRUE(report["added"].get<bool>());
+  EXPECT_EQ(report["moved"].size(), 16u);  // 22 + 21 + 21 → 16 × 4
+  for (const char* id : {"0", "1", "2", "3"}) EXPECT_EQ(report["partitions"][id], 16) << id;
+  std::printf("add-node: %s\n", add.out.c_str());
+  RunResult after =
+      RunShell("/usr/lib/postgresql/15/bin/psql -qtA '" + url_ + "' -c \"" + sum + "\"");
+  EXPECT_EQ(after.out, before.out);
+  RunResult status = RunFupin({"--db", url_, "cluster", "status", "--json"}, env);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const json doc = json::parse(status.out);
+  ASSERT_EQ(doc["nodes"].size(), 5u);
+  EXPECT_EQ(doc["nodes"][4]["id"], 3);
+  EXPECT_EQ(doc["nodes"][4]["partitions"], 16);
+  EXPECT_EQ(doc["nodes"][4]["partitions_found"], 16);
+  EXPECT_EQ(doc["nodes"][0]["rows"]["households"], 10);
+  EXPECT_EQ(doc["nodes"][4]["rows"]["households"], report["rows_moved"].value("households", 0));
+  RunResult check = RunFupin({"--db", url_, "cluster", "check"}, env);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  RunResult again =
+      RunFupin({"--lang", "en", "--db", url_, "cluster", "add-node", "--node", node}, env);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("E_USAGE"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("already node 3"), std::string::npos) << again.err;
+  fs::remove_all(dir);
+}
+
 // The script: three instances and `cluster init` in one command, a register imported and
-// summed through the coordinator, then everything stopped and removed.
+// summed through the coordinator, a fourth instance started and added (start-node, add-node),
+// then everything stopped and removed.
 TEST(PgTestClusterScript, StartsThreeInstancesInitsTheClusterAndStopRemovesAll) {
   const std::string dir = Reachable(MakeTempDir("fupin_cluster_script")) + "/c";
   const auto started = std::chrono::steady_clock::now();
@@ -179,6 +244,18 @@ TEST(PgTestClusterScript, StartsThreeInstancesInitsTheClusterAndStopRemovesAll) 
   const json doc = json::parse(status.out);
   EXPECT_EQ(doc["partitions"], 64);
   EXPECT_EQ(doc["nodes"][0]["rows"]["households"], 10);
+  // One more instance, empty, added as a fourth shard.
+  RunResult more = RunShell(kScript + " start-node " + dir);
+  ASSERT_EQ(more.exit_code, 0) << more.out;
+  const std::string node = more.out.substr(0, more.out.find('\n'));
+  EXPECT_NE(node.find("/fupin_shard3"), std::string::npos) << node;
+  RunResult add = RunFupin({"--db", url, "cluster", "add-node", "--node", node, "--json"}, env);
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  EXPECT_EQ(json::parse(add.out)["moved"].size(), 16u);
+  RunResult four = RunFupin({"--db", url, "cluster", "status", "--json"}, env);
+  ASSERT_EQ(four.exit_code, 0) << four.err;
+  EXPECT_EQ(json::parse(four.out)["nodes"].size(), 5u);
+  EXPECT_EQ(json::parse(four.out)["nodes"][0]["rows"]["households"], 10);
   RunResult stop = RunShell(kScript + " stop " + dir);
   EXPECT_EQ(stop.exit_code, 0) << stop.out;
   EXPECT_FALSE(fs::exists(dir));

@@ -141,4 +141,38 @@ std::unique_ptr<CountyWriters> MakeCountyWriters(const std::string& coordinator_
 // A URL without its password (postgresql://user:secret@host/db → postgresql://user@host/db).
 std::string WithoutPassword(const std::string& url);
 
+// `cluster add-node`: what a run did.
+struct AddNodeReport {
+  int node = -1;           // the node's id (its server is fupin_shard_<id>)
+  bool added = false;      // false when the node was in the catalog already (a resumed run)
+  std::vector<int> moved;  // the remainders moved to it by this run
+  std::map<std::string, int64_t> rows_moved;  // per sharded table
+  int mended = 0;            // partitions dropped from nodes that held them without owning them
+  int retries = 0;           // moves tried again after a deadlock with a reader or writer
+  std::map<int, int> owned;  // partitions of each sharded table per node id, after the run
+  double seconds = 0;        // the time the moves took
+};
+
+// Adds the empty database of `node_url` (C collation) to the cluster of `coordinator_url` as
+// shard N (the next id) and moves partitions to it, one remainder at a time and the four
+// sharded tables' remainder NN together, taken from the nodes owning most, until every node
+// owns ⌊P/(N+1)⌋ or ⌈P/(N+1)⌉ partitions. The node is migrated and reshaped as a shard
+// without partitions; the coordinator gets server fupin_shard_N, its user mapping and the
+// catalog row. A move: the coordinator's four foreign partitions locked ACCESS EXCLUSIVE (no
+// reader or writer of those counties through the coordinator), the old shard's four locked
+// SHARE, the rows piped from the old shard into new local partitions (binary COPY, in the
+// new node's transaction), the coordinator's foreign partitions re-created on the new server
+// and the catalog updated; the new node commits, then the coordinator; then the old shard
+// drops its partitions. A run first drops the partitions a node holds without owning them
+// (what an interrupted move leaves; never a row the owner lacks), so that a second run with
+// the same node resumes and mends. Errors:
+//   E_USAGE     not a coordinator; the node is the coordinator; the node is in the cluster
+//               already and there is nothing left to move or mend;
+//   E_CONFLICT  the node holds households, or is a coordinator or another cluster's shard;
+//   E_DATABASE  a node unreachable, the new one without the C collation, a statement failed.
+// A move aborted by a deadlock with a reader or writer of the coordinator (it holds a parent
+// table and waits for the partition; the move holds the partition and waits for the parent
+// to drop it) is tried again, the third time with the four parent tables locked first.
+Result<AddNodeReport> AddNode(const std::string& coordinator_url, const std::string& node_url);
+
 }  // namespace fupin::cluster
