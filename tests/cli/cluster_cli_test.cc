@@ -43,6 +43,19 @@ class ClusterCliTest : public ::testing::Test {
     }
   }
 
+  // init, the test regions and tests/data/assess's register imported into url_.
+  void ImportTestRegister(const std::vector<std::string>& env) {
+    const std::string data = FUPIN_TESTDATA_DIR;
+    ASSERT_EQ(RunFupin({"--db", url_, "init"}, env).exit_code, 0);
+    ASSERT_EQ(
+        RunFupin({"--db", url_, "regions", "load", "--from", data + "/regions.csv"}, env).exit_code,
+        0);
+    RunResult import = RunFupin(
+        {"--db", url_, "import", data + "/assess/households.csv", data + "/assess/members.csv"},
+        env);
+    ASSERT_EQ(import.exit_code, 0) << import.err;
+  }
+
   std::string name_, url_;
   std::string extra_;  // a database made by the test beside the cluster
 };
@@ -105,14 +118,7 @@ TEST_F(ClusterCliTest,
        ACountysAggregatesRecountedOnItsShardAreThoseTheImportWroteAndCheckSetsThemRight) {
   const std::string dir = MakeTempDir("fupin_cluster_recount");
   const std::vector<std::string> env{"FUPIN_AUDIT_KEY=" + dir + "/audit.key"};
-  const std::string data = FUPIN_TESTDATA_DIR;
-  ASSERT_EQ(RunFupin({"--db", url_, "init"}, env).exit_code, 0);
-  ASSERT_EQ(
-      RunFupin({"--db", url_, "regions", "load", "--from", data + "/regions.csv"}, env).exit_code,
-      0);
-  RunResult import = RunFupin(
-      {"--db", url_, "import", data + "/assess/households.csv", data + "/assess/members.csv"}, env);
-  ASSERT_EQ(import.exit_code, 0) << import.err;
+  ASSERT_NO_FATAL_FAILURE(ImportTestRegister(env));
   constexpr int64_t kCounty = 620422000000;
   auto recounted = cluster::RecountCounty(url_, kCounty);
   ASSERT_TRUE(recounted.ok()) << recounted.error().en;
@@ -164,14 +170,7 @@ TEST_F(ClusterCliTest,
 TEST_F(ClusterCliTest, AddNodeMovesAQuarterOfThePartitionsToAFourthNodeAndKeepsTheRegister) {
   const std::string dir = MakeTempDir("fupin_cluster_add_node");
   const std::vector<std::string> env{"FUPIN_AUDIT_KEY=" + dir + "/audit.key"};
-  const std::string data = FUPIN_TESTDATA_DIR;
-  ASSERT_EQ(RunFupin({"--db", url_, "init"}, env).exit_code, 0);
-  ASSERT_EQ(
-      RunFupin({"--db", url_, "regions", "load", "--from", data + "/regions.csv"}, env).exit_code,
-      0);
-  RunResult import = RunFupin(
-      {"--db", url_, "import", data + "/assess/households.csv", data + "/assess/members.csv"}, env);
-  ASSERT_EQ(import.exit_code, 0) << import.err;
+  ASSERT_NO_FATAL_FAILURE(ImportTestRegister(env));
   const std::string sum =
       "SELECT count(*) || ' ' || md5(string_agg(m::text, '|' ORDER BY "
       "m::text)) FROM members m";

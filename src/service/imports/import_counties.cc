@@ -173,9 +173,7 @@ Status Importer::WriteByCounty() {
     const int64_t county = RegionCode::FromInt(entries_[i].village).county().value();
     by_county[county].entries.push_back(i);
   }
-  std::string sources;
-  for (const auto& f : options_.files) sources += (sources.empty() ? "" : " ") + f;
-  ClusterBatch batch{batch_, now_, options_.actor, sources, "", "open", {}};
+  ClusterBatch batch{batch_, now_, options_.actor, Sources(), "", "open", {}};
   for (auto& [county, part] : by_county) {
     part.county = county;
     auto shard = writers.ShardOf(county);
@@ -267,17 +265,7 @@ Status Importer::WriteByCounty() {
   // The batch on the coordinator, with the caller's audit record.
   FUPIN_RETURN_IF_ERROR(store_.Begin());
   writing_ = true;
-  ImportBatchRow row{batch_,
-                     now_,
-                     NowIso8601(),
-                     options_.actor,
-                     sources,
-                     report_.households_created,
-                     report_.households_updated,
-                     report_.members,
-                     report_.rejected_households,
-                     report_.households_unchanged};
-  Status s = store_.InsertImportBatch(row);
+  Status s = store_.InsertImportBatch(BatchRow());
   if (s.ok() && options_.before_commit) s = options_.before_commit(batch_, report_);
   writing_ = false;
   if (s.ok()) s = store_.Commit();

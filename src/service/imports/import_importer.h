@@ -235,6 +235,9 @@ class Importer {
   Status WriteHousehold(const Household& h, int64_t version);
   Status AppendHistory(bool all);
   Status FinishWrite();
+  // The files, space-separated, and the import_batches row of what the report counts.
+  std::string Sources() const;
+  ImportBatchRow BatchRow() const;
   // Writing while the members are read (see the class comment).
   void StartEarlyWrite();
   void WriteEarly(uint32_t entry, const Member& member);

@@ -56,25 +56,32 @@ Status Importer::AppendHistory(bool all) {
   return s;
 }
 
+std::string Importer::Sources() const {
+  std::string sources;
+  for (const auto& f : options_.files) sources += (sources.empty() ? "" : " ") + f;
+  return sources;
+}
+
+ImportBatchRow Importer::BatchRow() const {
+  return {batch_,
+          now_,
+          NowIso8601(),
+          options_.actor,
+          Sources(),
+          report_.households_created,
+          report_.households_updated,
+          report_.members,
+          report_.rejected_households,
+          report_.households_unchanged};
+}
+
 // Writes the history, the aggregates and the batch, then commits (or, for a dry run,
 // rolls back).
 Status Importer::FinishWrite() {
   Progress("写入历史和汇总");
   FUPIN_RETURN_IF_ERROR(AppendHistory(true));
   FUPIN_RETURN_IF_ERROR(store_.ApplyAggregateDeltas(aggregates_.Deltas()));
-  std::string sources;
-  for (const auto& f : options_.files) sources += (sources.empty() ? "" : " ") + f;
-  ImportBatchRow row{batch_,
-                     now_,
-                     NowIso8601(),
-                     options_.actor,
-                     sources,
-                     report_.households_created,
-                     report_.households_updated,
-                     report_.members,
-                     report_.rejected_households,
-                     report_.households_unchanged};
-  FUPIN_RETURN_IF_ERROR(store_.InsertImportBatch(row));
+  FUPIN_RETURN_IF_ERROR(store_.InsertImportBatch(BatchRow()));
   if (Interrupted()) return Error::Interrupted();
   if (options_.dry_run) {
     store_.Rollback();

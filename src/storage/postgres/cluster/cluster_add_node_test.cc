@@ -40,12 +40,7 @@ class AddNodeTest : public ClusterTest {
     auto store = Store::Open(coordinator_, Store::OpenMode::kExisting);
     ASSERT_TRUE(store.ok()) << store.error().en;
     ASSERT_TRUE((*store)->Begin().ok());
-    std::vector<RegionRow> regions{{RegionCode::FromInt(620000000000), "甘肃省", std::nullopt}};
-    for (int64_t village : kVillages) {
-      regions.push_back({RegionCode::FromInt(village / 1000000 * 1000000), "县", std::nullopt});
-      regions.push_back({RegionCode::FromInt(village), "村", std::nullopt});
-    }
-    ASSERT_TRUE((*store)->UpsertRegions(regions).ok());
+    ASSERT_TRUE(UpsertTestRegions(**store).ok());
     for (int64_t village : kVillages) {
       for (int i = 1; i <= kHouseholdsPerCounty; ++i) {
         const std::string code = std::to_string(village) + "000" + std::to_string(i);

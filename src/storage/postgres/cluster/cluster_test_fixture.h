@@ -89,17 +89,22 @@ class ClusterTest : public ::testing::Test {
     EXPECT_EQ(report->partitions, kPartitions);
   }
 
-  // Writes one household of each of kVillages' counties through the coordinator's Store.
-  void WriteHouseholds() {
-    auto store = Store::Open(coordinator_, Store::OpenMode::kExisting);
-    ASSERT_TRUE(store.ok()) << store.error().en;
-    ASSERT_TRUE((*store)->Begin().ok());
+  // The province, kVillages and their counties, in `store`'s open transaction.
+  static Status UpsertTestRegions(Store& store) {
     std::vector<RegionRow> regions{{RegionCode::FromInt(620000000000), "甘肃省", std::nullopt}};
     for (int64_t village : kVillages) {
       regions.push_back({RegionCode::FromInt(village / 1000000 * 1000000), "县", std::nullopt});
       regions.push_back({RegionCode::FromInt(village), "村", std::nullopt});
     }
-    ASSERT_TRUE((*store)->UpsertRegions(regions).ok());
+    return store.UpsertRegions(regions);
+  }
+
+  // Writes one household of each of kVillages' counties through the coordinator's Store.
+  void WriteHouseholds() {
+    auto store = Store::Open(coordinator_, Store::OpenMode::kExisting);
+    ASSERT_TRUE(store.ok()) << store.error().en;
+    ASSERT_TRUE((*store)->Begin().ok());
+    ASSERT_TRUE(UpsertTestRegions(**store).ok());
     for (int64_t village : kVillages) {
       const std::string code = std::to_string(village) + "0001";
       Status s = (*store)->InsertHousehold(MakeHousehold(code, village), 1, "b1");
