@@ -263,6 +263,29 @@ TEST_F(ClusterImportTest, ACountyThatCannotBeWrittenLeavesAnOpenBatchThatCheckRe
   EXPECT_EQ(Export(url_, "cluster-export"), Export(plain_, "plain-export"));
 }
 
+// Two offices import two counties at once (two processes): both batches finish, each county
+// under its own lock, and the register holds both, consistent.
+TEST_F(ClusterImportTest, TwoImportsOfTwoCountiesAtOnceBothFinish) {
+  std::string command;
+  for (const std::string county : {"620402", "620423"}) {
+    command += "{ ";
+    for (const std::string& e : env_) command += e + " ";
+    command += std::string(FUPIN_BIN) + " --db '" + url_ + "' import " + Path("g" + county) +
+               "/households.csv " + Path("g" + county) + "/members.csv >" + Path(county + ".out") +
+               " 2>&1; echo $? >" + Path(county + ".rc") + "; } & ";
+  }
+  RunResult both = RunShell(command + "wait");
+  ASSERT_EQ(both.exit_code, 0) << both.out;
+  for (const std::string county : {"620402", "620423"}) {
+    EXPECT_EQ(ReadFile(Path(county + ".rc")), "0\n") << ReadFile(Path(county + ".out"));
+  }
+  EXPECT_EQ(Sql("SELECT state, count(*) FROM cluster.batches GROUP BY state"), "finished|2\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM households"), "80\n");
+  EXPECT_EQ(Sql("SELECT count(*) FROM person_index"), Sql("SELECT count(*) FROM members"));
+  RunResult check = Fupin({"--db", url_, "cluster", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << Err();
+}
+
 TEST_F(ClusterImportTest, FinishWithOtherFilesFindsNoBatchAndCheckOnOneServerIsRefused) {
   RunResult finish = Fupin({"--lang", "en", "--db", url_, "cluster", "check", "--finish",
                             Path("households.csv"), Path("members.csv")});
