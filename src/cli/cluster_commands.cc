@@ -248,6 +248,22 @@ int ClusterCommands::Check() const {
     }
     county = code->value();
   }
+  // The shards' copies of the dictionaries (regions), copied again with --fix.
+  auto stale = cluster::StaleDictionaries(DbUrl(g_));
+  if (!stale.ok()) return Fail(g_, stale.error());
+  if (!stale->empty() && fix_) {
+    if (fupin::Status s = cluster::SyncDictionaries(DbUrl(g_)); !s.ok()) return Fail(g_, s.error());
+  }
+  if (!g_.json) {
+    for (int node : *stale) {
+      std::cout << Say(g_, "分片 ", "shard ") << node
+                << (fix_ ? Say(g_, " 的区划已按协调节点重新复制",
+                               ": regions copied again from the coordinator")
+                         : Say(g_, " 的区划与协调节点不同",
+                               ": regions differ from the coordinator's"))
+                << "\n";
+    }
+  }
   auto checks = cluster::CheckAggregates(DbUrl(g_), county, fix_);
   if (!checks.ok()) return Fail(g_, checks.error());
   int64_t differing = 0;
@@ -268,7 +284,11 @@ int ClusterCommands::Check() const {
     }
     nlohmann::ordered_json batches = nlohmann::ordered_json::array();
     for (const ClusterBatch& b : open) batches.push_back(BatchJson(b));
-    std::cout << nlohmann::ordered_json{{"batches", batches}, {"counties", counties}}.dump()
+    std::cout << nlohmann::ordered_json{{"batches", batches},
+                                        {"stale_dictionaries", *stale},
+                                        {"dictionaries_fixed", fix_ && !stale->empty()},
+                                        {"counties", counties}}
+                     .dump()
               << "\n";
   } else {
     for (const cluster::CountyCheck& check : *checks) {
@@ -292,6 +312,14 @@ int ClusterCommands::Check() const {
                 std::to_string(open.size()) +
                     " import batch(es) unfinished (--finish with the same files, or "
                     "--rollback BATCH)"));
+  }
+  if (!stale->empty() && !fix_) {
+    return Fail(g_,
+                Error::Conflict(
+                    std::to_string(stale->size()) + " 个分片的区划与协调节点不同（--fix 重新复制）",
+                    std::to_string(stale->size()) +
+                        " shard(s) whose regions differ from the coordinator's (--fix copies "
+                        "them again)"));
   }
   if (differing > 0 && !fix_) {
     return Fail(

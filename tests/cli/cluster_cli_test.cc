@@ -214,6 +214,39 @@ TEST_F(ClusterCliTest, AddNodeMovesAQuarterOfThePartitionsToAFourthNodeAndKeepsT
   fs::remove_all(dir);
 }
 
+// The regions loaded on the coordinator are copied to every shard (DESIGN.md Storage, rule 5);
+// a shard whose copy differs is found by `cluster check` and copied again by --fix.
+TEST_F(ClusterCliTest, RegionsLoadedOnTheCoordinatorAreOnEveryShardAndCheckMendsAStaleCopy) {
+  const std::string dir = MakeTempDir("fupin_cluster_regions");
+  const std::vector<std::string> env{"FUPIN_AUDIT_KEY=" + dir + "/audit.key"};
+  ASSERT_NO_FATAL_FAILURE(ImportTestRegister(env));
+  const std::string psql = "/usr/lib/postgresql/15/bin/psql -qtAX ";
+  const std::string sum =
+      " -c 'SELECT count(*), md5(string_agg(t::text, chr(10) ORDER BY code)) "
+      "FROM regions t'";
+  RunResult truth = RunShell(psql + "'" + url_ + "'" + sum);
+  ASSERT_EQ(truth.exit_code, 0) << truth.out;
+  EXPECT_EQ(truth.out.substr(0, 2), "8|");  // tests/data/regions.csv
+  for (const std::string& shard : pg::testing::ClusterShardUrls(name_)) {
+    EXPECT_EQ(RunShell(psql + "'" + shard + "'" + sum).out, truth.out) << shard;
+  }
+  // A shard's copy altered: found, then copied again.
+  ASSERT_EQ(RunShell(psql + "'" + pg::testing::ClusterShardUrls(name_)[1] +
+                     "' -c \"DELETE FROM regions WHERE code = 620422102202\"")
+                .exit_code,
+            0);
+  RunResult check = RunFupin({"--lang", "en", "--db", url_, "cluster", "check"}, env);
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_NE(check.out.find("shard 1: regions differ"), std::string::npos) << check.out;
+  EXPECT_NE(check.err.find("E_CONFLICT"), std::string::npos) << check.err;
+  RunResult fix = RunFupin({"--db", url_, "cluster", "check", "--fix"}, env);
+  EXPECT_EQ(fix.exit_code, 0) << fix.out << fix.err;
+  EXPECT_EQ(RunShell(psql + "'" + pg::testing::ClusterShardUrls(name_)[1] + "'" + sum).out,
+            truth.out);
+  EXPECT_EQ(RunFupin({"--db", url_, "cluster", "check"}, env).exit_code, 0);
+  fs::remove_all(dir);
+}
+
 // The script: three instances and `cluster init` in one command, a register imported and
 // summed through the coordinator, a fourth instance started and added (start-node, add-node),
 // then everything stopped and removed.

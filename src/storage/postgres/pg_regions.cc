@@ -87,6 +87,7 @@ const std::string kAggregatesSql =
 
 Status PgStore::UpsertRegions(const std::vector<RegionRow>& rows) {
   assert(in_transaction_);
+  regions_changed_ = true;
   auto* s = Cached(upsert_region_, kUpsertRegionSql);
   if (!s) return last_error_;
   for (size_t from = 0; from < rows.size(); from += kRegionBatch) {
@@ -116,6 +117,7 @@ Status PgStore::UpsertRegions(const std::vector<RegionRow>& rows) {
 }
 
 Status PgStore::SetRuralPopulation(RegionCode code, int64_t population) {
+  regions_changed_ = true;
   auto* s = Cached(set_population_, kSetPopulationSql);
   if (!s) return last_error_;
   auto changed = s->Run(Params().Int(population).Int(code.value()));

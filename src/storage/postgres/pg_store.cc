@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/postgres/cluster/cluster.h"
 #include "storage/postgres/pg_accounts.h"
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_store_impl.h"
@@ -120,6 +121,21 @@ Status PgStore::Commit() {
   ClearWrites();
   in_transaction_ = false;
   register_changed_ = false;
+  if (cluster_ && regions_changed_) {
+    // The shards' copies of the regions (DESIGN.md Storage, rule 5), after the commit: a
+    // failure leaves the coordinator's change made, and says how to copy them again.
+    regions_changed_ = false;
+    if (Status copied = cluster::SyncDictionaries(url_); !copied.ok()) {
+      Error e = copied.error();
+      e.zh = "区划已保存在协调节点，但复制到分片失败（运行 fupin cluster check --fix 重新复制）：" +
+             e.zh;
+      e.en =
+          "the regions are saved on the coordinator but copying them to the shards failed "
+          "(`fupin cluster check --fix` copies them again): " +
+          e.en;
+      return e;
+    }
+  }
   return Status::Ok();
 }
 
@@ -127,6 +143,7 @@ void PgStore::Rollback() {
   if (accounts_) accounts_->DropStaged();
   ClearWrites();
   register_changed_ = false;
+  regions_changed_ = false;
   // The rollback brings the deferred indexes back (pg_bulk.cc).
   indexes_deferred_ = false;
   deferred_indexes_.clear();

@@ -138,6 +138,16 @@ Result<std::vector<CountyCheck>> CheckAggregates(const std::string& coordinator_
 std::unique_ptr<CountyWriters> MakeCountyWriters(const std::string& coordinator_url,
                                                  const StoreOptions& options);
 
+// The small dictionaries every node holds a copy of (DESIGN.md Storage, rule 5): "regions".
+const std::vector<std::string>& DictionaryTables();
+// Copies the coordinator's dictionaries to every shard (or shard `only_node` when >= 0), each
+// shard's replaced whole in one transaction of its own, from one snapshot of the coordinator.
+// What a change of the regions on a coordinator does after its commit (PgStore), what
+// add-node does for a new node, and what `cluster check --fix` does for stale ones.
+fupin::Status SyncDictionaries(const std::string& coordinator_url, int only_node = -1);
+// The shards whose dictionaries differ from the coordinator's (compared by digest).
+Result<std::vector<int>> StaleDictionaries(const std::string& coordinator_url);
+
 // A URL without its password (postgresql://user:secret@host/db → postgresql://user@host/db).
 std::string WithoutPassword(const std::string& url);
 

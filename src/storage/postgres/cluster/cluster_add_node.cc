@@ -42,6 +42,10 @@ Error LibpqError(PGconn* conn, const std::string& what) {
   return Failed(what + "失败：" + message, what + " failed: " + message);
 }
 
+}  // namespace
+
+namespace internal {
+
 // The columns COPY carries (stored, not generated, not dropped), in order, from `db`.
 Result<std::string> CopyColumns(pg::Connection& db, const std::string& table) {
   auto rows = db.Query(
@@ -111,6 +115,13 @@ Result<int64_t> Pipe(pg::Connection& from, pg::Connection& to, const std::string
   }
   return stored;
 }
+
+}  // namespace internal
+
+namespace {
+
+using internal::CopyColumns;
+using internal::Pipe;
 
 // The partitions of each sharded table held by `db`, as (table, remainder).
 Result<std::set<std::pair<std::string, int>>> Held(pg::Connection& db) {
@@ -408,6 +419,8 @@ Result<AddNodeReport> AddNode(const std::string& coordinator_url, const std::str
   }
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // The new node's copy of the dictionaries (regions).
+  if (report.added) FUPIN_RETURN_IF_ERROR(SyncDictionaries(coordinator_url, added.id));
   for (const auto& [id, remainders] : owned) report.owned[id] = static_cast<int>(remainders.size());
   if (!report.added && report.moved.empty() && report.mended == 0) {
     return Error::Usage("数据库 " + WithoutPassword(node_url) + " 已是集群的节点 " +

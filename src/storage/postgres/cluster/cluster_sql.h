@@ -58,6 +58,13 @@ namespace fupin::cluster::internal {
 Result<CountyCheck> CheckCountyLocked(pg::Connection& db, int64_t county, bool fix,
                                       bool new_generation);
 
+// The columns COPY carries of `table` (schema public) on `db`, in order.
+Result<std::string> CopyColumns(pg::Connection& db, const std::string& table);
+// Pipes the rows of `table` (schema public) on `from` into the same table on `to`, in their open
+// transactions, by binary COPY: the rows stored, E_DATABASE when they are not the rows sent.
+Result<int64_t> Pipe(pg::Connection& from, pg::Connection& to, const std::string& table,
+                     const std::string& columns);
+
 // RecountCounty's queries ($1 the county), for the tests of their plans.
 std::vector<std::string> RecountQueries();
 
