@@ -14,7 +14,7 @@
 
 #include "storage/postgres/cluster/cluster.h"
 #include "storage/postgres/cluster/cluster_shape.h"
-#include "storage/postgres/cluster/cluster_test_fixture.h"
+#include "storage/postgres/cluster/tests/cluster_test_fixture.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/store.h"
 
