@@ -184,6 +184,21 @@ class Store {
   // The 户编号 of the household a person belongs to, if any.
   virtual Result<std::optional<std::string>> FindPerson(int id_type,
                                                         const std::string& id_number) = 0;
+  // The batched forms of FindHousehold and FindPerson, for reads outside a transaction (an
+  // import's checks, import_check.cc): one answer per key, in the order of the keys (a key
+  // given twice is answered twice). FindHouseholds loads the members, as FindHousehold.
+  // In a transaction they take no more care than FindHousehold's single reads (which lock a
+  // county before a household of it is read for writing): a store falls back to those.
+  // By default they loop over FindHousehold and FindPerson (store_lookups.cc); a store
+  // whose single reads are round trips reads a few thousand keys in a few statements.
+  struct PersonKey {
+    int id_type = 0;
+    std::string id_number;
+  };
+  virtual Result<std::vector<std::optional<StoredHousehold>>> FindHouseholds(
+      const std::vector<std::string>& codes);
+  virtual Result<std::vector<std::optional<std::string>>> FindPersons(
+      const std::vector<PersonKey>& keys);
   virtual Result<bool> HasPersons() = 0;
   // Writes a household with its members and their person_index entries (in a
   // transaction). E_CONFLICT when the 户编号 or a member's ID number is already taken.

@@ -1,12 +1,17 @@
 // Checking the import's rows: each household with its members, the villages against the
 // region tree, and the households against the register (what is new, changed or
 // unchanged, and who else holds an ID number).
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "service/imports/import_importer.h"
 
 namespace fupin::import_detail {
+
+// The keys of one batched look-up of the register (CheckRegister).
+constexpr size_t kLookupChunk = 4096;
 
 void Importer::Unpack(uint32_t entry, Household& h) const {
   const PackedHousehold& e = entries_[entry];
@@ -164,102 +169,138 @@ Status Importer::CheckRegister() {
   // A changed household's record is kept for Write.
   ForgetStored();
   Household h;
-  for (uint32_t i = 0; i < entries_.size(); ++i) {
-    PackedHousehold& e = entries_[i];
-    if (!e.valid) continue;
-    if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
-    const std::string code(index_.Code(i));
-    auto old = store_.FindHousehold(code);
-    if (!old.ok()) return old.error();
-    if (!old->has_value()) continue;
-    if (!options_.scope.Contains((*old)->household.village_code)) {
-      // A 户编号 registered outside the caller's region is not theirs to replace; nothing
-      // is said of the household outside the region, not even that it exists.
-      e.valid = false;
-      AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD", "此户编号不能使用",
-               "this household code cannot be used");
-      report_.scope_conflicts.push_back(code);
-      continue;
+  std::vector<std::string> codes;
+  for (uint32_t begin = 0; begin < entries_.size();) {
+    // A chunk's households in one batched look-up (Store::FindHouseholds); the decisions
+    // then run household by household as before (only a household's own decision changes
+    // its `valid`, so the chunk's look-ups are those the loop would have made).
+    const uint32_t end =
+        static_cast<uint32_t>(std::min<size_t>(entries_.size(), begin + kLookupChunk));
+    codes.clear();
+    for (uint32_t i = begin; i < end; ++i) {
+      if (entries_[i].valid) codes.emplace_back(index_.Code(i));
     }
-    Unpack(i, h);
-    const Household& registered = (*old)->household;
-    if (store_.county_writers() && registered.village_code.county() != h.village_code.county()) {
-      // On a cluster each county is written in a transaction of its own (import_counties.cc).
-      e.valid = false;
-      const std::string county = std::to_string(registered.village_code.county().value());
-      AddIssue(households_src_.file, e.line, "行政区划代码", h.village_code.ToString(),
-               "E_HOUSEHOLD", "此户登记在另一县（" + county + "），集群上的导入不能迁移县",
-               "this household is registered in another county (" + county +
-                   "): an import into a cluster cannot move it between counties");
-      continue;
-    }
-    KeepRegisteredGroup(registered, h);
-    stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
-    if (stored_[i] == kUnchanged) continue;
-    if (ChangesStatus(registered, h)) {
-      // A status moves through its case while one is open (spec/procedures.md).
-      auto open = store_.cases().OpenCaseOf(code);
-      if (!open.ok()) return open.error();
-      if (open->has_value()) {
+    auto found = store_.FindHouseholds(codes);
+    if (!found.ok()) return found.error();
+    size_t next = 0;
+    for (uint32_t i = begin; i < end; ++i) {
+      PackedHousehold& e = entries_[i];
+      if (!e.valid) continue;
+      if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
+      const std::string& code = codes[next];
+      std::optional<StoredHousehold>& old = (*found)[next++];
+      if (!old.has_value()) continue;
+      if (!options_.scope.Contains(old->household.village_code)) {
+        // A 户编号 registered outside the caller's region is not theirs to replace; nothing
+        // is said of the household outside the region, not even that it exists.
         e.valid = false;
-        stored_[i] = kNotStored;
-        const std::string id = std::to_string(**open);
-        AddIssue(households_src_.file, e.line, "贫困状态", code, "E_CASE_OPEN",
-                 "该户有未办结的办件 " + id + "，导入不能改变其状态",
-                 "the household has an open case (" + id + "): an import cannot change its status");
+        AddIssue(households_src_.file, e.line, "户编号", code, "E_HOUSEHOLD", "此户编号不能使用",
+                 "this household code cannot be used");
+        report_.scope_conflicts.push_back(code);
         continue;
       }
-    }
-    KeepStored(i, **old);
-    // The members registered in this same household need no look-up in the person index.
-    for (uint32_t m = e.first_member, k = 0; m != kNoEntry; m = members_[m].next, ++k) {
-      const Member& member = h.members[k];
-      for (const Member& r : registered.members) {
-        if (r.id_type == member.id_type && r.id_number == member.id_number) {
-          members_[m].flags |= PackedMember::kRegisteredHere;
+      Unpack(i, h);
+      const Household& registered = old->household;
+      if (store_.county_writers() && registered.village_code.county() != h.village_code.county()) {
+        // On a cluster each county is written in a transaction of its own (import_counties.cc).
+        e.valid = false;
+        const std::string county = std::to_string(registered.village_code.county().value());
+        AddIssue(households_src_.file, e.line, "行政区划代码", h.village_code.ToString(),
+                 "E_HOUSEHOLD", "此户登记在另一县（" + county + "），集群上的导入不能迁移县",
+                 "this household is registered in another county (" + county +
+                     "): an import into a cluster cannot move it between counties");
+        continue;
+      }
+      KeepRegisteredGroup(registered, h);
+      stored_[i] = SameAsStored(registered, h) ? kUnchanged : kChanged;
+      if (stored_[i] == kUnchanged) continue;
+      if (ChangesStatus(registered, h)) {
+        // A status moves through its case while one is open (spec/procedures.md).
+        auto open = store_.cases().OpenCaseOf(code);
+        if (!open.ok()) return open.error();
+        if (open->has_value()) {
+          e.valid = false;
+          stored_[i] = kNotStored;
+          const std::string id = std::to_string(**open);
+          AddIssue(
+              households_src_.file, e.line, "贫困状态", code, "E_CASE_OPEN",
+              "该户有未办结的办件 " + id + "，导入不能改变其状态",
+              "the household has an open case (" + id + "): an import cannot change its status");
+          continue;
+        }
+      }
+      KeepStored(i, *old);
+      // The members registered in this same household need no look-up in the person index.
+      for (uint32_t m = e.first_member, k = 0; m != kNoEntry; m = members_[m].next, ++k) {
+        const Member& member = h.members[k];
+        for (const Member& r : registered.members) {
+          if (r.id_type == member.id_type && r.id_number == member.id_number) {
+            members_[m].flags |= PackedMember::kRegisteredHere;
+          }
         }
       }
     }
+    begin = end;
   }
   stored_stamp_ = *stamp;
-  std::string id_number;
-  for (uint32_t i = 0; i < entries_.size(); ++i) {
-    PackedHousehold& e = entries_[i];
-    if (!e.valid || stored_[i] == kUnchanged) continue;
-    if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
-    for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
-      const PackedMember& p = members_[m];
-      if (p.flags & PackedMember::kRegisteredHere) continue;
-      if (p.flags & PackedMember::kIdPacked) {
-        UnpackIdNumber(p.id, id_number);
-      } else {
-        id_number.assign(text_.Get(p.id));
-      }
-      auto owner = store_.FindPerson(p.id_type, id_number);
-      if (!owner.ok()) return owner.error();
-      if (!owner->has_value()) continue;
-      const uint32_t other = index_.Find(**owner);
-      // A person may move between households that this import replaces.
-      if (other != kNoEntry && entries_[other].valid) continue;
-      e.valid = false;
-      bool visible = options_.scope == RegionCode::Nation();
-      if (!visible) {
-        auto other_household = store_.FindHousehold(**owner);
-        if (!other_household.ok()) return other_household.error();
-        visible = other_household->has_value() &&
-                  options_.scope.Contains((*other_household)->household.village_code);
-      }
-      if (visible) {
-        AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
-                 "该证件号码已登记在户 " + **owner + " 中",
-                 "this ID number is already registered in household " + **owner);
-      } else {
-        AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
-                 "此证件号码不能使用，请联系县级管理员",
-                 "this ID number cannot be used: ask the county administrator");
-        report_.scope_conflicts.emplace_back(index_.Code(i));
+  // The members to look up, a chunk of about kLookupChunk ID numbers at a time
+  // (Store::FindPersons); then each is decided in the order of the files, as before.
+  std::vector<Store::PersonKey> keys;
+  for (uint32_t begin = 0; begin < entries_.size();) {
+    keys.clear();
+    uint32_t end = begin;
+    for (; end < entries_.size() && keys.size() < kLookupChunk; ++end) {
+      const PackedHousehold& e = entries_[end];
+      if (!e.valid || stored_[end] == kUnchanged) continue;
+      for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
+        const PackedMember& p = members_[m];
+        if (p.flags & PackedMember::kRegisteredHere) continue;
+        Store::PersonKey& key = keys.emplace_back();
+        key.id_type = p.id_type;
+        if (p.flags & PackedMember::kIdPacked) {
+          UnpackIdNumber(p.id, key.id_number);
+        } else {
+          key.id_number.assign(text_.Get(p.id));
+        }
       }
     }
+    auto owners = store_.FindPersons(keys);
+    if (!owners.ok()) return owners.error();
+    size_t next = 0;
+    for (uint32_t i = begin; i < end; ++i) {
+      PackedHousehold& e = entries_[i];
+      if (!e.valid || stored_[i] == kUnchanged) continue;
+      if ((i & 0x3FF) == 0 && Interrupted()) return Error::Interrupted();
+      for (uint32_t m = e.first_member; m != kNoEntry; m = members_[m].next) {
+        const PackedMember& p = members_[m];
+        if (p.flags & PackedMember::kRegisteredHere) continue;
+        const std::string& id_number = keys[next].id_number;
+        const std::optional<std::string>& owner = (*owners)[next++];
+        if (!owner.has_value()) continue;
+        const uint32_t other = index_.Find(*owner);
+        // A person may move between households that this import replaces.
+        if (other != kNoEntry && entries_[other].valid) continue;
+        e.valid = false;
+        bool visible = options_.scope == RegionCode::Nation();
+        if (!visible) {
+          auto other_household = store_.FindHousehold(*owner);
+          if (!other_household.ok()) return other_household.error();
+          visible = other_household->has_value() &&
+                    options_.scope.Contains((*other_household)->household.village_code);
+        }
+        if (visible) {
+          AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
+                   "该证件号码已登记在户 " + *owner + " 中",
+                   "this ID number is already registered in household " + *owner);
+        } else {
+          AddIssue(members_src_.file, p.line, "证件号码", id_number, "E_ID_DUPLICATE",
+                   "此证件号码不能使用，请联系县级管理员",
+                   "this ID number cannot be used: ask the county administrator");
+          report_.scope_conflicts.emplace_back(index_.Code(i));
+        }
+      }
+    }
+    begin = end;
   }
   return Status::Ok();
 }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "service/register/report_service.h"
@@ -192,6 +193,46 @@ TEST_F(ImportServiceTest, APersonOfAHouseholdOutsideTheImportIsADuplicate) {
   EXPECT_EQ(r.errors[0].line, 2u);
   EXPECT_FALSE(r.written);
   EXPECT_FALSE(store_->FindHousehold("H9")->has_value());
+}
+
+// The register is looked up in chunks of 4096 keys (import_check.cc): the issues are those
+// of the lines they are on, in the order of the files, on both sides of a chunk's end.
+TEST_F(ImportServiceTest, DuplicatesBeyondTheFirstChunkOfLookUpsAreReportedAtTheirLines) {
+  Import(kHouseholds, kMembers);
+  // A valid ID number (GB 11643 check digit) for each new household's one member.
+  auto id_number = [](int k) {
+    std::string id =
+        "620422" + std::to_string(1950 + k / 100) + "0101" + std::to_string(100 + k % 100);
+    static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += (id[i] - '0') * kWeights[i];
+    return id + "10X98765432"[sum % 11];
+  };
+  const std::map<int, std::string> taken = {
+      {4095, "620422198001010019"}, {4096, "620422198001010027"}, {4999, "620422198001010035"}};
+  std::string households =
+      "户编号,行政区划代码,户类型,贫困状态,识别年度,主要致贫原因,工资性收入,生产经营性收入,"
+      "生产经营性支出,财产性收入,转移性收入,不愁吃,不愁穿,住房安全等级,饮水安全\n";
+  std::string members =
+      "户编号,姓名,证件号码,与户主关系,在校生状况,健康状况,劳动能力,参加城乡居民基本医疗保险\n";
+  for (int k = 0; k < 5000; ++k) {
+    const std::string code = "N" + std::to_string(k);
+    households += code + ",620422101205,建档立卡户,未脱贫,2016,缺资金,3000,0,0,0,0,是,是,A,是\n";
+    auto it = taken.find(k);
+    members += code + ",甲," + (it != taken.end() ? it->second : id_number(k)) +
+               ",户主,非在校生,健康,普通劳动力,是\n";
+  }
+  ImportReport r = Import(households, members);
+  ASSERT_EQ(r.errors.size(), 3u);
+  std::vector<size_t> lines;
+  for (const ImportIssue& e : r.errors) {
+    EXPECT_EQ(e.code, "E_ID_DUPLICATE");
+    lines.push_back(e.line);
+  }
+  EXPECT_EQ(lines, (std::vector<size_t>{4097, 4098, 5001}));
+  EXPECT_EQ(r.errors[2].value, "620422198001010035");
+  EXPECT_NE(r.errors[2].en.find("H2"), std::string::npos) << r.errors[2].en;
+  EXPECT_FALSE(r.written);
 }
 
 TEST_F(ImportServiceTest, SkipInvalidWritesTheRestAndCopiesRejectedRowsWithTheirErrors) {

@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "storage/postgres/pg_statements.h"
 #include "storage/postgres/pg_store_impl.h"
 
 namespace fupin::pg {
@@ -32,6 +35,17 @@ const std::string kHouseholdsTakenSql =
 const std::string kPersonsTakenSql =
     "SELECT 1 FROM person_index WHERE (id_type, id_number) IN "
     "(SELECT * FROM unnest($1::bigint[], $2::text[])) LIMIT 1";
+// The batched reads (FindHouseholds, FindPersons), unprepared: each chunk is planned with
+// its arrays, so that a cluster prunes the partitions of the counties named.
+const std::string kFindHouseholdsSql = "SELECT " + std::string(kHouseholdColumns) +
+                                       " FROM households WHERE household_code = ANY($1::text[])";
+const std::string kFindMembersOfSql =
+    "SELECT " + std::string(kMemberColumns) +
+    " FROM members WHERE county_code = ANY($1::bigint[]) AND household_code = ANY($2::text[]) "
+    "ORDER BY county_code, household_code, seq";
+const std::string kFindPersonsSql =
+    "SELECT id_number, household_code FROM person_index WHERE id_type = $1 AND "
+    "id_number = ANY($2::text[])";
 // On a cluster, outside the transaction (PgStore::SetCluster).
 const std::string kFindCountySql =
     "SELECT county_code FROM households WHERE household_code = $1 LIMIT 1";
@@ -245,6 +259,82 @@ Result<std::optional<std::string>> PgStore::FindPerson(int id_type, const std::s
   if (!rows.ok()) return rows.error();
   std::optional<std::string> out;
   if (rows->size()) out = rows->Text(0, 0);
+  return out;
+}
+
+Result<std::vector<std::optional<StoredHousehold>>> PgStore::FindHouseholds(
+    const std::vector<std::string>& codes) {
+  if (in_transaction_) return Store::FindHouseholds(codes);  // FindHousehold's locks
+  FUPIN_RETURN_IF_ERROR(FlushWrites());
+  std::vector<std::optional<StoredHousehold>> out(codes.size());
+  std::vector<std::string> chunk, found_codes;
+  std::vector<int64_t> counties;
+  std::unordered_map<std::string, size_t> first;  // a code's first row in `households`
+  std::vector<StoredHousehold> households;
+  for (size_t begin = 0; begin < codes.size(); begin += kLookupChunk) {
+    const size_t end = std::min(codes.size(), begin + kLookupChunk);
+    chunk.assign(codes.begin() + begin, codes.begin() + end);
+    auto rows = db_->Query(kFindHouseholdsSql, Params().Text(TextArray(chunk)));
+    if (!rows.ok()) return rows.error();
+    first.clear();
+    households.clear();
+    counties.clear();
+    found_codes.clear();
+    for (int r = 0; r < rows->size(); ++r) {
+      // A code registered twice (it should not be) is answered by one row, as FindHousehold.
+      if (!first.emplace(rows->Text(r, 1), households.size()).second) continue;
+      StoredHousehold& h = households.emplace_back();
+      ReadHousehold(*rows, r, h.household, &h.version);
+      counties.push_back(rows->Int(r, 0));
+      found_codes.push_back(h.household.household_code);
+    }
+    if (!households.empty()) {
+      std::sort(counties.begin(), counties.end());
+      counties.erase(std::unique(counties.begin(), counties.end()), counties.end());
+      auto members = db_->Query(kFindMembersOfSql,
+                                Params().Text(IntArray(counties)).Text(TextArray(found_codes)));
+      if (!members.ok()) return members.error();
+      for (int r = 0; r < members->size(); ++r) {
+        auto it = first.find(members->Text(r, 1));
+        if (it == first.end()) continue;
+        Household& h = households[it->second].household;
+        // Only the members of the household's own county (a code in two counties).
+        if (h.village_code.county().value() != members->Int(r, 0)) continue;
+        ReadMember(*members, r, h.members.emplace_back());
+      }
+    }
+    for (size_t i = begin; i < end; ++i) {
+      auto it = first.find(codes[i]);
+      if (it != first.end()) out[i] = households[it->second];
+    }
+  }
+  return out;
+}
+
+Result<std::vector<std::optional<std::string>>> PgStore::FindPersons(
+    const std::vector<PersonKey>& keys) {
+  if (in_transaction_) return Store::FindPersons(keys);
+  FUPIN_RETURN_IF_ERROR(FlushWrites());
+  std::vector<std::optional<std::string>> out(keys.size());
+  // Each chunk's keys grouped by id_type: one statement per type (nearly always one).
+  std::map<int, std::vector<std::string>> by_type;
+  std::unordered_map<std::string, std::string> owners;
+  for (size_t begin = 0; begin < keys.size(); begin += kLookupChunk) {
+    const size_t end = std::min(keys.size(), begin + kLookupChunk);
+    by_type.clear();
+    for (size_t i = begin; i < end; ++i) by_type[keys[i].id_type].push_back(keys[i].id_number);
+    for (auto& [id_type, numbers] : by_type) {
+      auto rows = db_->Query(kFindPersonsSql, Params().Int(id_type).Text(TextArray(numbers)));
+      if (!rows.ok()) return rows.error();
+      owners.clear();
+      for (int r = 0; r < rows->size(); ++r) owners.emplace(rows->Text(r, 0), rows->Text(r, 1));
+      for (size_t i = begin; i < end; ++i) {
+        if (keys[i].id_type != id_type) continue;
+        auto it = owners.find(keys[i].id_number);
+        if (it != owners.end()) out[i] = it->second;
+      }
+    }
+  }
   return out;
 }
 

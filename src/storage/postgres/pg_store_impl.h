@@ -145,6 +145,15 @@ class PgStore final : public Store {
   // Households, members, the person index, history and import batches (pg_households.cc).
   Result<std::optional<StoredHousehold>> FindHousehold(const std::string& code) override;
   Result<std::optional<std::string>> FindPerson(int id_type, const std::string& id) override;
+  // A chunk of kLookupChunk keys at a time: households by household_code = ANY, their
+  // members by county_code = ANY AND household_code = ANY (a cluster prunes the county's
+  // partitions and ships the condition to the shard), persons grouped by id_type with
+  // id_number = ANY (the primary key). In a transaction, the single reads.
+  Result<std::vector<std::optional<StoredHousehold>>> FindHouseholds(
+      const std::vector<std::string>& codes) override;
+  Result<std::vector<std::optional<std::string>>> FindPersons(
+      const std::vector<PersonKey>& keys) override;
+  static constexpr size_t kLookupChunk = 4096;
   Result<bool> HasPersons() override;
   Status LoadMembers(Household& h) override;
   Status InsertHousehold(const Household& h, int64_t version, const std::string& batch_id) override;

@@ -79,6 +79,86 @@ TEST_F(StoreTest, AHouseholdIsWrittenAndReadBackWithItsMembers) {
   EXPECT_EQ(**owner, "H1");
 }
 
+// The batched look-ups (an import's checks) answer key by key as FindHousehold and
+// FindPerson do, in the order asked, across the PostgreSQL store's chunks of keys.
+TEST_F(StoreTest, HouseholdsFoundInOneBatchAreThoseFoundOneByOneInTheOrderAsked) {
+  auto store = Create();
+  Household h1 = MakeHousehold("H1", 620422101205, {"620422198001010011", "620422200501010012"});
+  Household h2 = MakeHousehold("H2", 620421100201, {"620421197001010021"});
+  Household h3 = MakeHousehold("H3", 620422102201,
+                               {"620422196001010031", "620422196001010032", "620422196001010033"});
+  ASSERT_TRUE(store->Begin().ok());
+  for (const Household* h : {&h1, &h2, &h3}) ASSERT_TRUE(store->InsertHousehold(*h, 1, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+
+  // More keys than one chunk (kLookupChunk, 4096), the households on both sides of its end.
+  std::vector<std::string> codes;
+  for (int i = 0; i < 5000; ++i) codes.push_back("X" + std::to_string(i));
+  codes[0] = "H2";
+  codes[4095] = "H1";
+  codes[4096] = "H3";
+  codes[4999] = "H1";  // asked twice, answered twice
+  auto found = store->FindHouseholds(codes);
+  ASSERT_TRUE(found.ok()) << found.error().en;
+  ASSERT_EQ(found->size(), codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    auto one = store->FindHousehold(codes[i]);
+    ASSERT_TRUE(one.ok());
+    ASSERT_EQ((*found)[i].has_value(), one->has_value()) << codes[i];
+    if (!one->has_value()) continue;
+    EXPECT_EQ((*found)[i]->household, (*one)->household) << codes[i];
+    EXPECT_EQ((*found)[i]->version, (*one)->version);
+  }
+  ASSERT_TRUE((*found)[4096].has_value());
+  EXPECT_EQ((*found)[4096]->household, h3) << "the members in their stored order";
+  EXPECT_EQ((*found)[0]->household, h2);
+  EXPECT_TRUE(store->FindHouseholds({})->empty());
+}
+
+TEST_F(StoreTest, PersonsFoundInOneBatchAreThoseFoundOneByOneInTheOrderAsked) {
+  auto store = Create();
+  Household h1 = MakeHousehold("H1", 620422101205, {"620422198001010011", "G12345678"});
+  h1.members[1].id_type = 2;  // another kind of document
+  Household h2 = MakeHousehold("H2", 620421100201, {"620421197001010021"});
+  ASSERT_TRUE(store->Begin().ok());
+  ASSERT_TRUE(store->InsertHousehold(h1, 1, "").ok());
+  ASSERT_TRUE(store->InsertHousehold(h2, 1, "").ok());
+  ASSERT_TRUE(store->Commit().ok());
+
+  std::vector<Store::PersonKey> keys;
+  for (int i = 0; i < 5000; ++i) keys.push_back({1, "62042219990101" + std::to_string(1000 + i)});
+  keys[1] = {2, "G12345678"};
+  keys[2] = {1, "G12345678"};  // the number under another type is not that person
+  keys[4095] = {1, "620421197001010021"};
+  keys[4096] = {1, "620422198001010011"};
+  keys[4999] = {1, "620422198001010011"};
+  auto owners = store->FindPersons(keys);
+  ASSERT_TRUE(owners.ok()) << owners.error().en;
+  ASSERT_EQ(owners->size(), keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto one = store->FindPerson(keys[i].id_type, keys[i].id_number);
+    ASSERT_TRUE(one.ok());
+    EXPECT_EQ((*owners)[i], *one) << keys[i].id_number;
+  }
+  EXPECT_EQ((*owners)[1], "H1");
+  EXPECT_EQ((*owners)[2], std::nullopt);
+  EXPECT_EQ((*owners)[4095], "H2");
+  EXPECT_EQ((*owners)[4096], "H1");
+  EXPECT_EQ((*owners)[4999], "H1");
+
+  // In a transaction too (by the single reads there).
+  ASSERT_TRUE(store->Begin().ok());
+  owners = store->FindPersons({{1, "620421197001010021"}, {1, "620421197001019999"}});
+  auto households = store->FindHouseholds({"H1", "X"});
+  store->Rollback();
+  ASSERT_TRUE(owners.ok() && households.ok());
+  EXPECT_EQ((*owners)[0], "H2");
+  EXPECT_EQ((*owners)[1], std::nullopt);
+  ASSERT_TRUE((*households)[0].has_value());
+  EXPECT_EQ((*households)[0]->household, h1);
+  EXPECT_FALSE((*households)[1].has_value());
+}
+
 // 村民小组 (issue 14): stored with the household, changed in place, and looked for by region
 // (the export writes its column only when a household of the region has one).
 TEST_F(StoreTest, AVillageGroupIsStoredUpdatedAndFoundByRegion) {
