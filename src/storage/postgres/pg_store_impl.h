@@ -259,8 +259,8 @@ class PgStore final : public Store {
   std::unique_ptr<LoanStore> loans_;
 
   bool in_transaction_ = false;
-  bool cluster_ = false;                           // SetCluster
-  bool shard_writer_ = false;                      // SetShardWriter
+  bool cluster_ = false;          // SetCluster
+  bool shard_writer_ = false;     // SetShardWriter
   bool regions_changed_ = false;  // on a coordinator: copied to the shards after the commit
   std::unique_ptr<CountyWriters> county_writers_;  // a coordinator's, made on first use
   std::unique_ptr<Connection> lookup_;             // a cluster's county lookups (FindHousehold)

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "storage/postgres/cluster/cluster_sql.h"
-#include "storage/postgres/cluster/tests/cluster_test_fixture.h"
 #include "storage/postgres/cluster/pg_test_cluster.h"
+#include "storage/postgres/cluster/tests/cluster_test_fixture.h"
 #include "storage/postgres/pg_db.h"
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/pg_test_server.h"
