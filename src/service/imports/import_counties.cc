@@ -32,6 +32,10 @@ std::string Hex(const unsigned char* bytes, size_t n) {
 
 // Adds what to do now to an error that stopped a batch half-way.
 Error Unfinished(Error e, const std::string& batch) {
+  if (e.code == "E_INTERRUPTED") {  // its usual words say that nothing changed
+    e.zh = "操作被中断";
+    e.en = "interrupted";
+  }
   e.zh += "（批次 " + batch +
           " 未完成：已写入的县保持写入；运行 fupin cluster check 查看，再用同样的文件 --finish "
           "完成，或 --rollback 回退未写入的县）";
