@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "service/clock.h"
 #include "service/imports/import_importer.h"
@@ -45,11 +46,26 @@ Error Unfinished(Error e, const std::string& batch) {
   return e;
 }
 
+Error ChangedElsewhere(std::string_view code) {
+  const std::string c(code);
+  return Error{"E_BUSY", "户 " + c + " 在核对之后被另一处修改，请稍后再试",
+               "household " + c + " was changed elsewhere after the checks: try again"};
+}
+
 bool HasIdOf(const std::vector<Member>& members, const Member& m) {
   for (const Member& x : members) {
     if (x.id_type == m.id_type && x.id_number == m.id_number) return true;
   }
   return false;
+}
+
+// Whether two records of a household hold the same ID numbers (in any order).
+bool SamePersons(const Household& a, const Household& b) {
+  if (a.members.size() != b.members.size()) return false;
+  for (const Member& m : a.members) {
+    if (!HasIdOf(b.members, m)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -59,29 +75,27 @@ struct CountyPart {
   int64_t county = 0;
   int shard = 0;
   std::vector<uint32_t> entries;  // new or changed
-  int64_t created = 0, updated = 0, members = 0;
+  int64_t created = 0, updated = 0, unchanged = 0, members = 0;
 };
 
 Status Importer::WriteCounty(CountyWriters& writers, CountyPart& part) {
   auto write = writers.BeginCounty(batch_, part.county);
   if (!write.ok()) return write.error();
   CountyWrite& w = **write;
-  // Each household as the checks found it: changed since (another office wrote the county
-  // between the checks and its lock) is E_BUSY, and the county is left to --finish.
+  // Each household as the checks found it. One registered or removed since (another office
+  // wrote the county between the checks and its lock) is E_BUSY, and the county is left to
+  // --finish; one whose version moved is read again below, under the lock.
   std::vector<std::string> codes;
   codes.reserve(part.entries.size());
   for (uint32_t i : part.entries) codes.emplace_back(index_.Code(i));
   auto versions = w.Versions(codes);
   if (!versions.ok()) return versions.error();
+  std::unordered_set<uint32_t> moved;
   for (uint32_t i : part.entries) {
     auto it = versions->find(std::string(index_.Code(i)));
     const bool stored = stored_[i] == kChanged;
-    if ((it != versions->end()) != stored ||
-        (stored && it->second != stored_versions_[stored_at_[i]])) {
-      const std::string code(index_.Code(i));
-      return Error{"E_BUSY", "户 " + code + " 在核对之后被另一处修改，请稍后再试",
-                   "household " + code + " was changed elsewhere after the checks: try again"};
-    }
+    if ((it != versions->end()) != stored) return ChangedElsewhere(index_.Code(i));
+    if (stored && it->second != stored_versions_[stored_at_[i]]) moved.insert(i);
   }
   Store& store = w.store();
   const std::string source = "import:" + batch_;
@@ -105,6 +119,21 @@ Status Importer::WriteCounty(CountyWriters& writers, CountyPart& part) {
     Unpack(i, h);
     if (stored_[i] == kChanged) {
       UnpackStored(i, old);
+      if (moved.count(i)) {
+        // Changed since the checks, as on one server it is read again; its ID numbers must
+        // be those the batch reserved for (else E_BUSY).
+        auto now = store.FindHousehold(h.household_code);
+        if (!now.ok()) return now.error();
+        if (!now->has_value() || !SamePersons((*now)->household, old.household)) {
+          return ChangedElsewhere(h.household_code);
+        }
+        old = std::move(**now);
+        KeepRegisteredGroup(old.household, h);
+        if (SameAsStored(old.household, h)) {
+          ++part.unchanged;
+          continue;
+        }
+      }
       KeepRegisteredGroup(old.household, h);
       FUPIN_RETURN_IF_ERROR(store.UpdateHousehold(old, h, old.version + 1, batch_));
       DiffHouseholds(old.household, h, history);
@@ -263,6 +292,7 @@ Status Importer::WriteByCounty() {
   for (const CountyPart& part : parts) {
     report_.households_created += part.created;
     report_.households_updated += part.updated;
+    report_.households_unchanged += part.unchanged;
     report_.members += part.members;
   }
 
