@@ -98,18 +98,10 @@ Status Importer::WriteCounty(CountyWriters& writers, CountyPart& part) {
     if (stored && it->second != stored_versions_[stored_at_[i]]) moved.insert(i);
   }
   Store& store = w.store();
-  const std::string source = "import:" + batch_;
   std::vector<HistoryEntry> history;
   auto flush = [&](bool all) {
     if (history.empty() || (!all && history.size() < 4096)) return Status::Ok();
-    for (auto& e : history) {
-      e.at = now_;
-      e.actor = options_.actor;
-      e.source = source;
-    }
-    Status s = store.AppendHistory(history);
-    history.clear();
-    return s;
+    return FlushHistory(store, history);
   };
   Household h;
   StoredHousehold old;

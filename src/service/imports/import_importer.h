@@ -234,6 +234,8 @@ class Importer {
   Status BeginWrite();
   Status WriteHousehold(const Household& h, int64_t version);
   Status AppendHistory(bool all);
+  // Stamps `history` (time, actor, "import:<batch>"), hands it to `store` and empties it.
+  Status FlushHistory(Store& store, std::vector<HistoryEntry>& history) const;
   Status FinishWrite();
   // The files, space-separated, and the import_batches row of what the report counts.
   std::string Sources() const;

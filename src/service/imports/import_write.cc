@@ -45,14 +45,18 @@ Status Importer::WriteHousehold(const Household& h, int64_t version) {
 // Hands the history rows to the store a few thousand at a time (or all with `all`).
 Status Importer::AppendHistory(bool all) {
   if (history_.empty() || (!all && history_.size() < 4096)) return Status::Ok();
+  return FlushHistory(store_, history_);
+}
+
+Status Importer::FlushHistory(Store& store, std::vector<HistoryEntry>& history) const {
   const std::string source = "import:" + batch_;
-  for (auto& h : history_) {
+  for (auto& h : history) {
     h.at = now_;
     h.actor = options_.actor;
     h.source = source;
   }
-  Status s = store_.AppendHistory(history_);
-  history_.clear();
+  Status s = store.AppendHistory(history);
+  history.clear();
   return s;
 }
 

@@ -306,17 +306,9 @@ namespace internal {
 
 Result<AddNodeReport> AddNode(const std::string& coordinator_url, const std::string& node_url,
                               CrashPoint crash, int on_move) {
-  auto opened = OpenNode(coordinator_url, "协调节点", "the coordinator");
+  auto opened = OpenCoordinator(coordinator_url);
   if (!opened.ok()) return opened.error();
   pg::Connection& coordinator = **opened;
-  auto is_cluster = coordinator.Query("SELECT to_regclass('cluster.nodes') IS NOT NULL");
-  if (!is_cluster.ok()) return is_cluster.error();
-  if (!is_cluster->Bool(0, 0)) {
-    return Error::Usage("数据库 " + WithoutPassword(coordinator_url) +
-                            " 不是集群的协调节点（先运行 fupin cluster init）",
-                        "the database " + WithoutPassword(coordinator_url) +
-                            " is not a cluster's coordinator (run `fupin cluster init` first)");
-  }
   auto lock =
       coordinator.Run("SELECT pg_advisory_lock($1::bigint)", pg::Params().Int(kAddNodeLock));
   if (!lock.ok()) return lock.error();

@@ -158,18 +158,12 @@ class PgCountyWriters : public CountyWriters {
 
   Status RemovePersons(const std::vector<PersonEntry>& rows) override {
     FUPIN_RETURN_IF_ERROR(Connect());
-    // One statement per row: with its whole key, PostgreSQL prunes to the row's partition.
     for (size_t at = 0; at < rows.size(); at += kReserveChunk) {
       FUPIN_RETURN_IF_ERROR(db_->Begin());
       for (size_t i = at; i < std::min(rows.size(), at + kReserveChunk); ++i) {
-        const PersonEntry& p = rows[i];
-        auto gone = db_->Run(
-            "DELETE FROM person_index WHERE id_type = $1 AND id_number = $2 AND county_code = $3 "
-            "AND household_code = $4",
-            pg::Params().Int(p.id_type).Text(p.id_number).Int(p.county).Text(p.household_code));
-        if (!gone.ok()) {
+        if (Status gone = Release(*db_, rows[i]); !gone.ok()) {
           (void)db_->Rollback();
-          return gone.error();
+          return gone;
         }
       }
       FUPIN_RETURN_IF_ERROR(db_->Commit());
@@ -266,7 +260,17 @@ class PgCountyWriters : public CountyWriters {
   }
 
  private:
-  // Rows [from, to) into person_index through `db` (one statement, committed by itself).
+  // Deletes one person_index row by its whole key (so PostgreSQL prunes to its partition).
+  static Status Release(pg::Connection& db, const PersonEntry& p) {
+    auto gone = db.Run(
+        "DELETE FROM person_index WHERE id_type = $1 AND id_number = $2 AND county_code = $3 "
+        "AND household_code = $4",
+        pg::Params().Int(p.id_type).Text(p.id_number).Int(p.county).Text(p.household_code));
+    return gone.ok() ? Status::Ok() : Status(gone.error());
+  }
+
+  // Rows [from, to) into person_index through `db`, in one statement (committed with the
+  // connection's transaction, or by itself outside one).
   static Status Reserve(pg::Connection& db, const std::vector<PersonEntry>& rows, size_t from,
                         size_t to) {
     std::vector<int64_t> types, counties;
@@ -397,21 +401,8 @@ class PgCountyWriters : public CountyWriters {
         missing.push_back(
             {static_cast<int>(std::get<0>(k)), std::get<1>(k), std::get<2>(k), std::get<3>(k)});
     }
-    for (const PersonEntry& e : stale) {
-      auto gone = db_->Run(
-          "DELETE FROM person_index WHERE id_type = $1 AND id_number = $2 AND county_code = $3 "
-          "AND household_code = $4",
-          pg::Params().Int(e.id_type).Text(e.id_number).Int(e.county).Text(e.household_code));
-      if (!gone.ok()) return gone.error();
-    }
-    for (const PersonEntry& e : missing) {
-      auto added = db_->Run(
-          "INSERT INTO person_index(id_type, id_number, county_code, household_code) "
-          "VALUES ($1, $2, $3, $4)",
-          pg::Params().Int(e.id_type).Text(e.id_number).Int(e.county).Text(e.household_code));
-      if (!added.ok()) return added.error();
-    }
-    return Status::Ok();
+    for (const PersonEntry& e : stale) FUPIN_RETURN_IF_ERROR(Release(*db_, e));
+    return missing.empty() ? Status::Ok() : Reserve(*db_, missing, 0, missing.size());
   }
 
   std::string url_;

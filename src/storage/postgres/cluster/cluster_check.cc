@@ -101,15 +101,8 @@ Result<CountyCheck> CheckCountyLocked(pg::Connection& db, int64_t county, bool f
 
 Result<std::vector<CountyCheck>> CheckAggregates(const std::string& coordinator_url,
                                                  int64_t only_county, bool fix) {
-  auto db = internal::OpenNode(coordinator_url, "协调节点", "the coordinator");
+  auto db = internal::OpenCoordinator(coordinator_url);
   if (!db.ok()) return db.error();
-  auto is_cluster = (*db)->Query("SELECT to_regclass('cluster.nodes') IS NOT NULL");
-  if (!is_cluster.ok()) return is_cluster.error();
-  if (!is_cluster->Bool(0, 0)) {
-    return Error::Usage(
-        "数据库 " + WithoutPassword(coordinator_url) + " 不是集群的协调节点",
-        "the database " + WithoutPassword(coordinator_url) + " is not a cluster's coordinator");
-  }
   std::set<int64_t> counties{only_county};
   if (only_county == 0) {
     auto all = Counties(**db);

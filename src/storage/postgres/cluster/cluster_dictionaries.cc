@@ -36,18 +36,6 @@ Result<std::vector<Shard>> Shards(pg::Connection& coordinator) {
   return out;
 }
 
-Result<std::unique_ptr<pg::Connection>> OpenCoordinator(const std::string& url) {
-  auto db = internal::OpenNode(url, "协调节点", "the coordinator");
-  if (!db.ok()) return db.error();
-  auto is_cluster = (*db)->Query("SELECT to_regclass('cluster.nodes') IS NOT NULL");
-  if (!is_cluster.ok()) return is_cluster.error();
-  if (!is_cluster->Bool(0, 0)) {
-    return Error::Usage("数据库 " + WithoutPassword(url) + " 不是集群的协调节点",
-                        "the database " + WithoutPassword(url) + " is not a cluster's coordinator");
-  }
-  return db;
-}
-
 }  // namespace
 
 const std::vector<std::string>& DictionaryTables() {
@@ -56,7 +44,7 @@ const std::vector<std::string>& DictionaryTables() {
 }
 
 Result<std::vector<int>> StaleDictionaries(const std::string& coordinator_url) {
-  auto coordinator = OpenCoordinator(coordinator_url);
+  auto coordinator = internal::OpenCoordinator(coordinator_url);
   if (!coordinator.ok()) return coordinator.error();
   auto shards = Shards(**coordinator);
   if (!shards.ok()) return shards.error();
@@ -83,7 +71,7 @@ Result<std::vector<int>> StaleDictionaries(const std::string& coordinator_url) {
 }
 
 Status SyncDictionaries(const std::string& coordinator_url, int only_node) {
-  auto coordinator = OpenCoordinator(coordinator_url);
+  auto coordinator = internal::OpenCoordinator(coordinator_url);
   if (!coordinator.ok()) return coordinator.error();
   auto shards = Shards(**coordinator);
   if (!shards.ok()) return shards.error();

@@ -104,5 +104,19 @@ Result<std::unique_ptr<pg::Connection>> OpenNode(const std::string& url, std::st
       std::string(what_en) + " " + WithoutPassword(url) + " cannot be reached: " + db.error().en);
 }
 
+Result<std::unique_ptr<pg::Connection>> OpenCoordinator(const std::string& url) {
+  auto db = OpenNode(url, "协调节点", "the coordinator");
+  if (!db.ok()) return db.error();
+  auto is_cluster = (*db)->Query("SELECT to_regclass('cluster.nodes') IS NOT NULL");
+  if (!is_cluster.ok()) return is_cluster.error();
+  if (!is_cluster->Bool(0, 0)) {
+    return Error::Usage(
+        "数据库 " + WithoutPassword(url) + " 不是集群的协调节点（先运行 fupin cluster init）",
+        "the database " + WithoutPassword(url) +
+            " is not a cluster's coordinator (run `fupin cluster init` first)");
+  }
+  return db;
+}
+
 }  // namespace internal
 }  // namespace fupin::cluster

@@ -35,6 +35,10 @@ std::string PartitionName(const std::string& table, int remainder, int partition
 // The partition key of a sharded table ("county_code", or "id_type, id_number").
 std::string PartitionKey(const std::string& table);
 
+// Opens the coordinator of `url`: E_DATABASE when it cannot be reached, E_USAGE when the
+// database is no cluster's coordinator (no schema `cluster`).
+Result<std::unique_ptr<pg::Connection>> OpenCoordinator(const std::string& url);
+
 // Opens `url`, E_DATABASE naming the node (without its password) on failure.
 Result<std::unique_ptr<pg::Connection>> OpenNode(const std::string& url, std::string_view what_zh,
                                                  std::string_view what_en);

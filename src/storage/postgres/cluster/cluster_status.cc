@@ -39,16 +39,8 @@ void Probe(NodeStatus& status, bool shard) {
 }  // namespace
 
 Result<ClusterStatus> ReadStatus(const std::string& coordinator_url) {
-  auto db = internal::OpenNode(coordinator_url, "协调节点", "the coordinator");
+  auto db = internal::OpenCoordinator(coordinator_url);
   if (!db.ok()) return db.error();
-  auto is_cluster = (*db)->Query("SELECT to_regclass('cluster.nodes') IS NOT NULL");
-  if (!is_cluster.ok()) return is_cluster.error();
-  if (!is_cluster->Bool(0, 0)) {
-    return Error::Usage("数据库 " + WithoutPassword(coordinator_url) +
-                            " 不是集群的协调节点（先运行 fupin cluster init）",
-                        "the database " + WithoutPassword(coordinator_url) +
-                            " is not a cluster's coordinator (run `fupin cluster init` first)");
-  }
   ClusterStatus out;
   auto settings = (*db)->Query("SELECT partitions::bigint FROM cluster.settings");
   if (!settings.ok()) return settings.error();
